@@ -1,0 +1,3 @@
+//! Patch parsing and repair.
+
+pub mod path;
