@@ -36,12 +36,16 @@ pub enum Code {
     MergeConflict,
     /// This exact file was imported before.
     AlreadyImported,
+    /// No stored inbox item (patch) has this name.
+    ItemNotFound,
 
     // --- tasks and board
     /// A task file (YAML) could not be read; the file and line are in the message.
     TaskFileInvalid,
     /// A task id was not found.
     TaskNotFound,
+    /// A pod name matches no configured pod.
+    PodNotFound,
 
     // --- secrets
     /// No OS keyring (Secret Service) is available to keep a token safely.
@@ -76,8 +80,10 @@ impl Code {
             Code::PatchDoesNotApply => "patch_does_not_apply",
             Code::MergeConflict => "merge_conflict",
             Code::AlreadyImported => "already_imported",
+            Code::ItemNotFound => "item_not_found",
             Code::TaskFileInvalid => "task_file_invalid",
             Code::TaskNotFound => "task_not_found",
+            Code::PodNotFound => "pod_not_found",
             Code::KeyringUnavailable => "keyring_unavailable",
             Code::AuthRejected => "auth_rejected",
             Code::RateLimited => "rate_limited",

@@ -1,0 +1,285 @@
+//! The pod handoff board: tasks and pods read from the repository, what each pod should do
+//! next, and handoffs (log entry + task update + prompt packet) written back through
+//! `patchdesk-yaml`'s format-preserving editor.
+//!
+//! [`Board::load`] never fails as a whole: a broken file becomes a [`FileProblem`] and the
+//! rest of the board still loads. A file with a problem is never written to.
+//! Nothing here commits: every write returns the list of files it changed, and the caller
+//! commits them.
+
+mod pods;
+mod task;
+
+pub use pods::{default_pods, find_pod, snake_case, Pod, PODS_FILE};
+pub use task::{derive_title, natural_cmp, Layout, Status, Task, TaskId, TaskSource};
+
+use patchdesk_error::{Code, Coded};
+use patchdesk_yaml::{Mapping, Value};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The task file at the repository root.
+pub const TASK_FILE: &str = "task.yaml";
+/// The folder of one-task-per-file tasks.
+pub const TASK_TEMPLATES_DIR: &str = "task_templates";
+
+/// A file the board could not read, in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct FileProblem {
+    /// Path relative to the repository, with `/` separators.
+    pub path: String,
+    /// 1-based line, when known.
+    pub line: Option<u32>,
+    /// 1-based column, when known.
+    pub column: Option<u32>,
+    /// A full sentence: `task.yaml, line 14: a list item is missing its dash`.
+    pub message: String,
+}
+
+impl FileProblem {
+    fn new(path: &str, line: Option<usize>, column: Option<usize>, reason: &str) -> Self {
+        let message = match line {
+            Some(l) => format!("{path}, line {l}: {reason}"),
+            None => format!("{path}: {reason}"),
+        };
+        FileProblem {
+            path: path.to_string(),
+            line: line.map(|l| l as u32),
+            column: column.map(|c| c as u32),
+            message,
+        }
+    }
+
+    fn from_yaml(path: &str, e: &patchdesk_yaml::YamlError) -> Self {
+        FileProblem::new(path, e.line(), e.column(), e.reason())
+    }
+}
+
+/// Everything the board screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct Board {
+    /// Configured pods (or the defaults), then pods that only appear in task files.
+    pub pods: Vec<Pod>,
+    /// Every task, in file order (`task.yaml` first, then `task_templates/` by name).
+    pub tasks: Vec<Task>,
+    /// Files that could not be read; their tasks are missing from `tasks`.
+    pub problems: Vec<FileProblem>,
+}
+
+/// Errors of board operations. Messages are plain sentences.
+#[derive(Debug, thiserror::Error)]
+pub enum BoardError {
+    /// No task with this id.
+    #[error("There is no task called {0} on the board.")]
+    TaskNotFound(String),
+    /// No pod with this name.
+    #[error("There is no pod called {0}. Known pods: {1}.")]
+    PodNotFound(String, String),
+    /// A file that must be changed is not valid, or cannot be changed safely. Nothing was written.
+    #[error("{0}")]
+    FileInvalid(String),
+    /// Reading or writing a file failed.
+    #[error("Could not {action} {path}: {reason}")]
+    Io { action: &'static str, path: String, reason: String },
+}
+
+impl Coded for BoardError {
+    fn code(&self) -> Code {
+        match self {
+            BoardError::TaskNotFound(_) => Code::TaskNotFound,
+            BoardError::PodNotFound(..) => Code::PodNotFound,
+            BoardError::FileInvalid(_) => Code::TaskFileInvalid,
+            BoardError::Io { .. } => Code::Io,
+        }
+    }
+}
+
+impl Board {
+    /// Reads pods and tasks from the repository at `workdir`. Never fails: unreadable files are
+    /// listed in `problems` and everything else still loads.
+    pub fn load(workdir: &Path) -> Board {
+        let mut problems = Vec::new();
+        let mut pods = load_pods(workdir, &mut problems);
+        let mut tasks: Vec<Task> = Vec::new();
+
+        if let Some(text) = read_optional(workdir, TASK_FILE, &mut problems) {
+            read_task_file(TASK_FILE, &text, false, &mut tasks, &mut problems);
+        }
+        for rel in template_files(workdir, &mut problems) {
+            if let Some(text) = read_optional(workdir, &rel, &mut problems) {
+                read_task_file(&rel, &text, true, &mut tasks, &mut problems);
+            }
+        }
+
+        for task in &mut tasks {
+            task.pod = task.pod_raw.as_deref().map(|raw| match find_pod(&pods, raw) {
+                Some(p) => p.key.clone(),
+                None => {
+                    let mut pod = Pod::from_key(&pods::key_for_unknown(raw));
+                    pod.configured = false;
+                    pod.aliases = vec![raw.to_string()];
+                    let key = pod.key.clone();
+                    pods.push(pod);
+                    key
+                }
+            });
+        }
+        let mut board = Board { pods, tasks, problems };
+        board.compute_readiness();
+        board
+    }
+
+    /// The task with this id.
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.tasks.iter().find(|t| t.id == id)
+    }
+
+    /// The pod this name refers to (any spelling).
+    pub fn pod(&self, name: &str) -> Option<&Pod> {
+        find_pod(&self.pods, name)
+    }
+
+    /// True when the task with this id is done. Unknown ids are not done.
+    pub fn is_done(&self, id: &str) -> bool {
+        self.task(id).is_some_and(Task::is_done)
+    }
+
+    fn compute_readiness(&mut self) {
+        let done: Vec<(String, bool)> = self.tasks.iter().map(|t| (t.id.clone(), t.is_done())).collect();
+        let is_done = |id: &str| done.iter().any(|(d, v)| d == id && *v);
+        for t in &mut self.tasks {
+            t.done = t.is_done();
+            t.waiting_on = t.depends_on.iter().filter(|d| !is_done(d)).cloned().collect();
+            t.ready = t.wants_work() && t.waiting_on.is_empty();
+        }
+    }
+}
+
+fn pods_problem(problems: &mut Vec<FileProblem>, reason: &str) {
+    problems.push(FileProblem::new(PODS_FILE, None, None, reason));
+}
+
+fn load_pods(workdir: &Path, problems: &mut Vec<FileProblem>) -> Vec<Pod> {
+    let Some(text) = read_optional(workdir, PODS_FILE, problems) else { return default_pods() };
+    match patchdesk_yaml::from_str::<pods::PodsFile>(&text) {
+        Ok(file) => {
+            let pods = file.into_pods();
+            if pods.is_empty() {
+                pods_problem(problems, "no pods are listed; the default pods are used");
+                default_pods()
+            } else {
+                pods
+            }
+        }
+        Err(e) => {
+            let mut p = FileProblem::from_yaml(PODS_FILE, &e);
+            p.message.push_str("; the default pods are used");
+            problems.push(p);
+            default_pods()
+        }
+    }
+}
+
+/// Reads a file relative to `workdir`; missing files are `None` without a problem.
+fn read_optional(workdir: &Path, rel: &str, problems: &mut Vec<FileProblem>) -> Option<String> {
+    let path = workdir.join(rel);
+    match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(_) => {
+                problems.push(FileProblem::new(rel, None, None, "the file is not UTF-8 text"));
+                None
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            problems.push(FileProblem::new(rel, None, None, &format!("the file could not be read ({e})")));
+            None
+        }
+    }
+}
+
+fn template_files(workdir: &Path, problems: &mut Vec<FileProblem>) -> Vec<String> {
+    let dir: PathBuf = workdir.join(TASK_TEMPLATES_DIR);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            problems.push(FileProblem::new(TASK_TEMPLATES_DIR, None, None, &format!("the folder could not be read ({e})")));
+            return Vec::new();
+        }
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| (n.ends_with(".yaml") || n.ends_with(".yml")) && !n.starts_with('.'))
+        .collect();
+    names.sort_by(|a, b| natural_cmp(a, b));
+    names.into_iter().map(|n| format!("{TASK_TEMPLATES_DIR}/{n}")).collect()
+}
+
+/// Reads the tasks of one file into `tasks`. `one_task` marks a `task_templates/` file, which
+/// may still use the `tasks:` layout.
+fn read_task_file(rel: &str, text: &str, one_task: bool, tasks: &mut Vec<Task>, problems: &mut Vec<FileProblem>) {
+    let value = match patchdesk_yaml::parse_value(text) {
+        Ok(v) => v,
+        Err(e) => {
+            problems.push(FileProblem::from_yaml(rel, &e));
+            return;
+        }
+    };
+    let Value::Mapping(top) = value else {
+        if !matches!(value, Value::Null) {
+            problems.push(FileProblem::new(rel, Some(1), None, "expected `key: value` lines, found something else"));
+        }
+        return;
+    };
+    let mut push = |task: Task, problems: &mut Vec<FileProblem>| {
+        if let Some(first) = tasks.iter().find(|t| t.id == task.id) {
+            let reason = format!("task {} is also defined in {}; that one is used", task.id, first.source.file);
+            let line = task.source.line.map(|l| l as usize);
+            problems.push(FileProblem::new(rel, line, None, &reason));
+        } else {
+            tasks.push(task);
+        }
+    };
+    match patchdesk_yaml::get(&top, "tasks") {
+        Some(Value::Mapping(list)) => {
+            for (key, entry) in list {
+                let Some(id) = patchdesk_yaml::key_text(key) else { continue };
+                let key_path = vec!["tasks".to_string(), id.clone()];
+                let line = patchdesk_yaml::locate(text, &key_path);
+                let Value::Mapping(fields) = entry else {
+                    let reason = format!("task {id} has no fields (expected `key: value` lines under it)");
+                    problems.push(FileProblem::new(rel, line, None, &reason));
+                    continue;
+                };
+                let source = TaskSource { file: rel.to_string(), layout: Layout::TaskList, line: line.map(|l| l as u32), key_path };
+                push(Task::from_mapping(&id, fields, source), problems);
+            }
+        }
+        Some(Value::Null) => {}
+        Some(_) => {
+            let line = patchdesk_yaml::locate(text, &["tasks".to_string()]);
+            problems.push(FileProblem::new(rel, line, None, "`tasks:` should hold one entry per task id"));
+        }
+        None if one_task => {
+            let id = one_task_id(&top, rel);
+            let source = TaskSource { file: rel.to_string(), layout: Layout::OneFile, line: Some(1), key_path: Vec::new() };
+            push(Task::from_mapping(&id, &top, source), problems);
+        }
+        None => problems.push(FileProblem::new(rel, None, None, "there is no `tasks:` section")),
+    }
+}
+
+fn one_task_id(top: &Mapping, rel: &str) -> String {
+    ["id", "task_id"]
+        .iter()
+        .filter_map(|k| patchdesk_yaml::get(top, k).and_then(task::scalar_text))
+        .find(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            name.trim_end_matches(".yaml").trim_end_matches(".yml").to_string()
+        })
+}
