@@ -1,0 +1,222 @@
+//! A Patchdesk project: one git repository with a working folder, the inbox of pod downloads
+//! Patchdesk keeps inside it (`.patches/queue/`, `.logs/patches/`), and its task board.
+//!
+//! This is the API surface the app's commands and the `patchdesk` CLI share: they open a
+//! [`Project`] and ask it questions; they do not reach into the domain crates themselves.
+
+pub mod demo;
+
+use patchdesk_error::{Code, Coded, UserError};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Why a project could not be opened or read.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    #[error("There is no git repository at {0}.")]
+    NotARepository(PathBuf),
+    #[error("{0} is a bare repository; Patchdesk needs one with a working folder.")]
+    Bare(PathBuf),
+    #[error("Could not read or write {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("git reported a problem: {0}")]
+    Git(#[from] git2::Error),
+    #[error("The demo project at {0} is incomplete. Move that folder away and open the demo again.")]
+    DemoDamaged(PathBuf),
+    #[error("Could not build the demo's ZIP bundle: {0}")]
+    Zip(String),
+}
+
+impl ProjectError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        ProjectError::Io { path: path.to_path_buf(), source }
+    }
+
+    pub(crate) fn zip(e: zip::result::ZipError) -> Self {
+        ProjectError::Zip(e.to_string())
+    }
+}
+
+impl Coded for ProjectError {
+    fn code(&self) -> Code {
+        match self {
+            ProjectError::NotARepository(_) | ProjectError::Bare(_) => Code::RepoNotFound,
+            ProjectError::Io { .. } => Code::Io,
+            ProjectError::Git(_) => Code::Git,
+            ProjectError::DemoDamaged(_) | ProjectError::Zip(_) => Code::Internal,
+        }
+    }
+}
+
+impl From<ProjectError> for UserError {
+    fn from(e: ProjectError) -> Self {
+        UserError::from(&e)
+    }
+}
+
+/// An open project.
+pub struct Project {
+    workdir: PathBuf,
+    repo: git2::Repository,
+}
+
+/// Where the project sends its work for review.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteInfo {
+    /// `origin`'s URL as configured.
+    pub url: String,
+    /// True when origin is a repository on this disk (the practice remote), not GitHub.
+    pub is_practice: bool,
+}
+
+/// What the first screen shows: the project's name, where it lives and where it sends work.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectSummary {
+    pub name: String,
+    pub path: String,
+    pub branch: Option<String>,
+    pub remote: Option<RemoteInfo>,
+    pub is_demo: bool,
+}
+
+impl Project {
+    /// Opens the repository whose working folder is `path` (or contains it).
+    pub fn open(path: &Path) -> Result<Project, ProjectError> {
+        let repo = git2::Repository::discover(path).map_err(|_| ProjectError::NotARepository(path.to_path_buf()))?;
+        let workdir = match repo.workdir() {
+            Some(w) => w.to_path_buf(),
+            None => return Err(ProjectError::Bare(path.to_path_buf())),
+        };
+        Ok(Project { workdir, repo })
+    }
+
+    /// The working folder.
+    pub fn workdir(&self) -> &Path {
+        &self.workdir
+    }
+
+    /// The repository.
+    pub fn repo(&self) -> &git2::Repository {
+        &self.repo
+    }
+
+    /// Name, path, branch and remote.
+    pub fn summary(&self) -> ProjectSummary {
+        let marker = std::fs::read(self.workdir.join(".patchdesk/demo.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
+        let name = marker
+            .as_ref()
+            .and_then(|m| m.get("name").and_then(|n| n.as_str()).map(str::to_string))
+            .unwrap_or_else(|| {
+                self.workdir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| self.workdir.display().to_string())
+            });
+        let branch = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.shorthand().ok().map(str::to_string));
+        let remote = self.repo.find_remote("origin").ok().and_then(|r| {
+            r.url().ok().map(|url| RemoteInfo {
+                url: url.to_string(),
+                is_practice: is_local_url(url),
+            })
+        });
+        ProjectSummary {
+            name,
+            path: self.workdir.display().to_string(),
+            branch,
+            remote,
+            is_demo: marker.is_some(),
+        }
+    }
+}
+
+fn is_local_url(url: &str) -> bool {
+    url.starts_with('/') || url.starts_with("file://") || url.starts_with("./") || url.starts_with("../")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_is_built_once_and_reopened_as_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("demo");
+        let demo = demo::ensure(&root).unwrap();
+        let project = Project::open(&demo.project).unwrap();
+        let summary = project.summary();
+        assert_eq!(summary.name, "Return-to-Play Guide (demo)");
+        assert!(summary.is_demo);
+        assert_eq!(summary.branch.as_deref(), Some("main"));
+        let remote = summary.remote.unwrap();
+        assert!(remote.is_practice);
+        assert_eq!(Path::new(&remote.url), demo.practice_remote);
+
+        // the practice remote has main at the same commit
+        let bare = git2::Repository::open_bare(&demo.practice_remote).unwrap();
+        let remote_main = bare.refname_to_id("refs/heads/main").unwrap();
+        assert_eq!(remote_main, project.repo().refname_to_id("refs/heads/main").unwrap());
+        assert_eq!(project.repo().revwalk().map(|mut w| { w.push_head().unwrap(); w.count() }).unwrap(), 3);
+
+        // a user change survives reopening
+        std::fs::write(demo.project.join("notes.txt"), "mine").unwrap();
+        let again = demo::ensure(&root).unwrap();
+        assert_eq!(std::fs::read_to_string(again.project.join("notes.txt")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn demo_downloads_are_what_pods_hand_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = demo::ensure(&dir.path().join("d")).unwrap();
+        let downloads = demo.downloads().unwrap();
+        let names: Vec<&str> = downloads.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, [demo::CLEAN_PATCH, demo::CLEAN_SIDECAR, demo::CHAT_PATCH, demo::ZIP_BUNDLE]);
+
+        // the clean patch applies with stock git to the demo's HEAD
+        let clean = demo.downloads.join(demo::CLEAN_PATCH);
+        let status = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&demo.project)
+            .args(["apply", "--check"])
+            .arg(&clean)
+            .status()
+            .unwrap();
+        assert!(status.success(), "clean demo patch must apply");
+
+        // the chat patch is really damaged: stock git refuses it
+        let chat = demo.downloads.join(demo::CHAT_PATCH);
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&demo.project)
+            .args(["apply", "--check"])
+            .arg(&chat)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "chat patch should need repair");
+        let text = std::fs::read_to_string(&chat).unwrap();
+        assert!(text.contains("```diff") && !text.contains("diff --git"));
+
+        // the ZIP carries metadata, reasoning and a full file, plus Finder junk
+        let zip_bytes = std::fs::read(demo.downloads.join(demo::ZIP_BUNDLE)).unwrap();
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+        let names: Vec<&str> = zip.file_names().collect();
+        for expected in ["metadata.json", "reasoning_trace.md", "prompt_used.txt", "docs/rtp_guidance.md", "__MACOSX/docs/._rtp_guidance.md"] {
+            assert!(names.contains(&expected), "{expected} missing from {names:?}");
+        }
+    }
+
+    #[test]
+    fn opening_a_plain_folder_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Project::open(dir.path()).err().unwrap();
+        assert_eq!(err.code(), Code::RepoNotFound);
+        assert!(err.to_string().contains("no git repository"));
+    }
+}
