@@ -403,7 +403,17 @@ fn scan_mapping(doc: &Doc, from: usize, to: usize, parent: Option<usize>) -> Res
     let mut indent: Option<usize> = None;
     let mut entries: Vec<Entry> = Vec::new();
     for i in from..to {
-        let Some(n) = doc.indent(i)? else { continue };
+        let Some(n) = doc.indent(i)? else {
+            // Inside a block scalar (`|`, `>`), deeper `#` lines are text, not comments.
+            if let (Some(m), Some(e)) = (indent, entries.last_mut()) {
+                let t = &doc.lines[i].text;
+                let deeper = t.len() - t.trim_start_matches(' ').len() > m;
+                if e.kind == Kind::BlockScalar && deeper && !t.trim().is_empty() {
+                    e.last = i;
+                }
+            }
+            continue;
+        };
         let text = &doc.lines[i].text;
         let m = *indent.get_or_insert(n);
         if parent.is_some_and(|p| n <= p) || n < m {

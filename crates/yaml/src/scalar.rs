@@ -124,10 +124,11 @@ fn plain_is_safe(s: &str, flow: bool, plain_dates: bool) -> bool {
     ) {
         return false;
     }
-    if looks_numeric(s) {
-        return false;
-    }
-    if looks_like_date(s) && !plain_dates {
+    if looks_like_date(s) {
+        if !plain_dates {
+            return false;
+        }
+    } else if looks_numeric(s) {
         return false;
     }
     // Last word goes to the parser itself.
