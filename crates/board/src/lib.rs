@@ -7,8 +7,15 @@
 //! Nothing here commits: every write returns the list of files it changed, and the caller
 //! commits them.
 
+mod handoff;
 mod pods;
+mod prompt;
 mod task;
+mod write;
+
+pub use handoff::{handoff, read_handoff_log, HandoffEntry, HandoffForm, HandoffLog, HandoffOutcome, HANDOFF_LOG};
+pub use prompt::{read_memory, relevant_memory, used_prompt_path, MemoryEntry, PromptPacket, MEMORY_FILES};
+pub use write::{complete_task, timestamp, unlock_after_done, CompleteOutcome, UnlockOutcome};
 
 pub use pods::{default_pods, find_pod, snake_case, Pod, PODS_FILE};
 pub use task::{derive_title, natural_cmp, Layout, Status, Task, TaskId, TaskSource};
@@ -142,6 +149,34 @@ impl Board {
     /// True when the task with this id is done. Unknown ids are not done.
     pub fn is_done(&self, id: &str) -> bool {
         self.task(id).is_some_and(Task::is_done)
+    }
+
+    /// The pod's ready tasks, in the order to work on them: phase (natural order, so
+    /// `Phase 2` before `Phase 10`; no phase last), then `created_at`, then priority, then id.
+    /// Empty for an unknown pod.
+    pub fn next(&self, pod: &str) -> Vec<TaskId> {
+        let Some(pod) = self.pod(pod) else { return Vec::new() };
+        let mut ready: Vec<&Task> = self.tasks.iter().filter(|t| t.ready && t.pod.as_deref() == Some(pod.key.as_str())).collect();
+        ready.sort_by(|a, b| {
+            fn last_if_none<T>(a: Option<T>, b: Option<T>, cmp: impl Fn(T, T) -> std::cmp::Ordering) -> std::cmp::Ordering {
+                match (a, b) {
+                    (Some(x), Some(y)) => cmp(x, y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                }
+            }
+            last_if_none(a.phase.as_deref(), b.phase.as_deref(), natural_cmp)
+                .then_with(|| last_if_none(a.created_at.as_deref(), b.created_at.as_deref(), |x, y| x.cmp(y)))
+                .then_with(|| last_if_none(a.priority, b.priority, |x, y| x.cmp(&y)))
+                .then_with(|| natural_cmp(&a.id, &b.id))
+        });
+        ready.into_iter().map(|t| t.id.clone()).collect()
+    }
+
+    /// [`Board::next`] for every pod, in pod order.
+    pub fn next_by_pod(&self) -> Vec<(String, Vec<TaskId>)> {
+        self.pods.iter().map(|p| (p.key.clone(), self.next(&p.key))).collect()
     }
 
     fn compute_readiness(&mut self) {

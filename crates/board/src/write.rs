@@ -1,0 +1,191 @@
+//! Changing tasks in their files (through the format-preserving editor), and writing files
+//! safely (temporary file, then rename).
+
+use crate::{Board, BoardError, Task, TaskId};
+use patchdesk_yaml::{Edit, Node, Scalar};
+use serde::Serialize;
+use std::path::Path;
+use time::OffsetDateTime;
+
+/// `2025-04-19T12:34:56Z`: how Patchdesk writes times.
+pub fn timestamp(now: OffsetDateTime) -> String {
+    let t = now.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Pending new contents for files, written together at the end of an operation.
+#[derive(Default)]
+pub(crate) struct Changes {
+    files: Vec<(String, String)>,
+}
+
+impl Changes {
+    /// The pending text of `rel`, if this operation already changed it.
+    pub(crate) fn pending(&self, rel: &str) -> Option<&str> {
+        self.files.iter().find(|(f, _)| f == rel).map(|(_, t)| t.as_str())
+    }
+
+    pub(crate) fn put(&mut self, rel: &str, text: String) {
+        match self.files.iter_mut().find(|(f, _)| f == rel) {
+            Some(slot) => slot.1 = text,
+            None => self.files.push((rel.to_string(), text)),
+        }
+    }
+
+    /// Applies `edits` to the task's mapping in its file (the pending text when already changed).
+    pub(crate) fn edit_task(&mut self, workdir: &Path, board: &Board, task: &Task, edits: Vec<(&str, Node)>) -> Result<(), BoardError> {
+        let rel = task.source.file.clone();
+        if board.problems.iter().any(|p| p.path == rel) {
+            return Err(BoardError::FileInvalid(format!("{rel} has a problem (see the board), so Patchdesk does not change it; nothing was written")));
+        }
+        let text = match self.pending(&rel) {
+            Some(t) => t.to_string(),
+            None => read_text(workdir, &rel)?,
+        };
+        let edits: Vec<Edit> = edits
+            .into_iter()
+            .map(|(field, node)| {
+                let mut path = task.source.key_path.clone();
+                path.push(field.to_string());
+                Edit::Set(path, node)
+            })
+            .collect();
+        let new = Edit::apply_all(&text, &edits).map_err(|e| {
+            BoardError::FileInvalid(format!("Could not update task {} in {}: {}", task.id, e.in_file(&rel), "nothing was written"))
+        })?;
+        self.put(&rel, new);
+        Ok(())
+    }
+
+    /// Writes every pending file and returns their paths.
+    pub(crate) fn write(self, workdir: &Path) -> Result<Vec<String>, BoardError> {
+        let mut written = Vec::new();
+        for (rel, text) in self.files {
+            write_atomic(workdir, &rel, &text)?;
+            written.push(rel);
+        }
+        Ok(written)
+    }
+}
+
+pub(crate) fn read_text(workdir: &Path, rel: &str) -> Result<String, BoardError> {
+    std::fs::read_to_string(workdir.join(rel)).map_err(|e| BoardError::Io { action: "read", path: rel.to_string(), reason: e.to_string() })
+}
+
+/// Writes `text` to `rel` via a temporary file in the same folder, creating folders as needed.
+pub(crate) fn write_atomic(workdir: &Path, rel: &str, text: &str) -> Result<(), BoardError> {
+    let io = |e: std::io::Error| BoardError::Io { action: "write", path: rel.to_string(), reason: e.to_string() };
+    let path = workdir.join(rel);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = path.with_file_name(format!(".{name}.patchdesk-tmp"));
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
+}
+
+/// What [`unlock_after_done`] changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct UnlockOutcome {
+    /// Tasks now marked ready.
+    pub unlocked: Vec<TaskId>,
+    /// Files written (relative paths); the caller commits them.
+    pub changed_files: Vec<String>,
+}
+
+/// What [`complete_task`] changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct CompleteOutcome {
+    pub task: TaskId,
+    /// Tasks whose dependencies are now all done, marked ready.
+    pub unlocked: Vec<TaskId>,
+    /// Files written (relative paths); the caller commits them.
+    pub changed_files: Vec<String>,
+}
+
+/// Tasks waiting only on `done_task` (and other done tasks) that are not started yet.
+fn unlockable<'b>(board: &'b Board, done_task: &str) -> Vec<&'b Task> {
+    board
+        .tasks
+        .iter()
+        .filter(|t| !t.is_done() && t.depends_on.iter().any(|d| d == done_task))
+        .filter(|t| t.depends_on.iter().all(|d| board.is_done(d)))
+        .filter(|t| {
+            let not_started = matches!(t.status, crate::Status::Backlog | crate::Status::Planned);
+            not_started || t.ready_flag == Some(false)
+        })
+        .collect()
+}
+
+fn unlock_edits(task: &Task, stamp: &str) -> Vec<(&'static str, Node)> {
+    let mut edits = Vec::new();
+    if matches!(task.status, crate::Status::Backlog | crate::Status::Planned) {
+        edits.push(("status", Node::str("ready")));
+    }
+    if task.ready_flag.is_some() {
+        edits.push(("ready", Node::Scalar(Scalar::Bool(true))));
+    }
+    edits.push(("updated_at", Node::str(stamp)));
+    edits
+}
+
+fn queue_unlocks(workdir: &Path, board: &Board, done_task: &str, stamp: &str, changes: &mut Changes) -> Result<Vec<TaskId>, BoardError> {
+    let mut unlocked = Vec::new();
+    for t in unlockable(board, done_task) {
+        changes.edit_task(workdir, board, t, unlock_edits(t, stamp))?;
+        unlocked.push(t.id.clone());
+    }
+    Ok(unlocked)
+}
+
+/// After `done_task` is done: marks every task whose dependencies are now all done as ready
+/// (`status: ready`, `ready: true` where the task has that flag, `updated_at`). Tasks already
+/// in progress or in review are left alone. Does not commit.
+pub fn unlock_after_done(workdir: &Path, done_task: &str, now: OffsetDateTime) -> Result<UnlockOutcome, BoardError> {
+    let board = Board::load(workdir);
+    let task = board.task(done_task).ok_or_else(|| BoardError::TaskNotFound(done_task.to_string()))?;
+    if !task.is_done() {
+        return Ok(UnlockOutcome { unlocked: Vec::new(), changed_files: Vec::new() });
+    }
+    let mut changes = Changes::default();
+    let unlocked = queue_unlocks(workdir, &board, done_task, &timestamp(now), &mut changes)?;
+    let changed_files = changes.write(workdir)?;
+    Ok(UnlockOutcome { unlocked, changed_files })
+}
+
+/// Marks a task done (`status: done` unless it already says complete/completed, `done: true`,
+/// `updated_at`), then unlocks the tasks that were waiting for it. Does not commit.
+pub fn complete_task(workdir: &Path, task_id: &str, now: OffsetDateTime) -> Result<CompleteOutcome, BoardError> {
+    let board = Board::load(workdir);
+    let task = board.task(task_id).ok_or_else(|| BoardError::TaskNotFound(task_id.to_string()))?;
+    let stamp = timestamp(now);
+    let mut changes = Changes::default();
+    let mut edits = Vec::new();
+    if task.status != crate::Status::Done {
+        edits.push(("status", Node::str("done")));
+    }
+    edits.push(("done", Node::Scalar(Scalar::Bool(true))));
+    edits.push(("updated_at", Node::str(stamp.clone())));
+    changes.edit_task(workdir, &board, task, edits)?;
+
+    // Readiness as it will be once this task is done.
+    let mut after = board.clone();
+    if let Some(t) = after.tasks.iter_mut().find(|t| t.id == task_id) {
+        t.done_flag = Some(true);
+    }
+    let unlocked = queue_unlocks(workdir, &after, task_id, &stamp, &mut changes)?;
+    let changed_files = changes.write(workdir)?;
+    Ok(CompleteOutcome { task: task_id.to_string(), unlocked, changed_files })
+}
