@@ -16,7 +16,7 @@ mod error;
 mod kind;
 mod limits;
 mod name;
-//mod queue;
+mod queue;
 mod sidecar;
 
 pub use batch::{read_batch, read_batch_with, Batch};
@@ -25,7 +25,7 @@ pub use error::IntakeError;
 pub use kind::{identify, identify_with, is_os_junk, log_kind_of, sniff_diff, DiffFlavor, Kind, LogKind};
 pub use limits::Limits;
 pub use name::{parse_name, pod_from_branch, split_extension, strip_duplicate_marker, task_from_branch, NameForm, NameInfo};
-/*pub use queue::{
-    Attached, ImportReport, InboxItem, LogRef, PromotePaths, Queue, Refusal, Status, Unmatched,
-};*/
+pub use queue::{
+    Attached, Duplicate, ImportReport, InboxItem, LogRef, PromotePaths, Queue, Refusal, Status, Unmatched,
+};
 pub use sidecar::Sidecar;

@@ -32,7 +32,7 @@ pub struct Sidecar {
     pub extra: Map<String, Value>,
     /// Key order as read, so a rewrite keeps it.
     #[serde(skip)]
-    order: Vec<String>,
+    pub(crate) order: Vec<String>,
 }
 
 const KNOWN: [&str; 7] = ["patch_file", "task_id", "summary", "output_folders", "output_files", "prompt", "branch_name"];
