@@ -167,7 +167,8 @@ fn missing_dash_reads_as_plain_words() {
     let board = Board::load(dir.path());
     assert_eq!(board.problems.len(), 1);
     let msg = &board.problems[0].message;
-    assert!(msg.starts_with("task.yaml, line "), "{msg}");
+    assert_eq!(board.problems[0].line, Some(5), "{msg}");
+    assert!(msg.starts_with("task.yaml, line 5: ") && msg.contains("missing its dash"), "{msg}");
     assert!(!msg.contains("while parsing"), "{msg}");
 }
 
@@ -346,4 +347,16 @@ fn empty_or_missing_repository_loads_an_empty_board() {
     assert_eq!(board.pods.len(), 5);
     let board = Board::load(&dir.path().join("missing"));
     assert!(board.tasks.is_empty());
+}
+
+#[test]
+fn crlf_task_file_stays_crlf_through_a_handoff() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "tasks:\r\n    F1:\r\n        description: Do it\r\n        pod_owner: DevPod\r\n        status: backlog   # later\r\n";
+    write(dir.path(), "task.yaml", text);
+    handoff(dir.path(), "F1", "Human", "Needs a decision", &[], None, datetime!(2025-04-20 10:00 UTC)).unwrap();
+    assert_eq!(
+        read(dir.path(), "task.yaml"),
+        "tasks:\r\n    F1:\r\n        description: Do it\r\n        pod_owner: Human\r\n        status: ready   # later\r\n        handoff_from: DevPod\r\n        updated_at: '2025-04-20T10:00:00Z'\r\n"
+    );
 }

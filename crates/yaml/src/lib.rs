@@ -97,12 +97,14 @@ impl Coded for YamlError {
 
 impl From<serde_norway::Error> for YamlError {
     fn from(e: serde_norway::Error) -> Self {
+        let raw = e.to_string();
         let location = e.location();
-        YamlError::Invalid {
-            line: location.as_ref().map(|l| l.line()),
-            column: location.as_ref().map(|l| l.column()),
-            message: words::plain_reason(&e.to_string()),
+        let (mut line, mut column) = (location.as_ref().map(|l| l.line()), location.as_ref().map(|l| l.column()));
+        // For a missing `:` the parser points past the line that lacks it; its context names it.
+        if let Some(ctx) = words::context_position(&raw, "while scanning a simple key at line ") {
+            (line, column) = (Some(ctx.0), Some(ctx.1));
         }
+        YamlError::Invalid { line, column, message: words::plain_reason(&raw) }
     }
 }
 

@@ -4,7 +4,7 @@
 const PHRASES: &[(&str, &str)] = &[
     ("did not find expected '-' indicator", "a list item is missing its dash, or is indented differently from the items above it"),
     ("did not find expected key", "a line is indented differently from the lines around it, or is missing its `key:`"),
-    ("could not find expected ':'", "a line is missing the `:` after its key"),
+    ("could not find expected ':'", "this line has no `key:` part, or it is a list item missing its dash"),
     ("mapping values are not allowed in this context", "there is a `: ` inside a value; put the value in quotes, or check the indentation"),
     ("found character that cannot start any token", "a line starts with a character YAML does not allow there (a tab, `@` or a backtick); use spaces for indentation and quote the value"),
     ("found a tab character", "a tab is used for indentation; YAML needs spaces"),
@@ -50,6 +50,15 @@ pub(crate) fn plain_reason(raw: &str) -> String {
     strip_positions(first)
 }
 
+/// `(line, column)` following `marker` in a raw parser message, 1-based as written there.
+pub(crate) fn context_position(raw: &str, marker: &str) -> Option<(usize, usize)> {
+    let rest = &raw[raw.find(marker)? + marker.len()..];
+    let line: usize = rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
+    let col = rest.split(" column ").nth(1)?;
+    let column: usize = col.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
+    Some((line, column))
+}
+
 fn quoted_after(raw: &str, marker: &str) -> Option<String> {
     let start = raw.find(marker)? + marker.len();
     let rest = &raw[start..];
@@ -85,6 +94,13 @@ mod tests {
     fn known_phrase_is_rephrased() {
         let raw = "did not find expected key at line 14 column 3, while parsing a block mapping at line 2 column 1";
         assert!(plain_reason(raw).contains("indented differently"));
+    }
+
+    #[test]
+    fn missing_dash_points_at_the_line_without_it() {
+        let err = crate::parse_value("inputs:\n  - a.md\n  b.md\nstatus: ready\n").unwrap_err();
+        assert_eq!(err.in_file("task.yaml"), "task.yaml, line 3: this line has no `key:` part, or it is a list item missing its dash");
+        assert_eq!(err.column(), Some(3));
     }
 
     #[test]

@@ -238,3 +238,26 @@ fn several_edits_in_one_go() {
     assert_eq!(v["tasks"]["F2.1"]["assigned_pod"], Value::String("QAPod".into()));
     assert_eq!(v["tasks"]["1.1_capture_project_goals"]["custom_field"], Value::String("keep me".into()));
 }
+
+/// Every truncation of a real file (as a half-written file would be): no panic, and any edit
+/// that succeeds reads back with exactly the requested change.
+#[test]
+fn half_written_files_never_panic_and_successful_edits_are_exact() {
+    let mut ok = 0;
+    for cut in (0..=TASKS_2.len()).filter(|&i| TASKS_2.is_char_boundary(i)) {
+        let text = &TASKS_2[..cut];
+        let _ = locate(text, &["tasks", "F2.1", "status"]);
+        if let Ok(out) = set_value(text, &["tasks", "F2.1", "status"], &Node::str("done")) {
+            assert_eq!(parse_value(&out).unwrap()["tasks"]["F2.1"]["status"], Value::String("done".into()));
+            ok += 1;
+        }
+        let crlf = text.replace('\n', "\r\n");
+        if let Ok(out) = append_item(&crlf, &["log"], &handoff_item()) {
+            assert_eq!(parse_value(&out).unwrap()["log"].as_sequence().map(Vec::len), Some(1));
+            if crlf.contains('\n') {
+                assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+            }
+        }
+    }
+    assert!(ok > 100, "{ok}");
+}
