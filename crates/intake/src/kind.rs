@@ -72,7 +72,7 @@ pub enum LogKind {
 /// Names of OS clutter that is never pod output: ignored wherever it appears.
 pub fn is_os_junk(name: &str) -> bool {
     let parts: Vec<&str> = name.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
-    if parts.iter().any(|p| *p == "__MACOSX") {
+    if parts.contains(&"__MACOSX") {
         return true;
     }
     let base = parts.last().copied().unwrap_or("");

@@ -677,12 +677,13 @@ impl Queue {
         // A hand-made sidecar that is broken is treated as absent; it is only replaced when
         // the status changes.
         let Ok(sidecar) = Sidecar::from_json(name, &bytes) else { return Ok((None, None)) };
-        let own = sidecar
-            .extra
-            .get(OWN_KEY)
-            .and_then(|v| serde_json::from_value::<OwnFields>(v.clone()).ok())
-            .filter(|o| o.name == name);
-        Ok((Some(sidecar), own))
+        let own = sidecar.extra.get(OWN_KEY).and_then(|v| serde_json::from_value::<OwnFields>(v.clone()).ok());
+        match own {
+            Some(o) if o.name == name => Ok((Some(sidecar), Some(o))),
+            // Written by Patchdesk for another item with the same stem: not this one's.
+            Some(_) => Ok((None, None)),
+            None => Ok((Some(sidecar), None)),
+        }
     }
 
     fn load(&self, dir: &str, name: &str, default_status: Status) -> Result<Option<InboxItem>, IntakeError> {
