@@ -180,8 +180,8 @@ impl Board {
     }
 
     fn compute_readiness(&mut self) {
-        let done: Vec<(String, bool)> = self.tasks.iter().map(|t| (t.id.clone(), t.is_done())).collect();
-        let is_done = |id: &str| done.iter().any(|(d, v)| d == id && *v);
+        let done: std::collections::HashSet<String> = self.tasks.iter().filter(|t| t.is_done()).map(|t| t.id.clone()).collect();
+        let is_done = |id: &str| done.contains(id);
         for t in &mut self.tasks {
             t.done = t.is_done();
             t.waiting_on = t.depends_on.iter().filter(|d| !is_done(d)).cloned().collect();
@@ -281,10 +281,11 @@ fn read_task_file(rel: &str, text: &str, one_task: bool, tasks: &mut Vec<Task>, 
     };
     match patchdesk_yaml::get(&top, "tasks") {
         Some(Value::Mapping(list)) => {
+            let lines: std::collections::HashMap<String, usize> = patchdesk_yaml::locate_keys(text, &["tasks"]).into_iter().collect();
             for (key, entry) in list {
                 let Some(id) = patchdesk_yaml::key_text(key) else { continue };
                 let key_path = vec!["tasks".to_string(), id.clone()];
-                let line = patchdesk_yaml::locate(text, &key_path);
+                let line = lines.get(&id).copied();
                 let Value::Mapping(fields) = entry else {
                     let reason = format!("task {id} has no fields (expected `key: value` lines under it)");
                     problems.push(FileProblem::new(rel, line, None, &reason));

@@ -82,6 +82,16 @@ pub fn locate<P: AsRef<str>>(text: &str, path: &[P]) -> Option<usize> {
     map.entries.iter().find(|e| e.key == last.as_ref()).map(|e| e.line + 1)
 }
 
+/// Every key of the mapping at `path` with its 1-based line, in file order (one pass; empty
+/// when the editor cannot find that mapping).
+pub fn locate_keys<P: AsRef<str>>(text: &str, path: &[P]) -> Vec<(String, usize)> {
+    let doc = Doc::parse(text);
+    match resolve(&doc, path) {
+        Ok(map) => map.entries.into_iter().map(|e| (e.key, e.line + 1)).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// Sets the value at `path` (mapping keys from the top). A missing last key is added at the
 /// end of its mapping, with that mapping's indentation; missing parents are an error.
 pub fn set_value<P: AsRef<str>>(text: &str, path: &[P], node: &Node) -> Result<String, YamlError> {
@@ -402,6 +412,7 @@ fn resolve<P: AsRef<str>>(doc: &Doc, keys: &[P]) -> Result<MapRef, YamlError> {
 fn scan_mapping(doc: &Doc, from: usize, to: usize, parent: Option<usize>) -> Result<MapRef, YamlError> {
     let mut indent: Option<usize> = None;
     let mut entries: Vec<Entry> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for i in from..to {
         let Some(n) = doc.indent(i)? else {
             // Inside a block scalar (`|`, `>`), deeper `#` lines are text, not comments.
@@ -436,7 +447,7 @@ fn scan_mapping(doc: &Doc, from: usize, to: usize, parent: Option<usize>) -> Res
             }
         }
         let entry = parse_entry(text, n, i).map_err(|why| YamlError::not_editable(Some(i + 1), why))?;
-        if entries.iter().any(|e| e.key == entry.key) {
+        if !seen.insert(entry.key.clone()) {
             return Err(YamlError::not_editable(Some(i + 1), format!("the key `{}` appears twice", entry.key)));
         }
         entries.push(entry);

@@ -14,7 +14,7 @@ mod edit;
 mod scalar;
 mod words;
 
-pub use edit::{append_item, locate, set_list, set_value, Edit, Node};
+pub use edit::{append_item, locate, locate_keys, set_list, set_value, Edit, Node};
 pub use scalar::{render_scalar, Scalar};
 pub use serde_norway::{Mapping, Value};
 
