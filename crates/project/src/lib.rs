@@ -6,7 +6,9 @@
 
 pub mod demo;
 
+use patchdesk_board::Board;
 use patchdesk_error::{Code, Coded, UserError};
+use patchdesk_intake::{InboxItem, IntakeError, Queue};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -25,6 +27,10 @@ pub enum ProjectError {
     DemoDamaged(PathBuf),
     #[error("Could not build the demo's ZIP bundle: {0}")]
     Zip(String),
+    #[error(transparent)]
+    Intake(#[from] IntakeError),
+    #[error("The demo's sample download {0} could not be put in the inbox: {1}")]
+    DemoSeed(String, String),
 }
 
 impl ProjectError {
@@ -43,7 +49,8 @@ impl Coded for ProjectError {
             ProjectError::NotARepository(_) | ProjectError::Bare(_) => Code::RepoNotFound,
             ProjectError::Io { .. } => Code::Io,
             ProjectError::Git(_) => Code::Git,
-            ProjectError::DemoDamaged(_) | ProjectError::Zip(_) => Code::Internal,
+            ProjectError::DemoDamaged(_) | ProjectError::Zip(_) | ProjectError::DemoSeed(..) => Code::Internal,
+            ProjectError::Intake(e) => e.code(),
         }
     }
 }
@@ -81,6 +88,20 @@ pub struct ProjectSummary {
     pub is_demo: bool,
 }
 
+/// Everything the first screen shows, read in one go.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Overview {
+    pub summary: ProjectSummary,
+    /// Pod downloads waiting in the project's inbox, newest first.
+    pub inbox: Vec<InboxItem>,
+    /// Pods, tasks and any task files that could not be read.
+    pub board: Board,
+}
+
+/// Marks a demo whose sample downloads were put in its inbox once; a user who clears the
+/// inbox does not see them come back.
+const DEMO_SEEDED: &str = ".patchdesk/demo-inbox-seeded";
+
 impl Project {
     /// Opens the repository whose working folder is `path` (or contains it).
     pub fn open(path: &Path) -> Result<Project, ProjectError> {
@@ -100,6 +121,33 @@ impl Project {
     /// The repository.
     pub fn repo(&self) -> &git2::Repository {
         &self.repo
+    }
+
+    /// The project's inbox of pod downloads.
+    pub fn queue(&self) -> Result<Queue, ProjectError> {
+        Ok(Queue::open(&self.workdir)?)
+    }
+
+    /// Name, inbox and board.
+    pub fn overview(&self) -> Result<Overview, ProjectError> {
+        Ok(Overview {
+            summary: self.summary(),
+            inbox: self.queue()?.list()?,
+            board: Board::load(&self.workdir),
+        })
+    }
+
+    /// Puts the demo's sample downloads in the inbox, the first time only.
+    pub fn seed_demo_inbox(&self, demo: &demo::DemoProject) -> Result<(), ProjectError> {
+        let marker = self.workdir.join(DEMO_SEEDED);
+        if marker.exists() {
+            return Ok(());
+        }
+        let report = self.queue()?.import(&demo.downloads()?);
+        if let Some(refused) = report.refused.first() {
+            return Err(ProjectError::DemoSeed(refused.file_name.clone(), refused.error.message.clone()));
+        }
+        std::fs::write(&marker, b"").map_err(|e| ProjectError::io(&marker, e))
     }
 
     /// Name, path, branch and remote.
@@ -210,6 +258,30 @@ mod tests {
         for expected in ["metadata.json", "reasoning_trace.md", "prompt_used.txt", "docs/rtp_guidance.md", "__MACOSX/docs/._rtp_guidance.md"] {
             assert!(names.contains(&expected), "{expected} missing from {names:?}");
         }
+    }
+
+    #[test]
+    fn demo_overview_has_inbox_and_board() {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = demo::ensure(&dir.path().join("d")).unwrap();
+        let project = Project::open(&demo.project).unwrap();
+        project.seed_demo_inbox(&demo).unwrap();
+        let overview = project.overview().unwrap();
+        let mut tasks: Vec<_> = overview.inbox.iter().map(|i| i.task_id.clone().unwrap_or_default()).collect();
+        tasks.sort();
+        assert_eq!(tasks, ["F2.1", "F2.2", "F3.1"]);
+        let clean = overview.inbox.iter().find(|i| i.task_id.as_deref() == Some("F2.2")).unwrap();
+        assert_eq!(clean.summary.as_deref(), Some("Stage guidance with a symptom fallback"));
+        assert_eq!(clean.pod.as_deref(), Some("DevPod"));
+        assert!(overview.board.problems.is_empty(), "{:?}", overview.board.problems);
+        let f21 = overview.board.task("F2.1").unwrap();
+        assert_eq!(f21.pod.as_deref(), Some("QAPod"));
+        assert!(f21.ready);
+        assert!(!overview.board.task("F4.1").unwrap().ready, "F4.1 waits for F2.2 and F3.1");
+
+        // seeding again (every start) adds nothing, even after the user cleared an item
+        project.seed_demo_inbox(&demo).unwrap();
+        assert_eq!(project.overview().unwrap().inbox.len(), 3);
     }
 
     #[test]

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the app with its UI embedded and runs the real-window tests (tests/e2e) under Xvfb,
+# inside a private D-Bus session with an unlocked keyring. Also used for README screenshots.
+#   scripts/e2e.sh            build, then run every spec
+#   scripts/e2e.sh --no-build run against the binary already built
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+if [ "${1:-}" != "--no-build" ]; then
+  scripts/build-app.sh
+fi
+export PATCHDESK_APP_BIN="${PATCHDESK_APP_BIN:-$root/target/debug/patchdesk-app}"
+export PATH="$HOME/.cargo/bin:$PATH"
+exec scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' \
+  bash -c 'cd tests/e2e && npm test'
