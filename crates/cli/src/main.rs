@@ -3,6 +3,9 @@
 //! Exit codes: 0 success, 1 the operation ran but did not succeed (conflict, refused),
 //! 2 usage errors (bad arguments, missing files).
 
+mod apply;
+mod inbox;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -17,6 +20,14 @@ struct Cli {
 enum Command {
     /// Print the version and exit.
     Version,
+    /// Apply a patch to a tree-ish; writes only git objects and prints the resulting tree.
+    Apply(apply::ApplyArgs),
+    /// Build (or reopen) the built-in demo project in a folder.
+    Demo(inbox::DemoArgs),
+    /// List the pod downloads waiting in a project's inbox.
+    Inbox(inbox::InboxArgs),
+    /// Put pod downloads (patches, ZIP bundles, sidecars, logs) in a project's inbox.
+    Import(inbox::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,5 +43,9 @@ fn main() -> ExitCode {
             println!("patchdesk {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
+        Command::Apply(args) => apply::run(&args),
+        Command::Demo(args) => inbox::demo(&args),
+        Command::Inbox(args) => inbox::inbox(&args),
+        Command::Import(args) => inbox::import(&args),
     }
 }
