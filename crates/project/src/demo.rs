@@ -34,6 +34,17 @@ pub const CHAT_PATCH: &str = "patch_F2.1_20261119_093000.diff";
 pub const ZIP_BUNDLE: &str = "patch_F3.1_20261119_154500.zip";
 
 const MARKER: &str = ".patchdesk/demo.json";
+
+/// What each sample download changes when applied correctly, as (path, full new content).
+/// The downloads are made from these, and tests check the apply engine against them.
+pub fn intended_change(download: &str) -> &'static [(&'static str, &'static str)] {
+    match download {
+        CLEAN_PATCH => &[("src/rtp/guidance.py", GUIDANCE_AFTER)],
+        CHAT_PATCH => &[("tests/test_stages.py", TESTS_AFTER)],
+        ZIP_BUNDLE => &[("docs/rtp_guidance.md", BUNDLE_DOC)],
+        _ => &[],
+    }
+}
 const DEMO_NAME: &str = "Return-to-Play Guide (demo)";
 
 impl DemoProject {
@@ -124,10 +135,10 @@ fn build(demo: &DemoProject) -> Result<(), ProjectError> {
     // What the pods handed over.
     fs::create_dir_all(&demo.downloads).map_err(|e| ProjectError::io(&demo.downloads, e))?;
     let base = repo.head()?.peel_to_tree()?;
-    let clean = diff_for(&repo, &base, &[("src/rtp/guidance.py", GUIDANCE_AFTER)])?;
+    let clean = diff_for(&repo, &base, intended_change(CLEAN_PATCH))?;
     write_download(demo, CLEAN_PATCH, clean.as_bytes())?;
     write_download(demo, CLEAN_SIDECAR, CLEAN_SIDECAR_JSON.as_bytes())?;
-    let tests = diff_for(&repo, &base, &[("tests/test_stages.py", TESTS_AFTER)])?;
+    let tests = diff_for(&repo, &base, intended_change(CHAT_PATCH))?;
     write_download(demo, CHAT_PATCH, damage_like_chat(&tests).as_bytes())?;
     write_download(demo, ZIP_BUNDLE, &zip_bundle()?)?;
     Ok(())

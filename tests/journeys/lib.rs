@@ -1,0 +1,1 @@
+//! Journeys live in `tests/`; this library is empty on purpose.
