@@ -1,0 +1,129 @@
+//! Runs every case of the shared patch corpora (real and chat-damaged) through the real
+//! `patchdesk apply` binary and compares the resulting tree id with the manifest's oracle.
+//!
+//! Corpus location: `$PATCHDESK_CORPUS`, else `<workspace>/../shared/corpus`. When the corpus is
+//! missing the test fails (set `PATCHDESK_CORPUS_OPTIONAL=1` to skip instead).
+
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("PATCHDESK_CORPUS") {
+        Some(d) => PathBuf::from(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
+    };
+    dir.join("real/manifest.json").is_file().then_some(dir)
+}
+
+fn git(args: &[&str]) {
+    let st = Command::new("git").args(args).output().expect("git runs");
+    assert!(st.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&st.stderr));
+}
+
+/// Restores each bundle once into a bare repository.
+fn restore(corpus: &Path, tmp: &Path) -> HashMap<String, PathBuf> {
+    let mut repos = HashMap::new();
+    for name in ["ripgrep", "requests"] {
+        let dir = tmp.join(format!("{name}.git"));
+        git(&["init", "-q", "--bare", dir.to_str().unwrap()]);
+        let bundle = corpus.join(format!("real/bundles/{name}.bundle"));
+        git(&["-C", dir.to_str().unwrap(), "fetch", "-q", bundle.to_str().unwrap(), "refs/*:refs/*"]);
+        repos.insert(name.to_string(), dir);
+    }
+    repos
+}
+
+#[derive(Default, Debug)]
+struct Tally {
+    right: usize,
+    wrong: usize,
+    refused: usize,
+    failures: Vec<String>,
+}
+
+fn run_set(corpus: &Path, set: &str, repos: &HashMap<String, PathBuf>) -> Tally {
+    let manifest: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(corpus.join(set).join("manifest.json")).unwrap()).unwrap();
+    let next = AtomicUsize::new(0);
+    let tally = Mutex::new(Tally::default());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(case) = manifest.get(i) else { break };
+                let id = case["id"].as_str().unwrap();
+                let repo_name = case["repo"].as_str().unwrap().rsplit('/').next().unwrap();
+                let repo = &repos[repo_name];
+                let patch = corpus.join(set).join(case["patch"].as_str().unwrap());
+                let out = Command::new(env!("CARGO_BIN_EXE_patchdesk"))
+                    .args(["apply", "--repo"])
+                    .arg(repo)
+                    .args(["--base", case["base_tree"].as_str().unwrap(), "--json"])
+                    .arg(&patch)
+                    .output()
+                    .unwrap();
+                let code = out.status.code().unwrap_or(-1);
+                let json: Value = match serde_json::from_slice(&out.stdout) {
+                    Ok(v) => v,
+                    Err(_) => Value::Null,
+                };
+                let tree = json["tree"].as_str().map(str::to_string);
+                let outcome = json["outcome"].as_str().unwrap_or("?").to_string();
+                let expected = case["expected_result"].as_str().unwrap();
+                let mut t = tally.lock().unwrap();
+                match expected {
+                    "clean" | "3way-clean" => {
+                        let want = case["expected_tree"].as_str().unwrap();
+                        if tree.as_deref() == Some(want) && code == 0 && (expected == "clean" || outcome == "merged") {
+                            t.right += 1;
+                        } else if tree.is_none() {
+                            t.refused += 1;
+                            t.failures.push(format!("refused {id} (want {expected}): {}", json["problems"]));
+                        } else {
+                            t.wrong += 1;
+                            t.failures.push(format!("WRONG {id}: got {tree:?} outcome {outcome}, want {want}"));
+                        }
+                    }
+                    _ => {
+                        // conflict / reject: no tree, exit 1, reported as conflict or refused.
+                        if tree.is_none() && code == 1 && (outcome == "conflict" || outcome == "refused") {
+                            t.right += 1;
+                        } else {
+                            t.wrong += 1;
+                            t.failures.push(format!("WRONG {id}: expected {expected}, got {outcome} {tree:?} exit {code}"));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    tally.into_inner().unwrap()
+}
+
+#[test]
+fn corpus_real_and_chat() {
+    let Some(corpus) = corpus_dir() else {
+        if std::env::var_os("PATCHDESK_CORPUS_OPTIONAL").is_some() {
+            eprintln!("corpus not found; skipped");
+            return;
+        }
+        panic!("patch corpus not found: set PATCHDESK_CORPUS");
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let repos = restore(&corpus, tmp.path());
+    let real = run_set(&corpus, "real", &repos);
+    let chat = run_set(&corpus, "chat", &repos);
+    for (name, t) in [("real", &real), ("chat", &chat)] {
+        println!("{name}: right {} / wrong {} / refused {}", t.right, t.wrong, t.refused);
+        for f in &t.failures {
+            println!("  {f}");
+        }
+    }
+    assert_eq!(real.wrong + chat.wrong, 0, "wrong trees are never acceptable");
+    assert_eq!(real.right, 164, "every real case must be right");
+    assert!(chat.right >= 495, "chat: only {} of 500 right", chat.right);
+}
