@@ -20,6 +20,9 @@ pub enum Code {
     Io,
     /// git itself reported an unexpected failure.
     Git,
+    /// The repository cannot take a commit right now: HEAD is detached, a merge or rebase is
+    /// in progress, or a file to commit has staged changes of its own.
+    RepoBusy,
 
     // --- patch intake and apply
     /// The file is not a patch, bundle or payload Patchdesk understands.
@@ -73,6 +76,7 @@ impl Code {
             Code::RevisionNotFound => "revision_not_found",
             Code::Io => "io",
             Code::Git => "git",
+            Code::RepoBusy => "repo_busy",
             Code::PatchUnreadable => "patch_unreadable",
             Code::InputTooLarge => "input_too_large",
             Code::UnsafePath => "unsafe_path",
