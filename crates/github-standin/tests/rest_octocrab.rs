@@ -63,7 +63,7 @@ async fn repositories_are_listed_page_by_page() {
     assert_eq!(pages, 3);
     assert_eq!(names, ["octo/alpha", "octo/beta", "octo/gamma", "octo/hello", "octo/secret", "team/shared"]);
     let shared = crab.repos("team", "shared").get().await.unwrap();
-    assert_eq!(shared.permissions.unwrap().push, true);
+    assert!(shared.permissions.unwrap().push);
     gh.stop();
 }
 
@@ -103,7 +103,7 @@ async fn pull_request_is_created_listed_labelled_and_reviewed() {
 
     let labels = crab.issues("octo", "hello").add_labels(1, &["pod:dev".to_string()]).await.unwrap();
     assert_eq!(labels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["pod:dev"]);
-    let route = format!("/repos/octo/hello/pulls/1/requested_reviewers");
+    let route = "/repos/octo/hello/pulls/1/requested_reviewers";
     let body = serde_json::json!({"reviewers": ["reviewer"]});
     let v: serde_json::Value = crab.post(route, Some(&body)).await.unwrap();
     assert_eq!(v["requested_reviewers"][0]["login"], "reviewer");
