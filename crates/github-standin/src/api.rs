@@ -12,11 +12,13 @@ pub(crate) struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Option<Value>,
+    /// Abort the connection after the headers instead of sending the body (test hook).
+    pub drop_connection: bool,
 }
 
 impl Reply {
     pub fn json(status: u16, body: Value) -> Reply {
-        Reply { status, headers: Vec::new(), body: Some(body) }
+        Reply { status, headers: Vec::new(), body: Some(body), drop_connection: false }
     }
 
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Reply {

@@ -244,6 +244,9 @@ fn to_http(reply: Reply) -> Response<Body> {
             resp = resp.header(k.as_str(), v);
         }
     }
+    if reply.drop_connection {
+        return resp.body(Body::new(CutBody)).unwrap_or_else(|_| plain(500, "bad response"));
+    }
     let body = match &reply.body {
         Some(v) => {
             resp = resp.header("content-type", "application/json; charset=utf-8");
@@ -252,6 +255,21 @@ fn to_http(reply: Reply) -> Response<Body> {
         None => Body::empty(),
     };
     resp.body(body).unwrap_or_else(|_| plain(500, "bad response"))
+}
+
+/// A response body that fails at once: the server aborts the connection after the headers.
+struct CutBody;
+
+impl http_body::Body for CutBody {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::task::Poll::Ready(Some(Err(std::io::Error::other("connection cut by the GitHub stand-in"))))
+    }
 }
 
 fn record(shared: &Shared, method: &str, path: &str, operation: Option<String>, status: u16, problems: Vec<String>) {
@@ -322,7 +340,11 @@ fn rest(app: &App, method: &str, path: &str, query: &str, shown: &str, headers: 
             }
         }
     };
-    let problems = app.spec.check_request(&m, &pairs, body.as_ref());
+    let mut problems = app.spec.check_request(&m, &pairs, body.as_ref());
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if body.is_some() && !content_type.starts_with("application/json") {
+        problems.push(format!("the JSON body is sent as content type {content_type:?}, not application/json"));
+    }
     if !problems.is_empty() {
         let reply = Reply::json(422, json!({"message": format!("Invalid request.\n\n{}", problems.join("\n")), "documentation_url": "https://docs.github.com/rest", "status": "422"}));
         record(&app.shared, method, shown, op, 422, problems);
@@ -397,6 +419,10 @@ fn rest(app: &App, method: &str, path: &str, query: &str, shown: &str, headers: 
                 reply.body = None;
             }
         }
+    }
+    if let Some(pos) = w.dropped.iter().position(|o| *o == m.operation_id) {
+        w.dropped.remove(pos);
+        reply.drop_connection = true;
     }
     if let Some(t) = w.tamper.take() {
         match t {

@@ -285,6 +285,7 @@ pub(crate) struct World {
     pub rate_limited: usize,
     pub rate_reset: u64,
     pub forced: Vec<ForcedError>,
+    pub dropped: Vec<String>,
     pub tamper: Option<Tamper>,
     pub device_interval: u64,
     pub device_expires_in: u64,
@@ -597,6 +598,13 @@ impl StandinState {
     /// gets this status with a GitHub-shaped error body carrying `message`.
     pub fn fail_next(&self, operation: &str, status: u16, message: &str) {
         self.shared.lock().forced.push(ForcedError { operation: operation.to_string(), status, message: message.to_string() });
+    }
+
+    /// The next request to `operation` is carried out (state changes happen) but the
+    /// connection is cut before the response body arrives, as when the network drops at the
+    /// worst moment. The client sees a transport error.
+    pub fn drop_response_next(&self, operation: &str) {
+        self.shared.lock().dropped.push(operation.to_string());
     }
 
     /// Changes the next API response on purpose (see [`Tamper`]).

@@ -163,6 +163,7 @@ async fn rate_limit_is_403_with_reset_time() {
     let e = github_error(&err);
     assert_eq!(e.status_code.as_u16(), 403);
     assert!(e.message.starts_with("API rate limit exceeded for user ID"), "{}", e.message);
+    assert_eq!(e.rate_limit_reset, Some(reset), "octocrab's error carries x-ratelimit-reset");
     let (status, headers, _) = raw_get(&crab, &format!("{}/repos/octo/hello", gh.api_url()), None).await;
     assert_eq!(status, 403);
     assert_eq!(headers["x-ratelimit-remaining"], "0");
@@ -324,4 +325,40 @@ fn dropping_a_standin_with_violations_panics() {
     let err = result.expect_err("drop must panic");
     let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(msg.contains("do not match GitHub's OpenAPI description"), "{msg}");
+}
+
+#[tokio::test]
+async fn a_response_lost_on_the_way_leaves_the_pull_request_created() {
+    use octocrab::service::middleware::retry::RetryConfig;
+    let gh = standin_with_repo().await;
+    with_feature_branch(&gh, "feature");
+
+    // Without retries the client sees a transport error, yet GitHub did create the PR.
+    let plain = octocrab::Octocrab::builder()
+        .base_uri(gh.api_url())
+        .unwrap()
+        .personal_token(TOKEN.to_string())
+        .add_retry_config(RetryConfig::None)
+        .build()
+        .unwrap();
+    gh.state().drop_response_next("pulls/create");
+    let err = plain.pulls("octo", "hello").create("One", "feature", "main").send().await.unwrap_err();
+    assert!(!matches!(err, octocrab::Error::GitHub { .. }), "a transport error, not an answer: {err:?}");
+    assert_eq!(gh.state().pull_requests("octo", "hello").len(), 1);
+    // The existing PR is found by its head.
+    let found = plain.pulls("octo", "hello").list().head("octo:feature").send().await.unwrap();
+    assert_eq!(found.items.iter().map(|p| p.number).collect::<Vec<_>>(), [1]);
+
+    // octocrab's default retry policy silently repeats the POST after a cut connection:
+    // the caller then sees GitHub's 422 "already exists" for a PR it created itself.
+    with_feature_branch(&gh, "second");
+    gh.state().drop_response_next("pulls/create");
+    let err = client(&gh, TOKEN).pulls("octo", "hello").create("Two", "second", "main").send().await.unwrap_err();
+    let e = github_error(&err);
+    assert_eq!(e.status_code.as_u16(), 422);
+    assert_eq!(e.errors.as_ref().unwrap()[0]["message"], "A pull request already exists for octo:second.");
+    let creates = gh.state().requests().iter().filter(|r| r.operation.as_deref() == Some("pulls/create")).count();
+    assert_eq!(creates, 3, "one POST without retry, two with the default retry");
+    assert_eq!(gh.state().pull_requests("octo", "hello").len(), 2);
+    gh.stop();
 }
