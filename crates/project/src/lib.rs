@@ -5,6 +5,8 @@
 //! [`Project`] and ask it questions; they do not reach into the domain crates themselves.
 
 pub mod demo;
+pub mod review;
+pub mod record;
 
 use patchdesk_board::Board;
 use patchdesk_error::{Code, Coded, UserError};
@@ -31,6 +33,14 @@ pub enum ProjectError {
     Intake(#[from] IntakeError),
     #[error("The demo's sample download {0} could not be put in the inbox: {1}")]
     DemoSeed(String, String),
+    #[error(transparent)]
+    Apply(#[from] patchdesk_apply::ApplyError),
+    #[error("{0} is a pod's metadata or log, not a change; it is shown with the patch it belongs to.")]
+    NotReviewable(String),
+    #[error("{0} does not apply to the current version of the project, so it has no file changes to show.")]
+    NotApplied(String),
+    #[error("{0} is not part of this change.")]
+    FileNotInChange(String),
 }
 
 impl ProjectError {
@@ -51,6 +61,10 @@ impl Coded for ProjectError {
             ProjectError::Git(_) => Code::Git,
             ProjectError::DemoDamaged(_) | ProjectError::Zip(_) | ProjectError::DemoSeed(..) => Code::Internal,
             ProjectError::Intake(e) => e.code(),
+            ProjectError::Apply(e) => e.code(),
+            ProjectError::NotReviewable(_) => Code::PatchUnreadable,
+            ProjectError::NotApplied(_) => Code::PatchDoesNotApply,
+            ProjectError::FileNotInChange(_) => Code::ItemNotFound,
         }
     }
 }
@@ -65,6 +79,8 @@ impl From<ProjectError> for UserError {
 pub struct Project {
     workdir: PathBuf,
     repo: git2::Repository,
+    /// Reviewed items: name → (base tree, result tree), so file diffs load without re-applying.
+    results: std::sync::Mutex<std::collections::HashMap<String, (git2::Oid, git2::Oid)>>,
 }
 
 /// Where the project sends its work for review.
@@ -110,7 +126,7 @@ impl Project {
             Some(w) => w.to_path_buf(),
             None => return Err(ProjectError::Bare(path.to_path_buf())),
         };
-        Ok(Project { workdir, repo })
+        Ok(Project { workdir, repo, results: Default::default() })
     }
 
     /// The working folder.

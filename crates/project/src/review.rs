@@ -1,0 +1,339 @@
+//! Reviewing an inbox item: apply it to the project's current commit (objects only — the
+//! working folder is never touched) and describe the result for the review screen: which
+//! files change and how much, the repairs made, the problems found, and the pod's logs.
+//!
+//! The diff shown is the diff between the base tree and the tree the item produces, so what
+//! the lead reads is exactly what would be sent for review, repairs included. File contents are
+//! loaded one file at a time ([`Project::review_file`]) so huge patches stay responsive.
+
+use crate::{Project, ProjectError};
+use git2::{Delta, DiffFindOptions, DiffOptions, Oid};
+use patchdesk_apply::{ApplyOptions, FileStatus, Outcome, Problem};
+use patchdesk_intake::{InboxItem, Kind, LogKind};
+use patchdesk_patch::Repair;
+use serde::Serialize;
+
+/// Everything the review screen shows for one item, except file contents.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Review {
+    pub item: InboxItem,
+    /// The commit the item was applied to (40 hex digits).
+    pub base_commit: String,
+    /// How it applied.
+    pub outcome: Outcome,
+    /// The resulting tree, when it applied.
+    pub tree: Option<String>,
+    /// Files the change touches, in path order.
+    pub files: Vec<ReviewFile>,
+    pub added: u32,
+    pub removed: u32,
+    /// Repairs made to a damaged patch, in plain sentences with file and hunk.
+    pub repairs: Vec<Repair>,
+    /// Why files did not apply; for conflicts, both sides.
+    pub problems: Vec<Problem>,
+    /// The pod's reasoning, prompt, changelog, handoff notes... as text.
+    pub logs: Vec<ReviewLog>,
+}
+
+/// One file of a review.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ReviewFile {
+    pub path: String,
+    pub old_path: Option<String>,
+    pub status: FileStatus,
+    pub added: u32,
+    pub removed: u32,
+    pub binary: bool,
+}
+
+/// A log that came with the item, as text.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ReviewLog {
+    pub kind: LogKind,
+    /// A heading in plain words: "Reasoning trace".
+    pub title: String,
+    /// The file name the pod used.
+    pub name: String,
+    /// The log's text (UTF-8; invalid bytes replaced).
+    pub text: String,
+    /// `markdown`, `yaml`, `json` or `text`: how to render it.
+    pub format: String,
+}
+
+/// The lines of one file's change.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct FileDiff {
+    pub path: String,
+    pub old_path: Option<String>,
+    pub binary: bool,
+    pub hunks: Vec<DiffHunk>,
+    /// True when the file has more lines than are sent ([`MAX_LINES_PER_FILE`]).
+    pub truncated: bool,
+}
+
+/// A run of changed lines with context.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct DiffHunk {
+    pub header: String,
+    pub old_start: u32,
+    pub old_lines: u32,
+    pub new_start: u32,
+    pub new_lines: u32,
+    pub lines: Vec<DiffLine>,
+}
+
+/// One line of a hunk.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct DiffLine {
+    pub kind: DiffLineKind,
+    pub old: Option<u32>,
+    pub new: Option<u32>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffLineKind {
+    Context,
+    Added,
+    Removed,
+}
+
+/// Lines sent for one file at most; a larger file is cut and marked `truncated`.
+pub const MAX_LINES_PER_FILE: usize = 250_000;
+/// Context lines around each change.
+const CONTEXT: u32 = 3;
+/// Longest log text sent to the screen.
+const MAX_LOG_BYTES: usize = 512 * 1024;
+
+impl Project {
+    /// Applies inbox item `name` to the current commit and describes the result.
+    pub fn review(&self, name: &str) -> Result<Review, ProjectError> {
+        let queue = self.queue()?;
+        let item = queue.get(name)?;
+        let bytes = queue.read_bytes(name)?;
+        let head = self.repo.head()?.peel_to_commit()?;
+        let base = head.tree_id();
+
+        let (outcome, tree, repairs, problems) = match &item.kind {
+            Kind::Diff { .. } => {
+                let report = patchdesk_apply::apply(&self.repo, base, &bytes, &ApplyOptions::default())?;
+                (report.outcome, report.tree_id(), report.repairs, report.problems)
+            }
+            Kind::Bundle | Kind::Batch => {
+                let files = if matches!(item.kind, Kind::Bundle) {
+                    patchdesk_intake::read_bundle(&item.file_name, &bytes)?.files
+                } else {
+                    patchdesk_intake::read_batch(&item.file_name, &bytes)?.files
+                };
+                let files: Vec<_> = files.into_iter().map(|f| (f.path, f.content, f.executable)).collect();
+                let tree = patchdesk_apply::apply_files(&self.repo, base, &files)?;
+                (Outcome::Clean, Some(tree), Vec::new(), Vec::new())
+            }
+            Kind::Sidecar | Kind::Log { .. } => {
+                return Err(ProjectError::NotReviewable(item.file_name.clone()));
+            }
+        };
+
+        let files = match tree {
+            Some(tree) => self.changed_files(base, tree)?,
+            None => Vec::new(),
+        };
+        if let Some(tree) = tree {
+            self.remember_result(name, base, tree);
+        }
+        let logs = item
+            .logs
+            .iter()
+            .filter_map(|log| {
+                let bytes = queue.read_log(name, log).ok()?;
+                let cut = &bytes[..bytes.len().min(MAX_LOG_BYTES)];
+                Some(ReviewLog {
+                    kind: log.kind,
+                    title: log_title(log.kind).to_string(),
+                    name: log.name.clone(),
+                    text: String::from_utf8_lossy(cut).into_owned(),
+                    format: log_format(&log.name).to_string(),
+                })
+            })
+            .collect();
+        Ok(Review {
+            added: files.iter().map(|f| f.added).sum(),
+            removed: files.iter().map(|f| f.removed).sum(),
+            item,
+            base_commit: head.id().to_string(),
+            outcome,
+            tree: tree.map(|t| t.to_string()),
+            files,
+            repairs,
+            problems,
+            logs,
+        })
+    }
+
+    /// The lines of one file's change in item `name` (reviewed first if it was not yet).
+    pub fn review_file(&self, name: &str, path: &str) -> Result<FileDiff, ProjectError> {
+        let (base, tree) = match self.remembered_result(name) {
+            Some(r) => r,
+            None => {
+                let review = self.review(name)?;
+                match (self.remembered_result(name), review.tree) {
+                    (Some(r), _) => r,
+                    _ => return Err(ProjectError::NotApplied(name.to_string())),
+                }
+            }
+        };
+        let diff = self.tree_diff(base, tree)?;
+        for (idx, delta) in diff.deltas().enumerate() {
+            let new_path = delta.new_file().path().map(|p| p.to_string_lossy().into_owned());
+            let old_path = delta.old_file().path().map(|p| p.to_string_lossy().into_owned());
+            let shown = if delta.status() == Delta::Deleted { old_path.clone() } else { new_path.clone() };
+            if shown.as_deref() != Some(path) {
+                continue;
+            }
+            let binary = delta.new_file().is_binary() || delta.old_file().is_binary();
+            let mut out = FileDiff {
+                path: path.to_string(),
+                old_path: if old_path != new_path { old_path } else { None },
+                binary,
+                hunks: Vec::new(),
+                truncated: false,
+            };
+            let Some(patch) = git2::Patch::from_diff(&diff, idx)? else {
+                out.binary = true;
+                return Ok(out);
+            };
+            if patch.delta().flags().is_binary() {
+                out.binary = true;
+                return Ok(out);
+            }
+            let mut sent = 0usize;
+            for h in 0..patch.num_hunks() {
+                let (hunk, count) = patch.hunk(h)?;
+                let mut lines = Vec::with_capacity(count);
+                for l in 0..count {
+                    if sent >= MAX_LINES_PER_FILE {
+                        out.truncated = true;
+                        break;
+                    }
+                    let line = patch.line_in_hunk(h, l)?;
+                    let kind = match line.origin() {
+                        '+' => DiffLineKind::Added,
+                        '-' => DiffLineKind::Removed,
+                        ' ' => DiffLineKind::Context,
+                        _ => continue, // "\ No newline at end of file" markers
+                    };
+                    let text = String::from_utf8_lossy(line.content());
+                    lines.push(DiffLine {
+                        kind,
+                        old: line.old_lineno(),
+                        new: line.new_lineno(),
+                        text: text.trim_end_matches(['\n', '\r']).to_string(),
+                    });
+                    sent += 1;
+                }
+                out.hunks.push(DiffHunk {
+                    header: String::from_utf8_lossy(hunk.header()).trim_end().to_string(),
+                    old_start: hunk.old_start(),
+                    old_lines: hunk.old_lines(),
+                    new_start: hunk.new_start(),
+                    new_lines: hunk.new_lines(),
+                    lines,
+                });
+                if out.truncated {
+                    break;
+                }
+            }
+            return Ok(out);
+        }
+        Err(ProjectError::FileNotInChange(path.to_string()))
+    }
+
+    fn tree_diff(&self, base: Oid, tree: Oid) -> Result<git2::Diff<'_>, ProjectError> {
+        let old = self.repo.find_tree(base)?;
+        let new = self.repo.find_tree(tree)?;
+        let mut opts = DiffOptions::new();
+        opts.context_lines(CONTEXT);
+        let mut diff = self.repo.diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))?;
+        diff.find_similar(Some(DiffFindOptions::new().renames(true).copies(false)))?;
+        Ok(diff)
+    }
+
+    fn changed_files(&self, base: Oid, tree: Oid) -> Result<Vec<ReviewFile>, ProjectError> {
+        let diff = self.tree_diff(base, tree)?;
+        let mut files = Vec::new();
+        for (idx, delta) in diff.deltas().enumerate() {
+            let new_path = delta.new_file().path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+            let old_path = delta.old_file().path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+            let status = match delta.status() {
+                Delta::Added => FileStatus::Added,
+                Delta::Deleted => FileStatus::Deleted,
+                Delta::Renamed => FileStatus::Renamed,
+                Delta::Copied => FileStatus::Copied,
+                Delta::Modified if delta.old_file().id() == delta.new_file().id() => FileStatus::Mode,
+                _ => FileStatus::Modified,
+            };
+            let (mut added, mut removed, mut binary) = (0u32, 0u32, false);
+            match git2::Patch::from_diff(&diff, idx)? {
+                Some(patch) if !patch.delta().flags().is_binary() => {
+                    let (_, adds, dels) = patch.line_stats()?;
+                    added = adds as u32;
+                    removed = dels as u32;
+                }
+                _ => binary = true,
+            }
+            let shown = if status == FileStatus::Deleted { old_path.clone() } else { new_path.clone() };
+            files.push(ReviewFile {
+                old_path: (old_path != new_path && status != FileStatus::Added).then_some(old_path),
+                path: shown,
+                status,
+                added,
+                removed,
+                binary,
+            });
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    fn remember_result(&self, name: &str, base: Oid, tree: Oid) {
+        if let Ok(mut cache) = self.results.lock() {
+            cache.insert(name.to_string(), (base, tree));
+        }
+    }
+
+    fn remembered_result(&self, name: &str) -> Option<(Oid, Oid)> {
+        let cache = self.results.lock().ok()?;
+        let (base, tree) = *cache.get(name)?;
+        // still current? the project may have moved on since
+        let head = self.repo.head().ok()?.peel_to_tree().ok()?.id();
+        (head == base).then_some((base, tree))
+    }
+}
+
+fn log_title(kind: LogKind) -> &'static str {
+    match kind {
+        LogKind::ThoughtTrace | LogKind::ReasoningTrace => "Reasoning",
+        LogKind::Changelog => "What changed",
+        LogKind::HandoffLog => "Handoffs",
+        LogKind::HandoffNotes => "Handoff notes",
+        LogKind::PromptUsed => "Prompt used",
+        LogKind::Memory => "Memory",
+        LogKind::TraceLog => "Trace log",
+        LogKind::Feedback => "Feedback",
+        LogKind::Metrics => "Metrics",
+    }
+}
+
+fn log_format(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".md") || lower.ends_with(".markdown") {
+        "markdown"
+    } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        "yaml"
+    } else if lower.ends_with(".json") {
+        "json"
+    } else {
+        "text"
+    }
+}

@@ -1,0 +1,77 @@
+//! Reviewing the demo's inbox: what the review screen gets for a clean patch, a chat-damaged
+//! patch and a ZIP bundle, file by file, with nothing in the working folder changed.
+
+use patchdesk_apply::{FileStatus, Outcome};
+use patchdesk_project::review::DiffLineKind;
+use patchdesk_project::{demo, Project};
+
+fn demo_project() -> (tempfile::TempDir, Project) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = demo::ensure(&dir.path().join("demo")).unwrap();
+    let p = Project::open(&d.project).unwrap();
+    p.seed_demo_inbox(&d).unwrap();
+    (dir, p)
+}
+
+fn item_named(p: &Project, file: &str) -> String {
+    p.queue().unwrap().list().unwrap().into_iter().find(|i| i.file_name == file).unwrap().name
+}
+
+#[test]
+fn clean_patch_review_lists_the_file_and_its_lines() {
+    let (_dir, p) = demo_project();
+    let name = item_named(&p, demo::CLEAN_PATCH);
+    let r = p.review(&name).unwrap();
+    assert_eq!(r.outcome, Outcome::Clean);
+    assert!(r.repairs.is_empty() && r.problems.is_empty());
+    assert_eq!(r.files.len(), 1);
+    let f = &r.files[0];
+    assert_eq!((f.path.as_str(), f.status), ("src/rtp/guidance.py", FileStatus::Modified));
+    assert!(f.added > 10 && f.removed >= 2, "{f:?}");
+    assert_eq!((r.added, r.removed), (f.added, f.removed));
+    assert_eq!(r.base_commit, p.repo().head().unwrap().target().unwrap().to_string());
+
+    let diff = p.review_file(&name, "src/rtp/guidance.py").unwrap();
+    let added: Vec<_> = diff.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == DiffLineKind::Added).collect();
+    assert_eq!(added.len() as u32, f.added);
+    assert!(added.iter().any(|l| l.text.contains("Symptoms are back: return to stage")));
+    assert!(added.iter().all(|l| l.new.is_some() && l.old.is_none()));
+    assert!(p.review_file(&name, "README.md").is_err(), "a file outside the change is an error");
+}
+
+#[test]
+fn chat_patch_review_shows_its_repairs() {
+    let (_dir, p) = demo_project();
+    let name = item_named(&p, demo::CHAT_PATCH);
+    let r = p.review(&name).unwrap();
+    assert_eq!(r.outcome, Outcome::Repaired);
+    assert!(!r.repairs.is_empty());
+    for repair in &r.repairs {
+        assert!(repair.message.len() > 15, "a repair is a sentence: {repair:?}");
+    }
+    assert_eq!(r.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["tests/test_stages.py"]);
+    let diff = p.review_file(&name, "tests/test_stages.py").unwrap();
+    assert!(diff.hunks.iter().flat_map(|h| &h.lines).any(|l| l.text.contains("def test_unknown_stage")));
+}
+
+#[test]
+fn zip_bundle_review_has_the_full_file_and_the_pod_s_reasoning() {
+    let (_dir, p) = demo_project();
+    let status_before = std::process::Command::new("git").arg("-C").arg(p.workdir()).args(["status", "--porcelain"]).output().unwrap().stdout;
+    let name = item_named(&p, demo::ZIP_BUNDLE);
+    let r = p.review(&name).unwrap();
+    assert_eq!(r.outcome, Outcome::Clean);
+    assert_eq!(r.files.len(), 1);
+    assert_eq!((r.files[0].path.as_str(), r.files[0].status), ("docs/rtp_guidance.md", FileStatus::Added));
+    let titles: Vec<_> = r.logs.iter().map(|l| l.title.as_str()).collect();
+    assert!(titles.contains(&"Reasoning"), "{titles:?}");
+    assert!(titles.contains(&"Prompt used"), "{titles:?}");
+    let reasoning = r.logs.iter().find(|l| l.title == "Reasoning").unwrap();
+    assert_eq!(reasoning.format, "markdown");
+    assert!(reasoning.text.contains("Coaches read this on a phone"));
+    // junk from the Mac zipper is not a file of the change
+    assert!(r.files.iter().all(|f| !f.path.contains("__MACOSX")));
+    let after = std::process::Command::new("git").arg("-C").arg(p.workdir()).args(["status", "--porcelain"]).output().unwrap().stdout;
+    assert_eq!(status_before, after, "review never touches the working folder");
+    assert!(!p.workdir().join("docs/rtp_guidance.md").exists());
+}
