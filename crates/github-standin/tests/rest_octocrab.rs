@@ -362,3 +362,34 @@ async fn a_response_lost_on_the_way_leaves_the_pull_request_created() {
     assert_eq!(gh.state().pull_requests("octo", "hello").len(), 2);
     gh.stop();
 }
+
+#[tokio::test]
+async fn pull_request_lifecycle_close_reopen_merge() {
+    let gh = standin_with_repo().await;
+    with_feature_branch(&gh, "a");
+    with_feature_branch(&gh, "b");
+    let crab = client(&gh, TOKEN);
+    let pulls = crab.pulls("octo", "hello");
+    pulls.create("A", "a", "main").send().await.unwrap();
+    pulls.create("B", "b", "main").send().await.unwrap();
+    let closed = pulls.update(1).state(params::pulls::State::Closed).send().await.unwrap();
+    assert_eq!(closed.state, Some(octocrab::models::IssueState::Closed));
+    assert!(closed.closed_at.is_some());
+    assert_eq!(gh.state().pull_request("octo", "hello", 1).unwrap().state, PullState::Closed);
+    gh.state().merge_pull("octo", "hello", 2, "octo").unwrap();
+    let open = pulls.list().state(params::State::Open).send().await.unwrap();
+    assert!(open.items.is_empty());
+    let all = pulls.list().state(params::State::All).send().await.unwrap();
+    let merged: Vec<(u64, bool)> = all.items.iter().map(|p| (p.number, p.merged_at.is_some())).collect();
+    assert_eq!(merged, [(2, true), (1, false)], "newest first, only #2 merged");
+    let reopened = pulls.update(1).state(params::pulls::State::Open).send().await.unwrap();
+    assert_eq!(reopened.state, Some(octocrab::models::IssueState::Open));
+    // A merged pull request cannot be reopened.
+    let err = pulls.update(2).state(params::pulls::State::Open).send().await.unwrap_err();
+    assert_eq!(github_error(&err).status_code.as_u16(), 422);
+    // Refs under a prefix.
+    let refs: serde_json::Value = crab.get("/repos/octo/hello/git/matching-refs/heads/", None::<&()>).await.unwrap();
+    let names: Vec<&str> = refs.as_array().unwrap().iter().map(|r| r["ref"].as_str().unwrap()).collect();
+    assert_eq!(names, ["refs/heads/a", "refs/heads/b", "refs/heads/main"]);
+    gh.stop();
+}
