@@ -218,6 +218,16 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response<Body> {
         }
         return resp.body(Body::from(reply.body)).unwrap_or_else(|_| plain(500, "bad response"));
     }
+    if path == "/login/device" && method == "GET" {
+        // The verification page a user would open; approval happens through
+        // `StandinState::approve_device` in tests.
+        record(&app.shared, &method, &shown, Some("device-flow/page".into()), 200, Vec::new());
+        return Response::builder()
+            .status(200)
+            .header("content-type", "text/html; charset=utf-8")
+            .body(Body::from("<!doctype html><title>Device activation</title><h1>Enter the code shown by the app</h1>"))
+            .unwrap_or_default();
+    }
     if path == "/login/device/code" || path == "/login/oauth/access_token" {
         return device_flow(&app, &method, &path, &shown, &query, &parts.headers, &bytes);
     }

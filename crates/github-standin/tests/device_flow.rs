@@ -58,6 +58,8 @@ async fn approved_device_code_gives_a_working_token() {
     assert_eq!(codes.verification_uri, format!("{}/login/device", gh.web_url()));
     assert_eq!(codes.user_code.len(), 9);
     assert_eq!(codes.user_code.as_bytes()[4], b'-');
+    let page = crab._get(codes.verification_uri.clone()).await.unwrap();
+    assert_eq!(page.status().as_u16(), 200, "the verification page exists");
     let poller = {
         let crab = crab.clone();
         let codes = codes.clone();
