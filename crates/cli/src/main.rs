@@ -4,6 +4,7 @@
 //! 2 usage errors (bad arguments, missing files).
 
 mod apply;
+mod board;
 mod inbox;
 
 use clap::{Parser, Subcommand};
@@ -28,6 +29,10 @@ enum Command {
     Inbox(inbox::InboxArgs),
     /// Put pod downloads (patches, ZIP bundles, sidecars, logs) in a project's inbox.
     Import(inbox::ImportArgs),
+    /// List every task with its pod, status and readiness, and what each pod should do next.
+    Tasks(board::TasksArgs),
+    /// Hand a task to another pod: log entry, task update, prompt packet, one commit.
+    Handoff(board::HandoffArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,5 +52,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => inbox::demo(&args),
         Command::Inbox(args) => inbox::inbox(&args),
         Command::Import(args) => inbox::import(&args),
+        Command::Tasks(args) => board::tasks(&args),
+        Command::Handoff(args) => board::handoff(&args),
     }
 }

@@ -1,0 +1,107 @@
+//! The delivery logs the seed system keeps inside a repository, read and written:
+//!
+//! * `.logs/trace_log.md`: one markdown entry per applied or promoted patch ([`trace`]);
+//! * `metrics/metrics.yaml` (also found at `logs/metrics.yaml`): weekly counts per pod
+//!   ([`metrics_file`]), edited through `patchdesk-yaml` so comments, order and unknown keys
+//!   survive;
+//! * `.logs/feedback/<task_id>.md`: review notes for the task's pod, and the "send it back"
+//!   prompt built from them ([`feedback`]);
+//! * [`compute_metrics`]: the numbers the metrics view shows, from all of the above plus the
+//!   inbox metadata (`.logs/patches/*.json`) and the handoff log.
+//!
+//! Writers come in two steps: `plan_*` computes the new text of a file without touching the
+//! disk (a [`FileChange`]), and `record_*` writes it. Nothing here commits; callers commit the
+//! files they get back. A file that cannot be read or edited safely is never written.
+
+// pub mod compute;
+// pub mod feedback;
+pub mod metrics_file;
+// pub mod trace;
+
+// pub use compute::{compute_metrics, LeadTime, Metrics, MetricsProblem, PodMetrics, PodWeek};
+// pub use feedback::{feedback_path, plan_rejection, read_feedback, record_rejection, send_back_prompt, FeedbackNote, Rejection};
+pub use metrics_file::{iso_week, metrics_path, plan_metrics, record_metrics, MetricsEvent, METRICS_FILE, METRICS_FILE_OLD};
+// pub use trace::{parse_trace_log, plan_trace_entry, read_trace_log, record_trace_entry, TraceEntry, TRACE_LOG};
+
+use patchdesk_error::{Code, Coded};
+use std::path::Path;
+
+/// Errors of the log writers and readers. Messages are plain sentences naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum LogsError {
+    /// The file is not valid, or this change cannot be made without touching other parts of
+    /// it. Nothing was written.
+    #[error("{0}")]
+    Invalid(String),
+    /// A name that cannot be used as a file name (a task id with `/` or `..`).
+    #[error("{0}")]
+    BadName(String),
+    /// Reading or writing a file failed.
+    #[error("Could not {action} {path}: {reason}")]
+    Io { action: &'static str, path: String, reason: String },
+}
+
+impl Coded for LogsError {
+    fn code(&self) -> Code {
+        match self {
+            LogsError::Invalid(_) => Code::TaskFileInvalid,
+            LogsError::BadName(_) => Code::UnsafePath,
+            LogsError::Io { .. } => Code::Io,
+        }
+    }
+}
+
+/// The new full text of one file, relative to the repository, not yet written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// Path relative to the repository, with `/` separators.
+    pub path: String,
+    /// The complete new content.
+    pub text: String,
+}
+
+impl FileChange {
+    /// Writes the file (through a temporary file and a rename, creating folders as needed).
+    pub fn write(&self, workdir: &Path) -> Result<(), LogsError> {
+        write_atomic(workdir, &self.path, &self.text)
+    }
+}
+
+/// Reads `rel` as UTF-8 text; `Ok(None)` when it does not exist.
+pub(crate) fn read_optional(workdir: &Path, rel: &str) -> Result<Option<String>, LogsError> {
+    match std::fs::read(workdir.join(rel)) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| LogsError::Invalid(format!("{rel} is not UTF-8 text; Patchdesk does not change it"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(LogsError::Io { action: "read", path: rel.to_string(), reason: e.to_string() }),
+    }
+}
+
+pub(crate) fn write_atomic(workdir: &Path, rel: &str, text: &str) -> Result<(), LogsError> {
+    let io = |e: std::io::Error| LogsError::Io { action: "write", path: rel.to_string(), reason: e.to_string() };
+    let path = workdir.join(rel);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = path.with_file_name(format!(".{name}.patchdesk-tmp"));
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
+}
+
+/// One line of text: newlines and tabs become spaces, so a value can never start a new
+/// markdown entry.
+pub(crate) fn one_line(s: &str) -> String {
+    let joined: Vec<&str> = s.split(['\n', '\r', '\t']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    joined.join(" ")
+}
+
+/// `2026-11-19 14:03 UTC` from a time.
+pub(crate) fn human_time(now: time::OffsetDateTime) -> String {
+    let t = now.to_offset(time::UtcOffset::UTC);
+    format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
+}
