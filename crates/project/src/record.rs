@@ -426,3 +426,196 @@ pub fn hand_off(workdir: &Path, task_id: &str, to_pod: &str, reason: &str, now: 
         warnings,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git").arg("-C").arg(dir).args(args).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// A repository with two commits' worth of files on `main`.
+    fn repo_with(files: &[(&str, &str)]) -> (tempfile::TempDir, git2::Repository) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init_opts(dir.path(), git2::RepositoryInitOptions::new().initial_head("main")).unwrap();
+        {
+            let mut c = repo.config().unwrap();
+            c.set_str("user.name", "Lead").unwrap();
+            c.set_str("user.email", "lead@example.invalid").unwrap();
+        }
+        for (p, t) in files {
+            let full = dir.path().join(p);
+            fs::create_dir_all(full.parent().unwrap()).unwrap();
+            fs::write(full, t).unwrap();
+        }
+        git(dir.path(), &["add", "-A"]);
+        git(dir.path(), &["commit", "-q", "-m", "start"]);
+        (dir, repo)
+    }
+
+    fn index_bytes(dir: &Path) -> Vec<(String, String)> {
+        // (path, blob id) for every index entry, as git itself lists them.
+        git(dir, &["ls-files", "-s"])
+            .lines()
+            .map(|l| {
+                let (meta, path) = l.split_once('\t').unwrap();
+                (path.to_string(), meta.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn commits_only_the_named_files_and_keeps_the_users_changes() {
+        let (dir, repo) = repo_with(&[("task.yaml", "tasks: {}\n"), ("src/a.py", "a = 1\n"), ("notes.md", "n\n"), ("old.txt", "bye\n")]);
+        let w = dir.path();
+        // The user's own work: a staged change, an unstaged change, a staged-then-edited file, an untracked file.
+        fs::write(w.join("src/a.py"), "a = 2\n").unwrap();
+        git(w, &["add", "src/a.py"]);
+        fs::write(w.join("notes.md"), "mine, not staged\n").unwrap();
+        fs::write(w.join("scratch.txt"), "untracked\n").unwrap();
+        let index_before = index_bytes(w);
+
+        // Patchdesk's files: a changed one, a new one in a new folder, a deleted one.
+        fs::write(w.join("task.yaml"), "tasks:\n  F1: {}\n").unwrap();
+        fs::create_dir_all(w.join(".logs")).unwrap();
+        fs::write(w.join(".logs/handoff_log.yaml"), "handoffs: []\n").unwrap();
+        fs::remove_file(w.join("old.txt")).unwrap();
+        let head_before = repo.head().unwrap().target().unwrap();
+
+        let oid = commit_paths(&repo, &["task.yaml", ".logs/handoff_log.yaml", "old.txt"], "Hand off F1: A → B\n\nbecause").unwrap();
+        let commit = repo.find_commit(oid).unwrap();
+        assert_eq!(commit.parent_id(0).unwrap(), head_before);
+        assert_eq!(commit.message().unwrap(), "Hand off F1: A → B\n\nbecause");
+        assert_eq!(commit.author().name().unwrap(), "Lead");
+        assert_eq!(repo.head().unwrap().target().unwrap(), oid);
+        let changed = git(w, &["diff", "--name-status", &format!("{head_before}"), &oid.to_string()]);
+        assert_eq!(changed, "A\t.logs/handoff_log.yaml\nD\told.txt\nM\ttask.yaml\n");
+
+        // The user's changes are exactly as they were, staged and unstaged.
+        assert_eq!(fs::read_to_string(w.join("src/a.py")).unwrap(), "a = 2\n");
+        assert_eq!(fs::read_to_string(w.join("notes.md")).unwrap(), "mine, not staged\n");
+        assert_eq!(fs::read_to_string(w.join("scratch.txt")).unwrap(), "untracked\n");
+        let status = git(w, &["status", "--porcelain"]);
+        assert_eq!(status, " M notes.md\nM  src/a.py\n?? scratch.txt\n");
+        // Index: other entries untouched, ours match the commit.
+        let index_after = index_bytes(w);
+        for (path, meta) in &index_before {
+            if !["task.yaml", "old.txt"].contains(&path.as_str()) {
+                assert!(index_after.contains(&(path.clone(), meta.clone())), "{path} changed in the index");
+            }
+        }
+        assert!(!index_after.iter().any(|(p, _)| p == "old.txt"));
+        assert_eq!(git(w, &["diff", "--cached", "--name-only", "--", "task.yaml", ".logs"]), "");
+
+        // Again with nothing new: no empty commit, same answer.
+        let again = record_paths(&repo, &["task.yaml", ".logs/handoff_log.yaml", "old.txt"], "again").unwrap();
+        assert_eq!(again, Recorded { commit: oid, created: false });
+        assert_eq!(git(w, &["rev-list", "--count", "HEAD"]), "2\n");
+        assert_eq!(git(w, &["status", "--porcelain"]), status);
+    }
+
+    #[test]
+    fn refuses_a_detached_head_a_merge_and_conflicting_staged_changes() {
+        let (dir, repo) = repo_with(&[("task.yaml", "a: 1\n")]);
+        let w = dir.path();
+        fs::write(w.join("task.yaml"), "a: 2\n").unwrap();
+        let head = repo.head().unwrap().target().unwrap();
+
+        // Staged by the user, then edited again on disk: whose version would we commit?
+        git(w, &["add", "task.yaml"]);
+        fs::write(w.join("task.yaml"), "a: 3\n").unwrap();
+        let err = commit_paths(&repo, &["task.yaml"], "x").unwrap_err();
+        assert!(matches!(err, RecordError::StagedDiffers(ref p) if p == "task.yaml"), "{err}");
+        assert_eq!(err.code(), Code::RepoBusy);
+        // Staged exactly as on disk: fine.
+        git(w, &["add", "task.yaml"]);
+        let ok = commit_paths(&repo, &["task.yaml"], "y").unwrap();
+        assert_ne!(ok, head);
+
+        fs::write(w.join("task.yaml"), "a: 4\n").unwrap();
+        fs::write(w.join(".git/MERGE_HEAD"), format!("{head}\n")).unwrap();
+        let err = commit_paths(&repo, &["task.yaml"], "x").unwrap_err();
+        assert!(err.to_string().contains("middle of a merge"), "{err}");
+        fs::remove_file(w.join(".git/MERGE_HEAD")).unwrap();
+
+        git(w, &["checkout", "-q", "--detach"]);
+        let err = commit_paths(&repo, &["task.yaml"], "x").unwrap_err();
+        assert!(matches!(err, RecordError::Detached));
+        assert_eq!(repo.head().unwrap().target().unwrap(), ok, "nothing committed");
+
+        git(w, &["checkout", "-q", "main"]);
+        for bad in ["/etc/passwd", "../x", ".git/config", "a//b", ""] {
+            assert!(matches!(commit_paths(&repo, &[bad], "x"), Err(RecordError::BadPath(_))), "{bad}");
+        }
+        assert_eq!(repo.head().unwrap().target().unwrap(), ok);
+        assert_eq!(fs::read_to_string(w.join("task.yaml")).unwrap(), "a: 4\n");
+    }
+
+    #[test]
+    fn the_first_commit_of_an_empty_branch_works() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init_opts(dir.path(), git2::RepositoryInitOptions::new().initial_head("trunk")).unwrap();
+        fs::write(dir.path().join("task.yaml"), "tasks: {}\n").unwrap();
+        fs::write(dir.path().join("other.txt"), "left alone\n").unwrap();
+        let oid = commit_paths(&repo, &["task.yaml"], "Start").unwrap();
+        let commit = repo.find_commit(oid).unwrap();
+        assert_eq!(commit.parent_count(), 0);
+        assert_eq!(repo.find_reference("refs/heads/trunk").unwrap().target(), Some(oid));
+        assert_eq!(git(dir.path(), &["status", "--porcelain"]), "?? other.txt\n");
+    }
+
+    fn board_repo() -> (tempfile::TempDir, git2::Repository) {
+        repo_with(&[
+            ("task.yaml", "# the tasks\ntasks:\n  T1:\n    title: One\n    assigned_pod: dev\n    status: ready\n    created_at: \"2026-01-01\"\n"),
+            (".logs/handoff_log.yaml", "handoffs: []\n"),
+            ("metrics/metrics.yaml", "weekly_snapshots: []\n"),
+        ])
+    }
+
+    #[test]
+    fn hand_off_commits_its_files_once() {
+        let (dir, repo) = board_repo();
+        let w = dir.path();
+        let now = time::macros::datetime!(2026-11-19 10:00 UTC);
+        let done = hand_off(w, "T1", "qa", "ready for tests", now).unwrap();
+        assert!(done.new);
+        assert_eq!((done.from.as_str(), done.to.as_str()), ("DevPod", "QAPod"));
+        let commit = repo.find_commit(Oid::from_str(&done.commit).unwrap()).unwrap();
+        assert_eq!(commit.message().unwrap(), "Hand off T1: DevPod → QAPod\n\nready for tests\n");
+        let mut files = done.changed_files.clone();
+        files.sort();
+        assert_eq!(files, [".logs/handoff_log.yaml", "metrics/metrics.yaml", "prompts/used/QAPod/T1_prompt.txt", "task.yaml"]);
+        assert_eq!(git(w, &["status", "--porcelain"]), "");
+
+        let again = hand_off(w, "T1", "QAPod", "ready for tests", now).unwrap();
+        assert!(!again.new);
+        assert_eq!(again.commit, done.commit);
+        assert_eq!(git(w, &["rev-list", "--count", "HEAD"]), "2\n");
+    }
+
+    #[test]
+    fn hand_off_refuses_before_writing_anything() {
+        let (dir, repo) = board_repo();
+        let w = dir.path();
+        let now = time::macros::datetime!(2026-11-19 10:00 UTC);
+        let head = repo.head().unwrap().target().unwrap();
+        fs::write(w.join("task.yaml"), "tasks:\n  T1:\n    title: One\n").unwrap();
+        git(w, &["add", "task.yaml"]);
+        fs::write(w.join("task.yaml"), "tasks:\n  T1:\n    title: One!\n    assigned_pod: dev\n").unwrap();
+        let err = hand_off(w, "T1", "qa", "r", now).unwrap_err();
+        assert!(matches!(err, RecordError::StagedDiffers(_)), "{err}");
+        assert_eq!(fs::read_to_string(w.join("task.yaml")).unwrap(), "tasks:\n  T1:\n    title: One!\n    assigned_pod: dev\n");
+        assert_eq!(fs::read_to_string(w.join(".logs/handoff_log.yaml")).unwrap(), "handoffs: []\n");
+        assert!(!w.join("prompts").exists());
+        assert_eq!(repo.head().unwrap().target().unwrap(), head);
+        // Staged exactly as on disk: the handoff goes ahead and commits on top of it.
+        git(w, &["add", "task.yaml"]);
+        hand_off(w, "T1", "qa", "r", now).unwrap();
+        assert_eq!(git(w, &["status", "--porcelain"]), "");
+    }
+}
