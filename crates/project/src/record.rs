@@ -230,9 +230,14 @@ pub fn record_checked_paths(repo: &git2::Repository, paths: &[&str], message: &s
         }
         let path = check_path(p)?;
         match stage_one(&mut index, &workdir, head_tree.as_ref(), path, p, checked)? {
-            Some((id, mode)) => updates.upsert(*p, id, file_mode(mode)),
-            None => updates.remove(*p),
-        };
+            Some((id, mode)) => {
+                updates.upsert(*p, id, file_mode(mode));
+            }
+            None if head_entry(head_tree.as_ref(), path).is_some() => {
+                updates.remove(*p);
+            }
+            None => {}
+        }
     }
     let base = match &head_tree {
         Some(t) => t.clone(),
