@@ -12,6 +12,7 @@ pub type TaskId = String;
 /// The six board statuses. Older spellings are mapped onto them; the raw value is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
+#[specta(rename = "TaskStatus")]
 pub enum Status {
     Backlog,
     Planned,

@@ -31,6 +31,7 @@ use time::OffsetDateTime;
 /// Where an inbox item is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
+#[specta(rename = "InboxStatus")]
 pub enum Status {
     /// Dropped, waiting for review.
     Queued,

@@ -1,0 +1,10 @@
+// Declares the app's own commands so each needs an explicit permission in a capability
+// (least privilege: a command not listed in capabilities/*.json cannot be called).
+const COMMANDS: &[&str] = &["current_project", "open_project", "open_demo_project"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("the Tauri build step failed");
+}

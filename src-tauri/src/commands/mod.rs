@@ -1,0 +1,3 @@
+//! Commands grouped by domain. Each is a few lines: state in, core call, `{code, message}` out.
+
+pub mod project;

@@ -1,0 +1,55 @@
+//! The Patchdesk app shell: thin Tauri commands over the core crates, grouped by domain.
+//! No domain logic lives here; a command opens the state it needs, calls the core and maps
+//! errors to `{code, message}`.
+
+mod commands;
+mod events;
+mod state;
+
+use state::AppState;
+use tauri::Manager;
+
+/// Every command and event the UI may use. The TypeScript bindings in `ui/src/bindings.ts`
+/// are generated from this list (see `export_bindings`), so the two never drift apart.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(tauri_specta::collect_commands![
+            commands::project::current_project,
+            commands::project::open_project,
+            commands::project::open_demo_project,
+        ])
+        .events(tauri_specta::collect_events![events::ProjectOpened])
+        .typ::<patchdesk_error::UserError>()
+}
+
+/// Writes the TypeScript bindings to `path`.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    specta_builder()
+        .export(
+            specta_typescript::Typescript::default()
+                .header("// Generated from the Rust commands by `cargo run -p patchdesk-app --bin export-bindings`. Do not edit.\n// @ts-nocheck")
+                .bigint(specta_typescript::BigIntExportBehavior::Number),
+            path,
+        )
+        .map_err(|e| e.to_string())
+}
+
+/// Starts the app.
+pub fn run() {
+    let builder = specta_builder();
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let start = state::StartupChoice::from_env_and_args(std::env::args().skip(1));
+            let data_dir = match std::env::var_os("PATCHDESK_DATA_DIR") {
+                Some(d) => std::path::PathBuf::from(d),
+                None => app.path().app_data_dir()?,
+            };
+            app.manage(AppState::new(data_dir, start));
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("the Patchdesk window could not be started");
+}

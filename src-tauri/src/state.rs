@@ -1,0 +1,88 @@
+//! What the app keeps between commands: which project is open, and where its data lives.
+
+use patchdesk_error::UserError;
+use patchdesk_project::{demo, Project};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// Which project to open when the window first asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartupChoice {
+    /// `--project PATH` or `PATCHDESK_PROJECT`.
+    Folder(PathBuf),
+    /// Nothing given: the built-in demo project.
+    Demo,
+}
+
+impl StartupChoice {
+    pub fn from_env_and_args(mut args: impl Iterator<Item = String>) -> Self {
+        while let Some(arg) = args.next() {
+            if arg == "--project" {
+                if let Some(p) = args.next() {
+                    return StartupChoice::Folder(PathBuf::from(p));
+                }
+            } else if let Some(p) = arg.strip_prefix("--project=") {
+                return StartupChoice::Folder(PathBuf::from(p));
+            }
+        }
+        match std::env::var_os("PATCHDESK_PROJECT") {
+            Some(p) if !p.is_empty() => StartupChoice::Folder(PathBuf::from(p)),
+            _ => StartupChoice::Demo,
+        }
+    }
+}
+
+pub struct AppState {
+    data_dir: PathBuf,
+    start: StartupChoice,
+    project: Mutex<Option<Project>>,
+}
+
+impl AppState {
+    pub fn new(data_dir: PathBuf, start: StartupChoice) -> Self {
+        AppState { data_dir, start, project: Mutex::new(None) }
+    }
+
+    /// Runs `f` on the open project, opening the startup choice first if none is open yet.
+    pub fn with_project<T>(&self, f: impl FnOnce(&Project) -> Result<T, UserError>) -> Result<T, UserError> {
+        let mut guard = self.project.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(match &self.start {
+                StartupChoice::Folder(p) => Project::open(p)?,
+                StartupChoice::Demo => self.demo_project()?,
+            });
+        }
+        match guard.as_ref() {
+            Some(p) => f(p),
+            None => Err(UserError::new(patchdesk_error::Code::Internal, "No project is open.")),
+        }
+    }
+
+    /// Replaces the open project.
+    pub fn open(&self, project: Project) {
+        *self.project.lock().unwrap_or_else(|p| p.into_inner()) = Some(project);
+    }
+
+    /// The built-in demo, built on first use in the app's data folder.
+    pub fn demo_project(&self) -> Result<Project, UserError> {
+        let demo = demo::ensure(&self.data_dir.join("demo"))?;
+        let project = Project::open(&demo.project)?;
+        project.seed_demo_inbox(&demo)?;
+        Ok(project)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> impl Iterator<Item = String> {
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>().into_iter()
+    }
+
+    #[test]
+    fn project_flag_wins() {
+        assert_eq!(StartupChoice::from_env_and_args(args(&["--project", "/x"])), StartupChoice::Folder("/x".into()));
+        assert_eq!(StartupChoice::from_env_and_args(args(&["--project=/y"])), StartupChoice::Folder("/y".into()));
+    }
+}

@@ -1,0 +1,93 @@
+// Starts the real Patchdesk binary through tauri-driver and hands back a WebDriver session.
+// Run inside a display (scripts/e2e.sh wraps everything in Xvfb and a private D-Bus session).
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { tmpdir, homedir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import net from "node:net";
+import { remote } from "webdriverio";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, "../..");
+
+export function appBinary() {
+  const bin = process.env.PATCHDESK_APP_BIN ?? join(repoRoot, "target/debug/patchdesk-app");
+  if (!existsSync(bin)) throw new Error(`The app binary ${bin} does not exist: build it with scripts/e2e.sh`);
+  return bin;
+}
+
+function tauriDriverPath() {
+  const local = join(homedir(), ".cargo/bin/tauri-driver");
+  return existsSync(local) ? local : "tauri-driver";
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+async function waitForPort(port, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise((r) => {
+      const s = net.connect(port, "127.0.0.1", () => { s.end(); r(true); });
+      s.on("error", () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${ms} ms`);
+}
+
+/**
+ * Launches the app with a fresh data folder (so the demo project is built anew) and returns
+ * `{ browser, dataDir, stop }`. `env` is passed to the app.
+ */
+export async function launch({ env = {}, args = [] } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), "patchdesk-e2e-"));
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn(tauriDriverPath(), ["--port", String(port), "--native-port", String(nativePort)], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, PATCHDESK_DATA_DIR: dataDir, ...env },
+  });
+  let browser;
+  try {
+    await waitForPort(port, 15000);
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "error",
+      capabilities: {
+        "tauri:options": { application: appBinary(), args },
+        "wdio:enforceWebDriverClassic": true,
+      },
+    });
+  } catch (e) {
+    driver.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  const stop = async () => {
+    try { await browser.deleteSession(); } catch { /* the window may already be gone */ }
+    driver.kill();
+    await new Promise((r) => (driver.exitCode !== null ? r() : driver.once("exit", r)));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { browser, dataDir, stop };
+}
+
+/** Waits until `selector` exists and returns the element. */
+export async function find(browser, selector, timeout = 15000) {
+  const el = await browser.$(selector);
+  await el.waitForExist({ timeout });
+  return el;
+}

@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import type { Overview } from "./bindings";
+import { App } from "./App";
+import { Inbox } from "./Inbox";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+function overview(): Overview {
+  return {
+    summary: {
+      name: "Return-to-Play Guide (demo)",
+      path: "/tmp/demo/project",
+      branch: "main",
+      remote: { url: "/tmp/demo/practice-remote.git", isPractice: true },
+      isDemo: true,
+    },
+    inbox: [
+      {
+        name: "patch_20261118_101500_F2.2.diff",
+        file_name: "patch_20261118_101500_F2.2.diff",
+        path: ".patches/queue/patch_20261118_101500_F2.2.diff",
+        metadata_path: ".logs/patches/patch_20261118_101500_F2.2.json",
+        task_id: "F2.2",
+        feature: null,
+        pod: "DevPod",
+        summary: "Stage guidance with a symptom fallback",
+        branch: null,
+        timestamp: "2026-11-18T10:15:00",
+        received_at: "2026-11-20T11:00:00Z",
+        status: "queued" as const,
+        kind: { type: "diff", flavor: "git" },
+        sha256: "0".repeat(64),
+        size: 1200,
+        logs: [],
+      },
+    ],
+    board: {
+      pods: ["DevPod", "QAPod"].map((key) => ({
+        key,
+        name: key.replace("Pod", " Pod"),
+        template: `prompts/${key.toLowerCase()}.txt`,
+        aliases: [],
+        configured: true,
+      })),
+      tasks: [
+        {
+          id: "F2.1",
+          title: "Tests for the stage parser",
+          description: "",
+          phase: "Phase 2 - Development",
+          category: "dev",
+          pod: "QAPod",
+          pod_raw: "QAPod",
+          pod_owner: "QAPod",
+          assigned_pod: null,
+          assigned_to: null,
+          status: "ready",
+          status_raw: "ready",
+          ready_flag: null,
+          done_flag: null,
+          done: false,
+          ready: true,
+          depends_on: [],
+          waiting_on: [],
+          created_at: null,
+          updated_at: null,
+          priority: null,
+          prompt: null,
+          inputs: [],
+          outputs: [],
+          feedback_file: null,
+          created_by: null,
+          handoff_from: null,
+          notes: null,
+          other_fields: [],
+          source: { file: "task.yaml", layout: "task_list", line: 3, key_path: ["tasks", "F2.1"] },
+        },
+      ],
+      problems: [{ path: "task_templates/x.yaml", line: 4, column: 1, message: "task_templates/x.yaml, line 4: a list item is missing its dash" }],
+    },
+  } as Overview;
+}
+
+describe("first screen", () => {
+  it("shows the project, its inbox and its board from the backend", async () => {
+    const calls: string[] = [];
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      if (cmd === "current_project") return overview();
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<App />);
+    expect(await screen.findByTestId("project-name")).toHaveProperty("textContent", "Return-to-Play Guide (demo)");
+    expect(screen.getByText("Practice remote")).toBeTruthy();
+    const item = screen.getByTestId("inbox-item");
+    expect(item.getAttribute("data-task")).toBe("F2.2");
+    expect(within(item).getByText("Stage guidance with a symptom fallback")).toBeTruthy();
+    expect(within(item).getByText("Dev pod")).toBeTruthy();
+    const columns = screen.getAllByTestId("board-column").map((c) => c.getAttribute("data-pod"));
+    expect(columns).toEqual(["DevPod", "QAPod"]);
+    const qa = screen.getAllByTestId("board-column")[1];
+    expect(within(qa).getByText("Tests for the stage parser")).toBeTruthy();
+    expect(within(qa).getByText("Up next for QA pod")).toBeTruthy();
+    // a broken task file is named, in plain words
+    expect(screen.getByRole("alert").textContent).toContain("line 4: a list item is missing its dash");
+    expect(calls).toEqual(["current_project"]);
+  });
+
+  it("turns a backend error code into a plain sentence with a next step and a retry", async () => {
+    let attempts = 0;
+    mockIPC((cmd) => {
+      if (cmd !== "current_project") throw new Error(cmd);
+      attempts += 1;
+      if (attempts === 1) throw { code: "repo_not_found", message: "There is no git repository at /home/lead/x." };
+      return overview();
+    });
+    render(<App />);
+    const alert = await screen.findByRole("alert");
+    expect(alert.getAttribute("data-code")).toBe("repo_not_found");
+    expect(alert.textContent).toContain("That folder isn't a project Patchdesk can open.");
+    expect(alert.textContent).toContain("There is no git repository at /home/lead/x.");
+    within(alert).getByRole("button", { name: "Try again" }).click();
+    await waitFor(() => expect(screen.getByTestId("project-name").textContent).toBe("Return-to-Play Guide (demo)"));
+    expect(attempts).toBe(2);
+  });
+
+  it("tells a first-time user what to do when the inbox is empty", () => {
+    render(<Inbox items={[]} />);
+    expect(screen.getByTestId("inbox-empty").textContent).toContain("drop the files on this window");
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { ERROR_TEXT, explain } from "./errors";
+
+describe("error table", () => {
+  it("has a sentence and a next step for every code, in plain words", () => {
+    for (const [code, text] of Object.entries(ERROR_TEXT)) {
+      expect(text.title.length, code).toBeGreaterThan(10);
+      expect(text.next.length, code).toBeGreaterThan(10);
+      // no jargon a lead would not know
+      for (const word of ["refs", "stderr", "errno", "panic", "unwrap", "null"]) {
+        expect(`${text.title} ${text.next}`.toLowerCase(), `${code} says "${word}"`).not.toContain(word);
+      }
+    }
+  });
+
+  it("explains a backend error by its code and keeps the detail", () => {
+    const e = explain({ code: "merge_conflict", message: "src/app.rs, hunk 2: both sides changed line 14" });
+    expect(e.code).toBe("merge_conflict");
+    expect(e.title).toBe(ERROR_TEXT.merge_conflict.title);
+    expect(e.detail).toContain("hunk 2");
+  });
+
+  it("treats unknown shapes and unknown codes as internal, never as a blank screen", () => {
+    expect(explain(new Error("boom")).code).toBe("internal");
+    expect(explain(new Error("boom")).detail).toBe("boom");
+    expect(explain("plain string").detail).toBe("plain string");
+    expect(explain({ code: "no_such_code", message: "x" }).code).toBe("internal");
+    expect(explain(undefined).title).toBe(ERROR_TEXT.internal.title);
+  });
+});
