@@ -13,15 +13,15 @@
 //! disk (a [`FileChange`]), and `record_*` writes it. Nothing here commits; callers commit the
 //! files they get back. A file that cannot be read or edited safely is never written.
 
-// pub mod compute;
-// pub mod feedback;
+pub mod compute;
+pub mod feedback;
 pub mod metrics_file;
-// pub mod trace;
+pub mod trace;
 
-// pub use compute::{compute_metrics, LeadTime, Metrics, MetricsProblem, PodMetrics, PodWeek};
-// pub use feedback::{feedback_path, plan_rejection, read_feedback, record_rejection, send_back_prompt, FeedbackNote, Rejection};
+pub use compute::{compute_metrics, LeadTime, Metrics, MetricsProblem, PodMetrics, PodWeek};
+pub use feedback::{feedback_path, plan_rejection, read_feedback, record_rejection, send_back_prompt, FeedbackNote, Rejection};
 pub use metrics_file::{iso_week, metrics_path, plan_metrics, record_metrics, MetricsEvent, METRICS_FILE, METRICS_FILE_OLD};
-// pub use trace::{parse_trace_log, plan_trace_entry, read_trace_log, record_trace_entry, TraceEntry, TRACE_LOG};
+pub use trace::{parse_trace_log, plan_trace_entry, read_trace_log, record_trace_entry, TraceEntry, TRACE_LOG};
 
 use patchdesk_error::{Code, Coded};
 use std::path::Path;
