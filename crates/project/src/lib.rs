@@ -41,6 +41,10 @@ pub enum ProjectError {
     NotApplied(String),
     #[error("{0} is not part of this change.")]
     FileNotInChange(String),
+    #[error("{1}")]
+    Dropped(Code, String),
+    #[error(transparent)]
+    Logs(#[from] patchdesk_logs::LogsError),
 }
 
 impl ProjectError {
@@ -65,6 +69,8 @@ impl Coded for ProjectError {
             ProjectError::NotReviewable(_) => Code::PatchUnreadable,
             ProjectError::NotApplied(_) => Code::PatchDoesNotApply,
             ProjectError::FileNotInChange(_) => Code::ItemNotFound,
+            ProjectError::Dropped(code, _) => *code,
+            ProjectError::Logs(e) => e.code(),
         }
     }
 }
@@ -114,6 +120,16 @@ pub struct Overview {
     pub board: Board,
 }
 
+/// What rejecting an item did.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Rejected {
+    pub item: InboxItem,
+    /// The feedback file, relative to the project folder.
+    pub feedback_path: String,
+    /// The "send back to the pod" prompt, ready for the clipboard.
+    pub prompt: String,
+}
+
 /// Marks a demo whose sample downloads were put in its inbox once; a user who clears the
 /// inbox does not see them come back.
 const DEMO_SEEDED: &str = ".patchdesk/demo-inbox-seeded";
@@ -151,6 +167,59 @@ impl Project {
             inbox: self.queue()?.list()?,
             board: Board::load(&self.workdir),
         })
+    }
+
+    /// Reads dropped files from disk and puts them in the inbox together (a patch with its
+    /// sidecar and logs). A file that cannot be read, or is larger than the inbox accepts, is
+    /// refused before anything is written.
+    pub fn import_paths(&self, paths: &[PathBuf]) -> Result<patchdesk_intake::ImportReport, ProjectError> {
+        let queue = self.queue()?;
+        let limit = u64::from(queue.limits().max_input_bytes);
+        let mut files = Vec::with_capacity(paths.len());
+        for path in paths {
+            let meta = std::fs::metadata(path).map_err(|e| ProjectError::io(path, e))?;
+            if meta.is_dir() {
+                return Err(ProjectError::Dropped(
+                    Code::PatchUnreadable,
+                    format!("{} is a folder; drop the files inside it instead.", path.display()),
+                ));
+            }
+            if meta.len() > limit {
+                return Err(ProjectError::Dropped(Code::InputTooLarge, format!(
+                    "{} is {} MB; the inbox accepts files up to {} MB.",
+                    path.display(),
+                    meta.len() / 1_000_000,
+                    limit / 1_000_000
+                )));
+            }
+            let bytes = std::fs::read(path).map_err(|e| ProjectError::io(path, e))?;
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            files.push((name, bytes));
+        }
+        Ok(queue.import(&files))
+    }
+
+    /// Sends item `name` back to its pod: the note is appended to `.logs/feedback/<task>.md`,
+    /// the item is marked rejected (it can be restored), and the prompt that tells the pod what
+    /// to change is returned for the clipboard.
+    pub fn reject(&self, name: &str, note: &str) -> Result<Rejected, ProjectError> {
+        let queue = self.queue()?;
+        let item = queue.get(name)?;
+        let task_id = item.task_id.clone().unwrap_or_else(|| {
+            let stem = item.name.rsplit_once('.').map(|(s, _)| s).unwrap_or(&item.name);
+            stem.to_string()
+        });
+        let rejection = patchdesk_logs::Rejection {
+            task_id: task_id.clone(),
+            patch: item.file_name.clone(),
+            note: note.to_string(),
+            reviewer: self.repo.config().ok().and_then(|c| c.get_string("user.name").ok()),
+        };
+        let now = time::OffsetDateTime::now_utc();
+        let feedback_path = patchdesk_logs::record_rejection(&self.workdir, &rejection, now)?;
+        let prompt = patchdesk_logs::send_back_prompt(&self.workdir, &task_id)?;
+        let item = queue.set_status(name, patchdesk_intake::Status::Rejected)?;
+        Ok(Rejected { item, feedback_path, prompt })
     }
 
     /// Puts the demo's sample downloads in the inbox, the first time only.

@@ -101,8 +101,8 @@ pub enum DiffLineKind {
 
 /// Lines sent for one file at most; a larger file is cut and marked `truncated`.
 pub const MAX_LINES_PER_FILE: usize = 250_000;
-/// Context lines around each change.
-const CONTEXT: u32 = 3;
+/// Context lines around each change, as git shows them.
+pub const CONTEXT: u32 = 3;
 /// Longest log text sent to the screen.
 const MAX_LOG_BYTES: usize = 512 * 1024;
 
@@ -172,7 +172,9 @@ impl Project {
     }
 
     /// The lines of one file's change in item `name` (reviewed first if it was not yet).
-    pub fn review_file(&self, name: &str, path: &str) -> Result<FileDiff, ProjectError> {
+    /// `context` is the number of unchanged lines shown around each change (3 is usual; a
+    /// large number shows the whole file).
+    pub fn review_file(&self, name: &str, path: &str, context: u32) -> Result<FileDiff, ProjectError> {
         let (base, tree) = match self.remembered_result(name) {
             Some(r) => r,
             None => {
@@ -183,7 +185,7 @@ impl Project {
                 }
             }
         };
-        let diff = self.tree_diff(base, tree)?;
+        let diff = self.tree_diff(base, tree, context)?;
         for (idx, delta) in diff.deltas().enumerate() {
             let new_path = delta.new_file().path().map(|p| p.to_string_lossy().into_owned());
             let old_path = delta.old_file().path().map(|p| p.to_string_lossy().into_owned());
@@ -249,18 +251,18 @@ impl Project {
         Err(ProjectError::FileNotInChange(path.to_string()))
     }
 
-    fn tree_diff(&self, base: Oid, tree: Oid) -> Result<git2::Diff<'_>, ProjectError> {
+    fn tree_diff(&self, base: Oid, tree: Oid, context: u32) -> Result<git2::Diff<'_>, ProjectError> {
         let old = self.repo.find_tree(base)?;
         let new = self.repo.find_tree(tree)?;
         let mut opts = DiffOptions::new();
-        opts.context_lines(CONTEXT);
+        opts.context_lines(context);
         let mut diff = self.repo.diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))?;
         diff.find_similar(Some(DiffFindOptions::new().renames(true).copies(false)))?;
         Ok(diff)
     }
 
     fn changed_files(&self, base: Oid, tree: Oid) -> Result<Vec<ReviewFile>, ProjectError> {
-        let diff = self.tree_diff(base, tree)?;
+        let diff = self.tree_diff(base, tree, CONTEXT)?;
         let mut files = Vec::new();
         for (idx, delta) in diff.deltas().enumerate() {
             let new_path = delta.new_file().path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();

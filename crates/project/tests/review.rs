@@ -31,12 +31,20 @@ fn clean_patch_review_lists_the_file_and_its_lines() {
     assert_eq!((r.added, r.removed), (f.added, f.removed));
     assert_eq!(r.base_commit, p.repo().head().unwrap().target().unwrap().to_string());
 
-    let diff = p.review_file(&name, "src/rtp/guidance.py").unwrap();
+    let diff = p.review_file(&name, "src/rtp/guidance.py", 3).unwrap();
     let added: Vec<_> = diff.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == DiffLineKind::Added).collect();
     assert_eq!(added.len() as u32, f.added);
     assert!(added.iter().any(|l| l.text.contains("Symptoms are back: return to stage")));
     assert!(added.iter().all(|l| l.new.is_some() && l.old.is_none()));
-    assert!(p.review_file(&name, "README.md").is_err(), "a file outside the change is an error");
+    assert!(p.review_file(&name, "README.md", 3).is_err(), "a file outside the change is an error");
+
+    // more context: the whole file, every line numbered on both sides where it exists
+    let whole = p.review_file(&name, "src/rtp/guidance.py", 100_000).unwrap();
+    assert_eq!(whole.hunks.len(), 1);
+    let context = whole.hunks[0].lines.iter().filter(|l| l.kind == DiffLineKind::Context).count();
+    let context3 = diff.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == DiffLineKind::Context).count();
+    assert!(context > context3, "{context} vs {context3}");
+    assert!(whole.hunks[0].lines.iter().any(|l| l.text.contains("from .stages import STAGES")));
 }
 
 #[test]
@@ -50,7 +58,7 @@ fn chat_patch_review_shows_its_repairs() {
         assert!(repair.message.len() > 15, "a repair is a sentence: {repair:?}");
     }
     assert_eq!(r.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["tests/test_stages.py"]);
-    let diff = p.review_file(&name, "tests/test_stages.py").unwrap();
+    let diff = p.review_file(&name, "tests/test_stages.py", 3).unwrap();
     assert!(diff.hunks.iter().flat_map(|h| &h.lines).any(|l| l.text.contains("def test_unknown_stage")));
 }
 
