@@ -274,3 +274,41 @@ fn handoff_during_a_merge_is_refused() {
     assert!(!project.join("prompts/used").exists());
     assert_eq!(git(&project, &["rev-parse", "HEAD"]), head);
 }
+
+#[test]
+fn handoff_goes_ahead_when_metrics_yaml_is_broken_and_leaves_it_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = "weekly_snapshots:\n  - week: 2026-W47\n   pods: oops\n";
+    let w = repo(
+        dir.path(),
+        &[("task.yaml", "tasks:\n  T1:\n    description: Do it\n    assigned_pod: DevPod\n    status: ready\n"), ("metrics/metrics.yaml", broken)],
+    );
+    let out = patchdesk(&["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("not counted in the metrics") && stderr.contains("metrics/metrics.yaml"), "{stderr}");
+    assert_eq!(fs::read_to_string(w.join("metrics/metrics.yaml")).unwrap(), broken);
+    let files = git(&w, &["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(files, ".logs/handoff_log.yaml\nprompts/used/QAPod/T1_prompt.txt\ntask.yaml\n");
+    // The log was created in the canonical form.
+    let log = fs::read_to_string(w.join(".logs/handoff_log.yaml")).unwrap();
+    assert!(log.starts_with("handoffs:\n  - from: DevPod\n    to: QAPod\n"), "{log}");
+}
+
+#[test]
+fn handoff_refuses_when_the_lead_staged_something_else_in_task_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = repo(dir.path(), &[("task.yaml", "tasks:\n  T1:\n    description: Do it\n    assigned_pod: DevPod\n")]);
+    fs::write(w.join("task.yaml"), "tasks:\n  T1:\n    description: Do it now\n    assigned_pod: DevPod\n").unwrap();
+    git(&w, &["add", "task.yaml"]);
+    let on_disk = "tasks:\n  T1:\n    description: Do it today\n    assigned_pod: DevPod\n";
+    fs::write(w.join("task.yaml"), on_disk).unwrap();
+    let head = git(&w, &["rev-parse", "HEAD"]);
+    let out = patchdesk(&["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("task.yaml has staged changes"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(fs::read_to_string(w.join("task.yaml")).unwrap(), on_disk);
+    assert!(!w.join(".logs").exists() && !w.join("prompts").exists());
+    assert_eq!(git(&w, &["rev-parse", "HEAD"]), head);
+    assert_eq!(git(&w, &["diff", "--cached", "--name-only"]), "task.yaml\n");
+}
