@@ -160,3 +160,31 @@ fn files_that_cannot_be_changed_safely_are_left_alone() {
         assert_eq!(read(dir.path(), METRICS_FILE), bad);
     }
 }
+
+#[test]
+fn damaged_versions_of_a_real_file_never_panic_and_never_write_garbage() {
+    // Every prefix (a half-written file) and every file with one line missing.
+    let mut variants: Vec<String> = (0..=SEED.len()).filter(|&i| SEED.is_char_boundary(i)).map(|i| SEED[..i].to_string()).collect();
+    let lines: Vec<&str> = SEED.split_inclusive('\n').collect();
+    for skip in 0..lines.len() {
+        variants.push(lines.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, l)| *l).collect());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    let (mut written, mut refused) = (0, 0);
+    for v in &variants {
+        write(w, METRICS_FILE, v);
+        for event in [promoted("dev", "F7"), merged("qa", "F8"), handoff("research")] {
+            match plan_metrics(w, &event, W47) {
+                Ok(Some(change)) => {
+                    let value = patchdesk_yaml::parse_value(&change.text).unwrap_or_else(|e| panic!("wrote invalid YAML ({e}) from\n{v}\n---\n{}", change.text));
+                    assert!(value.as_mapping().is_some());
+                    written += 1;
+                }
+                Ok(None) => {}
+                Err(_) => refused += 1,
+            }
+        }
+    }
+    assert!(written > 0 && refused > 0, "{written} written, {refused} refused");
+}

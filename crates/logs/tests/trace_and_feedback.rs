@@ -119,3 +119,27 @@ fn rejections_build_the_feedback_file_and_the_send_back_prompt() {
     assert_eq!(fs::read_dir(w.join(".logs/feedback")).unwrap().count(), 1);
     assert!(!w.join("escape.md").exists() && !w.join(".logs/escape.md").exists());
 }
+
+#[test]
+fn half_written_logs_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    record_trace_entry(w, &entry(), datetime!(2026-11-19 14:03 UTC)).unwrap();
+    let r = Rejection { task_id: "F1".into(), patch: "p.diff".into(), note: "é — ünïcode\n> quoted".into(), reviewer: Some("Zoë".into()) };
+    record_rejection(w, &r, datetime!(2026-11-19 14:03 UTC)).unwrap();
+    let trace = fs::read_to_string(w.join(TRACE_LOG)).unwrap();
+    let feedback = fs::read_to_string(w.join(".logs/feedback/F1.md")).unwrap();
+    for i in (0..=trace.len()).filter(|&i| trace.is_char_boundary(i)) {
+        let entries = patchdesk_logs::parse_trace_log(&trace[..i]);
+        assert!(entries.len() <= 1);
+    }
+    for i in (0..=feedback.len()).filter(|&i| feedback.is_char_boundary(i)) {
+        fs::write(w.join(".logs/feedback/F1.md"), &feedback[..i]).unwrap();
+        let notes = read_feedback(w, "F1").unwrap();
+        if !notes.is_empty() {
+            assert!(send_back_prompt(w, "F1").unwrap().contains("task F1"));
+        }
+    }
+    fs::write(w.join(".logs/feedback/F1.md"), &feedback).unwrap();
+    assert_eq!(read_feedback(w, "F1").unwrap()[0].note, "é — ünïcode\n> quoted");
+}
