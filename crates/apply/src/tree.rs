@@ -107,6 +107,17 @@ impl<'r> Overlay<'r> {
         }
     }
 
+    /// Writes every new blob as a loose object.
+    fn write_blobs(&self, repo: &Repository) -> Result<BTreeMap<&str, Oid>, git2::Error> {
+        let mut out = BTreeMap::new();
+        for (path, v) in &self.changes {
+            if let Some(Entry { content: Content::Data(d), .. }) = v {
+                out.insert(path.as_str(), write_blob(repo, d)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Builds the new tree. With `write == false` only checks the shape (nothing is written).
     pub fn build(&self, repo: &Repository, base: &Tree<'_>, write: bool) -> Result<Oid, Problem> {
         let mut root = Dir::default();
@@ -122,7 +133,8 @@ impl<'r> Overlay<'r> {
             }
         }
         let git = |e: git2::Error| Problem::new(None, None, format!("git could not write the result: {}", e.message()));
-        match build_dir(repo, Some(base.id()), &root, "", write)? {
+        let written = if write { self.write_blobs(repo).map_err(git)? } else { BTreeMap::new() };
+        match build_dir(repo, Some(base.id()), &root, "", write, &written)? {
             Some(id) => Ok(id),
             None if write => repo.treebuilder(None).and_then(|b| b.write()).map_err(git),
             None => Ok(Oid::ZERO_SHA1),
@@ -130,7 +142,14 @@ impl<'r> Overlay<'r> {
     }
 }
 
-fn build_dir(repo: &Repository, base: Option<Oid>, change: &Dir<'_>, prefix: &str, write: bool) -> Result<Option<Oid>, Problem> {
+fn build_dir(
+    repo: &Repository,
+    base: Option<Oid>,
+    change: &Dir<'_>,
+    prefix: &str,
+    write: bool,
+    written: &BTreeMap<&str, Oid>,
+) -> Result<Option<Oid>, Problem> {
     let git = |e: git2::Error| Problem::new(None, None, format!("git could not read or write objects: {}", e.message()));
     let mut entries: BTreeMap<Vec<u8>, (Oid, i32)> = BTreeMap::new();
     if let Some(id) = base {
@@ -169,7 +188,7 @@ fn build_dir(repo: &Repository, base: Option<Oid>, change: &Dir<'_>, prefix: &st
             }
             None => None,
         };
-        match build_dir(repo, sub_base, sub, &full(name), write)? {
+        match build_dir(repo, sub_base, sub, &full(name), write, written)? {
             Some(id) => {
                 entries.insert(name.as_bytes().to_vec(), (id, MODE_TREE));
             }
@@ -189,7 +208,10 @@ fn build_dir(repo: &Repository, base: Option<Oid>, change: &Dir<'_>, prefix: &st
             }
             let id = match (&e.content, write) {
                 (crate::tree::Content::Blob(id), _) => *id,
-                (crate::tree::Content::Data(d), true) => repo.blob(d).map_err(git)?,
+                (crate::tree::Content::Data(d), true) => match written.get(full(name).as_str()) {
+                    Some(id) => *id,
+                    None => write_blob(repo, d).map_err(git)?,
+                },
                 (crate::tree::Content::Data(_), false) => Oid::ZERO_SHA1,
             };
             entries.insert(name.as_bytes().to_vec(), (id, e.mode as i32));
@@ -206,4 +228,52 @@ fn build_dir(repo: &Repository, base: Option<Oid>, change: &Dir<'_>, prefix: &st
         b.insert(name.as_slice(), *id, *mode).map_err(git)?;
     }
     b.write().map(Some).map_err(git)
+}
+
+/// Writes a blob as a loose object the way git does (zlib level 1, like git's default
+/// `core.looseCompression`); libgit2's own writer compresses much harder and is the slowest
+/// part of a large apply. Falls back to libgit2 when the objects folder is not where expected.
+fn write_blob(repo: &Repository, data: &[u8]) -> Result<Oid, git2::Error> {
+    let objects = repo.commondir().join("objects");
+    if !objects.is_dir() {
+        return repo.blob(data);
+    }
+    match write_loose(&objects, data) {
+        Ok(oid) => Ok(oid),
+        Err(_) => repo.blob(data),
+    }
+}
+
+/// Hashes and writes one loose blob into `objects` (skipped when the loose file exists).
+fn write_loose(objects: &Path, data: &[u8]) -> std::io::Result<Oid> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let oid = Oid::hash_object(ObjectType::Blob, data).map_err(std::io::Error::other)?;
+    let hex = oid.to_string();
+    let dir = objects.join(&hex[..2]);
+    let attempt = || -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        let tmp = dir.join(format!("tmp_obj_patchdesk_{}_{}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed)));
+        let mut enc = flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 2 + 64), flate2::Compression::fast());
+        enc.write_all(format!("blob {}\0", data.len()).as_bytes())?;
+        enc.write_all(data)?;
+        let bytes = enc.finish()?;
+        std::fs::write(&tmp, bytes)?;
+        let mut perm = std::fs::metadata(&tmp)?.permissions();
+        perm.set_readonly(true);
+        std::fs::set_permissions(&tmp, perm)?;
+        let dest = dir.join(&hex[2..]);
+        if let Err(e) = std::fs::rename(&tmp, &dest) {
+            let _ = std::fs::remove_file(&tmp);
+            if !dest.exists() {
+                return Err(e);
+            }
+        }
+        Ok(())
+    };
+    if dir.join(&hex[2..]).exists() {
+        return Ok(oid);
+    }
+    attempt().map(|()| oid)
 }

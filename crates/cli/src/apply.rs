@@ -67,6 +67,7 @@ fn usage_error(json_out: bool, code: patchdesk_error::Code, message: String) -> 
 /// Runs the subcommand.
 pub fn run(args: &ApplyArgs) -> ExitCode {
     use patchdesk_error::Code;
+    patchdesk_apply::use_git_object_checks();
     let data = match std::fs::read(&args.patch_file) {
         Ok(d) => d,
         Err(e) => return usage_error(args.json, Code::Io, format!("cannot read {}: {e}", args.patch_file.display())),
@@ -105,7 +106,9 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
         }
     };
     if args.json {
-        println!("{}", report_json(&report));
+        use std::io::Write;
+        // A closed pipe (e.g. `| head`) is not an error worth a panic.
+        let _ = writeln!(std::io::stdout(), "{}", report_json(&report));
     } else {
         print_summary(&report);
     }

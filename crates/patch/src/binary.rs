@@ -8,8 +8,20 @@ const ALPHABET: &[u8; 85] =
 /// Largest inflated binary chunk accepted (the patch says the size up front).
 pub const MAX_BINARY_BYTES: usize = 256 << 20;
 
+/// Base85 digit values by byte; 0xff marks bytes outside the alphabet.
+const DIGITS: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 85 {
+        t[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 fn digit(c: u8) -> Option<u32> {
-    ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
+    let d = DIGITS[c as usize];
+    (d != 0xff).then_some(u32::from(d))
 }
 
 /// Decodes one base85 data line (length letter + groups of five characters).
