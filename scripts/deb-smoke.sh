@@ -3,6 +3,9 @@
 # Xvfb, checks that its window appears with the right title and icon files in place, then
 # removes the package again.
 set -euo pipefail
+# Mesa's software renderer (llvmpipe, used under Xvfb) aborts with "LLVM ERROR: Do not know how
+# to split the result of this operator" on CPUs with AVX-512 unless its vectors are kept to 128 bits.
+export LP_NATIVE_VECTOR_WIDTH="${LP_NATIVE_VECTOR_WIDTH:-128}"
 cd "$(dirname "$0")/.."
 deb=$(ls -t target/debug/bundle/deb/*.deb 2>/dev/null | head -n1 || true)
 [ -n "$deb" ] || { echo "no .deb found: run scripts/build-app.sh first" >&2; exit 1; }

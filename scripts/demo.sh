@@ -6,6 +6,9 @@
 #   scripts/demo.sh                 open the demo
 #   scripts/demo.sh --project PATH  open your own repository instead
 set -euo pipefail
+# Mesa's software renderer (llvmpipe, used under Xvfb) aborts with "LLVM ERROR: Do not know how
+# to split the result of this operator" on CPUs with AVX-512 unless its vectors are kept to 128 bits.
+export LP_NATIVE_VECTOR_WIDTH="${LP_NATIVE_VECTOR_WIDTH:-128}"
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build-app.sh --no-bundle

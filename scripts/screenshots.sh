@@ -3,6 +3,9 @@
 # project under Xvfb and captures the window.
 #   scripts/screenshots.sh [--no-build]
 set -euo pipefail
+# Mesa's software renderer (llvmpipe, used under Xvfb) aborts with "LLVM ERROR: Do not know how
+# to split the result of this operator" on CPUs with AVX-512 unless its vectors are kept to 128 bits.
+export LP_NATIVE_VECTOR_WIDTH="${LP_NATIVE_VECTOR_WIDTH:-128}"
 cd "$(dirname "$0")/.."
 [ "${1:-}" = "--no-build" ] || scripts/build-app.sh --no-bundle
 mkdir -p docs/screenshots

@@ -1,6 +1,15 @@
 // Declares the app's own commands so each needs an explicit permission in a capability
 // (least privilege: a command not listed in capabilities/*.json cannot be called).
-const COMMANDS: &[&str] = &["current_project", "open_project", "open_demo_project"];
+const COMMANDS: &[&str] = &[
+    "current_project",
+    "open_project",
+    "open_demo_project",
+    "import_files",
+    "review_item",
+    "review_file",
+    "reject_item",
+    "set_item_status",
+];
 
 fn main() {
     tauri_build::try_build(

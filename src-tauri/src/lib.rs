@@ -17,6 +17,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::project::current_project,
             commands::project::open_project,
             commands::project::open_demo_project,
+            commands::inbox::import_files,
+            commands::inbox::review_item,
+            commands::inbox::review_file,
+            commands::inbox::reject_item,
+            commands::inbox::set_item_status,
         ])
         .events(tauri_specta::collect_events![events::ProjectOpened])
         .typ::<patchdesk_error::UserError>()
@@ -36,9 +41,12 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 
 /// Starts the app.
 pub fn run() {
+    // Read and write git objects the way git itself does (the apply engine checks its own output).
+    patchdesk_apply::use_git_object_checks();
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { Overview } from "./bindings";
 import { App } from "./App";
@@ -101,6 +101,7 @@ describe("first screen", () => {
     expect(item.getAttribute("data-task")).toBe("F2.2");
     expect(within(item).getByText("Stage guidance with a symptom fallback")).toBeTruthy();
     expect(within(item).getByText("Dev pod")).toBeTruthy();
+    fireEvent.click(screen.getByTestId("tab-board"));
     const columns = screen.getAllByTestId("board-column").map((c) => c.getAttribute("data-pod"));
     expect(columns).toEqual(["DevPod", "QAPod"]);
     const qa = screen.getAllByTestId("board-column")[1];
@@ -127,6 +128,54 @@ describe("first screen", () => {
     within(alert).getByRole("button", { name: "Try again" }).click();
     await waitFor(() => expect(screen.getByTestId("project-name").textContent).toBe("Return-to-Play Guide (demo)"));
     expect(attempts).toBe(2);
+  });
+
+  it("reviews an item: outcome badge, repairs, files, the diff and the pod's reasoning; then sends it back", async () => {
+    const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+    const review = {
+      item: overview().inbox[0],
+      base_commit: "a".repeat(40),
+      outcome: "repaired",
+      tree: "b".repeat(40),
+      files: [{ path: "src/rtp/guidance.py", old_path: null, status: "modified", added: 2, removed: 1, binary: false }],
+      added: 2,
+      removed: 1,
+      repairs: [{ kind: "moved_hunk", path: "src/rtp/guidance.py", hunk: 1, message: "hunk 1 of src/rtp/guidance.py was found 12 lines lower than the patch said" }],
+      problems: [],
+      logs: [{ kind: "reasoning_trace", title: "Reasoning", name: "reasoning_trace.md", text: "## Thoughts\n- Keep it short", format: "markdown" }],
+    };
+    const fileDiff = {
+      path: "src/rtp/guidance.py", old_path: null, binary: false, truncated: false,
+      hunks: [{ header: "@@ -1,2 +1,3 @@", old_start: 1, old_lines: 2, new_start: 1, new_lines: 3, lines: [
+        { kind: "context", old: 1, new: 1, text: "from .stages import STAGES" },
+        { kind: "removed", old: 2, new: null, text: "old line" },
+        { kind: "added", old: null, new: 2, text: "ADVICE = {}" },
+        { kind: "added", old: null, new: 3, text: "more" },
+      ] }],
+    };
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
+      if (cmd === "current_project") return overview();
+      if (cmd === "review_item") return review;
+      if (cmd === "review_file") return fileDiff;
+      if (cmd === "reject_item") return { item: { ...overview().inbox[0], status: "rejected" }, feedback_path: ".logs/feedback/F2.2.md", prompt: "Your patch was sent back" };
+      if (cmd.startsWith("plugin:clipboard")) return null;
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByTestId("inbox-item"));
+    expect((await screen.findByTestId("outcome-badge")).textContent).toBe("Repaired — 1 fix");
+    expect(screen.getByTestId("repairs").textContent).toContain("found 12 lines lower");
+    expect(screen.getByTestId("tree-file").getAttribute("data-path")).toBe("src/rtp/guidance.py");
+    expect(screen.getByTestId("pod-notes").textContent).toContain("Keep it short");
+    await waitFor(() => expect(calls.some((c) => c.cmd === "review_file" && c.args.context === 3)).toBe(true));
+
+    fireEvent.click(screen.getByTestId("reject"));
+    fireEvent.change(screen.getByLabelText(/What should the pod change/), { target: { value: "Use the coach's wording" } });
+    fireEvent.click(screen.getByRole("button", { name: "Send back to the pod" }));
+    expect((await screen.findByTestId("rejected")).textContent).toContain(".logs/feedback/F2.2.md");
+    const reject = calls.find((c) => c.cmd === "reject_item");
+    expect(reject?.args).toMatchObject({ name: "patch_20261118_101500_F2.2.diff", note: "Use the coach's wording" });
   });
 
   it("tells a first-time user what to do when the inbox is empty", () => {

@@ -1,15 +1,41 @@
-import { useCallback, useEffect, useState } from "react";
-import { open as pickFolder } from "@tauri-apps/plugin-dialog";
-import type { Overview } from "./bindings";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { open as pickFiles } from "@tauri-apps/plugin-dialog";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import type { ImportReport, Overview } from "./bindings";
 import { backend } from "./ipc";
 import { explain, type Explained } from "./errors";
 import { Inbox } from "./Inbox";
 import { BoardView } from "./BoardView";
+import { ReviewPane } from "./ReviewPane";
+import { plural } from "./format";
 
 type Load = { state: "loading" } | { state: "ready"; overview: Overview } | { state: "failed"; error: Explained };
+type Tab = "inbox" | "board";
+
+/** One sentence about what a drop did. */
+export function importSummary(r: ImportReport): string {
+  const parts: string[] = [];
+  if (r.imported.length) parts.push(`Added ${plural(r.imported.length, "item")} to the inbox`);
+  if (r.attached.length) parts.push(`attached ${plural(r.attached.length, "file")} to ${r.attached.length === 1 ? "its" : "their"} patch`);
+  if (r.already_imported.length) parts.push(`${plural(r.already_imported.length, "file")} already in the inbox`);
+  if (r.unmatched.length) parts.push(`${plural(r.unmatched.length, "file")} matched no patch and ${r.unmatched.length === 1 ? "was" : "were"} not kept`);
+  if (r.refused.length) return `Nothing was added: ${r.refused.map((x) => `${x.file_name}: ${x.error.message}`).join("; ")}`;
+  return parts.length ? `${parts.join("; ")}.` : "Nothing new to add.";
+}
 
 export function App() {
   const [load, setLoad] = useState<Load>({ state: "loading" });
+  const [tab, setTab] = useState<Tab>("inbox");
+  const [selected, setSelected] = useState<string | null>(null);
+  const [dropping, setDropping] = useState(false);
+  const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
+  const nextToast = useRef(0);
+
+  const toast = useCallback((text: string) => {
+    const id = nextToast.current++;
+    setToasts((t) => [...t, { id, text }]);
+    setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 6000);
+  }, []);
 
   const run = useCallback(async (call: () => Promise<Overview>) => {
     try {
@@ -18,16 +44,67 @@ export function App() {
       setLoad({ state: "failed", error: explain(e) });
     }
   }, []);
+  const refresh = useCallback(() => run(backend.currentProject), [run]);
+
+  const importPaths = useCallback(
+    async (paths: string[]) => {
+      if (paths.length === 0) return;
+      try {
+        const report = await backend.importFiles(paths);
+        toast(importSummary(report));
+        await refresh();
+        if (report.imported[0]) {
+          setTab("inbox");
+          setSelected(report.imported[0].name);
+        }
+      } catch (e) {
+        const x = explain(e);
+        toast(`${x.title} ${x.detail}`);
+      }
+    },
+    [refresh, toast],
+  );
 
   useEffect(() => {
-    void run(backend.currentProject);
-  }, [run]);
+    void refresh();
+  }, [refresh]);
+
+  // Files dragged from the file manager: Tauri hands over their real paths.
+  useEffect(() => {
+    let unlisten: (() => void) | undefined;
+    try {
+      getCurrentWebview()
+        .onDragDropEvent((event) => {
+          const p = event.payload;
+          if (p.type === "enter" || p.type === "over") setDropping(true);
+          else if (p.type === "leave") setDropping(false);
+          else if (p.type === "drop") {
+            setDropping(false);
+            void importPaths(p.paths);
+          }
+        })
+        .then((u) => (unlisten = u), () => undefined);
+    } catch {
+      // not running inside the app window (unit tests)
+    }
+    return () => unlisten?.();
+  }, [importPaths]);
 
   const openFolder = async () => {
-    const path = await pickFolder({ directory: true, multiple: false, title: "Open a project folder" });
+    const path = await pickFiles({ directory: true, multiple: false, title: "Open a project folder" });
     if (typeof path === "string") await run(() => backend.openProject(path));
   };
+  const addFiles = async () => {
+    const paths = await pickFiles({
+      multiple: true,
+      title: "Add files from a pod",
+      filters: [{ name: "Pod downloads", extensions: ["diff", "patch", "zip", "json", "md", "yaml", "yml", "txt"] }],
+    });
+    if (Array.isArray(paths)) await importPaths(paths);
+    else if (typeof paths === "string") await importPaths([paths]);
+  };
 
+  const overview = load.state === "ready" ? load.overview : null;
   return (
     <div className="app">
       <header className="topbar">
@@ -35,9 +112,20 @@ export function App() {
           <span className="logo" aria-hidden="true" />
           Patchdesk
         </div>
-        {load.state === "ready" && <ProjectTitle overview={load.overview} />}
+        {overview && <ProjectTitle overview={overview} />}
+        <nav className="tabs" aria-label="Screens">
+          <button type="button" className="tab" aria-current={tab === "inbox"} onClick={() => setTab("inbox")} data-testid="tab-inbox">
+            Inbox{overview ? ` (${overview.inbox.filter((i) => i.status !== "rejected" && i.status !== "promoted").length})` : ""}
+          </button>
+          <button type="button" className="tab" aria-current={tab === "board"} onClick={() => setTab("board")} data-testid="tab-board">
+            Board
+          </button>
+        </nav>
         <div className="topbar-actions">
-          <button type="button" onClick={openFolder}>
+          <button type="button" onClick={addFiles}>
+            Add files…
+          </button>
+          <button type="button" className="quiet" onClick={openFolder}>
             Open project…
           </button>
           <button type="button" className="quiet" onClick={() => run(backend.openDemoProject)}>
@@ -46,13 +134,42 @@ export function App() {
         </div>
       </header>
       {load.state === "loading" && <Loading />}
-      {load.state === "failed" && <ErrorPanel error={load.error} onRetry={() => run(backend.currentProject)} />}
-      {load.state === "ready" && (
-        <main className="workspace">
-          <Inbox items={load.overview.inbox} />
-          <BoardView board={load.overview.board} />
+      {load.state === "failed" && <ErrorPanel error={load.error} onRetry={refresh} />}
+      {overview && tab === "inbox" && (
+        <main className="workspace inbox-screen">
+          <Inbox items={overview.inbox} selected={selected} onSelect={setSelected} />
+          {selected && overview.inbox.some((i) => i.name === selected) ? (
+            <ReviewPane key={selected} name={selected} onChanged={refresh} toast={toast} />
+          ) : (
+            <section className="panel review-empty">
+              <p>
+                <strong>Pick an item to review it.</strong>
+              </p>
+              <p className="muted">You'll see exactly what it changes, with the pod's reasoning beside it.</p>
+            </section>
+          )}
         </main>
       )}
+      {overview && tab === "board" && (
+        <main className="workspace board-screen">
+          <BoardView board={overview.board} />
+        </main>
+      )}
+      {dropping && (
+        <div className="drop-overlay" data-testid="drop-overlay">
+          <div>
+            <strong>Drop to add to the inbox</strong>
+            <p>Patches (.diff, .patch), ZIP bundles, and the pod's sidecar and logs (.json, .md, .yaml). Drop them together.</p>
+          </div>
+        </div>
+      )}
+      <div className="toasts" role="status" aria-live="polite">
+        {toasts.map((t) => (
+          <div className="toast" key={t.id} data-testid="toast">
+            {t.text}
+          </div>
+        ))}
+      </div>
     </div>
   );
 }
@@ -78,7 +195,7 @@ function Loading() {
   return (
     <main className="workspace" aria-busy="true">
       <section className="panel skeleton" aria-label="Loading the inbox" />
-      <section className="panel skeleton" aria-label="Loading the board" />
+      <section className="panel skeleton" aria-label="Loading the review" />
     </main>
   );
 }

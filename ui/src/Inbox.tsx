@@ -16,7 +16,17 @@ export function kindLabel(item: InboxItem): string {
 }
 
 /** The inbox: pod downloads waiting for the lead. */
-export function Inbox({ items, now }: { items: InboxItem[]; now?: Date }) {
+export function Inbox({
+  items,
+  now,
+  selected,
+  onSelect,
+}: {
+  items: InboxItem[];
+  now?: Date;
+  selected?: string | null;
+  onSelect?: (name: string) => void;
+}) {
   return (
     <section className="panel inbox" aria-labelledby="inbox-heading">
       <div className="panel-head">
@@ -32,7 +42,23 @@ export function Inbox({ items, now }: { items: InboxItem[]; now?: Date }) {
       ) : (
         <ul className="inbox-list">
           {items.map((item) => (
-            <li key={item.name} className="inbox-item" data-testid="inbox-item" data-task={item.task_id ?? ""}>
+            <li
+              key={item.name}
+              className={item.name === selected ? "inbox-item selected" : "inbox-item"}
+              data-testid="inbox-item"
+              data-task={item.task_id ?? ""}
+              data-name={item.name}
+              tabIndex={0}
+              role="button"
+              aria-pressed={item.name === selected}
+              onClick={() => onSelect?.(item.name)}
+              onKeyDown={(e) => {
+                if (e.key === "Enter" || e.key === " ") {
+                  e.preventDefault();
+                  onSelect?.(item.name);
+                }
+              }}
+            >
               <div className="row">
                 {item.task_id && <span className="pill">{item.task_id}</span>}
                 <span>{podLabel(item.pod)}</span>

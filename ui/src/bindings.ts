@@ -38,6 +38,62 @@ async openDemoProject() : Promise<Result<Overview, UserError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Puts dropped or picked files in the inbox, together (a patch with its sidecar and logs).
+ */
+async importFiles(paths: string[]) : Promise<Result<ImportReport, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_files", { paths }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Applies an item to the project's current version (in git's object store only) and
+ * describes the result: files, repairs, problems, the pod's logs.
+ */
+async reviewItem(name: string) : Promise<Result<Review, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_item", { name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The lines of one file of a reviewed item, with `context` unchanged lines around changes.
+ */
+async reviewFile(name: string, path: string, context: number) : Promise<Result<FileDiff, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_file", { name, path, context }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sends an item back to its pod with a note; returns the prompt for the pod.
+ */
+async rejectItem(name: string, note: string) : Promise<Result<Rejected, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reject_item", { name, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Keep for later" (reviewed) or "Restore" (back to new).
+ */
+async setItemStatus(name: string, status: InboxStatus) : Promise<Result<InboxItem, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_item_status", { name, status }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -56,6 +112,22 @@ projectOpened: "project-opened"
 
 /** user-defined types **/
 
+/**
+ * A sidecar or log stored with a patch of the same drop.
+ */
+export type Attached = { 
+/**
+ * The dropped file's name.
+ */
+file_name: string; 
+/**
+ * The inbox item it was stored with.
+ */
+to: string; 
+/**
+ * What it is.
+ */
+kind: Kind }
 /**
  * Everything the board screen shows.
  */
@@ -215,6 +287,35 @@ export type DiffFlavor =
  */
 "chat"
 /**
+ * A run of changed lines with context.
+ */
+export type DiffHunk = { header: string; old_start: number; old_lines: number; new_start: number; new_lines: number; lines: DiffLine[] }
+/**
+ * One line of a hunk.
+ */
+export type DiffLine = { kind: DiffLineKind; old: number | null; new: number | null; text: string }
+export type DiffLineKind = "context" | "added" | "removed"
+/**
+ * A dropped file whose exact bytes are already in the inbox.
+ */
+export type Duplicate = { 
+/**
+ * The dropped file's name.
+ */
+file_name: string; 
+/**
+ * The item that already holds these bytes.
+ */
+item: InboxItem }
+/**
+ * The lines of one file's change.
+ */
+export type FileDiff = { path: string; old_path: string | null; binary: boolean; hunks: DiffHunk[]; 
+/**
+ * True when the file has more lines than are sent ([`MAX_LINES_PER_FILE`]).
+ */
+truncated: boolean }
+/**
  * A file the board could not read, in plain words.
  */
 export type FileProblem = { 
@@ -234,6 +335,66 @@ column: number | null;
  * A full sentence: `task.yaml, line 14: a list item is missing its dash`.
  */
 message: string }
+/**
+ * What happened to one file.
+ */
+export type FileStatus = 
+/**
+ * New file.
+ */
+"added" | 
+/**
+ * Content changed.
+ */
+"modified" | 
+/**
+ * Removed.
+ */
+"deleted" | 
+/**
+ * Moved (maybe edited).
+ */
+"renamed" | 
+/**
+ * Copied (maybe edited).
+ */
+"copied" | 
+/**
+ * Only the mode (executable bit) changed.
+ */
+"mode"
+/**
+ * What an import did, file by file.
+ */
+export type ImportReport = { 
+/**
+ * New inbox items.
+ */
+imported: InboxItem[]; 
+/**
+ * Files whose bytes were already in the inbox (nothing written for them).
+ */
+already_imported: Duplicate[]; 
+/**
+ * Sidecars and logs stored with a patch.
+ */
+attached: Attached[]; 
+/**
+ * Sidecars and logs that were not stored.
+ */
+unmatched: Unmatched[]; 
+/**
+ * OS clutter skipped (`.DS_Store`, `Thumbs.db`, `desktop.ini`, `__MACOSX`).
+ */
+ignored: string[]; 
+/**
+ * Files refused. When this is not empty, nothing at all was written.
+ */
+refused: Refusal[]; 
+/**
+ * Good files not written because another file of the same drop was refused.
+ */
+held_back: string[] }
 /**
  * One inbox item, as the UI lists it.
  */
@@ -427,6 +588,30 @@ in_bundle: boolean;
  */
 location?: string }
 /**
+ * Overall result of applying a patch.
+ */
+export type Outcome = 
+/**
+ * Applied as written.
+ */
+"clean" | 
+/**
+ * Applied after repairs (damaged patch, moved hunks).
+ */
+"repaired" | 
+/**
+ * Applied with a clean 3-way merge.
+ */
+"merged" | 
+/**
+ * A 3-way merge left conflicts; no tree.
+ */
+"conflict" | 
+/**
+ * The patch does not fit the base; no tree.
+ */
+"refused"
+/**
  * Everything the first screen shows, read in one go.
  */
 export type Overview = { summary: ProjectSummary; 
@@ -463,6 +648,30 @@ aliases: string[];
  */
 configured: boolean }
 /**
+ * Something that stopped (or nearly stopped) a file from applying.
+ */
+export type Problem = { 
+/**
+ * File concerned.
+ */
+path: string | null; 
+/**
+ * 1-based hunk (or conflict) number.
+ */
+hunk: number | null; 
+/**
+ * Plain-words explanation.
+ */
+message: string; 
+/**
+ * For conflicts: the base's version of the region.
+ */
+ours: string[]; 
+/**
+ * For conflicts: the patch's version of the region.
+ */
+theirs: string[] }
+/**
  * A project was opened (at start, from the picker, or the demo).
  */
 export type ProjectOpened = { summary: ProjectSummary }
@@ -470,6 +679,30 @@ export type ProjectOpened = { summary: ProjectSummary }
  * What the first screen shows: the project's name, where it lives and where it sends work.
  */
 export type ProjectSummary = { name: string; path: string; branch: string | null; remote: RemoteInfo | null; isDemo: boolean }
+/**
+ * A dropped file that was refused.
+ */
+export type Refusal = { 
+/**
+ * The dropped file's name.
+ */
+file_name: string; 
+/**
+ * Why, with its code.
+ */
+error: UserError }
+/**
+ * What rejecting an item did.
+ */
+export type Rejected = { item: InboxItem; 
+/**
+ * The feedback file, relative to the project folder.
+ */
+feedback_path: string; 
+/**
+ * The "send back to the pod" prompt, ready for the clipboard.
+ */
+prompt: string }
 /**
  * Where the project sends its work for review.
  */
@@ -482,6 +715,126 @@ url: string;
  * True when origin is a repository on this disk (the practice remote), not GitHub.
  */
 isPractice: boolean }
+/**
+ * One repair, with a sentence for people.
+ */
+export type Repair = { 
+/**
+ * Kind of repair.
+ */
+kind: RepairKind; 
+/**
+ * File concerned, if any.
+ */
+path: string | null; 
+/**
+ * 1-based hunk number within the file, if any.
+ */
+hunk: number | null; 
+/**
+ * Plain sentence ("hunk 3 of src/app.rs was found 12 lines lower than the patch said").
+ */
+message: string }
+/**
+ * What kind of repair was made.
+ */
+export type RepairKind = 
+/**
+ * Markdown fence lines were dropped.
+ */
+"fence" | 
+/**
+ * Prose around the diff was ignored.
+ */
+"surrounding_text" | 
+/**
+ * The whole patch had Windows line ends.
+ */
+"crlf_line_ends" | 
+/**
+ * File sections had no `diff --git` header.
+ */
+"missing_git_header" | 
+/**
+ * Paths had no `a/` `b/` prefixes.
+ */
+"missing_prefix" | 
+/**
+ * A hunk's line counts were wrong and were recounted.
+ */
+"hunk_counts" | 
+/**
+ * A hunk header had no line numbers.
+ */
+"bare_hunk_header" | 
+/**
+ * Blank context lines had lost their leading space.
+ */
+"blank_context_line" | 
+/**
+ * A hunk was found at another line than its header said.
+ */
+"hunk_moved" | 
+/**
+ * Context matched only when trailing whitespace was ignored.
+ */
+"trailing_whitespace"
+/**
+ * Everything the review screen shows for one item, except file contents.
+ */
+export type Review = { item: InboxItem; 
+/**
+ * The commit the item was applied to (40 hex digits).
+ */
+base_commit: string; 
+/**
+ * How it applied.
+ */
+outcome: Outcome; 
+/**
+ * The resulting tree, when it applied.
+ */
+tree: string | null; 
+/**
+ * Files the change touches, in path order.
+ */
+files: ReviewFile[]; added: number; removed: number; 
+/**
+ * Repairs made to a damaged patch, in plain sentences with file and hunk.
+ */
+repairs: Repair[]; 
+/**
+ * Why files did not apply; for conflicts, both sides.
+ */
+problems: Problem[]; 
+/**
+ * The pod's reasoning, prompt, changelog, handoff notes... as text.
+ */
+logs: ReviewLog[] }
+/**
+ * One file of a review.
+ */
+export type ReviewFile = { path: string; old_path: string | null; status: FileStatus; added: number; removed: number; binary: boolean }
+/**
+ * A log that came with the item, as text.
+ */
+export type ReviewLog = { kind: LogKind; 
+/**
+ * A heading in plain words: "Reasoning trace".
+ */
+title: string; 
+/**
+ * The file name the pod used.
+ */
+name: string; 
+/**
+ * The log's text (UTF-8; invalid bytes replaced).
+ */
+text: string; 
+/**
+ * `markdown`, `yaml`, `json` or `text`: how to render it.
+ */
+format: string }
 /**
  * One task as the board shows it.
  */
@@ -560,6 +913,22 @@ key_path: string[] }
  * The six board statuses. Older spellings are mapped onto them; the raw value is kept.
  */
 export type TaskStatus = "backlog" | "planned" | "ready" | "in_progress" | "review" | "done"
+/**
+ * A sidecar or log that was not stored: no patch of the drop could be matched to it.
+ */
+export type Unmatched = { 
+/**
+ * The dropped file's name.
+ */
+file_name: string; 
+/**
+ * What it is.
+ */
+kind: Kind; 
+/**
+ * Why it was not stored, in plain words.
+ */
+reason: string }
 /**
  * What crosses IPC (and the CLI's `--json` error output): a code and a specific message.
  */

@@ -50,3 +50,25 @@ export function statusLabel(status: string | null | undefined): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** What the apply engine found, as the badge a lead reads. */
+export function outcomeBadge(r: {
+  outcome: "clean" | "repaired" | "merged" | "conflict" | "refused";
+  repairs: unknown[];
+  problems: { path: string | null; message: string }[];
+}): { text: string; tone: "ok" | "info" | "warn" | "bad" } {
+  switch (r.outcome) {
+    case "clean":
+      return { text: "Applies cleanly", tone: "ok" };
+    case "repaired":
+      return { text: `Repaired — ${plural(r.repairs.length, "fix", "fixes")}`, tone: "info" };
+    case "merged":
+      return { text: "Needs a merge — merged cleanly", tone: "warn" };
+    case "conflict": {
+      const files = new Set(r.problems.map((p) => p.path ?? "")).size;
+      return { text: `Conflicts in ${plural(files, "file")}`, tone: "bad" };
+    }
+    case "refused":
+      return { text: `Can't be applied: ${r.problems[0]?.message ?? "the change does not fit the project"}`, tone: "bad" };
+  }
+}

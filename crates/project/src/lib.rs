@@ -162,11 +162,13 @@ impl Project {
 
     /// Name, inbox and board.
     pub fn overview(&self) -> Result<Overview, ProjectError> {
-        Ok(Overview {
-            summary: self.summary(),
-            inbox: self.queue()?.list()?,
-            board: Board::load(&self.workdir),
-        })
+        let board = Board::load(&self.workdir);
+        let mut inbox = self.queue()?.list()?;
+        // An item whose files do not name a pod belongs to the pod holding its task.
+        for item in inbox.iter_mut().filter(|i| i.pod.is_none()) {
+            item.pod = item.task_id.as_deref().and_then(|id| board.task(id)).and_then(|t| t.pod.clone());
+        }
+        Ok(Overview { summary: self.summary(), inbox, board })
     }
 
     /// Reads dropped files from disk and puts them in the inbox together (a patch with its
@@ -358,6 +360,9 @@ mod tests {
         let clean = overview.inbox.iter().find(|i| i.task_id.as_deref() == Some("F2.2")).unwrap();
         assert_eq!(clean.summary.as_deref(), Some("Stage guidance with a symptom fallback"));
         assert_eq!(clean.pod.as_deref(), Some("DevPod"));
+        // the chat patch names no pod: it belongs to the pod holding task F2.1
+        let chat = overview.inbox.iter().find(|i| i.task_id.as_deref() == Some("F2.1")).unwrap();
+        assert_eq!(chat.pod.as_deref(), Some("QAPod"));
         assert!(overview.board.problems.is_empty(), "{:?}", overview.board.problems);
         let f21 = overview.board.task("F2.1").unwrap();
         assert_eq!(f21.pod.as_deref(), Some("QAPod"));

@@ -1,3 +1,4 @@
 //! Commands grouped by domain. Each is a few lines: state in, core call, `{code, message}` out.
 
+pub mod inbox;
 pub mod project;

@@ -1,0 +1,46 @@
+//! The inbox: dropping pod downloads in, reviewing them, rejecting or keeping them.
+
+use crate::state::AppState;
+use patchdesk_error::UserError;
+use patchdesk_intake::{ImportReport, InboxItem, Status};
+use patchdesk_project::review::{FileDiff, Review};
+use patchdesk_project::Rejected;
+use std::path::PathBuf;
+use tauri::State;
+
+/// Puts dropped or picked files in the inbox, together (a patch with its sidecar and logs).
+#[tauri::command]
+#[specta::specta]
+pub fn import_files(state: State<'_, AppState>, paths: Vec<String>) -> Result<ImportReport, UserError> {
+    let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+    state.with_project(|p| Ok(p.import_paths(&paths)?))
+}
+
+/// Applies an item to the project's current version (in git's object store only) and
+/// describes the result: files, repairs, problems, the pod's logs.
+#[tauri::command]
+#[specta::specta]
+pub fn review_item(state: State<'_, AppState>, name: String) -> Result<Review, UserError> {
+    state.with_project(|p| Ok(p.review(&name)?))
+}
+
+/// The lines of one file of a reviewed item, with `context` unchanged lines around changes.
+#[tauri::command]
+#[specta::specta]
+pub fn review_file(state: State<'_, AppState>, name: String, path: String, context: u32) -> Result<FileDiff, UserError> {
+    state.with_project(|p| Ok(p.review_file(&name, &path, context)?))
+}
+
+/// Sends an item back to its pod with a note; returns the prompt for the pod.
+#[tauri::command]
+#[specta::specta]
+pub fn reject_item(state: State<'_, AppState>, name: String, note: String) -> Result<Rejected, UserError> {
+    state.with_project(|p| Ok(p.reject(&name, &note)?))
+}
+
+/// "Keep for later" (reviewed) or "Restore" (back to new).
+#[tauri::command]
+#[specta::specta]
+pub fn set_item_status(state: State<'_, AppState>, name: String, status: Status) -> Result<InboxItem, UserError> {
+    state.with_project(|p| Ok(p.queue()?.set_status(&name, status).map_err(patchdesk_project::ProjectError::from)?))
+}

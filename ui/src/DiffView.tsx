@@ -1,0 +1,107 @@
+import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef } from "react";
+import { Diff, Hunk, Decoration, tokenize, type HunkTokens } from "react-diff-view";
+import { refractor } from "refractor";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import type { FileDiff } from "./bindings";
+import { languageOf, toPieces, type Piece } from "./diff";
+import "react-diff-view/style/index.css";
+
+export type ViewType = "unified" | "split";
+
+export interface DiffViewHandle {
+  /** Scrolls to the next (+1) or previous (-1) change; false when there is none. */
+  step(direction: 1 | -1): boolean;
+}
+
+const LINE_PX = 21;
+
+function highlight(piece: Piece, language: string | null): HunkTokens | null {
+  if (!language || !refractor.registered(language)) return null;
+  try {
+    return tokenize([piece.hunk], { highlight: true, refractor, language });
+  } catch {
+    return null; // an odd line must never break the view
+  }
+}
+
+/**
+ * One file's change, drawn with react-diff-view (syntax highlighting by refractor) and
+ * virtualised: only the pieces on screen are in the page, so a 100,000-line file scrolls
+ * like a short one.
+ */
+export const DiffView = forwardRef<DiffViewHandle, { diff: FileDiff; viewType: ViewType; hideWhitespace: boolean }>(
+  function DiffView({ diff, viewType, hideWhitespace }, ref) {
+    const scroller = useRef<HTMLDivElement>(null);
+    const current = useRef(-1);
+    const pieces = useMemo(() => toPieces(diff.hunks, { hideWhitespace }), [diff, hideWhitespace]);
+    const language = languageOf(diff.path);
+    const virtual = useVirtualizer({
+      count: pieces.length,
+      getScrollElement: () => scroller.current,
+      estimateSize: (i) => pieces[i].hunk.changes.length * LINE_PX + (pieces[i].first ? 30 : 0),
+      overscan: 2,
+    });
+
+    useEffect(() => {
+      current.current = -1;
+      if (scroller.current) scroller.current.scrollTop = 0;
+    }, [diff, hideWhitespace]);
+
+    useImperativeHandle(ref, () => ({
+      step(direction) {
+        // a "change" starts at the first piece of each hunk
+        const starts = pieces.map((p, i) => (p.first ? i : -1)).filter((i) => i >= 0);
+        const next = direction > 0 ? starts.find((i) => i > current.current) : [...starts].reverse().find((i) => i < current.current);
+        if (next === undefined) return false;
+        current.current = next;
+        virtual.scrollToIndex(next, { align: "start" });
+        return true;
+      },
+    }));
+
+    if (diff.binary) {
+      return <p className="diff-note">This is a binary file (an image or similar): its change can't be shown as lines.</p>;
+    }
+    if (pieces.length === 0) {
+      return (
+        <p className="diff-note">
+          {hideWhitespace ? "Only spaces and line breaks change in this file." : "Only the file's name or mode changes."}
+        </p>
+      );
+    }
+    return (
+      <div className="diff-scroller" ref={scroller} data-testid="diff-scroller" tabIndex={0} aria-label={`Changes in ${diff.path}`}>
+        <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
+          {virtual.getVirtualItems().map((row) => {
+            const piece = pieces[row.index];
+            return (
+              <div
+                key={piece.key}
+                data-index={row.index}
+                ref={virtual.measureElement}
+                className="diff-piece"
+                style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}
+              >
+                <Diff viewType={viewType} diffType="modify" hunks={[piece.hunk]} tokens={highlight(piece, language)}>
+                  {(hunks) =>
+                    hunks.flatMap((h) => [
+                      ...(piece.first
+                        ? [
+                            <Decoration key={`d-${piece.key}`}>
+                              <span className="hunk-header">{h.content}</span>
+                            </Decoration>,
+                          ]
+                        : []),
+                      <Hunk key={`h-${piece.key}`} hunk={h} />,
+                    ])
+                  }
+                </Diff>
+              </div>
+            );
+          })}
+        </div>
+        {diff.truncated && <p className="diff-note">This file is very long; the rest is not shown.</p>}
+      </div>
+    );
+  },
+);
