@@ -32,6 +32,7 @@ test("the inbox lists the pod downloads with task, pod and summary", async () =>
 });
 
 test("the board shows one column per pod with the demo's tasks in them", async () => {
+  await (await find(app.browser, '[data-testid="tab-board"]')).click();
   await find(app.browser, '[data-testid="board-column"]');
   const columns = await app.browser.$$('[data-testid="board-column"]');
   const pods = [];
