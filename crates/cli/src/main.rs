@@ -6,6 +6,7 @@
 mod apply;
 mod board;
 mod inbox;
+mod promote;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -29,6 +30,8 @@ enum Command {
     Inbox(inbox::InboxArgs),
     /// Put pod downloads (patches, ZIP bundles, sidecars, logs) in a project's inbox.
     Import(inbox::ImportArgs),
+    /// Send an inbox item (or a patch file) for review: one commit on a branch, one pull request.
+    Promote(promote::PromoteArgs),
     /// List every task with its pod, status and readiness, and what each pod should do next.
     Tasks(board::TasksArgs),
     /// Hand a task to another pod: log entry, task update, prompt packet, one commit.
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => inbox::demo(&args),
         Command::Inbox(args) => inbox::inbox(&args),
         Command::Import(args) => inbox::import(&args),
+        Command::Promote(args) => promote::run(&args),
         Command::Tasks(args) => board::tasks(&args),
         Command::Handoff(args) => board::handoff(&args),
     }

@@ -63,6 +63,20 @@ pub enum Code {
     PermissionDenied,
     /// The network could not be reached.
     Offline,
+    /// The repository on GitHub (or the practice remote) does not exist or is not visible.
+    RemoteRepoNotFound,
+    /// The branch has no commits the base branch lacks: there is nothing to review.
+    NoChanges,
+    /// A pull request for this branch is already open.
+    ReviewExists,
+    /// GitHub refused the request as invalid (a field, a label, a reviewer).
+    RequestInvalid,
+    /// The remote refused the push (not a fast-forward, protected branch, hook).
+    PushRejected,
+    /// The person signing in refused the authorization on GitHub's page.
+    SignInDenied,
+    /// The sign-in code ran out of time before it was entered.
+    SignInExpired,
 
     /// Anything not covered above. Always a bug to be given its own code.
     Internal,
@@ -93,6 +107,13 @@ impl Code {
             Code::RateLimited => "rate_limited",
             Code::PermissionDenied => "permission_denied",
             Code::Offline => "offline",
+            Code::RemoteRepoNotFound => "remote_repo_not_found",
+            Code::NoChanges => "no_changes",
+            Code::ReviewExists => "review_exists",
+            Code::RequestInvalid => "request_invalid",
+            Code::PushRejected => "push_rejected",
+            Code::SignInDenied => "sign_in_denied",
+            Code::SignInExpired => "sign_in_expired",
             Code::Internal => "internal",
         }
     }

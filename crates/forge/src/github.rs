@@ -1,0 +1,475 @@
+//! GitHub through its REST API (octocrab): the signed-in account, repository listing, and
+//! pull requests as a [`Forge`].
+//!
+//! The API base URL is configurable ([`ApiBase`]): `https://api.github.com` for github.com,
+//! `https://HOST/api/v3` for GitHub Enterprise Server, or a local stand-in in tests.
+
+use std::time::Duration;
+
+use octocrab::Octocrab;
+use patchdesk_secrets::Secret;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::{Forge, ForgeError, ForgeKind, NewReview, ReviewRequest, ReviewState};
+
+/// Where GitHub's API and web pages are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct ApiBase {
+    /// REST API root, no trailing slash: `https://api.github.com`.
+    pub api: String,
+    /// Web root (device flow, links), no trailing slash: `https://github.com`.
+    pub web: String,
+}
+
+impl ApiBase {
+    /// github.com.
+    pub fn github_com() -> ApiBase {
+        ApiBase { api: "https://api.github.com".into(), web: "https://github.com".into() }
+    }
+
+    /// A GitHub Enterprise Server at `url` (`https://ghe.example.org`): the API is under `/api/v3`.
+    pub fn enterprise(url: &str) -> ApiBase {
+        let web = url.trim().trim_end_matches('/').to_string();
+        ApiBase { api: format!("{web}/api/v3"), web }
+    }
+
+    /// From an API URL as configured (`PATCHDESK_GITHUB_API`): github.com's, an Enterprise
+    /// Server's (`…/api/v3`), or any other server that serves both sides at one root.
+    pub fn from_api(api: &str) -> ApiBase {
+        let api = api.trim().trim_end_matches('/');
+        if api.eq_ignore_ascii_case("https://api.github.com") {
+            return ApiBase::github_com();
+        }
+        match api.strip_suffix("/api/v3") {
+            Some(web) => ApiBase { api: api.to_string(), web: web.to_string() },
+            None => ApiBase { api: api.to_string(), web: api.to_string() },
+        }
+    }
+
+    /// The host the sign-in is kept under in the keyring (`github.com`, `ghe.example.org`,
+    /// `127.0.0.1:4567`).
+    pub fn host(&self) -> String {
+        let rest = self.web.split_once("://").map(|(_, r)| r).unwrap_or(&self.web);
+        rest.split('/').next().unwrap_or(rest).to_lowercase()
+    }
+}
+
+/// The signed-in account, as `GET /user` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct Account {
+    /// Login (`octo`).
+    pub login: String,
+    /// Display name, if public.
+    pub name: Option<String>,
+    /// Public e-mail, if any.
+    pub email: Option<String>,
+    /// OAuth scopes of the token (`X-OAuth-Scopes`); empty for fine-grained tokens.
+    pub scopes: Vec<String>,
+}
+
+/// One repository of the signed-in user's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct RepoSummary {
+    /// `owner/name`.
+    pub full_name: String,
+    /// Default branch.
+    pub default_branch: String,
+    /// Private or public.
+    pub private: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// HTTPS clone URL.
+    pub clone_url: String,
+}
+
+pub(crate) fn client(base: &ApiBase, token: Option<&Secret>, root: &str) -> Result<Octocrab, ForgeError> {
+    let mut b = Octocrab::builder()
+        .base_uri(root)
+        .map_err(|_| ForgeError::Unexpected(format!("{root} is not a usable web address")))?
+        .set_connect_timeout(Some(Duration::from_secs(10)))
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .add_header(http::header::ACCEPT, "application/json".to_string());
+    if let Some(t) = token {
+        b = b.personal_token(t.expose().to_string());
+    }
+    let _ = base;
+    b.build().map_err(|e| offline_or(base, e))
+}
+
+fn offline_or(base: &ApiBase, e: octocrab::Error) -> ForgeError {
+    ForgeError::Offline { host: base.host(), detail: transport_words(&e) }
+}
+
+fn transport_words(e: &octocrab::Error) -> String {
+    // Walk to the innermost cause: that is the part that says "connection refused".
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    let text = cause.to_string();
+    if text.is_empty() {
+        "the connection failed".into()
+    } else {
+        text
+    }
+}
+
+/// What a request was doing, for messages.
+#[derive(Debug, Clone)]
+pub(crate) struct Context<'a> {
+    pub base: &'a ApiBase,
+    pub repo: &'a str,
+    pub action: &'a str,
+}
+
+/// Maps an HTTP error status and GitHub's message to a [`ForgeError`].
+pub(crate) fn status_error(ctx: &Context<'_>, status: u16, message: &str, errors: &[Value], remaining_zero: bool, reset: Option<u64>) -> ForgeError {
+    let details: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            if let Some(m) = e.get("message").and_then(Value::as_str) {
+                m.to_string()
+            } else {
+                let field = e.get("field").and_then(Value::as_str).unwrap_or("a field");
+                let code = e.get("code").and_then(Value::as_str).unwrap_or("invalid");
+                format!("{field} is {}", code.replace('_', " "))
+            }
+        })
+        .collect();
+    let all = format!("{message} {}", details.join(" "));
+    match status {
+        401 => ForgeError::AuthRejected,
+        403 | 429 if remaining_zero || all.to_lowercase().contains("rate limit") => ForgeError::RateLimited { reset },
+        403 => ForgeError::PermissionDenied { action: ctx.action.to_string(), repo: ctx.repo.to_string(), detail: message.trim_end_matches('.').to_string() },
+        404 => ForgeError::RepoNotFound { repo: ctx.repo.to_string() },
+        422 if all.contains("A pull request already exists") => ForgeError::ReviewExists { branch: String::new() },
+        422 if all.contains("No commits between") => ForgeError::NoChanges { branch: String::new(), base: String::new() },
+        422 => {
+            let detail = if details.is_empty() { message.to_string() } else { format!("{message} ({})", details.join("; ")) };
+            ForgeError::Invalid { detail: detail.trim_end_matches('.').to_string() }
+        }
+        s if s >= 500 => ForgeError::Offline { host: ctx.base.host(), detail: format!("GitHub answered with a server error ({s})") },
+        s => ForgeError::Unexpected(format!("GitHub answered {s} when trying to {}: {message}", ctx.action)),
+    }
+}
+
+/// Maps an octocrab error.
+pub(crate) fn map_error(ctx: &Context<'_>, e: octocrab::Error) -> ForgeError {
+    match &e {
+        octocrab::Error::GitHub { source, .. } => {
+            let remaining_zero = source
+                .headers
+                .as_ref()
+                .and_then(|h| h.get("x-ratelimit-remaining"))
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.trim() == "0");
+            let reset = source.rate_limit_reset.or_else(|| {
+                source.headers.as_ref().and_then(|h| h.get("x-ratelimit-reset")).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok())
+            });
+            status_error(ctx, source.status_code.as_u16(), &source.message, source.errors.as_deref().unwrap_or(&[]), remaining_zero, reset)
+        }
+        octocrab::Error::Json { .. } | octocrab::Error::Serde { .. } => {
+            ForgeError::Unexpected(format!("GitHub's answer when trying to {} could not be read ({})", ctx.action, short(&e.to_string())))
+        }
+        _ => ForgeError::Offline { host: ctx.base.host(), detail: transport_words(&e) },
+    }
+}
+
+fn short(s: &str) -> String {
+    s.lines().next().unwrap_or_default().chars().take(200).collect()
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ForgeError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ForgeError::Unexpected(format!("could not start the network runtime: {e}")))
+}
+
+#[derive(Deserialize)]
+struct UserJson {
+    login: String,
+    name: Option<String>,
+    email: Option<String>,
+}
+
+/// Checks a token with `GET /user` and reads its scopes (`X-OAuth-Scopes`). A refused token
+/// gives [`ForgeError::AuthRejected`], which the app answers by showing sign-in again.
+pub async fn check_token(base: &ApiBase, token: &Secret) -> Result<Account, ForgeError> {
+    let crab = client(base, Some(token), &base.api)?;
+    let ctx = Context { base, repo: "", action: "read your account" };
+    let resp = crab._get(format!("{}/user", base.api)).await.map_err(|e| map_error(&ctx, e))?;
+    let status = resp.status().as_u16();
+    let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let scopes: Vec<String> = header("x-oauth-scopes")
+        .map(|s| s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+        .unwrap_or_default();
+    let remaining_zero = header("x-ratelimit-remaining").is_some_and(|v| v.trim() == "0");
+    let reset = header("x-ratelimit-reset").and_then(|v| v.trim().parse().ok());
+    let text = crab.body_to_string(resp).await.map_err(|e| map_error(&ctx, e))?;
+    if status != 200 {
+        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let message = v.get("message").and_then(Value::as_str).unwrap_or_default();
+        return Err(status_error(&ctx, status, message, &[], remaining_zero, reset));
+    }
+    let user: UserJson = serde_json::from_str(&text).map_err(|_| ForgeError::Unexpected("GitHub's description of your account could not be read".into()))?;
+    Ok(Account { login: user.login, name: user.name, email: user.email, scopes })
+}
+
+#[derive(Deserialize)]
+struct RepoJson {
+    full_name: String,
+    #[serde(default)]
+    default_branch: Option<String>,
+    #[serde(default)]
+    private: bool,
+    description: Option<String>,
+    #[serde(default)]
+    clone_url: Option<String>,
+}
+
+/// The signed-in user's repositories (owned, collaborating, organisation), sorted by name,
+/// keeping those whose `owner/name` contains `filter` (any case; empty keeps all). Reads every
+/// page (100 per page, at most 50 pages).
+pub async fn list_repositories(base: &ApiBase, token: &Secret, filter: &str) -> Result<Vec<RepoSummary>, ForgeError> {
+    let crab = client(base, Some(token), &base.api)?;
+    let ctx = Context { base, repo: "", action: "list your repositories" };
+    let wanted = filter.trim().to_lowercase();
+    let mut out = Vec::new();
+    for page in 1..=50u32 {
+        let params = [("per_page", "100".to_string()), ("page", page.to_string()), ("sort", "full_name".to_string())];
+        let items: Vec<RepoJson> = crab.get("/user/repos", Some(&params)).await.map_err(|e| map_error(&ctx, e))?;
+        let n = items.len();
+        for r in items {
+            if wanted.is_empty() || r.full_name.to_lowercase().contains(&wanted) {
+                out.push(RepoSummary {
+                    default_branch: r.default_branch.unwrap_or_else(|| "main".into()),
+                    clone_url: r.clone_url.unwrap_or_else(|| format!("{}/{}.git", base.web, r.full_name)),
+                    full_name: r.full_name,
+                    private: r.private,
+                    description: r.description,
+                });
+            }
+        }
+        if n < 100 {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// A GitHub repository as a [`Forge`]. Blocking: it runs its own small runtime, so do not call
+/// its methods from inside an async task (use `spawn_blocking`).
+pub struct GitHub {
+    base: ApiBase,
+    owner: String,
+    name: String,
+    full: String,
+    token: Secret,
+    rt: tokio::runtime::Runtime,
+    crab: Octocrab,
+}
+
+impl std::fmt::Debug for GitHub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GitHub").field("api", &self.base.api).field("repo", &self.full).finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct BranchRef {
+    #[serde(rename = "ref")]
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct PullJson {
+    number: u64,
+    title: String,
+    body: Option<String>,
+    state: String,
+    merged_at: Option<String>,
+    html_url: String,
+    #[serde(default)]
+    draft: Option<bool>,
+    head: BranchRef,
+    base: BranchRef,
+}
+
+impl From<PullJson> for ReviewRequest {
+    fn from(p: PullJson) -> Self {
+        let state = match (p.state.as_str(), &p.merged_at) {
+            ("open", _) => ReviewState::Open,
+            (_, Some(_)) => ReviewState::Merged,
+            _ => ReviewState::Closed,
+        };
+        ReviewRequest {
+            number: p.number,
+            title: p.title,
+            body: p.body.unwrap_or_default(),
+            branch: p.head.name,
+            base: p.base.name,
+            state,
+            url: p.html_url,
+            draft: p.draft.unwrap_or(false),
+        }
+    }
+}
+
+impl GitHub {
+    /// The repository `owner/name` at `base`, reached with `token`. Nothing is sent yet.
+    pub fn new(base: ApiBase, repo: &str, token: Secret) -> Result<GitHub, ForgeError> {
+        let (owner, name) = repo
+            .trim()
+            .trim_end_matches(".git")
+            .split_once('/')
+            .filter(|(o, n)| !o.is_empty() && !n.is_empty() && !n.contains('/'))
+            .ok_or_else(|| ForgeError::Unexpected(format!("\"{repo}\" is not a repository name; write it as owner/name")))?;
+        let rt = runtime()?;
+        let crab = {
+            let _guard = rt.enter();
+            client(&base, Some(&token), &base.api)?
+        };
+        Ok(GitHub { full: format!("{owner}/{name}"), owner: owner.to_string(), name: name.to_string(), base, token, rt, crab })
+    }
+
+    /// `owner/name` from a GitHub remote URL (`https://github.com/o/r.git`, `git@github.com:o/r.git`).
+    pub fn repo_from_url(url: &str) -> Option<String> {
+        let url = url.trim().trim_end_matches('/').trim_end_matches(".git");
+        let path = if let Some((_, rest)) = url.split_once("://") {
+            rest.split_once('/').map(|(_, p)| p)?
+        } else {
+            url.split_once(':').map(|(_, p)| p)?
+        };
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        (parts.len() >= 2).then(|| format!("{}/{}", parts[parts.len() - 2], parts[parts.len() - 1]))
+    }
+
+    fn ctx<'a>(&'a self, action: &'a str) -> Context<'a> {
+        Context { base: &self.base, repo: &self.full, action }
+    }
+
+    fn route(&self, tail: &str) -> String {
+        format!("/repos/{}/{}{tail}", self.owner, self.name)
+    }
+}
+
+impl Forge for GitHub {
+    fn kind(&self) -> ForgeKind {
+        ForgeKind::GitHub
+    }
+
+    fn describe(&self) -> String {
+        format!("{} on {}", self.full, self.base.host())
+    }
+
+    fn git_token(&self) -> Option<&Secret> {
+        Some(&self.token)
+    }
+
+    fn default_branch(&self) -> Result<String, ForgeError> {
+        #[derive(Deserialize)]
+        struct R {
+            default_branch: String,
+        }
+        let r: R = self.rt.block_on(self.crab.get(self.route(""), None::<&()>)).map_err(|e| map_error(&self.ctx("read the repository"), e))?;
+        Ok(r.default_branch)
+    }
+
+    fn open_review(&self, new: &NewReview) -> Result<ReviewRequest, ForgeError> {
+        let body = json!({"title": new.title, "head": new.branch, "base": new.base, "body": new.body, "draft": new.draft});
+        let result: Result<PullJson, _> = self.rt.block_on(self.crab.post(self.route("/pulls"), Some(&body)));
+        match result {
+            Ok(p) => Ok(p.into()),
+            Err(e) => Err(match map_error(&self.ctx("open a pull request"), e) {
+                ForgeError::ReviewExists { .. } => ForgeError::ReviewExists { branch: new.branch.clone() },
+                ForgeError::NoChanges { .. } => ForgeError::NoChanges { branch: new.branch.clone(), base: new.base.clone() },
+                other => other,
+            }),
+        }
+    }
+
+    fn find_open_review(&self, branch: &str, base: &str) -> Result<Option<ReviewRequest>, ForgeError> {
+        let params = [("state", "open".to_string()), ("head", format!("{}:{branch}", self.owner)), ("base", base.to_string())];
+        let list: Vec<PullJson> =
+            self.rt.block_on(self.crab.get(self.route("/pulls"), Some(&params))).map_err(|e| map_error(&self.ctx("list pull requests"), e))?;
+        Ok(list.into_iter().find(|p| p.head.name == branch).map(Into::into))
+    }
+
+    fn add_labels(&self, number: u64, labels: &[String]) -> Result<(), ForgeError> {
+        if labels.is_empty() {
+            return Ok(());
+        }
+        let body = json!({"labels": labels});
+        let _: Value = self
+            .rt
+            .block_on(self.crab.post(self.route(&format!("/issues/{number}/labels")), Some(&body)))
+            .map_err(|e| map_error(&self.ctx("label pull requests"), e))?;
+        Ok(())
+    }
+
+    fn request_reviewers(&self, number: u64, reviewers: &[String]) -> Result<(), ForgeError> {
+        if reviewers.is_empty() {
+            return Ok(());
+        }
+        let body = json!({"reviewers": reviewers});
+        let _: Value = self
+            .rt
+            .block_on(self.crab.post(self.route(&format!("/pulls/{number}/requested_reviewers")), Some(&body)))
+            .map_err(|e| map_error(&self.ctx("request reviewers"), e))?;
+        Ok(())
+    }
+
+    fn list_reviews(&self) -> Result<Vec<ReviewRequest>, ForgeError> {
+        let mut out = Vec::new();
+        for page in 1..=20u32 {
+            let params = [("state", "all".to_string()), ("per_page", "100".to_string()), ("page", page.to_string())];
+            let list: Vec<PullJson> =
+                self.rt.block_on(self.crab.get(self.route("/pulls"), Some(&params))).map_err(|e| map_error(&self.ctx("list pull requests"), e))?;
+            let n = list.len();
+            out.extend(list.into_iter().map(ReviewRequest::from));
+            if n < 100 {
+                break;
+            }
+        }
+        out.sort_by(|a, b| b.number.cmp(&a.number));
+        Ok(out)
+    }
+
+    fn file_link(&self, branch: &str, path: &str) -> String {
+        format!("{}/{}/blob/{}/{}", self.base.web, self.full, branch, path)
+    }
+
+    fn review_link_for_branch(&self, branch: &str) -> String {
+        let q: String = form_urlencoded::byte_serialize(format!("is:pr head:{branch}").as_bytes()).collect();
+        format!("{}/{}/pulls?q={q}", self.base.web, self.full)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_bases() {
+        assert_eq!(ApiBase::from_api("https://api.github.com/").host(), "github.com");
+        let ghe = ApiBase::from_api("https://GHE.example.org/api/v3");
+        assert_eq!(ghe.web, "https://GHE.example.org");
+        assert_eq!(ghe.host(), "ghe.example.org");
+        assert_eq!(ApiBase::enterprise("https://ghe.example.org/"), ghe_lower());
+        assert_eq!(ApiBase::from_api("http://127.0.0.1:4000").host(), "127.0.0.1:4000");
+    }
+
+    fn ghe_lower() -> ApiBase {
+        ApiBase { api: "https://ghe.example.org/api/v3".into(), web: "https://ghe.example.org".into() }
+    }
+
+    #[test]
+    fn repo_names_from_remote_urls() {
+        assert_eq!(GitHub::repo_from_url("https://github.com/octo/hello.git").as_deref(), Some("octo/hello"));
+        assert_eq!(GitHub::repo_from_url("git@github.com:octo/hello.git").as_deref(), Some("octo/hello"));
+        assert_eq!(GitHub::repo_from_url("http://127.0.0.1:9/octo/hello.git").as_deref(), Some("octo/hello"));
+        assert_eq!(GitHub::repo_from_url("https://github.com/"), None);
+    }
+}

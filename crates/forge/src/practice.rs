@@ -1,0 +1,264 @@
+//! The practice remote: a bare git repository on this disk, used as `origin`, that takes
+//! review requests the way GitHub takes pull requests.
+//!
+//! Layout inside the bare repository:
+//!
+//! ```text
+//! refs/reviews/<n>                   the commit the branch pointed at when request n was opened
+//! patchdesk-reviews/<n>.json         {number, title, body, branch, base, draft, state, created_at}
+//! ```
+//!
+//! The JSON file is the record (title, body, branch, base); the ref keeps the reviewed commit
+//! reachable even if the branch is deleted. A request is listed as `merged` once its branch
+//! tip is contained in the base branch, `closed` when its record says so, else `open`.
+//! Numbers start at 1; a lock file (`patchdesk-reviews/.lock`) keeps two writers apart.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use patchdesk_secrets::Secret;
+use serde::{Deserialize, Serialize};
+
+use crate::{Forge, ForgeError, ForgeKind, NewReview, ReviewRequest, ReviewState};
+
+const DIR: &str = "patchdesk-reviews";
+
+/// A bare repository on disk as a [`Forge`].
+#[derive(Debug, Clone)]
+pub struct PracticeRemote {
+    git_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Record {
+    number: u64,
+    title: String,
+    body: String,
+    branch: String,
+    base: String,
+    #[serde(default)]
+    draft: bool,
+    state: String,
+    created_at: String,
+}
+
+impl PracticeRemote {
+    /// The bare repository at `path` (a folder path or a `file://` URL).
+    pub fn open(path: &str) -> Result<PracticeRemote, ForgeError> {
+        let p = path.strip_prefix("file://").unwrap_or(path);
+        let git_dir = PathBuf::from(p);
+        let repo = git2::Repository::open_bare(&git_dir).map_err(|_| ForgeError::RepoNotFound { repo: p.to_string() })?;
+        drop(repo);
+        Ok(PracticeRemote { git_dir })
+    }
+
+    /// True when a remote URL names a repository on this disk rather than a server.
+    pub fn is_local_url(url: &str) -> bool {
+        let u = url.trim();
+        u.starts_with("file://") || u.starts_with('/') || u.starts_with("./") || u.starts_with("../") || (u.len() > 2 && u.as_bytes()[1] == b':' && !u.contains("://"))
+    }
+
+    /// The bare repository's folder.
+    pub fn git_dir(&self) -> &Path {
+        &self.git_dir
+    }
+
+    fn repo(&self) -> Result<git2::Repository, ForgeError> {
+        git2::Repository::open_bare(&self.git_dir).map_err(|_| ForgeError::RepoNotFound { repo: self.git_dir.display().to_string() })
+    }
+
+    fn dir(&self) -> PathBuf {
+        self.git_dir.join(DIR)
+    }
+
+    fn records(&self) -> Result<Vec<Record>, ForgeError> {
+        let dir = self.dir();
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_err(&dir, e)),
+        };
+        let mut out = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".json") || name.starts_with('.') {
+                continue;
+            }
+            let bytes = fs::read(entry.path()).map_err(|e| io_err(&entry.path(), e))?;
+            if let Ok(r) = serde_json::from_slice::<Record>(&bytes) {
+                out.push(r);
+            }
+        }
+        out.sort_by_key(|r| r.number);
+        Ok(out)
+    }
+
+    fn to_request(&self, repo: &git2::Repository, r: &Record) -> ReviewRequest {
+        let tip = |b: &str| repo.find_reference(&format!("refs/heads/{b}")).ok().and_then(|x| x.target());
+        let reviewed = repo.find_reference(&format!("refs/reviews/{}", r.number)).ok().and_then(|x| x.target());
+        let head = tip(&r.branch).or(reviewed);
+        let merged = match (head, tip(&r.base)) {
+            (Some(h), Some(b)) => h == b || repo.graph_descendant_of(b, h).unwrap_or(false),
+            _ => false,
+        };
+        let state = if r.state == "closed" {
+            ReviewState::Closed
+        } else if merged {
+            ReviewState::Merged
+        } else {
+            ReviewState::Open
+        };
+        ReviewRequest {
+            number: r.number,
+            title: r.title.clone(),
+            body: r.body.clone(),
+            branch: r.branch.clone(),
+            base: r.base.clone(),
+            state,
+            url: format!("{}#review-{}", self.git_dir.display(), r.number),
+            draft: r.draft,
+        }
+    }
+
+    fn lock(&self) -> Result<Lock, ForgeError> {
+        let dir = self.dir();
+        fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+        let path = dir.join(".lock");
+        for _ in 0..250 {
+            match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(_) => return Ok(Lock(path)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    // A lock left by a process that died long ago is stale.
+                    let stale = fs::metadata(&path).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok()).is_some_and(|d| d.as_secs() > 30);
+                    if stale {
+                        let _ = fs::remove_file(&path);
+                    } else {
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                }
+                Err(e) => return Err(io_err(&path, e)),
+            }
+        }
+        Err(ForgeError::Unexpected(format!("the practice remote at {} is busy; try again in a moment", self.git_dir.display())))
+    }
+
+    /// Marks request `number` closed (as closing a pull request without merging).
+    pub fn close_review(&self, number: u64) -> Result<(), ForgeError> {
+        let _lock = self.lock()?;
+        let mut rec = self
+            .records()?
+            .into_iter()
+            .find(|r| r.number == number)
+            .ok_or_else(|| ForgeError::Unexpected(format!("there is no review request #{number}")))?;
+        rec.state = "closed".into();
+        self.write_record(&rec)
+    }
+
+    fn write_record(&self, rec: &Record) -> Result<(), ForgeError> {
+        let dir = self.dir();
+        let path = dir.join(format!("{}.json", rec.number));
+        let tmp = dir.join(format!(".tmp-{}-{}", rec.number, std::process::id()));
+        let bytes = serde_json::to_vec_pretty(rec).map_err(|e| ForgeError::Unexpected(e.to_string()))?;
+        let mut f = fs::File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
+        f.write_all(&bytes).and_then(|_| f.sync_all()).map_err(|e| io_err(&tmp, e))?;
+        fs::rename(&tmp, &path).map_err(|e| io_err(&path, e))
+    }
+}
+
+struct Lock(PathBuf);
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> ForgeError {
+    ForgeError::Unexpected(format!("Could not read or write {}: {e}", path.display()))
+}
+
+impl Forge for PracticeRemote {
+    fn kind(&self) -> ForgeKind {
+        ForgeKind::Practice
+    }
+
+    fn describe(&self) -> String {
+        format!("the practice remote at {}", self.git_dir.display())
+    }
+
+    fn git_token(&self) -> Option<&Secret> {
+        None
+    }
+
+    fn default_branch(&self) -> Result<String, ForgeError> {
+        let repo = self.repo()?;
+        let head = repo.find_reference("HEAD").map_err(|e| ForgeError::Unexpected(e.message().to_string()))?;
+        let target = head.symbolic_target().ok().flatten().unwrap_or("refs/heads/main").to_string();
+        Ok(target.strip_prefix("refs/heads/").unwrap_or(&target).to_string())
+    }
+
+    fn open_review(&self, new: &NewReview) -> Result<ReviewRequest, ForgeError> {
+        let _lock = self.lock()?;
+        let repo = self.repo()?;
+        let records = self.records()?;
+        if records.iter().any(|r| r.branch == new.branch && r.base == new.base && self.to_request(&repo, r).state == ReviewState::Open) {
+            return Err(ForgeError::ReviewExists { branch: new.branch.clone() });
+        }
+        let tip = |b: &str| repo.find_reference(&format!("refs/heads/{b}")).ok().and_then(|x| x.target());
+        let (Some(head), Some(base)) = (tip(&new.branch), tip(&new.base)) else {
+            return Err(ForgeError::Invalid { detail: format!("the branch {} or {} is not on the practice remote", new.branch, new.base) });
+        };
+        let (ahead, _) = repo.graph_ahead_behind(head, base).map_err(|e| ForgeError::Unexpected(e.message().to_string()))?;
+        if ahead == 0 {
+            return Err(ForgeError::NoChanges { branch: new.branch.clone(), base: new.base.clone() });
+        }
+        let number = records.iter().map(|r| r.number).max().unwrap_or(0) + 1;
+        let rec = Record {
+            number,
+            title: new.title.clone(),
+            body: new.body.clone(),
+            branch: new.branch.clone(),
+            base: new.base.clone(),
+            draft: new.draft,
+            state: "open".into(),
+            created_at: time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        };
+        repo.reference(&format!("refs/reviews/{number}"), head, true, "patchdesk: review request")
+            .map_err(|e| ForgeError::Unexpected(e.message().to_string()))?;
+        self.write_record(&rec)?;
+        Ok(self.to_request(&repo, &rec))
+    }
+
+    fn find_open_review(&self, branch: &str, base: &str) -> Result<Option<ReviewRequest>, ForgeError> {
+        let repo = self.repo()?;
+        Ok(self
+            .records()?
+            .iter()
+            .map(|r| self.to_request(&repo, r))
+            .find(|r| r.branch == branch && r.base == base && r.state == ReviewState::Open))
+    }
+
+    fn add_labels(&self, _number: u64, _labels: &[String]) -> Result<(), ForgeError> {
+        Ok(())
+    }
+
+    fn request_reviewers(&self, _number: u64, _reviewers: &[String]) -> Result<(), ForgeError> {
+        Ok(())
+    }
+
+    fn list_reviews(&self) -> Result<Vec<ReviewRequest>, ForgeError> {
+        let repo = self.repo()?;
+        let mut out: Vec<ReviewRequest> = self.records()?.iter().map(|r| self.to_request(&repo, r)).collect();
+        out.reverse();
+        Ok(out)
+    }
+
+    fn file_link(&self, branch: &str, path: &str) -> String {
+        format!("{path} on branch {branch} of {}", self.git_dir.display())
+    }
+
+    fn review_link_for_branch(&self, branch: &str) -> String {
+        format!("{}#branch-{branch}", self.git_dir.display())
+    }
+}

@@ -1,0 +1,404 @@
+//! What the promote commit contains and what the pull request says: names (branch, pod),
+//! the applied change, the delivery logs, the commit message, the PR title and body.
+//! Everything is computed from the fetched base commit and the inbox item, dated at the
+//! recorded start time, so building twice gives the same tree and message.
+
+use std::path::Path;
+
+use git2::{Oid, Repository};
+use patchdesk_apply::{ApplyOptions, Outcome};
+use patchdesk_board::{Board, Pod};
+use patchdesk_forge::Forge;
+use patchdesk_intake::{InboxItem, Kind, LogKind, Queue};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::body::{self, Section};
+use crate::config::{LogChoice, PromoteConfig};
+use crate::record::PromoteRecord;
+use crate::PromoteError;
+
+/// Names fixed in the prepare step.
+pub(crate) struct Names {
+    pub branch: String,
+    pub pod: String,
+}
+
+/// Files of the base tree that pods, tasks and metrics are read from.
+const CONTEXT_FILES: &[&str] = &["task.yaml", ".patchdesk/pods.yaml", "metrics/metrics.yaml", "logs/metrics.yaml"];
+
+fn git_err(action: &'static str) -> impl Fn(git2::Error) -> PromoteError {
+    move |e| PromoteError::Git { action: action.to_string(), detail: e.message().to_string() }
+}
+
+/// Copies the context files of `tree` into a temporary folder, so the board and the metrics
+/// writer (which read a working folder) see the remote's base, not the user's files.
+fn materialise(repo: &Repository, tree: &git2::Tree<'_>) -> Result<tempfile::TempDir, PromoteError> {
+    let dir = tempfile::Builder::new().prefix("patchdesk-promote-").tempdir().map_err(|e| PromoteError::Io { path: "a temporary folder".into(), detail: e.to_string() })?;
+    let write = |rel: &str, bytes: &[u8]| -> Result<(), PromoteError> {
+        let full = dir.path().join(rel);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| PromoteError::Io { path: parent.display().to_string(), detail: e.to_string() })?;
+        }
+        std::fs::write(&full, bytes).map_err(|e| PromoteError::Io { path: full.display().to_string(), detail: e.to_string() })
+    };
+    for rel in CONTEXT_FILES {
+        if let Ok(entry) = tree.get_path(Path::new(rel)) {
+            if let Ok(blob) = repo.find_blob(entry.id()) {
+                write(rel, blob.content())?;
+            }
+        }
+    }
+    if let Ok(entry) = tree.get_path(Path::new("task_templates")) {
+        if let Ok(sub) = repo.find_tree(entry.id()) {
+            for e in sub.iter() {
+                if let (Ok(name), Ok(blob)) = (e.name(), repo.find_blob(e.id())) {
+                    write(&format!("task_templates/{name}"), blob.content())?;
+                }
+            }
+        }
+    }
+    Ok(dir)
+}
+
+pub(crate) fn task_id(item: &InboxItem) -> String {
+    item.task_id.clone().or_else(|| item.feature.clone()).unwrap_or_else(|| patchdesk_intake::split_extension(&item.name).0.to_string())
+}
+
+fn summary(item: &InboxItem) -> String {
+    item.summary.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| format!("Work for {}", task_id(item)))
+}
+
+/// The pod (short name such as `dev`) and the branch name, from the item and the base's board.
+pub(crate) fn names(repo: &Repository, item: &InboxItem, config: &PromoteConfig, base_commit: Oid) -> Result<Names, PromoteError> {
+    let tree = repo.find_commit(base_commit).and_then(|c| c.tree()).map_err(git_err("read the base commit"))?;
+    let dir = materialise(repo, &tree)?;
+    let board = Board::load(dir.path());
+    let task = task_id(item);
+    let raw = item.pod.clone().or_else(|| board.task(&task).and_then(|t| t.pod.clone()));
+    let pod = match raw {
+        Some(r) => board.pod(&r).cloned().unwrap_or_else(|| Pod::from_key(&r)).spelled_like("dev"),
+        None => "auto".to_string(),
+    };
+    let pod = if pod.trim().is_empty() { "auto".to_string() } else { pod };
+    let category = board.task(&task).and_then(|t| t.category.clone()).unwrap_or_else(|| pod.clone());
+    let branch = patchdesk_forge::branch_name(&config.branch_pattern, &pod, &task, &category)
+        .ok_or_else(|| PromoteError::Config(format!("the branch pattern {:?} gives no usable branch name for task {task}", config.branch_pattern)))?;
+    Ok(Names { branch, pod })
+}
+
+/// The commit to write, the PR title and body.
+pub(crate) struct Built {
+    pub tree: Oid,
+    pub message: String,
+    pub title: String,
+    pub body: String,
+    author: (String, String),
+    when: git2::Time,
+}
+
+impl Built {
+    /// Writes the commit object (no ref is moved).
+    pub fn write_commit(&self, repo: &Repository, base: Oid) -> Result<Oid, PromoteError> {
+        let sig = git2::Signature::new(&self.author.0, &self.author.1, &self.when).map_err(git_err("write the commit"))?;
+        let tree = repo.find_tree(self.tree).map_err(git_err("write the commit"))?;
+        let parent = repo.find_commit(base).map_err(git_err("write the commit"))?;
+        repo.commit(None, &sig, &sig, &self.message, &tree, &[&parent]).map_err(git_err("write the commit"))
+    }
+}
+
+fn safe_component(s: &str) -> String {
+    let out: String = s.chars().map(|c| if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' }).collect();
+    let out = out.trim_start_matches('.').to_string();
+    if out.is_empty() {
+        "item".into()
+    } else {
+        out
+    }
+}
+
+fn ext_of(name: &str) -> &str {
+    match name.rsplit_once('.') {
+        Some((_, e)) if !e.is_empty() && e.len() <= 5 && e.chars().all(|c| c.is_ascii_alphanumeric()) => e,
+        _ => "md",
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+struct ChangedFile {
+    path: String,
+    status: &'static str,
+    added: usize,
+    removed: usize,
+}
+
+fn changed_files(repo: &Repository, base: &git2::Tree<'_>, new: &git2::Tree<'_>) -> Result<Vec<ChangedFile>, PromoteError> {
+    let mut opts = git2::DiffOptions::new();
+    let diff = repo.diff_tree_to_tree(Some(base), Some(new), Some(&mut opts)).map_err(git_err("compare the change"))?;
+    let mut out = Vec::new();
+    for (i, d) in diff.deltas().enumerate() {
+        let path = d.new_file().path().or(d.old_file().path()).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        let status = match d.status() {
+            git2::Delta::Added => "added",
+            git2::Delta::Deleted => "deleted",
+            git2::Delta::Renamed => "renamed",
+            _ => "modified",
+        };
+        let (added, removed) = git2::Patch::from_diff(&diff, i)
+            .ok()
+            .flatten()
+            .and_then(|p| p.line_stats().ok())
+            .map(|(_, a, r)| (a, r))
+            .unwrap_or((0, 0));
+        out.push(ChangedFile { path, status, added, removed });
+    }
+    Ok(out)
+}
+
+/// Builds the commit content and the PR text.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build(
+    repo: &Repository,
+    queue: &Queue,
+    item: &InboxItem,
+    config: &PromoteConfig,
+    forge: &dyn Forge,
+    rec: &PromoteRecord,
+    base_commit: Oid,
+    author: Option<(String, String)>,
+) -> Result<Built, PromoteError> {
+    let branch = rec.branch.clone().unwrap_or_default();
+    let base_name = rec.base.clone().unwrap_or_default();
+    let pod = rec.pod.clone().unwrap_or_else(|| "auto".into());
+    let task = task_id(item);
+    let summary = summary(item);
+    let started = OffsetDateTime::parse(&rec.started_at, &time::format_description::well_known::Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let base_c = repo.find_commit(base_commit).map_err(git_err("read the base commit"))?;
+    let base_tree = base_c.tree().map_err(git_err("read the base commit"))?;
+    let bytes = queue.read_bytes(&item.name)?;
+
+    // The change itself.
+    let does_not_apply = |detail: String, conflict: bool| PromoteError::DoesNotApply { item: item.name.clone(), base: base_name.clone(), detail, conflict };
+    let applied = match &item.kind {
+        Kind::Diff { .. } => {
+            let report = patchdesk_apply::apply(repo, base_tree.id(), &bytes, &ApplyOptions::default()).map_err(|e| does_not_apply(e.to_string(), false))?;
+            match (report.outcome, report.tree_id()) {
+                (Outcome::Conflict, _) => return Err(does_not_apply(problems(&report.problems), true)),
+                (Outcome::Refused, _) | (_, None) => return Err(does_not_apply(problems(&report.problems), false)),
+                (_, Some(t)) => t,
+            }
+        }
+        Kind::Bundle | Kind::Batch => {
+            let files = if matches!(item.kind, Kind::Bundle) {
+                patchdesk_intake::read_bundle(&item.file_name, &bytes)?.files
+            } else {
+                patchdesk_intake::read_batch(&item.file_name, &bytes)?.files
+            };
+            let files: Vec<_> = files.into_iter().map(|f| (f.path, f.content, f.executable)).collect();
+            patchdesk_apply::apply_files(repo, base_tree.id(), &files).map_err(|e| does_not_apply(e.to_string(), false))?
+        }
+        Kind::Sidecar | Kind::Log { .. } => return Err(PromoteError::NotPromotable(format!("{} is not a change", item.file_name))),
+    };
+    let applied_tree = repo.find_tree(applied).map_err(git_err("read the applied change"))?;
+    let changes = changed_files(repo, &base_tree, &applied_tree)?;
+    if changes.is_empty() {
+        return Err(does_not_apply("it changes nothing: the base already has exactly this content".into(), false));
+    }
+
+    // The pod's logs, as text.
+    let mut logs: Vec<(LogKind, String, String)> = Vec::new();
+    for log in &item.logs {
+        if let Ok(b) = queue.read_log(&item.name, log) {
+            let name = log.name.rsplit('/').next().unwrap_or(&log.name).to_string();
+            logs.push((log.kind, name, String::from_utf8_lossy(&b).into_owned()));
+        }
+    }
+    let find = |kinds: &[LogKind]| logs.iter().find(|(k, _, _)| kinds.contains(k)).cloned();
+    let reasoning = find(&[LogKind::ReasoningTrace, LogKind::ThoughtTrace]);
+    let changelog = find(&[LogKind::Changelog]);
+    let prompt = find(&[LogKind::PromptUsed]);
+    let handoff = find(&[LogKind::HandoffNotes]);
+    let pod_key = {
+        let raw = item.pod.clone().unwrap_or_else(|| pod.clone());
+        let p = patchdesk_board::default_pods().into_iter().find(|p| p.matches(&raw)).unwrap_or_else(|| Pod::from_key(&raw));
+        safe_component(&p.key)
+    };
+    let task_file = safe_component(&task);
+
+    // Delivery logs into the tree.
+    let mut upserts: Vec<(String, Vec<u8>)> = Vec::new();
+    let patch_path = format!(".patches/{}", safe_component(&item.name));
+    if config.wants(LogChoice::Patch) {
+        upserts.push((patch_path.clone(), bytes.clone()));
+    }
+    let review_link = forge.review_link_for_branch(&branch);
+    let mut log_paths: Vec<(String, String)> = Vec::new();
+    let mut reasoning_path = None;
+    let mut changelog_path = None;
+    let mut prompt_path = None;
+    if let (true, Some((_, name, text))) = (config.wants(LogChoice::Reasoning), &reasoning) {
+        let p = format!(".logs/reasoning/{task_file}.{}", ext_of(name));
+        upserts.push((p.clone(), text.clone().into_bytes()));
+        reasoning_path = Some(p.clone());
+        log_paths.push(("reasoning trace".into(), p));
+    }
+    if let (true, Some((_, name, text))) = (config.wants(LogChoice::Changelog), &changelog) {
+        let p = format!(".logs/changelogs/{task_file}.{}", ext_of(name));
+        upserts.push((p.clone(), text.clone().into_bytes()));
+        changelog_path = Some(p.clone());
+        log_paths.push(("changelog".into(), p));
+    }
+    if let (true, Some((_, _, text))) = (config.wants(LogChoice::Prompt), &prompt) {
+        let p = format!("prompts/used/{pod_key}/{task_file}_prompt.txt");
+        upserts.push((p.clone(), text.clone().into_bytes()));
+        prompt_path = Some(p.clone());
+        log_paths.push(("prompt used".into(), p));
+    }
+    if let (true, Some((_, name, text))) = (config.wants(LogChoice::Handoff), &handoff) {
+        let p = format!(".logs/handoff_notes/{}", safe_component(name));
+        upserts.push((p.clone(), text.clone().into_bytes()));
+        log_paths.push(("handoff notes".into(), p));
+    }
+    if config.wants(LogChoice::Metadata) {
+        let mut map = queue.metadata(&item.name)?.to_map();
+        map.remove("patchdesk");
+        if config.wants(LogChoice::Patch) {
+            map.insert("patch_file".into(), Value::String(patch_path.clone()));
+        }
+        map.entry("task_id").or_insert_with(|| Value::String(task.clone()));
+        map.entry("summary").or_insert_with(|| Value::String(summary.clone()));
+        map.insert("status".into(), Value::String("promoted".into()));
+        map.insert("branch".into(), Value::String(branch.clone()));
+        map.insert("base".into(), Value::String(base_name.clone()));
+        map.insert("promoted_at".into(), Value::String(rec.started_at.clone()));
+        map.insert("pull_request".into(), Value::String(review_link.clone()));
+        let mut text = serde_json::to_vec_pretty(&Value::Object(map)).map_err(|e| PromoteError::Io { path: item.metadata_path.clone(), detail: e.to_string() })?;
+        text.push(b'\n');
+        let meta_path = if item.metadata_path.starts_with(".logs/patches/") { item.metadata_path.clone() } else { format!(".logs/patches/{}.json", safe_component(patchdesk_intake::split_extension(&item.name).0)) };
+        upserts.push((meta_path.clone(), text));
+        log_paths.push(("metadata".into(), meta_path));
+    }
+    let files_changed: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
+    if config.wants(LogChoice::TraceLog) {
+        let old = base_tree
+            .get_path(Path::new(".logs/trace_log.md"))
+            .ok()
+            .and_then(|e| repo.find_blob(e.id()).ok())
+            .map(|b| String::from_utf8_lossy(b.content()).into_owned())
+            .unwrap_or_else(|| "# Trace log\n\nOne entry per applied patch, newest last.\n".into());
+        let mut text = old;
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&trace_entry(started, &rec.started_at, &task, &summary, &pod, &patch_path, &branch, &review_link, &files_changed));
+        upserts.push((".logs/trace_log.md".into(), text.into_bytes()));
+    }
+    if config.wants(LogChoice::Metrics) {
+        let dir = materialise(repo, &base_tree)?;
+        let event = patchdesk_logs::MetricsEvent::Promoted { pod: pod.clone(), feature: Some(task.clone()) };
+        if let Some(change) = patchdesk_logs::plan_metrics(dir.path(), &event, started)? {
+            upserts.push((change.path, change.text.into_bytes()));
+        }
+    }
+    let mut builder = git2::build::TreeUpdateBuilder::new();
+    for (path, content) in &upserts {
+        let blob = repo.blob(content).map_err(git_err("store a log file"))?;
+        builder.upsert(path.as_str(), blob, git2::FileMode::Blob);
+    }
+    let tree = builder.create_updated(repo, &applied_tree).map_err(git_err("store the logs"))?;
+
+    // Message, title, body.
+    let title = format!("[{}] {}", one_line(&task), one_line(&summary));
+    let message = format!("{title}\n\nPod: {pod}\nPatch: {}\n", item.name);
+    let author = author
+        .or_else(|| repo.signature().ok().and_then(|s| Some((s.name().ok()?.to_string(), s.email().ok()?.to_string()))))
+        .unwrap_or_else(|| ("Patchdesk".into(), "patchdesk@localhost".into()));
+    let when = git2::Time::new(started.unix_timestamp(), 0);
+
+    let mut what = format!("{}\n\n| File | Change | Lines |\n|---|---|---|\n", one_line(&summary));
+    for c in &changes {
+        what.push_str(&format!("| `{}` | {} | +{} −{} |\n", c.path.replace('|', "\\|"), c.status, c.added, c.removed));
+    }
+    let link = |p: &Option<String>| p.as_ref().map(|p| (p.clone(), forge.file_link(&branch, p)));
+    let sections = vec![
+        Section { heading: "What was added".into(), text: what, full_at: None, fenced: false },
+        Section {
+            heading: "Why (changelog)".into(),
+            text: changelog.as_ref().map(|c| c.2.clone()).unwrap_or_else(|| "The pod did not send a changelog.".into()),
+            full_at: link(&changelog_path),
+            fenced: false,
+        },
+        Section {
+            heading: "Thought process (reasoning trace)".into(),
+            text: reasoning.as_ref().map(|c| demote_headings(&c.2)).unwrap_or_else(|| "The pod did not send a reasoning trace.".into()),
+            full_at: link(&reasoning_path),
+            fenced: false,
+        },
+        Section {
+            heading: "Files".into(),
+            text: {
+                let mut t = String::new();
+                for f in &files_changed {
+                    t.push_str(&format!("- `{f}`\n"));
+                }
+                if config.wants(LogChoice::Patch) {
+                    t.push_str(&format!("- `{patch_path}` (the patch as the pod sent it)\n"));
+                }
+                for (what, p) in &log_paths {
+                    t.push_str(&format!("- `{p}` ({what})\n"));
+                }
+                t
+            },
+            full_at: None,
+            fenced: false,
+        },
+        Section {
+            heading: "Prompt used".into(),
+            text: prompt.as_ref().map(|c| c.2.clone()).unwrap_or_else(|| "The pod did not send the prompt it used.".into()),
+            full_at: link(&prompt_path),
+            fenced: prompt.is_some(),
+        },
+    ];
+    let footer = format!("---\nSent with Patchdesk · Pod: `{pod}` · Task: `{}` · Patch: `{}`\n", one_line(&task), item.name);
+    let body = body::render(&sections, &footer, body::BODY_BUDGET);
+    Ok(Built { tree, message, title, body, author, when })
+}
+
+fn problems(list: &[patchdesk_apply::Problem]) -> String {
+    let parts: Vec<String> = list.iter().take(3).map(|p| match &p.path {
+        Some(path) => format!("{path}: {}", p.message),
+        None => p.message.clone(),
+    }).collect();
+    if parts.is_empty() {
+        "the change does not fit".into()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// Pod reasoning traces use `#`/`##` headings; inside a PR section they become `###`+.
+fn demote_headings(text: &str) -> String {
+    text.lines()
+        .map(|l| if l.starts_with('#') { format!("##{l}") } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One trace-log entry in the format of `patchdesk-logs`' trace module.
+#[allow(clippy::too_many_arguments)]
+fn trace_entry(now: OffsetDateTime, at: &str, task: &str, summary: &str, pod: &str, patch: &str, branch: &str, pr: &str, files: &[String]) -> String {
+    let human = now
+        .format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC"))
+        .unwrap_or_default();
+    let mut out = format!("\n## {human} — {}: {}\n\n- Time: {at}\n- Pod: {pod}\n- Patch: {patch}\n- Branch: {branch}\n- Pull request: {pr}\n", one_line(task), one_line(summary));
+    if !files.is_empty() {
+        out.push_str("- Files changed:\n");
+        for f in files {
+            out.push_str(&format!("  - {}\n", one_line(f)));
+        }
+    }
+    out
+}

@@ -1,0 +1,133 @@
+//! The promote record: which steps of a promote are done, kept in the working folder's
+//! Patchdesk area at `.patchdesk/promote/<item>.json` (the folder ignores itself for git).
+//! It holds no secret: remote URLs are stored without credentials.
+
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::{PromoteError, Step, StepState};
+
+/// Folder of promote records, relative to the working folder.
+pub const RECORD_DIR: &str = ".patchdesk/promote";
+
+/// One step as it last ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct StepRecord {
+    /// Which step.
+    pub step: Step,
+    /// How it ended (or that it started and never ended: the app died).
+    pub state: StepState,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Plain-words detail (an error message, "already on the remote").
+    pub detail: String,
+}
+
+/// Everything a rerun needs to finish a promote with exactly one branch, commit and PR.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct PromoteRecord {
+    /// Inbox item name.
+    pub item: String,
+    /// Remote URL (never with credentials).
+    pub remote: String,
+    /// The time the promote began (RFC 3339, UTC): the commit's date and the logs' date, so a
+    /// rebuilt commit is byte-identical.
+    pub started_at: String,
+    /// Base branch.
+    pub base: Option<String>,
+    /// Work branch.
+    pub branch: Option<String>,
+    /// Pod short name (`dev`).
+    pub pod: Option<String>,
+    /// Base commit fetched from the remote.
+    pub base_commit: Option<String>,
+    /// The promote commit.
+    pub commit: Option<String>,
+    /// The commit is on the remote branch.
+    pub pushed: bool,
+    /// Pull request / review request number.
+    pub review_number: Option<u64>,
+    /// Its link.
+    pub review_url: Option<String>,
+    /// Labels and reviewers set, item marked promoted.
+    pub finished: bool,
+    /// Last outcome of each step.
+    pub steps: Vec<StepRecord>,
+    /// A sentence for the inbox: "Waiting to send: no network connection", or empty.
+    pub status: String,
+}
+
+impl PromoteRecord {
+    pub(crate) fn new(item: &str, remote: &str, now: &str) -> PromoteRecord {
+        PromoteRecord {
+            item: item.to_string(),
+            remote: remote.to_string(),
+            started_at: now.to_string(),
+            base: None,
+            branch: None,
+            pod: None,
+            base_commit: None,
+            commit: None,
+            pushed: false,
+            review_number: None,
+            review_url: None,
+            finished: false,
+            steps: Vec::new(),
+            status: String::new(),
+        }
+    }
+
+    pub(crate) fn mark(&mut self, step: Step, state: StepState, detail: &str) {
+        let rec = StepRecord { step, state, at: crate::now_rfc3339(), detail: detail.to_string() };
+        match self.steps.iter_mut().find(|s| s.step == step) {
+            Some(s) => *s = rec,
+            None => self.steps.push(rec),
+        }
+    }
+}
+
+/// A file-system-safe form of an item name.
+pub(crate) fn file_stem(item: &str) -> String {
+    let s: String = item.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' }).collect();
+    let s = s.trim_start_matches('.').to_string();
+    if s.is_empty() {
+        "item".into()
+    } else {
+        s
+    }
+}
+
+/// Where the record of `item` lives.
+pub fn record_path(workdir: &Path, item: &str) -> PathBuf {
+    workdir.join(RECORD_DIR).join(format!("{}.json", file_stem(item)))
+}
+
+/// Reads the record of `item`, if a promote of it was ever started.
+pub fn load_record(workdir: &Path, item: &str) -> Result<Option<PromoteRecord>, PromoteError> {
+    let path = record_path(workdir, item);
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| PromoteError::Io { path: path.display().to_string(), detail: format!("the promote record is damaged ({e}); move it away to start over") }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(PromoteError::Io { path: path.display().to_string(), detail: e.to_string() }),
+    }
+}
+
+/// Writes the record atomically (temporary file, fsync, rename).
+pub(crate) fn save_record(workdir: &Path, rec: &PromoteRecord) -> Result<(), PromoteError> {
+    let dir = workdir.join(RECORD_DIR);
+    let io = |p: &Path, e: std::io::Error| PromoteError::Io { path: p.display().to_string(), detail: e.to_string() };
+    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(&ignore, "# Patchdesk's promote records: local state, not for commits.\n*\n").map_err(|e| io(&ignore, e))?;
+    }
+    let path = record_path(workdir, &rec.item);
+    let tmp = dir.join(format!(".tmp-{}-{}", file_stem(&rec.item), std::process::id()));
+    let bytes = serde_json::to_vec_pretty(rec).map_err(|e| PromoteError::Io { path: path.display().to_string(), detail: e.to_string() })?;
+    let mut f = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
+    f.write_all(&bytes).and_then(|_| f.sync_all()).map_err(|e| io(&tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))
+}

@@ -1,0 +1,77 @@
+//! Shared helpers for promote's tests: snapshots of the user's repository, reading trees.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+/// Paths Patchdesk itself manages in the working folder: the inbox (written at import), its
+/// metadata (status changes) and the promote records. Everything else is the user's.
+pub fn is_patchdesk_area(rel: &str) -> bool {
+    rel.starts_with(".patchdesk/promote/") || rel.starts_with(".patches/queue/") || rel.starts_with(".logs/patches/")
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let ft = e.file_type().unwrap();
+        if ft.is_dir() {
+            if rel == ".git" {
+                continue;
+            }
+            walk(root, &path, out);
+        } else if !is_patchdesk_area(&rel) {
+            let bytes = if ft.is_symlink() { std::fs::read_link(&path).unwrap().to_string_lossy().into_owned().into_bytes() } else { std::fs::read(&path).unwrap() };
+            out.insert(rel, hex::encode(Sha256::digest(&bytes)));
+        }
+    }
+}
+
+/// Hash of every user file, plus the index file, HEAD, every local branch and the stash.
+pub fn snapshot(workdir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    walk(workdir, workdir, &mut out);
+    let repo = git2::Repository::open(workdir).unwrap();
+    let index = std::fs::read(repo.path().join("index")).unwrap_or_default();
+    out.insert("<index>".into(), hex::encode(Sha256::digest(&index)));
+    out.insert("<HEAD>".into(), std::fs::read_to_string(repo.path().join("HEAD")).unwrap());
+    for r in repo.references().unwrap().flatten() {
+        let name = r.name().unwrap_or_default().to_string();
+        if name.starts_with("refs/heads/") || name == "refs/stash" || name.starts_with("refs/remotes/") || name.starts_with("refs/tags/") {
+            out.insert(name, r.target().map(|o| o.to_string()).unwrap_or_default());
+        }
+    }
+    out
+}
+
+/// The text of `path` in commit `commit` of the repository at `git_dir`.
+pub fn file_in(repo: &git2::Repository, commit: &str, path: &str) -> Option<String> {
+    let c = repo.find_commit(git2::Oid::from_str(commit).ok()?).ok()?;
+    let entry = c.tree().ok()?.get_path(Path::new(path)).ok()?;
+    let blob = repo.find_blob(entry.id()).ok()?;
+    Some(String::from_utf8_lossy(blob.content()).into_owned())
+}
+
+/// Every path in a commit's tree.
+pub fn paths_in(repo: &git2::Repository, commit: &str) -> Vec<String> {
+    let c = repo.find_commit(git2::Oid::from_str(commit).unwrap()).unwrap();
+    let mut out = Vec::new();
+    c.tree().unwrap().walk(git2::TreeWalkMode::PreOrder, |dir, e| {
+        if e.kind() == Some(git2::ObjectType::Blob) {
+            out.push(format!("{dir}{}", e.name().unwrap_or_default()));
+        }
+        git2::TreeWalkResult::Ok
+    }).unwrap();
+    out
+}
+
+/// The bytes of `path` in commit `commit`.
+pub fn bytes_in(repo: &git2::Repository, commit: &str, path: &str) -> Option<Vec<u8>> {
+    let c = repo.find_commit(git2::Oid::from_str(commit).ok()?).ok()?;
+    let entry = c.tree().ok()?.get_path(Path::new(path)).ok()?;
+    Some(repo.find_blob(entry.id()).ok()?.content().to_vec())
+}

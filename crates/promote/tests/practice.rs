@@ -1,0 +1,126 @@
+//! Promote to the practice remote: the demo's three pod downloads become three branches, three
+//! commits and three review requests in the bare repository, and the lead's repository is
+//! left exactly as it was.
+
+mod common;
+
+use std::cell::RefCell;
+
+use patchdesk_forge::{Forge, PracticeRemote, ReviewState};
+use patchdesk_project::{demo, Project};
+use patchdesk_promote::{promote, PromoteRequest, Step, StepState};
+
+fn demo_project() -> (tempfile::TempDir, demo::DemoProject) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = demo::ensure(&dir.path().join("demo")).unwrap();
+    Project::open(&d.project).unwrap().seed_demo_inbox(&d).unwrap();
+    (dir, d)
+}
+
+fn item_named(d: &demo::DemoProject, file: &str) -> String {
+    let q = patchdesk_intake::Queue::open(&d.project).unwrap();
+    q.list().unwrap().into_iter().find(|i| i.file_name == file).unwrap_or_else(|| panic!("{file} not in the inbox")).name
+}
+
+#[test]
+fn demo_items_become_branches_commits_and_review_requests() {
+    let (_tmp, d) = demo_project();
+    let before = common::snapshot(&d.project);
+    let url = d.practice_remote.to_string_lossy().into_owned();
+    let forge = PracticeRemote::open(&url).unwrap();
+    let bare = git2::Repository::open_bare(&d.practice_remote).unwrap();
+    let main_before = bare.find_reference("refs/heads/main").unwrap().target().unwrap();
+
+    let cases = [
+        (demo::CLEAN_PATCH, "chatgpt/dev/f2.2", "[F2.2] Stage guidance with a symptom fallback", "dev"),
+        (demo::CHAT_PATCH, "chatgpt/qa/f2.1", "[F2.1]", "qa"),
+        (demo::ZIP_BUNDLE, "chatgpt/dev/f3.1", "[F3.1] Guidance document for coaches", "dev"),
+    ];
+    for (n, (file, branch, title, pod)) in cases.iter().enumerate() {
+        let name = item_named(&d, file);
+        let events = RefCell::new(Vec::new());
+        let out = promote(&PromoteRequest::new(&d.project, &name, &url), &forge, &|e| events.borrow_mut().push(e)).unwrap();
+        assert_eq!(out.branch, *branch);
+        assert_eq!(out.base, "main");
+        assert_eq!(out.pr_number, n as u64 + 1);
+        // Live progress: every step started and ended.
+        for step in Step::ALL {
+            assert!(events.borrow().iter().any(|e| e.step == step && e.state == StepState::Started), "{step:?}");
+            assert!(events.borrow().iter().any(|e| e.step == step && e.state == StepState::Done), "{step:?}");
+        }
+        // One commit on top of main, on the remote branch.
+        let tip = bare.find_reference(&format!("refs/heads/{branch}")).unwrap().target().unwrap();
+        assert_eq!(tip.to_string(), out.commit);
+        let commit = bare.find_commit(tip).unwrap();
+        assert_eq!(commit.parent_ids().collect::<Vec<_>>(), vec![main_before]);
+        let msg = commit.message().unwrap();
+        assert!(msg.starts_with(title), "{msg}");
+        assert!(msg.contains(&format!("\n\nPod: {pod}\nPatch: {name}\n")), "{msg}");
+        // The change, exactly as intended.
+        for (path, content) in demo::intended_change(file) {
+            assert_eq!(common::file_in(&bare, &out.commit, path).as_deref(), Some(*content), "{path}");
+        }
+        // The delivery logs.
+        let patch = common::bytes_in(&bare, &out.commit, &format!(".patches/{name}")).unwrap();
+        assert!(patch == std::fs::read(d.downloads.join(file)).unwrap(), "the patch travels byte for byte");
+        let meta_path = common::paths_in(&bare, &out.commit).into_iter().find(|p| p.starts_with(".logs/patches/") && p.ends_with(".json")).unwrap();
+        let meta: serde_json::Value = serde_json::from_str(&common::file_in(&bare, &out.commit, &meta_path).unwrap()).unwrap();
+        assert_eq!(meta["status"], "promoted");
+        assert_eq!(meta["branch"], *branch);
+        assert!(meta.get("patchdesk").is_none(), "Patchdesk's private fields stay local");
+        let trace = common::file_in(&bare, &out.commit, ".logs/trace_log.md").unwrap();
+        assert!(trace.starts_with("# Trace log"), "the old text is kept");
+        assert!(trace.contains(&format!("- Patch: .patches/{name}")) && trace.contains(&format!("- Branch: {branch}")), "{trace}");
+        let metrics = common::file_in(&bare, &out.commit, "metrics/metrics.yaml").unwrap();
+        assert!(metrics.contains(&format!("      {pod}:\n        patch_count: 1")), "{metrics}");
+        // The review request, listed like a pull request.
+        let reviews = forge.list_reviews().unwrap();
+        assert_eq!(reviews.len(), n + 1);
+        let r = &reviews[0];
+        assert_eq!((r.number, r.branch.as_str(), r.base.as_str(), r.state), (out.pr_number, *branch, "main", ReviewState::Open));
+        assert!(r.title.starts_with(title));
+        assert!(r.body.contains("## What was added") && r.body.contains("## Thought process (reasoning trace)"));
+        assert!(bare.find_reference(&format!("refs/reviews/{}", r.number)).is_ok());
+        // The inbox item is marked promoted.
+        let q = patchdesk_intake::Queue::open(&d.project).unwrap();
+        assert_eq!(q.get(&name).unwrap().status, patchdesk_intake::Status::Promoted);
+    }
+    // The bundle's reasoning trace and prompt travelled with it.
+    let f31 = bare.find_reference("refs/heads/chatgpt/dev/f3.1").unwrap().target().unwrap().to_string();
+    assert!(common::file_in(&bare, &f31, ".logs/reasoning/F3.1.md").unwrap().contains("## Thoughts"));
+    assert!(common::file_in(&bare, &f31, "prompts/used/DevPod/F3.1_prompt.txt").unwrap().contains("Task F3.1"));
+    assert!(forge.list_reviews().unwrap()[0].body.contains("Coaches read this on a phone"));
+
+    // The lead's repository: byte-identical files, index, HEAD, branches, stash.
+    assert_eq!(common::snapshot(&d.project), before);
+    // main on the remote is untouched.
+    assert_eq!(bare.find_reference("refs/heads/main").unwrap().target().unwrap(), main_before);
+}
+
+#[test]
+fn promoting_again_changes_nothing() {
+    let (_tmp, d) = demo_project();
+    let url = d.practice_remote.to_string_lossy().into_owned();
+    let forge = PracticeRemote::open(&url).unwrap();
+    let name = item_named(&d, demo::CLEAN_PATCH);
+    let first = promote(&PromoteRequest::new(&d.project, &name, &url), &forge, &|_| {}).unwrap();
+    let second = promote(&PromoteRequest::new(&d.project, &name, &url), &forge, &|_| {}).unwrap();
+    assert_eq!((first.commit.as_str(), first.pr_number), (second.commit.as_str(), second.pr_number));
+    assert!(second.steps.iter().all(|e| e.state == StepState::Skipped), "{:?}", second.steps);
+    assert_eq!(forge.list_reviews().unwrap().len(), 1);
+}
+
+#[test]
+fn merged_requests_are_listed_as_merged() {
+    let (_tmp, d) = demo_project();
+    let url = d.practice_remote.to_string_lossy().into_owned();
+    let forge = PracticeRemote::open(&url).unwrap();
+    let name = item_named(&d, demo::CLEAN_PATCH);
+    let out = promote(&PromoteRequest::new(&d.project, &name, &url), &forge, &|_| {}).unwrap();
+    // Someone fast-forwards main to the branch on the practice remote.
+    let bare = git2::Repository::open_bare(&d.practice_remote).unwrap();
+    bare.reference("refs/heads/main", git2::Oid::from_str(&out.commit).unwrap(), true, "merge").unwrap();
+    assert_eq!(forge.list_reviews().unwrap()[0].state, ReviewState::Merged);
+    forge.close_review(out.pr_number).unwrap();
+    assert_eq!(forge.list_reviews().unwrap()[0].state, ReviewState::Closed);
+}
