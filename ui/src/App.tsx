@@ -125,11 +125,11 @@ export function App() {
           <button type="button" onClick={addFiles}>
             Add files…
           </button>
-          <button type="button" className="quiet" onClick={openFolder}>
+          <button type="button" className="quiet" onClick={openFolder} title="Open another project folder">
             Open project…
           </button>
-          <button type="button" className="quiet" onClick={() => run(backend.openDemoProject)}>
-            Demo project
+          <button type="button" className="quiet" onClick={() => run(backend.openDemoProject)} title="Open the built-in demo project">
+            Demo
           </button>
         </div>
       </header>

@@ -7,7 +7,7 @@ export function PodNotes({ review }: { review: Review }) {
   const item = review.item;
   return (
     <aside className="pod-notes" aria-label="The pod's notes" data-testid="pod-notes">
-      <h3>From the {podLabel(item.pod)}</h3>
+      <h3>{item.pod ? `From the ${podLabel(item.pod)}` : "From the pod"}</h3>
       <p className="notes-summary">{item.summary ?? "The pod gave no summary."}</p>
       {review.logs.length === 0 && <p className="muted">No reasoning trace, changelog or prompt came with this change.</p>}
       {review.logs.map((log, i) => (

@@ -222,7 +222,11 @@ export function ReviewPane({ name, onChanged, toast }: { name: string; onChanged
                     {STATUS_LETTER[f.status]}
                   </span>
                   <span className="fname">{f.path.slice(dir ? dir.length + 1 : 0)}</span>
-                  {review.repairs.some((r) => r.path === f.path) && <span title="repaired">🔧</span>}
+                  {review.repairs.some((r) => r.path === f.path) && (
+                    <span className="repaired-mark" title="Patchdesk repaired this file's part of the patch">
+                      fixed
+                    </span>
+                  )}
                   <span className="counts">
                     <span className="plus">+{f.added}</span> <span className="minus">−{f.removed}</span>
                   </span>
@@ -262,7 +266,7 @@ export function ReviewPane({ name, onChanged, toast }: { name: string; onChanged
           {repairsHere.length > 0 && (
             <ul className="repairs-inline">
               {repairsHere.map((r, i) => (
-                <li key={i}>🔧 {r.message}</li>
+                <li key={i}>Repaired: {r.message}</li>
               ))}
             </ul>
           )}

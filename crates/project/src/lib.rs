@@ -164,9 +164,8 @@ impl Project {
     pub fn overview(&self) -> Result<Overview, ProjectError> {
         let board = Board::load(&self.workdir);
         let mut inbox = self.queue()?.list()?;
-        // An item whose files do not name a pod belongs to the pod holding its task.
-        for item in inbox.iter_mut().filter(|i| i.pod.is_none()) {
-            item.pod = item.task_id.as_deref().and_then(|id| board.task(id)).and_then(|t| t.pod.clone());
+        for item in inbox.iter_mut() {
+            fill_pod_from_board(item, &board);
         }
         Ok(Overview { summary: self.summary(), inbox, board })
     }
@@ -269,6 +268,13 @@ impl Project {
             remote,
             is_demo: marker.is_some(),
         }
+    }
+}
+
+/// An item whose files name no pod belongs to the pod holding its task on the board.
+pub(crate) fn fill_pod_from_board(item: &mut InboxItem, board: &Board) {
+    if item.pod.is_none() {
+        item.pod = item.task_id.as_deref().and_then(|id| board.task(id)).and_then(|t| t.pod.clone());
     }
 }
 

@@ -110,7 +110,8 @@ impl Project {
     /// Applies inbox item `name` to the current commit and describes the result.
     pub fn review(&self, name: &str) -> Result<Review, ProjectError> {
         let queue = self.queue()?;
-        let item = queue.get(name)?;
+        let mut item = queue.get(name)?;
+        crate::fill_pod_from_board(&mut item, &patchdesk_board::Board::load(&self.workdir));
         let bytes = queue.read_bytes(name)?;
         let head = self.repo.head()?.peel_to_commit()?;
         let base = head.tree_id();

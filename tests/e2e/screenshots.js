@@ -1,0 +1,30 @@
+// Drives the real window through the lead's main screens and captures each one with
+// ImageMagick's `import` (the real X window, not a WebDriver render). Run by scripts/screenshots.sh.
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { launch, find, repoRoot } from "./harness.js";
+
+const out = join(repoRoot, "docs/screenshots");
+const app = await launch();
+const shoot = async (name) => {
+  await new Promise((r) => setTimeout(r, 1200)); // let the screen settle
+  execFileSync("import", ["-window", "root", "-crop", "1200x780+0+0", join(out, `${name}.png`)]);
+  console.log(`wrote docs/screenshots/${name}.png`);
+};
+try {
+  await find(app.browser, '[data-testid="inbox-item"]');
+  await shoot("inbox");
+  await (await find(app.browser, '[data-testid="inbox-item"][data-task="F2.1"]')).click();
+  await find(app.browser, '[data-testid="repairs"]');
+  await find(app.browser, '[data-testid="diff-scroller"] .diff');
+  await shoot("review-repaired");
+  await (await find(app.browser, '[data-testid="inbox-item"][data-task="F3.1"]')).click();
+  await find(app.browser, '[data-testid="pod-log"]');
+  await find(app.browser, '[data-testid="diff-scroller"] .diff');
+  await shoot("review-bundle");
+  await (await find(app.browser, '[data-testid="tab-board"]')).click();
+  await find(app.browser, '[data-testid="board-column"]');
+  await shoot("board");
+} finally {
+  await app.stop();
+}
