@@ -1,0 +1,145 @@
+//! `patchdesk demo`, `patchdesk inbox` and `patchdesk import`: the first screen, for scripts.
+
+use clap::Args;
+use patchdesk_error::UserError;
+use patchdesk_project::{demo, Project};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Folder to build the demo in (reused when it is already there).
+    #[arg(long)]
+    pub root: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct InboxArgs {
+    /// The project's repository (its working folder).
+    #[arg(long)]
+    pub repo: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The project's repository (its working folder).
+    #[arg(long)]
+    pub repo: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Files a pod handed over: patches, ZIP bundles, sidecars, logs. Dropped together.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+fn fail(json: bool, e: UserError, code: u8) -> ExitCode {
+    if json {
+        println!("{}", serde_json::json!({ "error": e }));
+    } else {
+        eprintln!("patchdesk: {}", e.message);
+    }
+    ExitCode::from(code)
+}
+
+pub fn demo(args: &DemoArgs) -> ExitCode {
+    let run = || -> Result<(demo::DemoProject, Project), UserError> {
+        let d = demo::ensure(&args.root)?;
+        let p = Project::open(&d.project)?;
+        p.seed_demo_inbox(&d)?;
+        Ok((d, p))
+    };
+    match run() {
+        Ok((d, p)) => {
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "project": d.project, "practice_remote": d.practice_remote,
+                        "downloads": d.downloads, "name": p.summary().name,
+                    })
+                );
+            } else {
+                println!("Demo project: {}", d.project.display());
+                println!("Practice remote: {}", d.practice_remote.display());
+                println!("Sample downloads: {}", d.downloads.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(args.json, e, 1),
+    }
+}
+
+pub fn inbox(args: &InboxArgs) -> ExitCode {
+    let project = match Project::open(&args.repo) {
+        Ok(p) => p,
+        Err(e) => return fail(args.json, e.into(), 2),
+    };
+    let overview = match project.overview() {
+        Ok(o) => o,
+        Err(e) => return fail(args.json, e.into(), 1),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string(&overview.inbox).unwrap_or_default());
+    } else if overview.inbox.is_empty() {
+        println!("The inbox of {} is empty.", overview.summary.name);
+    } else {
+        for item in &overview.inbox {
+            println!(
+                "{:<10} {:<12} {}  ({})",
+                item.task_id.as_deref().unwrap_or("-"),
+                item.pod.as_deref().unwrap_or("-"),
+                item.summary.as_deref().unwrap_or("no summary"),
+                item.file_name
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn import(args: &ImportArgs) -> ExitCode {
+    let project = match Project::open(&args.repo) {
+        Ok(p) => p,
+        Err(e) => return fail(args.json, e.into(), 2),
+    };
+    let mut files = Vec::new();
+    for path in &args.files {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match std::fs::read(path) {
+            Ok(bytes) => files.push((name, bytes)),
+            Err(e) => {
+                let err = UserError::new(patchdesk_error::Code::Io, format!("Could not read {}: {e}", path.display()));
+                return fail(args.json, err, 2);
+            }
+        }
+    }
+    let queue = match project.queue() {
+        Ok(q) => q,
+        Err(e) => return fail(args.json, e.into(), 1),
+    };
+    let report = queue.import(&files);
+    if args.json {
+        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+    } else {
+        for item in &report.imported {
+            println!("Added {} ({})", item.file_name, item.task_id.as_deref().unwrap_or("no task id"));
+        }
+        for d in &report.already_imported {
+            println!("Already in the inbox: {}", d.file_name);
+        }
+        for r in &report.refused {
+            eprintln!("Refused {}: {}", r.file_name, r.error.message);
+        }
+    }
+    if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
