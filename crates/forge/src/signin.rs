@@ -85,6 +85,13 @@ pub struct DeviceCode {
     codes: octocrab::auth::DeviceCodes,
 }
 
+impl DeviceCode {
+    /// The device code the app polls with (not shown to the person; kept out of `Debug`).
+    pub fn device_code(&self) -> &str {
+        &self.codes.device_code
+    }
+}
+
 impl fmt::Debug for DeviceCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DeviceCode")

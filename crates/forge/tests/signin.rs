@@ -1,0 +1,170 @@
+//! Sign-in against the GitHub stand-in: device flow (approve, deny, expire, slow_down), a
+//! pasted token, restore on start (revoked → sign in again), sign out; repository listing.
+//! Needs a Secret Service: run with `scripts/with-keyring.sh cargo test -p patchdesk-forge`.
+
+use std::time::{Duration, Instant};
+
+use github_standin::{DeviceStatus, RepoSpec, Standin};
+use patchdesk_error::{Code, Coded};
+use patchdesk_forge::signin::{SignIn, SignInError};
+use patchdesk_forge::{list_repositories, ApiBase, ForgeError, Secret};
+use patchdesk_secrets::TokenStore;
+
+const CLIENT_ID: &str = "Iv1.patchdesk-test";
+
+async fn standin() -> Standin {
+    let gh = Standin::start().await.expect("stand-in starts (run scripts/fetch-openapi.sh first)");
+    gh.state().set_device_interval(1);
+    gh
+}
+
+/// A sign-in with a keyring prefix of its own, so tests never touch a real sign-in.
+fn signin(gh: &Standin, name: &str) -> SignIn {
+    let store = TokenStore::new(format!("patchdesk-test-{name}-{}", std::process::id()));
+    SignIn::new(ApiBase::from_api(&gh.api_url()), CLIENT_ID, store)
+}
+
+async fn wait_for_poll(gh: &Standin, polls: u32) {
+    for _ in 0..300 {
+        if gh.state().device_authorizations().last().is_some_and(|d| d.polls >= polls) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the client never polled");
+}
+
+#[tokio::test]
+async fn device_flow_approved_keeps_the_token_in_the_keyring() {
+    let gh = standin().await;
+    let s = signin(&gh, "approve");
+    let code = s.start_device_flow().await.unwrap();
+    assert_eq!(code.verification_uri, format!("{}/login/device", gh.web_url()));
+    assert_eq!(code.interval, 1);
+    assert!(!format!("{code:?}").contains(code.device_code()), "Debug shows no device code");
+    let waiter = {
+        let s = s.clone();
+        let code = code.clone();
+        tokio::spawn(async move { s.finish_device_flow(&code).await })
+    };
+    wait_for_poll(&gh, 1).await;
+    gh.state().approve_device(&code.user_code, "octo").unwrap();
+    let account = tokio::time::timeout(Duration::from_secs(15), waiter).await.unwrap().unwrap().unwrap();
+    assert_eq!(account.login, "octo");
+    assert_eq!(account.scopes, vec!["repo".to_string(), "read:org".to_string()]);
+    // Kept in the keyring, and it works.
+    let (login, token) = s.saved().unwrap().unwrap();
+    assert_eq!(login, "octo");
+    assert_eq!(gh.state().token_owner(token.expose()).unwrap().0, "octo");
+    let (restored, _) = s.restore().await.unwrap().unwrap();
+    assert_eq!(restored.login, "octo");
+    // Revoked on GitHub: restore says to sign in again.
+    gh.state().revoke_token(token.expose());
+    let e = s.restore().await.unwrap_err();
+    assert_eq!(e.code(), Code::AuthRejected);
+    assert!(e.to_string().contains("Sign in to GitHub again"), "{e}");
+    assert!(!e.to_string().contains(token.expose()));
+    // Sign out deletes it.
+    assert!(s.sign_out().unwrap());
+    assert!(s.saved().unwrap().is_none());
+    assert!(!s.sign_out().unwrap());
+    gh.stop();
+}
+
+#[tokio::test]
+async fn device_flow_denied_and_expired_are_plain_errors() {
+    let gh = standin().await;
+    let s = signin(&gh, "deny");
+    let code = s.start_device_flow().await.unwrap();
+    let waiter = {
+        let (s, code) = (s.clone(), code.clone());
+        tokio::spawn(async move { s.finish_device_flow(&code).await })
+    };
+    wait_for_poll(&gh, 1).await;
+    gh.state().deny_device(&code.user_code).unwrap();
+    let e = tokio::time::timeout(Duration::from_secs(15), waiter).await.unwrap().unwrap().unwrap_err();
+    assert!(matches!(e, SignInError::Denied), "{e:?}");
+    assert_eq!(e.code(), Code::SignInDenied);
+
+    let code = s.start_device_flow().await.unwrap();
+    let waiter = {
+        let (s, code) = (s.clone(), code.clone());
+        tokio::spawn(async move { s.finish_device_flow(&code).await })
+    };
+    wait_for_poll(&gh, 1).await;
+    gh.state().expire_device(&code.user_code).unwrap();
+    let e = tokio::time::timeout(Duration::from_secs(15), waiter).await.unwrap().unwrap().unwrap_err();
+    assert!(matches!(e, SignInError::Expired), "{e:?}");
+    assert_eq!(e.code(), Code::SignInExpired);
+    assert!(s.saved().unwrap().is_none(), "nothing kept");
+    gh.stop();
+}
+
+#[tokio::test]
+async fn slow_down_adds_five_seconds_between_polls() {
+    let gh = standin().await;
+    let s = signin(&gh, "slow");
+    let code = s.start_device_flow().await.unwrap();
+    // Someone else polls with the same code first, so our first poll comes too fast.
+    let crab = octocrab::Octocrab::builder().base_uri(gh.web_url()).unwrap().add_header(http::header::ACCEPT, "application/json".to_string()).build().unwrap();
+    let _ = crab
+        ._post(
+            format!("{}/login/oauth/access_token", gh.web_url()),
+            Some(&serde_json::json!({"client_id": CLIENT_ID, "device_code": code.device_code(), "grant_type": "urn:ietf:params:oauth:grant-type:device_code"})),
+        )
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let waiter = {
+        let (s, code) = (s.clone(), code.clone());
+        tokio::spawn(async move { s.finish_device_flow(&code).await })
+    };
+    wait_for_poll(&gh, 2).await; // ours: slow_down
+    gh.state().approve_device(&code.user_code, "octo").unwrap();
+    let account = tokio::time::timeout(Duration::from_secs(20), waiter).await.unwrap().unwrap().unwrap();
+    assert_eq!(account.login, "octo");
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_secs(5), "slow_down honoured: waited {waited:?}");
+    assert_eq!(gh.state().device_authorizations()[0].status, DeviceStatus::Completed);
+    s.sign_out().unwrap();
+    gh.stop();
+}
+
+#[tokio::test]
+async fn a_pasted_token_is_checked_and_kept() {
+    let gh = standin().await;
+    gh.state().add_user("octo", "ghp_pasted_token_1", &["repo"]);
+    let s = signin(&gh, "paste");
+    let account = s.sign_in_with_token(Secret::new("  ghp_pasted_token_1\n")).await.unwrap();
+    assert_eq!(account.login, "octo");
+    assert_eq!(account.scopes, vec!["repo".to_string()]);
+    assert_eq!(s.saved().unwrap().unwrap().1.expose(), "ghp_pasted_token_1");
+    let e = s.sign_in_with_token(Secret::new("ghp_wrong")).await.unwrap_err();
+    assert_eq!(e.code(), Code::AuthRejected);
+    assert!(matches!(e, SignInError::Forge(ForgeError::AuthRejected)));
+    assert_eq!(s.saved().unwrap().unwrap().1.expose(), "ghp_pasted_token_1", "a refused token replaces nothing");
+    s.sign_out().unwrap();
+    gh.stop();
+}
+
+#[tokio::test]
+async fn repositories_are_listed_across_pages_and_filtered() {
+    let gh = standin().await;
+    gh.state().add_user("octo", "ghp_list", &["repo"]);
+    for i in 0..130 {
+        let spec = if i % 10 == 0 { RepoSpec::new("octo", &format!("repo-{i:03}")).private() } else { RepoSpec::new("octo", &format!("repo-{i:03}")) };
+        gh.state().add_repo(spec).unwrap();
+    }
+    gh.state().add_repo(RepoSpec::new("octo", "rtp-guide").default_branch("trunk")).unwrap();
+    gh.state().add_repo(RepoSpec::new("someone", "not-mine")).unwrap();
+    let base = ApiBase::from_api(&gh.api_url());
+    let all = list_repositories(&base, &Secret::new("ghp_list"), "").await.unwrap();
+    assert_eq!(all.len(), 131, "two pages of 100");
+    assert!(all.iter().any(|r| r.full_name == "octo/repo-010" && r.private));
+    let some = list_repositories(&base, &Secret::new("ghp_list"), "RTP").await.unwrap();
+    assert_eq!(some.len(), 1);
+    assert_eq!(some[0].default_branch, "trunk");
+    let e = list_repositories(&base, &Secret::new("ghp_nope"), "").await.unwrap_err();
+    assert_eq!(e.code(), Code::AuthRejected);
+    gh.stop();
+}
