@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "review_file",
     "reject_item",
     "set_item_status",
+    "hand_off_task",
 ];
 
 fn main() {

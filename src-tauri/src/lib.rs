@@ -22,6 +22,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::inbox::review_file,
             commands::inbox::reject_item,
             commands::inbox::set_item_status,
+            commands::board::hand_off_task,
         ])
         .events(tauri_specta::collect_events![events::ProjectOpened])
         .typ::<patchdesk_error::UserError>()

@@ -25,6 +25,9 @@ try {
   await (await find(app.browser, '[data-testid="tab-board"]')).click();
   await find(app.browser, '[data-testid="board-column"]');
   await shoot("board");
+  await (await find(app.browser, '[data-testid="task-card"][data-task="F2.1"] [data-testid="hand-off"]')).click();
+  await (await find(app.browser, '[data-testid="handoff-reason"]')).setValue("Tests are written; package them for release");
+  await shoot("handoff");
 } finally {
   await app.stop();
 }

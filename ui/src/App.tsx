@@ -152,7 +152,7 @@ export function App() {
       )}
       {overview && tab === "board" && (
         <main className="workspace board-screen">
-          <BoardView board={overview.board} />
+          <BoardView board={overview.board} onChanged={refresh} toast={toast} />
         </main>
       )}
       {dropping && (

@@ -94,6 +94,18 @@ async setItemStatus(name: string, status: InboxStatus) : Promise<Result<InboxIte
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Hands `task` to pod `to`: appends to the handoff log, updates the task, writes the prompt
+ * packet, and records all of it as one commit on the current branch.
+ */
+async handOffTask(task: string, to: string, reason: string) : Promise<Result<Handoff, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("hand_off_task", { task, to, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -363,6 +375,46 @@ export type FileStatus =
  * Only the mode (executable bit) changed.
  */
 "mode"
+/**
+ * What [`hand_off`] did.
+ */
+export type HandedOff = { task: string; 
+/**
+ * The pod that held the task (its key).
+ */
+from: string; 
+/**
+ * The receiving pod's key.
+ */
+to: string; 
+/**
+ * The commit that records the handoff (the existing one when it was already recorded).
+ */
+commit: string; 
+/**
+ * `prompts/used/<Pod>/<task_id>_prompt.txt`.
+ */
+prompt_path: string; 
+/**
+ * Files in the commit, relative to the repository.
+ */
+changed_files: string[]; 
+/**
+ * False when this handoff had already been made (a rerun); nothing new was written.
+ */
+new: boolean; 
+/**
+ * Things that did not stop the handoff (metrics not updated, memory unreadable...).
+ */
+warnings: string[] }
+/**
+ * A handoff as the board shows it: what was recorded, and the prompt for the receiving pod.
+ */
+export type Handoff = { handed: HandedOff; 
+/**
+ * The prompt packet's text, for the clipboard.
+ */
+prompt: string }
 /**
  * What an import did, file by file.
  */

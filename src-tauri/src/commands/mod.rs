@@ -1,4 +1,5 @@
 //! Commands grouped by domain. Each is a few lines: state in, core call, `{code, message}` out.
 
+pub mod board;
 pub mod inbox;
 pub mod project;

@@ -1,0 +1,29 @@
+//! The board: handing a task to another pod.
+
+use crate::state::AppState;
+use patchdesk_error::{Code, UserError};
+use patchdesk_project::record::{hand_off, HandedOff};
+use serde::Serialize;
+use tauri::State;
+
+/// A handoff as the board shows it: what was recorded, and the prompt for the receiving pod.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Handoff {
+    pub handed: HandedOff,
+    /// The prompt packet's text, for the clipboard.
+    pub prompt: String,
+}
+
+/// Hands `task` to pod `to`: appends to the handoff log, updates the task, writes the prompt
+/// packet, and records all of it as one commit on the current branch.
+#[tauri::command]
+#[specta::specta]
+pub fn hand_off_task(state: State<'_, AppState>, task: String, to: String, reason: String) -> Result<Handoff, UserError> {
+    state.with_project(|p| {
+        let handed = hand_off(p.workdir(), &task, &to, &reason, time::OffsetDateTime::now_utc()).map_err(|e| UserError::from(&e))?;
+        let path = p.workdir().join(&handed.prompt_path);
+        let prompt = std::fs::read_to_string(&path)
+            .map_err(|e| UserError::new(Code::Io, format!("The prompt was written but could not be read back from {}: {e}", path.display())))?;
+        Ok(Handoff { handed, prompt })
+    })
+}
