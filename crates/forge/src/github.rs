@@ -433,7 +433,7 @@ impl Forge for GitHub {
                 break;
             }
         }
-        out.sort_by(|a, b| b.number.cmp(&a.number));
+        out.sort_by_key(|r| std::cmp::Reverse(r.number));
         Ok(out)
     }
 

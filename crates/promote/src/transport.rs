@@ -57,8 +57,11 @@ pub(crate) fn network_error(url: &str, action: &str, e: &git2::Error, tries: u32
     PromoteError::Git { action: action.to_string(), detail: msg }
 }
 
-/// The remote's branches (name → commit) and its default branch.
-pub(crate) fn list_remote(repo: &Repository, url: &str, token: Option<&Secret>) -> Result<(Vec<(String, git2::Oid)>, Option<String>), PromoteError> {
+/// The remote's branches (name → commit).
+pub(crate) type RemoteHeads = Vec<(String, git2::Oid)>;
+
+/// The remote's branches and its default branch.
+pub(crate) fn list_remote(repo: &Repository, url: &str, token: Option<&Secret>) -> Result<(RemoteHeads, Option<String>), PromoteError> {
     let mut remote = repo.remote_anonymous(url).map_err(|e| PromoteError::Git { action: "read the remote's address".into(), detail: e.message().to_string() })?;
     let tries = Cell::new(0);
     let conn = remote.connect_auth(Direction::Fetch, Some(callbacks(token, &tries)), None);
