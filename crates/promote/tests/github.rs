@@ -389,3 +389,32 @@ fn benchmark_api_calls_and_time_for_a_twenty_file_patch() {
     assert!(took.as_secs_f64() < 3.0, "{took:?}");
     s.gh.assert_no_violations();
 }
+
+#[test]
+fn repository_settings_choose_labels_reviewers_draft_and_logs() {
+    let s = setup();
+    s.gh.state().add_user("lead", "ghp_lead", &["repo"]);
+    s.gh.state().grant("octo", "hello", "lead", Permission::Write).unwrap();
+    std::fs::create_dir_all(s.work.join(".patchdesk")).unwrap();
+    std::fs::write(
+        s.work.join(".patchdesk/config.yaml"),
+        "other_setting: kept\npromote:\n  branch_pattern: review/<pod>-<task_id>\n  labels: [\"pod:<pod>\", from-patchdesk]\n  reviewers: [lead]\n  draft: true\n  logs: [patch, metadata]\n",
+    )
+    .unwrap();
+    let item = patch_item(&s);
+    s.gh.state().clear_requests();
+    let out = run(&s, &item, None).unwrap();
+    assert_eq!(out.branch, "review/dev-f4.3");
+    let pr = s.gh.state().pull_request("octo", "hello", out.pr_number).unwrap();
+    assert!(pr.draft);
+    assert_eq!(pr.labels, vec!["pod:dev".to_string(), "from-patchdesk".to_string()]);
+    assert_eq!(pr.requested_reviewers, vec!["lead".to_string()]);
+    let b = bare(&s);
+    let main = b.find_reference("refs/heads/main").unwrap().peel_to_commit().unwrap().id().to_string();
+    assert_eq!(common::file_in(&b, &out.commit, "metrics/metrics.yaml"), common::file_in(&b, &main, "metrics/metrics.yaml"), "metrics not chosen");
+    assert!(common::file_in(&b, &out.commit, ".logs/trace_log.md").is_none(), "trace log not chosen");
+    assert!(common::file_in(&b, &out.commit, &format!(".patches/{item}")).is_some());
+    let api = s.gh.state().requests().iter().filter(|r| r.operation.as_deref().is_some_and(|o| !o.starts_with("git/"))).count();
+    assert_eq!(api, 3, "create, labels, reviewers");
+    s.gh.assert_no_violations();
+}
