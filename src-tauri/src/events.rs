@@ -8,3 +8,11 @@ use serde::Serialize;
 pub struct ProjectOpened {
     pub summary: ProjectSummary,
 }
+
+/// One step of a promote started, finished, was skipped (already done) or failed.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct PromoteProgress {
+    /// The inbox item being sent.
+    pub item: String,
+    pub event: patchdesk_promote::StepEvent,
+}

@@ -23,8 +23,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::inbox::reject_item,
             commands::inbox::set_item_status,
             commands::board::hand_off_task,
+            commands::promote::send_for_review,
         ])
-        .events(tauri_specta::collect_events![events::ProjectOpened])
+        .events(tauri_specta::collect_events![events::ProjectOpened, events::PromoteProgress])
         .typ::<patchdesk_error::UserError>()
 }
 
@@ -48,6 +49,7 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

@@ -139,7 +139,13 @@ export function App() {
         <main className="workspace inbox-screen">
           <Inbox items={overview.inbox} selected={selected} onSelect={setSelected} />
           {selected && overview.inbox.some((i) => i.name === selected) ? (
-            <ReviewPane key={selected} name={selected} onChanged={refresh} toast={toast} />
+            <ReviewPane
+              key={selected}
+              name={selected}
+              target={overview.summary.remote?.isPractice ? "the practice remote" : "GitHub"}
+              onChanged={refresh}
+              toast={toast}
+            />
           ) : (
             <section className="panel review-empty">
               <p>

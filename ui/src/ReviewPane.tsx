@@ -7,6 +7,7 @@ import { outcomeBadge, plural, podLabel, statusLabel } from "./format";
 import { DiffView, type DiffViewHandle, type ViewType } from "./DiffView";
 import { PodNotes } from "./PodNotes";
 import { ErrorPanel } from "./App";
+import { PromoteDialog } from "./PromoteDialog";
 
 const STATUS_LETTER: Record<string, string> = { added: "A", modified: "M", deleted: "D", renamed: "R", copied: "C", mode: "X" };
 const STATUS_WORD: Record<string, string> = {
@@ -29,7 +30,18 @@ function byFolder(files: ReviewFile[]): [string, ReviewFile[]][] {
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
-export function ReviewPane({ name, onChanged, toast }: { name: string; onChanged: () => void; toast: (text: string) => void }) {
+export function ReviewPane({
+  name,
+  target,
+  onChanged,
+  toast,
+}: {
+  name: string;
+  target: string;
+  onChanged: () => void;
+  toast: (text: string) => void;
+}) {
+  const [promoting, setPromoting] = useState(false);
   const [review, setReview] = useState<Review | null>(null);
   const [error, setError] = useState<Explained | null>(null);
   const [path, setPath] = useState<string | null>(null);
@@ -136,11 +148,30 @@ export function ReviewPane({ name, onChanged, toast }: { name: string; onChanged
               <button type="button" className="quiet" onClick={keep}>
                 Keep for later
               </button>
+              {review.tree && item.status !== "promoted" && (
+                <button type="button" onClick={() => setPromoting(true)} data-testid="send-for-review">
+                  Send for review
+                </button>
+              )}
             </>
           )}
         </div>
       </header>
 
+      {promoting && (
+        <PromoteDialog
+          name={name}
+          target={target}
+          onClose={() => {
+            setPromoting(false);
+            void load();
+          }}
+          onSent={(o) => {
+            toast(`Sent for review: request #${o.pr_number} on ${o.branch}.`);
+            onChanged();
+          }}
+        />
+      )}
       {rejecting && (
         <RejectForm
           name={name}

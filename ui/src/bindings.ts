@@ -106,6 +106,19 @@ async handOffTask(task: string, to: string, reason: string) : Promise<Result<Han
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Sends item `name` for review: one branch, one commit with the delivery logs, pushed, and a
+ * review request opened (or found, when an earlier attempt got that far). Progress arrives as
+ * `PromoteProgress` events. Safe to run again after any failure.
+ */
+async sendForReview(name: string, base: string | null, draft: boolean) : Promise<Result<PromoteOutcome, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("send_for_review", { name, base, draft }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -113,9 +126,11 @@ async handOffTask(task: string, to: string, reason: string) : Promise<Result<Han
 
 
 export const events = __makeEvents__<{
-projectOpened: ProjectOpened
+projectOpened: ProjectOpened,
+promoteProgress: PromoteProgress
 }>({
-projectOpened: "project-opened"
+projectOpened: "project-opened",
+promoteProgress: "promote-progress"
 })
 
 /** user-defined constants **/
@@ -732,6 +747,42 @@ export type ProjectOpened = { summary: ProjectSummary }
  */
 export type ProjectSummary = { name: string; path: string; branch: string | null; remote: RemoteInfo | null; isDemo: boolean }
 /**
+ * The result of a finished promote.
+ */
+export type PromoteOutcome = { 
+/**
+ * Work branch.
+ */
+branch: string; 
+/**
+ * Base branch.
+ */
+base: string; 
+/**
+ * The one commit.
+ */
+commit: string; 
+/**
+ * Pull request number.
+ */
+pr_number: number; 
+/**
+ * Pull request link.
+ */
+pr_url: string; 
+/**
+ * The steps of this run.
+ */
+steps: StepEvent[] }
+/**
+ * One step of a promote started, finished, was skipped (already done) or failed.
+ */
+export type PromoteProgress = { 
+/**
+ * The inbox item being sent.
+ */
+item: string; event: StepEvent }
+/**
  * A dropped file that was refused.
  */
 export type Refusal = { 
@@ -887,6 +938,66 @@ text: string;
  * `markdown`, `yaml`, `json` or `text`: how to render it.
  */
 format: string }
+/**
+ * The steps of a promote, in order.
+ */
+export type Step = 
+/**
+ * Fetch the base branch, fix names.
+ */
+"prepare" | 
+/**
+ * Build the one commit.
+ */
+"commit" | 
+/**
+ * Push the branch.
+ */
+"push" | 
+/**
+ * Open (or find) the pull request.
+ */
+"open_review" | 
+/**
+ * Labels, reviewers, inbox status.
+ */
+"finish"
+/**
+ * One progress report.
+ */
+export type StepEvent = { 
+/**
+ * Which step.
+ */
+step: Step; 
+/**
+ * Its state.
+ */
+state: StepState; 
+/**
+ * Plain-words detail.
+ */
+detail: string }
+/**
+ * Where a step is.
+ */
+export type StepState = 
+/**
+ * Begun.
+ */
+"started" | 
+/**
+ * Done now.
+ */
+"done" | 
+/**
+ * Already done before (a rerun), nothing to do.
+ */
+"skipped" | 
+/**
+ * Failed; the detail says why.
+ */
+"failed"
 /**
  * One task as the board shows it.
  */

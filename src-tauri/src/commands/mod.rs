@@ -3,3 +3,4 @@
 pub mod board;
 pub mod inbox;
 pub mod project;
+pub mod promote;

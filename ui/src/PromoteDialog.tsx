@@ -1,0 +1,140 @@
+import { useEffect, useState } from "react";
+import { openUrl } from "@tauri-apps/plugin-opener";
+import { events, type PromoteOutcome, type Step, type StepState } from "./bindings";
+import { backend } from "./ipc";
+import { explain, type Explained } from "./errors";
+
+const STEPS: { step: Step; label: string }[] = [
+  { step: "prepare", label: "Get the latest version of the project" },
+  { step: "commit", label: "Make one commit with the change and its logs" },
+  { step: "push", label: "Send the branch" },
+  { step: "open_review", label: "Open the review request" },
+  { step: "finish", label: "Add labels and reviewers" },
+];
+
+const STATE_WORD: Record<StepState, string> = { started: "Working…", done: "Done", skipped: "Already done", failed: "Failed" };
+
+/**
+ * "Send for review": one click with sensible defaults, live progress from the backend's
+ * step events, the failed step in plain words with Retry, and the result with a link.
+ */
+export function PromoteDialog({
+  name,
+  target,
+  onClose,
+  onSent,
+}: {
+  name: string;
+  target: string;
+  onClose: () => void;
+  onSent: (o: PromoteOutcome) => void;
+}) {
+  const [base, setBase] = useState("");
+  const [draft, setDraft] = useState(false);
+  const [running, setRunning] = useState(false);
+  const [states, setStates] = useState<Partial<Record<Step, { state: StepState; detail: string }>>>({});
+  const [error, setError] = useState<Explained | null>(null);
+  const [outcome, setOutcome] = useState<PromoteOutcome | null>(null);
+
+  useEffect(() => {
+    let unlisten: (() => void) | undefined;
+    events.promoteProgress
+      .listen((e) => {
+        if (e.payload.item !== name) return;
+        const { step, state, detail } = e.payload.event;
+        setStates((s) => ({ ...s, [step]: { state, detail } }));
+      })
+      .then((u) => (unlisten = u), () => undefined);
+    return () => unlisten?.();
+  }, [name]);
+
+  const send = async () => {
+    setRunning(true);
+    setError(null);
+    setStates({});
+    try {
+      const o = await backend.sendForReview(name, base.trim() || null, draft);
+      setOutcome(o);
+      onSent(o);
+    } catch (e) {
+      setError(explain(e));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <div className="dialog-backdrop">
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="promote-title" data-testid="promote-dialog">
+        <h2 id="promote-title">Send for review</h2>
+        {!outcome && (
+          <>
+            <p className="muted">
+              Patchdesk makes a branch with this change and the pod's logs, sends it to {target}, and opens a review request.
+              Nothing in your own folder changes.
+            </p>
+            <label>
+              Into branch (leave empty for the project's main branch)
+              <input type="text" value={base} onChange={(e) => setBase(e.target.value)} placeholder="main" disabled={running} />
+            </label>
+            <label className="inline">
+              <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.target.checked)} disabled={running} /> Mark as a draft (not
+              ready to merge yet)
+            </label>
+          </>
+        )}
+        {(running || Object.keys(states).length > 0 || outcome) && (
+          <ol className="steps" data-testid="promote-steps">
+            {STEPS.map(({ step, label }) => {
+              const s = states[step];
+              return (
+                <li key={step} className={`step step-${s?.state ?? "waiting"}`} data-step={step} data-state={s?.state ?? "waiting"}>
+                  <span className="step-label">{label}</span>
+                  <span className="step-state">{s ? STATE_WORD[s.state] : "Waiting"}</span>
+                  {s?.state === "failed" && s.detail && <span className="step-detail">{s.detail}</span>}
+                </li>
+              );
+            })}
+          </ol>
+        )}
+        {error && (
+          <div className="form-error" role="alert" data-testid="promote-error">
+            <strong>{error.title}</strong> {error.next}
+            {error.detail && <pre className="detail">{error.detail}</pre>}
+          </div>
+        )}
+        {outcome && (
+          <div className="notice" data-testid="promote-result">
+            <strong>Review request #{outcome.pr_number} is open.</strong>
+            <p>
+              Branch <code>{outcome.branch}</code> into <code>{outcome.base}</code>, commit <code>{outcome.commit.slice(0, 10)}</code>.
+            </p>
+          </div>
+        )}
+        <div className="form-actions">
+          {outcome ? (
+            <>
+              {/^https?:/.test(outcome.pr_url) && (
+                <button type="button" className="quiet" onClick={() => void openUrl(outcome.pr_url)}>
+                  Open in the browser
+                </button>
+              )}
+              <button type="button" onClick={onClose}>
+                Done
+              </button>
+            </>
+          ) : (
+            <>
+              <button type="button" className="quiet" onClick={onClose} disabled={running}>
+                {error ? "Later" : "Cancel"}
+              </button>
+              <button type="button" onClick={() => void send()} disabled={running} data-testid="promote-send">
+                {running ? "Sending…" : error ? "Retry" : "Send for review"}
+              </button>
+            </>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
