@@ -24,7 +24,7 @@ lap ui
 
 section "Rust: every crate's tests (real git repos, corpora, GitHub stand-in, OS keyring)"
 t0=$(date +%s)
-scripts/with-keyring.sh cargo test --workspace --no-fail-fast
+scripts/with-keyring.sh cargo test --workspace --no-fail-fast -- --show-output
 lap rust
 
 section "App: build with embedded UI and .deb package"

@@ -22,6 +22,14 @@ try {
   await find(app.browser, '[data-testid="pod-log"]');
   await find(app.browser, '[data-testid="diff-scroller"] .diff');
   await shoot("review-bundle");
+  await (await find(app.browser, '[data-testid="inbox-item"][data-task="F2.2"]')).click();
+  await (await find(app.browser, '[data-testid="send-for-review"]')).click();
+  await find(app.browser, '[data-testid="promote-dialog"]');
+  await shoot("promote");
+  await (await find(app.browser, '[data-testid="promote-send"]')).click();
+  await find(app.browser, '[data-testid="promote-result"]', 60000);
+  await shoot("promote-result");
+  await (await find(app.browser, "button=Done")).click();
   await (await find(app.browser, '[data-testid="tab-board"]')).click();
   await find(app.browser, '[data-testid="board-column"]');
   await shoot("board");
