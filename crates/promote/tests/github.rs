@@ -12,7 +12,8 @@ use patchdesk_error::{Code, Coded};
 use patchdesk_forge::{ApiBase, GitHub, Secret};
 use patchdesk_promote::{promote, PromoteError, PromoteOutcome, PromoteRequest, Step};
 
-const TOKEN: &str = "ghp_promote_secret_token_4f1c2a";
+// Obviously fake; its bytes are searched for in everything the suite writes.
+const TOKEN: &str = "fake-promote-test-token-4f1c2a";
 
 struct Setup {
     gh: Standin,
