@@ -1,9 +1,8 @@
 import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef } from "react";
-import { Diff, Hunk, Decoration, tokenize, type HunkTokens } from "react-diff-view";
-import { refractor } from "refractor";
+import { Diff, Hunk, Decoration } from "react-diff-view";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { FileDiff } from "./bindings";
-import { languageOf, toPieces, type Piece } from "./diff";
+import { highlight, languageOf, toPieces } from "./diff";
 import "react-diff-view/style/index.css";
 
 export type ViewType = "unified" | "split";
@@ -14,15 +13,6 @@ export interface DiffViewHandle {
 }
 
 const LINE_PX = 21;
-
-function highlight(piece: Piece, language: string | null): HunkTokens | null {
-  if (!language || !refractor.registered(language)) return null;
-  try {
-    return tokenize([piece.hunk], { highlight: true, refractor, language });
-  } catch {
-    return null; // an odd line must never break the view
-  }
-}
 
 /**
  * One file's change, drawn with react-diff-view (syntax highlighting by refractor) and

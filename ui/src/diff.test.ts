@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hideWhitespace, languageOf, toPieces, type SourceHunk, type SourceLine } from "./diff";
+import { highlight, hideWhitespace, languageOf, toPieces, type SourceHunk, type SourceLine } from "./diff";
 
 const ctx = (o: number, n: number, text: string): SourceLine => ({ kind: "context", old: o, new: n, text });
 const add = (n: number, text: string): SourceLine => ({ kind: "added", old: null, new: n, text });
@@ -39,6 +39,17 @@ describe("diff pieces", () => {
     const onlySpace: SourceHunk = { header: "@@", old_start: 1, old_lines: 1, new_start: 1, new_lines: 1, lines: [del(1, "a b"), add(1, "a  b")] };
     expect(toPieces([onlySpace], { hideWhitespace: true })).toEqual([]);
     expect(toPieces([onlySpace])).toHaveLength(1);
+  });
+
+  it("highlights code by language, and leaves unknown languages plain", () => {
+    const [p] = toPieces([{ header: "@@", old_start: 1, old_lines: 1, new_start: 1, new_lines: 1, lines: [del(1, "x = 1"), add(1, "def f(x): return 'a'")] }]);
+    const tokens = highlight(p, "python");
+    expect(tokens).not.toBeNull();
+    const json = JSON.stringify(tokens!.new);
+    expect(json).toContain('"className":["token","keyword"]');
+    expect(json).toContain('"value":"def"');
+    expect(highlight(p, null)).toBeNull();
+    expect(highlight(p, "no-such-language")).toBeNull();
   });
 
   it("knows languages by file name", () => {

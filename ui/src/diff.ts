@@ -1,6 +1,7 @@
 // Turns the backend's per-file diff into the hunk shape react-diff-view renders, and splits
 // very long hunks into pieces so the view can virtualise them (only what is on screen is drawn).
-import type { HunkData, ChangeData } from "react-diff-view";
+import { tokenize, type ChangeData, type HunkData, type HunkTokens } from "react-diff-view";
+import { refractor } from "refractor";
 
 /** The backend's shape (subset of bindings' FileDiff / DiffHunk / DiffLine). */
 export interface SourceLine {
@@ -116,4 +117,20 @@ export function languageOf(path: string): string | null {
     rb: "ruby", sql: "sql", dockerfile: "docker", makefile: "makefile", ini: "ini", diff: "diff",
   };
   return table[ext] ?? null;
+}
+
+// react-diff-view 3 calls refractor 3's `highlight`, which returned the nodes themselves;
+// refractor 4 returns a root holding them. This hands over the nodes.
+const highlighter = {
+  highlight: (code: string, language: string) => refractor.highlight(code, language).children,
+} as unknown as typeof refractor;
+
+/** Syntax-highlighting tokens for one piece, or null (unknown language, or a line the highlighter can't read). */
+export function highlight(piece: Piece, language: string | null): HunkTokens | null {
+  if (!language || !refractor.registered(language)) return null;
+  try {
+    return tokenize([piece.hunk], { highlight: true, refractor: highlighter, language });
+  } catch {
+    return null; // an odd line must never break the view
+  }
 }
