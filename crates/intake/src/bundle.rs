@@ -332,3 +332,16 @@ pub(crate) fn file_dir_clash<'a>(paths: impl Iterator<Item = &'a RepoPath>) -> O
     }
     None
 }
+
+/// The full files a ZIP bundle or a batch payload brings, ready to write over a base tree.
+/// Other kinds (diffs, sidecars, logs) carry no full files and are refused.
+pub fn read_full_files(kind: &crate::Kind, name: &str, bytes: &[u8]) -> Result<Vec<FullFile>, IntakeError> {
+    match kind {
+        crate::Kind::Bundle => Ok(read_bundle(name, bytes)?.files),
+        crate::Kind::Batch => Ok(crate::read_batch(name, bytes)?.files),
+        _ => Err(IntakeError::Unreadable {
+            file: name.to_string(),
+            reason: "it is not a ZIP bundle or a batch of full files".to_string(),
+        }),
+    }
+}

@@ -20,7 +20,7 @@ mod queue;
 mod sidecar;
 
 pub use batch::{read_batch, read_batch_with, Batch};
-pub use bundle::{read_bundle, read_bundle_with, Bundle, BundleLog, FullFile};
+pub use bundle::{read_bundle, read_bundle_with, read_full_files, Bundle, BundleLog, FullFile};
 pub use error::IntakeError;
 pub use kind::{identify, identify_with, is_os_junk, log_kind_of, sniff_diff, DiffFlavor, Kind, LogKind};
 pub use limits::Limits;

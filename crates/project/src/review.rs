@@ -122,11 +122,7 @@ impl Project {
                 (report.outcome, report.tree_id(), report.repairs, report.problems)
             }
             Kind::Bundle | Kind::Batch => {
-                let files = if matches!(item.kind, Kind::Bundle) {
-                    patchdesk_intake::read_bundle(&item.file_name, &bytes)?.files
-                } else {
-                    patchdesk_intake::read_batch(&item.file_name, &bytes)?.files
-                };
+                let files = patchdesk_intake::read_full_files(&item.kind, &item.file_name, &bytes)?;
                 let files: Vec<_> = files.into_iter().map(|f| (f.path, f.content, f.executable)).collect();
                 let tree = patchdesk_apply::apply_files(&self.repo, base, &files)?;
                 (Outcome::Clean, Some(tree), Vec::new(), Vec::new())

@@ -192,11 +192,7 @@ pub(crate) fn build(
             }
         }
         Kind::Bundle | Kind::Batch => {
-            let files = if matches!(item.kind, Kind::Bundle) {
-                patchdesk_intake::read_bundle(&item.file_name, &bytes)?.files
-            } else {
-                patchdesk_intake::read_batch(&item.file_name, &bytes)?.files
-            };
+            let files = patchdesk_intake::read_full_files(&item.kind, &item.file_name, &bytes)?;
             let files: Vec<_> = files.into_iter().map(|f| (f.path, f.content, f.executable)).collect();
             patchdesk_apply::apply_files(repo, base_tree.id(), &files).map_err(|e| does_not_apply(e.to_string(), false))?
         }
