@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "reject_item",
     "set_item_status",
     "hand_off_task",
+    "project_metrics",
     "send_for_review",
 ];
 

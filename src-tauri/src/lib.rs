@@ -23,6 +23,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::inbox::reject_item,
             commands::inbox::set_item_status,
             commands::board::hand_off_task,
+            commands::board::project_metrics,
             commands::promote::send_for_review,
         ])
         .events(tauri_specta::collect_events![events::ProjectOpened, events::PromoteProgress])

@@ -108,6 +108,19 @@ async handOffTask(task: string, to: string, reason: string) : Promise<Result<Han
 }
 },
 /**
+ * The project's numbers for the metrics view: patches per pod per week, lead times, merge
+ * rate, repairs and rejections per pod, computed from the repository's logs and
+ * `metrics/metrics.yaml`. Files that could not be read are listed in `problems`.
+ */
+async projectMetrics() : Promise<Result<Metrics, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("project_metrics") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Sends item `name` for review: one branch, one commit with the delivery logs, pushed, and a
  * review request opened (or found, when an earlier attempt got that far). Progress arrives as
  * `PromoteProgress` events. Safe to run again after any failure.
@@ -591,6 +604,18 @@ export type Layout =
  */
 "one_file"
 /**
+ * The time one patch spent between two steps.
+ */
+export type LeadTime = { 
+/**
+ * The inbox item's name.
+ */
+item: string; task_id: string | null; pod: string | null; 
+/**
+ * The week the step ended in.
+ */
+week: string; hours: number }
+/**
  * Which log a file is.
  */
 export type LogKind = 
@@ -655,6 +680,42 @@ in_bundle: boolean;
  */
 location?: string }
 /**
+ * Everything the metrics view shows.
+ */
+export type Metrics = { 
+/**
+ * Every ISO week with any activity, oldest first (`2026-W47`).
+ */
+weeks: string[]; 
+/**
+ * One entry per pod with any activity, in the board's pod order.
+ */
+pods: PodMetrics[]; 
+/**
+ * Drop (arrival in the inbox) to pull request, per promoted patch, oldest first.
+ */
+drop_to_pr: LeadTime[]; 
+/**
+ * Pull request to merge, per merged patch, oldest first.
+ */
+pr_to_merge: LeadTime[]; median_drop_to_pr_hours: number | null; median_pr_to_merge_hours: number | null; 
+/**
+ * Merged pull requests out of all sent for review, over every pod (0 to 1).
+ */
+merge_rate: number | null; 
+/**
+ * Files that were missing or could not be read, in plain words.
+ */
+problems: MetricsProblem[] }
+/**
+ * A file the metrics could not use.
+ */
+export type MetricsProblem = { 
+/**
+ * Relative to the repository.
+ */
+path: string; message: string }
+/**
  * Overall result of applying a patch.
  */
 export type Outcome = 
@@ -714,6 +775,46 @@ aliases: string[];
  * False for pods that are not configured but appear in task files (e.g. `WoWPod`).
  */
 configured: boolean }
+/**
+ * One pod's numbers.
+ */
+export type PodMetrics = { 
+/**
+ * The pod's key (`DevPod`), or the name as written when no pod matches.
+ */
+pod: string; 
+/**
+ * Per week with activity, oldest first.
+ */
+weeks: PodWeek[]; 
+/**
+ * Patches received (or applied), all weeks.
+ */
+patches: number; 
+/**
+ * Patches sent for review (pull requests opened).
+ */
+promoted: number; merged: number; 
+/**
+ * Patches sent back to the pod.
+ */
+rejected: number; 
+/**
+ * Patches that needed repairs before they applied (damaged chat patches).
+ */
+repaired: number; 
+/**
+ * Handoffs from this pod / to this pod.
+ */
+handoffs_out: number; handoffs_in: number; 
+/**
+ * `merged / promoted`, when anything was promoted.
+ */
+merge_rate: number | null }
+/**
+ * One pod in one week.
+ */
+export type PodWeek = { week: string; patches: number; merged: number; handoffs: number }
 /**
  * Something that stopped (or nearly stopped) a file from applying.
  */

@@ -27,3 +27,12 @@ pub fn hand_off_task(state: State<'_, AppState>, task: String, to: String, reaso
         Ok(Handoff { handed, prompt })
     })
 }
+
+/// The project's numbers for the metrics view: patches per pod per week, lead times, merge
+/// rate, repairs and rejections per pod, computed from the repository's logs and
+/// `metrics/metrics.yaml`. Files that could not be read are listed in `problems`.
+#[tauri::command]
+#[specta::specta]
+pub fn project_metrics(state: State<'_, AppState>) -> Result<patchdesk_logs::Metrics, UserError> {
+    state.with_project(|p| Ok(patchdesk_logs::compute_metrics(p.workdir())))
+}
