@@ -6,11 +6,12 @@ import { backend } from "./ipc";
 import { explain, type Explained } from "./errors";
 import { Inbox } from "./Inbox";
 import { BoardView } from "./BoardView";
+import { MetricsView } from "./Metrics";
 import { ReviewPane } from "./ReviewPane";
 import { plural } from "./format";
 
 type Load = { state: "loading" } | { state: "ready"; overview: Overview } | { state: "failed"; error: Explained };
-type Tab = "inbox" | "board";
+type Tab = "inbox" | "board" | "numbers";
 
 /** One sentence about what a drop did. */
 export function importSummary(r: ImportReport): string {
@@ -120,6 +121,9 @@ export function App() {
           <button type="button" className="tab" aria-current={tab === "board"} onClick={() => setTab("board")} data-testid="tab-board">
             Board
           </button>
+          <button type="button" className="tab" aria-current={tab === "numbers"} onClick={() => setTab("numbers")} data-testid="tab-numbers">
+            Numbers
+          </button>
         </nav>
         <div className="topbar-actions">
           <button type="button" onClick={addFiles}>
@@ -159,6 +163,11 @@ export function App() {
       {overview && tab === "board" && (
         <main className="workspace board-screen">
           <BoardView board={overview.board} onChanged={refresh} toast={toast} />
+        </main>
+      )}
+      {overview && tab === "numbers" && (
+        <main className="workspace numbers-screen">
+          <MetricsView key={overview.summary.path} pods={overview.board.pods} />
         </main>
       )}
       {dropping && (

@@ -3,7 +3,8 @@ import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import type { Board, Pod, Task } from "./bindings";
 import { backend } from "./ipc";
 import { explain, type Explained } from "./errors";
-import { podLabel, statusLabel } from "./format";
+import { plural, podLabel, statusLabel } from "./format";
+import { columnsFor, filterTasks, isFiltering, NO_FILTER, phasesOf, savedGrouping, saveGrouping, STATUS_ORDER, toggle, type BoardFilter, type Grouping } from "./board";
 
 type Drag = { task: Task; x: number; y: number; over: string | null; started: boolean; startX: number; startY: number };
 
@@ -14,13 +15,28 @@ function podAt(x: number, y: number): string | null {
   return col?.dataset.pod || null;
 }
 
+/** The phase select's value for "any phase" (real phases are never this text). */
+const ALL = "\u0000all";
+
+/** The filters in words: "status Ready, phase Phase 2 and the search “parser”". */
+function describeFilter(f: BoardFilter, phases: string[]): string {
+  const parts: string[] = [];
+  if (f.statuses.length) parts.push(`status ${f.statuses.map(statusLabel).join(" or ")}`);
+  if (f.phases.length) parts.push(`phase ${f.phases.map((p) => (p && phases.includes(p) ? p : "“no phase”")).join(" or ")}`);
+  if (f.search.trim()) parts.push(`the search “${f.search.trim()}”`);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0] ?? "the filters";
+}
+
 /**
- * The board: one column per pod, each task a card. Drag a card to another pod (or use its
- * "Hand off…" button) to hand the task over; Patchdesk records it and gives you the prompt.
+ * The board: one column per pod (or per status), each task a card. Drag a card to another pod
+ * (or use its "Hand off…" button) to hand the task over; Patchdesk records it and gives you the
+ * prompt. Filters (phase, status) and a search box narrow the cards; grouping is remembered.
  */
 export function BoardView({ board, onChanged, toast }: { board: Board; onChanged?: () => void; toast?: (text: string) => void }) {
   const [drag, setDrag] = useState<Drag | null>(null);
   const [handing, setHanding] = useState<{ task: Task; to: string | null } | null>(null);
+  const [grouping, setGroupingState] = useState<Grouping>(() => savedGrouping());
+  const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
   const dragRef = useRef<Drag | null>(null);
   dragRef.current = drag;
 
@@ -47,18 +63,91 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
     };
   }, [drag !== null]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const columns = board.pods.map((pod) => ({ pod, tasks: board.tasks.filter((t) => t.pod === pod.key) }));
-  const unassigned = board.tasks.filter((t) => !t.pod || !board.pods.some((p) => p.key === t.pod));
+  const setGrouping = (g: Grouping) => {
+    setDrag(null);
+    setGroupingState(g);
+    saveGrouping(g);
+  };
+  const byPod = grouping === "pod";
+  const visible = filterTasks(board.tasks, filter);
+  const columns = columnsFor(board.pods, board.tasks, visible, grouping, filter);
+  const phases = phasesOf(board.tasks);
+  const filtering = isFiltering(filter);
+  const nothingMatches = filtering && visible.length === 0 && board.tasks.length > 0;
+  const podName = (key: string | null) => board.pods.find((p) => p.key === key)?.name ?? podLabel(key);
+  // Dragging hands a task to another pod, so it only makes sense when columns are pods.
   const startDrag = (task: Task) => (e: React.PointerEvent) => {
-    if (e.button !== 0 || (e.target as HTMLElement).closest("button")) return;
+    if (!byPod || e.button !== 0 || (e.target as HTMLElement).closest("button")) return;
     setDrag({ task, x: e.clientX, y: e.clientY, startX: e.clientX, startY: e.clientY, over: null, started: false });
   };
+  const phaseValue = filter.phases[0] ?? ALL;
 
   return (
     <section className="panel board" aria-labelledby="board-heading">
       <div className="panel-head">
         <h2 id="board-heading">Board</h2>
-        <span className="count">{board.tasks.length} tasks · drag a card to another pod to hand it over</span>
+        <span className="count" data-testid="board-count">
+          {filtering ? `Showing ${visible.length} of ${plural(board.tasks.length, "task")}` : plural(board.tasks.length, "task")}
+          {byPod ? " · drag a card to another pod to hand it over" : " · to hand a task over, use its Hand off… button or group by pod and drag"}
+        </span>
+      </div>
+      <div className="board-tools" role="search" aria-label="Find tasks">
+        <div className="seg" role="group" aria-label="Group by">
+          <span className="board-tools-label" aria-hidden="true">
+            Group by:
+          </span>
+          <button type="button" aria-pressed={byPod} onClick={() => setGrouping("pod")} data-testid="group-pod">
+            Pod
+          </button>
+          <button type="button" aria-pressed={!byPod} onClick={() => setGrouping("status")} data-testid="group-status">
+            Status
+          </button>
+        </div>
+        <label className="board-phase">
+          <span>Phase</span>
+          <select
+            value={phaseValue}
+            onChange={(e) => setFilter({ ...filter, phases: e.target.value === ALL ? [] : [e.target.value] })}
+            data-testid="filter-phase"
+          >
+            <option value={ALL}>All phases</option>
+            {phases.map((p) => (
+              <option key={p || "none"} value={p}>
+                {p || "No phase"}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="status-chips" role="group" aria-label="Show only these statuses">
+          {STATUS_ORDER.map((s) => (
+            <button
+              type="button"
+              key={s}
+              className="chip"
+              aria-pressed={filter.statuses.includes(s)}
+              onClick={() => setFilter({ ...filter, statuses: toggle(filter.statuses, s) })}
+              data-testid="filter-status"
+              data-status={s}
+            >
+              {statusLabel(s)}
+            </button>
+          ))}
+        </div>
+        <input
+          type="search"
+          className="board-search"
+          placeholder="Search by id or title"
+          aria-label="Search tasks by id or title"
+          value={filter.search}
+          onChange={(e) => setFilter({ ...filter, search: e.target.value })}
+          onKeyDown={(e) => e.key === "Escape" && setFilter({ ...filter, search: "" })}
+          data-testid="board-search"
+        />
+        {filtering && (
+          <button type="button" className="quiet" onClick={() => setFilter(NO_FILTER)} data-testid="clear-filters">
+            Clear filters
+          </button>
+        )}
       </div>
       {board.problems.length > 0 && (
         <ul className="problems" role="alert">
@@ -69,37 +158,48 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
           ))}
         </ul>
       )}
-      <div className={drag?.started ? "columns dragging" : "columns"}>
-        {columns.map(({ pod, tasks }) => (
-          <div
-            className={drag?.started && drag.over === pod.key && drag.task.pod !== pod.key ? "column drop-target" : "column"}
-            key={pod.key}
-            data-testid="board-column"
-            data-pod={pod.key}
-          >
-            <h3>
-              {pod.name} <span className="count">{tasks.length}</span>
-            </h3>
-            {tasks.length === 0 ? (
-              <p className="empty-column">Nothing here yet</p>
-            ) : (
-              tasks.map((t) => (
-                <TaskCard key={t.id} task={t} onPointerDown={startDrag(t)} onHandOff={() => setHanding({ task: t, to: null })} lifted={drag?.started === true && drag.task.id === t.id} />
-              ))
-            )}
-          </div>
-        ))}
-        {unassigned.length > 0 && (
-          <div className="column" data-testid="board-column" data-pod="">
-            <h3>
-              No pod yet <span className="count">{unassigned.length}</span>
-            </h3>
-            {unassigned.map((t) => (
-              <TaskCard key={t.id} task={t} onPointerDown={startDrag(t)} onHandOff={() => setHanding({ task: t, to: null })} lifted={false} />
-            ))}
-          </div>
-        )}
-      </div>
+      {nothingMatches ? (
+        <div className="empty-state board-empty" data-testid="board-empty">
+          <strong>No tasks match these filters.</strong>
+          <p>
+            None of the {plural(board.tasks.length, "task")} fits {describeFilter(filter, phases)}.
+          </p>
+          <button type="button" onClick={() => setFilter(NO_FILTER)}>
+            Clear filters
+          </button>
+        </div>
+      ) : (
+        <div className={drag?.started ? "columns dragging" : "columns"} data-grouping={grouping}>
+          {columns.map((col) => (
+            <div
+              className={drag?.started && byPod && col.key !== "" && drag.over === col.key && drag.task.pod !== col.key ? "column drop-target" : "column"}
+              key={col.key || "no-pod"}
+              data-testid="board-column"
+              data-pod={byPod ? col.key : undefined}
+              data-status={byPod ? undefined : col.key}
+            >
+              <h3>
+                {col.title} <span className="count">{col.tasks.length}</span>
+              </h3>
+              {col.tasks.length === 0 ? (
+                <p className="empty-column">{col.total === 0 ? "Nothing here yet" : "None match the filters"}</p>
+              ) : (
+                col.tasks.map((t) => (
+                  <TaskCard
+                    key={t.id}
+                    task={t}
+                    podName={byPod ? null : podName(t.pod)}
+                    draggable={byPod}
+                    onPointerDown={startDrag(t)}
+                    onHandOff={() => setHanding({ task: t, to: null })}
+                    lifted={drag?.started === true && drag.task.id === t.id}
+                  />
+                ))
+              )}
+            </div>
+          ))}
+        </div>
+      )}
       {drag?.started && (
         <div className="drag-ghost" style={{ left: drag.x + 8, top: drag.y + 8 }} aria-hidden="true">
           {drag.task.id}: {drag.task.title}
@@ -127,10 +227,25 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
   );
 }
 
-function TaskCard({ task, onPointerDown, onHandOff, lifted }: { task: Task; onPointerDown: (e: React.PointerEvent) => void; onHandOff: () => void; lifted: boolean }) {
+function TaskCard({
+  task,
+  podName,
+  draggable,
+  onPointerDown,
+  onHandOff,
+  lifted,
+}: {
+  task: Task;
+  /** Shown on the card when the columns are not pods. */
+  podName: string | null;
+  draggable: boolean;
+  onPointerDown: (e: React.PointerEvent) => void;
+  onHandOff: () => void;
+  lifted: boolean;
+}) {
   return (
     <article
-      className={lifted ? "task-card lifted" : "task-card"}
+      className={["task-card", lifted && "lifted", !draggable && "still"].filter(Boolean).join(" ")}
       data-testid="task-card"
       data-task={task.id}
       aria-label={`${task.id}: ${task.title}`}
@@ -142,6 +257,7 @@ function TaskCard({ task, onPointerDown, onHandOff, lifted }: { task: Task; onPo
       </div>
       <p className="task-title">{task.title}</p>
       <div className="task-meta">
+        {podName && <span className="task-pod">{podName}</span>}
         {task.phase && <span>{task.phase}</span>}
         {task.ready && <span className="ready-flag">Up next for {podLabel(task.pod)}</span>}
         {!task.ready && task.waiting_on.length > 0 && <span>Waits for {task.waiting_on.join(", ")}</span>}
