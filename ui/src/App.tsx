@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { open as pickFiles } from "@tauri-apps/plugin-dialog";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { ImportReport, Overview } from "./bindings";
@@ -6,12 +6,13 @@ import { backend } from "./ipc";
 import { explain, type Explained } from "./errors";
 import { Inbox } from "./Inbox";
 import { BoardView } from "./BoardView";
-import { MetricsView } from "./Metrics";
 import { ReviewPane } from "./ReviewPane";
 import { plural } from "./format";
 
 type Load = { state: "loading" } | { state: "ready"; overview: Overview } | { state: "failed"; error: Explained };
 type Tab = "inbox" | "board" | "numbers";
+// The charts library is large; load the Numbers screen only when it is first opened.
+const MetricsView = lazy(() => import("./Metrics").then((m) => ({ default: m.MetricsView })));
 
 /** One sentence about what a drop did. */
 export function importSummary(r: ImportReport): string {
@@ -167,7 +168,9 @@ export function App() {
       )}
       {overview && tab === "numbers" && (
         <main className="workspace numbers-screen">
-          <MetricsView key={overview.summary.path} pods={overview.board.pods} />
+          <Suspense fallback={<section className="panel skeleton" aria-label="Loading the numbers" />}>
+            <MetricsView key={overview.summary.path} pods={overview.board.pods} />
+          </Suspense>
         </main>
       )}
       {dropping && (
