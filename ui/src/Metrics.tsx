@@ -136,7 +136,7 @@ function MetricsBody({ metrics: m, pods }: { metrics: Metrics; pods: Pod[] }) {
           <LeadCard
             kind="drop_to_pr"
             title="Time from drop to review request"
-            hint="How long each patch waited between arriving in the inbox and being sent for review."
+            hint="From arriving in the inbox to being sent for review, per patch."
             m={m}
             names={names}
             theme={theme}
@@ -144,7 +144,7 @@ function MetricsBody({ metrics: m, pods }: { metrics: Metrics; pods: Pod[] }) {
           <LeadCard
             kind="pr_to_merge"
             title="Time from review request to merge"
-            hint="How long each review request stayed open before it was merged."
+            hint="From the review request to its merge, per patch."
             m={m}
             names={names}
             theme={theme}
@@ -158,7 +158,7 @@ function MetricsBody({ metrics: m, pods }: { metrics: Metrics; pods: Pod[] }) {
 
 type CardProps = { m: Metrics; names: Record<string, string>; theme: ChartTheme };
 
-const CHART_HEIGHT = 220;
+const CHART_HEIGHT = 185;
 
 /** A chart that fills its card's width; a fixed starting size keeps it drawable without a layout (tests). */
 function ChartBox({ label, children }: { label: string; children: React.ReactElement }) {
@@ -199,7 +199,7 @@ function WeeklyCard({ m, names, theme }: CardProps) {
             <XAxis dataKey="label" {...axisProps(theme)} />
             <YAxis allowDecimals={false} {...axisProps(theme)} />
             <Tooltip {...tooltipProps(theme)} labelFormatter={(l) => `Week of ${l}`} />
-            <Legend wrapperStyle={{ fontSize: 13, color: theme.ink }} />
+            <Legend itemSorter={null} wrapperStyle={{ fontSize: 13, color: theme.ink }} />
             {series.map((s, i) => (
               <Bar key={s.key} dataKey={s.key} name={s.name} stackId="pods" fill={theme.series[i % theme.series.length]} isAnimationActive={false} />
             ))}
@@ -290,12 +290,12 @@ function OutcomesCard({ m, names, theme }: CardProps) {
       <p className="metric-sentence">{outcomeSentence(rows)}</p>
       {rows.length > 0 && rows.some((r) => r.repaired + r.rejected > 0) && (
         <ChartBox label={`Repairs and rejections per pod. ${outcomeSentence(rows)}`}>
-          <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-            <CartesianGrid vertical={false} stroke={theme.line} />
-            <XAxis dataKey="name" {...axisProps(theme)} />
-            <YAxis allowDecimals={false} {...axisProps(theme)} />
+          <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid horizontal={false} stroke={theme.line} />
+            <XAxis type="number" allowDecimals={false} {...axisProps(theme)} />
+            <YAxis type="category" dataKey="name" width={96} interval={0} {...axisProps(theme)} />
             <Tooltip {...tooltipProps(theme)} />
-            <Legend wrapperStyle={{ fontSize: 13, color: theme.ink }} />
+            <Legend itemSorter={null} wrapperStyle={{ fontSize: 13, color: theme.ink }} />
             <Bar dataKey="repaired" name="Needed repairs" fill={theme.repaired} isAnimationActive={false} />
             <Bar dataKey="rejected" name="Sent back" fill={theme.rejected} isAnimationActive={false} />
           </BarChart>
