@@ -13,8 +13,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${1:-${PATCHDESK_CORPUS:-$here/../shared/corpus}}
 target=${CARGO_TARGET_DIR:-$here/target}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# BENCH_KEEP=DIR keeps the repository and patch in DIR afterwards (for profiling).
+if [ -n "${BENCH_KEEP:-}" ]; then work=$BENCH_KEEP; rm -rf "$work"; mkdir -p "$work"; else work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; fi
 
 echo "building patchdesk (release)..."
 (cd "$here" && cargo build -q --release -p patchdesk-cli)

@@ -7,6 +7,7 @@
 //! Anything else is refused: a wrong tree is worse than no tree.
 
 mod hunks;
+mod loose;
 mod report;
 mod tree;
 
@@ -71,7 +72,7 @@ pub fn apply_parsed(
     let base_tree = repo.find_tree(base).map_err(|_| ApplyError::BaseNotFound(base.to_string()))?;
     let mut run = Run {
         repo,
-        overlay: Overlay::new(&base_tree),
+        overlay: Overlay::new(repo, &base_tree),
         repairs: patch.repairs.clone(),
         problems: Vec::new(),
         files: Vec::new(),
@@ -122,7 +123,7 @@ pub fn apply_parsed(
 /// Paths must already be validated [`RepoPath`]s; clashes and symlinked folders are refused.
 pub fn apply_files(repo: &Repository, base: Oid, files: &[(RepoPath, Vec<u8>, bool)]) -> Result<Oid, ApplyError> {
     let base_tree = repo.find_tree(base).map_err(|_| ApplyError::BaseNotFound(base.to_string()))?;
-    let mut overlay = Overlay::new(&base_tree);
+    let mut overlay = Overlay::new(repo, &base_tree);
     for (path, data, exec) in files {
         overlay.set(path.as_str(), Some(Entry::data(data.clone(), if *exec { MODE_EXEC } else { MODE_FILE })));
     }

@@ -2,8 +2,10 @@
 
 use crate::report::Problem;
 use git2::{ObjectType, Oid, Repository, Tree};
+use crate::loose::Loose;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 const MODE_TREE: i32 = 0o040000;
 const MODE_LINK: u32 = 0o120000;
@@ -12,7 +14,8 @@ const MODE_LINK: u32 = 0o120000;
 #[derive(Debug, Clone)]
 pub(crate) enum Content {
     Blob(Oid),
-    Data(Vec<u8>),
+    /// New bytes, and their job with the loose-object writer once handed over.
+    Data(Arc<Vec<u8>>, Option<usize>),
 }
 
 /// A file's state: content and mode.
@@ -24,20 +27,20 @@ pub(crate) struct Entry {
 
 impl Entry {
     pub fn data(data: Vec<u8>, mode: u32) -> Entry {
-        Entry { content: Content::Data(data), mode }
+        Entry { content: Content::Data(Arc::new(data), None), mode }
     }
 
     pub fn bytes(&self, repo: &Repository) -> Result<Vec<u8>, git2::Error> {
         match &self.content {
             Content::Blob(id) => Ok(repo.find_blob(*id)?.content().to_vec()),
-            Content::Data(d) => Ok(d.clone()),
+            Content::Data(d, _) => Ok(d.to_vec()),
         }
     }
 
     pub fn oid(&self) -> Result<Oid, git2::Error> {
         match &self.content {
             Content::Blob(id) => Ok(*id),
-            Content::Data(d) => Oid::hash_object(ObjectType::Blob, d),
+            Content::Data(d, _) => Oid::hash_object(ObjectType::Blob, d),
         }
     }
 }
@@ -46,6 +49,7 @@ impl Entry {
 pub(crate) struct Overlay<'r> {
     base: Tree<'r>,
     changes: BTreeMap<String, Option<Entry>>,
+    loose: Loose,
 }
 
 #[derive(Default)]
@@ -55,8 +59,8 @@ struct Dir<'c> {
 }
 
 impl<'r> Overlay<'r> {
-    pub fn new(base: &Tree<'r>) -> Self {
-        Overlay { base: base.clone(), changes: BTreeMap::new() }
+    pub fn new(repo: &Repository, base: &Tree<'r>) -> Self {
+        Overlay { base: base.clone(), changes: BTreeMap::new(), loose: Loose::new(repo) }
     }
 
     /// Current state of `path`: `Ok(None)` when absent; `Err` with a sentence when the path is
@@ -96,7 +100,11 @@ impl<'r> Overlay<'r> {
         }
     }
 
-    pub fn set(&mut self, path: &str, value: Option<Entry>) {
+    /// Sets `path`'s new state; new bytes start being prepared for writing at once.
+    pub fn set(&mut self, path: &str, mut value: Option<Entry>) {
+        if let Some(Entry { content: Content::Data(d, job @ None), .. }) = &mut value {
+            *job = Some(self.loose.prepare(Arc::clone(d)));
+        }
         self.changes.insert(path.to_string(), value);
     }
 
@@ -107,19 +115,25 @@ impl<'r> Overlay<'r> {
         }
     }
 
-    /// Writes every new blob as a loose object.
-    fn write_blobs(&self, repo: &Repository) -> Result<BTreeMap<&str, Oid>, git2::Error> {
-        let mut out = BTreeMap::new();
-        for (path, v) in &self.changes {
-            if let Some(Entry { content: Content::Data(d), .. }) = v {
-                out.insert(path.as_str(), write_blob(repo, d)?);
-            }
-        }
-        Ok(out)
+    /// Writes every new blob as a loose object (prepared in the background since `set`).
+    fn write_blobs(&mut self, repo: &Repository) -> Result<BTreeMap<String, Oid>, git2::Error> {
+        let wanted: Vec<(&str, usize, &[u8])> = self
+            .changes
+            .iter()
+            .filter_map(|(path, v)| match v {
+                Some(Entry { content: Content::Data(d, Some(job)), .. }) => Some((path.as_str(), *job, d.as_slice())),
+                _ => None,
+            })
+            .collect();
+        let jobs: Vec<(usize, &[u8])> = wanted.iter().map(|(_, job, d)| (*job, *d)).collect();
+        let ids = self.loose.write(repo, &jobs)?;
+        Ok(wanted.iter().zip(ids).map(|((path, _, _), id)| (path.to_string(), id)).collect())
     }
 
     /// Builds the new tree. With `write == false` only checks the shape (nothing is written).
-    pub fn build(&self, repo: &Repository, base: &Tree<'_>, write: bool) -> Result<Oid, Problem> {
+    pub fn build(&mut self, repo: &Repository, base: &Tree<'_>, write: bool) -> Result<Oid, Problem> {
+        let git = |e: git2::Error| Problem::new(None, None, format!("git could not write the result: {}", e.message()));
+        let written = if write { self.write_blobs(repo).map_err(git)? } else { BTreeMap::new() };
         let mut root = Dir::default();
         for (path, v) in &self.changes {
             let mut dir = &mut root;
@@ -132,8 +146,6 @@ impl<'r> Overlay<'r> {
                 }
             }
         }
-        let git = |e: git2::Error| Problem::new(None, None, format!("git could not write the result: {}", e.message()));
-        let written = if write { self.write_blobs(repo).map_err(git)? } else { BTreeMap::new() };
         match build_dir(repo, Some(base.id()), &root, "", write, &written)? {
             Some(id) => Ok(id),
             None if write => repo.treebuilder(None).and_then(|b| b.write()).map_err(git),
@@ -148,7 +160,7 @@ fn build_dir(
     change: &Dir<'_>,
     prefix: &str,
     write: bool,
-    written: &BTreeMap<&str, Oid>,
+    written: &BTreeMap<String, Oid>,
 ) -> Result<Option<Oid>, Problem> {
     let git = |e: git2::Error| Problem::new(None, None, format!("git could not read or write objects: {}", e.message()));
     let mut entries: BTreeMap<Vec<u8>, (Oid, i32)> = BTreeMap::new();
@@ -208,11 +220,11 @@ fn build_dir(
             }
             let id = match (&e.content, write) {
                 (crate::tree::Content::Blob(id), _) => *id,
-                (crate::tree::Content::Data(d), true) => match written.get(full(name).as_str()) {
+                (crate::tree::Content::Data(d, _), true) => match written.get(full(name).as_str()) {
                     Some(id) => *id,
-                    None => write_blob(repo, d).map_err(git)?,
+                    None => repo.blob(d).map_err(git)?,
                 },
-                (crate::tree::Content::Data(_), false) => Oid::ZERO_SHA1,
+                (crate::tree::Content::Data(..), false) => Oid::ZERO_SHA1,
             };
             entries.insert(name.as_bytes().to_vec(), (id, e.mode as i32));
         }
@@ -228,52 +240,4 @@ fn build_dir(
         b.insert(name.as_slice(), *id, *mode).map_err(git)?;
     }
     b.write().map(Some).map_err(git)
-}
-
-/// Writes a blob as a loose object the way git does (zlib level 1, like git's default
-/// `core.looseCompression`); libgit2's own writer compresses much harder and is the slowest
-/// part of a large apply. Falls back to libgit2 when the objects folder is not where expected.
-fn write_blob(repo: &Repository, data: &[u8]) -> Result<Oid, git2::Error> {
-    let objects = repo.commondir().join("objects");
-    if !objects.is_dir() {
-        return repo.blob(data);
-    }
-    match write_loose(&objects, data) {
-        Ok(oid) => Ok(oid),
-        Err(_) => repo.blob(data),
-    }
-}
-
-/// Hashes and writes one loose blob into `objects` (skipped when the loose file exists).
-fn write_loose(objects: &Path, data: &[u8]) -> std::io::Result<Oid> {
-    use std::io::Write;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static SEQ: AtomicU64 = AtomicU64::new(0);
-    let oid = Oid::hash_object(ObjectType::Blob, data).map_err(std::io::Error::other)?;
-    let hex = oid.to_string();
-    let dir = objects.join(&hex[..2]);
-    let attempt = || -> std::io::Result<()> {
-        std::fs::create_dir_all(&dir)?;
-        let tmp = dir.join(format!("tmp_obj_patchdesk_{}_{}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed)));
-        let mut enc = flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 2 + 64), flate2::Compression::fast());
-        enc.write_all(format!("blob {}\0", data.len()).as_bytes())?;
-        enc.write_all(data)?;
-        let bytes = enc.finish()?;
-        std::fs::write(&tmp, bytes)?;
-        let mut perm = std::fs::metadata(&tmp)?.permissions();
-        perm.set_readonly(true);
-        std::fs::set_permissions(&tmp, perm)?;
-        let dest = dir.join(&hex[2..]);
-        if let Err(e) = std::fs::rename(&tmp, &dest) {
-            let _ = std::fs::remove_file(&tmp);
-            if !dest.exists() {
-                return Err(e);
-            }
-        }
-        Ok(())
-    };
-    if dir.join(&hex[2..]).exists() {
-        return Ok(oid);
-    }
-    attempt().map(|()| oid)
 }

@@ -4,6 +4,7 @@
 //! This is the API surface the app's commands and the `patchdesk` CLI share: they open a
 //! [`Project`] and ask it questions; they do not reach into the domain crates themselves.
 
+pub mod connect;
 pub mod demo;
 pub mod review;
 pub mod record;
