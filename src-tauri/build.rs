@@ -12,6 +12,15 @@ const COMMANDS: &[&str] = &[
     "hand_off_task",
     "project_metrics",
     "send_for_review",
+    "github_status",
+    "github_settings",
+    "github_start_sign_in",
+    "github_finish_sign_in",
+    "github_cancel_sign_in",
+    "github_sign_in_with_token",
+    "github_sign_out",
+    "github_repositories",
+    "connect_github_repository",
 ];
 
 fn main() {

@@ -16,3 +16,11 @@ pub struct PromoteProgress {
     pub item: String,
     pub event: patchdesk_promote::StepEvent,
 }
+
+/// How far the first download of a GitHub repository has got.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct CloneProgressed {
+    /// `owner/name`.
+    pub repository: String,
+    pub progress: patchdesk_project::connect::CloneProgress,
+}

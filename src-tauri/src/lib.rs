@@ -25,8 +25,17 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::board::hand_off_task,
             commands::board::project_metrics,
             commands::promote::send_for_review,
+            commands::github::github_status,
+            commands::github::github_settings,
+            commands::github::github_start_sign_in,
+            commands::github::github_finish_sign_in,
+            commands::github::github_cancel_sign_in,
+            commands::github::github_sign_in_with_token,
+            commands::github::github_sign_out,
+            commands::github::github_repositories,
+            commands::github::connect_github_repository,
         ])
-        .events(tauri_specta::collect_events![events::ProjectOpened, events::PromoteProgress])
+        .events(tauri_specta::collect_events![events::ProjectOpened, events::PromoteProgress, events::CloneProgressed])
         .typ::<patchdesk_error::UserError>()
 }
 
@@ -60,6 +69,7 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             app.manage(AppState::new(data_dir, start));
+            app.manage(commands::github::GitHubSession::default());
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -43,6 +43,11 @@ impl AppState {
         AppState { data_dir, start, project: Mutex::new(None) }
     }
 
+    /// The app's data folder (demo, clones, settings).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
+    }
+
     /// Runs `f` on the open project, opening the startup choice first if none is open yet.
     pub fn with_project<T>(&self, f: impl FnOnce(&Project) -> Result<T, UserError>) -> Result<T, UserError> {
         let mut guard = self.project.lock().unwrap_or_else(|p| p.into_inner());

@@ -132,6 +132,108 @@ async sendForReview(name: string, base: string | null, draft: boolean) : Promise
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Who is signed in to GitHub, checked with GitHub (`GET /user`). A sign-in that no longer
+ * works is reported in `notice` (and the person is asked to sign in again); no keyring is an
+ * error that says what to install.
+ */
+async githubStatus() : Promise<Result<GitHubStatus, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("github_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves which GitHub to use (an Enterprise Server's address; empty for github.com) and the
+ * OAuth app's client id for signing in with a code (empty to clear).
+ */
+async githubSettings(server: string, clientId: string) : Promise<Result<null, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("github_settings", { server, clientId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Starts signing in with a code: returns the code to show and the page to type it on. Then
+ * call `github_finish_sign_in`, which waits for the person.
+ */
+async githubStartSignIn() : Promise<Result<SignInCode, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("github_start_sign_in") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Waits until the person approved the code on GitHub (or refused, or it ran out), then keeps
+ * the token in the keyring and returns the account. `github_cancel_sign_in` stops the wait.
+ */
+async githubFinishSignIn() : Promise<Result<Account, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("github_finish_sign_in") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops waiting for a sign-in started with `github_start_sign_in`.
+ */
+async githubCancelSignIn() : Promise<void> {
+    await TAURI_INVOKE("github_cancel_sign_in");
+},
+/**
+ * Signs in with a pasted personal access token: checked with GitHub, then kept only in the
+ * keyring.
+ */
+async githubSignInWithToken(token: string) : Promise<Result<Account, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("github_sign_in_with_token", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Signs out: deletes the saved token from the keyring.
+ */
+async githubSignOut() : Promise<Result<boolean, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("github_sign_out") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The signed-in account's repositories whose name contains `filter` (empty: all).
+ */
+async githubRepositories(filter: string) : Promise<Result<RepoSummary[], UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("github_repositories", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens `full_name` from GitHub as the project: the first time, Patchdesk downloads its own
+ * copy into the app's data folder (progress arrives as `CloneProgressed` events); later it
+ * opens that copy. Safe to call again after any failure.
+ */
+async connectGithubRepository(fullName: string, cloneUrl: string) : Promise<Result<Overview, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("connect_github_repository", { fullName, cloneUrl }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -139,9 +241,11 @@ async sendForReview(name: string, base: string | null, draft: boolean) : Promise
 
 
 export const events = __makeEvents__<{
+cloneProgressed: CloneProgressed,
 projectOpened: ProjectOpened,
 promoteProgress: PromoteProgress
 }>({
+cloneProgressed: "clone-progressed",
 projectOpened: "project-opened",
 promoteProgress: "promote-progress"
 })
@@ -152,6 +256,26 @@ promoteProgress: "promote-progress"
 
 /** user-defined types **/
 
+/**
+ * The signed-in account, as `GET /user` reports it.
+ */
+export type Account = { 
+/**
+ * Login (`octo`).
+ */
+login: string; 
+/**
+ * Display name, if public.
+ */
+name: string | null; 
+/**
+ * Public e-mail, if any.
+ */
+email: string | null; 
+/**
+ * OAuth scopes of the token (`X-OAuth-Scopes`); empty for fine-grained tokens.
+ */
+scopes: string[] }
 /**
  * A sidecar or log stored with a patch of the same drop.
  */
@@ -184,6 +308,34 @@ tasks: Task[];
  * Files that could not be read; their tasks are missing from `tasks`.
  */
 problems: FileProblem[] }
+/**
+ * How far the first download of a repository has got.
+ */
+export type CloneProgress = { 
+/**
+ * Objects received so far.
+ */
+received: number; 
+/**
+ * Objects the remote will send in all (0 until known).
+ */
+total: number; 
+/**
+ * Bytes received so far.
+ */
+bytes: number; 
+/**
+ * Objects written into place (the last part of a download).
+ */
+indexed: number }
+/**
+ * How far the first download of a GitHub repository has got.
+ */
+export type CloneProgressed = { 
+/**
+ * `owner/name`.
+ */
+repository: string; progress: CloneProgress }
 /**
  * Stable error codes. Add new ones at the end of their group; never reuse or rename one:
  * the UI's table and users' bug reports refer to them.
@@ -403,6 +555,35 @@ export type FileStatus =
  * Only the mode (executable bit) changed.
  */
 "mode"
+/**
+ * What the app knows about GitHub: where it is, who is signed in, and what can be done.
+ */
+export type GitHubStatus = { 
+/**
+ * `github.com`, or an Enterprise Server's host.
+ */
+host: string; 
+/**
+ * The web address people sign in at.
+ */
+web_url: string; 
+/**
+ * The signed-in account, checked with GitHub just now.
+ */
+account: Account | null; 
+/**
+ * Whether signing in with a code is possible (an OAuth app's client id is set).
+ */
+device_flow_ready: boolean; 
+/**
+ * The OAuth app's client id in use, if any (not a secret).
+ */
+client_id: string | null; 
+/**
+ * A sentence to show when something needs the person's attention (a sign-in that stopped
+ * working, GitHub out of reach).
+ */
+notice: UserError | null }
 /**
  * What [`hand_off`] did.
  */
@@ -984,6 +1165,30 @@ export type RepairKind =
  */
 "trailing_whitespace"
 /**
+ * One repository of the signed-in user's list.
+ */
+export type RepoSummary = { 
+/**
+ * `owner/name`.
+ */
+full_name: string; 
+/**
+ * Default branch.
+ */
+default_branch: string; 
+/**
+ * Private or public.
+ */
+private: boolean; 
+/**
+ * Description.
+ */
+description: string | null; 
+/**
+ * HTTPS clone URL.
+ */
+clone_url: string }
+/**
  * Everything the review screen shows for one item, except file contents.
  */
 export type Review = { item: InboxItem; 
@@ -1039,6 +1244,22 @@ text: string;
  * `markdown`, `yaml`, `json` or `text`: how to render it.
  */
 format: string }
+/**
+ * What to show while waiting for the person to approve the sign-in on GitHub.
+ */
+export type SignInCode = { 
+/**
+ * The code to type (`ABCD-1234`).
+ */
+user_code: string; 
+/**
+ * The page to open.
+ */
+verification_uri: string; 
+/**
+ * Seconds until the code runs out.
+ */
+expires_in: number }
 /**
  * The steps of a promote, in order.
  */

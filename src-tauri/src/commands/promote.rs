@@ -3,7 +3,8 @@
 use crate::events::PromoteProgress;
 use crate::state::AppState;
 use patchdesk_error::{Code, UserError};
-use patchdesk_forge::PracticeRemote;
+use crate::commands::github::saved_token;
+use patchdesk_forge::{Forge, GitHub, PracticeRemote};
 use patchdesk_promote::{promote, PromoteOutcome, PromoteRequest};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
@@ -28,20 +29,33 @@ pub async fn send_for_review(
             .ok_or_else(|| UserError::new(Code::RemoteRepoNotFound, "This project has no remote called origin to send the change to."))?;
         Ok((p.workdir().to_path_buf(), url))
     })?;
-    if !PracticeRemote::is_local_url(&remote) {
-        return Err(UserError::new(
-            Code::AuthRejected,
-            "Sending to GitHub from the window needs a GitHub sign-in, which this version of the app does not offer yet. \
-             Use `patchdesk promote` with a GITHUB_TOKEN, or the practice remote.",
-        ));
-    }
+    // The practice remote for a local origin; otherwise GitHub with the saved sign-in.
+    let github = if PracticeRemote::is_local_url(&remote) {
+        None
+    } else {
+        let repo = GitHub::repo_from_url(&remote).ok_or_else(|| {
+            UserError::new(Code::RemoteRepoNotFound, format!("Cannot tell which GitHub repository {remote} is. Connect the repository from GitHub in Patchdesk."))
+        })?;
+        let (base_url, saved) = saved_token(state.data_dir())?;
+        let Some((login, token)) = saved else {
+            return Err(UserError::new(Code::AuthRejected, format!("Sign in to GitHub first ({}), then send it again.", base_url.host())));
+        };
+        Some((base_url, repo, login, token))
+    };
     tauri::async_runtime::spawn_blocking(move || {
-        let forge = PracticeRemote::open(&remote).map_err(|e| UserError::from(&e))?;
         let mut req = PromoteRequest::new(&workdir, &name, &remote);
+        let forge: Box<dyn Forge> = match github {
+            None => Box::new(PracticeRemote::open(&remote).map_err(|e| UserError::from(&e))?),
+            Some((base_url, repo, login, token)) => {
+                // Authored as the signed-in person (GitHub's private no-reply address).
+                req.author = Some((login.clone(), format!("{login}@users.noreply.{}", base_url.host())));
+                Box::new(GitHub::new(base_url, &repo, token).map_err(|e| UserError::from(&e))?)
+            }
+        };
         req.base = base;
         req.draft = Some(draft);
         let item = name.clone();
-        promote(&req, &forge, &|event| {
+        promote(&req, forge.as_ref(), &|event| {
             let _ = PromoteProgress { item: item.clone(), event }.emit(&app);
         })
         .map_err(|e| UserError::from(&e))
