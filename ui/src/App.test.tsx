@@ -92,6 +92,8 @@ describe("first screen", () => {
     mockIPC((cmd) => {
       calls.push(cmd);
       if (cmd === "current_project") return overview();
+      if (cmd === "github_status")
+        return { host: "github.com", web_url: "https://github.com", account: { login: "octo", name: null, email: null, scopes: ["repo"] }, device_flow_ready: false, client_id: null, notice: null };
       throw new Error(`unexpected command ${cmd}`);
     });
     render(<App />);
@@ -109,7 +111,9 @@ describe("first screen", () => {
     expect(within(qa).getByText("Up next for QA pod")).toBeTruthy();
     // a broken task file is named, in plain words
     expect(screen.getByRole("alert").textContent).toContain("line 4: a list item is missing its dash");
-    expect(calls).toEqual(["current_project"]);
+    // The project, and who is signed in to GitHub: nothing else at start.
+    expect([...calls].sort()).toEqual(["current_project", "github_status"]);
+    expect(screen.getByTestId("github-button").textContent).toBe("GitHub: octo");
   });
 
   it("turns a backend error code into a plain sentence with a next step and a retry", async () => {

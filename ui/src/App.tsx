@@ -8,6 +8,8 @@ import { Inbox } from "./Inbox";
 import { BoardView } from "./BoardView";
 import { ReviewPane } from "./ReviewPane";
 import { plural } from "./format";
+import { GitHubButton, GitHubDialog } from "./GitHub";
+import type { GitHubStatus } from "./bindings";
 
 type Load = { state: "loading" } | { state: "ready"; overview: Overview } | { state: "failed"; error: Explained };
 type Tab = "inbox" | "board" | "numbers";
@@ -32,6 +34,8 @@ export function App() {
   const [dropping, setDropping] = useState(false);
   const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
   const nextToast = useRef(0);
+  const [github, setGithub] = useState<GitHubStatus | null>(null);
+  const [githubOpen, setGithubOpen] = useState(false);
 
   const toast = useCallback((text: string) => {
     const id = nextToast.current++;
@@ -70,6 +74,11 @@ export function App() {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // Who is signed in to GitHub (the keyring and GitHub are asked once at start).
+  useEffect(() => {
+    backend.githubStatus().then(setGithub, () => setGithub(null));
+  }, []);
 
   // Files dragged from the file manager: Tauri hands over their real paths.
   useEffect(() => {
@@ -127,6 +136,7 @@ export function App() {
           </button>
         </nav>
         <div className="topbar-actions">
+          <GitHubButton status={github} onClick={() => setGithubOpen(true)} />
           <button type="button" onClick={addFiles}>
             Add files…
           </button>
@@ -172,6 +182,18 @@ export function App() {
             <MetricsView key={overview.summary.path} pods={overview.board.pods} />
           </Suspense>
         </main>
+      )}
+      {githubOpen && (
+        <GitHubDialog
+          onClose={() => setGithubOpen(false)}
+          onStatus={setGithub}
+          onOpened={(o) => {
+            setLoad({ state: "ready", overview: o });
+            setGithubOpen(false);
+            setSelected(null);
+            toast(`Opened ${o.summary.name} from GitHub.`);
+          }}
+        />
       )}
       {dropping && (
         <div className="drop-overlay" data-testid="drop-overlay">

@@ -1,6 +1,6 @@
 // The UI's one door to the backend. Commands come from the generated bindings; this file only
 // turns their `{status, data | error}` results into values or thrown `UserError`s.
-import { commands, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
+import { commands, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UserError };
 
@@ -21,4 +21,13 @@ export const backend = {
   handOffTask: (task: string, to: string, reason: string): Promise<Handoff> => unwrap(commands.handOffTask(task, to, reason)),
   sendForReview: (name: string, base: string | null, draft: boolean): Promise<PromoteOutcome> => unwrap(commands.sendForReview(name, base, draft)),
   setItemStatus: (name: string, status: InboxStatus): Promise<InboxItem> => unwrap(commands.setItemStatus(name, status)),
+  githubStatus: (): Promise<GitHubStatus> => unwrap(commands.githubStatus()),
+  githubSettings: (server: string, clientId: string): Promise<null> => unwrap(commands.githubSettings(server, clientId)),
+  githubStartSignIn: (): Promise<SignInCode> => unwrap(commands.githubStartSignIn()),
+  githubFinishSignIn: (): Promise<Account> => unwrap(commands.githubFinishSignIn()),
+  githubCancelSignIn: (): Promise<void> => commands.githubCancelSignIn(),
+  githubSignInWithToken: (token: string): Promise<Account> => unwrap(commands.githubSignInWithToken(token)),
+  githubSignOut: (): Promise<boolean> => unwrap(commands.githubSignOut()),
+  githubRepositories: (filter: string): Promise<RepoSummary[]> => unwrap(commands.githubRepositories(filter)),
+  connectGithubRepository: (fullName: string, cloneUrl: string): Promise<Overview> => unwrap(commands.connectGithubRepository(fullName, cloneUrl)),
 };
