@@ -189,3 +189,51 @@ pub fn complete_task(workdir: &Path, task_id: &str, now: OffsetDateTime) -> Resu
     let changed_files = changes.write(workdir)?;
     Ok(CompleteOutcome { task: task_id.to_string(), unlocked, changed_files })
 }
+
+/// A value [`set_task_fields`] writes: text, or a true/false flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskField {
+    /// A plain text value (`status: review`).
+    Text(String),
+    /// A flag (`done: true`).
+    Flag(bool),
+}
+
+/// Sets some fields of one task and its `updated_at`, through the format-preserving editor:
+/// comments, order and every other field are kept. Fields the task already has with the same
+/// value are not rewritten; when nothing changes, nothing is written and the list is empty.
+/// Returns the files written (the caller commits them). A task file with a problem is never
+/// written.
+pub fn set_task_fields(workdir: &Path, task_id: &str, fields: &[(&str, TaskField)], now: OffsetDateTime) -> Result<Vec<String>, BoardError> {
+    let board = Board::load(workdir);
+    let task = board.task(task_id).ok_or_else(|| BoardError::TaskNotFound(task_id.to_string()))?;
+    let current = |name: &str| -> Option<TaskField> {
+        match name {
+            "status" => task.status_raw.clone().map(TaskField::Text),
+            "done" => task.done_flag.map(TaskField::Flag),
+            "ready" => task.ready_flag.map(TaskField::Flag),
+            "feedback_file" => task.feedback_file.clone().map(TaskField::Text),
+            "notes" => task.notes.clone().map(TaskField::Text),
+            "handoff_from" => task.handoff_from.clone().map(TaskField::Text),
+            _ => None,
+        }
+    };
+    let mut edits: Vec<(&str, Node)> = Vec::new();
+    for (name, value) in fields {
+        if current(name).as_ref() == Some(value) {
+            continue;
+        }
+        let node = match value {
+            TaskField::Text(t) => Node::str(t.clone()),
+            TaskField::Flag(b) => Node::Scalar(Scalar::Bool(*b)),
+        };
+        edits.push((name, node));
+    }
+    if edits.is_empty() {
+        return Ok(Vec::new());
+    }
+    edits.push(("updated_at", Node::str(timestamp(now))));
+    let mut changes = Changes::default();
+    changes.edit_task(workdir, &board, task, edits)?;
+    changes.write(workdir)
+}

@@ -11,7 +11,7 @@ use patchdesk_secrets::Secret;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::{Forge, ForgeError, ForgeKind, NewReview, ReviewRequest, ReviewState};
+use crate::{Forge, ForgeError, ForgeKind, NewReview, ReviewPoll, ReviewRequest, ReviewState};
 
 /// Where GitHub's API and web pages are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -290,6 +290,8 @@ struct PullJson {
     body: Option<String>,
     state: String,
     merged_at: Option<String>,
+    #[serde(default)]
+    closed_at: Option<String>,
     html_url: String,
     #[serde(default)]
     draft: Option<bool>,
@@ -353,6 +355,50 @@ impl GitHub {
     fn route(&self, tail: &str) -> String {
         format!("/repos/{}/{}{tail}", self.owner, self.name)
     }
+
+    async fn pull_status(&self, number: u64, etag: Option<&str>) -> Result<ReviewPoll, ForgeError> {
+        let ctx = self.ctx("read pull requests");
+        let mut headers = http::HeaderMap::new();
+        if let Some(v) = etag.and_then(|t| http::HeaderValue::from_str(t).ok()) {
+            headers.insert(http::header::IF_NONE_MATCH, v);
+        }
+        let url = format!("{}{}", self.base.api, self.route(&format!("/pulls/{number}")));
+        let resp = self.crab._get_with_headers(url, Some(headers)).await.map_err(|e| map_error(&ctx, e))?;
+        let status = resp.status().as_u16();
+        if status == 304 {
+            return Ok(ReviewPoll::NotModified);
+        }
+        let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let new_tag = header("etag");
+        let remaining_zero = header("x-ratelimit-remaining").is_some_and(|v| v.trim() == "0");
+        let reset = header("x-ratelimit-reset").and_then(|v| v.trim().parse().ok());
+        let text = self.crab.body_to_string(resp).await.map_err(|e| map_error(&ctx, e))?;
+        if status != 200 {
+            let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            let message = v.get("message").and_then(Value::as_str).unwrap_or_default();
+            let errors = v.get("errors").and_then(Value::as_array).cloned().unwrap_or_default();
+            return Err(match status_error(&ctx, status, message, &errors, remaining_zero, reset) {
+                ForgeError::RepoNotFound { repo } => ForgeError::ReviewNotFound { number, repo },
+                other => other,
+            });
+        }
+        let pull: PullJson = serde_json::from_str(&text)
+            .map_err(|e| ForgeError::Unexpected(format!("GitHub's answer about pull request #{number} could not be read ({})", short(&e.to_string()))))?;
+        let merged_at = pull.merged_at.clone();
+        let closed_at = pull.closed_at.clone();
+        Ok(ReviewPoll::Changed { review: pull.into(), etag: new_tag, merged_at, closed_at })
+    }
+}
+
+/// The host of a git remote address (`https://github.com/o/r.git`, `git@github.com:o/r.git`).
+fn url_host(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = match url.split_once("://") {
+        Some((_, r)) => r.split('/').next()?,
+        None => url.split_once(':')?.0,
+    };
+    let host = rest.rsplit('@').next()?;
+    (!host.is_empty()).then(|| host.to_lowercase())
 }
 
 impl Forge for GitHub {
@@ -437,6 +483,22 @@ impl Forge for GitHub {
         Ok(out)
     }
 
+    fn review_status(&self, number: u64, etag: Option<&str>) -> Result<ReviewPoll, ForgeError> {
+        self.rt.block_on(self.pull_status(number, etag))
+    }
+
+    fn serves(&self, remote_url: &str) -> bool {
+        let same_repo = GitHub::repo_from_url(remote_url).is_some_and(|r| r.eq_ignore_ascii_case(&self.full));
+        // An ssh address names the host without a port; compare the names only then.
+        let ours = self.base.host();
+        let host_ok = match url_host(remote_url) {
+            Some(h) if remote_url.contains("://") => h == ours,
+            Some(h) => ours.split(':').next() == Some(h.as_str()),
+            None => true,
+        };
+        same_repo && host_ok
+    }
+
     fn file_link(&self, branch: &str, path: &str) -> String {
         format!("{}/{}/blob/{}/{}", self.base.web, self.full, branch, path)
     }
@@ -471,5 +533,16 @@ mod tests {
         assert_eq!(GitHub::repo_from_url("git@github.com:octo/hello.git").as_deref(), Some("octo/hello"));
         assert_eq!(GitHub::repo_from_url("http://127.0.0.1:9/octo/hello.git").as_deref(), Some("octo/hello"));
         assert_eq!(GitHub::repo_from_url("https://github.com/"), None);
+    }
+
+    #[test]
+    fn a_forge_knows_its_own_remote() {
+        let gh = GitHub::new(ApiBase::github_com(), "octo/hello", Secret::new("not-a-real-token".to_string())).unwrap();
+        assert!(gh.serves("https://github.com/octo/hello.git"));
+        assert!(gh.serves("git@github.com:Octo/Hello.git"));
+        assert!(!gh.serves("https://github.com/octo/other.git"));
+        assert!(!gh.serves("https://ghe.example.org/octo/hello.git"));
+        assert!(!gh.serves("/srv/practice.git"));
+        assert_eq!(url_host("https://user@GitHub.com/o/r"), Some("github.com".into()));
     }
 }

@@ -56,6 +56,25 @@ pub struct ReviewRequest {
     pub draft: bool,
 }
 
+/// The answer to "has review request n changed?" (see [`Forge::review_status`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ReviewPoll {
+    /// Nothing changed since the answer the given ETag belongs to.
+    NotModified,
+    /// The request as it is now.
+    Changed {
+        /// The request.
+        review: ReviewRequest,
+        /// The tag to send next time (`None` when the forge gives none).
+        etag: Option<String>,
+        /// When it was merged (RFC 3339), if it was and the forge says.
+        merged_at: Option<String>,
+        /// When it was closed or merged (RFC 3339), if it was and the forge says.
+        closed_at: Option<String>,
+    },
+}
+
 /// What to open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewReview {
@@ -103,6 +122,13 @@ pub trait Forge: Send + Sync {
     fn request_reviewers(&self, number: u64, reviewers: &[String]) -> Result<(), ForgeError>;
     /// Every review request, newest first.
     fn list_reviews(&self) -> Result<Vec<ReviewRequest>, ForgeError>;
+    /// The current state of request `number`, cheaply. Given the `etag` of an earlier
+    /// [`ReviewPoll::Changed`], an unchanged request answers [`ReviewPoll::NotModified`] (on
+    /// GitHub a conditional request, which does not count against the rate limit). An unknown
+    /// number gives [`ForgeError::ReviewNotFound`].
+    fn review_status(&self, number: u64, etag: Option<&str>) -> Result<ReviewPoll, ForgeError>;
+    /// True when the git remote address `remote_url` is this forge's repository.
+    fn serves(&self, remote_url: &str) -> bool;
     /// A link to a file as it is on `branch` (used when a PR body is trimmed).
     fn file_link(&self, branch: &str, path: &str) -> String;
     /// A link that finds the review request of `branch`, known before it exists.
@@ -145,6 +171,14 @@ pub enum ForgeError {
         branch: String,
         /// Base branch.
         base: String,
+    },
+    /// 404 for one review request of a repository that exists.
+    #[error("Review request #{number} was not found in {repo}; it may have been deleted.")]
+    ReviewNotFound {
+        /// Its number.
+        number: u64,
+        /// `owner/name` or a path.
+        repo: String,
     },
     /// 422: a pull request for the branch already exists.
     #[error("A pull request for {branch} is already open.")]
@@ -189,6 +223,7 @@ impl Coded for ForgeError {
             ForgeError::RateLimited { .. } => Code::RateLimited,
             ForgeError::PermissionDenied { .. } => Code::PermissionDenied,
             ForgeError::RepoNotFound { .. } => Code::RemoteRepoNotFound,
+            ForgeError::ReviewNotFound { .. } => Code::ItemNotFound,
             ForgeError::NoChanges { .. } => Code::NoChanges,
             ForgeError::ReviewExists { .. } => Code::ReviewExists,
             ForgeError::Invalid { .. } => Code::RequestInvalid,

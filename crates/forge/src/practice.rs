@@ -5,12 +5,15 @@
 //!
 //! ```text
 //! refs/reviews/<n>                   the commit the branch pointed at when request n was opened
-//! patchdesk-reviews/<n>.json         {number, title, body, branch, base, draft, state, created_at}
+//! patchdesk-reviews/<n>.json         {number, title, body, branch, base, draft, state, created_at,
+//!                                     merged_at?, closed_at?}
 //! ```
 //!
 //! The JSON file is the record (title, body, branch, base); the ref keeps the reviewed commit
 //! reachable even if the branch is deleted. A request is listed as `merged` once its branch
-//! tip is contained in the base branch, `closed` when its record says so, else `open`.
+//! tip is contained in the base branch (or its record says `merged`), `closed` when its record
+//! says so, else `open`. [`PracticeRemote::merge_review`] and [`PracticeRemote::close_review`]
+//! play the reviewer's part (the demo, and tests).
 //! Numbers start at 1; a lock file (`patchdesk-reviews/.lock`) keeps two writers apart.
 
 use std::fs;
@@ -20,7 +23,7 @@ use std::path::{Path, PathBuf};
 use patchdesk_secrets::Secret;
 use serde::{Deserialize, Serialize};
 
-use crate::{Forge, ForgeError, ForgeKind, NewReview, ReviewRequest, ReviewState};
+use crate::{Forge, ForgeError, ForgeKind, NewReview, ReviewPoll, ReviewRequest, ReviewState};
 
 const DIR: &str = "patchdesk-reviews";
 
@@ -41,6 +44,10 @@ struct Record {
     draft: bool,
     state: String,
     created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    merged_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    closed_at: Option<String>,
 }
 
 impl PracticeRemote {
@@ -104,7 +111,7 @@ impl PracticeRemote {
         };
         let state = if r.state == "closed" {
             ReviewState::Closed
-        } else if merged {
+        } else if merged || r.state == "merged" {
             ReviewState::Merged
         } else {
             ReviewState::Open
@@ -143,16 +150,60 @@ impl PracticeRemote {
         Err(ForgeError::Unexpected(format!("the practice remote at {} is busy; try again in a moment", self.git_dir.display())))
     }
 
+    fn record(&self, number: u64) -> Result<Record, ForgeError> {
+        self.records()?
+            .into_iter()
+            .find(|r| r.number == number)
+            .ok_or_else(|| ForgeError::ReviewNotFound { number, repo: self.git_dir.display().to_string() })
+    }
+
     /// Marks request `number` closed (as closing a pull request without merging).
     pub fn close_review(&self, number: u64) -> Result<(), ForgeError> {
         let _lock = self.lock()?;
-        let mut rec = self
-            .records()?
-            .into_iter()
-            .find(|r| r.number == number)
-            .ok_or_else(|| ForgeError::Unexpected(format!("there is no review request #{number}")))?;
+        let mut rec = self.record(number)?;
+        if rec.state == "closed" {
+            return Ok(());
+        }
         rec.state = "closed".into();
+        rec.closed_at = Some(now_rfc3339());
         self.write_record(&rec)
+    }
+
+    /// Merges request `number` like GitHub's merge button: a merge commit of its branch into
+    /// its base, made in the bare repository (the base branch moves), and the record marked
+    /// merged. Refuses a request that is not open, and one whose branch conflicts with the
+    /// base (nothing changes then). Returns the merge commit.
+    pub fn merge_review(&self, number: u64) -> Result<String, ForgeError> {
+        let _lock = self.lock()?;
+        let repo = self.repo()?;
+        let mut rec = self.record(number)?;
+        let state = self.to_request(&repo, &rec).state;
+        if state != ReviewState::Open {
+            return Err(ForgeError::Invalid { detail: format!("review request #{number} is {} already, so it cannot be merged", state_word(state)) });
+        }
+        let git = |e: git2::Error| ForgeError::Unexpected(format!("git could not merge review request #{number}: {}", e.message()));
+        let head = repo
+            .find_reference(&format!("refs/heads/{}", rec.branch))
+            .or_else(|_| repo.find_reference(&format!("refs/reviews/{number}")))
+            .and_then(|r| r.peel_to_commit())
+            .map_err(git)?;
+        let mut base_ref = repo.find_reference(&format!("refs/heads/{}", rec.base)).map_err(git)?;
+        let base = base_ref.peel_to_commit().map_err(git)?;
+        let mut index = repo.merge_commits(&base, &head, None).map_err(git)?;
+        if index.has_conflicts() {
+            return Err(ForgeError::Invalid { detail: format!("review request #{number} conflicts with {}; nothing was merged", rec.base) });
+        }
+        let tree = repo.find_tree(index.write_tree_to(&repo).map_err(git)?).map_err(git)?;
+        let sig = repo.signature().or_else(|_| git2::Signature::now("Patchdesk", "patchdesk@localhost")).map_err(git)?;
+        let message = format!("Merge review request #{number} from {}\n\n{}\n", rec.branch, rec.title);
+        let merge = repo.commit(None, &sig, &sig, &message, &tree, &[&base, &head]).map_err(git)?;
+        base_ref.set_target(merge, "patchdesk: merge review request").map_err(git)?;
+        let now = now_rfc3339();
+        rec.state = "merged".into();
+        rec.merged_at = Some(now.clone());
+        rec.closed_at = Some(now);
+        self.write_record(&rec)?;
+        Ok(merge.to_string())
     }
 
     fn write_record(&self, rec: &Record) -> Result<(), ForgeError> {
@@ -164,6 +215,22 @@ impl PracticeRemote {
         f.write_all(&bytes).and_then(|_| f.sync_all()).map_err(|e| io_err(&tmp, e))?;
         fs::rename(&tmp, &path).map_err(|e| io_err(&path, e))
     }
+}
+
+fn state_word(state: ReviewState) -> &'static str {
+    match state {
+        ReviewState::Open => "open",
+        ReviewState::Merged => "merged",
+        ReviewState::Closed => "closed",
+    }
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 struct Lock(PathBuf);
@@ -223,6 +290,8 @@ impl Forge for PracticeRemote {
             draft: new.draft,
             state: "open".into(),
             created_at: time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            merged_at: None,
+            closed_at: None,
         };
         repo.reference(&format!("refs/reviews/{number}"), head, true, "patchdesk: review request")
             .map_err(|e| ForgeError::Unexpected(e.message().to_string()))?;
@@ -252,6 +321,35 @@ impl Forge for PracticeRemote {
         let mut out: Vec<ReviewRequest> = self.records()?.iter().map(|r| self.to_request(&repo, r)).collect();
         out.reverse();
         Ok(out)
+    }
+
+    fn review_status(&self, number: u64, etag: Option<&str>) -> Result<ReviewPoll, ForgeError> {
+        let repo = self.repo()?;
+        let rec = self.record(number)?;
+        let review = self.to_request(&repo, &rec);
+        // The tag covers everything the answer depends on: the record and both branch tips.
+        let tip = |b: &str| repo.find_reference(&format!("refs/heads/{b}")).ok().and_then(|x| x.target()).map(|o| o.to_string()).unwrap_or_default();
+        let bytes = serde_json::to_vec(&rec).map_err(|e| ForgeError::Unexpected(e.to_string()))?;
+        let seed = format!("{}\n{}\n{}\n{:?}", String::from_utf8_lossy(&bytes), tip(&rec.branch), tip(&rec.base), review.state);
+        let tag = git2::Oid::hash_object(git2::ObjectType::Blob, seed.as_bytes()).map_err(|e| ForgeError::Unexpected(e.message().to_string()))?;
+        let tag = format!("\"{tag}\"");
+        if etag == Some(tag.as_str()) {
+            return Ok(ReviewPoll::NotModified);
+        }
+        let closed_at = rec.closed_at.clone().filter(|_| review.state != ReviewState::Open);
+        let merged_at = rec.merged_at.clone().filter(|_| review.state == ReviewState::Merged);
+        Ok(ReviewPoll::Changed { review, etag: Some(tag), merged_at, closed_at })
+    }
+
+    fn serves(&self, remote_url: &str) -> bool {
+        if !PracticeRemote::is_local_url(remote_url) {
+            return false;
+        }
+        let p = remote_url.trim().strip_prefix("file://").unwrap_or(remote_url.trim());
+        match (fs::canonicalize(p), fs::canonicalize(&self.git_dir)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => Path::new(p) == self.git_dir,
+        }
     }
 
     fn file_link(&self, branch: &str, path: &str) -> String {

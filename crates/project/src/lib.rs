@@ -6,6 +6,7 @@
 
 pub mod connect;
 pub mod demo;
+pub mod lifecycle;
 pub mod review;
 pub mod record;
 
