@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "github_sign_out",
     "github_repositories",
     "connect_github_repository",
+    "watched_folder",
 ];
 
 fn main() {

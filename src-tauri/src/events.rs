@@ -24,3 +24,16 @@ pub struct CloneProgressed {
     pub repository: String,
     pub progress: patchdesk_project::connect::CloneProgress,
 }
+
+/// Pod downloads were picked up from the Downloads folder and offered to the inbox.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct DownloadsArrived {
+    /// The folder watched.
+    pub folder: String,
+    /// The files taken from it this time (names only).
+    pub files: Vec<String>,
+    /// What the inbox made of them, when a project was open.
+    pub report: Option<patchdesk_intake::ImportReport>,
+    /// Why they could not be added.
+    pub error: Option<patchdesk_error::UserError>,
+}

@@ -34,8 +34,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::github::github_sign_out,
             commands::github::github_repositories,
             commands::github::connect_github_repository,
+            commands::downloads::watched_folder,
         ])
-        .events(tauri_specta::collect_events![events::ProjectOpened, events::PromoteProgress, events::CloneProgressed])
+        .events(tauri_specta::collect_events![events::ProjectOpened, events::PromoteProgress, events::CloneProgressed, events::DownloadsArrived])
         .typ::<patchdesk_error::UserError>()
 }
 
@@ -70,6 +71,7 @@ pub fn run() {
             };
             app.manage(AppState::new(data_dir, start));
             app.manage(commands::github::GitHubSession::default());
+            commands::downloads::start(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -92,6 +92,7 @@ describe("first screen", () => {
     mockIPC((cmd) => {
       calls.push(cmd);
       if (cmd === "current_project") return overview();
+      if (cmd === "watched_folder") return "/home/lead/Downloads";
       if (cmd === "github_status")
         return { host: "github.com", web_url: "https://github.com", account: { login: "octo", name: null, email: null, scopes: ["repo"] }, device_flow_ready: false, client_id: null, notice: null };
       throw new Error(`unexpected command ${cmd}`);
@@ -112,7 +113,8 @@ describe("first screen", () => {
     // a broken task file is named, in plain words
     expect(screen.getByRole("alert").textContent).toContain("line 4: a list item is missing its dash");
     // The project, and who is signed in to GitHub: nothing else at start.
-    expect([...calls].sort()).toEqual(["current_project", "github_status"]);
+    expect(calls.filter((c) => !c.startsWith("plugin:")).sort()).toEqual(["current_project", "github_status", "watched_folder"]);
+    expect((await screen.findByTestId("watched-folder")).textContent).toContain("/home/lead/Downloads");
     expect(screen.getByTestId("github-button").textContent).toBe("GitHub: octo");
   });
 

@@ -9,7 +9,7 @@ import { BoardView } from "./BoardView";
 import { ReviewPane } from "./ReviewPane";
 import { plural } from "./format";
 import { GitHubButton, GitHubDialog } from "./GitHub";
-import type { GitHubStatus } from "./bindings";
+import { events, commands, type GitHubStatus } from "./bindings";
 
 type Load = { state: "loading" } | { state: "ready"; overview: Overview } | { state: "failed"; error: Explained };
 type Tab = "inbox" | "board" | "numbers";
@@ -74,6 +74,31 @@ export function App() {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // Pod downloads picked up from the Downloads folder by the backend's watch.
+  const [watched, setWatched] = useState<string | null>(null);
+  useEffect(() => {
+    let unlisten: (() => void) | undefined;
+    commands.watchedFolder().then(setWatched, () => setWatched(null));
+    events.downloadsArrived
+      .listen(async (e) => {
+        const { report, error, files } = e.payload;
+        if (error) {
+          const x = explain(error);
+          toast(`Could not add ${files.join(", ")} from Downloads: ${x.title} ${x.detail}`);
+          return;
+        }
+        if (!report) return;
+        toast(`From Downloads: ${importSummary(report)}`);
+        await refresh();
+        if (report.imported[0]) {
+          setTab("inbox");
+          setSelected(report.imported[0].name);
+        }
+      })
+      .then((u) => (unlisten = u), () => undefined);
+    return () => unlisten?.();
+  }, [refresh, toast]);
 
   // Who is signed in to GitHub (the keyring and GitHub are asked once at start).
   useEffect(() => {
@@ -167,6 +192,11 @@ export function App() {
                 <strong>Pick an item to review it.</strong>
               </p>
               <p className="muted">You'll see exactly what it changes, with the pod's reasoning beside it.</p>
+              {watched && (
+                <p className="muted" data-testid="watched-folder">
+                  New pod files in <strong>{watched}</strong> are added here as they arrive.
+                </p>
+              )}
             </section>
           )}
         </main>

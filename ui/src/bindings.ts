@@ -234,6 +234,12 @@ async connectGithubRepository(fullName: string, cloneUrl: string) : Promise<Resu
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The folder watched for pod downloads, if there is one.
+ */
+async watchedFolder() : Promise<string | null> {
+    return await TAURI_INVOKE("watched_folder");
 }
 }
 
@@ -242,10 +248,12 @@ async connectGithubRepository(fullName: string, cloneUrl: string) : Promise<Resu
 
 export const events = __makeEvents__<{
 cloneProgressed: CloneProgressed,
+downloadsArrived: DownloadsArrived,
 projectOpened: ProjectOpened,
 promoteProgress: PromoteProgress
 }>({
 cloneProgressed: "clone-progressed",
+downloadsArrived: "downloads-arrived",
 projectOpened: "project-opened",
 promoteProgress: "promote-progress"
 })
@@ -487,6 +495,26 @@ export type DiffHunk = { header: string; old_start: number; old_lines: number; n
  */
 export type DiffLine = { kind: DiffLineKind; old: number | null; new: number | null; text: string }
 export type DiffLineKind = "context" | "added" | "removed"
+/**
+ * Pod downloads were picked up from the Downloads folder and offered to the inbox.
+ */
+export type DownloadsArrived = { 
+/**
+ * The folder watched.
+ */
+folder: string; 
+/**
+ * The files taken from it this time (names only).
+ */
+files: string[]; 
+/**
+ * What the inbox made of them, when a project was open.
+ */
+report: ImportReport | null; 
+/**
+ * Why they could not be added.
+ */
+error: UserError | null }
 /**
  * A dropped file whose exact bytes are already in the inbox.
  */

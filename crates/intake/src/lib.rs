@@ -12,6 +12,7 @@
 
 mod batch;
 mod bundle;
+mod downloads;
 mod error;
 mod kind;
 mod limits;
@@ -21,6 +22,7 @@ mod sidecar;
 
 pub use batch::{read_batch, read_batch_with, Batch};
 pub use bundle::{read_bundle, read_bundle_with, read_full_files, Bundle, BundleLog, FullFile};
+pub use downloads::{downloads_folder, looks_like_pod_download, DownloadsWatch};
 pub use error::IntakeError;
 pub use kind::{identify, identify_with, is_os_junk, log_kind_of, sniff_diff, DiffFlavor, Kind, LogKind};
 pub use limits::Limits;
