@@ -104,6 +104,7 @@ describe("first screen", () => {
     expect(item.getAttribute("data-task")).toBe("F2.2");
     expect(within(item).getByText("Stage guidance with a symptom fallback")).toBeTruthy();
     expect(within(item).getByText("Dev pod")).toBeTruthy();
+    expect((await screen.findByTestId("watched-folder")).textContent).toContain("/home/lead/Downloads");
     fireEvent.click(screen.getByTestId("tab-board"));
     const columns = screen.getAllByTestId("board-column").map((c) => c.getAttribute("data-pod"));
     expect(columns).toEqual(["DevPod", "QAPod"]);
@@ -114,7 +115,6 @@ describe("first screen", () => {
     expect(screen.getByRole("alert").textContent).toContain("line 4: a list item is missing its dash");
     // The project, and who is signed in to GitHub: nothing else at start.
     expect(calls.filter((c) => !c.startsWith("plugin:")).sort()).toEqual(["current_project", "github_status", "watched_folder"]);
-    expect((await screen.findByTestId("watched-folder")).textContent).toContain("/home/lead/Downloads");
     expect(screen.getByTestId("github-button").textContent).toBe("GitHub: octo");
   });
 
