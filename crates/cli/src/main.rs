@@ -7,6 +7,7 @@ mod apply;
 mod board;
 mod inbox;
 mod promote;
+mod sync;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -36,6 +37,8 @@ enum Command {
     Tasks(board::TasksArgs),
     /// Hand a task to another pod: log entry, task update, prompt packet, one commit.
     Handoff(board::HandoffArgs),
+    /// Follow the pull requests Patchdesk opened: merged → task done, closed → back to its pod.
+    Sync(sync::SyncArgs),
 }
 
 fn main() -> ExitCode {
@@ -58,5 +61,6 @@ fn main() -> ExitCode {
         Command::Promote(args) => promote::run(&args),
         Command::Tasks(args) => board::tasks(&args),
         Command::Handoff(args) => board::handoff(&args),
+        Command::Sync(args) => sync::run(&args),
     }
 }

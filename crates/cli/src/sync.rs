@@ -1,0 +1,123 @@
+//! `patchdesk sync`: follow the pull requests Patchdesk opened and bring the board up to date
+//! (merged → task done and dependents ready; closed → back to the pod), one commit per run.
+//!
+//! The forge is chosen as `patchdesk promote` chooses it: a remote on this disk is the practice
+//! remote; anything else is GitHub, with `GITHUB_TOKEN` when set, else the sign-in kept in the
+//! system keyring, and the API at `PATCHDESK_GITHUB_API` (default github.com's).
+//!
+//! Exit codes: 0 success (also when nothing changed); 1 the forge or the repository refused
+//! (offline, sign-in refused, staged changes in a file to commit); 2 usage errors.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use patchdesk_error::{Code, UserError};
+use patchdesk_forge::signin::SignIn;
+use patchdesk_forge::{ApiBase, Forge, GitHub, PracticeRemote, Secret};
+use patchdesk_project::lifecycle::{follow_reviews, ReviewChange};
+use patchdesk_project::record::OffsetDateTime;
+use patchdesk_project::Project;
+
+#[derive(Args)]
+pub struct SyncArgs {
+    /// The project's repository (its working folder).
+    #[arg(long)]
+    pub repo: PathBuf,
+    /// The GitHub repository as OWNER/NAME (default: read from the remote's address).
+    #[arg(long = "github-repo")]
+    pub github_repo: Option<String>,
+    /// Git address of the remote whose pull requests to follow, instead of `origin`'s.
+    #[arg(long)]
+    pub remote: Option<String>,
+    /// Print JSON: {reviews: [{item, task_id, pod, number, url, state, change, ...}], commit, warnings}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn fail(json: bool, e: UserError, code: u8) -> ExitCode {
+    if json {
+        println!("{}", serde_json::json!({ "error": e }));
+    } else {
+        eprintln!("patchdesk: {}", e.message);
+    }
+    ExitCode::from(code)
+}
+
+/// The forge behind `url`: the practice remote for a folder on this disk, else GitHub.
+fn forge_for(github_repo: Option<&str>, url: &str) -> Result<Box<dyn Forge>, (UserError, u8)> {
+    if PracticeRemote::is_local_url(url) {
+        return PracticeRemote::open(url).map(|f| Box::new(f) as Box<dyn Forge>).map_err(|e| (UserError::from(&e), 1));
+    }
+    let Some(name) = github_repo.map(str::to_string).or_else(|| GitHub::repo_from_url(url)) else {
+        return Err((UserError::new(Code::RemoteRepoNotFound, format!("Cannot tell the GitHub repository from {url}; give it with --github-repo OWNER/NAME")), 2));
+    };
+    let api = std::env::var("PATCHDESK_GITHUB_API").ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "https://api.github.com".into());
+    let base = ApiBase::from_api(&api);
+    let token = match std::env::var("GITHUB_TOKEN").ok().filter(|t| !t.trim().is_empty()) {
+        Some(t) => Secret::new(t.trim().to_string()),
+        None => {
+            let client_id = std::env::var("PATCHDESK_GITHUB_CLIENT_ID").unwrap_or_default();
+            let signin = SignIn::new(base.clone(), &client_id, patchdesk_secrets::TokenStore::new("patchdesk"));
+            match signin.saved() {
+                Ok(Some((_, t))) => t,
+                Ok(None) => return Err((UserError::new(Code::AuthRejected, format!("Not signed in to {}. Sign in from the Patchdesk app, or set GITHUB_TOKEN.", base.host())), 1)),
+                Err(e) => return Err((UserError::from(&e), 1)),
+            }
+        }
+    };
+    GitHub::new(base, &name, token).map(|f| Box::new(f) as Box<dyn Forge>).map_err(|e| (UserError::from(&e), 1))
+}
+
+fn word(change: ReviewChange) -> &'static str {
+    match change {
+        ReviewChange::Unchanged => "unchanged",
+        ReviewChange::InReview => "in review",
+        ReviewChange::Reopened => "reopened",
+        ReviewChange::Merged => "merged",
+        ReviewChange::Closed => "closed",
+    }
+}
+
+pub fn run(args: &SyncArgs) -> ExitCode {
+    let project = match Project::open(&args.repo) {
+        Ok(p) => p,
+        Err(e) => return fail(args.json, e.into(), 2),
+    };
+    let url = match args.remote.clone().or_else(|| project.repo().find_remote("origin").ok().and_then(|r| r.url().ok().map(str::to_string))) {
+        Some(u) => u,
+        None => return fail(args.json, UserError::new(Code::RemoteRepoNotFound, "The repository has no origin remote; give one with --remote URL"), 2),
+    };
+    let forge = match forge_for(args.github_repo.as_deref(), &url) {
+        Ok(f) => f,
+        Err((e, code)) => return fail(args.json, e, code),
+    };
+    let report = match follow_reviews(project.workdir(), forge.as_ref(), OffsetDateTime::now_utc()) {
+        Ok(r) => r,
+        Err(e) => return fail(args.json, UserError::from(&e), 1),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string(&report).unwrap_or_else(|_| "{}".into()));
+        return ExitCode::SUCCESS;
+    }
+    if report.reviews.is_empty() {
+        println!("No pull requests to follow on {}.", forge.describe());
+    }
+    for r in &report.reviews {
+        let task = r.task_id.as_deref().unwrap_or(&r.item);
+        let state = format!("{:?}", r.state).to_lowercase();
+        let what = if r.summary.is_empty() { word(r.change).to_string() } else { r.summary.clone() };
+        println!("#{:<5} {:<8} {:<12} {}", r.number, state, task, what);
+        for w in &r.warnings {
+            eprintln!("  warning: {w}");
+        }
+    }
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    match &report.commit {
+        Some(c) => println!("Recorded in commit {}.", &c[..c.len().min(12)]),
+        None => println!("Nothing to record."),
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,123 @@
+//! `patchdesk sync`: follows the pull requests `patchdesk promote` opened, on the practice
+//! remote and on the GitHub stand-in; `--json` gives the lifecycle report.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn patchdesk() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_patchdesk"))
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn sync(repo: &Path) -> Output {
+    patchdesk().args(["sync", "--json", "--repo"]).arg(repo).output().unwrap()
+}
+
+fn last_subject(repo: &Path) -> String {
+    let out = Command::new("git").arg("-C").arg(repo).args(["log", "-1", "--format=%s"]).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn sync_follows_the_practice_remote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("demo");
+    assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
+    let project = root.join("project");
+
+    // Nothing sent yet: nothing to follow.
+    let v = json(&sync(&project));
+    assert_eq!(v["reviews"].as_array().unwrap().len(), 0);
+    assert!(v["commit"].is_null());
+
+    let out = patchdesk().args(["promote", "--json", "--repo"]).arg(&project).arg(root.join("Downloads/patch_20261118_101500_F2.2.diff")).output().unwrap();
+    let number = json(&out)["pr_number"].as_u64().unwrap();
+    let v = json(&sync(&project));
+    assert_eq!(v["reviews"][0]["change"], "in_review");
+    assert_eq!(v["reviews"][0]["task_id"], "F2.2");
+    assert_eq!(v["commit"].as_str().unwrap().len(), 40);
+    assert_eq!(last_subject(&project), format!("#{number} opened: F2.2 in review"));
+
+    patchdesk_forge::PracticeRemote::open(&root.join("practice-remote.git").to_string_lossy()).unwrap().merge_review(number).unwrap();
+    let v = json(&sync(&project));
+    let r = &v["reviews"][0];
+    assert_eq!((r["state"].as_str(), r["change"].as_str()), (Some("merged"), Some("merged")));
+    assert_eq!(last_subject(&project), format!("Merged #{number}: F2.2 done"));
+    let tasks = json(&patchdesk().args(["tasks", "--json", "--repo"]).arg(&project).output().unwrap());
+    let f22 = tasks["tasks"].as_array().unwrap().iter().find(|t| t["id"] == "F2.2").unwrap();
+    assert_eq!(f22["status"], "done");
+
+    // Again: nothing new, no commit; the text form says so.
+    let v = json(&sync(&project));
+    assert!(v["commit"].is_null());
+    assert_eq!(v["reviews"][0]["change"], "unchanged");
+    let out = patchdesk().args(["sync", "--repo"]).arg(&project).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("#{number}")) && text.contains("merged") && text.contains("Nothing to record."), "{text}");
+}
+
+#[test]
+fn sync_follows_github_with_a_token_from_the_environment() {
+    use github_standin::{RepoSpec, Standin};
+    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
+    gh.state().add_user("octo", "fake-cli-sync-token", &["repo"]);
+    gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
+    let board = "tasks:\n  F9.1:\n    title: One\n    pod_owner: DevPod\n    status: in_progress\n  F9.2:\n    title: Two\n    pod_owner: QAPod\n    status: planned\n    depends_on: [F9.1]\n";
+    gh.state().commit_files("octo", "hello", "main", "docs", &[("docs/a.md", "one\n"), ("task.yaml", board)]).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path().join("lead");
+    git2::Repository::clone(&gh.git_url("octo", "hello"), &work).unwrap();
+    let patch = tmp.path().join("patch_20261121_090000_F9.1.diff");
+    std::fs::write(&patch, "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n").unwrap();
+    let env = |c: &mut Command| {
+        c.env("GITHUB_TOKEN", "fake-cli-sync-token").env("PATCHDESK_GITHUB_API", gh.api_url());
+    };
+    let mut c = patchdesk();
+    c.args(["promote", "--json", "--base", "main", "--repo"]).arg(&work).arg(&patch);
+    env(&mut c);
+    let number = json(&c.output().unwrap())["pr_number"].as_u64().unwrap();
+
+    let mut c = patchdesk();
+    c.args(["sync", "--json", "--repo"]).arg(&work);
+    env(&mut c);
+    assert_eq!(json(&c.output().unwrap())["reviews"][0]["change"], "in_review");
+    gh.state().clear_requests();
+    let mut c = patchdesk();
+    c.args(["sync", "--json", "--repo"]).arg(&work);
+    env(&mut c);
+    assert_eq!(json(&c.output().unwrap())["reviews"][0]["not_modified"], true);
+    let statuses: Vec<u16> = gh.state().requests().iter().filter(|r| r.operation.as_deref() == Some("pulls/get")).map(|r| r.status).collect();
+    assert_eq!(statuses, [304]);
+
+    gh.state().merge_pull("octo", "hello", number, "octo").unwrap();
+    let mut c = patchdesk();
+    c.args(["sync", "--json", "--repo"]).arg(&work);
+    env(&mut c);
+    let v = json(&c.output().unwrap());
+    assert_eq!(v["reviews"][0]["unlocked"], serde_json::json!(["F9.2"]));
+    assert_eq!(last_subject(&work), format!("Merged #{number}: F9.1 done; F9.2 now ready"));
+
+    // A refused token: exit 1 with a coded error, nothing committed.
+    let mut c = patchdesk();
+    c.args(["sync", "--json", "--repo"]).arg(&work).env("GITHUB_TOKEN", "not-known").env("PATCHDESK_GITHUB_API", gh.api_url());
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "auth_rejected");
+    assert_eq!(last_subject(&work), format!("Merged #{number}: F9.1 done; F9.2 now ready"));
+    gh.stop();
+}
+
+#[test]
+fn sync_without_a_repository_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = patchdesk().args(["sync", "--json", "--repo"]).arg(tmp.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "repo_not_found");
+}
