@@ -13,6 +13,8 @@ root=$(pwd)
 if [ "${1:-}" != "--no-build" ]; then
   scripts/build-app.sh
 fi
+# The GitHub stand-in as a process, for the GitHub journey (tests/e2e/specs/github.test.js).
+cargo build -q -p github-standin --bin standin-server
 export PATCHDESK_APP_BIN="${PATCHDESK_APP_BIN:-$root/target/debug/patchdesk-app}"
 export PATH="$HOME/.cargo/bin:$PATH"
 exec scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' \

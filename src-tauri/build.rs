@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "hand_off_task",
     "project_metrics",
     "send_for_review",
+    "promote_preview",
     "github_status",
     "github_settings",
     "github_start_sign_in",

@@ -25,6 +25,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::board::hand_off_task,
             commands::board::project_metrics,
             commands::promote::send_for_review,
+            commands::promote::promote_preview,
             commands::github::github_status,
             commands::github::github_settings,
             commands::github::github_start_sign_in,

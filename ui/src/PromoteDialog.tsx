@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { openUrl } from "@tauri-apps/plugin-opener";
-import { events, type PromoteOutcome, type Step, type StepState } from "./bindings";
+import { events, type PromoteOutcome, type PromotePreview, type SendChoices, type Step, type StepState } from "./bindings";
 import { backend } from "./ipc";
 import { explain, type Explained } from "./errors";
 
@@ -11,6 +11,34 @@ const STEPS: { step: Step; label: string }[] = [
   { step: "open_review", label: "Open the review request" },
   { step: "finish", label: "Add labels and reviewers" },
 ];
+
+/** A comma- or space-separated list as typed, without blanks or repeats. */
+export function splitList(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split(/[,\n]/)) {
+    const v = part.trim();
+    if (v && !out.includes(v)) out.push(v);
+  }
+  return out;
+}
+
+/** What to send: only what differs from the defaults is sent, so settings stay in charge otherwise. */
+export function sendChoices(
+  f: { base: string; draft: boolean; title: string; body: string; labels: string; reviewers: string },
+  defaults: PromotePreview | null,
+): SendChoices {
+  const labels = splitList(f.labels);
+  const reviewers = splitList(f.reviewers.replace(/@/g, ""));
+  const same = (a: string[], b: string[] | undefined) => b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+  return {
+    base: f.base.trim() || null,
+    draft: f.draft,
+    title: f.title.trim() && f.title.trim() !== defaults?.title ? f.title.trim() : null,
+    body: f.body.trim() ? f.body : null,
+    labels: same(labels, defaults?.labels) ? null : labels,
+    reviewers: same(reviewers, defaults?.reviewers) ? null : reviewers,
+  };
+}
 
 const STATE_WORD: Record<StepState, string> = { started: "Working…", done: "Done", skipped: "Already done", failed: "Failed" };
 
@@ -35,6 +63,31 @@ export function PromoteDialog({
   const [states, setStates] = useState<Partial<Record<Step, { state: StepState; detail: string }>>>({});
   const [error, setError] = useState<Explained | null>(null);
   const [outcome, setOutcome] = useState<PromoteOutcome | null>(null);
+  const [title, setTitle] = useState("");
+  const [body, setBody] = useState("");
+  const [labels, setLabels] = useState("");
+  const [reviewers, setReviewers] = useState("");
+  const [defaults, setDefaults] = useState<PromotePreview | null>(null);
+
+  // The defaults the lead may change: title, labels, reviewers, draft.
+  useEffect(() => {
+    let cancelled = false;
+    backend.promotePreview(name).then(
+      (p) => {
+        if (cancelled) return;
+        setDefaults(p);
+        setTitle(p.title);
+        setLabels(p.labels.join(", "));
+        setReviewers(p.reviewers.join(", "));
+        setDraft(p.draft);
+        if (p.base) setBase(p.base);
+      },
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [name]);
 
   useEffect(() => {
     let unlisten: (() => void) | undefined;
@@ -53,7 +106,7 @@ export function PromoteDialog({
     setError(null);
     setStates({});
     try {
-      const o = await backend.sendForReview(name, base.trim() || null, draft);
+      const o = await backend.sendForReview(name, sendChoices({ base, draft, title, body, labels, reviewers }, defaults));
       setOutcome(o);
       onSent(o);
     } catch (e) {
@@ -77,6 +130,31 @@ export function PromoteDialog({
               Into branch (leave empty for the project's main branch)
               <input type="text" value={base} onChange={(e) => setBase(e.target.value)} placeholder="main" disabled={running} />
             </label>
+            <label>
+              Title
+              <input type="text" value={title} onChange={(e) => setTitle(e.target.value)} disabled={running} data-testid="promote-title" />
+            </label>
+            <label>
+              Description
+              <textarea
+                rows={3}
+                value={body}
+                onChange={(e) => setBody(e.target.value)}
+                disabled={running}
+                placeholder="Leave empty: Patchdesk writes it from the pod's changelog, reasoning, files and prompt."
+                data-testid="promote-body"
+              />
+            </label>
+            <div className="form-row">
+              <label>
+                Labels (comma between)
+                <input type="text" value={labels} onChange={(e) => setLabels(e.target.value)} disabled={running} data-testid="promote-labels" />
+              </label>
+              <label>
+                Reviewers (GitHub names)
+                <input type="text" value={reviewers} onChange={(e) => setReviewers(e.target.value)} placeholder="none" disabled={running} data-testid="promote-reviewers" />
+              </label>
+            </div>
             <label className="inline">
               <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.target.checked)} disabled={running} /> Mark as a draft (not
               ready to merge yet)

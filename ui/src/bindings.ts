@@ -125,9 +125,20 @@ async projectMetrics() : Promise<Result<Metrics, UserError>> {
  * review request opened (or found, when an earlier attempt got that far). Progress arrives as
  * `PromoteProgress` events. Safe to run again after any failure.
  */
-async sendForReview(name: string, base: string | null, draft: boolean) : Promise<Result<PromoteOutcome, UserError>> {
+async sendForReview(name: string, choices: SendChoices) : Promise<Result<PromoteOutcome, UserError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("send_for_review", { name, base, draft }) };
+    return { status: "ok", data: await TAURI_INVOKE("send_for_review", { name, choices }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What "Send for review" will use for item `name` unless the lead changes it.
+ */
+async promotePreview(name: string) : Promise<Result<PromotePreview, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("promote_preview", { name }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1085,6 +1096,30 @@ pr_url: string;
  */
 steps: StepEvent[] }
 /**
+ * What "Send for review" will use unless the person changes it: the dialog shows these.
+ */
+export type PromotePreview = { 
+/**
+ * `[<task_id>] <summary>`.
+ */
+title: string; 
+/**
+ * Labels with the pod filled in (`pod:dev`).
+ */
+labels: string[]; 
+/**
+ * Reviewers from the settings.
+ */
+reviewers: string[]; 
+/**
+ * Draft from the settings.
+ */
+draft: boolean; 
+/**
+ * The base branch from the settings, if one is set (else the remote's default branch).
+ */
+base: string | null }
+/**
  * One step of a promote started, finished, was skipped (already done) or failed.
  */
 export type PromoteProgress = { 
@@ -1272,6 +1307,30 @@ text: string;
  * `markdown`, `yaml`, `json` or `text`: how to render it.
  */
 format: string }
+/**
+ * What the lead chose in the "Send for review" dialog; blank or missing means the default.
+ */
+export type SendChoices = { 
+/**
+ * Base branch (blank: the settings', else the remote's default branch).
+ */
+base: string | null; draft: boolean; 
+/**
+ * Pull request title (blank: `[<task_id>] <summary>`).
+ */
+title: string | null; 
+/**
+ * Description (blank: made from the pod's changelog, reasoning, files and prompt).
+ */
+body: string | null; 
+/**
+ * Labels (missing: the settings', `pod:<pod>` by default).
+ */
+labels: string[] | null; 
+/**
+ * Reviewers' GitHub logins (missing: the settings').
+ */
+reviewers: string[] | null }
 /**
  * What to show while waiting for the person to approve the sign-in on GitHub.
  */

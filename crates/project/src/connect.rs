@@ -32,7 +32,8 @@ pub struct CloneProgress {
 pub fn clone_folder(root: &Path, host: &str, full_name: &str) -> Option<PathBuf> {
     let safe = |s: &str| !s.is_empty() && s != "." && s != ".." && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
     let (owner, name) = full_name.split_once('/')?;
-    let host = host.to_ascii_lowercase();
+    // `127.0.0.1:8080` → `127.0.0.1_8080` (a port is fine in a host, not in every folder name).
+    let host = host.to_ascii_lowercase().replace(':', "_");
     (safe(owner) && safe(name) && safe(&host)).then(|| root.join(host).join(owner).join(name))
 }
 
@@ -172,7 +173,9 @@ mod tests {
     fn folder_names_are_safe() {
         let root = Path::new("/data/repositories");
         assert_eq!(clone_folder(root, "GitHub.com", "octo/hello").unwrap(), root.join("github.com/octo/hello"));
+        assert_eq!(clone_folder(root, "127.0.0.1:8080", "octo/hello").unwrap(), root.join("127.0.0.1_8080/octo/hello"));
         assert!(clone_folder(root, "github.com", "../x").is_none());
+        assert!(clone_folder(root, "../etc", "octo/hello").is_none());
         assert!(clone_folder(root, "github.com", "octo/..").is_none());
         assert!(clone_folder(root, "github.com", "octo").is_none());
         assert!(clone_folder(root, "github.com", "octo/a/b").is_none());

@@ -131,3 +131,29 @@ mod tests {
         assert!(body.ends_with("footer\n"));
     }
 }
+
+/// A description the person wrote: kept as written, or cut (with a note saying so) when it
+/// would not fit GitHub's limit.
+pub fn fit_own_text(text: &str) -> String {
+    if text.chars().count() <= BODY_BUDGET {
+        return text.to_string();
+    }
+    let note = "\n\n*(Cut here to fit GitHub's limit on a description.)*\n";
+    let keep: String = text.chars().take(BODY_BUDGET - note.chars().count()).collect();
+    format!("{keep}{note}")
+}
+
+#[cfg(test)]
+mod own_text_tests {
+    use super::*;
+
+    #[test]
+    fn own_text_is_kept_or_cut_under_the_limit() {
+        assert_eq!(fit_own_text("Short and sweet."), "Short and sweet.");
+        let long = "é".repeat(GITHUB_BODY_LIMIT + 10);
+        let cut = fit_own_text(&long);
+        assert!(cut.chars().count() <= BODY_BUDGET);
+        assert!(cut.ends_with("limit on a description.)*\n"));
+        assert!(cut.starts_with("éé"));
+    }
+}

@@ -65,8 +65,28 @@ pub(crate) fn task_id(item: &InboxItem) -> String {
     item.task_id.clone().or_else(|| item.feature.clone()).unwrap_or_else(|| patchdesk_intake::split_extension(&item.name).0.to_string())
 }
 
+/// The pull request title Patchdesk proposes for `item`: `[<task_id>] <summary>`.
+pub fn default_title(item: &InboxItem) -> String {
+    format!("[{}] {}", one_line(&task_id(item)), one_line(&summary(item)))
+}
+
 fn summary(item: &InboxItem) -> String {
     item.summary.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| format!("Work for {}", task_id(item)))
+}
+
+/// The pod's short name (`dev`) for `item`, from its metadata or the board in `workdir`.
+pub(crate) fn pod_for(workdir: &Path, item: &InboxItem) -> String {
+    pod_on_board(&Board::load(workdir), item)
+}
+
+fn pod_on_board(board: &Board, item: &InboxItem) -> String {
+    let task = task_id(item);
+    let raw = item.pod.clone().or_else(|| board.task(&task).and_then(|t| t.pod.clone()));
+    let pod = match raw {
+        Some(r) => board.pod(&r).cloned().unwrap_or_else(|| Pod::from_key(&r)).spelled_like("dev"),
+        None => "auto".to_string(),
+    };
+    if pod.trim().is_empty() { "auto".to_string() } else { pod }
 }
 
 /// The pod (short name such as `dev`) and the branch name, from the item and the base's board.
@@ -75,12 +95,7 @@ pub(crate) fn names(repo: &Repository, item: &InboxItem, config: &PromoteConfig,
     let dir = materialise(repo, &tree)?;
     let board = Board::load(dir.path());
     let task = task_id(item);
-    let raw = item.pod.clone().or_else(|| board.task(&task).and_then(|t| t.pod.clone()));
-    let pod = match raw {
-        Some(r) => board.pod(&r).cloned().unwrap_or_else(|| Pod::from_key(&r)).spelled_like("dev"),
-        None => "auto".to_string(),
-    };
-    let pod = if pod.trim().is_empty() { "auto".to_string() } else { pod };
+    let pod = pod_on_board(&board, item);
     let category = board.task(&task).and_then(|t| t.category.clone()).unwrap_or_else(|| pod.clone());
     let branch = patchdesk_forge::branch_name(&config.branch_pattern, &pod, &task, &category)
         .ok_or_else(|| PromoteError::Config(format!("the branch pattern {:?} gives no usable branch name for task {task}", config.branch_pattern)))?;
@@ -307,7 +322,8 @@ pub(crate) fn build(
     let tree = builder.create_updated(repo, &applied_tree).map_err(git_err("store the logs"))?;
 
     // Message, title, body.
-    let title = format!("[{}] {}", one_line(&task), one_line(&summary));
+    let title = default_title(item);
+    debug_assert_eq!(title, format!("[{}] {}", one_line(&task), one_line(&summary)));
     let message = format!("{title}\n\nPod: {pod}\nPatch: {}\n", item.name);
     let author = author
         .or_else(|| repo.signature().ok().and_then(|s| Some((s.name().ok()?.to_string(), s.email().ok()?.to_string()))))

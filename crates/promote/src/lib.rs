@@ -119,6 +119,15 @@ pub struct PromoteRequest {
     pub draft: Option<bool>,
     /// Commit author (name, e-mail): the signed-in user; `None`: git config, else "Patchdesk".
     pub author: Option<(String, String)>,
+    /// Pull request title instead of `[<task_id>] <summary>` (blank: the default).
+    pub title: Option<String>,
+    /// Pull request description instead of the one made from the pod's logs (blank: the
+    /// default). Kept under GitHub's limit like the default one.
+    pub body: Option<String>,
+    /// Labels instead of the settings' (`pod:<pod>` by default); `<pod>` is filled in.
+    pub labels: Option<Vec<String>>,
+    /// Reviewers (GitHub logins) instead of the settings'.
+    pub reviewers: Option<Vec<String>>,
     /// For tests of resumability: stop with [`PromoteError::Interrupted`] right after this
     /// step's effect happened and before it was recorded, as a kill would.
     pub interrupt_after: Option<Step>,
@@ -134,6 +143,10 @@ impl PromoteRequest {
             base: None,
             draft: None,
             author: None,
+            title: None,
+            body: None,
+            labels: None,
+            reviewers: None,
             interrupt_after: None,
         }
     }
@@ -423,7 +436,9 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
             Some(b) => b,
             None => content::build(repo, queue, item, config, run.forge, &run.rec, base_commit, run.req.author.clone())?,
         };
-        let new = NewReview { title: built.title.clone(), body: built.body.clone(), branch: branch.clone(), base: base.clone(), draft: run.req.draft.unwrap_or(config.draft) };
+        let title = run.req.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).unwrap_or_else(|| built.title.clone());
+        let body = run.req.body.as_deref().filter(|b| !b.trim().is_empty()).map(body::fit_own_text).unwrap_or_else(|| built.body.clone());
+        let new = NewReview { title, body, branch: branch.clone(), base: base.clone(), draft: run.req.draft.unwrap_or(config.draft) };
         let (review, detail) = match run.forge.open_review(&new) {
             Ok(r) => (r, "opened"),
             Err(ForgeError::ReviewExists { .. }) => match run.forge.find_open_review(&branch, &base)? {
@@ -452,9 +467,12 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
         run.event(Step::Finish, StepState::Skipped, "finished before");
     } else {
         run.event(Step::Finish, StepState::Started, "labels and reviewers");
-        let labels: Vec<String> = config.labels.iter().map(|l| l.replace("<pod>", &pod)).filter(|l| !l.trim().is_empty()).collect();
+        let wanted = run.req.labels.as_ref().unwrap_or(&config.labels);
+        let mut labels: Vec<String> = wanted.iter().map(|l| l.trim().replace("<pod>", &pod)).filter(|l| !l.is_empty()).collect();
+        labels.dedup();
         run.forge.add_labels(number, &labels)?;
-        run.forge.request_reviewers(number, &config.reviewers)?;
+        let reviewers: Vec<String> = run.req.reviewers.as_ref().unwrap_or(&config.reviewers).iter().map(|r| r.trim().trim_start_matches('@').to_string()).filter(|r| !r.is_empty()).collect();
+        run.forge.request_reviewers(number, &reviewers)?;
         queue.set_status(&item.name, Status::Promoted)?;
         run.interrupt(Step::Finish)?;
         run.rec.finished = true;
@@ -486,4 +504,30 @@ fn adopt_remote(repo: &Repository, key: &str, branch: &str, base: Oid, message: 
 /// The sentence to show for an item whose promote did not finish, if any.
 pub fn pending_status(workdir: &Path, item: &str) -> Option<String> {
     load_record(workdir, item).ok().flatten().filter(|r| !r.finished && !r.status.is_empty()).map(|r| r.status)
+}
+
+/// What "Send for review" will use unless the person changes it: the dialog shows these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct PromotePreview {
+    /// `[<task_id>] <summary>`.
+    pub title: String,
+    /// Labels with the pod filled in (`pod:dev`).
+    pub labels: Vec<String>,
+    /// Reviewers from the settings.
+    pub reviewers: Vec<String>,
+    /// Draft from the settings.
+    pub draft: bool,
+    /// The base branch from the settings, if one is set (else the remote's default branch).
+    pub base: Option<String>,
+}
+
+/// The defaults for sending item `item` of the repository at `workdir` for review.
+pub fn preview(workdir: &Path, item: &str) -> Result<PromotePreview, PromoteError> {
+    let queue = Queue::open(workdir)?;
+    let item = queue.get(item)?;
+    let config = PromoteConfig::load(workdir)?;
+    let pod = content::pod_for(workdir, &item);
+    let mut labels: Vec<String> = config.labels.iter().map(|l| l.replace("<pod>", &pod)).filter(|l| !l.trim().is_empty()).collect();
+    labels.dedup();
+    Ok(PromotePreview { title: content::default_title(&item), labels, reviewers: config.reviewers.clone(), draft: config.draft, base: config.base.clone() })
 }

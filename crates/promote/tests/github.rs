@@ -419,3 +419,32 @@ fn repository_settings_choose_labels_reviewers_draft_and_logs() {
     assert_eq!(api, 3, "create, labels, reviewers");
     s.gh.assert_no_violations();
 }
+
+#[test]
+fn the_leads_title_description_labels_and_reviewers_are_used() {
+    let s = setup();
+    s.gh.state().add_user("lead", "ghp_lead", &["repo"]);
+    s.gh.state().grant("octo", "hello", "lead", Permission::Write).unwrap();
+    let item = patch_item(&s);
+    // What the dialog shows before any change.
+    let shown = patchdesk_promote::preview(&s.work, &item).unwrap();
+    assert_eq!(shown.title, "[F4.3] Add RTP generator");
+    assert_eq!(shown.labels, vec!["pod:dev".to_string()]);
+    assert!(shown.reviewers.is_empty());
+    let mut req = PromoteRequest::new(&s.work, &item, &s.url);
+    req.title = Some("  RTP generator, first cut  ".into());
+    req.body = Some("Please look at the generator only.".into());
+    req.labels = Some(vec!["<pod>-work".into(), " ".into(), "urgent".into()]);
+    req.reviewers = Some(vec!["@lead".into()]);
+    let out = promote(&req, &forge(&s, TOKEN), &|_| {}).unwrap();
+    let pr = s.gh.state().pull_request("octo", "hello", out.pr_number).unwrap();
+    assert_eq!(pr.title, "RTP generator, first cut");
+    assert_eq!(pr.body.as_deref(), Some("Please look at the generator only."));
+    assert_eq!(pr.labels, vec!["dev-work".to_string(), "urgent".to_string()]);
+    assert_eq!(pr.requested_reviewers, vec!["lead".to_string()]);
+    // The commit message keeps the traceable form.
+    let b = bare(&s);
+    let c = b.find_commit(git2::Oid::from_str(&out.commit).unwrap()).unwrap();
+    assert!(c.message().unwrap().starts_with("[F4.3] Add RTP generator\n"));
+    s.gh.assert_no_violations();
+}

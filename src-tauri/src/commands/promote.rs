@@ -5,9 +5,33 @@ use crate::state::AppState;
 use patchdesk_error::{Code, UserError};
 use crate::commands::github::saved_token;
 use patchdesk_forge::{Forge, GitHub, PracticeRemote};
-use patchdesk_promote::{promote, PromoteOutcome, PromoteRequest};
+use patchdesk_promote::{promote, PromoteOutcome, PromotePreview, PromoteRequest};
+use serde::Deserialize;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
+
+/// What the lead chose in the "Send for review" dialog; blank or missing means the default.
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+pub struct SendChoices {
+    /// Base branch (blank: the settings', else the remote's default branch).
+    pub base: Option<String>,
+    pub draft: bool,
+    /// Pull request title (blank: `[<task_id>] <summary>`).
+    pub title: Option<String>,
+    /// Description (blank: made from the pod's changelog, reasoning, files and prompt).
+    pub body: Option<String>,
+    /// Labels (missing: the settings', `pod:<pod>` by default).
+    pub labels: Option<Vec<String>>,
+    /// Reviewers' GitHub logins (missing: the settings').
+    pub reviewers: Option<Vec<String>>,
+}
+
+/// What "Send for review" will use for item `name` unless the lead changes it.
+#[tauri::command]
+#[specta::specta]
+pub fn promote_preview(state: State<'_, AppState>, name: String) -> Result<PromotePreview, UserError> {
+    state.with_project(|p| patchdesk_promote::preview(p.workdir(), &name).map_err(|e| UserError::from(&e)))
+}
 
 /// Sends item `name` for review: one branch, one commit with the delivery logs, pushed, and a
 /// review request opened (or found, when an earlier attempt got that far). Progress arrives as
@@ -18,8 +42,7 @@ pub async fn send_for_review(
     app: AppHandle,
     state: State<'_, AppState>,
     name: String,
-    base: Option<String>,
-    draft: bool,
+    choices: SendChoices,
 ) -> Result<PromoteOutcome, UserError> {
     let (workdir, remote) = state.with_project(|p| {
         let url = p
@@ -52,8 +75,12 @@ pub async fn send_for_review(
                 Box::new(GitHub::new(base_url, &repo, token).map_err(|e| UserError::from(&e))?)
             }
         };
-        req.base = base;
-        req.draft = Some(draft);
+        req.base = choices.base.filter(|b| !b.trim().is_empty());
+        req.draft = Some(choices.draft);
+        req.title = choices.title;
+        req.body = choices.body;
+        req.labels = choices.labels;
+        req.reviewers = choices.reviewers;
         let item = name.clone();
         promote(&req, forge.as_ref(), &|event| {
             let _ = PromoteProgress { item: item.clone(), event }.emit(&app);
