@@ -237,3 +237,31 @@ pub fn set_task_fields(workdir: &Path, task_id: &str, fields: &[(&str, TaskField
     changes.edit_task(workdir, &board, task, edits)?;
     changes.write(workdir)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_task_fields_keeps_the_file_and_skips_equal_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "# tasks\ntasks:\n  A:\n    status: ready  # next\n    odd_key: [1, 2]\n  B:\n    status: planned\n";
+        std::fs::write(dir.path().join("task.yaml"), text).unwrap();
+        let now = time::macros::datetime!(2026-11-20 10:00 UTC);
+        let files = set_task_fields(dir.path(), "A", &[("status", TaskField::Text("review".into())), ("done", TaskField::Flag(false))], now).unwrap();
+        assert_eq!(files, ["task.yaml"]);
+        let after = std::fs::read_to_string(dir.path().join("task.yaml")).unwrap();
+        assert!(after.starts_with("# tasks\ntasks:\n  A:\n    status: review  # next\n    odd_key: [1, 2]\n"), "{after}");
+        assert!(after.contains("    done: false\n") && after.contains("2026-11-20T10:00:00Z"), "{after}");
+        assert!(after.ends_with("  B:\n    status: planned\n"), "{after}");
+        // The same values again: nothing is written, not even updated_at.
+        let later = time::macros::datetime!(2026-11-21 10:00 UTC);
+        assert!(set_task_fields(dir.path(), "A", &[("status", TaskField::Text("review".into()))], later).unwrap().is_empty());
+        assert_eq!(std::fs::read_to_string(dir.path().join("task.yaml")).unwrap(), after);
+        assert!(matches!(set_task_fields(dir.path(), "Z", &[], now), Err(BoardError::TaskNotFound(_))));
+        // A file with a problem is never written.
+        std::fs::write(dir.path().join("task.yaml"), "tasks:\n  A:\n    status: [ready\n").unwrap();
+        assert!(set_task_fields(dir.path(), "A", &[("status", TaskField::Text("done".into()))], now).is_err());
+        assert_eq!(std::fs::read_to_string(dir.path().join("task.yaml")).unwrap(), "tasks:\n  A:\n    status: [ready\n");
+    }
+}

@@ -57,6 +57,8 @@ pub struct ReviewRequest {
 }
 
 /// The answer to "has review request n changed?" (see [`Forge::review_status`]).
+// One short-lived value per poll: boxing the request would only cost an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ReviewPoll {

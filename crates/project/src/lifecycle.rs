@@ -387,7 +387,7 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
     let checked = if refs.is_empty() { Default::default() } else { check_can_commit(&repo, &refs)? };
 
     // 4. Carry out each transition.
-    let mut results: BTreeMap<String, (String, Vec<String>, Vec<String>, Vec<String>, bool)> = BTreeMap::new();
+    let mut results: BTreeMap<String, Done> = BTreeMap::new();
     let mut changed_all: BTreeSet<String> = BTreeSet::new();
     for p in &pending {
         let mut done = Done::default();
@@ -398,13 +398,13 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
             ReviewChange::Unchanged => {}
         }
         changed_all.extend(done.committed.iter().cloned());
-        results.insert(p.item.clone(), (done.summary, done.unlocked, done.changed, done.warnings.clone(), done.warnings.is_empty()));
+        results.insert(p.item.clone(), done);
     }
 
     // 5. One commit for the run.
     let mut commit = None;
     if !changed_all.is_empty() {
-        let lines: Vec<String> = pending.iter().filter_map(|p| results.get(&p.item).map(|r| r.0.clone())).filter(|s| !s.is_empty()).collect();
+        let lines: Vec<String> = pending.iter().filter_map(|p| results.get(&p.item).map(|r| r.summary.clone())).filter(|s| !s.is_empty()).collect();
         let message = match lines.as_slice() {
             [one] => format!("{one}\n"),
             many => format!("Pull request updates: {}\n\n{}\n", many.len(), many.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")),
@@ -419,9 +419,10 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
     // 6. Remember.
     let mut reviews = Vec::new();
     for (rec, mut k, not_modified) in polled {
-        let (summary, unlocked, changed_files, item_warnings, ok) = results.remove(&rec.item).unwrap_or_default();
+        let Done { summary, unlocked, changed: changed_files, warnings: item_warnings, .. } = results.remove(&rec.item).unwrap_or_default();
         let change = pending.iter().find(|p| p.item == rec.item).map(|p| p.change).unwrap_or(ReviewChange::Unchanged);
-        if ok || change == ReviewChange::Unchanged {
+        // A transition with a problem is tried again next time (each part is idempotent).
+        if item_warnings.is_empty() {
             k.applied = Some(k.state);
         }
         reviews.push(FollowedReview {
@@ -474,7 +475,7 @@ fn candidate_paths(workdir: &Path, board: &Board, queue: Option<&Queue>, head: O
     if let Some(task) = p.task_id.as_deref().and_then(|t| board.task(t)) {
         out.push(task.source.file.clone());
         if p.change == ReviewChange::Merged {
-            for t in board.tasks.iter().filter(|t| t.depends_on.iter().any(|d| *d == task.id)) {
+            for t in board.tasks.iter().filter(|t| t.depends_on.contains(&task.id)) {
                 out.push(t.source.file.clone());
             }
         }
