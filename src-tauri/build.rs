@@ -11,6 +11,8 @@ const COMMANDS: &[&str] = &[
     "set_item_status",
     "hand_off_task",
     "project_metrics",
+    "follow_reviews",
+    "known_reviews",
     "send_for_review",
     "promote_preview",
     "github_status",

@@ -24,6 +24,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::inbox::set_item_status,
             commands::board::hand_off_task,
             commands::board::project_metrics,
+            commands::board::follow_reviews,
+            commands::board::known_reviews,
             commands::promote::send_for_review,
             commands::promote::promote_preview,
             commands::github::github_status,

@@ -93,6 +93,8 @@ describe("first screen", () => {
       calls.push(cmd);
       if (cmd === "current_project") return overview();
       if (cmd === "watched_folder") return "/home/lead/Downloads";
+      if (cmd === "known_reviews")
+        return [{ item: "patch_F2.1.diff", task_id: "F2.1", pod: "QAPod", number: 4, url: "https://github.com/o/r/pull/4", state: "open", checked_at: null }];
       if (cmd === "github_status")
         return { host: "github.com", web_url: "https://github.com", account: { login: "octo", name: null, email: null, scopes: ["repo"] }, device_flow_ready: false, client_id: null, notice: null };
       throw new Error(`unexpected command ${cmd}`);
@@ -111,10 +113,12 @@ describe("first screen", () => {
     const qa = screen.getAllByTestId("board-column")[1];
     expect(within(qa).getByText("Tests for the stage parser")).toBeTruthy();
     expect(within(qa).getByText("Up next for QA pod")).toBeTruthy();
+    // Its review request, as last seen.
+    expect((await within(qa).findByTestId("review-chip")).textContent).toBe("In review #4");
     // a broken task file is named, in plain words
     expect(screen.getByRole("alert").textContent).toContain("line 4: a list item is missing its dash");
     // The project, and who is signed in to GitHub: nothing else at start.
-    expect(calls.filter((c) => !c.startsWith("plugin:")).sort()).toEqual(["current_project", "github_status", "watched_folder"]);
+    expect(calls.filter((c) => !c.startsWith("plugin:")).sort()).toEqual(["current_project", "github_status", "known_reviews", "watched_folder"]);
     expect(screen.getByTestId("github-button").textContent).toBe("GitHub: octo");
   });
 

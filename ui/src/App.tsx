@@ -8,6 +8,7 @@ import { Inbox } from "./Inbox";
 import { BoardView } from "./BoardView";
 import { ReviewPane } from "./ReviewPane";
 import { plural } from "./format";
+import { followSummary } from "./board";
 import { GitHubButton, GitHubDialog } from "./GitHub";
 import { events, commands, type GitHubStatus } from "./bindings";
 
@@ -141,6 +142,26 @@ export function App() {
   };
 
   const overview = load.state === "ready" ? load.overview : null;
+  const hasRemote = overview?.summary.remote != null;
+
+  // Follow the review requests Patchdesk opened: every minute while a project with a remote is
+  // open (GitHub answers "not changed" cheaply). News arrives as a toast and a fresh board.
+  useEffect(() => {
+    if (!hasRemote) return;
+    const timer = setInterval(() => {
+      backend.followReviews().then(
+        (report) => {
+          const news = followSummary(report);
+          if (news) {
+            toast(news);
+            void refresh();
+          }
+        },
+        () => undefined, // offline or signed out: the board's "Check reviews" says why
+      );
+    }, 60_000);
+    return () => clearInterval(timer);
+  }, [hasRemote, refresh, toast]);
   return (
     <div className="app">
       <header className="topbar">

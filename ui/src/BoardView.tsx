@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from "react";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
-import type { Board, Pod, Task } from "./bindings";
+import { openUrl } from "@tauri-apps/plugin-opener";
+import type { Board, KnownReview, Pod, Task } from "./bindings";
 import { backend } from "./ipc";
 import { explain, type Explained } from "./errors";
 import { plural, podLabel, statusLabel } from "./format";
-import { columnsFor, filterTasks, isFiltering, NO_FILTER, phasesOf, savedGrouping, saveGrouping, STATUS_ORDER, toggle, type BoardFilter, type Grouping } from "./board";
+import { followSummary, reviewsByTask, reviewWords, columnsFor, filterTasks, isFiltering, NO_FILTER, phasesOf, savedGrouping, saveGrouping, STATUS_ORDER, toggle, type BoardFilter, type Grouping } from "./board";
 
 type Drag = { task: Task; x: number; y: number; over: string | null; started: boolean; startX: number; startY: number };
 
@@ -39,6 +40,28 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
   const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
   const dragRef = useRef<Drag | null>(null);
   dragRef.current = drag;
+  const [reviews, setReviews] = useState<Map<string, KnownReview>>(new Map());
+  const [checking, setChecking] = useState(false);
+
+  // Each card's review request, as last seen (no network).
+  useEffect(() => {
+    backend.knownReviews().then((r) => setReviews(reviewsByTask(r)), () => setReviews(new Map()));
+  }, [board]);
+
+  const checkReviews = async () => {
+    setChecking(true);
+    try {
+      const report = await backend.followReviews();
+      toast?.(followSummary(report) ?? (report.reviews.length ? "No news: every review request is as it was." : "Nothing has been sent for review yet."));
+      onChanged?.();
+      setReviews(reviewsByTask(await backend.knownReviews()));
+    } catch (e) {
+      const x = explain(e);
+      toast?.(`${x.title} ${x.detail}`);
+    } finally {
+      setChecking(false);
+    }
+  };
 
   useEffect(() => {
     if (!drag) return;
@@ -86,6 +109,9 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
     <section className="panel board" aria-labelledby="board-heading">
       <div className="panel-head">
         <h2 id="board-heading">Board</h2>
+        <button type="button" className="quiet" onClick={() => void checkReviews()} disabled={checking} data-testid="check-reviews">
+          {checking ? "Checking reviews…" : "Check reviews"}
+        </button>
         <span className="count" data-testid="board-count">
           {filtering ? `Showing ${visible.length} of ${plural(board.tasks.length, "task")}` : plural(board.tasks.length, "task")}
           {byPod ? " · drag a card to another pod to hand it over" : " · to hand a task over, use its Hand off… button or group by pod and drag"}
@@ -189,6 +215,7 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
                     key={t.id}
                     task={t}
                     podName={byPod ? null : podName(t.pod)}
+                    review={reviews.get(t.id) ?? null}
                     draggable={byPod}
                     onPointerDown={startDrag(t)}
                     onHandOff={() => setHanding({ task: t, to: null })}
@@ -234,8 +261,11 @@ function TaskCard({
   onPointerDown,
   onHandOff,
   lifted,
+  review,
 }: {
   task: Task;
+  /** The task's newest review request, if it was sent for review. */
+  review: KnownReview | null;
   /** Shown on the card when the columns are not pods. */
   podName: string | null;
   draggable: boolean;
@@ -262,6 +292,18 @@ function TaskCard({
         {task.ready && <span className="ready-flag">Up next for {podLabel(task.pod)}</span>}
         {!task.ready && task.waiting_on.length > 0 && <span>Waits for {task.waiting_on.join(", ")}</span>}
       </div>
+      {review && (
+        <button
+          type="button"
+          className={`review-chip review-${review.state}`}
+          data-testid="review-chip"
+          data-state={review.state}
+          title={/^https?:/.test(review.url) ? "Open the review request" : review.url}
+          onClick={() => /^https?:/.test(review.url) && void openUrl(review.url)}
+        >
+          {reviewWords(review)}
+        </button>
+      )}
       <button type="button" className="link" onClick={onHandOff} data-testid="hand-off">
         Hand off…
       </button>

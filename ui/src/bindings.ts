@@ -121,6 +121,31 @@ async projectMetrics() : Promise<Result<Metrics, UserError>> {
 }
 },
 /**
+ * Asks GitHub (or the practice remote) about every review request Patchdesk opened and brings
+ * the board up to date: merged → the task is done and waiting tasks become ready; closed →
+ * back to its pod with a note. One commit records the changes. Cheap to call often: GitHub
+ * answers "not changed" without counting against the limit when nothing happened.
+ */
+async followReviews() : Promise<Result<FollowReport, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("follow_reviews") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What is known about each review request without asking anyone (for the board's cards).
+ */
+async knownReviews() : Promise<Result<KnownReview[], UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("known_reviews") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Sends item `name` for review: one branch, one commit with the delivery logs, pushed, and a
  * review request opened (or found, when an earlier attempt got that far). Progress arrives as
  * `PromoteProgress` events. Safe to run again after any failure.
@@ -595,6 +620,75 @@ export type FileStatus =
  */
 "mode"
 /**
+ * What [`follow_reviews`] did.
+ */
+export type FollowReport = { 
+/**
+ * Every followed review request, in item order.
+ */
+reviews: FollowedReview[]; 
+/**
+ * The one commit that records this run's changes, if any.
+ */
+commit: string | null; 
+/**
+ * Problems that concern no single item (a damaged lifecycle file was started afresh).
+ */
+warnings: string[] }
+/**
+ * One followed review request in a [`FollowReport`].
+ */
+export type FollowedReview = { 
+/**
+ * Inbox item name.
+ */
+item: string; 
+/**
+ * The task it belongs to, when known.
+ */
+task_id: string | null; 
+/**
+ * The pod holding the task (its key), else the pod promote recorded.
+ */
+pod: string | null; 
+/**
+ * Pull request / review request number.
+ */
+number: number; 
+/**
+ * Its link.
+ */
+url: string; 
+/**
+ * Its state now.
+ */
+state: ReviewState; 
+/**
+ * What this run did.
+ */
+change: ReviewChange; 
+/**
+ * True when the forge answered "not modified" (no new data was sent).
+ */
+not_modified: boolean; 
+/**
+ * Plain words: "F2.1 done; F2.2 now ready". Empty when nothing changed.
+ */
+summary: string; 
+/**
+ * Tasks that became ready because of this merge.
+ */
+unlocked: string[]; 
+/**
+ * Files this run changed for it (relative paths).
+ */
+changed_files: string[]; 
+/**
+ * Things that did not stop the run (a task missing from the board, a file with a problem).
+ * When there are any, the transition is tried again on the next run.
+ */
+warnings: string[] }
+/**
  * What the app knows about GitHub: where it is, who is signed in, and what can be done.
  */
 export type GitHubStatus = { 
@@ -811,6 +905,38 @@ export type Kind =
  * A log that travels with a patch.
  */
 { type: "log"; log: LogKind }
+/**
+ * The last known state of one review request, read without the network.
+ */
+export type KnownReview = { 
+/**
+ * Inbox item name.
+ */
+item: string; 
+/**
+ * The task, when known.
+ */
+task_id: string | null; 
+/**
+ * The pod, when known.
+ */
+pod: string | null; 
+/**
+ * Number.
+ */
+number: number; 
+/**
+ * Link.
+ */
+url: string; 
+/**
+ * Last known state (`open` for a request never checked since it was opened).
+ */
+state: ReviewState; 
+/**
+ * When it was last checked (RFC 3339), `None` when never.
+ */
+checked_at: string | null }
 /**
  * Which layout a task was read from.
  */
@@ -1284,6 +1410,30 @@ problems: Problem[];
  */
 logs: ReviewLog[] }
 /**
+ * What a run did to one review request.
+ */
+export type ReviewChange = 
+/**
+ * Nothing new.
+ */
+"unchanged" | 
+/**
+ * Opened (first seen open): the card is in review.
+ */
+"in_review" | 
+/**
+ * Open again after being closed.
+ */
+"reopened" | 
+/**
+ * Merged: the task is done.
+ */
+"merged" | 
+/**
+ * Closed without merging: the task is back with its pod.
+ */
+"closed"
+/**
  * One file of a review.
  */
 export type ReviewFile = { path: string; old_path: string | null; status: FileStatus; added: number; removed: number; binary: boolean }
@@ -1307,6 +1457,22 @@ text: string;
  * `markdown`, `yaml`, `json` or `text`: how to render it.
  */
 format: string }
+/**
+ * Whether a review request is still waiting.
+ */
+export type ReviewState = 
+/**
+ * Waiting for review.
+ */
+"open" | 
+/**
+ * Its branch was merged into the base.
+ */
+"merged" | 
+/**
+ * Closed without merging.
+ */
+"closed"
 /**
  * What the lead chose in the "Send for review" dialog; blank or missing means the default.
  */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Pod, Task, TaskStatus } from "./bindings";
 import { columnsFor, filterTasks, isFiltering, matchesSearch, NO_FILTER, NO_PHASE, phasesOf, savedGrouping, saveGrouping, toggle } from "./board";
+import { followSummary, reviewsByTask, reviewWords } from "./board";
 
 /** A task as the backend sends it, with only what a test cares about set. */
 function task(id: string, title: string, pod: string | null, status: TaskStatus, phase: string | null = null): Task {
@@ -97,5 +98,31 @@ describe("remembered grouping", () => {
     const broken = { getItem: () => { throw new Error("denied"); }, setItem: () => { throw new Error("full"); } };
     expect(savedGrouping(broken)).toBe("pod");
     expect(() => saveGrouping("status", broken)).not.toThrow();
+  });
+});
+
+describe("review requests on cards", () => {
+  const known = (task_id: string | null, number: number, state: "open" | "merged" | "closed") => ({
+    item: `patch_${task_id}_${number}.diff`,
+    task_id,
+    pod: "DevPod",
+    number,
+    url: `https://github.com/o/r/pull/${number}`,
+    state,
+    checked_at: null,
+  });
+  it("keeps each task's newest request and words its state", () => {
+    const m = reviewsByTask([known("F1", 2, "closed"), known("F1", 5, "open"), known(null, 9, "open"), known("F2", 3, "merged")]);
+    expect([...m.keys()].sort()).toEqual(["F1", "F2"]);
+    expect(reviewWords(m.get("F1")!)).toBe("In review #5");
+    expect(reviewWords(m.get("F2")!)).toBe("Merged #3");
+    expect(reviewWords(known("F3", 7, "closed"))).toBe("Closed #7");
+  });
+  it("summarises only what changed", () => {
+    const r = (change: "unchanged" | "merged", summary: string) => ({
+      item: "x", task_id: "F1", pod: null, number: 1, url: "", state: "merged" as const, change, not_modified: false, summary, unlocked: [], changed_files: [], warnings: [],
+    });
+    expect(followSummary({ reviews: [r("unchanged", "same")], commit: null, warnings: [] })).toBeNull();
+    expect(followSummary({ reviews: [r("unchanged", "same"), r("merged", "Merged #1: F1 done.")], commit: "abc", warnings: [] })).toBe("Merged #1: F1 done.");
   });
 });

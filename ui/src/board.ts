@@ -1,6 +1,6 @@
 // What the board shows: which tasks pass the filters and search, and how they fall into columns.
 // Pure functions, so the rules can be tested without a window.
-import type { Pod, Task, TaskStatus } from "./bindings";
+import type { FollowReport, KnownReview, Pod, Task, TaskStatus } from "./bindings";
 import { statusLabel } from "./format";
 
 /** How the board's columns are chosen: one per pod, or one per status. */
@@ -122,4 +122,28 @@ export function saveGrouping(g: Grouping, storage: Pick<Storage, "setItem"> | un
   } catch {
     // the choice just won't be remembered
   }
+}
+
+/** The newest review request of each task (by task id), for the cards. */
+export function reviewsByTask(reviews: KnownReview[]): Map<string, KnownReview> {
+  const out = new Map<string, KnownReview>();
+  for (const r of reviews) {
+    if (!r.task_id) continue;
+    const seen = out.get(r.task_id);
+    if (!seen || r.number > seen.number) out.set(r.task_id, r);
+  }
+  return out;
+}
+
+/** A card's review chip: `In review #3`, `Merged #3`, `Closed #3`. */
+export function reviewWords(r: KnownReview): string {
+  const word = r.state === "open" ? "In review" : r.state === "merged" ? "Merged" : "Closed";
+  return `${word} #${r.number}`;
+}
+
+/** One sentence about what checking the reviews changed, or null when nothing did. */
+export function followSummary(report: FollowReport): string | null {
+  const changed = report.reviews.filter((r) => r.change !== "unchanged");
+  if (changed.length === 0) return null;
+  return changed.map((r) => r.summary).join(" ");
 }

@@ -121,7 +121,7 @@ pub struct FollowedReview {
 }
 
 /// What [`follow_reviews`] did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
 pub struct FollowReport {
     /// Every followed review request, in item order.
     pub reviews: Vec<FollowedReview>,

@@ -2,6 +2,8 @@
 
 use crate::state::AppState;
 use patchdesk_error::{Code, UserError};
+use crate::commands::github::project_forge;
+use patchdesk_project::lifecycle::{self, review_states, FollowReport, KnownReview};
 use patchdesk_project::record::{hand_off, HandedOff};
 use serde::Serialize;
 use tauri::State;
@@ -35,4 +37,34 @@ pub fn hand_off_task(state: State<'_, AppState>, task: String, to: String, reaso
 #[specta::specta]
 pub fn project_metrics(state: State<'_, AppState>) -> Result<patchdesk_logs::Metrics, UserError> {
     state.with_project(|p| Ok(patchdesk_logs::compute_metrics(p.workdir())))
+}
+
+/// Asks GitHub (or the practice remote) about every review request Patchdesk opened and brings
+/// the board up to date: merged → the task is done and waiting tasks become ready; closed →
+/// back to its pod with a note. One commit records the changes. Cheap to call often: GitHub
+/// answers "not changed" without counting against the limit when nothing happened.
+#[tauri::command]
+#[specta::specta]
+pub async fn follow_reviews(state: State<'_, AppState>) -> Result<FollowReport, UserError> {
+    let (workdir, remote) = state.with_project(|p| Ok((p.workdir().to_path_buf(), p.summary().remote.map(|r| r.url))))?;
+    let Some(remote) = remote else {
+        return Ok(FollowReport::default());
+    };
+    if review_states(&workdir).is_empty() {
+        return Ok(FollowReport::default());
+    }
+    let data_dir = state.data_dir().to_path_buf();
+    tauri::async_runtime::spawn_blocking(move || {
+        let (forge, _) = project_forge(&data_dir, &remote)?;
+        lifecycle::follow_reviews(&workdir, forge.as_ref(), time::OffsetDateTime::now_utc()).map_err(|e| UserError::from(&e))
+    })
+    .await
+    .map_err(|e| UserError::new(Code::Internal, format!("Checking the reviews stopped unexpectedly: {e}")))?
+}
+
+/// What is known about each review request without asking anyone (for the board's cards).
+#[tauri::command]
+#[specta::specta]
+pub fn known_reviews(state: State<'_, AppState>) -> Result<Vec<KnownReview>, UserError> {
+    state.with_project(|p| Ok(review_states(p.workdir())))
 }

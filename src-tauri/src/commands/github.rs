@@ -6,7 +6,7 @@ use crate::events::{CloneProgressed, ProjectOpened};
 use crate::state::AppState;
 use patchdesk_error::{Code, UserError};
 use patchdesk_forge::signin::{DeviceCode, SignIn};
-use patchdesk_forge::{Account, ApiBase, RepoSummary};
+use patchdesk_forge::{Account, ApiBase, Forge, GitHub, PracticeRemote, RepoSummary};
 use patchdesk_project::connect::{clone_folder, clone_or_open};
 use patchdesk_project::Overview;
 use patchdesk_secrets::{Secret, TokenStore};
@@ -301,4 +301,22 @@ pub async fn connect_github_repository(
     state.open(project);
     let _ = ProjectOpened { summary: overview.summary.clone() }.emit(&app);
     Ok(overview)
+}
+
+/// The forge for a project whose remote is `remote`: the practice remote for a folder on this
+/// disk; otherwise GitHub with the saved sign-in. Also the commit author to use (the signed-in
+/// person, with GitHub's private no-reply address), if any.
+pub(crate) fn project_forge(data_dir: &Path, remote: &str) -> Result<(Box<dyn Forge>, Option<(String, String)>), UserError> {
+    if PracticeRemote::is_local_url(remote) {
+        return Ok((Box::new(PracticeRemote::open(remote).map_err(|e| UserError::from(&e))?), None));
+    }
+    let repo = GitHub::repo_from_url(remote).ok_or_else(|| {
+        UserError::new(Code::RemoteRepoNotFound, format!("Cannot tell which GitHub repository {remote} is. Connect the repository from GitHub in Patchdesk."))
+    })?;
+    let (base, saved) = saved_token(data_dir)?;
+    let Some((login, token)) = saved else {
+        return Err(UserError::new(Code::AuthRejected, format!("Sign in to GitHub first ({}), then try again.", base.host())));
+    };
+    let author = (login.clone(), format!("{login}@users.noreply.{}", base.host()));
+    Ok((Box::new(GitHub::new(base, &repo, token).map_err(|e| UserError::from(&e))?), Some(author)))
 }

@@ -3,8 +3,7 @@
 use crate::events::PromoteProgress;
 use crate::state::AppState;
 use patchdesk_error::{Code, UserError};
-use crate::commands::github::saved_token;
-use patchdesk_forge::{Forge, GitHub, PracticeRemote};
+use crate::commands::github::project_forge;
 use patchdesk_promote::{promote, PromoteOutcome, PromotePreview, PromoteRequest};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
@@ -52,29 +51,12 @@ pub async fn send_for_review(
             .ok_or_else(|| UserError::new(Code::RemoteRepoNotFound, "This project has no remote called origin to send the change to."))?;
         Ok((p.workdir().to_path_buf(), url))
     })?;
-    // The practice remote for a local origin; otherwise GitHub with the saved sign-in.
-    let github = if PracticeRemote::is_local_url(&remote) {
-        None
-    } else {
-        let repo = GitHub::repo_from_url(&remote).ok_or_else(|| {
-            UserError::new(Code::RemoteRepoNotFound, format!("Cannot tell which GitHub repository {remote} is. Connect the repository from GitHub in Patchdesk."))
-        })?;
-        let (base_url, saved) = saved_token(state.data_dir())?;
-        let Some((login, token)) = saved else {
-            return Err(UserError::new(Code::AuthRejected, format!("Sign in to GitHub first ({}), then send it again.", base_url.host())));
-        };
-        Some((base_url, repo, login, token))
-    };
+    let data_dir = state.data_dir().to_path_buf();
     tauri::async_runtime::spawn_blocking(move || {
         let mut req = PromoteRequest::new(&workdir, &name, &remote);
-        let forge: Box<dyn Forge> = match github {
-            None => Box::new(PracticeRemote::open(&remote).map_err(|e| UserError::from(&e))?),
-            Some((base_url, repo, login, token)) => {
-                // Authored as the signed-in person (GitHub's private no-reply address).
-                req.author = Some((login.clone(), format!("{login}@users.noreply.{}", base_url.host())));
-                Box::new(GitHub::new(base_url, &repo, token).map_err(|e| UserError::from(&e))?)
-            }
-        };
+        // Off the UI thread: GitHub's forge blocks on its own runtime.
+        let (forge, author) = project_forge(&data_dir, &remote)?;
+        req.author = author;
         req.base = choices.base.filter(|b| !b.trim().is_empty());
         req.draft = Some(choices.draft);
         req.title = choices.title;
