@@ -1,5 +1,6 @@
 //! `patchdesk demo`, `patchdesk inbox` and `patchdesk import`: the first screen, for scripts.
 
+use crate::output::fail;
 use clap::Args;
 use patchdesk_error::UserError;
 use patchdesk_project::{demo, Project};
@@ -37,15 +38,6 @@ pub struct ImportArgs {
     /// Files a pod handed over: patches, ZIP bundles, sidecars, logs. Dropped together.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-}
-
-fn fail(json: bool, e: UserError, code: u8) -> ExitCode {
-    if json {
-        println!("{}", serde_json::json!({ "error": e }));
-    } else {
-        eprintln!("patchdesk: {}", e.message);
-    }
-    ExitCode::from(code)
 }
 
 pub fn demo(args: &DemoArgs) -> ExitCode {

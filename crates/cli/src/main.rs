@@ -6,6 +6,7 @@
 mod apply;
 mod board;
 mod inbox;
+mod output;
 mod promote;
 mod sync;
 

@@ -5,13 +5,12 @@
 //! API: `PATCHDESK_GITHUB_API` (default `https://api.github.com`). Remote: `origin` unless
 //! `--remote URL`; a remote on this disk is the practice remote (no GitHub involved).
 
+use crate::output::{fail, forge_for};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 use patchdesk_error::{Code, UserError};
-use patchdesk_forge::signin::SignIn;
-use patchdesk_forge::{ApiBase, Forge, GitHub, PracticeRemote, Secret};
 use patchdesk_project::Project;
 use patchdesk_promote::{PromoteRequest, StepState};
 
@@ -37,15 +36,6 @@ pub struct PromoteArgs {
     pub remote: Option<String>,
     /// A patch file (imported into the inbox first) or the name of a queued item.
     pub item: String,
-}
-
-fn fail(json: bool, e: UserError, code: u8) -> ExitCode {
-    if json {
-        println!("{}", serde_json::json!({ "error": e }));
-    } else {
-        eprintln!("patchdesk: {}", e.message);
-    }
-    ExitCode::from(code)
 }
 
 /// Finds the inbox item: an existing file is imported (with a same-named `.json` sidecar next
@@ -78,37 +68,6 @@ fn resolve_item(project: &Project, item: &str) -> Result<String, (UserError, u8)
     queue.get(item).map(|i| i.name).map_err(|e| (UserError::from(&e), 2))
 }
 
-fn forge_for(args: &PromoteArgs, url: &str) -> Result<Box<dyn Forge>, (UserError, u8)> {
-    if PracticeRemote::is_local_url(url) {
-        return PracticeRemote::open(url).map(|f| Box::new(f) as Box<dyn Forge>).map_err(|e| (UserError::from(&e), 1));
-    }
-    let name = match args.github_repo.clone().or_else(|| GitHub::repo_from_url(url)) {
-        Some(n) => n,
-        None => return Err((UserError::new(Code::RemoteRepoNotFound, format!("Cannot tell the GitHub repository from {url}; give it with --github-repo OWNER/NAME")), 2)),
-    };
-    let api = std::env::var("PATCHDESK_GITHUB_API").ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "https://api.github.com".into());
-    let base = ApiBase::from_api(&api);
-    let token = match std::env::var("GITHUB_TOKEN").ok().filter(|t| !t.trim().is_empty()) {
-        Some(t) => Secret::new(t.trim().to_string()),
-        None => {
-            // Reading the saved sign-in needs no OAuth app; the client id matters only for signing in.
-            let client_id = std::env::var("PATCHDESK_GITHUB_CLIENT_ID").unwrap_or_default();
-            let signin = SignIn::new(base.clone(), &client_id, patchdesk_secrets::TokenStore::new("patchdesk"));
-            match signin.saved() {
-                Ok(Some((_, t))) => t,
-                Ok(None) => {
-                    return Err((
-                        UserError::new(Code::AuthRejected, format!("Not signed in to {}. Sign in from the Patchdesk app, or set GITHUB_TOKEN.", base.host())),
-                        1,
-                    ))
-                }
-                Err(e) => return Err((UserError::from(&e), 1)),
-            }
-        }
-    };
-    GitHub::new(base, &name, token).map(|f| Box::new(f) as Box<dyn Forge>).map_err(|e| (UserError::from(&e), 1))
-}
-
 pub fn run(args: &PromoteArgs) -> ExitCode {
     let project = match Project::open(&args.repo) {
         Ok(p) => p,
@@ -122,7 +81,7 @@ pub fn run(args: &PromoteArgs) -> ExitCode {
         Some(u) => u,
         None => return fail(args.json, UserError::new(Code::RemoteRepoNotFound, "The repository has no origin remote; give one with --remote URL"), 2),
     };
-    let forge = match forge_for(args, &url) {
+    let forge = match forge_for(args.github_repo.as_deref(), &url) {
         Ok(f) => f,
         Err((e, code)) => return fail(args.json, e, code),
     };
