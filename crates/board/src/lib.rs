@@ -15,7 +15,7 @@ mod write;
 
 pub use handoff::{handoff, read_handoff_log, HandoffEntry, HandoffForm, HandoffLog, HandoffOutcome, HANDOFF_LOG};
 pub use prompt::{read_memory, relevant_memory, used_prompt_path, MemoryEntry, PromptPacket, MEMORY_FILES};
-pub use write::{complete_task, set_task_fields, timestamp, unlock_after_done, CompleteOutcome, TaskField, UnlockOutcome};
+pub use write::{complete_task, replace_file, set_task_fields, timestamp, unlock_after_done, CompleteOutcome, TaskField, UnlockOutcome};
 
 pub use pods::{default_pods, find_pod, snake_case, Pod, PODS_FILE};
 pub use task::{derive_title, natural_cmp, Layout, Status, Task, TaskId, TaskSource};

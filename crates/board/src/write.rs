@@ -82,17 +82,22 @@ pub(crate) fn read_text(workdir: &Path, rel: &str) -> Result<String, BoardError>
 
 /// Writes `text` to `rel` via a temporary file in the same folder, creating folders as needed.
 pub(crate) fn write_atomic(workdir: &Path, rel: &str, text: &str) -> Result<(), BoardError> {
-    let io = |e: std::io::Error| BoardError::Io { action: "write", path: rel.to_string(), reason: e.to_string() };
+    replace_file(workdir, rel, text).map_err(|e| BoardError::Io { action: "write", path: rel.to_string(), reason: e.to_string() })
+}
+
+/// Writes `text` to `workdir/rel` all at once: a temporary file beside it, then a rename, so a
+/// reader (or a crash) never sees half a file. Folders are made as needed. Shared by every
+/// writer of the repository's logs and task files.
+pub fn replace_file(workdir: &Path, rel: &str, text: &str) -> std::io::Result<()> {
     let path = workdir.join(rel);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
+        std::fs::create_dir_all(dir)?;
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = path.with_file_name(format!(".{name}.patchdesk-tmp"));
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(|e| {
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, &path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
-        io(e)
     })
 }
 

@@ -79,18 +79,7 @@ pub(crate) fn read_optional(workdir: &Path, rel: &str) -> Result<Option<String>,
 }
 
 pub(crate) fn write_atomic(workdir: &Path, rel: &str, text: &str) -> Result<(), LogsError> {
-    let io = |e: std::io::Error| LogsError::Io { action: "write", path: rel.to_string(), reason: e.to_string() };
-    let path = workdir.join(rel);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = path.with_file_name(format!(".{name}.patchdesk-tmp"));
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
+    patchdesk_board::replace_file(workdir, rel, text).map_err(|e| LogsError::Io { action: "write", path: rel.to_string(), reason: e.to_string() })
 }
 
 /// One line of text: newlines and tabs become spaces, so a value can never start a new
