@@ -72,7 +72,7 @@ pub fn apply_parsed(
     let base_tree = repo.find_tree(base).map_err(|_| ApplyError::BaseNotFound(base.to_string()))?;
     let mut run = Run {
         repo,
-        overlay: Overlay::new(repo, &base_tree),
+        overlay: Overlay::new(repo, &base_tree, patch.files.len()),
         repairs: patch.repairs.clone(),
         problems: Vec::new(),
         files: Vec::new(),
@@ -123,7 +123,7 @@ pub fn apply_parsed(
 /// Paths must already be validated [`RepoPath`]s; clashes and symlinked folders are refused.
 pub fn apply_files(repo: &Repository, base: Oid, files: &[(RepoPath, Vec<u8>, bool)]) -> Result<Oid, ApplyError> {
     let base_tree = repo.find_tree(base).map_err(|_| ApplyError::BaseNotFound(base.to_string()))?;
-    let mut overlay = Overlay::new(repo, &base_tree);
+    let mut overlay = Overlay::new(repo, &base_tree, files.len());
     for (path, data, exec) in files {
         overlay.set(path.as_str(), Some(Entry::data(data.clone(), if *exec { MODE_EXEC } else { MODE_FILE })));
     }

@@ -59,8 +59,9 @@ struct Dir<'c> {
 }
 
 impl<'r> Overlay<'r> {
-    pub fn new(repo: &Repository, base: &Tree<'r>) -> Self {
-        Overlay { base: base.clone(), changes: BTreeMap::new(), loose: Loose::new(repo) }
+    /// An overlay for a change of about `files` files.
+    pub fn new(repo: &Repository, base: &Tree<'r>, files: usize) -> Self {
+        Overlay { base: base.clone(), changes: BTreeMap::new(), loose: Loose::new(repo, files) }
     }
 
     /// Current state of `path`: `Ok(None)` when absent; `Err` with a sentence when the path is

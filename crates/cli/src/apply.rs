@@ -68,11 +68,17 @@ fn usage_error(json_out: bool, code: patchdesk_error::Code, message: String) -> 
 pub fn run(args: &ApplyArgs) -> ExitCode {
     use patchdesk_error::Code;
     patchdesk_apply::use_git_object_checks();
-    let data = match std::fs::read(&args.patch_file) {
-        Ok(d) => d,
-        Err(e) => return usage_error(args.json, Code::Io, format!("cannot read {}: {e}", args.patch_file.display())),
+    // Read the patch while git starts up (opening the repository also sets up TLS, which takes
+    // a moment that a large patch's read can use).
+    let path = args.patch_file.clone();
+    let reading = std::thread::spawn(move || std::fs::read(&path));
+    let opened = git2::Repository::open(&args.repo);
+    let data = match reading.join() {
+        Ok(Ok(d)) => d,
+        Ok(Err(e)) => return usage_error(args.json, Code::Io, format!("cannot read {}: {e}", args.patch_file.display())),
+        Err(_) => return usage_error(args.json, Code::Io, format!("cannot read {}", args.patch_file.display())),
     };
-    let repo = match git2::Repository::open(&args.repo) {
+    let repo = match opened {
         Ok(r) => r,
         Err(_) => {
             return usage_error(args.json, Code::RepoNotFound, format!("{} is not a git repository", args.repo.display()))

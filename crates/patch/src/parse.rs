@@ -65,6 +65,11 @@ pub fn parse_with<'a>(input: &'a [u8], opts: &ParseOptions) -> Result<Patch<'a>,
     if input.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ParseError::Empty);
     }
+    if input.len() >= SPLIT_FROM {
+        if let Some(patch) = parse_halves(input) {
+            return Ok(patch);
+        }
+    }
     let mut p = Parser::new(input);
     p.run()?;
     if p.patch.files.is_empty() {
@@ -76,6 +81,39 @@ pub fn parse_with<'a>(input: &'a [u8], opts: &ParseOptions) -> Result<Patch<'a>,
         return Err(ParseError::NotAPatch);
     }
     Ok(p.patch)
+}
+
+/// From this size on, a plain `git diff` is read in two halves at once.
+const SPLIT_FROM: usize = 8 << 20;
+
+/// Reads a large, plain `git diff` as two halves on two threads, split where a file section
+/// starts (a line `diff --git ` can only be a section header: hunk lines start with a space,
+/// `+`, `-` or `\\`, and binary data has no spaces). The halves are used only when both read
+/// as plain git diffs with nothing repaired, which is exactly when reading them together gives
+/// the same sections in the same order; anything else (mails, damaged or CRLF patches) returns
+/// `None` and is read in one piece.
+fn parse_halves(input: &[u8]) -> Option<Patch<'_>> {
+    const HEADER: &[u8] = b"\ndiff --git ";
+    if !input.starts_with(&HEADER[1..]) || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        return None;
+    }
+    let cut = memchr::memmem::find(&input[input.len() / 2..], HEADER)? + input.len() / 2 + 1;
+    let (first, second) = input.split_at(cut);
+    let read = |part| {
+        let mut p = Parser::new(part);
+        p.run().ok().map(|()| p.patch)
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let other = s.spawn(|| read(second));
+        (read(first), other.join().ok().flatten())
+    });
+    let (mut a, b) = (a?, b?);
+    let plain = |p: &Patch<'_>| p.format == PatchFormat::GitDiff && p.commits.is_empty() && p.repairs.is_empty() && !p.files.is_empty();
+    if !plain(&a) || !plain(&b) {
+        return None;
+    }
+    a.files.extend(b.files);
+    Some(a)
 }
 
 fn split_lines(input: &[u8]) -> (Vec<&[u8]>, bool) {
@@ -1022,4 +1060,54 @@ fn parse_hunk_header(h: &[u8]) -> Option<(u32, u32, u32, u32)> {
     let (a, b) = parse_range(old)?;
     let (c, d) = parse_range(new)?;
     Some((a, b, c, d))
+}
+
+#[cfg(test)]
+mod halves_tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    fn corpus_patches() -> Vec<PathBuf> {
+        let root = std::env::var_os("PATCHDESK_CORPUS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
+        let mut out = Vec::new();
+        let mut stack = vec![root.join("real/patches"), root.join("chat/patches")];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                if e.path().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    out.push(e.path());
+                }
+            }
+        }
+        out
+    }
+
+    /// Reading in halves gives exactly what reading in one piece gives, on every corpus patch
+    /// (the size threshold is bypassed here), and declines everything that is not a plain,
+    /// undamaged git diff.
+    #[test]
+    fn halves_match_one_piece_on_the_corpus() {
+        let patches = corpus_patches();
+        if patches.is_empty() && std::env::var_os("PATCHDESK_CORPUS_OPTIONAL").is_some() {
+            return;
+        }
+        assert!(patches.len() >= 600, "corpus not found ({} files)", patches.len());
+        let (mut split, mut declined) = (0, 0);
+        for path in &patches {
+            let input = std::fs::read(path).unwrap();
+            match parse_halves(&input) {
+                Some(halves) => {
+                    let mut p = Parser::new(&input);
+                    p.run().unwrap();
+                    assert_eq!(format!("{halves:?}"), format!("{:?}", p.patch), "{}", path.display());
+                    split += 1;
+                }
+                None => declined += 1,
+            }
+        }
+        assert!(split >= 20 && declined >= 20, "split {split}, declined {declined}");
+    }
 }
