@@ -17,6 +17,8 @@ after(async () => {
 test("dragging a card to another pod hands the task over: dialog, new column, log, prompt, commit", async () => {
   const b = app.browser;
   await (await find(b, '[data-testid="tab-board"]')).click();
+  // The grouping choice is remembered by the window; columns must be pods for dragging.
+  await (await find(b, '[data-testid="group-pod"]')).click();
   const card = await find(b, '[data-testid="board-column"][data-pod="QAPod"] [data-testid="task-card"][data-task="F2.1"]');
   const target = await find(b, '[data-testid="board-column"][data-pod="DeliveryPod"]');
   const from = await card.getLocation();
