@@ -1,8 +1,8 @@
-import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef } from "react";
+import { forwardRef, memo, useEffect, useImperativeHandle, useMemo, useRef } from "react";
 import { Diff, Hunk, Decoration } from "react-diff-view";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { FileDiff } from "./bindings";
-import { highlight, languageOf, toPieces } from "./diff";
+import { highlight, languageOf, toPieces, type Piece } from "./diff";
 import "react-diff-view/style/index.css";
 
 export type ViewType = "unified" | "split";
@@ -29,7 +29,7 @@ export const DiffView = forwardRef<DiffViewHandle, { diff: FileDiff; viewType: V
       count: pieces.length,
       getScrollElement: () => scroller.current,
       estimateSize: (i) => pieces[i].hunk.changes.length * LINE_PX + (pieces[i].first ? 30 : 0),
-      overscan: 2,
+      overscan: 3,
     });
 
     useEffect(() => {
@@ -72,20 +72,7 @@ export const DiffView = forwardRef<DiffViewHandle, { diff: FileDiff; viewType: V
                 className="diff-piece"
                 style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}
               >
-                <Diff viewType={viewType} diffType="modify" hunks={[piece.hunk]} tokens={highlight(piece, language)}>
-                  {(hunks) =>
-                    hunks.flatMap((h) => [
-                      ...(piece.first
-                        ? [
-                            <Decoration key={`d-${piece.key}`}>
-                              <span className="hunk-header">{h.content}</span>
-                            </Decoration>,
-                          ]
-                        : []),
-                      <Hunk key={`h-${piece.key}`} hunk={h} />,
-                    ])
-                  }
-                </Diff>
+                <PieceView piece={piece} viewType={viewType} language={language} />
               </div>
             );
           })}
@@ -95,3 +82,28 @@ export const DiffView = forwardRef<DiffViewHandle, { diff: FileDiff; viewType: V
     );
   },
 );
+
+/**
+ * One piece of a hunk, drawn once: its highlighting is worked out when the piece first shows
+ * and kept while it stays in view, so scrolling does not re-read lines already on screen.
+ */
+const PieceView = memo(function PieceView({ piece, viewType, language }: { piece: Piece; viewType: ViewType; language: string | null }) {
+  const hunks = useMemo(() => [piece.hunk], [piece]);
+  const tokens = useMemo(() => highlight(piece, language), [piece, language]);
+  return (
+    <Diff viewType={viewType} diffType="modify" hunks={hunks} tokens={tokens}>
+      {(hs) =>
+        hs.flatMap((h) => [
+          ...(piece.first
+            ? [
+                <Decoration key={`d-${piece.key}`}>
+                  <span className="hunk-header">{h.content}</span>
+                </Decoration>,
+              ]
+            : []),
+          <Hunk key={`h-${piece.key}`} hunk={h} />,
+        ])
+      }
+    </Diff>
+  );
+});

@@ -66,7 +66,7 @@ export function hideWhitespace(lines: SourceLine[]): SourceLine[] {
 }
 
 /** Line count at which a hunk is cut into pieces for drawing. */
-export const PIECE_LINES = 200;
+export const PIECE_LINES = 100;
 
 /** One drawable piece: part of a hunk, with the header shown only on the first piece. */
 export interface Piece {
