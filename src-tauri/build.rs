@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "review_file",
     "reject_item",
     "set_item_status",
+    "inbox_checks",
     "hand_off_task",
     "project_metrics",
     "follow_reviews",

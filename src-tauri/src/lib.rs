@@ -22,6 +22,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::inbox::review_file,
             commands::inbox::reject_item,
             commands::inbox::set_item_status,
+            commands::inbox::inbox_checks,
             commands::board::hand_off_task,
             commands::board::project_metrics,
             commands::board::follow_reviews,
@@ -64,6 +65,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

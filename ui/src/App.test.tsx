@@ -93,6 +93,8 @@ describe("first screen", () => {
       calls.push(cmd);
       if (cmd === "current_project") return overview();
       if (cmd === "watched_folder") return "/home/lead/Downloads";
+      if (cmd === "inbox_checks")
+        return [{ name: "patch_20261118_101500_F2.2.diff", outcome: "clean", repairs: 0, problem_files: 0, problem: null, files: 1, added: 12, removed: 3 }];
       if (cmd === "known_reviews")
         return [{ item: "patch_F2.1.diff", task_id: "F2.1", pod: "QAPod", number: 4, url: "https://github.com/o/r/pull/4", state: "open", checked_at: null }];
       if (cmd === "github_status")
@@ -107,6 +109,9 @@ describe("first screen", () => {
     expect(within(item).getByText("Stage guidance with a symptom fallback")).toBeTruthy();
     expect(within(item).getByText("Dev pod")).toBeTruthy();
     expect((await screen.findByTestId("watched-folder")).textContent).toContain("/home/lead/Downloads");
+    // How it applies, checked after the list shows.
+    expect((await within(item).findByTestId("item-check")).textContent).toBe("Applies cleanly");
+    expect(within(item).getByText("+12")).toBeTruthy();
     fireEvent.click(screen.getByTestId("tab-board"));
     const columns = screen.getAllByTestId("board-column").map((c) => c.getAttribute("data-pod"));
     expect(columns).toEqual(["DevPod", "QAPod"]);
@@ -118,7 +123,7 @@ describe("first screen", () => {
     // a broken task file is named, in plain words
     expect(screen.getByRole("alert").textContent).toContain("line 4: a list item is missing its dash");
     // The project, and who is signed in to GitHub: nothing else at start.
-    expect(calls.filter((c) => !c.startsWith("plugin:")).sort()).toEqual(["current_project", "github_status", "known_reviews", "watched_folder"]);
+    expect(calls.filter((c) => !c.startsWith("plugin:")).sort()).toEqual(["current_project", "github_status", "inbox_checks", "known_reviews", "watched_folder"]);
     expect(screen.getByTestId("github-button").textContent).toBe("GitHub: octo");
   });
 

@@ -10,7 +10,7 @@ import { ReviewPane } from "./ReviewPane";
 import { plural } from "./format";
 import { followSummary } from "./board";
 import { GitHubButton, GitHubDialog } from "./GitHub";
-import { events, commands, type GitHubStatus } from "./bindings";
+import { events, commands, type GitHubStatus, type ItemCheck } from "./bindings";
 
 type Load = { state: "loading" } | { state: "ready"; overview: Overview } | { state: "failed"; error: Explained };
 type Tab = "inbox" | "board" | "numbers";
@@ -142,6 +142,20 @@ export function App() {
   };
 
   const overview = load.state === "ready" ? load.overview : null;
+
+  // How each waiting item applies, checked in the background after the list shows.
+  const [checks, setChecks] = useState<Record<string, ItemCheck>>({});
+  useEffect(() => {
+    if (!overview) return;
+    let cancelled = false;
+    backend.inboxChecks().then(
+      (list) => !cancelled && setChecks(Object.fromEntries(list.map((c) => [c.name, c]))),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [overview]);
   const hasRemote = overview?.summary.remote != null;
 
   // Follow the review requests Patchdesk opened: every minute while a project with a remote is
@@ -198,7 +212,7 @@ export function App() {
       {load.state === "failed" && <ErrorPanel error={load.error} onRetry={refresh} />}
       {overview && tab === "inbox" && (
         <main className="workspace inbox-screen">
-          <Inbox items={overview.inbox} selected={selected} onSelect={setSelected} />
+          <Inbox items={overview.inbox} selected={selected} onSelect={setSelected} checks={checks} />
           {selected && overview.inbox.some((i) => i.name === selected) ? (
             <ReviewPane
               key={selected}

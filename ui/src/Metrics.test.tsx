@@ -120,10 +120,10 @@ describe("the Numbers screen", () => {
     render(<App />);
     const tab = await screen.findByTestId("tab-numbers");
     expect(screen.getAllByRole("button", { name: /^(Inbox|Board|Numbers)/ }).map((b) => b.textContent?.replace(/ \(.*\)$/, ""))).toEqual(["Inbox", "Board", "Numbers"]);
-    expect(calls.filter((c) => !["github_status", "watched_folder"].includes(c) && !c.startsWith("plugin:"))).toEqual(["current_project"]);
+    expect(calls.filter((c) => !["github_status", "watched_folder", "inbox_checks"].includes(c) && !c.startsWith("plugin:"))).toEqual(["current_project"]);
     fireEvent.click(tab);
     expect(tab.getAttribute("aria-current")).toBe("true");
     expect((await screen.findByTestId("merge-rate")).textContent).toBe("75%");
-    expect(calls.filter((c) => !["github_status", "watched_folder"].includes(c) && !c.startsWith("plugin:"))).toEqual(["current_project", "project_metrics"]);
+    expect(calls.filter((c) => !["github_status", "watched_folder", "inbox_checks"].includes(c) && !c.startsWith("plugin:"))).toEqual(["current_project", "project_metrics"]);
   });
 });

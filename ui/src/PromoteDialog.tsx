@@ -3,6 +3,7 @@ import { openUrl } from "@tauri-apps/plugin-opener";
 import { events, type PromoteOutcome, type PromotePreview, type SendChoices, type Step, type StepState } from "./bindings";
 import { backend } from "./ipc";
 import { explain, type Explained } from "./errors";
+import { Markdown } from "./Markdown";
 
 const STEPS: { step: Step; label: string }[] = [
   { step: "prepare", label: "Get the latest version of the project" },
@@ -24,7 +25,7 @@ export function splitList(text: string): string[] {
 
 /** What to send: only what differs from the defaults is sent, so settings stay in charge otherwise. */
 export function sendChoices(
-  f: { base: string; draft: boolean; title: string; body: string; labels: string; reviewers: string },
+  f: { base: string; draft: boolean; title: string; body: string; labels: string; reviewers: string; branch?: string },
   defaults: PromotePreview | null,
 ): SendChoices {
   const labels = splitList(f.labels);
@@ -33,6 +34,7 @@ export function sendChoices(
   return {
     base: f.base.trim() || null,
     draft: f.draft,
+    branch: f.branch?.trim() && f.branch.trim() !== defaults?.branch ? f.branch.trim() : null,
     title: f.title.trim() && f.title.trim() !== defaults?.title ? f.title.trim() : null,
     body: f.body.trim() ? f.body : null,
     labels: same(labels, defaults?.labels) ? null : labels,
@@ -67,6 +69,8 @@ export function PromoteDialog({
   const [body, setBody] = useState("");
   const [labels, setLabels] = useState("");
   const [reviewers, setReviewers] = useState("");
+  const [branch, setBranch] = useState("");
+  const [previewBody, setPreviewBody] = useState(false);
   const [defaults, setDefaults] = useState<PromotePreview | null>(null);
 
   // The defaults the lead may change: title, labels, reviewers, draft.
@@ -79,6 +83,7 @@ export function PromoteDialog({
         setTitle(p.title);
         setLabels(p.labels.join(", "));
         setReviewers(p.reviewers.join(", "));
+        setBranch(p.branch);
         setDraft(p.draft);
         if (p.base) setBase(p.base);
       },
@@ -106,7 +111,7 @@ export function PromoteDialog({
     setError(null);
     setStates({});
     try {
-      const o = await backend.sendForReview(name, sendChoices({ base, draft, title, body, labels, reviewers }, defaults));
+      const o = await backend.sendForReview(name, sendChoices({ base, draft, title, body, labels, reviewers, branch }, defaults));
       setOutcome(o);
       onSent(o);
     } catch (e) {
@@ -126,16 +131,34 @@ export function PromoteDialog({
               Patchdesk makes a branch with this change and the pod's logs, sends it to {target}, and opens a review request.
               Nothing in your own folder changes.
             </p>
-            <label>
-              Into branch (leave empty for the project's main branch)
-              <input type="text" value={base} onChange={(e) => setBase(e.target.value)} placeholder="main" disabled={running} />
-            </label>
+            <div className="form-row">
+              <label>
+                Into branch (empty: the main branch)
+                <input type="text" value={base} onChange={(e) => setBase(e.target.value)} placeholder="main" disabled={running} />
+              </label>
+              <label>
+                New branch for the change
+                <input type="text" value={branch} onChange={(e) => setBranch(e.target.value)} disabled={running} data-testid="promote-branch" />
+              </label>
+            </div>
             <label>
               Title
               <input type="text" value={title} onChange={(e) => setTitle(e.target.value)} disabled={running} data-testid="promote-title" />
             </label>
             <label>
-              Description
+              <span className="label-row">
+                Description
+                {body.trim() && (
+                  <button type="button" className="link" onClick={() => setPreviewBody((v) => !v)} data-testid="promote-body-preview-toggle">
+                    {previewBody ? "Edit" : "Preview"}
+                  </button>
+                )}
+              </span>
+              {previewBody && body.trim() ? (
+                <div className="body-preview" data-testid="promote-body-preview">
+                  <Markdown text={body} />
+                </div>
+              ) : (
               <textarea
                 rows={3}
                 value={body}
@@ -144,6 +167,7 @@ export function PromoteDialog({
                 placeholder="Leave empty: Patchdesk writes it from the pod's changelog, reasoning, files and prompt."
                 data-testid="promote-body"
               />
+              )}
             </label>
             <div className="form-row">
               <label>

@@ -96,6 +96,18 @@ async setItemStatus(name: string, status: InboxStatus) : Promise<Result<InboxIte
 }
 },
 /**
+ * How each waiting item applies to the project's current version, for the inbox's badges.
+ * Runs off the window's thread: a new large item takes a moment to check; known ones are kept.
+ */
+async inboxChecks() : Promise<Result<ItemCheck[], UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_checks") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Hands `task` to pod `to`: appends to the handoff log, updates the task, writes the prompt
  * packet, and records all of it as one commit on the current branch.
  */
@@ -882,6 +894,30 @@ export type InboxStatus =
  */
 "merged"
 /**
+ * How one inbox item applies to the project's current version (see [`Project::check_items`]).
+ */
+export type ItemCheck = { 
+/**
+ * Inbox item name.
+ */
+name: string; outcome: Outcome; 
+/**
+ * Repairs made to read or place it.
+ */
+repairs: number; 
+/**
+ * Files with a conflict or a reason it cannot be applied.
+ */
+problem_files: number; 
+/**
+ * The first problem, in words.
+ */
+problem: string | null; 
+/**
+ * Files it changes, and lines added and removed (when it applies).
+ */
+files: number; added: number; removed: number }
+/**
  * What a dropped file is.
  */
 export type Kind = 
@@ -1244,7 +1280,11 @@ draft: boolean;
 /**
  * The base branch from the settings, if one is set (else the remote's default branch).
  */
-base: string | null }
+base: string | null; 
+/**
+ * The branch the change will go on, from the settings' pattern.
+ */
+branch: string }
 /**
  * One step of a promote started, finished, was skipped (already done) or failed.
  */
@@ -1481,6 +1521,10 @@ export type SendChoices = {
  * Base branch (blank: the settings', else the remote's default branch).
  */
 base: string | null; draft: boolean; 
+/**
+ * Branch for the change (blank: from the settings' pattern, `chatgpt/<pod>/<task_id>`).
+ */
+branch: string | null; 
 /**
  * Pull request title (blank: `[<task_id>] <summary>`).
  */

@@ -51,24 +51,30 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+type Outcome = "clean" | "repaired" | "merged" | "conflict" | "refused";
+export type Badge = { text: string; tone: "ok" | "info" | "warn" | "bad" };
+
 /** What the apply engine found, as the badge a lead reads. */
-export function outcomeBadge(r: {
-  outcome: "clean" | "repaired" | "merged" | "conflict" | "refused";
-  repairs: unknown[];
-  problems: { path: string | null; message: string }[];
-}): { text: string; tone: "ok" | "info" | "warn" | "bad" } {
-  switch (r.outcome) {
+export function outcomeBadge(r: { outcome: Outcome; repairs: unknown[]; problems: { path: string | null; message: string }[] }): Badge {
+  return badgeFor(r.outcome, r.repairs.length, new Set(r.problems.map((p) => p.path ?? "")).size, r.problems[0]?.message ?? null);
+}
+
+/** The same badge from an inbox check's counts. */
+export function checkBadge(c: { outcome: Outcome; repairs: number; problem_files: number; problem: string | null }): Badge {
+  return badgeFor(c.outcome, c.repairs, c.problem_files, c.problem);
+}
+
+function badgeFor(outcome: Outcome, repairs: number, problemFiles: number, problem: string | null): Badge {
+  switch (outcome) {
     case "clean":
       return { text: "Applies cleanly", tone: "ok" };
     case "repaired":
-      return { text: `Repaired — ${plural(r.repairs.length, "fix", "fixes")}`, tone: "info" };
+      return { text: `Repaired — ${plural(repairs, "fix", "fixes")}`, tone: "info" };
     case "merged":
       return { text: "Needs a merge — merged cleanly", tone: "warn" };
-    case "conflict": {
-      const files = new Set(r.problems.map((p) => p.path ?? "")).size;
-      return { text: `Conflicts in ${plural(files, "file")}`, tone: "bad" };
-    }
+    case "conflict":
+      return { text: `Conflicts in ${plural(problemFiles, "file")}`, tone: "bad" };
     case "refused":
-      return { text: `Can't be applied: ${r.problems[0]?.message ?? "the change does not fit the project"}`, tone: "bad" };
+      return { text: `Can't be applied: ${problem ?? "the change does not fit the project"}`, tone: "bad" };
   }
 }

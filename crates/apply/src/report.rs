@@ -5,7 +5,7 @@ use patchdesk_patch::{ParseError, Repair};
 use serde::Serialize;
 
 /// Overall result of applying a patch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Applied as written.

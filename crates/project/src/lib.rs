@@ -315,6 +315,35 @@ mod tests {
     }
 
     #[test]
+    fn inbox_checks_say_how_each_item_applies_and_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = demo::ensure(&dir.path().join("d")).unwrap();
+        let project = Project::open(&demo.project).unwrap();
+        project.seed_demo_inbox(&demo).unwrap();
+        let checks = project.check_items().unwrap();
+        let by_task = |t: &str| checks.iter().find(|c| c.name.contains(t)).unwrap_or_else(|| panic!("{t} in {checks:?}"));
+        assert_eq!(checks.len(), 3, "{checks:?}");
+        let clean = by_task("F2.2");
+        assert_eq!((clean.outcome, clean.repairs, clean.problem_files), (patchdesk_apply::Outcome::Clean, 0, 0));
+        assert!(clean.files >= 1 && clean.added > 0);
+        let chat = by_task("F2.1");
+        assert_eq!(chat.outcome, patchdesk_apply::Outcome::Repaired);
+        assert!(chat.repairs >= 1);
+        assert_eq!(by_task("F3.1").outcome, patchdesk_apply::Outcome::Clean);
+        // Kept per content and base: a second call reads the cache and gives the same answer.
+        let cache = project.repo().path().join("patchdesk/checks.json");
+        assert!(cache.is_file());
+        assert_eq!(project.check_items().unwrap(), checks);
+        // A new base commit means a fresh check (the key changes), still the same answers here.
+        std::fs::write(demo.project.join("unrelated.txt"), "x\n").unwrap();
+        crate::record::commit_paths(project.repo(), &["unrelated.txt"], "An unrelated change").unwrap();
+        let again = project.check_items().unwrap();
+        assert_eq!(again.len(), 3);
+        let text = std::fs::read_to_string(&cache).unwrap();
+        assert!(!text.contains(&format!("@{}", git2::Oid::zero())) && text.matches('@').count() == 3, "only current entries kept: {text}");
+    }
+
+    #[test]
     fn demo_downloads_are_what_pods_hand_over() {
         let dir = tempfile::tempdir().unwrap();
         let demo = demo::ensure(&dir.path().join("d")).unwrap();

@@ -46,6 +46,24 @@ pub struct ReviewFile {
     pub binary: bool,
 }
 
+/// How one inbox item applies to the project's current version (see [`Project::check_items`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
+pub struct ItemCheck {
+    /// Inbox item name.
+    pub name: String,
+    pub outcome: Outcome,
+    /// Repairs made to read or place it.
+    pub repairs: u32,
+    /// Files with a conflict or a reason it cannot be applied.
+    pub problem_files: u32,
+    /// The first problem, in words.
+    pub problem: Option<String>,
+    /// Files it changes, and lines added and removed (when it applies).
+    pub files: u32,
+    pub added: u32,
+    pub removed: u32,
+}
+
 /// A log that came with the item, as text.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct ReviewLog {
@@ -116,21 +134,7 @@ impl Project {
         let head = self.repo.head()?.peel_to_commit()?;
         let base = head.tree_id();
 
-        let (outcome, tree, repairs, problems) = match &item.kind {
-            Kind::Diff { .. } => {
-                let report = patchdesk_apply::apply(&self.repo, base, &bytes, &ApplyOptions::default())?;
-                (report.outcome, report.tree_id(), report.repairs, report.problems)
-            }
-            Kind::Bundle | Kind::Batch => {
-                let files = patchdesk_intake::read_full_files(&item.kind, &item.file_name, &bytes)?;
-                let files: Vec<_> = files.into_iter().map(|f| (f.path, f.content, f.executable)).collect();
-                let tree = patchdesk_apply::apply_files(&self.repo, base, &files)?;
-                (Outcome::Clean, Some(tree), Vec::new(), Vec::new())
-            }
-            Kind::Sidecar | Kind::Log { .. } => {
-                return Err(ProjectError::NotReviewable(item.file_name.clone()));
-            }
-        };
+        let (outcome, tree, repairs, problems) = self.apply_item(&item, &bytes, base)?;
 
         let files = match tree {
             Some(tree) => self.changed_files(base, tree)?,
@@ -293,6 +297,94 @@ impl Project {
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
+    }
+
+    /// Applies an item's change to tree `base` (objects only): outcome, new tree, repairs, problems.
+    fn apply_item(&self, item: &InboxItem, bytes: &[u8], base: Oid) -> Result<(Outcome, Option<Oid>, Vec<Repair>, Vec<Problem>), ProjectError> {
+        match &item.kind {
+            Kind::Diff { .. } => {
+                let report = patchdesk_apply::apply(&self.repo, base, bytes, &ApplyOptions::default())?;
+                Ok((report.outcome, report.tree_id(), report.repairs, report.problems))
+            }
+            Kind::Bundle | Kind::Batch => {
+                let files = patchdesk_intake::read_full_files(&item.kind, &item.file_name, bytes)?;
+                let files: Vec<_> = files.into_iter().map(|f| (f.path, f.content, f.executable)).collect();
+                let tree = patchdesk_apply::apply_files(&self.repo, base, &files)?;
+                Ok((Outcome::Clean, Some(tree), Vec::new(), Vec::new()))
+            }
+            Kind::Sidecar | Kind::Log { .. } => Err(ProjectError::NotReviewable(item.file_name.clone())),
+        }
+    }
+
+    /// How each waiting inbox item applies to the current version, for the inbox's badges
+    /// ("Applies cleanly", "Repaired — 3 fixes", "Conflicts in 2 files"…). Results are kept in
+    /// git's folder per item content and base, so only new items or a moved base cost an apply.
+    pub fn check_items(&self) -> Result<Vec<ItemCheck>, ProjectError> {
+        let queue = self.queue()?;
+        let base = self.repo.head()?.peel_to_tree()?.id();
+        let cache_path = self.repo.path().join("patchdesk").join("checks.json");
+        let mut cache: std::collections::BTreeMap<String, ItemCheck> =
+            std::fs::read(&cache_path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+        let mut fresh = std::collections::BTreeMap::new();
+        let mut out = Vec::new();
+        for item in queue.list()? {
+            if matches!(item.kind, Kind::Sidecar | Kind::Log { .. })
+                || matches!(item.status, patchdesk_intake::Status::Rejected | patchdesk_intake::Status::Promoted | patchdesk_intake::Status::Merged)
+            {
+                continue;
+            }
+            let key = format!("{}@{base}", item.sha256);
+            let check = match cache.remove(&key) {
+                Some(c) => ItemCheck { name: item.name.clone(), ..c },
+                None => {
+                    let check = match queue.read_bytes(&item.name).map_err(ProjectError::from).and_then(|b| self.apply_item(&item, &b, base)) {
+                        Ok((outcome, tree, repairs, problems)) => {
+                            let files = match tree {
+                                Some(t) => self.changed_files(base, t).unwrap_or_default(),
+                                None => Vec::new(),
+                            };
+                            let mut clashing: Vec<&str> = problems.iter().filter_map(|p| p.path.as_deref()).collect();
+                            clashing.sort_unstable();
+                            clashing.dedup();
+                            ItemCheck {
+                                name: item.name.clone(),
+                                outcome,
+                                repairs: repairs.len() as u32,
+                                problem_files: clashing.len() as u32,
+                                problem: problems.first().map(|p| p.message.clone()),
+                                files: files.len() as u32,
+                                added: files.iter().map(|f| f.added).sum(),
+                                removed: files.iter().map(|f| f.removed).sum(),
+                            }
+                        }
+                        Err(e) => ItemCheck {
+                            name: item.name.clone(),
+                            outcome: Outcome::Refused,
+                            repairs: 0,
+                            problem_files: 0,
+                            problem: Some(e.to_string()),
+                            files: 0,
+                            added: 0,
+                            removed: 0,
+                        },
+                    };
+                    check
+                }
+            };
+            fresh.insert(key, check.clone());
+            out.push(check);
+        }
+        // Keep only what is still current; a failure to save only costs time next run.
+        if let Some(dir) = cache_path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+            if let Ok(text) = serde_json::to_vec(&fresh) {
+                let tmp = cache_path.with_extension("json.tmp");
+                if std::fs::write(&tmp, text).is_ok() {
+                    let _ = std::fs::rename(&tmp, &cache_path);
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn remember_result(&self, name: &str, base: Oid, tree: Oid) {

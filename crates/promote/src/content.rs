@@ -79,6 +79,15 @@ pub(crate) fn pod_for(workdir: &Path, item: &InboxItem) -> String {
     pod_on_board(&Board::load(workdir), item)
 }
 
+/// The branch the settings' pattern gives for `item` on the board in `workdir`.
+pub(crate) fn branch_for(workdir: &Path, item: &InboxItem, config: &PromoteConfig, pod: &str) -> Result<String, PromoteError> {
+    let board = Board::load(workdir);
+    let task = task_id(item);
+    let category = board.task(&task).and_then(|t| t.category.clone()).unwrap_or_else(|| pod.to_string());
+    patchdesk_forge::branch_name(&config.branch_pattern, pod, &task, &category)
+        .ok_or_else(|| PromoteError::Config(format!("the branch pattern {:?} gives no usable branch name for task {task}", config.branch_pattern)))
+}
+
 fn pod_on_board(board: &Board, item: &InboxItem) -> String {
     let task = task_id(item);
     let raw = item.pod.clone().or_else(|| board.task(&task).and_then(|t| t.pod.clone()));

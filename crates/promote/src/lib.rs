@@ -119,6 +119,8 @@ pub struct PromoteRequest {
     pub draft: Option<bool>,
     /// Commit author (name, e-mail): the signed-in user; `None`: git config, else "Patchdesk".
     pub author: Option<(String, String)>,
+    /// Branch name instead of the settings' pattern (`chatgpt/<pod>/<task_id>`).
+    pub branch: Option<String>,
     /// Pull request title instead of `[<task_id>] <summary>` (blank: the default).
     pub title: Option<String>,
     /// Pull request description instead of the one made from the pod's logs (blank: the
@@ -143,6 +145,7 @@ impl PromoteRequest {
             base: None,
             draft: None,
             author: None,
+            branch: None,
             title: None,
             body: None,
             labels: None,
@@ -354,7 +357,13 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
             .ok()
             .and_then(|r| r.target())
             .ok_or_else(|| PromoteError::Git { action: "fetch the base branch".into(), detail: format!("{base} was not fetched") })?;
-        let names = content::names(repo, item, config, base_commit)?;
+        let mut names = content::names(repo, item, config, base_commit)?;
+        if let Some(own) = run.req.branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+            if !git2::Reference::is_valid_name(&format!("refs/heads/{own}")) || own == base {
+                return Err(PromoteError::Config(format!("{own:?} cannot be the branch for this change; use letters, digits, dashes and slashes, and not the base branch")));
+            }
+            names.branch = own.to_string();
+        }
         if heads.iter().any(|(n, _)| *n == names.branch) {
             // An earlier run may have pushed it: fetch it to compare (and maybe adopt).
             transport::fetch(repo, &url, token.as_ref(), &key, &[names.branch.as_str()])?;
@@ -519,6 +528,8 @@ pub struct PromotePreview {
     pub draft: bool,
     /// The base branch from the settings, if one is set (else the remote's default branch).
     pub base: Option<String>,
+    /// The branch the change will go on, from the settings' pattern.
+    pub branch: String,
 }
 
 /// The defaults for sending item `item` of the repository at `workdir` for review.
@@ -529,5 +540,6 @@ pub fn preview(workdir: &Path, item: &str) -> Result<PromotePreview, PromoteErro
     let pod = content::pod_for(workdir, &item);
     let mut labels: Vec<String> = config.labels.iter().map(|l| l.replace("<pod>", &pod)).filter(|l| !l.trim().is_empty()).collect();
     labels.dedup();
-    Ok(PromotePreview { title: content::default_title(&item), labels, reviewers: config.reviewers.clone(), draft: config.draft, base: config.base.clone() })
+    let branch = content::branch_for(workdir, &item, &config, &pod)?;
+    Ok(PromotePreview { title: content::default_title(&item), labels, reviewers: config.reviewers.clone(), draft: config.draft, base: config.base.clone(), branch })
 }

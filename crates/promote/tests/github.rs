@@ -431,7 +431,12 @@ fn the_leads_title_description_labels_and_reviewers_are_used() {
     assert_eq!(shown.title, "[F4.3] Add RTP generator");
     assert_eq!(shown.labels, vec!["pod:dev".to_string()]);
     assert!(shown.reviewers.is_empty());
+    assert_eq!(shown.branch, "chatgpt/dev/f4.3");
     let mut req = PromoteRequest::new(&s.work, &item, &s.url);
+    req.branch = Some("main".into());
+    let refused = promote(&req, &forge(&s, TOKEN), &|_| {}).unwrap_err();
+    assert!(refused.to_string().contains("cannot be the branch"), "{refused}");
+    req.branch = Some("review/rtp-first-cut".into());
     req.title = Some("  RTP generator, first cut  ".into());
     req.body = Some("Please look at the generator only.".into());
     req.labels = Some(vec!["<pod>-work".into(), " ".into(), "urgent".into()]);
@@ -439,6 +444,7 @@ fn the_leads_title_description_labels_and_reviewers_are_used() {
     let out = promote(&req, &forge(&s, TOKEN), &|_| {}).unwrap();
     let pr = s.gh.state().pull_request("octo", "hello", out.pr_number).unwrap();
     assert_eq!(pr.title, "RTP generator, first cut");
+    assert_eq!(pr.head, "review/rtp-first-cut");
     assert_eq!(pr.body.as_deref(), Some("Please look at the generator only."));
     assert_eq!(pr.labels, vec!["dev-work".to_string(), "urgent".to_string()]);
     assert_eq!(pr.requested_reviewers, vec!["lead".to_string()]);

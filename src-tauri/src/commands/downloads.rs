@@ -60,9 +60,28 @@ pub fn start(app: &AppHandle) {
             let worth_telling = error.is_some()
                 || report.as_ref().is_some_and(|r| !r.imported.is_empty() || !r.attached.is_empty() || !r.refused.is_empty() || (!still_waiting && !r.unmatched.is_empty()));
             if worth_telling {
-                let files = files.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+                let files: Vec<String> = files.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+                notify(&app, report.as_ref(), error.as_ref(), &files);
                 let _ = DownloadsArrived { folder: dir.display().to_string(), files, report, error }.emit(&app);
             }
         }
     });
+}
+
+/// A desktop notification, so the lead notices new pod output while working elsewhere. A
+/// desktop without a notification service simply shows none (the window still has its toast).
+fn notify(app: &AppHandle, report: Option<&patchdesk_intake::ImportReport>, error: Option<&patchdesk_error::UserError>, files: &[String]) {
+    use tauri_plugin_notification::NotificationExt;
+    let (title, body) = match (report, error) {
+        (_, Some(e)) => ("Patchdesk could not add a download".to_string(), format!("{}: {}", files.join(", "), e.message)),
+        (Some(r), None) if !r.imported.is_empty() => {
+            let first = &r.imported[0];
+            let what = first.summary.clone().unwrap_or_else(|| first.file_name.clone());
+            let more = if r.imported.len() > 1 { format!(" and {} more", r.imported.len() - 1) } else { String::new() };
+            ("New from a pod, ready to review".to_string(), format!("{what}{more}"))
+        }
+        (Some(r), None) if !r.attached.is_empty() => ("Pod logs added".to_string(), format!("{} attached to their patch", files.join(", "))),
+        _ => return,
+    };
+    let _ = app.notification().builder().title(title).body(body).show();
 }

@@ -44,3 +44,17 @@ pub fn reject_item(state: State<'_, AppState>, name: String, note: String) -> Re
 pub fn set_item_status(state: State<'_, AppState>, name: String, status: Status) -> Result<InboxItem, UserError> {
     state.with_project(|p| Ok(p.queue()?.set_status(&name, status).map_err(patchdesk_project::ProjectError::from)?))
 }
+
+/// How each waiting item applies to the project's current version, for the inbox's badges.
+/// Runs off the window's thread: a new large item takes a moment to check; known ones are kept.
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_checks(app: tauri::AppHandle) -> Result<Vec<patchdesk_project::review::ItemCheck>, UserError> {
+    tauri::async_runtime::spawn_blocking(move || {
+        use tauri::Manager;
+        let state = app.state::<AppState>();
+        state.with_project(|p| Ok(p.check_items()?))
+    })
+    .await
+    .map_err(|e| UserError::new(patchdesk_error::Code::Internal, format!("Checking the inbox stopped unexpectedly: {e}")))?
+}

@@ -15,6 +15,8 @@ pub struct SendChoices {
     /// Base branch (blank: the settings', else the remote's default branch).
     pub base: Option<String>,
     pub draft: bool,
+    /// Branch for the change (blank: from the settings' pattern, `chatgpt/<pod>/<task_id>`).
+    pub branch: Option<String>,
     /// Pull request title (blank: `[<task_id>] <summary>`).
     pub title: Option<String>,
     /// Description (blank: made from the pod's changelog, reasoning, files and prompt).
@@ -59,6 +61,7 @@ pub async fn send_for_review(
         req.author = author;
         req.base = choices.base.filter(|b| !b.trim().is_empty());
         req.draft = Some(choices.draft);
+        req.branch = choices.branch;
         req.title = choices.title;
         req.body = choices.body;
         req.labels = choices.labels;
