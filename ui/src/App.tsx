@@ -220,6 +220,7 @@ export function App() {
               target={overview.summary.remote?.isPractice ? "the practice remote" : "GitHub"}
               onChanged={refresh}
               toast={toast}
+              board={overview.board}
             />
           ) : (
             <section className="panel review-empty">

@@ -311,7 +311,8 @@ function TaskCard({
   );
 }
 
-function HandoffDialog({
+/** The handoff dialog: to which pod, why; on success the prompt for that pod. */
+export function HandoffDialog({
   task,
   to,
   pods,

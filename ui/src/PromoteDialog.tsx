@@ -53,11 +53,14 @@ export function PromoteDialog({
   target,
   onClose,
   onSent,
+  handOff,
 }: {
   name: string;
   target: string;
   onClose: () => void;
   onSent: (o: PromoteOutcome) => void;
+  /** When the item belongs to a task on the board: offer to hand it on once it is sent. */
+  handOff?: { label: string; start: () => void };
 }) {
   const [base, setBase] = useState("");
   const [draft, setDraft] = useState(false);
@@ -219,6 +222,11 @@ export function PromoteDialog({
               {/^https?:/.test(outcome.pr_url) && (
                 <button type="button" className="quiet" onClick={() => void openUrl(outcome.pr_url)}>
                   Open in the browser
+                </button>
+              )}
+              {handOff && (
+                <button type="button" className="quiet" onClick={handOff.start} data-testid="promote-hand-off">
+                  {handOff.label}
                 </button>
               )}
               <button type="button" onClick={onClose}>

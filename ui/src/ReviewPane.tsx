@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
-import type { FileDiff, Rejected, Review, ReviewFile } from "./bindings";
+import type { Board, FileDiff, Rejected, Review, ReviewFile, Task } from "./bindings";
 import { backend } from "./ipc";
 import { explain, type Explained } from "./errors";
 import { outcomeBadge, plural, podLabel, statusLabel } from "./format";
@@ -8,6 +8,8 @@ import { DiffView, type DiffViewHandle, type ViewType } from "./DiffView";
 import { PodNotes } from "./PodNotes";
 import { ErrorPanel } from "./App";
 import { PromoteDialog } from "./PromoteDialog";
+import { HandoffDialog } from "./BoardView";
+import { nextPod } from "./board";
 
 const STATUS_LETTER: Record<string, string> = { added: "A", modified: "M", deleted: "D", renamed: "R", copied: "C", mode: "X" };
 const STATUS_WORD: Record<string, string> = {
@@ -35,13 +37,17 @@ export function ReviewPane({
   target,
   onChanged,
   toast,
+  board,
 }: {
   name: string;
   target: string;
   onChanged: () => void;
   toast: (text: string) => void;
+  /** The project's board, so a sent change can be handed to the next pod from here. */
+  board?: Board;
 }) {
   const [promoting, setPromoting] = useState(false);
+  const [handing, setHanding] = useState<Task | null>(null);
   const [review, setReview] = useState<Review | null>(null);
   const [error, setError] = useState<Explained | null>(null);
   const [path, setPath] = useState<string | null>(null);
@@ -168,6 +174,37 @@ export function ReviewPane({
           }}
           onSent={(o) => {
             toast(`Sent for review: request #${o.pr_number} on ${o.branch}.`);
+            onChanged();
+          }}
+          handOff={(() => {
+            const task = board?.tasks.find((t) => t.id === review?.item.task_id);
+            if (!task || !board) return undefined;
+            const next = nextPod(board.pods, task.pod);
+            return {
+              label: next ? `Hand ${task.id} to the ${next.name}…` : `Hand ${task.id} on…`,
+              start: () => {
+                setPromoting(false);
+                setHanding(task);
+              },
+            };
+          })()}
+        />
+      )}
+      {handing && board && (
+        <HandoffDialog
+          task={handing}
+          to={nextPod(board.pods, handing.pod)?.key ?? null}
+          pods={board.pods}
+          onCancel={() => setHanding(null)}
+          onDone={async (prompt, toName) => {
+            const id = handing.id;
+            setHanding(null);
+            try {
+              await writeText(prompt);
+              toast(`Handed ${id} to the ${toName}. Its prompt is on your clipboard.`);
+            } catch {
+              toast(`Handed ${id} to the ${toName}. The prompt is saved in the project.`);
+            }
             onChanged();
           }}
         />

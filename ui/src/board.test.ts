@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Pod, Task, TaskStatus } from "./bindings";
 import { columnsFor, filterTasks, isFiltering, matchesSearch, NO_FILTER, NO_PHASE, phasesOf, savedGrouping, saveGrouping, toggle } from "./board";
-import { followSummary, reviewsByTask, reviewWords } from "./board";
+import { followSummary, nextPod, reviewsByTask, reviewWords } from "./board";
 
 /** A task as the backend sends it, with only what a test cares about set. */
 function task(id: string, title: string, pod: string | null, status: TaskStatus, phase: string | null = null): Task {
@@ -124,5 +124,15 @@ describe("review requests on cards", () => {
     });
     expect(followSummary({ reviews: [r("unchanged", "same")], commit: null, warnings: [] })).toBeNull();
     expect(followSummary({ reviews: [r("unchanged", "same"), r("merged", "Merged #1: F1 done.")], commit: "abc", warnings: [] })).toBe("Merged #1: F1 done.");
+  });
+});
+
+describe("nextPod", () => {
+  const pods = ["DevPod", "QAPod", "ResearchPod", "DeliveryPod", "Human"].map((key) => ({ key, name: key, template: "", aliases: [], configured: true }));
+  it("suggests QA after Dev and Delivery after QA, else another working pod", () => {
+    expect(nextPod(pods, "DevPod")?.key).toBe("QAPod");
+    expect(nextPod(pods, "QAPod")?.key).toBe("DeliveryPod");
+    expect(nextPod(pods, "DeliveryPod")?.key).toBe("DevPod");
+    expect(nextPod(pods.filter((p) => p.key !== "QAPod"), "DevPod")?.key).toBe("ResearchPod");
   });
 });

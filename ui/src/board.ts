@@ -147,3 +147,10 @@ export function followSummary(report: FollowReport): string | null {
   if (changed.length === 0) return null;
   return changed.map((r) => r.summary).join(" ");
 }
+
+/** Who usually takes a task after `pod` once its change is sent: QA after Dev, Delivery after QA. */
+export function nextPod(pods: Pod[], pod: string | null): Pod | null {
+  const wanted: Record<string, string> = { DevPod: "QAPod", QAPod: "DeliveryPod", ResearchPod: "DevPod" };
+  const key = pod ? wanted[pod] : undefined;
+  return pods.find((p) => p.key === key) ?? pods.find((p) => p.key !== pod && p.key !== "Human") ?? null;
+}

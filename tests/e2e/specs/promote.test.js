@@ -44,7 +44,21 @@ test("a clean patch is sent to the practice remote as one branch, one commit and
   const reviews = execFileSync("git", ["-C", remote, "for-each-ref", "--format=%(refname)", "refs/reviews/"], { encoding: "utf8" }).trim();
   assert.equal(reviews, "refs/reviews/1");
 
-  await (await find(b, "button=Done")).click();
+  // From the result, the task goes on to the next pod (QA after Dev).
+  const handOn = await find(b, '[data-testid="promote-hand-off"]');
+  assert.equal(await handOn.getText(), "Hand F2.2 to the QA Pod…");
+  await handOn.click();
+  assert.equal(await (await find(b, '[data-testid="handoff-to"]')).getValue(), "QAPod");
+  await (await find(b, '[data-testid="handoff-reason"]')).setValue("Sent for review; please test the stage guidance");
+  await (await find(b, "button=Hand off to the QA Pod")).click();
+  await b.waitUntil(async () => {
+    for (const t of await b.$$('[data-testid="toast"]')) if (/Handed F2\.2 to the QA Pod/.test(await t.getText())) return true;
+    return false;
+  }, { timeout: 15000, timeoutMsg: "the handoff toast" });
+  const project = join(app.dataDir, "demo/project");
+  const log = execFileSync("git", ["-C", project, "log", "-1", "--format=%s"], { encoding: "utf8" }).trim();
+  assert.match(log, /F2\.2/);
+  assert.match(log, /QA/);
   const item = await find(b, '[data-testid="inbox-item"][data-task="F2.2"]');
   await b.waitUntil(async () => /Sent for review/.test(await item.getText()), { timeout: 10000 });
 });
