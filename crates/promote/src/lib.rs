@@ -29,6 +29,7 @@
 //!
 //! Progress is reported through a callback with a [`StepEvent`] per step change.
 
+pub mod board;
 pub mod body;
 pub mod config;
 pub mod record;

@@ -1,0 +1,297 @@
+//! Sending board commits (handoffs) to the remote: pushed to the default branch on the
+//! practice remote and on the GitHub stand-in; a pull request when the branch is protected;
+//! nothing pushed when the remote went its own way; an offline error when it cannot be reached.
+
+mod common;
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+
+use github_standin::{RepoSpec, Standin};
+use patchdesk_error::{Code, Coded};
+use patchdesk_forge::{ApiBase, GitHub, PracticeRemote, Secret};
+use patchdesk_project::demo;
+use patchdesk_promote::board::{send_board, BoardSent};
+
+// Obviously fake.
+const TOKEN: &str = "fake-board-test-token-81d0e3";
+
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap()
+}
+
+fn demo_project() -> (tempfile::TempDir, demo::DemoProject, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = demo::ensure(&dir.path().join("demo")).unwrap();
+    let url = d.practice_remote.to_string_lossy().into_owned();
+    (dir, d, url)
+}
+
+fn head(work: &Path) -> git2::Oid {
+    git2::Repository::open(work).unwrap().head().unwrap().target().unwrap()
+}
+
+fn remote_branch(git_dir: &Path, branch: &str) -> Option<git2::Oid> {
+    git2::Repository::open_bare(git_dir).unwrap().find_reference(&format!("refs/heads/{branch}")).ok().and_then(|r| r.target())
+}
+
+/// Someone else adds a commit on `branch` directly in the bare repository.
+fn commit_on_remote(git_dir: &Path, branch: &str, path: &str, text: &str) -> git2::Oid {
+    let bare = git2::Repository::open_bare(git_dir).unwrap();
+    let parent = bare.find_reference(&format!("refs/heads/{branch}")).unwrap().peel_to_commit().unwrap();
+    let mut b = git2::build::TreeUpdateBuilder::new();
+    b.upsert(path, bare.blob(text.as_bytes()).unwrap(), git2::FileMode::Blob);
+    let tree = bare.find_tree(b.create_updated(&bare, &parent.tree().unwrap()).unwrap()).unwrap();
+    let sig = git2::Signature::now("Someone Else", "else@example.com").unwrap();
+    bare.commit(Some(&format!("refs/heads/{branch}")), &sig, &sig, "A change made elsewhere", &tree, &[&parent]).unwrap()
+}
+
+#[test]
+fn handoffs_are_pushed_to_main_and_a_rerun_is_up_to_date() {
+    let (_tmp, d, url) = demo_project();
+    let forge = PracticeRemote::open(&url).unwrap();
+    let main_before = remote_branch(&d.practice_remote, "main").unwrap();
+    let first = patchdesk_project::record::hand_off(&d.project, "F2.1", "DeliveryPod", "Tests are written", now()).unwrap();
+    let second = patchdesk_project::record::hand_off(&d.project, "F2.2", "QAPod", "Guidance is ready for tests", now()).unwrap();
+    assert!(first.new && second.new);
+    let local = head(&d.project);
+    assert_eq!(local.to_string(), second.commit);
+    let before = common::snapshot(&d.project);
+
+    let sent = send_board(&d.project, &url, &forge).unwrap();
+    assert_eq!(sent, BoardSent::Sent { branch: "main".into(), commits: 2 });
+    assert_eq!(sent.describe(), "Sent 2 board changes to main on the remote.");
+    // The remote's main is now exactly the project's main, a fast-forward of what it was.
+    assert_eq!(remote_branch(&d.practice_remote, "main"), Some(local));
+    let bare = git2::Repository::open_bare(&d.practice_remote).unwrap();
+    assert!(bare.graph_descendant_of(local, main_before).unwrap());
+    let msg = bare.find_commit(local).unwrap().message().unwrap().to_string();
+    assert!(msg.starts_with("Hand off F2.2: DevPod → QAPod"), "{msg}");
+    // Files, index, HEAD and the user's branches are as they were.
+    assert_eq!(common::snapshot(&d.project), before);
+    // Only Patchdesk's own refs were written.
+    let repo = git2::Repository::open(&d.project).unwrap();
+    let own: Vec<String> = repo.references().unwrap().flatten().filter_map(|r| r.name().ok().map(str::to_string)).filter(|n| n.starts_with("refs/patchdesk/")).collect();
+    assert!(!own.is_empty());
+
+    let again = send_board(&d.project, &url, &forge).unwrap();
+    assert_eq!(again, BoardSent::UpToDate { branch: "main".into() });
+    assert_eq!(remote_branch(&d.practice_remote, "main"), Some(local));
+    assert!(forge_reviews(&forge).is_empty(), "pushed directly: no review request");
+}
+
+fn forge_reviews(forge: &PracticeRemote) -> Vec<patchdesk_forge::ReviewRequest> {
+    patchdesk_forge::Forge::list_reviews(forge).unwrap()
+}
+
+#[test]
+fn newer_commits_on_the_remote_are_never_overwritten() {
+    let (_tmp, d, url) = demo_project();
+    let forge = PracticeRemote::open(&url).unwrap();
+    let theirs = commit_on_remote(&d.practice_remote, "main", "docs/elsewhere.md", "Written elsewhere\n");
+
+    // Nothing here to send yet: behind.
+    let behind = send_board(&d.project, &url, &forge).unwrap();
+    assert_eq!(behind, BoardSent::Behind { branch: "main".into(), commits: 1 });
+    assert!(behind.describe().contains("Bring the project up to date"), "{}", behind.describe());
+
+    // A handoff here as well: the two sides went separate ways.
+    patchdesk_project::record::hand_off(&d.project, "F2.1", "DeliveryPod", "Tests are written", now()).unwrap();
+    let before = common::snapshot(&d.project);
+    let diverged = send_board(&d.project, &url, &forge).unwrap();
+    assert_eq!(diverged, BoardSent::Diverged { branch: "main".into(), local: 1, remote: 1 });
+    assert!(diverged.describe().contains("Nothing was sent or overwritten. Bring the project up to date first"), "{}", diverged.describe());
+    assert_eq!(remote_branch(&d.practice_remote, "main"), Some(theirs), "the remote's main is unchanged");
+    let bare = git2::Repository::open_bare(&d.practice_remote).unwrap();
+    let branches: Vec<String> = bare.branches(None).unwrap().flatten().filter_map(|(b, _)| b.name().ok().flatten().map(str::to_string)).collect();
+    assert_eq!(branches, vec!["main".to_string()], "no other branch was pushed");
+    assert!(forge_reviews(&forge).is_empty());
+    assert_eq!(common::snapshot(&d.project), before);
+}
+
+#[test]
+fn only_the_default_branch_is_sent() {
+    let (_tmp, d, url) = demo_project();
+    let forge = PracticeRemote::open(&url).unwrap();
+    let repo = git2::Repository::open(&d.project).unwrap();
+    let tip = repo.head().unwrap().peel_to_commit().unwrap();
+    repo.branch("feature", &tip, false).unwrap();
+    repo.set_head("refs/heads/feature").unwrap();
+    patchdesk_project::record::hand_off(&d.project, "F2.1", "DeliveryPod", "Tests are written", now()).unwrap();
+    let main_before = remote_branch(&d.practice_remote, "main");
+    let out = send_board(&d.project, &url, &forge).unwrap();
+    assert_eq!(out, BoardSent::NotOnDefaultBranch { branch: "feature".into(), default: "main".into() });
+    assert!(out.describe().contains("on the branch feature, not main"));
+    assert_eq!(remote_branch(&d.practice_remote, "main"), main_before);
+    assert_eq!(remote_branch(&d.practice_remote, "feature"), None);
+
+    // No branch at all (a detached HEAD) is not sent either.
+    repo.set_head_detached(tip.id()).unwrap();
+    let out = send_board(&d.project, &url, &forge).unwrap();
+    assert_eq!(out, BoardSent::NotOnDefaultBranch { branch: String::new(), default: "main".into() });
+}
+
+#[test]
+fn a_missing_repository_or_an_address_with_a_password_is_refused() {
+    let (_tmp, d, url) = demo_project();
+    let forge = PracticeRemote::open(&url).unwrap();
+    let nowhere = tempfile::tempdir().unwrap();
+    let e = send_board(nowhere.path(), &url, &forge).unwrap_err();
+    assert_eq!(e.code(), Code::Git, "{e}");
+    let e = send_board(&d.project, "https://lead:secret@example.invalid/octo/hello.git", &forge).unwrap_err();
+    assert!(e.to_string().contains("Remove the credentials"), "{e}");
+}
+
+// ---- GitHub stand-in ----
+
+struct Setup {
+    gh: Standin,
+    _tmp: tempfile::TempDir,
+    work: PathBuf,
+    url: String,
+}
+
+fn callbacks<'a>(tries: &'a Cell<u32>) -> git2::RemoteCallbacks<'a> {
+    let mut cb = git2::RemoteCallbacks::new();
+    cb.credentials(move |_, _, _| {
+        tries.set(tries.get() + 1);
+        if tries.get() > 1 {
+            return Err(git2::Error::from_str("refused"));
+        }
+        git2::Cred::userpass_plaintext("x-access-token", TOKEN)
+    });
+    cb
+}
+
+/// A stand-in with `octo/hello` and the lead's clone of it.
+fn setup() -> Setup {
+    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
+    gh.state().add_user("octo", TOKEN, &["repo", "read:org"]);
+    gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
+    gh.state().commit_files("octo", "hello", "main", "Project files", &[("task.yaml", "tasks: {}\n"), ("docs/notes.md", "# Notes\n")]).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path().join("lead");
+    let url = gh.git_url("octo", "hello");
+    let tries = Cell::new(0);
+    let mut fo = git2::FetchOptions::new();
+    fo.remote_callbacks(callbacks(&tries));
+    git2::build::RepoBuilder::new().fetch_options(fo).clone(&url, &work).unwrap();
+    Setup { gh, _tmp: tmp, work, url }
+}
+
+fn forge(s: &Setup) -> GitHub {
+    GitHub::new(ApiBase::from_api(&s.gh.api_url()), "octo/hello", Secret::new(TOKEN)).unwrap()
+}
+
+fn bare(s: &Setup) -> PathBuf {
+    s.gh.state().git_dir("octo", "hello").unwrap()
+}
+
+/// A board-like commit in the lead's clone: the file written, staged and committed on HEAD.
+fn commit_here(work: &Path, path: &str, text: &str, message: &str) -> git2::Oid {
+    let repo = git2::Repository::open(work).unwrap();
+    let full = work.join(path);
+    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+    std::fs::write(&full, text).unwrap();
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new(path)).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let parent = repo.head().unwrap().peel_to_commit().unwrap();
+    let sig = git2::Signature::now("Lead Person", "lead@example.com").unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&parent]).unwrap()
+}
+
+#[test]
+fn github_main_takes_the_commits_with_the_saved_token() {
+    let s = setup();
+    let main_before = remote_branch(&bare(&s), "main").unwrap();
+    let local = commit_here(&s.work, ".logs/handoff_log.yaml", "handoffs: []\n", "Hand off F2.1: QAPod → DeliveryPod");
+    let out = send_board(&s.work, &s.url, &forge(&s)).unwrap();
+    assert_eq!(out, BoardSent::Sent { branch: "main".into(), commits: 1 });
+    assert_eq!(remote_branch(&bare(&s), "main"), Some(local));
+    assert_ne!(local, main_before);
+    assert_eq!(send_board(&s.work, &s.url, &forge(&s)).unwrap(), BoardSent::UpToDate { branch: "main".into() });
+    assert!(s.gh.state().pull_requests("octo", "hello").is_empty());
+    s.gh.assert_no_violations();
+}
+
+#[test]
+fn a_protected_main_gets_one_pull_request() {
+    let s = setup();
+    s.gh.state().protect_branch("octo", "hello", "main").unwrap();
+    let main_before = remote_branch(&bare(&s), "main").unwrap();
+    commit_here(&s.work, ".logs/handoff_log.yaml", "handoffs: [{task: F2.1}]\n", "Hand off F2.1: QAPod → DeliveryPod\n\nTests are written");
+    let local = commit_here(&s.work, "task.yaml", "tasks: {F2.1: {status: review}}\n", "Hand off F2.2: DevPod → QAPod");
+    let before = common::snapshot(&s.work);
+
+    let out = send_board(&s.work, &s.url, &forge(&s)).unwrap();
+    let branch = format!("patchdesk/board-{}", &local.to_string()[..8]);
+    let BoardSent::AsReview { number, url, branch: got, base, commits } = out.clone() else { panic!("{out:?}") };
+    assert_eq!((got.as_str(), base.as_str(), commits), (branch.as_str(), "main", 2));
+    assert!(out.describe().contains(&format!("went as pull request #{number}")), "{}", out.describe());
+    // main is untouched; the commits are on the board branch.
+    assert_eq!(remote_branch(&bare(&s), "main"), Some(main_before));
+    assert_eq!(remote_branch(&bare(&s), &branch), Some(local));
+    let prs = s.gh.state().pull_requests("octo", "hello");
+    assert_eq!(prs.len(), 1, "{prs:?}");
+    let pr = &prs[0];
+    assert_eq!((pr.number, pr.head.as_str(), pr.base.as_str()), (number, branch.as_str(), "main"));
+    assert_eq!(pr.title, "Board changes: Hand off F2.2: DevPod → QAPod and 1 more");
+    let body = pr.body.clone().unwrap_or_default();
+    assert!(body.contains("- Hand off F2.2: DevPod → QAPod (") && body.contains("- Hand off F2.1: QAPod → DeliveryPod ("), "{body}");
+    assert!(url.contains(&number.to_string()), "{url}");
+    assert_eq!(common::snapshot(&s.work), before, "the lead's files and branches are untouched");
+
+    // Sending again finds the same pull request.
+    let again = send_board(&s.work, &s.url, &forge(&s)).unwrap();
+    assert_eq!(again, out);
+    assert_eq!(s.gh.state().pull_requests("octo", "hello").len(), 1);
+
+    // A later handoff joins the open pull request instead of opening a second one.
+    let later = commit_here(&s.work, "task.yaml", "tasks: {F2.1: {status: done}}\n", "Hand off F3.1: DevPod → DeliveryPod");
+    let third = send_board(&s.work, &s.url, &forge(&s)).unwrap();
+    let BoardSent::AsReview { number: n3, branch: b3, commits: c3, .. } = third.clone() else { panic!("{third:?}") };
+    assert_eq!((n3, b3.as_str(), c3), (number, branch.as_str(), 3));
+    assert_eq!(remote_branch(&bare(&s), &branch), Some(later), "the board branch moved forward");
+    assert_eq!(s.gh.state().pull_requests("octo", "hello").len(), 1);
+    assert_eq!(remote_branch(&bare(&s), "main"), Some(main_before));
+
+    // Protection lifted: the commits go straight to main.
+    s.gh.state().unprotect_branch("octo", "hello", "main").unwrap();
+    let sent = send_board(&s.work, &s.url, &forge(&s)).unwrap();
+    assert_eq!(sent, BoardSent::Sent { branch: "main".into(), commits: 3 });
+    assert_eq!(remote_branch(&bare(&s), "main"), Some(later));
+    s.gh.assert_no_violations();
+}
+
+#[test]
+fn offline_is_the_offline_error_and_changes_nothing() {
+    // An address where nothing listens.
+    let s = setup();
+    commit_here(&s.work, ".logs/handoff_log.yaml", "handoffs: []\n", "Hand off F2.1: QAPod → DeliveryPod");
+    let main_before = remote_branch(&bare(&s), "main");
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/octo/hello.git", l.local_addr().unwrap())
+    };
+    let before = common::snapshot(&s.work);
+    let e = send_board(&s.work, &dead, &forge(&s)).unwrap_err();
+    assert_eq!(e.code(), Code::Offline, "{e}");
+    assert!(e.is_offline());
+    assert_eq!(common::snapshot(&s.work), before);
+    assert_eq!(remote_branch(&bare(&s), "main"), main_before);
+    // Back online, the waiting commit is sent.
+    assert_eq!(send_board(&s.work, &s.url, &forge(&s)).unwrap(), BoardSent::Sent { branch: "main".into(), commits: 1 });
+
+    // The stand-in itself stopped (stopping checks that it saw no OpenAPI violations).
+    let s = setup();
+    commit_here(&s.work, ".logs/handoff_log.yaml", "handoffs: []\n", "Hand off F2.1: QAPod → DeliveryPod");
+    let gh_forge = forge(&s);
+    let (work, url) = (s.work.clone(), s.url.clone());
+    let _tmp = s._tmp;
+    s.gh.stop();
+    let e = send_board(&work, &url, &gh_forge).unwrap_err();
+    assert_eq!(e.code(), Code::Offline, "{e}");
+    assert!(e.to_string().contains("Check the internet connection"), "{e}");
+}
