@@ -9,6 +9,7 @@ import { BoardView } from "./BoardView";
 import { ReviewPane } from "./ReviewPane";
 import { plural } from "./format";
 import { followSummary } from "./board";
+import { sendBoard } from "./boardSync";
 import { GitHubButton, GitHubDialog } from "./GitHub";
 import { events, commands, type GitHubStatus, type ItemCheck } from "./bindings";
 
@@ -170,6 +171,8 @@ export function App() {
             toast(news);
             void refresh();
           }
+          // Handoffs and follow-up commits made while offline go out now.
+          void sendBoard(toast, true);
         },
         () => undefined, // offline or signed out: the board's "Check reviews" says why
       );

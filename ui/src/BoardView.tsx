@@ -3,6 +3,7 @@ import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import { openUrl } from "@tauri-apps/plugin-opener";
 import type { Board, KnownReview, Pod, Task } from "./bindings";
 import { backend } from "./ipc";
+import { sendBoard } from "./boardSync";
 import { explain, type Explained } from "./errors";
 import { plural, podLabel, statusLabel } from "./format";
 import { followSummary, reviewsByTask, reviewWords, columnsFor, filterTasks, isFiltering, NO_FILTER, phasesOf, savedGrouping, saveGrouping, STATUS_ORDER, toggle, type BoardFilter, type Grouping } from "./board";
@@ -55,6 +56,7 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
       toast?.(followSummary(report) ?? (report.reviews.length ? "No news: every review request is as it was." : "Nothing has been sent for review yet."));
       onChanged?.();
       setReviews(reviewsByTask(await backend.knownReviews()));
+      await sendBoard(toast, true);
     } catch (e) {
       const x = explain(e);
       toast?.(`${x.title} ${x.detail}`);
@@ -247,6 +249,7 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
               toast?.(`Handed ${handing.task.id} to the ${toName}. The prompt is saved in the project.`);
             }
             onChanged?.();
+            void sendBoard(toast);
           }}
         />
       )}

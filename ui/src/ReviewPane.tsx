@@ -10,6 +10,7 @@ import { ErrorPanel } from "./App";
 import { PromoteDialog } from "./PromoteDialog";
 import { HandoffDialog } from "./BoardView";
 import { nextPod } from "./board";
+import { sendBoard } from "./boardSync";
 
 const STATUS_LETTER: Record<string, string> = { added: "A", modified: "M", deleted: "D", renamed: "R", copied: "C", mode: "X" };
 const STATUS_WORD: Record<string, string> = {
@@ -206,6 +207,7 @@ export function ReviewPane({
               toast(`Handed ${id} to the ${toName}. The prompt is saved in the project.`);
             }
             onChanged();
+            void sendBoard(toast);
           }}
         />
       )}

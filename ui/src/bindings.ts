@@ -158,6 +158,19 @@ async knownReviews() : Promise<Result<KnownReview[], UserError>> {
 }
 },
 /**
+ * Sends the board's commits (handoffs, review follow-up) to the remote's default branch; a
+ * protected branch gets them as one review request. Never forced, never overwrites newer
+ * remote work. Offline: an error with code `offline`, and they wait for the next try.
+ */
+async sendBoardChanges() : Promise<Result<BoardSending | null, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("send_board_changes") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Sends item `name` for review: one branch, one commit with the delivery logs, pushed, and a
  * review request opened (or found, when an earlier attempt got that far). Progress arrives as
  * `PromoteProgress` events. Safe to run again after any failure.
@@ -364,6 +377,39 @@ tasks: Task[];
  * Files that could not be read; their tasks are missing from `tasks`.
  */
 problems: FileProblem[] }
+/**
+ * What sending the board's commits did, with a sentence for the window.
+ */
+export type BoardSending = { sent: BoardSent; words: string }
+/**
+ * What [`send_board`] did.
+ */
+export type BoardSent = 
+/**
+ * The project is not on the remote's default branch; nothing was sent.
+ */
+{ kind: "not_on_default_branch"; branch: string; default: string } | 
+/**
+ * The remote already has every commit; nothing to send.
+ */
+{ kind: "up_to_date"; branch: string } | 
+/**
+ * The commits were pushed to the default branch.
+ */
+{ kind: "sent"; branch: string; commits: number } | 
+/**
+ * The default branch refused the push, so the commits went on their own branch with a
+ * review request (pull request) for someone to merge.
+ */
+{ kind: "as_review"; number: number; url: string; branch: string; base: string; commits: number } | 
+/**
+ * The remote has newer commits and there is nothing here to send.
+ */
+{ kind: "behind"; branch: string; commits: number } | 
+/**
+ * Both sides have commits the other lacks; nothing was pushed or overwritten.
+ */
+{ kind: "diverged"; branch: string; local: number; remote: number }
 /**
  * How far the first download of a repository has got.
  */

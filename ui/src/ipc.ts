@@ -1,6 +1,6 @@
 // The UI's one door to the backend. Commands come from the generated bindings; this file only
 // turns their `{status, data | error}` results into values or thrown `UserError`s.
-import { commands, type ItemCheck, type FollowReport, type KnownReview, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
+import { commands, type BoardSending, type ItemCheck, type FollowReport, type KnownReview, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UserError };
 
@@ -21,6 +21,7 @@ export const backend = {
   handOffTask: (task: string, to: string, reason: string): Promise<Handoff> => unwrap(commands.handOffTask(task, to, reason)),
   sendForReview: (name: string, choices: SendChoices): Promise<PromoteOutcome> => unwrap(commands.sendForReview(name, choices)),
   inboxChecks: (): Promise<ItemCheck[]> => unwrap(commands.inboxChecks()),
+  sendBoardChanges: (): Promise<BoardSending | null> => unwrap(commands.sendBoardChanges()),
   followReviews: (): Promise<FollowReport> => unwrap(commands.followReviews()),
   knownReviews: (): Promise<KnownReview[]> => unwrap(commands.knownReviews()),
   promotePreview: (name: string): Promise<PromotePreview> => unwrap(commands.promotePreview(name)),

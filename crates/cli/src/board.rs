@@ -139,6 +139,10 @@ pub fn handoff(args: &HandoffArgs) -> ExitCode {
     let now = OffsetDateTime::now_utc();
     match hand_off(project.workdir(), &args.task_id, &args.to, &args.reason, now) {
         Ok(done) => {
+            // With a remote, the board's commits go there too (never forced; a protected
+            // branch gets a review request). A failure to send is a note, not a failed handoff:
+            // the commit is made and goes out with the next send.
+            let sent = send_board(&project);
             if args.json {
                 let out = serde_json::json!({
                     "task": done.task,
@@ -146,6 +150,7 @@ pub fn handoff(args: &HandoffArgs) -> ExitCode {
                     "to": done.to,
                     "commit": done.commit,
                     "prompt_path": done.prompt_path,
+                    "sent": sent,
                 });
                 println!("{out}");
             } else {
@@ -156,6 +161,9 @@ pub fn handoff(args: &HandoffArgs) -> ExitCode {
                 }
                 println!("Prompt for {}: {}", done.to, done.prompt_path);
                 println!("Commit: {}", done.commit);
+                if let Some(words) = &sent {
+                    println!("{words}");
+                }
             }
             for w in &done.warnings {
                 eprintln!("patchdesk: note: {w}");
@@ -167,4 +175,17 @@ pub fn handoff(args: &HandoffArgs) -> ExitCode {
             fail(args.json, user)
         }
     }
+}
+
+/// Sends the board's commits to `origin`, if there is one; what happened, in words.
+fn send_board(project: &Project) -> Option<String> {
+    let url = project.repo().find_remote("origin").ok().and_then(|r| r.url().ok().map(str::to_string))?;
+    let forge = match crate::output::forge_for(None, &url) {
+        Ok(f) => f,
+        Err((e, _)) => return Some(format!("Not sent to the remote: {}", e.message)),
+    };
+    Some(match patchdesk_promote::board::send_board(project.workdir(), &url, forge.as_ref()) {
+        Ok(sent) => sent.describe(),
+        Err(e) => format!("Not sent to the remote yet: {e}"),
+    })
 }

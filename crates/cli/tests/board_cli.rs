@@ -111,7 +111,7 @@ fn handoff_on_the_demo_writes_logs_task_prompt_metrics_and_one_commit() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v = json(&out);
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["task", "from", "to", "commit", "prompt_path"]);
+    assert_eq!(keys, ["task", "from", "to", "commit", "prompt_path", "sent"]);
     assert_eq!(v["task"], "F2.1");
     assert_eq!(v["from"], "QAPod");
     assert_eq!(v["to"], "DeliveryPod");
@@ -119,6 +119,10 @@ fn handoff_on_the_demo_writes_logs_task_prompt_metrics_and_one_commit() {
     let commit = v["commit"].as_str().unwrap();
     assert_eq!(git(&project, &["rev-parse", "HEAD"]).trim(), commit);
     assert_eq!(git(&project, &["rev-parse", "HEAD~1"]).trim(), before);
+    // The demo has a practice remote: the handoff went there too, as a fast-forward of main.
+    assert_eq!(v["sent"], "Sent 1 board change to main on the remote.", "{v}");
+    let remote = project.parent().unwrap().join("practice-remote.git");
+    assert_eq!(git(&remote, &["rev-parse", "refs/heads/main"]).trim(), commit);
 
     // The commit: message and exactly the changed files.
     assert_eq!(git(&project, &["log", "-1", "--format=%B"]), "Hand off F2.1: QAPod → DeliveryPod\n\nTests pass; package the release\n\n");

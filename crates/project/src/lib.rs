@@ -340,7 +340,7 @@ mod tests {
         let again = project.check_items().unwrap();
         assert_eq!(again.len(), 3);
         let text = std::fs::read_to_string(&cache).unwrap();
-        assert!(!text.contains(&format!("@{}", git2::Oid::zero())) && text.matches('@').count() == 3, "only current entries kept: {text}");
+        assert!(!text.contains(&format!("@{}", git2::Oid::ZERO_SHA1)) && text.matches('@').count() == 3, "only current entries kept: {text}");
     }
 
     #[test]

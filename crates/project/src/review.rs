@@ -46,6 +46,9 @@ pub struct ReviewFile {
     pub binary: bool,
 }
 
+/// What applying an item gives: outcome, new tree, repairs, problems.
+type Applied = (Outcome, Option<Oid>, Vec<Repair>, Vec<Problem>);
+
 /// How one inbox item applies to the project's current version (see [`Project::check_items`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
 pub struct ItemCheck {
@@ -300,7 +303,7 @@ impl Project {
     }
 
     /// Applies an item's change to tree `base` (objects only): outcome, new tree, repairs, problems.
-    fn apply_item(&self, item: &InboxItem, bytes: &[u8], base: Oid) -> Result<(Outcome, Option<Oid>, Vec<Repair>, Vec<Problem>), ProjectError> {
+    fn apply_item(&self, item: &InboxItem, bytes: &[u8], base: Oid) -> Result<Applied, ProjectError> {
         match &item.kind {
             Kind::Diff { .. } => {
                 let report = patchdesk_apply::apply(&self.repo, base, bytes, &ApplyOptions::default())?;
@@ -337,7 +340,7 @@ impl Project {
             let check = match cache.remove(&key) {
                 Some(c) => ItemCheck { name: item.name.clone(), ..c },
                 None => {
-                    let check = match queue.read_bytes(&item.name).map_err(ProjectError::from).and_then(|b| self.apply_item(&item, &b, base)) {
+                    match queue.read_bytes(&item.name).map_err(ProjectError::from).and_then(|b| self.apply_item(&item, &b, base)) {
                         Ok((outcome, tree, repairs, problems)) => {
                             let files = match tree {
                                 Some(t) => self.changed_files(base, t).unwrap_or_default(),
@@ -367,8 +370,7 @@ impl Project {
                             added: 0,
                             removed: 0,
                         },
-                    };
-                    check
+                    }
                 }
             };
             fresh.insert(key, check.clone());

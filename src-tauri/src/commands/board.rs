@@ -68,3 +68,30 @@ pub async fn follow_reviews(state: State<'_, AppState>) -> Result<FollowReport, 
 pub fn known_reviews(state: State<'_, AppState>) -> Result<Vec<KnownReview>, UserError> {
     state.with_project(|p| Ok(review_states(p.workdir())))
 }
+
+/// What sending the board's commits did, with a sentence for the window.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct BoardSending {
+    pub sent: patchdesk_promote::board::BoardSent,
+    pub words: String,
+}
+
+/// Sends the board's commits (handoffs, review follow-up) to the remote's default branch; a
+/// protected branch gets them as one review request. Never forced, never overwrites newer
+/// remote work. Offline: an error with code `offline`, and they wait for the next try.
+#[tauri::command]
+#[specta::specta]
+pub async fn send_board_changes(state: State<'_, AppState>) -> Result<Option<BoardSending>, UserError> {
+    let (workdir, remote) = state.with_project(|p| Ok((p.workdir().to_path_buf(), p.summary().remote.map(|r| r.url))))?;
+    let Some(remote) = remote else {
+        return Ok(None);
+    };
+    let data_dir = state.data_dir().to_path_buf();
+    tauri::async_runtime::spawn_blocking(move || {
+        let (forge, _) = project_forge(&data_dir, &remote)?;
+        let sent = patchdesk_promote::board::send_board(&workdir, &remote, forge.as_ref()).map_err(|e| UserError::from(&e))?;
+        Ok(Some(BoardSending { words: sent.describe(), sent }))
+    })
+    .await
+    .map_err(|e| UserError::new(Code::Internal, format!("Sending the board stopped unexpectedly: {e}")))?
+}
