@@ -57,4 +57,16 @@ test("dragging a card to another pod hands the task over: dialog, new column, lo
   assert.match(readFileSync(prompt, "utf8"), /F2\.1/);
   const subject = execFileSync("git", ["-C", project, "log", "-1", "--format=%s"], { encoding: "utf8" }).trim();
   assert.equal(subject, "Hand off F2.1: QAPod → DeliveryPod");
+
+  // The board's commit goes to the remote's main branch too (the demo's practice remote).
+  const head = execFileSync("git", ["-C", project, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+  const remote = join(app.dataDir, "demo/practice-remote.git");
+  await b.waitUntil(
+    async () => execFileSync("git", ["-C", remote, "rev-parse", "refs/heads/main"], { encoding: "utf8" }).trim() === head,
+    { timeout: 20000, timeoutMsg: "the handoff reached the remote" },
+  );
+  await b.waitUntil(async () => {
+    for (const t of await b.$$('[data-testid="toast"]')) if (/Sent 1 board change to main/.test(await t.getText())) return true;
+    return false;
+  }, { timeout: 10000, timeoutMsg: "the window says it was sent" });
 });
