@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "github_repositories",
     "connect_github_repository",
     "watched_folder",
+    "set_downloads_watch",
 ];
 
 fn main() {

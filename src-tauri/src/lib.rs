@@ -4,6 +4,7 @@
 
 mod commands;
 mod events;
+mod settings;
 mod state;
 
 use state::AppState;
@@ -40,6 +41,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::github::github_repositories,
             commands::github::connect_github_repository,
             commands::downloads::watched_folder,
+            commands::downloads::set_downloads_watch,
         ])
         .events(tauri_specta::collect_events![events::ProjectOpened, events::PromoteProgress, events::CloneProgressed, events::DownloadsArrived])
         .typ::<patchdesk_error::UserError>()

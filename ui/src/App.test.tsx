@@ -193,6 +193,30 @@ describe("first screen", () => {
     expect(reject?.args).toMatchObject({ name: "patch_20261118_101500_F2.2.diff", note: "Use the coach's wording" });
   });
 
+  it("turns the Downloads watch off and on again from the inbox", async () => {
+    const calls: { on: unknown; folder: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "current_project") return overview();
+      if (cmd === "watched_folder") return "/home/lead/Downloads";
+      if (cmd === "set_downloads_watch") {
+        const a = args as { on: boolean; folder: string | null };
+        calls.push({ on: a.on, folder: a.folder });
+        return a.on ? "/home/lead/Downloads" : null;
+      }
+      if (cmd === "inbox_checks" || cmd === "known_reviews") return [];
+      return null;
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByTestId("watch-off"));
+    expect((await screen.findByTestId("watch-is-off")).textContent).toContain("not watching");
+    fireEvent.click(screen.getByTestId("watch-on"));
+    expect((await screen.findByTestId("watched-folder")).textContent).toContain("/home/lead/Downloads");
+    expect(calls).toEqual([
+      { on: false, folder: null },
+      { on: true, folder: null },
+    ]);
+  });
+
   it("tells a first-time user what to do when the inbox is empty", () => {
     render(<Inbox items={[]} />);
     expect(screen.getByTestId("inbox-empty").textContent).toContain("drop the files on this window");

@@ -231,11 +231,7 @@ export function App() {
                 <strong>Pick an item to review it.</strong>
               </p>
               <p className="muted">You'll see exactly what it changes, with the pod's reasoning beside it.</p>
-              {watched && (
-                <p className="muted" data-testid="watched-folder">
-                  New pod files in <strong>{watched}</strong> are added here as they arrive.
-                </p>
-              )}
+              <WatchLine watched={watched} onChange={setWatched} toast={toast} />
             </section>
           )}
         </main>
@@ -321,5 +317,42 @@ export function ErrorPanel({ error, onRetry }: { error: Explained; onRetry?: () 
         </button>
       )}
     </div>
+  );
+}
+
+/** Which folder is watched for pod downloads, with the choice to change it or turn it off. */
+function WatchLine({ watched, onChange, toast }: { watched: string | null; onChange: (w: string | null) => void; toast: (t: string) => void }) {
+  const set = async (on: boolean, folder: string | null) => {
+    try {
+      onChange(await backend.setDownloadsWatch(on, folder));
+    } catch (e) {
+      const x = explain(e);
+      toast(`${x.title} ${x.detail}`);
+    }
+  };
+  const choose = async () => {
+    const path = await pickFiles({ directory: true, multiple: false, title: "Watch this folder for pod downloads" });
+    if (typeof path === "string") await set(true, path);
+  };
+  return watched ? (
+    <p className="muted watch-line" data-testid="watched-folder">
+      New pod files in <strong>{watched}</strong> are added here as they arrive.{" "}
+      <button type="button" className="link" onClick={() => void choose()}>
+        Change folder…
+      </button>{" "}
+      <button type="button" className="link" onClick={() => void set(false, null)} data-testid="watch-off">
+        Stop watching
+      </button>
+    </p>
+  ) : (
+    <p className="muted watch-line" data-testid="watch-is-off">
+      Patchdesk is not watching a folder for pod downloads.{" "}
+      <button type="button" className="link" onClick={() => void set(true, null)} data-testid="watch-on">
+        Watch Downloads
+      </button>{" "}
+      <button type="button" className="link" onClick={() => void choose()}>
+        Watch another folder…
+      </button>
+    </p>
   );
 }

@@ -297,10 +297,22 @@ async connectGithubRepository(fullName: string, cloneUrl: string) : Promise<Resu
 }
 },
 /**
- * The folder watched for pod downloads, if there is one.
+ * The folder watched for pod downloads, if the watch is on.
  */
 async watchedFolder() : Promise<string | null> {
     return await TAURI_INVOKE("watched_folder");
+},
+/**
+ * Turns the watch on (for `folder`, or the download folder when none is given) or off.
+ * Returns the folder now watched.
+ */
+async setDownloadsWatch(on: boolean, folder: string | null) : Promise<Result<string | null, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_downloads_watch", { on, folder }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 

@@ -21,6 +21,7 @@ export const backend = {
   handOffTask: (task: string, to: string, reason: string): Promise<Handoff> => unwrap(commands.handOffTask(task, to, reason)),
   sendForReview: (name: string, choices: SendChoices): Promise<PromoteOutcome> => unwrap(commands.sendForReview(name, choices)),
   inboxChecks: (): Promise<ItemCheck[]> => unwrap(commands.inboxChecks()),
+  setDownloadsWatch: (on: boolean, folder: string | null): Promise<string | null> => unwrap(commands.setDownloadsWatch(on, folder)),
   sendBoardChanges: (): Promise<BoardSending | null> => unwrap(commands.sendBoardChanges()),
   followReviews: (): Promise<FollowReport> => unwrap(commands.followReviews()),
   knownReviews: (): Promise<KnownReview[]> => unwrap(commands.knownReviews()),

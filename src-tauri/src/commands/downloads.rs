@@ -3,8 +3,10 @@
 
 use crate::events::DownloadsArrived;
 use crate::state::AppState;
+use crate::settings::{read_settings, write_settings};
+use patchdesk_error::{Code, UserError};
 use patchdesk_intake::{downloads_folder, DownloadsWatch};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
@@ -14,23 +16,66 @@ const EVERY: Duration = Duration::from_millis(1500);
 /// A log or sidecar that arrived before its patch is tried again for this many scans.
 const LOG_RETRIES: u32 = 20;
 
-/// The folder watched for pod downloads, if there is one.
-#[tauri::command]
-#[specta::specta]
-pub fn watched_folder() -> Option<String> {
-    downloads_folder().map(|p| p.display().to_string())
+/// The folder to watch: `PATCHDESK_DOWNLOADS` when set; else none when the lead turned the
+/// watch off; else the chosen folder, or the desktop's download folder.
+fn watched(data_dir: &Path) -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("PATCHDESK_DOWNLOADS").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    let settings = read_settings(data_dir).unwrap_or_default();
+    if settings.downloads_watch == Some(false) {
+        return None;
+    }
+    settings.downloads_folder.map(PathBuf::from).or_else(downloads_folder)
 }
 
-/// Starts the watch on a background thread for as long as the app runs.
+/// The folder watched for pod downloads, if the watch is on.
+#[tauri::command]
+#[specta::specta]
+pub fn watched_folder(state: State<'_, AppState>) -> Option<String> {
+    watched(state.data_dir()).map(|p| p.display().to_string())
+}
+
+/// Turns the watch on (for `folder`, or the download folder when none is given) or off.
+/// Returns the folder now watched.
+#[tauri::command]
+#[specta::specta]
+pub fn set_downloads_watch(state: State<'_, AppState>, on: bool, folder: Option<String>) -> Result<Option<String>, UserError> {
+    let mut settings = read_settings(state.data_dir())?;
+    let folder = folder.map(|f| f.trim().to_string()).filter(|f| !f.is_empty());
+    if let Some(f) = &folder {
+        if !Path::new(f).is_dir() {
+            return Err(UserError::new(Code::Io, format!("{f} is not a folder on this computer. Choose a folder that exists.")));
+        }
+    }
+    settings.downloads_watch = Some(on);
+    if on {
+        settings.downloads_folder = folder;
+    }
+    write_settings(state.data_dir(), &settings)?;
+    Ok(watched(state.data_dir()).map(|p| p.display().to_string()))
+}
+
+/// Starts the watch on a background thread for as long as the app runs. It follows the
+/// settings: a new folder is watched from the moment it is chosen.
 pub fn start(app: &AppHandle) {
-    let Some(dir) = downloads_folder() else { return };
     let app = app.clone();
+    let data_dir = app.state::<AppState>().data_dir().to_path_buf();
     let _ = std::thread::Builder::new().name("patchdesk-downloads".into()).spawn(move || {
-        let mut watch = DownloadsWatch::new(&dir, SystemTime::now());
+        let mut watch: Option<DownloadsWatch> = None;
         // Logs that matched no patch yet, with the scans left to wait for it.
         let mut waiting: Vec<(PathBuf, u32)> = Vec::new();
         loop {
             std::thread::sleep(EVERY);
+            let Some(dir) = watched(&data_dir) else {
+                watch = None;
+                continue;
+            };
+            if watch.as_ref().map(|w| w.dir()) != Some(dir.as_path()) {
+                watch = Some(DownloadsWatch::new(&dir, SystemTime::now()));
+                waiting.clear();
+            }
+            let Some(watch) = watch.as_mut() else { continue };
             let fresh = watch.scan();
             if fresh.is_empty() && waiting.is_empty() {
                 continue;

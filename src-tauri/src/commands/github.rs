@@ -3,6 +3,7 @@
 //! keyring: no command returns it and no event carries it.
 
 use crate::events::{CloneProgressed, ProjectOpened};
+use crate::settings::{read_settings, write_settings};
 use crate::state::AppState;
 use patchdesk_error::{Code, UserError};
 use patchdesk_forge::signin::{DeviceCode, SignIn};
@@ -10,8 +11,8 @@ use patchdesk_forge::{Account, ApiBase, Forge, GitHub, PracticeRemote, RepoSumma
 use patchdesk_project::connect::{clone_folder, clone_or_open};
 use patchdesk_project::Overview;
 use patchdesk_secrets::{Secret, TokenStore};
-use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use serde::Serialize;
+use std::path::Path;
 use std::sync::Mutex;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
@@ -48,19 +49,6 @@ pub struct SignInCode {
     pub expires_in: u32,
 }
 
-/// GitHub settings kept in the app's data folder (`settings.json`); the environment
-/// (`PATCHDESK_GITHUB_API`, `PATCHDESK_GITHUB_CLIENT_ID`) wins when set.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct Settings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    github_api: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    github_client_id: Option<String>,
-    /// Anything else in the file is kept as it was.
-    #[serde(flatten)]
-    other: serde_json::Map<String, serde_json::Value>,
-}
-
 /// The sign-in in progress and the settings, shared by the GitHub commands.
 #[derive(Default)]
 pub struct GitHubSession {
@@ -71,31 +59,6 @@ pub struct GitHubSession {
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
-}
-
-fn settings_path(data_dir: &Path) -> PathBuf {
-    data_dir.join("settings.json")
-}
-
-fn read_settings(data_dir: &Path) -> Result<Settings, UserError> {
-    let path = settings_path(data_dir);
-    match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-            UserError::new(Code::Io, format!("The settings file {} could not be read ({e}). Fix or remove it, then try again.", path.display()))
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
-        Err(e) => Err(UserError::new(Code::Io, format!("The settings file {} could not be read: {e}", path.display()))),
-    }
-}
-
-fn write_settings(data_dir: &Path, s: &Settings) -> Result<(), UserError> {
-    let path = settings_path(data_dir);
-    let io = |e: std::io::Error| UserError::new(Code::Io, format!("Could not save the settings in {}: {e}", path.display()));
-    std::fs::create_dir_all(data_dir).map_err(io)?;
-    let tmp = path.with_extension("json.tmp");
-    let text = serde_json::to_string_pretty(s).map_err(|e| UserError::new(Code::Internal, e.to_string()))?;
-    std::fs::write(&tmp, text + "\n").map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(io)
 }
 
 /// Where GitHub is and which OAuth app signs in.
