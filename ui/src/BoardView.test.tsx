@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import type { Board, Pod, Task, TaskStatus } from "./bindings";
 import { BoardView } from "./BoardView";
 
@@ -133,5 +133,33 @@ describe("handing over", () => {
     expect(screen.getByTestId("board-count").textContent).toContain("use its Hand off… button");
     fireEvent.click(within(card).getByTestId("hand-off"));
     expect(screen.getByTestId("handoff-dialog").textContent).toContain("Hand F2.1 from the QA pod to");
+  });
+});
+
+describe("the handoff dialog", () => {
+  it("pre-fills the task's input files and sends the lead's list with the reason", async () => {
+    const { mockIPC, clearMocks } = await import("@tauri-apps/api/mocks");
+    const sent: Record<string, unknown>[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "hand_off_task") {
+        sent.push(args as Record<string, unknown>);
+        return { handed: { task: "F2.1", from: "QAPod", to: "DeliveryPod", commit: "abc", prompt_path: "p", changed_files: [], new: true, warnings: [] }, prompt: "the prompt" };
+      }
+      if (cmd === "known_reviews") return [];
+      return null;
+    });
+    const b = board();
+    b.tasks[1].inputs = ["src/rtp/stages.py", "tests/test_stages.py"];
+    render(<BoardView board={b} />);
+    const card = screen.getAllByTestId("task-card").find((c) => c.getAttribute("data-task") === "F2.1")!;
+    fireEvent.click(within(card).getByTestId("hand-off"));
+    const files = screen.getByTestId("handoff-files") as HTMLTextAreaElement;
+    expect(files.value).toBe("src/rtp/stages.py\ntests/test_stages.py");
+    fireEvent.change(files, { target: { value: "src/rtp/stages.py\n\ndocs/release.md" } });
+    fireEvent.change(screen.getByTestId("handoff-reason"), { target: { value: "Package it" } });
+    fireEvent.submit(screen.getByTestId("handoff-dialog"));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toMatchObject({ task: "F2.1", reason: "Package it", files: ["src/rtp/stages.py", "docs/release.md"], relatedPatch: null });
+    clearMocks();
   });
 });

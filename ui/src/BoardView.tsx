@@ -321,16 +321,20 @@ export function HandoffDialog({
   pods,
   onCancel,
   onDone,
+  relatedPatch,
 }: {
   task: Task;
   to: string | null;
   pods: Pod[];
   onCancel: () => void;
   onDone: (prompt: string, toName: string) => void;
+  /** The patch this handoff follows from (recorded in the handoff log). */
+  relatedPatch?: string | null;
 }) {
   const choices = pods.filter((p) => p.key !== task.pod);
   const [target, setTarget] = useState(to ?? choices[0]?.key ?? "");
   const [reason, setReason] = useState("");
+  const [files, setFiles] = useState(task.inputs.join("\n"));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Explained | null>(null);
   const toName = pods.find((p) => p.key === target)?.name ?? target;
@@ -338,7 +342,8 @@ export function HandoffDialog({
     setBusy(true);
     setError(null);
     try {
-      const r = await backend.handOffTask(task.id, target, reason);
+      const list = files.split(/[\n,]/).map((f) => f.trim()).filter(Boolean);
+      const r = await backend.handOffTask(task.id, target, reason, list, relatedPatch ?? null);
       onDone(r.prompt, toName);
     } catch (e) {
       setError(explain(e));
@@ -378,18 +383,10 @@ export function HandoffDialog({
           Why, in a sentence (goes into the log and the pod's prompt)
           <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} required autoFocus data-testid="handoff-reason" />
         </label>
-        {task.inputs.length > 0 && (
-          <div>
-            <span className="muted">Files the pod will be pointed to:</span>
-            <ul className="input-files">
-              {task.inputs.map((f) => (
-                <li key={f}>
-                  <code>{f}</code>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
+        <label>
+          Files the pod should work from (one per line; from the task)
+          <textarea value={files} onChange={(e) => setFiles(e.target.value)} rows={Math.min(5, Math.max(2, task.inputs.length))} data-testid="handoff-files" />
+        </label>
         {error && (
           <p className="form-error" role="alert">
             {error.title} {error.detail} {error.next}

@@ -196,6 +196,7 @@ export function ReviewPane({
           task={handing}
           to={nextPod(board.pods, handing.pod)?.key ?? null}
           pods={board.pods}
+          relatedPatch={review?.item.file_name ?? null}
           onCancel={() => setHanding(null)}
           onDone={async (prompt, toName) => {
             const id = handing.id;

@@ -111,9 +111,9 @@ async inboxChecks() : Promise<Result<ItemCheck[], UserError>> {
  * Hands `task` to pod `to`: appends to the handoff log, updates the task, writes the prompt
  * packet, and records all of it as one commit on the current branch.
  */
-async handOffTask(task: string, to: string, reason: string) : Promise<Result<Handoff, UserError>> {
+async handOffTask(task: string, to: string, reason: string, files: string[], relatedPatch: string | null) : Promise<Result<Handoff, UserError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("hand_off_task", { task, to, reason }) };
+    return { status: "ok", data: await TAURI_INVOKE("hand_off_task", { task, to, reason, files, relatedPatch }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };

@@ -18,7 +18,8 @@ export const backend = {
   reviewItem: (name: string): Promise<Review> => unwrap(commands.reviewItem(name)),
   reviewFile: (name: string, path: string, context: number): Promise<FileDiff> => unwrap(commands.reviewFile(name, path, context)),
   rejectItem: (name: string, note: string): Promise<Rejected> => unwrap(commands.rejectItem(name, note)),
-  handOffTask: (task: string, to: string, reason: string): Promise<Handoff> => unwrap(commands.handOffTask(task, to, reason)),
+  handOffTask: (task: string, to: string, reason: string, files: string[], relatedPatch: string | null): Promise<Handoff> =>
+    unwrap(commands.handOffTask(task, to, reason, files, relatedPatch)),
   sendForReview: (name: string, choices: SendChoices): Promise<PromoteOutcome> => unwrap(commands.sendForReview(name, choices)),
   inboxChecks: (): Promise<ItemCheck[]> => unwrap(commands.inboxChecks()),
   setDownloadsWatch: (on: boolean, folder: string | null): Promise<string | null> => unwrap(commands.setDownloadsWatch(on, folder)),

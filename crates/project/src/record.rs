@@ -357,6 +357,21 @@ pub fn handoff_message(task: &str, from: &str, to: &str, reason: &str) -> String
 /// are committed. The repository is checked before anything is written, so a refusal leaves
 /// every file as it was.
 pub fn hand_off(workdir: &Path, task_id: &str, to_pod: &str, reason: &str, now: OffsetDateTime) -> Result<HandedOff, RecordError> {
+    hand_off_with(workdir, task_id, to_pod, reason, &[], None, now)
+}
+
+/// [`hand_off`] with the input files the lead chose for the receiving pod (empty: the task's
+/// `inputs`) and the patch the handoff follows from, both recorded in the handoff log and the
+/// prompt packet.
+pub fn hand_off_with(
+    workdir: &Path,
+    task_id: &str,
+    to_pod: &str,
+    reason: &str,
+    input_files: &[String],
+    related_patch: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<HandedOff, RecordError> {
     let repo = git2::Repository::open(workdir).map_err(|_| RecordError::NotARepository(workdir.display().to_string()))?;
     let board = Board::load(workdir);
     let Some(task) = board.task(task_id) else {
@@ -405,7 +420,8 @@ pub fn hand_off(workdir: &Path, task_id: &str, to_pod: &str, reason: &str, now: 
         });
     }
 
-    let outcome = patchdesk_board::handoff(workdir, task_id, to_pod, reason, &[], None, now)?;
+    let inputs: Vec<String> = input_files.iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect();
+    let outcome = patchdesk_board::handoff(workdir, task_id, to_pod, reason, &inputs, related_patch, now)?;
     let mut warnings = outcome.warnings.clone();
     let mut changed = outcome.changed_files.clone();
     match patchdesk_logs::record_metrics(workdir, &MetricsEvent::Handoff { from_pod: outcome.from.clone() }, now) {
@@ -601,6 +617,21 @@ mod tests {
         assert!(!again.new);
         assert_eq!(again.commit, done.commit);
         assert_eq!(git(w, &["rev-list", "--count", "HEAD"]), "2\n");
+    }
+
+    #[test]
+    fn hand_off_records_the_files_and_patch_the_lead_chose() {
+        let (dir, _repo) = board_repo();
+        let w = dir.path();
+        let now = time::macros::datetime!(2026-11-19 10:00 UTC);
+        let files = vec![" docs/guide.md ".to_string(), String::new(), "tests/test_stages.py".to_string()];
+        let done = hand_off_with(w, "T1", "qa", "please test", &files, Some("patch_T1.diff"), now).unwrap();
+        assert!(done.new);
+        let log = std::fs::read_to_string(w.join(".logs/handoff_log.yaml")).unwrap();
+        assert!(log.contains("docs/guide.md") && log.contains("tests/test_stages.py"), "{log}");
+        assert!(log.contains("related_patch: patch_T1.diff"), "{log}");
+        let prompt = std::fs::read_to_string(w.join(&done.prompt_path)).unwrap();
+        assert!(prompt.contains("docs/guide.md") && prompt.contains("tests/test_stages.py"), "{prompt}");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::state::AppState;
 use patchdesk_error::{Code, UserError};
 use crate::commands::github::project_forge;
 use patchdesk_project::lifecycle::{self, review_states, FollowReport, KnownReview};
-use patchdesk_project::record::{hand_off, HandedOff};
+use patchdesk_project::record::{hand_off_with, HandedOff};
 use serde::Serialize;
 use tauri::State;
 
@@ -20,9 +20,17 @@ pub struct Handoff {
 /// packet, and records all of it as one commit on the current branch.
 #[tauri::command]
 #[specta::specta]
-pub fn hand_off_task(state: State<'_, AppState>, task: String, to: String, reason: String) -> Result<Handoff, UserError> {
+pub fn hand_off_task(
+    state: State<'_, AppState>,
+    task: String,
+    to: String,
+    reason: String,
+    files: Vec<String>,
+    related_patch: Option<String>,
+) -> Result<Handoff, UserError> {
     state.with_project(|p| {
-        let handed = hand_off(p.workdir(), &task, &to, &reason, time::OffsetDateTime::now_utc()).map_err(|e| UserError::from(&e))?;
+        let now = time::OffsetDateTime::now_utc();
+        let handed = hand_off_with(p.workdir(), &task, &to, &reason, &files, related_patch.as_deref(), now).map_err(|e| UserError::from(&e))?;
         let path = p.workdir().join(&handed.prompt_path);
         let prompt = std::fs::read_to_string(&path)
             .map_err(|e| UserError::new(Code::Io, format!("The prompt was written but could not be read back from {}: {e}", path.display())))?;
