@@ -307,6 +307,11 @@ function TaskCard({
           {reviewWords(review)}
         </button>
       )}
+      {review && (
+        <span className="task-patch" title={review.item} data-testid="task-patch">
+          {review.item}
+        </span>
+      )}
       <button type="button" className="link" onClick={onHandOff} data-testid="hand-off">
         Hand off…
       </button>
