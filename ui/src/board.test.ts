@@ -124,6 +124,9 @@ describe("review requests on cards", () => {
     });
     expect(followSummary({ reviews: [r("unchanged", "same")], commit: null, warnings: [] })).toBeNull();
     expect(followSummary({ reviews: [r("unchanged", "same"), r("merged", "Merged #1: F1 done.")], commit: "abc", warnings: [] })).toBe("Merged #1: F1 done.");
+    expect(followSummary({ reviews: [r("merged", "Merged #1.")], commit: "abc", warnings: ["b.diff: made again on the newest base so it can still be merged"] })).toBe(
+      "Merged #1. b.diff: made again on the newest base so it can still be merged",
+    );
   });
 });
 

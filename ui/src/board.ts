@@ -144,8 +144,8 @@ export function reviewWords(r: KnownReview): string {
 /** One sentence about what checking the reviews changed, or null when nothing did. */
 export function followSummary(report: FollowReport): string | null {
   const changed = report.reviews.filter((r) => r.change !== "unchanged");
-  if (changed.length === 0) return null;
-  return changed.map((r) => r.summary).join(" ");
+  const said = [...changed.map((r) => r.summary), ...report.warnings];
+  return said.length === 0 ? null : said.join(" ");
 }
 
 /** Who usually takes a task after `pod` once its change is sent: QA after Dev, Delivery after QA. */

@@ -61,9 +61,21 @@ pub fn run(args: &SyncArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(args.json, UserError::from(&e), 1),
     };
+    // After a merge the other open requests sit on an older base: make them again on it.
+    let refreshed = if report.reviews.iter().any(|r| r.change == ReviewChange::Merged) {
+        let open: Vec<String> = report.reviews.iter().filter(|r| r.state == patchdesk_forge::ReviewState::Open).map(|r| r.item.clone()).collect();
+        patchdesk_promote::refresh::refresh_open(project.workdir(), &url, forge.as_ref(), &open)
+    } else {
+        Vec::new()
+    };
     if args.json {
-        println!("{}", serde_json::to_string(&report).unwrap_or_else(|_| "{}".into()));
+        let mut out = serde_json::to_value(&report).unwrap_or_default();
+        out["refreshed"] = serde_json::json!(refreshed.iter().map(|(i, w)| serde_json::json!({"item": i, "words": w})).collect::<Vec<_>>());
+        println!("{out}");
         return ExitCode::SUCCESS;
+    }
+    for (_, words) in &refreshed {
+        println!("{words}");
     }
     if report.reviews.is_empty() {
         println!("No pull requests to follow on {}.", forge.describe());

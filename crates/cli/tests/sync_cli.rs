@@ -61,6 +61,33 @@ fn sync_follows_the_practice_remote() {
     assert!(text.contains(&format!("#{number}")) && text.contains("merged") && text.contains("Nothing to record."), "{text}");
 }
 
+/// Two requests open at once: once one is merged, `sync` makes the other again on the new main
+/// (both append to the shared delivery logs), and it can then be merged too.
+#[test]
+fn sync_brings_the_other_open_request_up_to_date_after_a_merge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("demo");
+    assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
+    let project = root.join("project");
+    let send = |file: &str| {
+        let out = patchdesk().args(["promote", "--json", "--repo"]).arg(&project).arg(root.join("Downloads").join(file)).output().unwrap();
+        json(&out)["pr_number"].as_u64().unwrap()
+    };
+    let first = send("patch_20261118_101500_F2.2.diff");
+    let zip = std::fs::read_dir(root.join("Downloads")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).find(|n| n.ends_with(".zip")).unwrap();
+    let second = send(&zip);
+    let practice = patchdesk_forge::PracticeRemote::open(&root.join("practice-remote.git").to_string_lossy()).unwrap();
+    practice.merge_review(first).unwrap();
+    assert!(practice.merge_review(second).is_err(), "the second clashes in the shared logs before sync");
+    let v = json(&sync(&project));
+    let refreshed = v["refreshed"].as_array().unwrap();
+    assert_eq!(refreshed.len(), 1, "{v}");
+    assert!(refreshed[0]["words"].as_str().unwrap().contains("made again on the newest base"), "{v}");
+    practice.merge_review(second).unwrap();
+    let v = json(&sync(&project));
+    assert!(v["reviews"].as_array().unwrap().iter().all(|r| r["state"] == "merged"), "{v}");
+}
+
 #[test]
 fn sync_follows_github_with_a_token_from_the_environment() {
     use github_standin::{RepoSpec, Standin};

@@ -33,6 +33,7 @@ pub mod board;
 pub mod body;
 pub mod config;
 pub mod record;
+pub mod refresh;
 mod content;
 mod transport;
 

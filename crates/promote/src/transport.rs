@@ -94,6 +94,16 @@ pub(crate) fn fetch(repo: &Repository, url: &str, token: Option<&Secret>, key: &
 
 /// Pushes local ref `source` to `refs/heads/<branch>` (never forced).
 pub(crate) fn push(repo: &Repository, url: &str, token: Option<&Secret>, source: &str, branch: &str) -> Result<(), PromoteError> {
+    push_ref(repo, url, token, source, branch, false)
+}
+
+/// Replaces `refs/heads/<branch>` with local ref `source`. Only for a branch Patchdesk made and
+/// whose tip the caller has just checked is still Patchdesk's own commit.
+pub(crate) fn push_replacing(repo: &Repository, url: &str, token: Option<&Secret>, source: &str, branch: &str) -> Result<(), PromoteError> {
+    push_ref(repo, url, token, source, branch, true)
+}
+
+fn push_ref(repo: &Repository, url: &str, token: Option<&Secret>, source: &str, branch: &str, replace: bool) -> Result<(), PromoteError> {
     let mut remote = repo.remote_anonymous(url).map_err(|e| PromoteError::Git { action: "read the remote's address".into(), detail: e.message().to_string() })?;
     let tries = Cell::new(0);
     let rejected: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
@@ -107,7 +117,7 @@ pub(crate) fn push(repo: &Repository, url: &str, token: Option<&Secret>, source:
         });
         let mut opts = git2::PushOptions::new();
         opts.remote_callbacks(cb);
-        let spec = format!("{source}:refs/heads/{branch}");
+        let spec = format!("{}{source}:refs/heads/{branch}", if replace { "+" } else { "" });
         if let Err(e) = remote.push(&[spec.as_str()], Some(&mut opts)) {
             let msg = e.message().to_lowercase();
             if msg.contains("non-fastforward") || msg.contains("not fast-forward") || msg.contains("fast forward") || msg.contains("hook") || msg.contains("rejected") {

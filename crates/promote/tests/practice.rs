@@ -124,3 +124,48 @@ fn merged_requests_are_listed_as_merged() {
     forge.close_review(out.pr_number).unwrap();
     assert_eq!(forge.list_reviews().unwrap()[0].state, ReviewState::Closed);
 }
+
+/// Two review requests open at once both add to the shared delivery logs. Once the first is
+/// merged the second no longer merges cleanly; refreshing it makes its one commit again on the
+/// new main (the same change, the logs as of now), and then it merges. Refreshing again, or an
+/// up-to-date request, changes nothing.
+#[test]
+fn a_second_open_review_is_made_again_on_the_moved_base_and_then_merges() {
+    use patchdesk_promote::refresh::{refresh, Refreshed};
+    let (_tmp, d) = demo_project();
+    let url = d.practice_remote.to_string_lossy().into_owned();
+    let forge = PracticeRemote::open(&url).unwrap();
+    let first = item_named(&d, demo::CLEAN_PATCH);
+    let second = item_named(&d, demo::ZIP_BUNDLE);
+    let one = promote(&PromoteRequest::new(&d.project, &first, &url), &forge, &|_| {}).unwrap();
+    let two = promote(&PromoteRequest::new(&d.project, &second, &url), &forge, &|_| {}).unwrap();
+    assert_eq!(refresh(&PromoteRequest::new(&d.project, &second, &url), &forge).unwrap(), Refreshed::Current);
+
+    forge.merge_review(one.pr_number).unwrap();
+    // As things stand the second cannot be merged: both appended to the trace log.
+    let bare = git2::Repository::open_bare(&d.practice_remote).unwrap();
+    let main = bare.find_reference("refs/heads/main").unwrap().target().unwrap();
+    let old = git2::Oid::from_str(&two.commit).unwrap();
+    let index = bare.merge_commits(&bare.find_commit(main).unwrap(), &bare.find_commit(old).unwrap(), None).unwrap();
+    assert!(index.has_conflicts(), "the shared logs clash before the refresh");
+
+    let before = common::snapshot(&d.project);
+    let done = refresh(&PromoteRequest::new(&d.project, &second, &url), &forge).unwrap();
+    let Refreshed::Remade { commit, base_commit } = done else { panic!("not remade: {done:?}") };
+    assert_eq!(base_commit, main.to_string());
+    let tip = bare.find_reference(&format!("refs/heads/{}", two.branch)).unwrap().target().unwrap();
+    assert_eq!(tip.to_string(), commit);
+    let c = bare.find_commit(tip).unwrap();
+    assert_eq!(c.parent_ids().collect::<Vec<_>>(), vec![main], "one commit on the new main");
+    let trace = common::file_in(&bare, &commit, ".logs/trace_log.md").unwrap();
+    assert!(trace.contains(&format!(".patches/{first}")) && trace.contains(&format!(".patches/{second}")), "both entries: {trace}");
+    for (path, content) in demo::intended_change(demo::ZIP_BUNDLE) {
+        assert_eq!(common::file_in(&bare, &commit, path).as_deref(), Some(*content), "{path}");
+    }
+    assert_eq!(common::snapshot(&d.project), before, "the lead's folder is untouched");
+    assert_eq!(refresh(&PromoteRequest::new(&d.project, &second, &url), &forge).unwrap(), Refreshed::Current);
+
+    forge.merge_review(two.pr_number).unwrap();
+    let reviews = forge.list_reviews().unwrap();
+    assert!(reviews.iter().all(|r| r.state == ReviewState::Merged), "{reviews:?}");
+}

@@ -64,7 +64,15 @@ pub async fn follow_reviews(state: State<'_, AppState>) -> Result<FollowReport, 
     let data_dir = state.data_dir().to_path_buf();
     tauri::async_runtime::spawn_blocking(move || {
         let (forge, _) = project_forge(&data_dir, &remote)?;
-        lifecycle::follow_reviews(&workdir, forge.as_ref(), time::OffsetDateTime::now_utc()).map_err(|e| UserError::from(&e))
+        let mut report = lifecycle::follow_reviews(&workdir, forge.as_ref(), time::OffsetDateTime::now_utc()).map_err(|e| UserError::from(&e))?;
+        // After a merge the other open requests sit on an older base: make them again on it.
+        if report.reviews.iter().any(|r| r.change == lifecycle::ReviewChange::Merged) {
+            let open: Vec<String> = report.reviews.iter().filter(|r| r.state == patchdesk_forge::ReviewState::Open).map(|r| r.item.clone()).collect();
+            for (_, words) in patchdesk_promote::refresh::refresh_open(&workdir, &remote, forge.as_ref(), &open) {
+                report.warnings.push(words);
+            }
+        }
+        Ok(report)
     })
     .await
     .map_err(|e| UserError::new(Code::Internal, format!("Checking the reviews stopped unexpectedly: {e}")))?

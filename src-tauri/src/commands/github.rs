@@ -266,10 +266,13 @@ pub async fn connect_github_repository(
     Ok(overview)
 }
 
+/// A commit author: name and e-mail.
+pub(crate) type Author = (String, String);
+
 /// The forge for a project whose remote is `remote`: the practice remote for a folder on this
 /// disk; otherwise GitHub with the saved sign-in. Also the commit author to use (the signed-in
 /// person, with GitHub's private no-reply address), if any.
-pub(crate) fn project_forge(data_dir: &Path, remote: &str) -> Result<(Box<dyn Forge>, Option<(String, String)>), UserError> {
+pub(crate) fn project_forge(data_dir: &Path, remote: &str) -> Result<(Box<dyn Forge>, Option<Author>), UserError> {
     if PracticeRemote::is_local_url(remote) {
         return Ok((Box::new(PracticeRemote::open(remote).map_err(|e| UserError::from(&e))?), None));
     }
