@@ -28,6 +28,9 @@ struct Prepared {
     oid: Oid,
     size: usize,
     bytes: Vec<u8>,
+    /// The same content as a blob prepared earlier in this apply: nothing to compress or
+    /// write again (git, too, writes an object once).
+    duplicate: bool,
 }
 
 #[derive(Default)]
@@ -41,6 +44,8 @@ struct Jobs {
     closing: bool,
     /// Compress for a pack (content only) rather than as loose objects.
     packed: bool,
+    /// Ids of the blobs prepared so far (the first of equal contents is compressed).
+    seen: std::collections::HashSet<Oid>,
     /// Bytes handed over so far (decides when a background thread is worth it).
     bytes: usize,
 }
@@ -64,7 +69,17 @@ impl Shared {
             if let Some((n, data)) = jobs.waiting.pop_front() {
                 jobs.busy += 1;
                 drop(jobs);
-                let prepared = deflate.prepare(&data).ok();
+                let prepared = match Deflate::hash(&data) {
+                    Ok(oid) => {
+                        let first = self.lock().seen.insert(oid);
+                        if first {
+                            deflate.compress(oid, &data).ok()
+                        } else {
+                            Some(Prepared { oid, size: data.len(), bytes: Vec::new(), duplicate: true })
+                        }
+                    }
+                    Err(_) => None,
+                };
                 jobs = self.lock();
                 jobs.busy -= 1;
                 jobs.done[n] = prepared;
@@ -140,6 +155,17 @@ impl Loose {
                 *slot = deflate.get_or_insert_with(|| Deflate::new(packed)).prepare(data).ok();
             }
         }
+        // A duplicate whose first copy is not wanted any more (its file was written again
+        // later in the patch) is compressed after all.
+        let mut have: std::collections::HashSet<Oid> = ready.iter().flatten().filter(|p| !p.duplicate).map(|p| p.oid).collect();
+        for ((_, data), slot) in wanted.iter().zip(ready.iter_mut()) {
+            if slot.as_ref().is_some_and(|p| p.duplicate && !have.contains(&p.oid)) {
+                *slot = deflate.get_or_insert_with(|| Deflate::new(packed)).prepare(data).ok();
+                if let Some(p) = slot {
+                    have.insert(p.oid);
+                }
+            }
+        }
         if packed && ready.iter().all(Option::is_some) {
             let prepared: Vec<Prepared> = ready.into_iter().flatten().collect();
             if let Ok(ids) = write_pack(&objects, &prepared) {
@@ -151,7 +177,7 @@ impl Loose {
         let mut ids = Vec::with_capacity(wanted.len());
         for ((_, data), prepared) in wanted.iter().zip(ready) {
             let prepared = prepared.filter(|_| !packed);
-            let stored = prepared.and_then(|p| store(&objects, &p).ok().map(|()| p.oid));
+            let stored = prepared.and_then(|p| if p.duplicate { Some(p.oid) } else { store(&objects, &p).ok().map(|()| p.oid) });
             ids.push(match stored {
                 Some(id) => id,
                 // Could not write it ourselves: let libgit2 try (it reports its own error).
@@ -193,8 +219,16 @@ impl Deflate {
         Deflate { z: libdeflater::Compressor::new(level), packed, joined: Vec::new() }
     }
 
+    fn hash(data: &[u8]) -> std::io::Result<Oid> {
+        Oid::hash_object(ObjectType::Blob, data).map_err(std::io::Error::other)
+    }
+
     fn prepare(&mut self, data: &[u8]) -> std::io::Result<Prepared> {
-        let oid = Oid::hash_object(ObjectType::Blob, data).map_err(std::io::Error::other)?;
+        let oid = Deflate::hash(data)?;
+        self.compress(oid, data)
+    }
+
+    fn compress(&mut self, oid: Oid, data: &[u8]) -> std::io::Result<Prepared> {
         let input: &[u8] = if self.packed {
             data
         } else {
@@ -206,7 +240,7 @@ impl Deflate {
         let mut out = vec![0u8; self.z.zlib_compress_bound(input.len())];
         let n = self.z.zlib_compress(input, &mut out).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         out.truncate(n);
-        Ok(Prepared { oid, size: data.len(), bytes: out })
+        Ok(Prepared { oid, size: data.len(), bytes: out, duplicate: false })
     }
 }
 
@@ -259,9 +293,13 @@ fn write_pack(objects: &Path, blobs: &[Prepared]) -> std::io::Result<Vec<Oid>> {
     let dir = objects.join("pack");
     std::fs::create_dir_all(&dir)?;
     // One entry per distinct object (two files may have the same content).
+    // The compressed copy of each id sorts before its duplicates, and is the one kept.
     let mut order: Vec<usize> = (0..blobs.len()).collect();
-    order.sort_by(|a, b| blobs[*a].oid.as_bytes().cmp(blobs[*b].oid.as_bytes()));
+    order.sort_by(|a, b| (blobs[*a].oid.as_bytes(), blobs[*a].duplicate).cmp(&(blobs[*b].oid.as_bytes(), blobs[*b].duplicate)));
     order.dedup_by(|a, b| blobs[*a].oid == blobs[*b].oid);
+    if order.iter().any(|i| blobs[*i].duplicate) {
+        return Err(std::io::Error::other("a blob's content is missing from the pack"));
+    }
     let total: usize = order.iter().map(|i| blobs[*i].bytes.len() + 16).sum();
     let mut pack = Vec::with_capacity(12 + total + 20);
     pack.extend_from_slice(b"PACK");
@@ -423,5 +461,24 @@ mod tests {
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("{} blob", ids[0])));
+    }
+
+    /// Equal contents are compressed once; a duplicate whose first copy is no longer wanted
+    /// is still written.
+    #[test]
+    fn equal_contents_are_written_once_and_never_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init_bare(dir.path()).unwrap();
+        let mut loose = Loose::new(&repo, 3);
+        let same: Vec<u8> = (0..200_000u32).flat_map(|i| format!("{i}\n").into_bytes()).collect();
+        let first = loose.prepare(Arc::new(same.clone()));
+        let second = loose.prepare(Arc::new(same.clone()));
+        let third = loose.prepare(Arc::new(same.clone()));
+        // The first copy's file was written again later in the patch: only the others are wanted.
+        let ids = loose.write(&repo, &[(second, &same), (third, &same)]).unwrap();
+        let _ = first;
+        let fresh = Repository::open_bare(dir.path()).unwrap();
+        assert_eq!(ids[0], ids[1]);
+        assert_eq!(fresh.find_blob(ids[0]).unwrap().content(), same.as_slice());
     }
 }
