@@ -1,7 +1,7 @@
 // Starts the real Patchdesk binary through tauri-driver and hands back a WebDriver session.
 // Run inside a display (scripts/e2e.sh wraps everything in Xvfb and a private D-Bus session).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir, homedir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,10 +55,14 @@ export async function launch({ env = {}, args = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "patchdesk-e2e-"));
   const port = await freePort();
   const nativePort = await freePort();
+  // The driver's (and the app's) output comes through pipes of this process rather than the
+  // test runner's own: an app left running must never keep the runner waiting for its output.
   const driver = spawn(tauriDriverPath(), ["--port", String(port), "--native-port", String(nativePort)], {
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, PATCHDESK_DATA_DIR: dataDir, ...env },
   });
+  driver.stdout.on("data", (d) => process.stderr.write(d));
+  driver.stderr.on("data", (d) => process.stderr.write(d));
   let browser;
   try {
     await waitForPort(port, 15000);
@@ -80,9 +84,35 @@ export async function launch({ env = {}, args = [] } = {}) {
     try { await browser.deleteSession(); } catch { /* the window may already be gone */ }
     driver.kill();
     await new Promise((r) => (driver.exitCode !== null ? r() : driver.once("exit", r)));
+    killLeftovers(dataDir);
+    driver.stdout.destroy();
+    driver.stderr.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   };
   return { browser, dataDir, stop };
+}
+
+/**
+ * Ends any process still running with this launch's data folder in its environment: an app
+ * window the driver did not close. Only processes this launch started carry that folder.
+ */
+function killLeftovers(dataDir) {
+  const mark = `PATCHDESK_DATA_DIR=${dataDir}`;
+  let pids = [];
+  try {
+    pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, "latin1").split("\0");
+      if (env.includes(mark)) process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // gone already, or not ours to read
+    }
+  }
 }
 
 /** Waits until `selector` exists and returns the element. */
