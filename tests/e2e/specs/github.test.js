@@ -92,7 +92,7 @@ test("sign in with a token, search, open a repository, and send a downloaded pat
   await (await find(b, '[data-testid="github-button"]')).click();
   await (await find(b, '[data-testid="github-use-token"]')).click();
   // A wrong token is refused in plain words.
-  await (await find(b, '[data-testid="github-token"]')).setValue("ghp_notARealToken");
+  await (await find(b, '[data-testid="github-token"]')).setValue("wrong-token-for-the-test");
   await (await find(b, '[data-testid="github-token-submit"]')).click();
   const refused = await find(b, '[data-testid="github-token-error"]', 20000);
   assert.match(await refused.getText(), /did not accept|sign in/i);

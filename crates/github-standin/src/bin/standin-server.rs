@@ -1,6 +1,6 @@
 //! The GitHub stand-in as a process, for tests that drive the real app window (tests/e2e).
 //!
-//! Starts on 127.0.0.1 with a user and repositories, prints one JSON line
+//! Starts on 127.0.0.1 with a user (an obviously fake token made at run time) and repositories, prints one JSON line
 //! `{"api": URL, "token": TOKEN, "login": LOGIN}` on stdout, then reads commands, one per line,
 //! on stdin and answers each with one line on stdout:
 //! - `approve CODE` / `deny CODE`: the person approved or refused device-flow code CODE
@@ -17,7 +17,7 @@ use serde_json::json;
 use std::io::{BufRead, Write};
 
 fn main() {
-    let mut token = "ghp_e2eObviouslyFakeToken0000000000000".to_string();
+    let mut token = format!("fake-e2e-token-{}", std::process::id());
     let mut login = "octo".to_string();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
