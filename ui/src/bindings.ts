@@ -419,9 +419,20 @@ export type BoardSent =
  */
 { kind: "behind"; branch: string; commits: number } | 
 /**
- * Both sides have commits the other lacks; nothing was pushed or overwritten.
+ * Both sides have commits the other lacks; nothing was pushed or overwritten. (Not made
+ * any more: Patchdesk's commits are now made again on the remote's tip.)
  */
-{ kind: "diverged"; branch: string; local: number; remote: number }
+{ kind: "diverged"; branch: string; local: number; remote: number } | 
+/**
+ * The branch has commits Patchdesk did not make: they stay here, unsent. Patchdesk's own
+ * board changes, if any, were sent without them (`sent`).
+ */
+{ kind: "held"; branch: string; sent: number; held: number; subjects: string[] } | 
+/**
+ * One of Patchdesk's board changes no longer fits the remote's branch (someone changed
+ * the same lines there); nothing was sent.
+ */
+{ kind: "does_not_apply"; branch: string; subject: string }
 /**
  * How far the first download of a repository has got.
  */
@@ -568,6 +579,11 @@ export type Code =
  * The sign-in code ran out of time before it was entered.
  */
 "sign_in_expired" | 
+/**
+ * The project's remote is not on the signed-in GitHub host (or is plain http), so the
+ * sign-in was not sent there.
+ */
+"remote_not_signed_in_host" | 
 /**
  * Anything not covered above. Always a bug to be given its own code.
  */

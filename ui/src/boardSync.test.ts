@@ -14,4 +14,11 @@ describe("boardWords", () => {
     expect(boardWords(s("up_to_date"), false)).toBeNull();
     expect(boardWords(null, false)).toBeNull();
   });
+  it("says which of the lead's own commits were not sent", () => {
+    const held = (sent: number) => ({ sent: { kind: "held", branch: "main", sent, held: 1, subjects: ["WIP"] } as never, words: "held words" });
+    expect(boardWords(held(1), true)).toBe("held words");
+    expect(boardWords(held(0), true)).toBeNull();
+    expect(boardWords(held(0), false)).toBe("held words");
+    expect(boardWords(s("does_not_apply"), false)).toBe("does_not_apply words");
+  });
 });

@@ -10,6 +10,10 @@ export function boardWords(s: BoardSending | null, quiet: boolean): string | nul
     case "sent":
     case "as_review":
       return s.words;
+    case "held":
+      // The lead's own commits wait: say so when something was sent, or when asked.
+      return s.sent.sent > 0 || !quiet ? s.words : null;
+    case "does_not_apply":
     case "behind":
     case "diverged":
     case "not_on_default_branch":

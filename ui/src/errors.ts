@@ -125,6 +125,10 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
     title: "The sign-in code ran out of time.",
     next: "Start the sign-in again; you have about 15 minutes to enter the new code.",
   },
+  remote_not_signed_in_host: {
+    title: "This project's remote isn't on the GitHub you signed in to, so Patchdesk didn't send your sign-in there.",
+    next: "Point the project's remote at your GitHub repository (an https:// address), or sign in to the server it is on.",
+  },
   internal: {
     title: "Something went wrong inside Patchdesk.",
     next: "Try again. If it keeps happening, copy the details below and send them to your developer.",

@@ -74,3 +74,174 @@ fn promote_to_github_with_a_token_from_the_environment() {
     assert_eq!(gh.state().branch_sha("octo", "hello", "chatgpt/auto/f9.1").unwrap(), v["commit"].as_str().unwrap());
     gh.stop();
 }
+
+// ---- The sign-in goes only to the signed-in host (finding 1) ----
+
+/// Obviously fake, made at run time.
+fn fake_token() -> String {
+    format!("fake-signin-{}-not-a-real-token", std::process::id())
+}
+
+/// A tiny HTTP server on 127.0.0.1: records every byte it receives and answers each request
+/// with `reply(request head)`.
+struct Recorder {
+    port: u16,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl Recorder {
+    fn start(reply: impl Fn(&str) -> String + Send + 'static) -> Recorder {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { continue };
+                let _ = conn.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+                let mut got = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !got.windows(4).any(|w| w == b"\r\n\r\n") && got.len() < 1 << 20 {
+                    match conn.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => got.extend_from_slice(&buf[..n]),
+                    }
+                }
+                log.lock().unwrap().extend_from_slice(&got);
+                let head = String::from_utf8_lossy(&got).into_owned();
+                let _ = conn.write_all(reply(&head).as_bytes());
+            }
+        });
+        Recorder { port, seen }
+    }
+
+    /// Answers everything with 401 and a Basic challenge, as a server wanting a password would.
+    fn asking_for_a_password() -> Recorder {
+        Recorder::start(|_| "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"git\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into())
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/team/repo.git", self.port)
+    }
+
+    /// Nothing it received carried a sign-in: no Authorization header, and no trace of `token`.
+    fn assert_got_no_token(&self, token: &str) {
+        let seen = self.seen.lock().unwrap().clone();
+        let text = String::from_utf8_lossy(&seen).to_lowercase();
+        assert!(!text.contains("authorization"), "a sign-in was sent: {text}");
+        assert!(!seen.windows(token.len()).any(|w| w == token.as_bytes()), "the token was sent");
+        let b64 = base64_of(&format!("x-access-token:{token}"));
+        assert!(!seen.windows(b64.len()).any(|w| w == b64.as_bytes()), "the token was sent encoded");
+    }
+}
+
+fn base64_of(s: &str) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in s.as_bytes().chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    while out.len() % 4 != 0 {
+        out.push('=');
+    }
+    out
+}
+
+/// The demo project with `origin` pointed at `url`.
+fn demo_with_origin(url: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("demo");
+    assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
+    let project = root.join("project");
+    let repo = git2::Repository::open(&project).unwrap();
+    repo.remote_set_url("origin", url).unwrap();
+    (tmp, project)
+}
+
+fn error_of(out: &std::process::Output) -> (String, String) {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    (v["error"]["code"].as_str().unwrap_or_default().to_string(), v["error"]["message"].as_str().unwrap_or_default().to_string())
+}
+
+#[test]
+fn promote_never_sends_the_github_sign_in_to_another_host() {
+    let evil = Recorder::asking_for_a_password();
+    let (tmp, project) = demo_with_origin(&evil.url());
+    let token = fake_token();
+    let patch = tmp.path().join("demo/Downloads/patch_20261118_101500_F2.2.diff");
+    let out = patchdesk()
+        .args(["promote", "--json", "--repo"])
+        .arg(&project)
+        .arg(&patch)
+        .env("GITHUB_TOKEN", &token)
+        .env_remove("PATCHDESK_GITHUB_API")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (code, message) = error_of(&out);
+    assert_eq!(code, "remote_not_signed_in_host", "{message}");
+    assert_eq!(
+        message,
+        format!("This project's remote ({}) is not on GitHub (github.com), so Patchdesk did not send your GitHub sign-in there. Point the project's remote at GitHub, or sign in to that server.", evil.url())
+    );
+    evil.assert_got_no_token(&token);
+}
+
+#[test]
+fn a_handoff_never_sends_the_sign_in_to_another_host() {
+    let evil = Recorder::asking_for_a_password();
+    let (_tmp, project) = demo_with_origin(&evil.url());
+    let token = fake_token();
+    // Signed in to a local stand-in on another port: plain http is trusted for that address only.
+    let api = Recorder::asking_for_a_password();
+    let api_url = format!("http://127.0.0.1:{}", api.port);
+    let out = patchdesk()
+        .args(["handoff", "--json", "--repo"])
+        .arg(&project)
+        .args(["F2.1", "--to", "delivery", "--reason", "Tests pass"])
+        .env("GITHUB_TOKEN", &token)
+        .env("PATCHDESK_GITHUB_API", &api_url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sent = v["sent"].as_str().unwrap();
+    assert!(sent.contains(&format!("This project's remote ({}) is not on GitHub (127.0.0.1:{})", evil.url(), api.port)), "{sent}");
+    assert!(!sent.contains("did not accept your sign-in"), "{sent}");
+    evil.assert_got_no_token(&token);
+    api.assert_got_no_token(&token);
+}
+
+/// The signed-in host itself sends git elsewhere (a redirect): the credentials callback is
+/// asked by the other server and refuses it.
+#[test]
+fn a_redirect_to_another_host_gets_no_sign_in() {
+    let evil = Recorder::asking_for_a_password();
+    let target = format!("http://127.0.0.1:{}", evil.port);
+    let redirecting = Recorder::start(move |head| {
+        let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+        format!("HTTP/1.1 302 Found\r\nLocation: {target}{path}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    });
+    let api_url = format!("http://127.0.0.1:{}", redirecting.port);
+    let (tmp, project) = demo_with_origin(&redirecting.url());
+    let token = fake_token();
+    let out = patchdesk()
+        .args(["promote", "--json", "--repo"])
+        .arg(&project)
+        .arg(tmp.path().join("demo/Downloads/patch_20261118_101500_F2.2.diff"))
+        .env("GITHUB_TOKEN", &token)
+        .env("PATCHDESK_GITHUB_API", &api_url)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (code, message) = error_of(&out);
+    assert!(!evil.seen.lock().unwrap().is_empty(), "the redirect was followed: {message}");
+    evil.assert_got_no_token(&token);
+    redirecting.assert_got_no_token(&token);
+    assert_eq!(code, "remote_not_signed_in_host", "{message}");
+    assert!(message.contains(&format!("http://127.0.0.1:{}/team/repo.git", evil.port)), "{message}");
+}

@@ -77,6 +77,9 @@ pub enum Code {
     SignInDenied,
     /// The sign-in code ran out of time before it was entered.
     SignInExpired,
+    /// The project's remote is not on the signed-in GitHub host (or is plain http), so the
+    /// sign-in was not sent there.
+    RemoteNotSignedInHost,
 
     /// Anything not covered above. Always a bug to be given its own code.
     Internal,
@@ -114,6 +117,7 @@ impl Code {
             Code::PushRejected => "push_rejected",
             Code::SignInDenied => "sign_in_denied",
             Code::SignInExpired => "sign_in_expired",
+            Code::RemoteNotSignedInHost => "remote_not_signed_in_host",
             Code::Internal => "internal",
         }
     }

@@ -11,7 +11,7 @@ use patchdesk_secrets::Secret;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::{Forge, ForgeError, ForgeKind, NewReview, ReviewPoll, ReviewRequest, ReviewState};
+use crate::{Forge, ForgeError, GitCredentials, ForgeKind, NewReview, ReviewPoll, ReviewRequest, ReviewState};
 
 /// Where GitHub's API and web pages are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -266,7 +266,7 @@ pub struct GitHub {
     owner: String,
     name: String,
     full: String,
-    token: Secret,
+    git: GitCredentials,
     rt: tokio::runtime::Runtime,
     crab: Octocrab,
 }
@@ -333,7 +333,8 @@ impl GitHub {
             let _guard = rt.enter();
             client(&base, Some(&token), &base.api)?
         };
-        Ok(GitHub { full: format!("{owner}/{name}"), owner: owner.to_string(), name: name.to_string(), base, token, rt, crab })
+        let git = GitCredentials::new(&base, token);
+        Ok(GitHub { full: format!("{owner}/{name}"), owner: owner.to_string(), name: name.to_string(), base, git, rt, crab })
     }
 
     /// `owner/name` from a GitHub remote URL (`https://github.com/o/r.git`, `git@github.com:o/r.git`).
@@ -410,8 +411,8 @@ impl Forge for GitHub {
         format!("{} on {}", self.full, self.base.host())
     }
 
-    fn git_token(&self) -> Option<&Secret> {
-        Some(&self.token)
+    fn git_credentials(&self) -> Option<&GitCredentials> {
+        Some(&self.git)
     }
 
     fn default_branch(&self) -> Result<String, ForgeError> {

@@ -12,10 +12,12 @@
 //! the OS keyring is in [`signin`]. A token is carried as a [`Secret`]: it never appears in an
 //! error message, a `Debug` print or a serialised value of this crate.
 
+pub mod credentials;
 pub mod github;
 pub mod practice;
 pub mod signin;
 
+pub use credentials::GitCredentials;
 pub use github::{check_token, list_repositories, Account, ApiBase, GitHub, RepoSummary};
 pub use patchdesk_secrets::Secret;
 pub use practice::PracticeRemote;
@@ -109,8 +111,9 @@ pub trait Forge: Send + Sync {
     fn kind(&self) -> ForgeKind;
     /// A short name for messages: `octo/hello on GitHub`.
     fn describe(&self) -> String;
-    /// The token git should offer when pushing over HTTPS, if any.
-    fn git_token(&self) -> Option<&Secret>;
+    /// The sign-in git may offer, and only to the signed-in host ([`GitCredentials::for_url`]);
+    /// `None` for a forge without one (the practice remote).
+    fn git_credentials(&self) -> Option<&GitCredentials>;
     /// The repository's default branch.
     fn default_branch(&self) -> Result<String, ForgeError>;
     /// Opens a review request. A request already open for the branch gives
@@ -205,6 +208,25 @@ pub enum ForgeError {
     /// Something else: a bad answer, a failing disk.
     #[error("{0}")]
     Unexpected(String),
+    /// The remote git would talk to is not the signed-in host, so the sign-in was not sent.
+    #[error("{}", not_signed_in_host_words(remote, host, *plain_http))]
+    RemoteNotSignedInHost {
+        /// The remote's address (without any user name or password).
+        remote: String,
+        /// The signed-in host (`github.com`).
+        host: String,
+        /// It is the signed-in host, but over plain http.
+        plain_http: bool,
+    },
+}
+
+fn not_signed_in_host_words(remote: &str, host: &str, plain_http: bool) -> String {
+    if plain_http {
+        return format!(
+            "This project's remote ({remote}) uses plain http, which others on the network can read, so Patchdesk did not send your GitHub sign-in there. Change the remote's address to start with https://."
+        );
+    }
+    format!("This project's remote ({remote}) is not on GitHub ({host}), so Patchdesk did not send your GitHub sign-in there. Point the project's remote at GitHub, or sign in to that server.")
 }
 
 fn reset_words(reset: Option<u64>) -> String {
@@ -231,6 +253,7 @@ impl Coded for ForgeError {
             ForgeError::Invalid { .. } => Code::RequestInvalid,
             ForgeError::Offline { .. } => Code::Offline,
             ForgeError::Unexpected(_) => Code::Internal,
+            ForgeError::RemoteNotSignedInHost { .. } => Code::RemoteNotSignedInHost,
         }
     }
 }

@@ -20,7 +20,6 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use patchdesk_secrets::Secret;
 use serde::{Deserialize, Serialize};
 
 use crate::{Forge, ForgeError, ForgeKind, NewReview, ReviewPoll, ReviewRequest, ReviewState};
@@ -254,7 +253,7 @@ impl Forge for PracticeRemote {
         format!("the practice remote at {}", self.git_dir.display())
     }
 
-    fn git_token(&self) -> Option<&Secret> {
+    fn git_credentials(&self) -> Option<&crate::GitCredentials> {
         None
     }
 

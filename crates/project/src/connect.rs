@@ -5,13 +5,14 @@
 //! when complete, so a clone cut short (app closed, network lost) leaves nothing half-made that
 //! could be mistaken for a project; asking again starts afresh. Asking for a repository that is
 //! already cloned opens it (after checking it is the same repository). The token only ever goes
-//! to git's credentials callback: the clone's `origin` is the plain HTTPS address.
+//! to git's credentials callback, and only to the signed-in host (see
+//! [`GitCredentials::for_url`]): the clone's `origin` is the plain HTTPS address.
 
 use crate::{Project, ProjectError};
 use patchdesk_error::Code;
-use patchdesk_secrets::Secret;
+use patchdesk_forge::GitCredentials;
 use serde::Serialize;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 
 /// How far the first download of a repository has got.
@@ -43,9 +44,12 @@ pub fn clone_folder(root: &Path, host: &str, full_name: &str) -> Option<PathBuf>
 pub fn clone_or_open(
     url: &str,
     dest: &Path,
-    token: Option<&Secret>,
+    credentials: Option<&GitCredentials>,
     progress: &mut dyn FnMut(CloneProgress),
 ) -> Result<Project, ProjectError> {
+    if let Some(c) = credentials {
+        c.check_remote(url).map_err(|e| ProjectError::Dropped(Code::RemoteNotSignedInHost, e.to_string()))?;
+    }
     if dest.join(".git").is_dir() {
         let project = Project::open(dest)?;
         let origin = project.repo().find_remote("origin").ok().and_then(|r| r.url().ok().map(str::to_string));
@@ -80,10 +84,17 @@ pub fn clone_or_open(
     }
     let partial = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
     let tries = Cell::new(0u32);
+    let refused: RefCell<Option<String>> = RefCell::new(None);
     let result = {
         let mut cb = git2::RemoteCallbacks::new();
-        if let Some(token) = token {
-            cb.credentials(|_url, _user, _allowed| {
+        if let Some(creds) = credentials {
+            // Checked on every request, with the address of the server asking: a redirect may
+            // lead elsewhere than `url`.
+            cb.credentials(|asking, _user, allowed| {
+                let Some(token) = creds.for_url(asking).filter(|_| allowed.contains(git2::CredentialType::USER_PASS_PLAINTEXT)) else {
+                    *refused.borrow_mut() = Some(asking.split(['?', '#']).next().unwrap_or(asking).to_string());
+                    return Err(git2::Error::from_str("the sign-in is only for the signed-in host"));
+                };
                 tries.set(tries.get() + 1);
                 if tries.get() > 1 {
                     return Err(git2::Error::from_str("the remote refused the saved sign-in"));
@@ -109,6 +120,9 @@ pub fn clone_or_open(
         Ok(repo) => repo,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&partial);
+            if let (Some(creds), Some(other)) = (credentials, refused.borrow().as_deref()) {
+                return Err(ProjectError::Dropped(Code::RemoteNotSignedInHost, creds.refusal(other).to_string()));
+            }
             return Err(clone_error(url, &e, tries.get()));
         }
     };
@@ -147,9 +161,9 @@ fn clone_error(url: &str, e: &git2::Error, tries: u32) -> ProjectError {
         || lower.contains("could not resolve")
         || lower.contains("timed out")
     {
-        (Code::Offline, format!("Could not reach the server to download {url} ({msg}). Check the internet connection and try again."))
+        (Code::Offline, format!("Could not reach the server to download {url}. Check the internet connection and try again."))
     } else {
-        (Code::Git, format!("Downloading {url} failed: {msg}. Try again; if it keeps failing, tell whoever looks after your GitHub setup."))
+        (Code::Git, format!("Downloading {url} failed: the server's answer could not be understood. Try again; if it keeps failing, tell whoever looks after your GitHub setup."))
     };
     ProjectError::Dropped(code, words)
 }
@@ -198,6 +212,25 @@ mod tests {
         let mut again = 0;
         clone_or_open(&format!("{url}/"), &dest, None, &mut |_| again += 1).unwrap();
         assert_eq!(again, 0);
+    }
+
+    #[test]
+    fn the_sign_in_is_never_offered_to_another_host() {
+        let tmp = tempfile::tempdir().unwrap();
+        let creds = GitCredentials::new(&patchdesk_forge::ApiBase::github_com(), patchdesk_forge::Secret::new("fake-connect-token"));
+        // Nothing listens there: the refusal comes before any connection.
+        let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        for url in [format!("http://127.0.0.1:{dead}/octo/hello.git"), "https://github.com.evil.net/octo/hello.git".to_string(), "http://github.com/octo/hello.git".to_string()] {
+            let dest = tmp.path().join("data/x/octo/hello");
+            let Err(err) = clone_or_open(&url, &dest, Some(&creds), &mut |_| {}) else { panic!("cloned {url}") };
+            let ProjectError::Dropped(code, words) = &err else { panic!("{err}") };
+            assert_eq!(*code, Code::RemoteNotSignedInHost, "{words}");
+            assert!(words.contains("Patchdesk did not send your GitHub sign-in there"), "{words}");
+            assert!(!dest.exists());
+        }
+        // A folder on this disk is fine (and gets no token).
+        let url = origin_repo(&tmp.path().join("origin"));
+        clone_or_open(&url, &tmp.path().join("data/local/octo/hello"), Some(&creds), &mut |_| {}).unwrap();
     }
 
     #[test]

@@ -251,6 +251,8 @@ pub fn record_checked_paths(repo: &git2::Repository, paths: &[&str], message: &s
     let tree = repo.find_tree(tree_id)?;
     let sig = repo.signature().or_else(|_| git2::Signature::now(FALLBACK_NAME, FALLBACK_EMAIL))?;
     let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+    // Marks the commit as Patchdesk's own: board sends publish only commits with this trailer.
+    let message = &if message.lines().any(|l| l.trim() == "Patchdesk-Record: board") { message.to_string() } else { format!("{}\n\nPatchdesk-Record: board\n", message.trim_end()) };
     let commit = repo.commit(None, &sig, &sig, message, &tree, &parents)?;
     let summary = message.lines().next().unwrap_or_default();
     let log = format!("commit: {summary}");
@@ -511,7 +513,7 @@ mod tests {
         let oid = commit_paths(&repo, &["task.yaml", ".logs/handoff_log.yaml", "old.txt"], "Hand off F1: A → B\n\nbecause").unwrap();
         let commit = repo.find_commit(oid).unwrap();
         assert_eq!(commit.parent_id(0).unwrap(), head_before);
-        assert_eq!(commit.message().unwrap(), "Hand off F1: A → B\n\nbecause");
+        assert_eq!(commit.message().unwrap(), "Hand off F1: A → B\n\nbecause\n\nPatchdesk-Record: board\n");
         assert_eq!(commit.author().name().unwrap(), "Lead");
         assert_eq!(repo.head().unwrap().target().unwrap(), oid);
         let changed = git(w, &["diff", "--name-status", &format!("{head_before}"), &oid.to_string()]);
@@ -607,7 +609,7 @@ mod tests {
         assert!(done.new);
         assert_eq!((done.from.as_str(), done.to.as_str()), ("DevPod", "QAPod"));
         let commit = repo.find_commit(Oid::from_str(&done.commit).unwrap()).unwrap();
-        assert_eq!(commit.message().unwrap(), "Hand off T1: DevPod → QAPod\n\nready for tests\n");
+        assert_eq!(commit.message().unwrap(), "Hand off T1: DevPod → QAPod\n\nready for tests\n\nPatchdesk-Record: board\n");
         let mut files = done.changed_files.clone();
         files.sort();
         assert_eq!(files, [".logs/handoff_log.yaml", "metrics/metrics.yaml", "prompts/used/QAPod/T1_prompt.txt", "task.yaml"]);

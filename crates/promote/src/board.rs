@@ -2,16 +2,26 @@
 //!
 //! Handoffs and lifecycle updates are committed on the project's current branch and nothing
 //! more. [`send_board`] takes them the rest of the way, only when that branch is the remote's
-//! default branch:
+//! default branch — and only them: the user's own commits on that branch are never sent.
 //!
 //! - the remote's default branch is fetched into Patchdesk's own refs
 //!   (`refs/patchdesk/remote/…`) and compared with the local branch;
-//! - when the remote is behind, the local commits are pushed to it (never forced);
+//! - of the local commits the remote lacks, only **Patchdesk's own** are sent: a commit whose
+//!   message ends with the trailer `Patchdesk-Record: board` ([`RECORD_TRAILER`]) and that
+//!   changes only the board's files ([`is_board_file`]) as plain files. Every other commit is
+//!   the user's: it is not sent, not rewritten, and the result names it
+//!   ([`BoardSent::Held`]);
+//! - each of Patchdesk's commits is made again on the remote's tip (its own change — the
+//!   difference to its parent — with the same message and author), in the object store
+//!   only; a commit that already sits on the tip is used as it is, so a branch holding only
+//!   Patchdesk's commits is sent unchanged. A commit the remote already has a copy of (same
+//!   message, author and files, found among the remote's newer commits) is not sent again;
+//! - the result is pushed to the default branch, never forced;
 //! - when the remote refuses that push (a protected branch, a hook, or a commit that landed
 //!   meanwhile), the commits go to a branch `patchdesk/board-<commit>` and a review request is
 //!   opened for it — or the open one for earlier board changes is extended and reused;
-//! - when the remote has commits the project does not, nothing is pushed or overwritten: the
-//!   result says so, and the project has to be brought up to date first.
+//! - a change that no longer applies to the remote's tip (someone changed the same lines
+//!   there) is not sent, and nothing else is either ([`BoardSent::DoesNotApply`]).
 //!
 //! The working tree, the index and the user's refs are never touched: the only refs written
 //! are under `refs/patchdesk/`.
@@ -30,10 +40,17 @@ pub const BOARD_BRANCH_PREFIX: &str = "patchdesk/board-";
 /// Local ref holding the commit being sent (the push source; never a user's ref).
 pub const BOARD_SOURCE_REF: &str = "refs/patchdesk/board/send";
 
+/// The trailer every commit Patchdesk makes on the project's branch ends with.
+pub const RECORD_TRAILER: (&str, &str) = ("Patchdesk-Record", "board");
+
 /// How many commits a review request's description lists before summing up the rest.
 const LISTED_COMMITS: usize = 100;
 /// GitHub refuses titles longer than this.
 const TITLE_LIMIT: usize = 250;
+/// How many of the user's commits a result names.
+const NAMED_HELD: usize = 3;
+/// How many commits on either side are looked at, at most.
+const WALK_LIMIT: usize = 20_000;
 
 /// What [`send_board`] did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -79,7 +96,8 @@ pub enum BoardSent {
         /// How many commits the remote has that the project does not.
         commits: u32,
     },
-    /// Both sides have commits the other lacks; nothing was pushed or overwritten.
+    /// Both sides have commits the other lacks; nothing was pushed or overwritten. (Not made
+    /// any more: Patchdesk's commits are now made again on the remote's tip.)
     Diverged {
         /// The default branch.
         branch: String,
@@ -88,10 +106,40 @@ pub enum BoardSent {
         /// Commits on the remote that the project lacks.
         remote: u32,
     },
+    /// The branch has commits Patchdesk did not make: they stay here, unsent. Patchdesk's own
+    /// board changes, if any, were sent without them (`sent`).
+    Held {
+        /// The default branch.
+        branch: String,
+        /// How many of Patchdesk's board changes were sent now (0: none were waiting).
+        sent: u32,
+        /// How many of the user's commits are not sent.
+        held: u32,
+        /// The first lines of the first few of them, oldest first.
+        subjects: Vec<String>,
+    },
+    /// One of Patchdesk's board changes no longer fits the remote's branch (someone changed
+    /// the same lines there); nothing was sent.
+    DoesNotApply {
+        /// The default branch.
+        branch: String,
+        /// The first line of the change that does not fit.
+        subject: String,
+    },
 }
 
 fn changes(n: u32) -> String {
     if n == 1 { "1 board change".to_string() } else { format!("{n} board changes") }
+}
+
+fn held_words(held: u32, subjects: &[String]) -> String {
+    let quoted: Vec<String> = subjects.iter().map(|s| format!("'{s}'")).collect();
+    let mut names = quoted.join(", ");
+    if held as usize > subjects.len() {
+        names.push_str(&format!(" and {} more", held as usize - subjects.len()));
+    }
+    let (count, verb) = if held == 1 { ("1 commit of yours".to_string(), "is") } else { (format!("{held} commits of yours"), "are") };
+    format!("{count} ({names}) {verb} not sent: Patchdesk only sends the board changes it made. Send your own commits yourself when they are ready.")
 }
 
 fn commits(n: u32) -> String {
@@ -123,6 +171,13 @@ impl BoardSent {
                 commits(*remote),
                 changes(*local)
             ),
+            BoardSent::Held { branch, sent, held, subjects } => {
+                let first = if *sent == 0 { format!("No board changes were waiting to be sent to {branch}.") } else { format!("Sent {} to {branch} on the remote.", changes(*sent)) };
+                format!("{first} {}", held_words(*held, subjects))
+            }
+            BoardSent::DoesNotApply { branch, subject } => format!(
+                "The board change '{subject}' no longer fits {branch} on the remote (the same lines were changed there), so nothing was sent. Bring the project up to date, then send again."
+            ),
         }
     }
 }
@@ -140,19 +195,19 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Sends the board's commits on the project's current branch to the remote at `remote_url`
-/// (see the module documentation). Blocking (git and network); the app runs it off the UI
-/// thread. Offline, it fails with the same offline error as promote, and changes nothing: the
-/// commits wait and a later call sends them.
+/// Sends Patchdesk's board commits on the project's current branch to the remote at
+/// `remote_url` (see the module documentation). Blocking (git and network); the app runs it
+/// off the UI thread. Offline, it fails with the same offline error as promote, and changes
+/// nothing: the commits wait and a later call sends them.
 pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result<BoardSent, PromoteError> {
     if has_credentials(remote_url) {
         return Err(PromoteError::Config("the remote address carries a user name or password; Patchdesk uses the saved sign-in instead. Remove the credentials from the address.".into()));
     }
     let repo = Repository::open(workdir).map_err(|_| PromoteError::Git { action: "open the repository".into(), detail: format!("there is no git repository at {}", workdir.display()) })?;
-    let token = forge.git_token().cloned();
+    let creds = forge.git_credentials();
     let key = transport::remote_key(remote_url);
 
-    let (heads, listed_default) = transport::list_remote(&repo, remote_url, token.as_ref())?;
+    let (heads, listed_default) = transport::list_remote(&repo, remote_url, creds)?;
     let has = |b: &str| heads.iter().any(|(n, _)| n == b);
     let default = match listed_default.clone().filter(|d| has(d)).or_else(|| ["main", "master"].into_iter().find(|b| has(b)).map(str::to_string)).or(listed_default) {
         Some(d) => d,
@@ -175,7 +230,7 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
 
     // The remote's side, fetched into Patchdesk's own refs.
     let remote = if has(&default) {
-        transport::fetch(&repo, remote_url, token.as_ref(), &key, &[default.as_str()])?;
+        transport::fetch(&repo, remote_url, creds, &key, &[default.as_str()])?;
         let fetched = repo
             .find_reference(&format!("{FETCH_PREFIX}/{key}/{default}"))
             .ok()
@@ -185,26 +240,167 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
     } else {
         None
     };
+    if remote == Some(local) {
+        return Ok(BoardSent::UpToDate { branch: default });
+    }
 
-    let to_send = match remote {
-        Some(r) if r == local => return Ok(BoardSent::UpToDate { branch: default }),
-        Some(r) => {
-            let (ahead, behind) = repo.graph_ahead_behind(local, r).map_err(git_err("compare the project with the remote"))?;
-            match (ahead, behind) {
-                (0, b) => return Ok(BoardSent::Behind { branch: default, commits: count(b) }),
-                (a, 0) => count(a),
-                (a, b) => return Ok(BoardSent::Diverged { branch: default, local: count(a), remote: count(b) }),
+    // What is here and not there: Patchdesk's commits (to send) and the user's (never sent).
+    let mut held = Vec::new();
+    let mut ours = Vec::new();
+    for oid in new_commits(&repo, local, remote)?.into_iter().rev() {
+        let commit = repo.find_commit(oid).map_err(git_err("read the commits to send"))?;
+        if is_patchdesk_commit(&repo, &commit)? {
+            ours.push(oid);
+        } else {
+            held.push(oid);
+        }
+    }
+    // What is there and not here: other people's commits, and copies of Patchdesk's commits
+    // sent before (made again on the remote's tip, so not the same commits as here).
+    let mut theirs = 0u32;
+    if let Some(r) = remote {
+        let mut sent_before = std::collections::HashMap::<CopyKey, u32>::new();
+        for oid in new_commits(&repo, r, Some(local))? {
+            let commit = repo.find_commit(oid).map_err(git_err("read the remote's commits"))?;
+            match copy_key(&repo, &commit)? {
+                Some(k) if has_trailer(&commit) => *sent_before.entry(k).or_default() += 1,
+                _ => theirs += 1,
             }
         }
-        None => count(new_commits(&repo, local, None)?.len()),
+        let mut unsent = Vec::new();
+        for oid in ours {
+            let commit = repo.find_commit(oid).map_err(git_err("read the commits to send"))?;
+            match copy_key(&repo, &commit)?.and_then(|k| sent_before.get_mut(&k)).filter(|n| **n > 0) {
+                Some(n) => *n -= 1,
+                None => unsent.push(oid),
+            }
+        }
+        ours = unsent;
+    }
+    let subjects: Vec<String> = held.iter().take(NAMED_HELD).map(|o| subject(&repo, *o)).collect();
+    let holding = |sent: u32| BoardSent::Held { branch: default.clone(), sent, held: count(held.len()), subjects: subjects.clone() };
+    if ours.is_empty() {
+        return Ok(match (held.is_empty(), theirs) {
+            (false, _) => holding(0),
+            (true, 0) => BoardSent::UpToDate { branch: default },
+            (true, n) => BoardSent::Behind { branch: default, commits: n },
+        });
+    }
+    let Some(remote_tip) = remote else {
+        // Nothing there to build on: sending Patchdesk's commits would mean sending the whole
+        // history, the user's included.
+        return Ok(holding(0));
     };
 
-    repo.reference(BOARD_SOURCE_REF, local, true, "patchdesk: board changes to send").map_err(git_err("keep the commit to send"))?;
-    match transport::push(&repo, remote_url, token.as_ref(), BOARD_SOURCE_REF, &default) {
-        Ok(()) => Ok(BoardSent::Sent { branch: default, commits: to_send }),
-        Err(PromoteError::PushRejected { .. }) => as_review(&repo, remote_url, forge, &heads, &default, local, remote),
+    // Patchdesk's commits, made again on the remote's tip (objects only).
+    let mut tip = repo.find_commit(remote_tip).map_err(git_err("read the remote's newest commit"))?;
+    let mut rebuilt = Vec::new();
+    for oid in &ours {
+        let commit = repo.find_commit(*oid).map_err(git_err("read the commits to send"))?;
+        if commit.parent_id(0).ok() == Some(tip.id()) {
+            tip = commit;
+            rebuilt.push(tip.id());
+            continue;
+        }
+        let mut index = repo.cherrypick_commit(&commit, &tip, 0, None).map_err(git_err("make the board change again on the remote's branch"))?;
+        if index.has_conflicts() {
+            return Ok(BoardSent::DoesNotApply { branch: default, subject: subject(&repo, *oid) });
+        }
+        let tree_id = index.write_tree_to(&repo).map_err(git_err("make the board change again on the remote's branch"))?;
+        if tree_id == tip.tree_id() {
+            // The remote has this change already.
+            continue;
+        }
+        let tree = repo.find_tree(tree_id).map_err(git_err("make the board change again on the remote's branch"))?;
+        let message = String::from_utf8_lossy(commit.message_raw_bytes()).into_owned();
+        let made = repo.commit(None, &commit.author(), &commit.committer(), &message, &tree, &[&tip]).map_err(git_err("make the board change again on the remote's branch"))?;
+        tip = repo.find_commit(made).map_err(git_err("make the board change again on the remote's branch"))?;
+        rebuilt.push(made);
+    }
+    if rebuilt.is_empty() {
+        return Ok(if held.is_empty() { BoardSent::UpToDate { branch: default } } else { holding(0) });
+    }
+    let to_send = count(rebuilt.len());
+    let new_tip = tip.id();
+
+    repo.reference(BOARD_SOURCE_REF, new_tip, true, "patchdesk: board changes to send").map_err(git_err("keep the commit to send"))?;
+    match transport::push(&repo, remote_url, creds, BOARD_SOURCE_REF, &default) {
+        Ok(()) if held.is_empty() => Ok(BoardSent::Sent { branch: default, commits: to_send }),
+        Ok(()) => Ok(holding(to_send)),
+        Err(PromoteError::PushRejected { .. }) => as_review(&repo, remote_url, forge, &heads, &default, new_tip, Some(remote_tip)),
         Err(e) => Err(e),
     }
+}
+
+/// True when `commit` has the trailer `Patchdesk-Record: board` in its last paragraph.
+fn has_trailer(commit: &git2::Commit<'_>) -> bool {
+    let message = String::from_utf8_lossy(commit.message_raw_bytes());
+    git2::message_trailers_strs(&message).is_ok_and(|t| t.iter().any(|(k, v)| k == RECORD_TRAILER.0 && v.trim() == RECORD_TRAILER.1))
+}
+
+/// True for the files Patchdesk's board commits change: `task.yaml`, the task templates, the
+/// delivery logs (`.logs/`), the metrics and the prompt packets.
+pub fn is_board_file(path: &str) -> bool {
+    let under = |dir: &str| path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/') && rest.len() > 1);
+    path == patchdesk_board::TASK_FILE
+        || (under(patchdesk_board::TASK_TEMPLATES_DIR) && !path[patchdesk_board::TASK_TEMPLATES_DIR.len() + 1..].contains('/'))
+        || under(".logs")
+        || under("metrics")
+        || path == "logs/metrics.yaml"
+        || under("prompts")
+}
+
+/// A commit Patchdesk made: one parent, the trailer, and only board files changed, as plain
+/// files (no link, no folder of another repository, nothing executable).
+fn is_patchdesk_commit(repo: &Repository, commit: &git2::Commit<'_>) -> Result<bool, PromoteError> {
+    if commit.parent_count() != 1 || !has_trailer(commit) {
+        return Ok(false);
+    }
+    Ok(changed_paths(repo, commit)?.is_some_and(|paths| !paths.is_empty() && paths.iter().all(|p| is_board_file(p))))
+}
+
+/// The files a one-parent commit changes; `None` when it is a merge or changes anything that
+/// is not a plain file.
+fn changed_paths(repo: &Repository, commit: &git2::Commit<'_>) -> Result<Option<Vec<String>>, PromoteError> {
+    if commit.parent_count() != 1 {
+        return Ok(None);
+    }
+    let parent = commit.parent(0).map_err(git_err("read the commits to send"))?;
+    let old = parent.tree().map_err(git_err("read the commits to send"))?;
+    let new = commit.tree().map_err(git_err("read the commits to send"))?;
+    let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None).map_err(git_err("read the commits to send"))?;
+    let mut paths = Vec::new();
+    for d in diff.deltas() {
+        let plain = |f: git2::DiffFile<'_>| f.mode() == git2::FileMode::Blob;
+        let new_ok = d.status() == git2::Delta::Deleted || plain(d.new_file());
+        let old_ok = d.status() == git2::Delta::Added || plain(d.old_file());
+        let Some(path) = d.new_file().path().or(d.old_file().path()).and_then(|p| p.to_str()) else { return Ok(None) };
+        if !new_ok || !old_ok {
+            return Ok(None);
+        }
+        paths.push(path.to_string());
+    }
+    Ok(Some(paths))
+}
+
+/// What makes two commits copies of one board change: message, author (name, e-mail, time)
+/// and the files changed.
+#[derive(PartialEq, Eq, Hash)]
+struct CopyKey {
+    message: Vec<u8>,
+    author: (Vec<u8>, Vec<u8>, i64, i32),
+    paths: Vec<String>,
+}
+
+fn copy_key(repo: &Repository, commit: &git2::Commit<'_>) -> Result<Option<CopyKey>, PromoteError> {
+    let Some(mut paths) = changed_paths(repo, commit)? else { return Ok(None) };
+    paths.sort();
+    let a = commit.author();
+    Ok(Some(CopyKey {
+        message: commit.message_raw_bytes().to_vec(),
+        author: (a.name_bytes().to_vec(), a.email_bytes().to_vec(), a.when().seconds(), a.when().offset_minutes()),
+        paths,
+    }))
 }
 
 /// The commits of `local` that `remote` lacks, newest first.
@@ -215,7 +411,7 @@ fn new_commits(repo: &Repository, local: Oid, remote: Option<Oid>) -> Result<Vec
     if let Some(r) = remote {
         walk.hide(r).map_err(git_err("list the commits to send"))?;
     }
-    walk.collect::<Result<Vec<_>, _>>().map_err(git_err("list the commits to send"))
+    walk.take(WALK_LIMIT).collect::<Result<Vec<_>, _>>().map_err(git_err("list the commits to send"))
 }
 
 fn subject(repo: &Repository, oid: Oid) -> String {
@@ -226,7 +422,7 @@ fn subject(repo: &Repository, oid: Oid) -> String {
 /// request. An open request for earlier board changes (a board branch whose tip the project
 /// builds on) is extended and reused rather than a second one opened.
 fn as_review(repo: &Repository, url: &str, forge: &dyn Forge, heads: &transport::RemoteHeads, base: &str, local: Oid, remote: Option<Oid>) -> Result<BoardSent, PromoteError> {
-    let token = forge.git_token().cloned();
+    let creds = forge.git_credentials();
     let list = new_commits(repo, local, remote)?;
     let n = count(list.len());
 
@@ -245,7 +441,7 @@ fn as_review(repo: &Repository, url: &str, forge: &dyn Forge, heads: &transport:
     for (name, tip) in earlier {
         if let Some(review) = forge.find_open_review(name, base)? {
             if tip != local {
-                transport::push(repo, url, token.as_ref(), BOARD_SOURCE_REF, name)?;
+                transport::push(repo, url, creds, BOARD_SOURCE_REF, name)?;
             }
             return Ok(as_review_result(review, name, base, n));
         }
@@ -254,7 +450,7 @@ fn as_review(repo: &Repository, url: &str, forge: &dyn Forge, heads: &transport:
     let branch = format!("{BOARD_BRANCH_PREFIX}{}", &local.to_string()[..8]);
     match heads.iter().find(|(name, _)| *name == branch) {
         Some((_, tip)) if *tip == local => {}
-        _ => transport::push(repo, url, token.as_ref(), BOARD_SOURCE_REF, &branch)?,
+        _ => transport::push(repo, url, creds, BOARD_SOURCE_REF, &branch)?,
     }
     if let Some(review) = forge.find_open_review(&branch, base)? {
         return Ok(as_review_result(review, &branch, base, n));
@@ -318,6 +514,11 @@ mod tests {
             ),
             (BoardSent::Behind { branch: "main".into(), commits: 1 }, "has 1 newer commit and there is nothing here to send"),
             (BoardSent::Diverged { branch: "main".into(), local: 2, remote: 1 }, "Nothing was sent or overwritten. Bring the project up to date first"),
+            (
+                BoardSent::Held { branch: "main".into(), sent: 2, held: 5, subjects: vec!["WIP".into(), "More".into(), "Last".into()] },
+                "Sent 2 board changes to main on the remote. 5 commits of yours ('WIP', 'More', 'Last' and 2 more) are not sent: Patchdesk only sends the board changes it made.",
+            ),
+            (BoardSent::DoesNotApply { branch: "main".into(), subject: "Hand off F1".into() }, "'Hand off F1' no longer fits main on the remote"),
         ];
         for (sent, words) in cases {
             assert!(sent.describe().contains(words), "{}", sent.describe());

@@ -333,7 +333,7 @@ pub fn promote(req: &PromoteRequest, forge: &dyn Forge, on_event: &dyn Fn(StepEv
 
 fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_intake::InboxItem, config: &PromoteConfig) -> Result<PromoteOutcome, PromoteError> {
     let url = run.req.remote_url.clone();
-    let token = run.forge.git_token().cloned();
+    let creds = run.forge.git_credentials();
     let key = transport::remote_key(&url);
 
     // 1. prepare
@@ -341,7 +341,7 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
         run.event(Step::Prepare, StepState::Skipped, "fetched before");
     } else {
         run.event(Step::Prepare, StepState::Started, "reading the remote");
-        let (heads, default) = transport::list_remote(repo, &url, token.as_ref())?;
+        let (heads, default) = transport::list_remote(repo, &url, creds)?;
         // The remote's HEAD names its default branch; a bare repository made with a plain
         // `git init --bare` may point HEAD at a branch that does not exist, so check.
         let has = |b: &str| heads.iter().any(|(n, _)| n == b);
@@ -353,7 +353,7 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
         if !heads.iter().any(|(n, _)| *n == base) {
             return Err(PromoteError::Forge(ForgeError::Invalid { detail: format!("the base branch {base} does not exist on the remote") }));
         }
-        transport::fetch(repo, &url, token.as_ref(), &key, &[base.as_str()])?;
+        transport::fetch(repo, &url, creds, &key, &[base.as_str()])?;
         let base_commit = repo
             .find_reference(&format!("{FETCH_PREFIX}/{key}/{base}"))
             .ok()
@@ -368,7 +368,7 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
         }
         if heads.iter().any(|(n, _)| *n == names.branch) {
             // An earlier run may have pushed it: fetch it to compare (and maybe adopt).
-            transport::fetch(repo, &url, token.as_ref(), &key, &[names.branch.as_str()])?;
+            transport::fetch(repo, &url, creds, &key, &[names.branch.as_str()])?;
         }
         run.interrupt(Step::Prepare)?;
         run.rec.base = Some(base.clone());
@@ -415,7 +415,7 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
         run.event(Step::Push, StepState::Skipped, "pushed before");
     } else {
         run.event(Step::Push, StepState::Started, &format!("sending {branch}"));
-        let (heads, _) = transport::list_remote(repo, &url, token.as_ref())?;
+        let (heads, _) = transport::list_remote(repo, &url, creds)?;
         match heads.iter().find(|(n, _)| *n == branch).map(|(_, o)| *o) {
             Some(remote) if remote == commit => {
                 run.interrupt(Step::Push)?;
@@ -429,7 +429,7 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
                 });
             }
             _ => {
-                transport::push(repo, &url, token.as_ref(), &source_ref, &branch)?;
+                transport::push(repo, &url, creds, &source_ref, &branch)?;
                 run.interrupt(Step::Push)?;
                 run.rec.pushed = true;
                 run.event(Step::Push, StepState::Done, "pushed");

@@ -95,17 +95,125 @@ fn newer_commits_on_the_remote_are_never_overwritten() {
     assert_eq!(behind, BoardSent::Behind { branch: "main".into(), commits: 1 });
     assert!(behind.describe().contains("Bring the project up to date"), "{}", behind.describe());
 
-    // A handoff here as well: the two sides went separate ways.
-    patchdesk_project::record::hand_off(&d.project, "F2.1", "DeliveryPod", "Tests are written", now()).unwrap();
+    // A handoff here as well: it is made again on top of their commit, which stays.
+    let done = patchdesk_project::record::hand_off(&d.project, "F2.1", "DeliveryPod", "Tests are written", now()).unwrap();
     let before = common::snapshot(&d.project);
-    let diverged = send_board(&d.project, &url, &forge).unwrap();
-    assert_eq!(diverged, BoardSent::Diverged { branch: "main".into(), local: 1, remote: 1 });
-    assert!(diverged.describe().contains("Nothing was sent or overwritten. Bring the project up to date first"), "{}", diverged.describe());
-    assert_eq!(remote_branch(&d.practice_remote, "main"), Some(theirs), "the remote's main is unchanged");
+    let sent = send_board(&d.project, &url, &forge).unwrap();
+    assert_eq!(sent, BoardSent::Sent { branch: "main".into(), commits: 1 });
     let bare = git2::Repository::open_bare(&d.practice_remote).unwrap();
+    let tip = remote_branch(&d.practice_remote, "main").unwrap();
+    let c = bare.find_commit(tip).unwrap();
+    assert_eq!(c.parent_ids().collect::<Vec<_>>(), vec![theirs], "their commit stays, the handoff on top of it");
+    let project = git2::Repository::open(&d.project).unwrap();
+    let mine = project.find_commit(git2::Oid::from_str(&done.commit).unwrap()).unwrap();
+    assert_eq!((c.message_bytes(), c.author().name()), (mine.message_bytes(), mine.author().name()));
+    for file in &done.changed_files {
+        assert_eq!(common::file_in(&bare, &tip.to_string(), file), common::file_in(&project, &done.commit, file), "{file}");
+    }
+    assert_eq!(common::file_in(&bare, &tip.to_string(), "docs/elsewhere.md").as_deref(), Some("Written elsewhere\n"));
     let branches: Vec<String> = bare.branches(None).unwrap().flatten().filter_map(|(b, _)| b.name().ok().flatten().map(str::to_string)).collect();
     assert_eq!(branches, vec!["main".to_string()], "no other branch was pushed");
     assert!(forge_reviews(&forge).is_empty());
+    assert_eq!(common::snapshot(&d.project), before, "the project's branch and files are as they were");
+
+    // Sending again finds the copy there: nothing is sent twice (their commit is still news here).
+    assert_eq!(send_board(&d.project, &url, &forge).unwrap(), BoardSent::Behind { branch: "main".into(), commits: 1 });
+    assert_eq!(remote_branch(&d.practice_remote, "main"), Some(tip));
+}
+
+/// The lead's own commit on HEAD: `path` written, staged and committed with `message`.
+fn commit_in(work: &Path, path: &str, text: &str, message: &str) -> git2::Oid {
+    let repo = git2::Repository::open(work).unwrap();
+    let full = work.join(path);
+    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+    std::fs::write(&full, text).unwrap();
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new(path)).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let parent = repo.head().unwrap().peel_to_commit().unwrap();
+    let sig = git2::Signature::now("Lead Person", "lead@example.com").unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&parent]).unwrap()
+}
+
+/// The attack of finding 2: a local "WIP, do not publish" commit with a secret file, then a
+/// handoff. Only the handoff reaches the remote, rebuilt on its tip; the WIP commit and the
+/// secret stay here, the lead's branch and files untouched, and the result says why.
+#[test]
+fn the_users_own_commits_are_never_published() {
+    let (_tmp, d, url) = demo_project();
+    let forge = PracticeRemote::open(&url).unwrap();
+    let main_before = remote_branch(&d.practice_remote, "main").unwrap();
+    let wip = commit_in(&d.project, "secret.txt", "the lead's private notes\n", "WIP, do not publish");
+    let done = patchdesk_project::record::hand_off(&d.project, "F2.1", "DeliveryPod", "Tests are written", now()).unwrap();
+    let local = head(&d.project);
+    let before = common::snapshot(&d.project);
+
+    let sent = send_board(&d.project, &url, &forge).unwrap();
+    assert_eq!(sent, BoardSent::Held { branch: "main".into(), sent: 1, held: 1, subjects: vec!["WIP, do not publish".into()] });
+    assert_eq!(
+        sent.describe(),
+        "Sent 1 board change to main on the remote. 1 commit of yours ('WIP, do not publish') is not sent: Patchdesk only sends the board changes it made. Send your own commits yourself when they are ready."
+    );
+    let bare = git2::Repository::open_bare(&d.practice_remote).unwrap();
+    let tip = remote_branch(&d.practice_remote, "main").unwrap();
+    let c = bare.find_commit(tip).unwrap();
+    assert_eq!(c.parent_ids().collect::<Vec<_>>(), vec![main_before], "the handoff alone, on the remote's tip");
+    assert!(c.message().unwrap().starts_with("Hand off F2.1"), "{:?}", c.message());
+    assert_eq!(common::file_in(&bare, &tip.to_string(), "secret.txt"), None, "the secret did not leave");
+    assert!(bare.find_commit(wip).is_err(), "the WIP commit is not on the remote at all");
+    let project = git2::Repository::open(&d.project).unwrap();
+    for file in &done.changed_files {
+        assert_eq!(common::file_in(&bare, &tip.to_string(), file), common::file_in(&project, &done.commit, file), "{file}");
+    }
+    // The lead's branch, index and files: as they were.
+    assert_eq!(common::snapshot(&d.project), before);
+    assert_eq!(head(&d.project), local);
+    assert_eq!(std::fs::read_to_string(d.project.join("secret.txt")).unwrap(), "the lead's private notes\n");
+
+    // A rerun sends nothing twice and still says what is waiting.
+    let again = send_board(&d.project, &url, &forge).unwrap();
+    assert_eq!(again, BoardSent::Held { branch: "main".into(), sent: 0, held: 1, subjects: vec!["WIP, do not publish".into()] });
+    assert!(again.describe().starts_with("No board changes were waiting to be sent to main. 1 commit of yours"), "{}", again.describe());
+    assert_eq!(remote_branch(&d.practice_remote, "main"), Some(tip));
+
+    // A later handoff goes on top of the first one's copy.
+    patchdesk_project::record::hand_off(&d.project, "F2.2", "QAPod", "Guidance is ready for tests", now()).unwrap();
+    let third = send_board(&d.project, &url, &forge).unwrap();
+    assert!(matches!(third, BoardSent::Held { sent: 1, held: 1, .. }), "{third:?}");
+    let newest = remote_branch(&d.practice_remote, "main").unwrap();
+    assert_eq!(bare.find_commit(newest).unwrap().parent_ids().collect::<Vec<_>>(), vec![tip]);
+    assert_eq!(common::file_in(&bare, &newest.to_string(), "secret.txt"), None);
+}
+
+/// A commit that looks like Patchdesk's (the trailer) but changes a file outside the board is
+/// the user's; so is a board-only commit without the trailer.
+#[test]
+fn only_board_files_with_the_trailer_count_as_patchdesks() {
+    let (_tmp, d, url) = demo_project();
+    let forge = PracticeRemote::open(&url).unwrap();
+    let main_before = remote_branch(&d.practice_remote, "main").unwrap();
+    commit_in(&d.project, "src/app.rs", "fn main() {}\n", "Hand off F9: A → B\n\nPatchdesk-Record: board\n");
+    commit_in(&d.project, "task.yaml", "tasks: {}\n", "Tidy the task file");
+    let out = send_board(&d.project, &url, &forge).unwrap();
+    assert_eq!(out, BoardSent::Held { branch: "main".into(), sent: 0, held: 2, subjects: vec!["Hand off F9: A → B".into(), "Tidy the task file".into()] });
+    assert_eq!(remote_branch(&d.practice_remote, "main"), Some(main_before));
+    assert!(patchdesk_promote::board::is_board_file("task.yaml") && patchdesk_promote::board::is_board_file(".logs/handoff_log.yaml"));
+    assert!(!patchdesk_promote::board::is_board_file("src/app.rs") && !patchdesk_promote::board::is_board_file(".logs") && !patchdesk_promote::board::is_board_file("task_templates/a/b.yaml"));
+}
+
+/// A handoff whose lines were changed on the remote meanwhile is not forced in: nothing is sent.
+#[test]
+fn a_board_change_that_no_longer_fits_sends_nothing() {
+    let (_tmp, d, url) = demo_project();
+    let forge = PracticeRemote::open(&url).unwrap();
+    commit_in(&d.project, ".logs/notes.md", "ours\n", "Note\n\nPatchdesk-Record: board\n");
+    let theirs = commit_on_remote(&d.practice_remote, "main", ".logs/notes.md", "theirs\n");
+    let before = common::snapshot(&d.project);
+    let out = send_board(&d.project, &url, &forge).unwrap();
+    assert_eq!(out, BoardSent::DoesNotApply { branch: "main".into(), subject: "Note".into() });
+    assert!(out.describe().contains("'Note' no longer fits main on the remote") && out.describe().contains("nothing was sent"), "{}", out.describe());
+    assert_eq!(remote_branch(&d.practice_remote, "main"), Some(theirs));
     assert_eq!(common::snapshot(&d.project), before);
 }
 
@@ -187,19 +295,10 @@ fn bare(s: &Setup) -> PathBuf {
     s.gh.state().git_dir("octo", "hello").unwrap()
 }
 
-/// A board-like commit in the lead's clone: the file written, staged and committed on HEAD.
+/// A board commit in the lead's clone, as Patchdesk makes them: the file written, staged and
+/// committed on HEAD, the message ending with Patchdesk's trailer.
 fn commit_here(work: &Path, path: &str, text: &str, message: &str) -> git2::Oid {
-    let repo = git2::Repository::open(work).unwrap();
-    let full = work.join(path);
-    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-    std::fs::write(&full, text).unwrap();
-    let mut index = repo.index().unwrap();
-    index.add_path(Path::new(path)).unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let parent = repo.head().unwrap().peel_to_commit().unwrap();
-    let sig = git2::Signature::now("Lead Person", "lead@example.com").unwrap();
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&parent]).unwrap()
+    commit_in(work, path, text, &format!("{}\n\nPatchdesk-Record: board\n", message.trim_end()))
 }
 
 #[test]
@@ -271,12 +370,12 @@ fn offline_is_the_offline_error_and_changes_nothing() {
     let s = setup();
     commit_here(&s.work, ".logs/handoff_log.yaml", "handoffs: []\n", "Hand off F2.1: QAPod → DeliveryPod");
     let main_before = remote_branch(&bare(&s), "main");
-    let dead = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}/octo/hello.git", l.local_addr().unwrap())
-    };
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    // Signed in to that address (a server that went away), so the sign-in may go there.
+    let dead_forge = GitHub::new(ApiBase::from_api(&format!("http://{dead}")), "octo/hello", Secret::new(TOKEN)).unwrap();
+    let dead = format!("http://{dead}/octo/hello.git");
     let before = common::snapshot(&s.work);
-    let e = send_board(&s.work, &dead, &forge(&s)).unwrap_err();
+    let e = send_board(&s.work, &dead, &dead_forge).unwrap_err();
     assert_eq!(e.code(), Code::Offline, "{e}");
     assert!(e.is_offline());
     assert_eq!(common::snapshot(&s.work), before);

@@ -354,13 +354,17 @@ fn errors_are_coded_in_plain_words() {
     // Network down: the item stays queued with a clear status, and is sendable later.
     let s = setup();
     let item = patch_item(&s);
-    let dead = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}/octo/hello.git", l.local_addr().unwrap())
-    };
-    let e = promote(&PromoteRequest::new(&s.work, &item, &dead), &forge(&s, TOKEN), &|_| {}).unwrap_err();
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    // Signed in to that address (a server that went away), so the sign-in may go there.
+    let dead_forge = GitHub::new(ApiBase::from_api(&format!("http://{dead}")), "octo/hello", Secret::new(TOKEN)).unwrap();
+    let e = promote(&PromoteRequest::new(&s.work, &item, &format!("http://{dead}/octo/hello.git")), &dead_forge, &|_| {}).unwrap_err();
     assert_eq!(e.code(), Code::Offline, "{e}");
     assert!(e.is_offline());
+    // In plain words: none of git's own text.
+    assert_eq!(
+        e.to_string(),
+        format!("Could not reach {dead}: the connection was refused. Check the internet connection; the item stays in the inbox and can be sent later.")
+    );
     assert_eq!(patchdesk_promote::pending_status(&s.work, &item).unwrap(), "Waiting to send: no network connection. Send again when online.");
     assert_eq!(patchdesk_intake::Queue::open(&s.work).unwrap().get(&item).unwrap().status, patchdesk_intake::Status::Queued);
     let out = run(&s, &item, None).unwrap();

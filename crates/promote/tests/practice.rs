@@ -125,6 +125,19 @@ fn merged_requests_are_listed_as_merged() {
     assert_eq!(forge.list_reviews().unwrap()[0].state, ReviewState::Closed);
 }
 
+/// The demo with two items sent for review (clean patch, then ZIP bundle), both still open.
+#[allow(clippy::type_complexity)]
+fn two_open_reviews() -> (tempfile::TempDir, demo::DemoProject, String, PracticeRemote, String, String, patchdesk_promote::PromoteOutcome, patchdesk_promote::PromoteOutcome) {
+    let (tmp, d) = demo_project();
+    let url = d.practice_remote.to_string_lossy().into_owned();
+    let forge = PracticeRemote::open(&url).unwrap();
+    let first = item_named(&d, demo::CLEAN_PATCH);
+    let second = item_named(&d, demo::ZIP_BUNDLE);
+    let one = promote(&PromoteRequest::new(&d.project, &first, &url), &forge, &|_| {}).unwrap();
+    let two = promote(&PromoteRequest::new(&d.project, &second, &url), &forge, &|_| {}).unwrap();
+    (tmp, d, url, forge, first, second, one, two)
+}
+
 /// Two review requests open at once both add to the shared delivery logs. Once the first is
 /// merged the second no longer merges cleanly; refreshing it makes its one commit again on the
 /// new main (the same change, the logs as of now), and then it merges. Refreshing again, or an
@@ -132,13 +145,7 @@ fn merged_requests_are_listed_as_merged() {
 #[test]
 fn a_second_open_review_is_made_again_on_the_moved_base_and_then_merges() {
     use patchdesk_promote::refresh::{refresh, Refreshed};
-    let (_tmp, d) = demo_project();
-    let url = d.practice_remote.to_string_lossy().into_owned();
-    let forge = PracticeRemote::open(&url).unwrap();
-    let first = item_named(&d, demo::CLEAN_PATCH);
-    let second = item_named(&d, demo::ZIP_BUNDLE);
-    let one = promote(&PromoteRequest::new(&d.project, &first, &url), &forge, &|_| {}).unwrap();
-    let two = promote(&PromoteRequest::new(&d.project, &second, &url), &forge, &|_| {}).unwrap();
+    let (_tmp, d, url, forge, first, second, one, two) = two_open_reviews();
     assert_eq!(refresh(&PromoteRequest::new(&d.project, &second, &url), &forge).unwrap(), Refreshed::Current);
 
     forge.merge_review(one.pr_number).unwrap();
@@ -168,4 +175,99 @@ fn a_second_open_review_is_made_again_on_the_moved_base_and_then_merges() {
     forge.merge_review(two.pr_number).unwrap();
     let reviews = forge.list_reviews().unwrap();
     assert!(reviews.iter().all(|r| r.state == ReviewState::Merged), "{reviews:?}");
+}
+
+/// The practice remote, with a reviewer who pushes a commit to one branch at the worst moment:
+/// the first time Patchdesk builds a commit (after it looked at the remote, before it pushes).
+struct RacingReviewer {
+    inner: PracticeRemote,
+    git_dir: std::path::PathBuf,
+    branch: String,
+    pushed: std::sync::Mutex<Option<git2::Oid>>,
+}
+
+impl RacingReviewer {
+    fn push_now(&self) {
+        let mut pushed = self.pushed.lock().unwrap();
+        if pushed.is_some() {
+            return;
+        }
+        let bare = git2::Repository::open_bare(&self.git_dir).unwrap();
+        let name = format!("refs/heads/{}", self.branch);
+        let parent = bare.find_reference(&name).unwrap().peel_to_commit().unwrap();
+        let mut b = git2::build::TreeUpdateBuilder::new();
+        b.upsert("docs/review-fix.md", bare.blob(b"A reviewer's fix\n").unwrap(), git2::FileMode::Blob);
+        let tree = bare.find_tree(b.create_updated(&bare, &parent.tree().unwrap()).unwrap()).unwrap();
+        let sig = git2::Signature::now("Reviewer", "reviewer@example.com").unwrap();
+        *pushed = Some(bare.commit(Some(&name), &sig, &sig, "Fix a typo during review", &tree, &[&parent]).unwrap());
+    }
+}
+
+impl Forge for RacingReviewer {
+    fn kind(&self) -> patchdesk_forge::ForgeKind {
+        self.inner.kind()
+    }
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+    fn git_credentials(&self) -> Option<&patchdesk_forge::GitCredentials> {
+        self.inner.git_credentials()
+    }
+    fn default_branch(&self) -> Result<String, patchdesk_forge::ForgeError> {
+        self.inner.default_branch()
+    }
+    fn open_review(&self, new: &patchdesk_forge::NewReview) -> Result<patchdesk_forge::ReviewRequest, patchdesk_forge::ForgeError> {
+        self.inner.open_review(new)
+    }
+    fn find_open_review(&self, branch: &str, base: &str) -> Result<Option<patchdesk_forge::ReviewRequest>, patchdesk_forge::ForgeError> {
+        self.inner.find_open_review(branch, base)
+    }
+    fn add_labels(&self, number: u64, labels: &[String]) -> Result<(), patchdesk_forge::ForgeError> {
+        self.inner.add_labels(number, labels)
+    }
+    fn request_reviewers(&self, number: u64, reviewers: &[String]) -> Result<(), patchdesk_forge::ForgeError> {
+        self.inner.request_reviewers(number, reviewers)
+    }
+    fn list_reviews(&self) -> Result<Vec<patchdesk_forge::ReviewRequest>, patchdesk_forge::ForgeError> {
+        self.inner.list_reviews()
+    }
+    fn review_status(&self, number: u64, etag: Option<&str>) -> Result<patchdesk_forge::ReviewPoll, patchdesk_forge::ForgeError> {
+        self.inner.review_status(number, etag)
+    }
+    fn serves(&self, remote_url: &str) -> bool {
+        self.inner.serves(remote_url)
+    }
+    fn file_link(&self, branch: &str, path: &str) -> String {
+        self.inner.file_link(branch, path)
+    }
+    fn review_link_for_branch(&self, branch: &str) -> String {
+        // Building the new commit asks for this link: the reviewer's push lands right then.
+        self.push_now();
+        self.inner.review_link_for_branch(branch)
+    }
+}
+
+/// The attack of finding 10: between Patchdesk's look at the remote and its push, a reviewer
+/// pushes a commit to the Patchdesk branch. The refresh must not replace it: it says so in
+/// words, and the reviewer's commit is still the branch's tip.
+#[test]
+fn a_reviewers_push_during_a_refresh_is_never_overwritten() {
+    use patchdesk_promote::refresh::{refresh, Left, Refreshed};
+    let (_tmp, d, url, forge, _, second, one, two) = two_open_reviews();
+    forge.merge_review(one.pr_number).unwrap();
+
+    let racing = RacingReviewer { inner: PracticeRemote::open(&url).unwrap(), git_dir: d.practice_remote.clone(), branch: two.branch.clone(), pushed: Default::default() };
+    let record_before = std::fs::read(patchdesk_promote::record_path(&d.project, &second)).unwrap();
+    let out = refresh(&PromoteRequest::new(&d.project, &second, &url), &racing).unwrap();
+    let reviewers = racing.pushed.lock().unwrap().expect("the reviewer pushed during the refresh");
+    assert_eq!(out, Refreshed::Left { why: Left::BranchChanged }, "the branch moved under the refresh");
+    assert!(Left::BranchChanged.words().contains("someone else pushed to it"), "{}", Left::BranchChanged.words());
+    let bare = git2::Repository::open_bare(&d.practice_remote).unwrap();
+    let tip = bare.find_reference(&format!("refs/heads/{}", two.branch)).unwrap().target().unwrap();
+    assert_eq!(tip, reviewers, "the reviewer's commit is still there");
+    assert_eq!(std::fs::read(patchdesk_promote::record_path(&d.project, &second)).unwrap(), record_before, "nothing recorded as remade");
+
+    // Asked again, the branch holds someone else's work: left alone.
+    assert_eq!(refresh(&PromoteRequest::new(&d.project, &second, &url), &forge).unwrap(), Refreshed::Left { why: Left::BranchChanged });
+    assert_eq!(bare.find_reference(&format!("refs/heads/{}", two.branch)).unwrap().target().unwrap(), reviewers);
 }

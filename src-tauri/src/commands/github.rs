@@ -247,9 +247,10 @@ pub async fn connect_github_repository(
         .ok_or_else(|| UserError::new(Code::RequestInvalid, format!("{full_name} is not a repository name of the form owner/name.")))?;
     let progress_app = app.clone();
     let name = full_name.clone();
+    let creds = patchdesk_forge::GitCredentials::new(&base, token);
     let project = tauri::async_runtime::spawn_blocking(move || {
         let mut last = std::time::Instant::now() - std::time::Duration::from_secs(1);
-        clone_or_open(&clone_url, &dest, Some(&token), &mut |p| {
+        clone_or_open(&clone_url, &dest, Some(&creds), &mut |p| {
             let finished = p.total > 0 && p.indexed == p.total;
             if finished || last.elapsed() >= std::time::Duration::from_millis(100) {
                 last = std::time::Instant::now();
