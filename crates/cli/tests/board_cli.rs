@@ -125,7 +125,7 @@ fn handoff_on_the_demo_writes_logs_task_prompt_metrics_and_one_commit() {
     assert_eq!(git(&remote, &["rev-parse", "refs/heads/main"]).trim(), commit);
 
     // The commit: message and exactly the changed files.
-    assert_eq!(git(&project, &["log", "-1", "--format=%B"]), "Hand off F2.1: QAPod → DeliveryPod\n\nTests pass; package the release\n\n");
+    assert_eq!(git(&project, &["log", "-1", "--format=%B"]), "Hand off F2.1: QAPod → DeliveryPod\n\nTests pass; package the release\n\nPatchdesk-Record: board\n\n");
     let files = git(&project, &["diff", "--name-only", &before, commit]);
     assert_eq!(files, ".logs/handoff_log.yaml\nmetrics/metrics.yaml\nprompts/used/DeliveryPod/F2.1_prompt.txt\ntask.yaml\n");
     assert_eq!(git(&project, &["status", "--porcelain"]), status_before, "the lead's changes are as they were");
