@@ -102,16 +102,30 @@ fn offline_or(base: &ApiBase, e: octocrab::Error) -> ForgeError {
 }
 
 fn transport_words(e: &octocrab::Error) -> String {
-    // Walk to the innermost cause: that is the part that says "connection refused".
-    let mut cause: &dyn std::error::Error = e;
-    while let Some(next) = cause.source() {
-        cause = next;
+    // The whole chain of causes, in words: the innermost says "connection refused".
+    let mut text = String::new();
+    let mut cause: Option<&dyn std::error::Error> = Some(e);
+    while let Some(c) = cause {
+        text.push_str(&c.to_string().to_lowercase());
+        text.push(' ');
+        cause = c.source();
     }
-    let text = cause.to_string();
-    if text.is_empty() {
-        "the connection failed".into()
+    plain_network_words(&text).to_string()
+}
+
+/// What went wrong on the network, in words a lead can act on (never the library's own text),
+/// from the failure's own text in lower case.
+pub fn plain_network_words(lower: &str) -> &'static str {
+    if lower.contains("dns") || lower.contains("lookup") || lower.contains("resolve") || lower.contains("name or service not known") {
+        "the server's name could not be found"
+    } else if lower.contains("timed out") || lower.contains("timeout") || lower.contains("deadline") {
+        "the connection timed out"
+    } else if lower.contains("refused") {
+        "the connection was refused"
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("ssl") || lower.contains("handshake") {
+        "a secure connection could not be set up"
     } else {
-        text
+        "the connection failed"
     }
 }
 
@@ -526,6 +540,15 @@ mod tests {
 
     fn ghe_lower() -> ApiBase {
         ApiBase { api: "https://ghe.example.org/api/v3".into(), web: "https://ghe.example.org".into() }
+    }
+
+    #[test]
+    fn network_failures_are_told_in_plain_words() {
+        assert_eq!(plain_network_words("error trying to connect: tcp connect error: connection refused (os error 111)"), "the connection was refused");
+        assert_eq!(plain_network_words("dns error: failed to lookup address information"), "the server's name could not be found");
+        assert_eq!(plain_network_words("operation timed out"), "the connection timed out");
+        assert_eq!(plain_network_words("invalid peer certificate: unknownissuer"), "a secure connection could not be set up");
+        assert_eq!(plain_network_words("something odd"), "the connection failed");
     }
 
     #[test]

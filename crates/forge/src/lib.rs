@@ -18,7 +18,7 @@ pub mod practice;
 pub mod signin;
 
 pub use credentials::GitCredentials;
-pub use github::{check_token, list_repositories, Account, ApiBase, GitHub, RepoSummary};
+pub use github::{check_token, list_repositories, plain_network_words, Account, ApiBase, GitHub, RepoSummary};
 pub use patchdesk_secrets::Secret;
 pub use practice::PracticeRemote;
 

@@ -161,7 +161,7 @@ fn clone_error(url: &str, e: &git2::Error, tries: u32) -> ProjectError {
         || lower.contains("could not resolve")
         || lower.contains("timed out")
     {
-        (Code::Offline, format!("Could not reach the server to download {url}. Check the internet connection and try again."))
+        (Code::Offline, format!("Could not reach the server to download {url}: {}. Check the internet connection and try again.", patchdesk_forge::plain_network_words(&lower)))
     } else {
         (Code::Git, format!("Downloading {url} failed: the server's answer could not be understood. Try again; if it keeps failing, tell whoever looks after your GitHub setup."))
     };

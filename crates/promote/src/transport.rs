@@ -54,18 +54,10 @@ fn callbacks<'a>(creds: Option<&'a GitCredentials>, asked: &'a Asked) -> git2::R
 
 /// What went wrong on the network, in words (never git's own text).
 fn network_words(e: &git2::Error) -> &'static str {
-    let lower = e.message().to_lowercase();
-    if lower.contains("could not resolve") || lower.contains("failed to resolve") || lower.contains("name or service not known") {
-        "the server's name could not be found"
-    } else if lower.contains("timed out") || lower.contains("timeout") {
-        "the connection timed out"
-    } else if lower.contains("refused") {
-        "the connection was refused"
-    } else if e.class() == git2::ErrorClass::Ssl || lower.contains("certificate") || lower.contains("tls") || lower.contains("ssl") {
-        "a secure connection could not be set up"
-    } else {
-        "the connection failed"
+    if e.class() == git2::ErrorClass::Ssl {
+        return "a secure connection could not be set up";
     }
+    patchdesk_forge::plain_network_words(&e.message().to_lowercase())
 }
 
 /// The host part of a remote address, for messages (`github.com`, the folder for a path).

@@ -364,6 +364,32 @@ fn a_protected_main_gets_one_pull_request() {
     s.gh.assert_no_violations();
 }
 
+/// A protected main and a lead's own commit under the handoff: the pull request carries the
+/// handoff alone, made again on main; the secret goes nowhere.
+#[test]
+fn a_protected_main_gets_a_pull_request_of_patchdesks_commits_only() {
+    let s = setup();
+    s.gh.state().protect_branch("octo", "hello", "main").unwrap();
+    let main_before = remote_branch(&bare(&s), "main").unwrap();
+    commit_in(&s.work, "secret.txt", "private\n", "WIP, do not publish");
+    commit_here(&s.work, ".logs/handoff_log.yaml", "handoffs: [{task: F2.1}]\n", "Hand off F2.1: QAPod → DeliveryPod");
+    let before = common::snapshot(&s.work);
+    let out = send_board(&s.work, &s.url, &forge(&s)).unwrap();
+    let BoardSent::AsReview { branch, commits, .. } = out.clone() else { panic!("{out:?}") };
+    assert_eq!(commits, 1);
+    let remote = git2::Repository::open_bare(bare(&s)).unwrap();
+    let tip = remote_branch(&bare(&s), &branch).unwrap();
+    assert_eq!(remote.find_commit(tip).unwrap().parent_ids().collect::<Vec<_>>(), vec![main_before]);
+    assert_eq!(common::file_in(&remote, &tip.to_string(), "secret.txt"), None);
+    assert_eq!(common::file_in(&remote, &tip.to_string(), ".logs/handoff_log.yaml").as_deref(), Some("handoffs: [{task: F2.1}]\n"));
+    assert_eq!(remote_branch(&bare(&s), "main"), Some(main_before));
+    assert_eq!(s.gh.state().pull_requests("octo", "hello").len(), 1);
+    assert_eq!(common::snapshot(&s.work), before);
+    // Again: the same pull request, nothing new.
+    assert_eq!(send_board(&s.work, &s.url, &forge(&s)).unwrap(), out);
+    s.gh.assert_no_violations();
+}
+
 #[test]
 fn offline_is_the_offline_error_and_changes_nothing() {
     // An address where nothing listens.
