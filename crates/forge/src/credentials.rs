@@ -13,7 +13,7 @@
 
 use patchdesk_secrets::Secret;
 
-use crate::{ApiBase, ForgeError, PracticeRemote};
+use crate::{ApiBase, ForgeError, OtherRemote, PracticeRemote};
 
 /// The signed-in token and the one place git may send it. Built from the API the sign-in
 /// belongs to ([`GitCredentials::new`]); cloning it clones the secret (never printed).
@@ -128,13 +128,13 @@ impl GitCredentials {
         (origin(url)? == *to).then_some(&self.token)
     }
 
-    /// Checked before git connects to the remote at `url`: fine for the signed-in host, for a
-    /// folder on this disk and for ssh (none of which is offered the token except the first);
-    /// any other address is refused with [`ForgeError::RemoteNotSignedInHost`], so nothing is
-    /// sent there at all. The credentials callback still checks every request on its own
+    /// Checked before git connects to the remote at `url`: fine for the signed-in host and for
+    /// a folder on this disk (which never gets the token); any other address — ssh included,
+    /// where the sign-in does not apply — is refused with [`ForgeError::RemoteNotSignedInHost`],
+    /// so nothing is sent there at all. The credentials callback still checks every request on its own
     /// ([`GitCredentials::for_url`]): a redirect can lead elsewhere.
     pub fn check_remote(&self, url: &str) -> Result<(), ForgeError> {
-        if self.for_url(url).is_some() || PracticeRemote::is_local_url(url) || GitCredentials::is_ssh(url) {
+        if self.for_url(url).is_some() || PracticeRemote::is_local_url(url) {
             return Ok(());
         }
         Err(self.refusal(url))
@@ -143,8 +143,14 @@ impl GitCredentials {
     /// The refusal for a request to `url`, which is not the signed-in host.
     pub fn refusal(&self, url: &str) -> ForgeError {
         let plain_http = url.trim().get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://"));
-        let as_https = plain_http && self.for_url(&format!("https://{}", &url.trim()[7..])).is_some();
-        ForgeError::RemoteNotSignedInHost { remote: shown(url), host: self.words.clone(), plain_http: as_https }
+        let why = if plain_http && self.for_url(&format!("https://{}", &url.trim()[7..])).is_some() {
+            OtherRemote::PlainHttp
+        } else if GitCredentials::is_ssh(url) {
+            OtherRemote::Ssh
+        } else {
+            OtherRemote::Elsewhere
+        };
+        ForgeError::RemoteNotSignedInHost { remote: shown(url), host: self.words.clone(), why }
     }
 
     /// The signed-in host in words (`github.com`, `127.0.0.1:4567`).
@@ -152,8 +158,8 @@ impl GitCredentials {
         &self.words
     }
 
-    /// True when `url` is reached over ssh (`git@host:o/r.git`, `ssh://…`): the sign-in is
-    /// never offered there, and git uses the computer's own ssh keys.
+    /// True when `url` is reached over ssh (`git@host:o/r.git`, `ssh://…`), where the sign-in
+    /// does not apply.
     pub fn is_ssh(url: &str) -> bool {
         let u = url.trim();
         if let Some((scheme, _)) = u.split_once("://") {
@@ -253,7 +259,8 @@ mod tests {
         assert!(gh.check_remote("https://github.com/octo/hello.git").is_ok());
         assert!(gh.check_remote("/srv/practice.git").is_ok());
         assert!(gh.check_remote("file:///srv/practice.git").is_ok());
-        assert!(gh.check_remote("git@github.com:octo/hello.git").is_ok());
+        let e = gh.check_remote("git@github.com:octo/hello.git").unwrap_err().to_string();
+        assert!(e.contains("is reached over ssh") && e.contains("https://github.com/OWNER/NAME.git"), "{e}");
         let e = gh.check_remote("http://127.0.0.1:4000/team/repo.git").unwrap_err();
         assert_eq!(
             e.to_string(),

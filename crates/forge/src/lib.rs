@@ -208,25 +208,42 @@ pub enum ForgeError {
     /// Something else: a bad answer, a failing disk.
     #[error("{0}")]
     Unexpected(String),
-    /// The remote git would talk to is not the signed-in host, so the sign-in was not sent.
-    #[error("{}", not_signed_in_host_words(remote, host, *plain_http))]
+    /// The remote git would talk to is not the signed-in host over https, so nothing was sent
+    /// there.
+    #[error("{}", not_signed_in_host_words(remote, host, *why))]
     RemoteNotSignedInHost {
         /// The remote's address (without any user name or password).
         remote: String,
         /// The signed-in host (`github.com`).
         host: String,
-        /// It is the signed-in host, but over plain http.
-        plain_http: bool,
+        /// What is wrong with it.
+        why: OtherRemote,
     },
 }
 
-fn not_signed_in_host_words(remote: &str, host: &str, plain_http: bool) -> String {
-    if plain_http {
-        return format!(
+/// Why a remote is not the signed-in host (see [`ForgeError::RemoteNotSignedInHost`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtherRemote {
+    /// Another server (or an address Patchdesk cannot read safely).
+    Elsewhere,
+    /// The signed-in host, but over plain http.
+    PlainHttp,
+    /// Reached over ssh, where the GitHub sign-in does not apply.
+    Ssh,
+}
+
+fn not_signed_in_host_words(remote: &str, host: &str, why: OtherRemote) -> String {
+    match why {
+        OtherRemote::PlainHttp => format!(
             "This project's remote ({remote}) uses plain http, which others on the network can read, so Patchdesk did not send your GitHub sign-in there. Change the remote's address to start with https://."
-        );
+        ),
+        OtherRemote::Ssh => format!(
+            "This project's remote ({remote}) is reached over ssh, and Patchdesk sends changes only over https with your GitHub sign-in. Change the remote's address to https://{host}/OWNER/NAME.git."
+        ),
+        OtherRemote::Elsewhere => format!(
+            "This project's remote ({remote}) is not on GitHub ({host}), so Patchdesk did not send your GitHub sign-in there. Point the project's remote at GitHub, or sign in to that server."
+        ),
     }
-    format!("This project's remote ({remote}) is not on GitHub ({host}), so Patchdesk did not send your GitHub sign-in there. Point the project's remote at GitHub, or sign in to that server.")
 }
 
 fn reset_words(reset: Option<u64>) -> String {
