@@ -413,7 +413,15 @@ export type BoardSent =
  * The default branch refused the push, so the commits went on their own branch with a
  * review request (pull request) for someone to merge.
  */
-{ kind: "as_review"; number: number; url: string; branch: string; base: string; commits: number } | 
+{ kind: "as_review"; number: number; url: string; branch: string; base: string; commits: number; 
+/**
+ * How many of the user's own commits were not sent (see [`BoardSent::Held`]).
+ */
+held: number; 
+/**
+ * The first lines of the first few of them, oldest first.
+ */
+subjects: string[] } | 
 /**
  * The remote has newer commits and there is nothing here to send.
  */

@@ -88,6 +88,10 @@ pub enum BoardSent {
         base: String,
         /// How many commits it holds.
         commits: u32,
+        /// How many of the user's own commits were not sent (see [`BoardSent::Held`]).
+        held: u32,
+        /// The first lines of the first few of them, oldest first.
+        subjects: Vec<String>,
     },
     /// The remote has newer commits and there is nothing here to send.
     Behind {
@@ -158,10 +162,13 @@ impl BoardSent {
             }
             BoardSent::UpToDate { branch } => format!("Everything is sent: {branch} on the remote already has every board change."),
             BoardSent::Sent { branch, commits } => format!("Sent {} to {branch} on the remote.", changes(*commits)),
-            BoardSent::AsReview { number, branch, base, commits, .. } => format!(
-                "The remote does not take changes to {base} directly (the branch is protected, or it changed meanwhile), so {} went as pull request #{number} from the branch {branch}. They reach {base} when it is merged.",
-                changes(*commits)
-            ),
+            BoardSent::AsReview { number, branch, base, commits, held, subjects, .. } => {
+                let sent = format!(
+                    "The remote does not take changes to {base} directly (the branch is protected, or it changed meanwhile), so {} went as pull request #{number} from the branch {branch}. They reach {base} when it is merged.",
+                    changes(*commits)
+                );
+                if *held == 0 { sent } else { format!("{sent} {}", held_words(*held, subjects)) }
+            }
             BoardSent::Behind { branch, commits: n } => format!(
                 "{branch} on the remote has {} and there is nothing here to send. Bring the project up to date to see them.",
                 commits(*n)
@@ -327,7 +334,10 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
     match transport::push(&repo, remote_url, creds, BOARD_SOURCE_REF, &default) {
         Ok(()) if held.is_empty() => Ok(BoardSent::Sent { branch: default, commits: to_send }),
         Ok(()) => Ok(holding(to_send)),
-        Err(PromoteError::PushRejected { .. }) => as_review(&repo, remote_url, forge, &heads, &default, new_tip, Some(remote_tip)),
+        Err(PromoteError::PushRejected { .. }) => Ok(match as_review(&repo, remote_url, forge, &heads, &default, new_tip, Some(remote_tip))? {
+            BoardSent::AsReview { number, url, branch, base, commits, .. } => BoardSent::AsReview { number, url, branch, base, commits, held: count(held.len()), subjects },
+            other => other,
+        }),
         Err(e) => Err(e),
     }
 }
@@ -480,7 +490,7 @@ fn as_review(repo: &Repository, url: &str, forge: &dyn Forge, heads: &transport:
 }
 
 fn as_review_result(review: ReviewRequest, branch: &str, base: &str, commits: u32) -> BoardSent {
-    BoardSent::AsReview { number: review.number, url: review.url, branch: branch.to_string(), base: base.to_string(), commits }
+    BoardSent::AsReview { number: review.number, url: review.url, branch: branch.to_string(), base: base.to_string(), commits, held: 0, subjects: Vec::new() }
 }
 
 fn review_body(repo: &Repository, list: &[Oid], base: &str) -> String {
@@ -509,7 +519,7 @@ mod tests {
             (BoardSent::Sent { branch: "main".into(), commits: 1 }, "Sent 1 board change to main"),
             (BoardSent::Sent { branch: "main".into(), commits: 3 }, "Sent 3 board changes to main"),
             (
-                BoardSent::AsReview { number: 7, url: "u".into(), branch: "patchdesk/board-0123abcd".into(), base: "main".into(), commits: 2 },
+                BoardSent::AsReview { number: 7, url: "u".into(), branch: "patchdesk/board-0123abcd".into(), base: "main".into(), commits: 2, held: 0, subjects: Vec::new() },
                 "2 board changes went as pull request #7 from the branch patchdesk/board-0123abcd",
             ),
             (BoardSent::Behind { branch: "main".into(), commits: 1 }, "has 1 newer commit and there is nothing here to send"),

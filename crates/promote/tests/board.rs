@@ -326,7 +326,7 @@ fn a_protected_main_gets_one_pull_request() {
 
     let out = send_board(&s.work, &s.url, &forge(&s)).unwrap();
     let branch = format!("patchdesk/board-{}", &local.to_string()[..8]);
-    let BoardSent::AsReview { number, url, branch: got, base, commits } = out.clone() else { panic!("{out:?}") };
+    let BoardSent::AsReview { number, url, branch: got, base, commits, held: 0, .. } = out.clone() else { panic!("{out:?}") };
     assert_eq!((got.as_str(), base.as_str(), commits), (branch.as_str(), "main", 2));
     assert!(out.describe().contains(&format!("went as pull request #{number}")), "{}", out.describe());
     // main is untouched; the commits are on the board branch.
@@ -375,8 +375,9 @@ fn a_protected_main_gets_a_pull_request_of_patchdesks_commits_only() {
     commit_here(&s.work, ".logs/handoff_log.yaml", "handoffs: [{task: F2.1}]\n", "Hand off F2.1: QAPod → DeliveryPod");
     let before = common::snapshot(&s.work);
     let out = send_board(&s.work, &s.url, &forge(&s)).unwrap();
-    let BoardSent::AsReview { branch, commits, .. } = out.clone() else { panic!("{out:?}") };
-    assert_eq!(commits, 1);
+    let BoardSent::AsReview { branch, commits, held, .. } = out.clone() else { panic!("{out:?}") };
+    assert_eq!((commits, held), (1, 1));
+    assert!(out.describe().ends_with("1 commit of yours ('WIP, do not publish') is not sent: Patchdesk only sends the board changes it made. Send your own commits yourself when they are ready."), "{}", out.describe());
     let remote = git2::Repository::open_bare(bare(&s)).unwrap();
     let tip = remote_branch(&bare(&s), &branch).unwrap();
     assert_eq!(remote.find_commit(tip).unwrap().parent_ids().collect::<Vec<_>>(), vec![main_before]);
