@@ -148,3 +148,64 @@ fn sync_without_a_repository_is_a_usage_error() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["error"]["code"], "repo_not_found");
 }
+
+/// After a merge, `sync` makes the other open request again and pushes it: to a remote that is
+/// not the signed-in host, nothing is sent, and the words say why (finding 1, for the
+/// follow-up the app also runs every minute).
+#[test]
+fn sync_never_sends_the_sign_in_to_another_host() {
+    use github_standin::{RepoSpec, Standin};
+    use std::io::{Read, Write};
+    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
+    let token = format!("fake-sync-{}-not-a-real-token", std::process::id());
+    gh.state().add_user("octo", &token, &["repo"]);
+    gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
+    gh.state().commit_files("octo", "hello", "main", "docs", &[("docs/a.md", "one\n"), ("docs/b.md", "bee\n")]).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path().join("lead");
+    git2::Repository::clone(&gh.git_url("octo", "hello"), &work).unwrap();
+    let env = |c: &mut Command| {
+        c.env("GITHUB_TOKEN", &token).env("PATCHDESK_GITHUB_API", gh.api_url());
+    };
+    let mut numbers = Vec::new();
+    for (task, file, old, new) in [("F9.1", "a", "one", "two"), ("F9.2", "b", "bee", "wasp")] {
+        let patch = tmp.path().join(format!("patch_20261121_090000_{task}.diff"));
+        std::fs::write(&patch, format!("diff --git a/docs/{file}.md b/docs/{file}.md\n--- a/docs/{file}.md\n+++ b/docs/{file}.md\n@@ -1 +1 @@\n-{old}\n+{new}\n")).unwrap();
+        let mut c = patchdesk();
+        c.args(["promote", "--json", "--base", "main", "--repo"]).arg(&work).arg(&patch);
+        env(&mut c);
+        numbers.push(json(&c.output().unwrap())["pr_number"].as_u64().unwrap());
+    }
+    gh.state().merge_pull("octo", "hello", numbers[0], "octo").unwrap();
+    let branch_before = gh.state().branch_sha("octo", "hello", "chatgpt/auto/f9.2");
+
+    // A server asking for a password, where `origin` now points.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let evil = format!("http://{}/octo/hello.git", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let _ = conn.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+            let mut buf = [0u8; 8192];
+            if let Ok(n) = conn.read(&mut buf) {
+                log.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+            let _ = conn.write_all(b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"git\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    git2::Repository::open(&work).unwrap().remote_set_url("origin", &evil).unwrap();
+    let mut c = patchdesk();
+    c.args(["sync", "--json", "--github-repo", "octo/hello", "--repo"]).arg(&work);
+    env(&mut c);
+    let v = json(&c.output().unwrap());
+    let refreshed = v["refreshed"].as_array().unwrap();
+    assert_eq!(refreshed.len(), 1, "{v}");
+    let words = refreshed[0]["words"].as_str().unwrap();
+    assert!(words.contains(&format!("This project's remote ({evil}) is not on GitHub")), "{words}");
+    let got = seen.lock().unwrap().clone();
+    assert!(!String::from_utf8_lossy(&got).to_lowercase().contains("authorization"), "{}", String::from_utf8_lossy(&got));
+    assert!(!got.windows(token.len()).any(|w| w == token.as_bytes()));
+    assert_eq!(gh.state().branch_sha("octo", "hello", "chatgpt/auto/f9.2"), branch_before, "nothing replaced");
+    gh.stop();
+}
