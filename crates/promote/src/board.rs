@@ -294,9 +294,15 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
         });
     }
     let Some(remote_tip) = remote else {
-        // Nothing there to build on: sending Patchdesk's commits would mean sending the whole
-        // history, the user's included.
-        return Ok(holding(0));
+        if !held.is_empty() {
+            // Nothing there to build on: sending Patchdesk's commits would mean sending the
+            // whole history, the user's included.
+            return Ok(holding(0));
+        }
+        // Every commit of the branch is Patchdesk's: it goes as it is.
+        repo.reference(BOARD_SOURCE_REF, local, true, "patchdesk: board changes to send").map_err(git_err("keep the commit to send"))?;
+        transport::push(&repo, remote_url, creds, BOARD_SOURCE_REF, &default)?;
+        return Ok(BoardSent::Sent { branch: default, commits: count(ours.len()) });
     };
 
     // Patchdesk's commits, made again on the remote's tip (objects only).
