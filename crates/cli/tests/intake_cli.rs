@@ -148,6 +148,20 @@ fn a_drop_of_sixteen_small_zip_bombs_is_refused_in_bounded_memory() {
     assert!(!project.join(".patches").exists(), "nothing written");
 }
 
+/// 100 MB of `[0,0,0,…]` named like a batch: once 4.8 GB to read (the process aborted).
+#[test]
+fn a_json_flood_is_refused_in_bounded_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = repo(tmp.path());
+    let file = tmp.path().join("payload.json");
+    std::fs::write(&file, format!("[{}0]", "0,".repeat(50 << 20))).unwrap();
+    let (out, took) = import(&project, &[&file]);
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("JSON values"), "{}", text(&out.stderr));
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
 /// An inbox with an oversized item and metadata that is a link to an endless device still
 /// lists (once: out of memory on every start), and the bad item says it can't be read.
 #[test]

@@ -219,3 +219,22 @@ fn the_inbox_is_never_read_or_written_through_links() {
     let e = q.read_log(&item.name, log).unwrap_err();
     assert!(e.to_string().contains("link"), "{e}");
 }
+
+/// JSON of many tiny values (`[0,0,0,…]`): 100 MB once needed 4.8 GB to read and aborted
+/// the process. Refused by a count of separators before anything is built; a real batch of
+/// 5,000 files still reads.
+#[test]
+fn a_json_flood_is_refused_before_it_is_built() {
+    let flood = format!("[{}0]", "0,".repeat(300_000));
+    let object_flood = format!("{{\"commit_message\": \"m\", \"files\": [{}0]}}", "0,".repeat(300_000));
+    for (name, bytes) in [("payload.json", flood.as_bytes()), ("patch_F1.json", object_flood.as_bytes())] {
+        let e = patchdesk_intake::identify(name, bytes).unwrap_err();
+        assert_eq!(patchdesk_error::Coded::code(&e), Code::InputTooLarge, "{e}");
+        assert!(e.to_string().contains(name) && e.to_string().contains("JSON values"), "{e}");
+    }
+    assert!(patchdesk_intake::read_batch("payload.json", object_flood.as_bytes()).is_err());
+    assert!(patchdesk_intake::Sidecar::from_json("meta.json", flood.as_bytes()).is_err());
+    let files: Vec<String> = (0..5000).map(|i| format!("{{\"path\": \"docs/{i}.md\", \"content\": \"a, b: [c] {{d}}\\n\"}}")).collect();
+    let batch = format!("{{\"commit_message\": \"m\", \"files\": [{}]}}", files.join(","));
+    assert_eq!(patchdesk_intake::read_batch("payload.json", batch.as_bytes()).unwrap().files.len(), 5000);
+}
