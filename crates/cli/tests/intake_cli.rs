@@ -240,3 +240,21 @@ fn a_closed_pipe_ends_the_listing_quietly() {
         assert_eq!(out.status.code(), Some(0), "{err}");
     }
 }
+
+/// `patchdesk apply` reads its patch with the same reader: a device or a pipe is refused at
+/// once (it once read /dev/zero until memory ran out, and waited on a pipe forever).
+#[test]
+fn apply_refuses_devices_and_pipes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = repo(tmp.path());
+    let fifo = tmp.path().join("patch.diff");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for input in [Path::new("/dev/zero"), fifo.as_path()] {
+        let (out, took) = bounded(&["apply", "--json", "--base", "HEAD", "--repo", project.to_str().unwrap()], &[input], 10);
+        assert_no_panic(&out);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(v["error"]["message"].as_str().unwrap().contains("a pipe"), "{v}");
+        assert!(took < Duration::from_secs(5), "{took:?}");
+    }
+}
