@@ -94,6 +94,8 @@ pub fn add_seen_download(app: AppHandle, state: State<'_, AppState>, watching: S
         ));
     };
     let report = state.with_project(|p| Ok(p.import_paths(&[path])?))?;
+    let left: Vec<String> = watching.lock().as_ref().map(DownloadsWatch::seen).unwrap_or_default().into_iter().map(|f| f.name).collect();
+    let _ = DownloadsArrived { folder: folder.clone(), files: left, report: None, error: None }.emit(&app);
     // Told like any download: the window shows what happened and lists the new item.
     let _ = DownloadsArrived { folder, files: vec![name], report: Some(report.clone()), error: None }.emit(&app);
     Ok(report)
@@ -108,21 +110,35 @@ pub fn start(app: &AppHandle) {
     let _ = std::thread::Builder::new().name("patchdesk-downloads".into()).spawn(move || {
         // Logs that matched no patch yet, with the scans left to wait for it.
         let mut waiting: Vec<(PathBuf, u32)> = Vec::new();
+        // The seen list as last told to the window.
+        let mut last_seen: Vec<SeenFile> = Vec::new();
         loop {
             std::thread::sleep(EVERY);
             let watching = app.state::<Watching>();
             let Some(dir) = watched(&data_dir) else {
                 *watching.lock() = None;
+                if !last_seen.is_empty() {
+                    last_seen.clear();
+                    let _ = DownloadsArrived { folder: String::new(), files: Vec::new(), report: None, error: None }.emit(&app);
+                }
                 continue;
             };
-            let fresh = {
+            let (fresh, seen) = {
                 let mut watch = watching.lock();
                 if watch.as_ref().map(|w| w.dir()) != Some(dir.as_path()) {
                     *watch = Some(DownloadsWatch::new(&dir, SystemTime::now()));
                     waiting.clear();
                 }
-                watch.as_mut().map(DownloadsWatch::scan).unwrap_or_default()
+                let fresh = watch.as_mut().map(DownloadsWatch::scan).unwrap_or_default();
+                (fresh, watch.as_ref().map(DownloadsWatch::seen).unwrap_or_default())
             };
+            // The "Seen in Downloads" list changed: the window is told the names (no report:
+            // nothing was added), so it never has to ask at start.
+            if seen != last_seen {
+                let files = seen.iter().map(|f| f.name.clone()).collect();
+                let _ = DownloadsArrived { folder: dir.display().to_string(), files, report: None, error: None }.emit(&app);
+                last_seen = seen;
+            }
             if fresh.is_empty() && waiting.is_empty() {
                 continue;
             }
