@@ -106,7 +106,7 @@ pub fn add_seen_download(app: AppHandle, state: State<'_, AppState>, watching: S
 pub fn start(app: &AppHandle) {
     let app = app.clone();
     let data_dir = app.state::<AppState>().data_dir().to_path_buf();
-    app.manage(Watching::default());
+    let _ = app.manage(Watching::default());
     let _ = std::thread::Builder::new().name("patchdesk-downloads".into()).spawn(move || {
         // Logs that matched no patch yet, with the scans left to wait for it.
         let mut waiting: Vec<(PathBuf, u32)> = Vec::new();
