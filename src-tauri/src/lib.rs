@@ -42,6 +42,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::github::connect_github_repository,
             commands::downloads::watched_folder,
             commands::downloads::set_downloads_watch,
+            commands::downloads::seen_downloads,
+            commands::downloads::add_seen_download,
         ])
         .events(tauri_specta::collect_events![events::ProjectOpened, events::PromoteProgress, events::CloneProgressed, events::DownloadsArrived])
         .typ::<patchdesk_error::UserError>()

@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { InboxItem, ItemCheck } from "./bindings";
 import { checkBadge, plural, podLabel, statusLabel, whenReceived } from "./format";
 import { ORDER_WORDS, searchItems, sortItems, type InboxOrder } from "./inbox";
+import { SeenInDownloads } from "./SeenInDownloads";
 
 /** What kind of download an item is, in words. */
 export function kindLabel(item: InboxItem): string {
@@ -129,6 +130,7 @@ export function Inbox({
           })}
         </ul>
       )}
+      <SeenInDownloads />
     </section>
   );
 }

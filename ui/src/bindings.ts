@@ -313,6 +313,25 @@ async setDownloadsWatch(on: boolean, folder: string | null) : Promise<Result<str
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Files in the watched folder that look like patches or ZIPs but are not named like a pod's
+ * download: listed for the lead, never added by themselves.
+ */
+async seenDownloads() : Promise<SeenFile[]> {
+    return await TAURI_INVOKE("seen_downloads");
+},
+/**
+ * "Add to inbox" on a seen file: only a name on the list is accepted (never a path from the
+ * window), and it is read like any drop.
+ */
+async addSeenDownload(name: string) : Promise<Result<ImportReport, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_seen_download", { name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -950,7 +969,12 @@ size: number;
 /**
  * Logs that came with it.
  */
-logs: LogRef[] }
+logs: LogRef[]; 
+/**
+ * Why the item can't be read (too large, a link, not a plain file, gone), in one
+ * sentence; `None` when it can. Such an item is listed, never opened.
+ */
+unreadable?: string | null }
 /**
  * Where an inbox item is in its life.
  */
@@ -1595,6 +1619,19 @@ export type ReviewState =
  * Closed without merging.
  */
 "closed"
+/**
+ * A file in the watched folder that looks like a patch or a ZIP but is not named like a
+ * pod's download: listed as "Seen in Downloads", added to the inbox only on a click.
+ */
+export type SeenFile = { 
+/**
+ * Its file name in the watched folder.
+ */
+name: string; 
+/**
+ * Its size in bytes.
+ */
+size: number }
 /**
  * What the lead chose in the "Send for review" dialog; blank or missing means the default.
  */

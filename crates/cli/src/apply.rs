@@ -70,12 +70,13 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
     patchdesk_apply::use_git_object_checks();
     // Read the patch while git starts up (opening the repository also sets up TLS, which takes
     // a moment that a large patch's read can use).
-    let path = args.patch_file.clone();
-    let reading = std::thread::spawn(move || std::fs::read(&path));
+    // Plain files only, read with a cap (a device, a pipe or an endless file is refused).
+    let (path, cap) = (args.patch_file.clone(), args.max_bytes as u64);
+    let reading = std::thread::spawn(move || patchdesk_intake::read_input(&path, cap));
     let opened = git2::Repository::open(&args.repo);
     let data = match reading.join() {
         Ok(Ok(d)) => d,
-        Ok(Err(e)) => return usage_error(args.json, Code::Io, format!("cannot read {}: {e}", args.patch_file.display())),
+        Ok(Err(e)) => return usage_error(args.json, e.code(), e.to_string()),
         Err(_) => return usage_error(args.json, Code::Io, format!("cannot read {}", args.patch_file.display())),
     };
     let repo = match opened {

@@ -1,6 +1,6 @@
 //! `patchdesk demo`, `patchdesk inbox` and `patchdesk import`: the first screen, for scripts.
 
-use crate::output::fail;
+use crate::output::{fail, printable};
 use clap::Args;
 use patchdesk_error::UserError;
 use patchdesk_project::{demo, Project};
@@ -83,12 +83,18 @@ pub fn inbox(args: &InboxArgs) -> ExitCode {
         println!("The inbox of {} is empty.", overview.summary.name);
     } else {
         for item in &overview.inbox {
+            // Names and summaries come from pods and file names: control characters are shown
+            // escaped, never sent to the terminal.
+            let summary = match &item.unreadable {
+                Some(why) => format!("can't be read: {why}"),
+                None => item.summary.clone().unwrap_or_else(|| "no summary".into()),
+            };
             println!(
                 "{:<10} {:<12} {}  ({})",
-                item.task_id.as_deref().unwrap_or("-"),
-                item.pod.as_deref().unwrap_or("-"),
-                item.summary.as_deref().unwrap_or("no summary"),
-                item.file_name
+                printable(item.task_id.as_deref().unwrap_or("-")),
+                printable(item.pod.as_deref().unwrap_or("-")),
+                printable(&summary),
+                printable(&item.file_name)
             );
         }
     }
@@ -100,33 +106,24 @@ pub fn import(args: &ImportArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(args.json, e.into(), 2),
     };
-    let mut files = Vec::new();
-    for path in &args.files {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        match std::fs::read(path) {
-            Ok(bytes) => files.push((name, bytes)),
-            Err(e) => {
-                let err = UserError::new(patchdesk_error::Code::Io, format!("Could not read {}: {e}", path.display()));
-                return fail(args.json, err, 2);
-            }
-        }
-    }
     let queue = match project.queue() {
         Ok(q) => q,
         Err(e) => return fail(args.json, e.into(), 1),
     };
-    let report = queue.import(&files);
+    // The same reader as the app's drops: plain files only, never through a link, read with a
+    // size cap (no device, pipe or endless file is read whole first).
+    let report = queue.import_paths(&args.files);
     if args.json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {
         for item in &report.imported {
-            println!("Added {} ({})", item.file_name, item.task_id.as_deref().unwrap_or("no task id"));
+            println!("Added {} ({})", printable(&item.file_name), printable(item.task_id.as_deref().unwrap_or("no task id")));
         }
         for d in &report.already_imported {
-            println!("Already in the inbox: {}", d.file_name);
+            println!("Already in the inbox: {}", printable(&d.file_name));
         }
         for r in &report.refused {
-            eprintln!("Refused {}: {}", r.file_name, r.error.message);
+            eprintln!("Refused {}: {}", printable(&r.file_name), printable(&r.error.message));
         }
     }
     if report.is_clean() {

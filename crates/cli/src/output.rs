@@ -7,6 +7,42 @@ use patchdesk_error::{Code, UserError};
 use patchdesk_forge::signin::SignIn;
 use patchdesk_forge::{ApiBase, Forge, GitHub, PracticeRemote, Secret};
 
+/// `text` safe to print on a terminal: control characters (escape sequences, carriage
+/// returns, bells) and direction overrides are shown as visible escapes (`\u{1b}`), so a file
+/// name cannot rewrite the screen or hide what it is.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Ends the process quietly when stdout or stderr was closed by the reader
+/// (`patchdesk inbox --json | head`): printing to a closed pipe is not an error of Patchdesk.
+/// Every other panic is reported as before.
+pub fn quiet_on_closed_pipe() {
+    let before = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        let printing = message.starts_with("failed printing to stdout") || message.starts_with("failed printing to stderr");
+        if printing && (message.contains("Broken pipe") || message.contains("os error 32")) {
+            std::process::exit(0);
+        }
+        before(info);
+    }));
+}
+
 /// Prints `e` (`{"error": {code, message}}` with `--json`, else a sentence on stderr) and
 /// returns exit code `code`.
 pub fn fail(json: bool, e: UserError, code: u8) -> ExitCode {

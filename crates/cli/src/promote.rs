@@ -44,16 +44,13 @@ fn resolve_item(project: &Project, item: &str) -> Result<String, (UserError, u8)
     let queue = project.queue().map_err(|e| (UserError::from(e), 2))?;
     let path = Path::new(item);
     if path.is_file() {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let bytes = std::fs::read(path).map_err(|e| (UserError::new(Code::Io, format!("Could not read {}: {e}", path.display())), 2))?;
-        let mut files = vec![(name.clone(), bytes)];
+        // The inbox's own reader, as for `import` and the app's drops.
+        let mut paths = vec![path.to_path_buf()];
         let sidecar = path.with_extension("json");
         if sidecar != path && sidecar.is_file() {
-            if let Ok(b) = std::fs::read(&sidecar) {
-                files.push((sidecar.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), b));
-            }
+            paths.push(sidecar);
         }
-        let report = queue.import(&files);
+        let report = queue.import_paths(&paths);
         if let Some(r) = report.refused.first() {
             return Err((r.error.clone(), 1));
         }
@@ -63,6 +60,7 @@ fn resolve_item(project: &Project, item: &str) -> Result<String, (UserError, u8)
         if let Some(d) = report.already_imported.first() {
             return Ok(d.item.name.clone());
         }
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         return Err((UserError::new(Code::PatchUnreadable, format!("{name} holds no change to send")), 1));
     }
     queue.get(item).map(|i| i.name).map_err(|e| (UserError::from(&e), 2))

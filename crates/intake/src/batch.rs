@@ -39,6 +39,7 @@ pub fn read_batch_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Batc
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(IntakeError::Empty { file });
     }
+    crate::kind::refuse_json_flood(&file, strip_bom(bytes))?;
     let bad = |reason: String| IntakeError::unreadable(&file, reason);
     let value: Value = serde_json::from_slice(strip_bom(bytes))
         .map_err(|e| bad(format!("it is not valid JSON ({})", json_error_words(&e))))?;

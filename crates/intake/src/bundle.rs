@@ -5,7 +5,7 @@
 
 use crate::error::IntakeError;
 use crate::kind::{display_name, is_os_junk, LogKind};
-use crate::limits::{human_bytes, Limits};
+use crate::limits::{human_bytes, Budget, Limits};
 use crate::name::parse_name;
 use crate::sidecar::Sidecar;
 use patchdesk_patch::path::RepoPath;
@@ -101,6 +101,12 @@ pub fn read_bundle(name: &str, bytes: &[u8]) -> Result<Bundle, IntakeError> {
 /// Reads a ZIP bundle from memory. `name` is the ZIP's file name (for messages, and to
 /// recognise a wrapper folder named like the ZIP).
 pub fn read_bundle_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Bundle, IntakeError> {
+    read_bundle_within(name, bytes, limits, &mut Budget::for_drop(limits))
+}
+
+/// Reads a ZIP bundle from memory, spending the unpacked bytes and the entries from `budget`
+/// (one budget for everything dropped together).
+pub fn read_bundle_within(name: &str, bytes: &[u8], limits: &Limits, budget: &mut Budget) -> Result<Bundle, IntakeError> {
     let file = display_name(name);
     let too_large = |detail: String| IntakeError::too_large(&file, detail);
     if bytes.len() as u64 > u64::from(limits.max_input_bytes) {
@@ -120,8 +126,16 @@ pub fn read_bundle_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Bun
     if signatures > max_entries {
         return Err(too_large(format!("it holds more than {max_entries} entries")));
     }
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| IntakeError::unreadable(&file, format!("it is not a readable ZIP archive ({e})")))?;
+    if let Some(twice) = central_directory_names(bytes).and_then(first_repeated) {
+        return Err(IntakeError::unreadable(
+            &file,
+            format!(
+                "it holds \"{}\" twice, and Patchdesk cannot tell which copy the pod meant; ask the pod for the bundle again",
+                twice.escape_debug()
+            ),
+        ));
+    }
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| damaged(&file))?;
     if archive.len() > max_entries {
         return Err(too_large(format!("it holds {} entries, and the limit is {max_entries}", archive.len())));
     }
@@ -133,7 +147,7 @@ pub fn read_bundle_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Bun
     for index in 0..archive.len() {
         let entry = archive
             .by_index_raw(index)
-            .map_err(|e| IntakeError::unreadable(&file, format!("entry {} of the ZIP is damaged ({e})", index + 1)))?;
+            .map_err(|_| damaged(&file))?;
         let raw_name = entry.name().to_string();
         if is_os_junk(&raw_name) {
             ignored.push(raw_name);
@@ -168,6 +182,7 @@ pub fn read_bundle_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Bun
                 )));
             }
         }
+        budget.spend_file().map_err(|why| IntakeError::too_large(&file, why))?;
         let executable = !is_dir && entry.unix_mode().is_some_and(|m| m & 0o111 != 0);
         entries.push(Entry { index, raw_name, path, is_dir, compressed: entry.compressed_size(), executable });
     }
@@ -181,7 +196,7 @@ pub fn read_bundle_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Bun
     };
 
     // Pass 2: unpack files, counting real bytes as they come out.
-    let mut total: u64 = 0;
+    let mut spent = Spent { total: 0, packed: bytes.len() as u64, budget };
     let mut metadata = None;
     let mut logs = Vec::new();
     let mut files: BTreeMap<RepoPath, FullFile> = BTreeMap::new();
@@ -194,7 +209,7 @@ pub fn read_bundle_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Bun
             continue;
         }
         let shown = e.raw_name.escape_debug().to_string();
-        let content = unpack(&mut archive, e, &shown, &file, limits, &mut total)?;
+        let content = unpack(&mut archive, e, &shown, &file, limits, &mut spent)?;
         let parts: Vec<&str> = rel.split('/').collect();
         if parts.len() == 1 && parts[0].eq_ignore_ascii_case("metadata.json") {
             if metadata.is_some() {
@@ -226,6 +241,24 @@ pub fn read_bundle_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Bun
     Ok(Bundle { metadata, logs, files, unwrapped_folder, ignored })
 }
 
+/// What the unpacking of one ZIP has spent so far.
+struct Spent<'b> {
+    /// Bytes unpacked from this ZIP.
+    total: u64,
+    /// The ZIP's own size.
+    packed: u64,
+    /// The drop's budget.
+    budget: &'b mut Budget,
+}
+
+/// The sentence for a ZIP the reader cannot make sense of (no "EOCD" or other reader words).
+fn damaged(file: &str) -> IntakeError {
+    IntakeError::unreadable(
+        file,
+        "this ZIP file is damaged or incomplete (it may still be downloading); download it again from the chat",
+    )
+}
+
 /// Unpacks one entry, refusing it the moment it passes a limit.
 fn unpack(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
@@ -233,14 +266,16 @@ fn unpack(
     shown: &str,
     file: &str,
     limits: &Limits,
-    total: &mut u64,
+    spent: &mut Spent,
 ) -> Result<Vec<u8>, IntakeError> {
     let mut reader = archive.by_index(e.index).map_err(|err| match err {
-        zip::result::ZipError::UnsupportedArchive(msg) => {
-            IntakeError::unreadable(file, format!("\"{shown}\" cannot be unpacked: {msg}"))
-        }
-        other => IntakeError::unreadable(file, format!("\"{shown}\" is damaged ({other})")),
+        zip::result::ZipError::UnsupportedArchive(_) => IntakeError::unreadable(
+            file,
+            format!("\"{shown}\" cannot be unpacked: it is packed in a way Patchdesk does not read; ask the pod for a plain ZIP"),
+        ),
+        _ => damaged(file),
     })?;
+    let whole_ratio_limit = u64::from(limits.max_compression_ratio).saturating_mul(spent.packed.max(1));
     let entry_limit = u64::from(limits.max_entry_bytes);
     let total_limit = u64::from(limits.max_unpacked_bytes);
     let ratio_limit = u64::from(limits.max_compression_ratio).saturating_mul(e.compressed.max(1));
@@ -252,28 +287,42 @@ fn unpack(
             Ok(0) => break,
             Ok(n) => n,
             Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(err) => return Err(IntakeError::unreadable(file, format!("\"{shown}\" is damaged ({err})"))),
+            Err(_) => return Err(IntakeError::unreadable(
+                file,
+                format!("\"{shown}\" inside it is damaged (the ZIP may still be downloading); download it again from the chat"),
+            )),
         };
         out.extend_from_slice(&buf[..n]);
         let len = out.len() as u64;
-        *total += n as u64;
+        spent.total += n as u64;
+        let total = spent.total;
+        spent.budget.spend_bytes(n as u64).map_err(|why| IntakeError::too_large(file, why))?;
         if len > entry_limit {
             return Err(IntakeError::too_large(
                 file,
                 format!("\"{shown}\" unpacks to more than {}, the limit for one file", human_bytes(entry_limit)),
             ));
         }
-        if *total > total_limit {
+        if total > total_limit {
             return Err(IntakeError::too_large(
                 file,
                 format!("its files unpack to more than {}", human_bytes(total_limit)),
+            ));
+        }
+        if total > ratio_free && total > whole_ratio_limit {
+            return Err(IntakeError::too_large(
+                file,
+                format!(
+                    "its files expand more than {} times the size of the ZIP, which is how ZIP bombs look; ask the pod for the files themselves",
+                    limits.max_compression_ratio
+                ),
             ));
         }
         if len > ratio_free && len > ratio_limit {
             return Err(IntakeError::too_large(
                 file,
                 format!(
-                    "\"{shown}\" expands more than {} times its packed size, which is how ZIP bombs look",
+                    "\"{shown}\" expands more than {} times its packed size, which is how ZIP bombs look; ask the pod for the files themselves",
                     limits.max_compression_ratio
                 ),
             ));
@@ -344,4 +393,39 @@ pub fn read_full_files(kind: &crate::Kind, name: &str, bytes: &[u8]) -> Result<V
             reason: "it is not a ZIP bundle or a batch of full files".to_string(),
         }),
     }
+}
+
+/// The entry names of a ZIP's central directory, as stored (the ZIP reader keeps only the last
+/// of two entries with one name, so a repeated name is only seen here). `None` when the
+/// directory cannot be walked (ZIP64, damage): the ZIP reader then has its say.
+fn central_directory_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    const EOCD: &[u8; 4] = b"PK\x05\x06";
+    const EOCD_LEN: usize = 22;
+    let search_from = bytes.len().saturating_sub(EOCD_LEN + u16::MAX as usize);
+    let at = (search_from..=bytes.len().checked_sub(EOCD_LEN)?).rev().find(|&i| bytes[i..].starts_with(EOCD))?;
+    let u16_at = |i: usize| -> Option<usize> { Some(u16::from_le_bytes(bytes.get(i..i + 2)?.try_into().ok()?) as usize) };
+    let u32_at = |i: usize| -> Option<usize> { usize::try_from(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().ok()?)).ok() };
+    let count = u16_at(at + 10)?;
+    let size = u32_at(at + 12)?;
+    if count == 0xFFFF || size == 0xFFFF_FFFF {
+        return None;
+    }
+    // Counted back from the end record, so data before the ZIP (self-extractors) does not matter.
+    let mut pos = at.checked_sub(size)?;
+    let mut names = Vec::with_capacity(count.min(65_535));
+    for _ in 0..count {
+        if !bytes.get(pos..)?.starts_with(b"PK\x01\x02") {
+            return None;
+        }
+        let (name_len, extra_len, comment_len) = (u16_at(pos + 28)?, u16_at(pos + 30)?, u16_at(pos + 32)?);
+        names.push(bytes.get(pos + 46..pos + 46 + name_len)?);
+        pos += 46 + name_len + extra_len + comment_len;
+    }
+    Some(names)
+}
+
+/// The first name that appears twice, as text.
+fn first_repeated(names: Vec<&[u8]>) -> Option<String> {
+    let mut seen = BTreeSet::new();
+    names.into_iter().find(|n| !seen.insert(*n)).map(|n| String::from_utf8_lossy(n).into_owned())
 }

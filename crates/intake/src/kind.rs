@@ -158,6 +158,9 @@ pub fn identify_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Kind, 
     let text = strip_bom(bytes);
     let first = text.iter().find(|b| !b.is_ascii_whitespace()).copied();
     if ext == "json" || first == Some(b'{') {
+        if ext == "json" || sniff_diff(text).is_none() {
+            refuse_json_flood(&shown, text)?;
+        }
         return identify_json(&shown, text, ext == "json");
     }
 
@@ -220,6 +223,42 @@ fn identify_json(shown: &str, text: &[u8], named_json: bool) -> Result<Kind, Int
         shown,
         "it is JSON, but neither a batch payload ({branch, commit_message, files}) nor patch metadata ({task_id, summary, ...})",
     ))
+}
+
+/// Most separators (`,` `:` `[` `{` outside strings) a JSON file may hold. A batch of 5,000
+/// files has about 35,000; each separator can become a 32-byte value in memory, so 100 MB of
+/// `[0,0,0,…]` would need gigabytes once read.
+pub(crate) const MAX_JSON_SEPARATORS: usize = 200_000;
+
+/// Refuses JSON with more than [`MAX_JSON_SEPARATORS`] separators, counted by one pass over
+/// the bytes before anything is built from them.
+pub(crate) fn refuse_json_flood(file: &str, text: &[u8]) -> Result<(), IntakeError> {
+    let (mut in_string, mut escaped, mut count) = (false, false, 0usize);
+    for &b in text {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b',' | b':' | b'[' | b'{' => {
+                count += 1;
+                if count > MAX_JSON_SEPARATORS {
+                    return Err(IntakeError::too_large(
+                        file,
+                        format!("it holds more than {MAX_JSON_SEPARATORS} JSON values, far more than a pod's batch or metadata has; ask the pod for it again"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// A serde_json error in plain words: "line 3, column 7: expected `,` or `}`".

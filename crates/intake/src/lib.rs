@@ -14,6 +14,7 @@ mod batch;
 mod bundle;
 mod downloads;
 mod error;
+mod input;
 mod kind;
 mod limits;
 mod name;
@@ -21,11 +22,12 @@ mod queue;
 mod sidecar;
 
 pub use batch::{read_batch, read_batch_with, Batch};
-pub use bundle::{read_bundle, read_bundle_with, read_full_files, Bundle, BundleLog, FullFile};
-pub use downloads::{downloads_folder, looks_like_pod_download, DownloadsWatch};
+pub use bundle::{read_bundle, read_bundle_with, read_bundle_within, read_full_files, Bundle, BundleLog, FullFile};
+pub use downloads::{downloads_folder, looks_like_pod_download, DownloadsWatch, SeenFile};
 pub use error::IntakeError;
 pub use kind::{identify, identify_with, is_os_junk, log_kind_of, sniff_diff, DiffFlavor, Kind, LogKind};
-pub use limits::Limits;
+pub use input::{check_input, read_input};
+pub use limits::{Budget, Limits};
 pub use name::{parse_name, pod_from_branch, split_extension, strip_duplicate_marker, task_from_branch, NameForm, NameInfo};
 pub use queue::{
     Attached, Duplicate, ImportReport, InboxItem, LogRef, PromotePaths, Queue, Refusal, Status, Unmatched,

@@ -266,6 +266,11 @@ fn timestamp_suffix(s: &str) -> Option<(&str, String)> {
 /// `YYYYMMDD_HHMMSS`, `YYYYMMDD-HHMMSS`, `YYYYMMDDTHHMMSS` or `YYYYMMDDHHMMSS`, checked as a
 /// real date and time.
 fn parse_compact_timestamp(s: &str) -> Option<String> {
+    // Only ASCII can be a timestamp, and only ASCII may be sliced by byte below: a name such
+    // as `patch_2026111é12345` must not be cut inside its `é`.
+    if !s.is_ascii() {
+        return None;
+    }
     let b = s.as_bytes();
     let (date, time) = match b.len() {
         15 if matches!(b[8], b'_' | b'-' | b'T') => (&s[..8], &s[9..]),

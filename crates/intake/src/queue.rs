@@ -9,11 +9,12 @@
 //! Writes are atomic (temporary file, then link or rename in the same folder), never replace
 //! a different existing file, and nothing is written when any dropped file is refused.
 
-use crate::bundle::{read_bundle_with, Bundle};
+use crate::bundle::{read_bundle_with, read_bundle_within, Bundle};
+use crate::input::{check_input, read_input};
 use crate::batch::{read_batch_with, Batch};
 use crate::error::IntakeError;
 use crate::kind::{identify_with, is_os_junk, sketch_diff, Kind, LogKind};
-use crate::limits::Limits;
+use crate::limits::{Budget, Limits};
 use crate::name::{parse_name, split_extension, strip_duplicate_marker, task_from_branch, NameInfo};
 use crate::sidecar::Sidecar;
 use patchdesk_error::UserError;
@@ -94,6 +95,10 @@ pub struct InboxItem {
     pub size: u32,
     /// Logs that came with it.
     pub logs: Vec<LogRef>,
+    /// Why the item can't be read (too large, a link, not a plain file, gone), in one
+    /// sentence; `None` when it can. Such an item is listed, never opened.
+    #[serde(default)]
+    pub unreadable: Option<String>,
 }
 
 /// A dropped file whose exact bytes are already in the inbox.
@@ -222,6 +227,8 @@ const QUEUE_DIR: &str = ".patches/queue";
 const PROMOTED_DIR: &str = ".patches";
 const META_DIR: &str = ".logs/patches";
 const LOGS_SUFFIX: &str = ".logs";
+/// Largest metadata file read (a sidecar is a few hundred bytes).
+const MAX_METADATA_BYTES: u64 = 8 << 20;
 
 /// The inbox of one working folder.
 #[derive(Debug, Clone)]
@@ -283,14 +290,60 @@ impl Queue {
     /// patch they belong to (same name, same task id, or the only patch of the drop).
     /// Bytes already in the inbox are reported as already imported and not written again.
     pub fn import(&self, files: &[(String, Vec<u8>)]) -> ImportReport {
+        self.import_within(files, ImportReport::default(), &mut Budget::for_drop(&self.limits), false)
+    }
+
+    /// Reads dropped files from disk (see [`read_input`]: plain files only, never through a
+    /// link, never past the limits of one file and of the whole drop) and imports them together
+    /// like [`Queue::import`]. A file that cannot be read is refused, and then nothing is written.
+    pub fn import_paths(&self, paths: &[PathBuf]) -> ImportReport {
         let mut report = ImportReport::default();
+        let mut budget = Budget::for_drop(&self.limits);
+        let max_input = u64::from(self.limits.max_input_bytes);
+        let mut files = Vec::with_capacity(paths.len());
+        for path in paths {
+            let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+            if is_os_junk(&file_name) {
+                report.ignored.push(file_name);
+                continue;
+            }
+            let limit = max_input.min(budget.bytes_left());
+            let read = match read_input(path, limit) {
+                Err(IntakeError::TooLarge { file, .. }) if limit < max_input && check_input(path, max_input).is_ok() => {
+                    Err(IntakeError::TooLarge { file, detail: budget.spend_bytes(u64::MAX).unwrap_err() })
+                }
+                other => other,
+            };
+            match read.and_then(|bytes| {
+                budget.spend_bytes(bytes.len() as u64).map_err(|why| IntakeError::too_large(&file_name, why))?;
+                Ok(bytes)
+            }) {
+                Ok(bytes) => files.push((file_name, bytes)),
+                Err(e) => report.refused.push(Refusal { file_name, error: UserError::from(&e) }),
+            }
+        }
+        if !report.refused.is_empty() {
+            report.held_back = files.into_iter().map(|(n, _)| n).collect();
+            return report;
+        }
+        // The bytes were spent while reading: only what they unpack to is left to count.
+        self.import_within(&files, report, &mut budget, true)
+    }
+
+    /// Checks and stores one drop; `bytes_counted`: the files' own bytes are already spent.
+    fn import_within(&self, files: &[(String, Vec<u8>)], mut report: ImportReport, budget: &mut Budget, bytes_counted: bool) -> ImportReport {
         let mut dropped = Vec::new();
         for (file_name, bytes) in files {
             if is_os_junk(file_name) {
                 report.ignored.push(file_name.clone());
                 continue;
             }
-            match self.check(file_name, bytes) {
+            let spent = if bytes_counted { Ok(()) } else { budget.spend_bytes(bytes.len() as u64) };
+            let checked = spent
+                .and_then(|_| budget.spend_file())
+                .map_err(|why| IntakeError::too_large(&crate::kind::display_name(file_name), why))
+                .and_then(|_| self.check(file_name, bytes, budget));
+            match checked {
                 Ok(d) => dropped.push(d),
                 Err(e) => report.refused.push(Refusal { file_name: file_name.clone(), error: UserError::from(&e) }),
             }
@@ -347,6 +400,9 @@ impl Queue {
     pub fn list(&self) -> Result<Vec<InboxItem>, IntakeError> {
         let mut items = Vec::new();
         for (dir, default_status) in [(QUEUE_DIR, Status::Queued), (PROMOTED_DIR, Status::Promoted)] {
+            if self.through_link(dir) {
+                continue; // never listed through a link
+            }
             let full = self.workdir.join(dir);
             let entries = match fs::read_dir(&full) {
                 Ok(e) => e,
@@ -363,8 +419,11 @@ impl Queue {
                 }
             }
             for name in names {
-                if let Some(item) = self.load(dir, &name, default_status)? {
-                    items.push(item);
+                // One bad item never stops the listing: it is listed as one that can't be read.
+                match self.load(dir, &name, default_status) {
+                    Ok(Some(item)) => items.push(item),
+                    Ok(None) => {}
+                    Err(e) => items.push(self.unreadable_item(dir, &name, default_status, e.to_string())),
                 }
             }
         }
@@ -390,11 +449,11 @@ impl Queue {
         Ok(sidecar.unwrap_or_else(|| Sidecar::from_map(serde_json::Map::new())))
     }
 
-    /// The stored bytes of an item (the diff, ZIP or batch JSON as dropped).
+    /// The stored bytes of an item (the diff, ZIP or batch JSON as dropped): a plain file of at
+    /// most [`Limits::max_input_bytes`], never read through a link.
     pub fn read_bytes(&self, name: &str) -> Result<Vec<u8>, IntakeError> {
         let dir = self.locate(name)?;
-        let path = self.workdir.join(dir).join(name);
-        fs::read(&path).map_err(|e| IntakeError::io("read", path, e))
+        read_input(&self.workdir.join(dir).join(name), u64::from(self.limits.max_input_bytes))
     }
 
     /// The bytes of one of the item's logs (stored next to it, or inside its ZIP bundle).
@@ -413,8 +472,11 @@ impl Queue {
         if log.name.contains(['/', '\\']) || log.name.starts_with('.') {
             return Err(IntakeError::NotFound { name: format!("{name}: {}", log.name) });
         }
-        let path = self.workdir.join(dir).join(format!("{name}{LOGS_SUFFIX}")).join(&log.name);
-        fs::read(&path).map_err(|e| IntakeError::io("read", path, e))
+        let logs_dir = format!("{dir}/{name}{LOGS_SUFFIX}");
+        if self.through_link(&logs_dir) {
+            return Err(IntakeError::NotFound { name: format!("{name}: {}", log.name) });
+        }
+        read_input(&self.workdir.join(logs_dir).join(&log.name), u64::from(self.limits.max_input_bytes))
     }
 
     /// Sets an item's status, keeping every other field of its metadata.
@@ -447,7 +509,8 @@ impl Queue {
     pub fn promote(&self, name: &str) -> Result<InboxItem, IntakeError> {
         let paths = self.promote_paths(name)?;
         if paths.current != paths.promoted {
-            let bytes = fs::read(&paths.current).map_err(|e| IntakeError::io("read", &paths.current, e))?;
+            self.refuse_links(name)?;
+            let bytes = read_input(&paths.current, u64::from(self.limits.max_input_bytes))?;
             let dir = self.workdir.join(PROMOTED_DIR);
             match publish_new(&dir, name, &bytes) {
                 Ok(true) => {}
@@ -474,12 +537,29 @@ impl Queue {
 
     // ---- checking
 
-    fn check<'a>(&self, file_name: &'a str, bytes: &'a [u8]) -> Result<Dropped<'a>, IntakeError> {
+    fn check<'a>(&self, file_name: &'a str, bytes: &'a [u8], budget: &mut Budget) -> Result<Dropped<'a>, IntakeError> {
         let kind = identify_with(file_name, bytes, &self.limits)?;
         let content = match kind {
-            Kind::Diff { .. } => Content::Diff,
-            Kind::Bundle => Content::Bundle(Box::new(read_bundle_with(file_name, bytes, &self.limits)?)),
-            Kind::Batch => Content::Batch(read_batch_with(file_name, bytes, &self.limits)?),
+            Kind::Diff { .. } => {
+                check_diff_paths(file_name, bytes)?;
+                Content::Diff
+            }
+            Kind::Bundle => {
+                let mut bundle = read_bundle_within(file_name, bytes, &self.limits, budget)?;
+                // Only paths, metadata and logs are needed from here on: the stored ZIP is the
+                // dropped bytes. Letting the unpacked files go keeps one drop's memory small.
+                for f in &mut bundle.files {
+                    f.content = Vec::new();
+                }
+                Content::Bundle(Box::new(bundle))
+            }
+            Kind::Batch => {
+                let batch = read_batch_with(file_name, bytes, &self.limits)?;
+                for _ in &batch.files {
+                    budget.spend_file().map_err(|why| IntakeError::too_large(&crate::kind::display_name(file_name), why))?;
+                }
+                Content::Batch(batch)
+            }
             Kind::Sidecar => Content::Sidecar(Sidecar::from_json(&crate::kind::display_name(file_name), bytes)?),
             Kind::Log { log } => Content::Log(log),
         };
@@ -489,6 +569,7 @@ impl Queue {
     // ---- storing
 
     fn store(&self, d: &Dropped, sha: &str, sidecar: Option<&Dropped>, logs: &[&Dropped]) -> Result<InboxItem, IntakeError> {
+        self.refuse_links(&crate::kind::display_name(d.file_name))?;
         let queue_dir = self.workdir.join(QUEUE_DIR);
         let meta_dir = self.workdir.join(META_DIR);
         for dir in [&queue_dir, &meta_dir] {
@@ -648,6 +729,70 @@ impl Queue {
 
     // ---- reading
 
+    /// Whether folder `rel` (under the working folder, `/`-separated) or a folder on the way to
+    /// it is a link: the inbox is never read or written through one.
+    fn through_link(&self, rel: &str) -> bool {
+        let mut path = self.workdir.clone();
+        for part in rel.split('/') {
+            path.push(part);
+            match fs::symlink_metadata(&path) {
+                Ok(m) if m.file_type().is_symlink() => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+        false
+    }
+
+    /// Refuses to write `file` when one of the inbox's folders is a link.
+    fn refuse_links(&self, file: &str) -> Result<(), IntakeError> {
+        for rel in [QUEUE_DIR, META_DIR, PROMOTED_DIR] {
+            if self.through_link(rel) {
+                return Err(IntakeError::unsafe_path(
+                    file,
+                    format!("the project's folder \"{rel}\" is a link to another place, and Patchdesk does not write through links. Remove the link, then add the file again."),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// An item that can't be read, listed with what its name tells and the reason.
+    fn unreadable_item(&self, dir: &str, name: &str, status: Status, reason: String) -> InboxItem {
+        let info = parse_name(name);
+        let meta = fs::symlink_metadata(self.workdir.join(dir).join(name)).ok();
+        let received_at = meta
+            .as_ref()
+            .and_then(|m| m.modified().ok())
+            .map(OffsetDateTime::from)
+            .and_then(|t| t.format(&Rfc3339).ok())
+            .unwrap_or_default();
+        let kind = match split_extension(&info.clean_name).1.as_str() {
+            "zip" => Kind::Bundle,
+            "json" => Kind::Batch,
+            _ => Kind::Diff { flavor: crate::kind::DiffFlavor::Git },
+        };
+        InboxItem {
+            name: name.to_string(),
+            file_name: name.to_string(),
+            path: format!("{dir}/{name}"),
+            metadata_path: meta_rel(name),
+            task_id: info.task_id,
+            feature: info.feature,
+            pod: info.pod,
+            summary: None,
+            branch: None,
+            timestamp: info.timestamp,
+            received_at,
+            status,
+            kind,
+            sha256: String::new(),
+            size: meta.map(|m| u32::try_from(m.len()).unwrap_or(u32::MAX)).unwrap_or(0),
+            logs: Vec::new(),
+            unreadable: Some(reason),
+        }
+    }
+
     /// Which folder holds `name`: the queue first, then the promoted folder.
     fn locate(&self, name: &str) -> Result<&'static str, IntakeError> {
         let plain = !name.is_empty()
@@ -658,7 +803,7 @@ impl Queue {
         if plain {
             for dir in [QUEUE_DIR, PROMOTED_DIR] {
                 let p = self.workdir.join(dir).join(name);
-                if fs::symlink_metadata(&p).map(|m| m.is_file()).unwrap_or(false) {
+                if !self.through_link(dir) && fs::symlink_metadata(&p).map(|m| m.is_file()).unwrap_or(false) {
                     return Ok(dir);
                 }
             }
@@ -670,11 +815,12 @@ impl Queue {
     /// (written for this very name).
     fn read_meta(&self, name: &str) -> Result<(Option<Sidecar>, Option<OwnFields>), IntakeError> {
         let path = self.workdir.join(meta_rel(name));
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((None, None)),
-            Err(e) => return Err(IntakeError::io("read", path, e)),
-        };
+        // Metadata that is a link, under a linked folder, not a plain file or oversized is
+        // treated as absent: never read through, never fatal.
+        if self.through_link(META_DIR) {
+            return Ok((None, None));
+        }
+        let Ok(bytes) = read_input(&path, MAX_METADATA_BYTES) else { return Ok((None, None)) };
         // A hand-made sidecar that is broken is treated as absent; it is only replaced when
         // the status changes.
         let Ok(sidecar) = Sidecar::from_json(name, &bytes) else { return Ok((None, None)) };
@@ -702,7 +848,9 @@ impl Queue {
         let pod_summary = sidecar.as_ref().and_then(|s| s.summary.clone());
         let pod_task = sidecar.as_ref().and_then(|s| s.task_id.clone());
         let pod_branch = sidecar.as_ref().and_then(|s| s.branch_name.clone());
+        let max_input = u64::from(self.limits.max_input_bytes);
         if let Some(own) = own {
+            let unreadable = check_input(&path, max_input).err().map(|e| e.to_string());
             return Ok(Some(InboxItem {
                 name: name.to_string(),
                 file_name: own.source_name,
@@ -720,10 +868,11 @@ impl Queue {
                 sha256: own.sha256,
                 size: own.size,
                 logs: logs_location(&own.logs),
+                unreadable,
             }));
         }
         // Placed by hand: read what the file and its name say.
-        let bytes = fs::read(&path).map_err(|e| IntakeError::io("read", &path, e))?;
+        let bytes = read_input(&path, max_input)?;
         let Ok(kind) = identify_with(name, &bytes, &self.limits) else { return Ok(None) };
         if !kind.is_patch() {
             return Ok(None);
@@ -753,6 +902,7 @@ impl Queue {
             sha256: hex::encode(Sha256::digest(&bytes)),
             size: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
             logs: Vec::new(),
+            unreadable: None,
         }))
     }
 
@@ -864,6 +1014,23 @@ fn match_companions(
         }
     }
     (sidecar_of, logs_of)
+}
+
+/// Refuses a diff whose file paths the apply would refuse later (`../`, `.git/`, absolute),
+/// naming the path. Only a patch the reader can parse is checked here (a damaged chat patch is
+/// repaired, and checked, when it is applied); a patch with binary parts is left to the apply,
+/// whose reader bounds what they unpack to.
+fn check_diff_paths(file_name: &str, bytes: &[u8]) -> Result<(), IntakeError> {
+    if bytes.windows(16).any(|w| w == b"GIT binary patch") {
+        return Ok(());
+    }
+    match patchdesk_patch::parse(bytes) {
+        Err(patchdesk_patch::ParseError::Path { source, .. }) => Err(IntakeError::unsafe_path(
+            &crate::kind::display_name(file_name),
+            format!("{source}; Patchdesk only changes files inside the project. Ask the pod for a patch with paths inside the project."),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Paths a patch writes, as far as a cheap look tells.

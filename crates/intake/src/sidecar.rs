@@ -40,6 +40,7 @@ const KNOWN: [&str; 7] = ["patch_file", "task_id", "summary", "output_folders", 
 impl Sidecar {
     /// Reads sidecar JSON. `file` names the file in error messages.
     pub fn from_json(file: &str, bytes: &[u8]) -> Result<Sidecar, IntakeError> {
+        crate::kind::refuse_json_flood(file, strip_bom(bytes))?;
         let value: Value = serde_json::from_slice(strip_bom(bytes))
             .map_err(|e| IntakeError::unreadable(file, format!("its metadata is not valid JSON ({})", json_error_words(&e))))?;
         match value {

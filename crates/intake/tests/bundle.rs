@@ -189,3 +189,49 @@ fn a_damaged_entry_is_caught_by_its_checksum() {
     assert_eq!(e.code(), Code::PatchUnreadable);
     assert!(e.to_string().contains("damaged"), "{e}");
 }
+
+/// A ZIP with two entries of one name: the ZIP reader keeps the last copy silently, so the
+/// bundle is refused with the name (which copy the pod meant cannot be told).
+#[test]
+fn duplicate_entries_are_refused_with_their_name() {
+    let zip = zip_of(&[E::File("docs/a.md", b"first copy"), E::File("docs/b.md", b"second copy, different")]);
+    // Rename the second entry to the first one's name in both headers (same length).
+    let twice = replace_all(&zip, b"docs/b.md", b"docs/a.md");
+    let e = refused("patch_F2.1_20260101_101010.zip", &twice, &Limits::default());
+    assert_eq!(e.code(), Code::PatchUnreadable, "{e}");
+    assert!(e.to_string().contains("\"docs/a.md\" twice"), "{e}");
+    assert!(e.to_string().contains("patch_F2.1_20260101_101010.zip"), "{e}");
+    // metadata.json twice, the same way.
+    let zip = zip_of(&[E::File("metadata.json", b"{\"task_id\": \"A\"}"), E::File("metadatb.json", b"{\"task_id\": \"B\"}"), E::File("x.md", b"x")]);
+    let e = refused("m.zip", &replace_all(&zip, b"metadatb.json", b"metadata.json"), &Limits::default());
+    assert!(e.to_string().contains("\"metadata.json\" twice"), "{e}");
+}
+
+/// No reader jargon ("Could not find EOCD", "invalid Zip archive") reaches the lead.
+#[test]
+fn a_damaged_zip_is_described_in_plain_words() {
+    let mut cut = pod_bundle();
+    cut.truncate(cut.len() - 30);
+    for bytes in [cut, b"PK\x03\x04 half a download".to_vec()] {
+        let e = refused("patch_F2.1_20260101_101010.zip", &bytes, &Limits::default());
+        let text = e.to_string();
+        assert!(text.contains("damaged or incomplete") && text.contains("download it again"), "{text}");
+        for jargon in ["EOCD", "Zip archive", "invalid", "central directory"] {
+            assert!(!text.contains(jargon), "{text}");
+        }
+    }
+}
+
+/// Entries of at most 1 MiB skip the ratio check one by one; together they are checked
+/// against the ZIP's size while unpacking.
+#[test]
+fn many_small_well_packed_entries_are_a_bomb_together() {
+    let mib = vec![0u8; 1 << 20];
+    let names: Vec<String> = (0..40).map(|i| format!("docs/{i}.txt")).collect();
+    let entries: Vec<E> = names.iter().map(|n| E::File(n, &mib)).collect();
+    let zip = zip_of(&entries);
+    assert!(zip.len() < 100_000, "{}", zip.len());
+    let e = refused("patch_F2.1_20260101_101010.zip", &zip, &Limits::default());
+    assert_eq!(e.code(), Code::InputTooLarge, "{e}");
+    assert!(e.to_string().contains("ZIP bombs"), "{e}");
+}

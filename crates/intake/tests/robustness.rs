@@ -88,3 +88,49 @@ fn random_bytes_and_names_never_panic() {
         let _ = identify_with(&random_name, &bytes, &limits);
     }
 }
+
+/// Every name reader on names with multi-byte characters at every position, in every naming
+/// form: `patch_2026111é12345.diff` once panicked in `parse_name` (a byte slice inside `é`),
+/// which stopped an import and, from the Downloads watch, every start of the app.
+#[test]
+fn names_with_multibyte_characters_anywhere_never_panic() {
+    let forms = [
+        "patch_20261111_123456_F2.1.diff",
+        "patch_20261111123456.diff",
+        "patch_F2.1_20261111_123456.zip",
+        "patch_2.3_build_1745317845.zip",
+        "gpt_patch_f4.3.diff",
+        "patch_F2.1 (1).diff",
+        "patch_F2.1 - Copy (2).diff.txt",
+        "handoff_notes/F2.1_handoff.md",
+        "prompts/used/DevPod/F2.1_prompt.txt",
+        ".logs/patches/patch_F2.1.diff.json",
+    ];
+    let wide = ["é", "日", "😀", "\u{202e}", "\u{0301}", "ß", "\u{feff}"];
+    let mut names = vec!["patch_2026111é12345.diff".to_string()];
+    for form in forms {
+        for (i, _) in form.char_indices().chain([(form.len(), ' ')]) {
+            for w in wide {
+                names.push(format!("{}{w}{}", &form[..i], &form[i..]));
+            }
+        }
+    }
+    // And random ones from a pool of pieces that matter to the readers.
+    let pieces = ["patch_", "gpt_patch_", "2026", "1111", "_", "-", "T", "12", "3456", ".", "diff", "zip", "json", " (", "1", ")", " copy", "/", "\\", "é", "日本", "😀", "\u{202e}", "F2.1"];
+    let mut rng = Rng(0x5EED);
+    for _ in 0..20_000 {
+        let n = 1 + rng.below(12);
+        names.push((0..n).map(|_| pieces[rng.below(pieces.len())]).collect());
+    }
+    let limits = Limits::default();
+    for name in &names {
+        let _ = parse_name(name);
+        let _ = patchdesk_intake::strip_duplicate_marker(name);
+        let _ = patchdesk_intake::split_extension(name);
+        let _ = patchdesk_intake::looks_like_pod_download(name);
+        let _ = patchdesk_intake::log_kind_of(name);
+        let _ = identify_with(name, b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n", &limits);
+    }
+    let info = parse_name("patch_2026111é12345.diff");
+    assert_eq!(info.timestamp, None, "not a timestamp: {info:?}");
+}

@@ -173,33 +173,11 @@ impl Project {
     }
 
     /// Reads dropped files from disk and puts them in the inbox together (a patch with its
-    /// sidecar and logs). A file that cannot be read, or is larger than the inbox accepts, is
-    /// refused before anything is written.
+    /// sidecar and logs): the inbox's own reader ([`Queue::import_paths`]), the same for the CLI
+    /// and the app. A file that cannot be read, is not a plain file, or is larger than the inbox
+    /// accepts is refused before anything is written.
     pub fn import_paths(&self, paths: &[PathBuf]) -> Result<patchdesk_intake::ImportReport, ProjectError> {
-        let queue = self.queue()?;
-        let limit = u64::from(queue.limits().max_input_bytes);
-        let mut files = Vec::with_capacity(paths.len());
-        for path in paths {
-            let meta = std::fs::metadata(path).map_err(|e| ProjectError::io(path, e))?;
-            if meta.is_dir() {
-                return Err(ProjectError::Dropped(
-                    Code::PatchUnreadable,
-                    format!("{} is a folder; drop the files inside it instead.", path.display()),
-                ));
-            }
-            if meta.len() > limit {
-                return Err(ProjectError::Dropped(Code::InputTooLarge, format!(
-                    "{} is {} MB; the inbox accepts files up to {} MB.",
-                    path.display(),
-                    meta.len() / 1_000_000,
-                    limit / 1_000_000
-                )));
-            }
-            let bytes = std::fs::read(path).map_err(|e| ProjectError::io(path, e))?;
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            files.push((name, bytes));
-        }
-        Ok(queue.import(&files))
+        Ok(self.queue()?.import_paths(paths))
     }
 
     /// Sends item `name` back to its pod: the note is appended to `.logs/feedback/<task>.md`,

@@ -336,6 +336,21 @@ impl Project {
             {
                 continue;
             }
+            // An item that can't be read says why; it is never opened (and never cached: its
+            // file may be fixed or replaced).
+            if let Some(why) = &item.unreadable {
+                out.push(ItemCheck {
+                    name: item.name.clone(),
+                    outcome: Outcome::Refused,
+                    repairs: 0,
+                    problem_files: 0,
+                    problem: Some(why.clone()),
+                    files: 0,
+                    added: 0,
+                    removed: 0,
+                });
+                continue;
+            }
             let key = format!("{}@{base}", item.sha256);
             let check = match cache.remove(&key) {
                 Some(c) => ItemCheck { name: item.name.clone(), ..c },

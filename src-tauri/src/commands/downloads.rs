@@ -1,12 +1,15 @@
-//! Pod downloads picked up from the Downloads folder: a background watch adds what pods hand
-//! out to the open project's inbox as it lands, and tells the window (`DownloadsArrived`).
+//! Pod downloads picked up from the Downloads folder: a background watch adds what is named
+//! like a pod's download to the open project's inbox as it lands, and tells the window
+//! (`DownloadsArrived`). Other patches and ZIPs are only listed ("Seen in Downloads",
+//! [`seen_downloads`]) and added on the lead's click ([`add_seen_download`]).
 
 use crate::events::DownloadsArrived;
 use crate::state::AppState;
 use crate::settings::{read_settings, write_settings};
 use patchdesk_error::{Code, UserError};
-use patchdesk_intake::{downloads_folder, DownloadsWatch};
+use patchdesk_intake::{downloads_folder, DownloadsWatch, ImportReport, SeenFile};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
@@ -56,27 +59,86 @@ pub fn set_downloads_watch(state: State<'_, AppState>, on: bool, folder: Option<
     Ok(watched(state.data_dir()).map(|p| p.display().to_string()))
 }
 
+/// The running watch, shared by the background scan and the "Seen in Downloads" commands.
+#[derive(Default)]
+pub struct Watching(Mutex<Option<DownloadsWatch>>);
+
+impl Watching {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<DownloadsWatch>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Files in the watched folder that look like patches or ZIPs but are not named like a pod's
+/// download: listed for the lead, never added by themselves.
+#[tauri::command]
+#[specta::specta]
+pub fn seen_downloads(watching: State<'_, Watching>) -> Vec<SeenFile> {
+    watching.lock().as_ref().map(DownloadsWatch::seen).unwrap_or_default()
+}
+
+/// "Add to inbox" on a seen file: only a name on the list is accepted (never a path from the
+/// window), and it is read like any drop.
+#[tauri::command]
+#[specta::specta]
+pub fn add_seen_download(app: AppHandle, state: State<'_, AppState>, watching: State<'_, Watching>, name: String) -> Result<ImportReport, UserError> {
+    let (path, folder) = {
+        let mut watch = watching.lock();
+        let folder = watch.as_ref().map(|w| w.dir().display().to_string()).unwrap_or_default();
+        (watch.as_mut().and_then(|w| w.take_seen(&name)), folder)
+    };
+    let Some(path) = path else {
+        return Err(UserError::new(
+            Code::ItemNotFound,
+            format!("\"{name}\" is no longer in the Downloads list; drop the file on the inbox instead."),
+        ));
+    };
+    let report = state.with_project(|p| Ok(p.import_paths(&[path])?))?;
+    let left: Vec<String> = watching.lock().as_ref().map(DownloadsWatch::seen).unwrap_or_default().into_iter().map(|f| f.name).collect();
+    let _ = DownloadsArrived { folder: folder.clone(), files: left, report: None, error: None }.emit(&app);
+    // Told like any download: the window shows what happened and lists the new item.
+    let _ = DownloadsArrived { folder, files: vec![name], report: Some(report.clone()), error: None }.emit(&app);
+    Ok(report)
+}
+
 /// Starts the watch on a background thread for as long as the app runs. It follows the
 /// settings: a new folder is watched from the moment it is chosen.
 pub fn start(app: &AppHandle) {
     let app = app.clone();
     let data_dir = app.state::<AppState>().data_dir().to_path_buf();
+    let _ = app.manage(Watching::default());
     let _ = std::thread::Builder::new().name("patchdesk-downloads".into()).spawn(move || {
-        let mut watch: Option<DownloadsWatch> = None;
         // Logs that matched no patch yet, with the scans left to wait for it.
         let mut waiting: Vec<(PathBuf, u32)> = Vec::new();
+        // The seen list as last told to the window.
+        let mut last_seen: Vec<SeenFile> = Vec::new();
         loop {
             std::thread::sleep(EVERY);
+            let watching = app.state::<Watching>();
             let Some(dir) = watched(&data_dir) else {
-                watch = None;
+                *watching.lock() = None;
+                if !last_seen.is_empty() {
+                    last_seen.clear();
+                    let _ = DownloadsArrived { folder: String::new(), files: Vec::new(), report: None, error: None }.emit(&app);
+                }
                 continue;
             };
-            if watch.as_ref().map(|w| w.dir()) != Some(dir.as_path()) {
-                watch = Some(DownloadsWatch::new(&dir, SystemTime::now()));
-                waiting.clear();
+            let (fresh, seen) = {
+                let mut watch = watching.lock();
+                if watch.as_ref().map(|w| w.dir()) != Some(dir.as_path()) {
+                    *watch = Some(DownloadsWatch::new(&dir, SystemTime::now()));
+                    waiting.clear();
+                }
+                let fresh = watch.as_mut().map(DownloadsWatch::scan).unwrap_or_default();
+                (fresh, watch.as_ref().map(DownloadsWatch::seen).unwrap_or_default())
+            };
+            // The "Seen in Downloads" list changed: the window is told the names (no report:
+            // nothing was added), so it never has to ask at start.
+            if seen != last_seen {
+                let files = seen.iter().map(|f| f.name.clone()).collect();
+                let _ = DownloadsArrived { folder: dir.display().to_string(), files, report: None, error: None }.emit(&app);
+                last_seen = seen;
             }
-            let Some(watch) = watch.as_mut() else { continue };
-            let fresh = watch.scan();
             if fresh.is_empty() && waiting.is_empty() {
                 continue;
             }

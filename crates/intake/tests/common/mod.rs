@@ -125,3 +125,28 @@ pub fn pod_bundle() -> Vec<u8> {
         E::File(".DS_Store", b"\0\0\0\x01Bud1"),
     ])
 }
+
+/// `bytes` with every occurrence of `from` replaced by `to` (same length).
+pub fn replace_all(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let mut out = bytes.to_vec();
+    let mut i = 0;
+    while i + from.len() <= out.len() {
+        if &out[i..i + from.len()] == from {
+            out[i..i + from.len()].copy_from_slice(to);
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A ZIP of `n` entries of 1 MiB of zeros each: every entry alone is under the size where a
+/// ratio is checked, together they unpack to `n` MiB from a few KB.
+pub fn small_entries_bomb(n: usize) -> Vec<u8> {
+    let mib = vec![0u8; 1 << 20];
+    let names: Vec<String> = (0..n).map(|i| format!("docs/{i}.txt")).collect();
+    let entries: Vec<E> = names.iter().map(|name| E::File(name, &mib)).collect();
+    zip_of(&entries)
+}
