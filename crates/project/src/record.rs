@@ -854,6 +854,38 @@ mod tests {
     }
 
     #[test]
+    fn hand_off_with_refuses_an_unsaved_log_and_writes_nothing() {
+        let (dir, repo) = board_repo();
+        let w = dir.path();
+        let now = time::macros::datetime!(2026-11-19 10:00 UTC);
+        let head = repo.head().unwrap().target().unwrap();
+        fs::write(w.join(".logs/handoff_log.yaml"), "handoffs: []\n# my note\n").unwrap();
+        let files = vec!["docs/guide.md".to_string()];
+        let err = hand_off_with(w, "T1", "qa", "please test", &files, Some("patch_T1.diff"), now).unwrap_err();
+        assert!(err.to_string().starts_with("You have unsaved changes in .logs/handoff_log.yaml that are not committed."), "{err}");
+        assert_eq!(fs::read_to_string(w.join(".logs/handoff_log.yaml")).unwrap(), "handoffs: []\n# my note\n");
+        assert!(fs::read_to_string(w.join("task.yaml")).unwrap().contains("assigned_pod: dev\n"));
+        assert_eq!(fs::read_to_string(w.join("metrics/metrics.yaml")).unwrap(), "weekly_snapshots: []\n");
+        assert!(!w.join("prompts").exists());
+        assert_eq!(repo.head().unwrap().target().unwrap(), head);
+    }
+
+    #[test]
+    fn a_change_that_cannot_be_committed_is_put_back() {
+        let (dir, repo) = board_repo();
+        let w = dir.path();
+        let checked = check_can_commit(&repo, &["task.yaml", "prompts/new.txt"], "hand off T1").unwrap();
+        let before = fs::read(w.join("task.yaml")).unwrap();
+        fs::write(w.join("task.yaml"), "changed by Patchdesk\n").unwrap();
+        fs::create_dir_all(w.join("prompts")).unwrap();
+        fs::write(w.join("prompts/new.txt"), "new\n").unwrap();
+        restore(&repo, &checked).unwrap();
+        assert_eq!(fs::read(w.join("task.yaml")).unwrap(), before);
+        assert!(!w.join("prompts/new.txt").exists());
+        assert_eq!(git(w, &["status", "--porcelain"]), "");
+    }
+
+    #[test]
     fn every_commit_ends_with_the_record_trailer_once() {
         assert_eq!(with_record_trailer("Merged #3: T1 done\n"), "Merged #3: T1 done\n\nPatchdesk-Record: board\n");
         assert_eq!(with_record_trailer("A\n\nB\n\nPatchdesk-Record: board\n"), "A\n\nB\n\nPatchdesk-Record: board\n");
