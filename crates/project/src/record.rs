@@ -203,6 +203,25 @@ fn working_blob(workdir: &Path, rel: &str) -> Result<Option<Oid>, RecordError> {
     })
 }
 
+/// True when git may convert the file between the repository and the disk (line endings, a
+/// filter, an encoding): then "as in `HEAD`" and the blob to commit follow git's conversion.
+fn converted(repo: &git2::Repository, path: &Path) -> bool {
+    let autocrlf = repo.config().ok().and_then(|c| c.get_string("core.autocrlf").ok()).is_some_and(|v| v != "false");
+    autocrlf
+        || ["text", "eol", "crlf", "filter", "ident", "working-tree-encoding"]
+            .iter()
+            .any(|a| repo.get_attr(path, a, git2::AttrCheckFlags::FILE_THEN_INDEX).ok().flatten().is_some())
+}
+
+/// True when git sees no difference between `HEAD`'s version of `rel` and the file on disk once
+/// converted (compares `HEAD` with the disk directly; no index involved).
+fn same_after_conversion(repo: &git2::Repository, head_tree: Option<&git2::Tree<'_>>, rel: &str) -> Result<bool, RecordError> {
+    let mut opts = git2::DiffOptions::new();
+    opts.pathspec(rel).disable_pathspec_match(true).include_untracked(true);
+    let diff = repo.diff_tree_to_workdir(head_tree, Some(&mut opts))?;
+    Ok(diff.deltas().len() == 0)
+}
+
 fn workdir_of(repo: &git2::Repository) -> Result<std::path::PathBuf, RecordError> {
     check_own_folder(repo)?;
     Ok(repo.workdir().ok_or_else(|| RecordError::NotARepository(repo.path().display().to_string()))?.to_path_buf())
@@ -252,7 +271,10 @@ pub fn check_can_commit(repo: &git2::Repository, paths: &[&str], action: &str) -
         if staged != head.map(|h| h.0) {
             return Err(unsaved());
         }
-        if working_blob(&workdir, p)? != head.map(|h| h.0) {
+        let on_disk = working_blob(&workdir, p)?;
+        let same = on_disk == head.map(|h| h.0)
+            || (on_disk.is_some() && head.is_some() && converted(repo, path) && same_after_conversion(repo, head_tree.as_ref(), p)?);
+        if !same {
             return Err(unsaved());
         }
         checked.head.insert(p.to_string(), head);
@@ -348,7 +370,8 @@ pub fn record_checked_paths(repo: &git2::Repository, paths: &[&str], message: &s
         }
         match bytes {
             Some(bytes) => {
-                let id = repo.blob(&bytes)?;
+                // The blob git itself would store: converted when the repository says so.
+                let id = if converted(repo, path) { repo.blob_path(&workdir.join(path))? } else { repo.blob(&bytes)? };
                 let executable = std::fs::symlink_metadata(workdir.join(path)).is_ok_and(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o111 != 0);
                 let mode = if executable { git2::FileMode::BlobExecutable } else { git2::FileMode::Blob };
                 updates.upsert(*p, id, mode);
@@ -883,6 +906,31 @@ mod tests {
         assert_eq!(fs::read(w.join("task.yaml")).unwrap(), before);
         assert!(!w.join("prompts/new.txt").exists());
         assert_eq!(git(w, &["status", "--porcelain"]), "");
+    }
+
+    #[test]
+    fn files_git_converts_on_checkout_are_compared_and_committed_as_git_does() {
+        let (dir, repo) = repo_with(&[
+            (".gitattributes", "*.yaml text eol=crlf\n"),
+            ("task.yaml", "# the tasks\ntasks:\n  T1:\n    title: One\n    assigned_pod: dev\n    status: ready\n"),
+        ]);
+        let w = dir.path();
+        fs::remove_file(w.join("task.yaml")).unwrap();
+        git(w, &["checkout", "--", "task.yaml"]);
+        assert!(fs::read_to_string(w.join("task.yaml")).unwrap().contains("\r\n"), "checked out with CRLF");
+        let now = time::macros::datetime!(2026-11-19 10:00 UTC);
+        // A real edit is still the lead's unsaved work.
+        let checked_out = fs::read(w.join("task.yaml")).unwrap();
+        fs::write(w.join("task.yaml"), [checked_out.as_slice(), b"# mine\r\n"].concat()).unwrap();
+        assert!(matches!(hand_off(w, "T1", "qa", "go", now), Err(RecordError::Unsaved { .. })));
+        fs::write(w.join("task.yaml"), &checked_out).unwrap();
+        // Unchanged but converted: the handoff goes ahead and git sees a clean folder.
+        let done = hand_off(w, "T1", "qa", "go", now).unwrap();
+        assert!(done.new);
+        assert_eq!(git(w, &["status", "--porcelain"]), "");
+        let committed = git(w, &["show", "HEAD:task.yaml"]);
+        assert!(!committed.contains('\r') && committed.contains("handoff_from: dev\n"), "{committed:?}");
+        let _ = repo;
     }
 
     #[test]
