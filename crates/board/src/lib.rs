@@ -138,8 +138,15 @@ impl Board {
             }
         }
 
+        // Each spelling is resolved once: thousands of tasks name the same few pods.
+        let mut resolved: HashMap<String, String> = HashMap::new();
         for task in &mut tasks {
-            task.pod = task.pod_raw.as_deref().map(|raw| match find_pod(&pods, raw) {
+            let Some(raw) = task.pod_raw.as_deref() else { continue };
+            if let Some(key) = resolved.get(raw) {
+                task.pod = Some(key.clone());
+                continue;
+            }
+            let key = match find_pod(&pods, raw) {
                 Some(p) => p.key.clone(),
                 None => {
                     let mut pod = Pod::from_key(&pods::key_for_unknown(raw));
@@ -149,7 +156,9 @@ impl Board {
                     pods.push(pod);
                     key
                 }
-            });
+            };
+            resolved.insert(raw.to_string(), key.clone());
+            task.pod = Some(key);
         }
         let mut board = Board { pods, tasks, problems, by_id };
         board.compute_readiness();
