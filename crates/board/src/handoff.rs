@@ -3,7 +3,7 @@
 
 use crate::prompt::{self, Extras, PromptPacket};
 use crate::task::{list, scalar_text};
-use crate::write::{read_text, timestamp, Changes};
+use crate::write::{timestamp, Changes};
 use crate::{Board, BoardError, Pod, TaskId};
 use patchdesk_yaml::{Node, Scalar, Value};
 use serde::Serialize;
@@ -71,11 +71,10 @@ pub struct HandoffOutcome {
 
 /// Reads `.logs/handoff_log.yaml` in any of its forms; a missing file is an empty log.
 pub fn read_handoff_log(workdir: &Path) -> Result<HandoffLog, BoardError> {
-    if !workdir.join(HANDOFF_LOG).exists() {
-        return Ok(HandoffLog { form: HandoffForm::Canonical, entries: Vec::new() });
+    match crate::files::read_text_file(workdir, HANDOFF_LOG)? {
+        None => Ok(HandoffLog { form: HandoffForm::Canonical, entries: Vec::new() }),
+        Some(text) => parse_log(&text),
     }
-    let text = read_text(workdir, HANDOFF_LOG)?;
-    parse_log(&text)
 }
 
 fn parse_log(text: &str) -> Result<HandoffLog, BoardError> {
@@ -179,11 +178,10 @@ pub fn handoff(
         instructions,
         memory: prompt::relevant_memory(&memory, to, &task.id, &files),
     };
-    let template = match std::fs::read_to_string(workdir.join(&to.template)) {
-        Ok(t) => Some(t),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+    let template = match crate::files::read_text_file(workdir, &to.template) {
+        Ok(t) => t,
         Err(e) => {
-            warnings.push(format!("{} could not be read ({e}); a standard prompt was used", to.template));
+            warnings.push(format!("{e} A standard prompt was used for {}.", to.template));
             None
         }
     };
@@ -199,7 +197,7 @@ pub fn handoff(
     let prompt_path = prompt::used_prompt_path(&to.key, &task.id);
 
     // 3. The log entry.
-    let log_text = if workdir.join(HANDOFF_LOG).exists() { read_text(workdir, HANDOFF_LOG)? } else { String::new() };
+    let log_text = crate::files::read_text_file(workdir, HANDOFF_LOG)?.unwrap_or_default();
     let log = parse_log(&log_text)?;
     let example = log.entries.last().and_then(|e| e.from.clone().or_else(|| e.to.clone())).unwrap_or_else(|| to.key.clone());
     let (from_s, to_s) = (from_pod.spelled_like(&example), to.spelled_like(&example));

@@ -7,6 +7,7 @@
 //! Nothing here commits: every write returns the list of files it changed, and the caller
 //! commits them.
 
+mod files;
 mod handoff;
 mod pods;
 mod prompt;
@@ -15,7 +16,8 @@ mod write;
 
 pub use handoff::{handoff, read_handoff_log, HandoffEntry, HandoffForm, HandoffLog, HandoffOutcome, HANDOFF_LOG};
 pub use prompt::{read_memory, relevant_memory, used_prompt_path, MemoryEntry, PromptPacket, MEMORY_FILES};
-pub use write::{complete_task, replace_file, set_task_fields, timestamp, unlock_after_done, CompleteOutcome, TaskField, UnlockOutcome};
+pub use files::{inspect, read_file, read_text_file, replace_file, FileError, Found};
+pub use write::{complete_task, set_task_fields, timestamp, unlock_after_done, CompleteOutcome, TaskField, UnlockOutcome};
 
 pub use pods::{default_pods, find_pod, snake_case, Pod, PODS_FILE};
 pub use task::{derive_title, natural_cmp, Layout, Status, Task, TaskId, TaskSource};
@@ -23,6 +25,7 @@ pub use task::{derive_title, natural_cmp, Layout, Status, Task, TaskId, TaskSour
 use patchdesk_error::{Code, Coded};
 use patchdesk_yaml::{Mapping, Value};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The task file at the repository root.
@@ -71,6 +74,9 @@ pub struct Board {
     pub tasks: Vec<Task>,
     /// Files that could not be read; their tasks are missing from `tasks`.
     pub problems: Vec<FileProblem>,
+    /// Task id → position in `tasks`, built once per read so look-ups are not scans.
+    #[serde(skip)]
+    by_id: HashMap<String, usize>,
 }
 
 /// Errors of board operations. Messages are plain sentences.
@@ -88,6 +94,18 @@ pub enum BoardError {
     /// Reading or writing a file failed.
     #[error("Could not {action} {path}: {reason}")]
     Io { action: &'static str, path: String, reason: String },
+    /// A file or folder on the way is a link, or not a plain file. Nothing was written.
+    #[error("{0}")]
+    Unsafe(String),
+}
+
+impl From<FileError> for BoardError {
+    fn from(e: FileError) -> Self {
+        match e {
+            FileError::Io { action, path, reason } => BoardError::Io { action, path, reason },
+            other => BoardError::Unsafe(other.to_string()),
+        }
+    }
 }
 
 impl Coded for BoardError {
@@ -97,6 +115,7 @@ impl Coded for BoardError {
             BoardError::PodNotFound(..) => Code::PodNotFound,
             BoardError::FileInvalid(_) => Code::TaskFileInvalid,
             BoardError::Io { .. } => Code::Io,
+            BoardError::Unsafe(_) => Code::UnsafePath,
         }
     }
 }
@@ -108,18 +127,26 @@ impl Board {
         let mut problems = Vec::new();
         let mut pods = load_pods(workdir, &mut problems);
         let mut tasks: Vec<Task> = Vec::new();
+        let mut by_id: HashMap<String, usize> = HashMap::new();
 
         if let Some(text) = read_optional(workdir, TASK_FILE, &mut problems) {
-            read_task_file(TASK_FILE, &text, false, &mut tasks, &mut problems);
+            read_task_file(TASK_FILE, &text, false, &mut tasks, &mut by_id, &mut problems);
         }
         for rel in template_files(workdir, &mut problems) {
             if let Some(text) = read_optional(workdir, &rel, &mut problems) {
-                read_task_file(&rel, &text, true, &mut tasks, &mut problems);
+                read_task_file(&rel, &text, true, &mut tasks, &mut by_id, &mut problems);
             }
         }
 
+        // Each spelling is resolved once: thousands of tasks name the same few pods.
+        let mut resolved: HashMap<String, String> = HashMap::new();
         for task in &mut tasks {
-            task.pod = task.pod_raw.as_deref().map(|raw| match find_pod(&pods, raw) {
+            let Some(raw) = task.pod_raw.as_deref() else { continue };
+            if let Some(key) = resolved.get(raw) {
+                task.pod = Some(key.clone());
+                continue;
+            }
+            let key = match find_pod(&pods, raw) {
                 Some(p) => p.key.clone(),
                 None => {
                     let mut pod = Pod::from_key(&pods::key_for_unknown(raw));
@@ -129,15 +156,24 @@ impl Board {
                     pods.push(pod);
                     key
                 }
-            });
+            };
+            resolved.insert(raw.to_string(), key.clone());
+            task.pod = Some(key);
         }
-        let mut board = Board { pods, tasks, problems };
+        let mut board = Board { pods, tasks, problems, by_id };
         board.compute_readiness();
         board
     }
 
     /// The task with this id.
     pub fn task(&self, id: &str) -> Option<&Task> {
+        if let Some(t) = self.by_id.get(id).and_then(|&i| self.tasks.get(i)).filter(|t| t.id == id) {
+            return Some(t);
+        }
+        if !self.by_id.contains_key(id) && self.by_id.len() == self.tasks.len() {
+            return None;
+        }
+        // `tasks` was changed after the board was read: look through it.
         self.tasks.iter().find(|t| t.id == id)
     }
 
@@ -215,26 +251,41 @@ fn load_pods(workdir: &Path, problems: &mut Vec<FileProblem>) -> Vec<Pod> {
     }
 }
 
-/// Reads a file relative to `workdir`; missing files are `None` without a problem.
+/// Reads a file relative to `workdir`; missing files are `None` without a problem. A file that
+/// is a link, or sits in a linked folder, is a problem and is not read.
 fn read_optional(workdir: &Path, rel: &str, problems: &mut Vec<FileProblem>) -> Option<String> {
-    let path = workdir.join(rel);
-    match std::fs::read(&path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+    match files::read_file(workdir, rel) {
+        Ok(Some(bytes)) => match String::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(_) => {
                 problems.push(FileProblem::new(rel, None, None, "the file is not UTF-8 text"));
                 None
             }
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Ok(None) => None,
+        Err(FileError::Io { reason, .. }) => {
+            problems.push(FileProblem::new(rel, None, None, &format!("the file could not be read ({reason})")));
+            None
+        }
         Err(e) => {
-            problems.push(FileProblem::new(rel, None, None, &format!("the file could not be read ({e})")));
+            problems.push(FileProblem { path: rel.to_string(), line: None, column: None, message: e.to_string() });
             None
         }
     }
 }
 
 fn template_files(workdir: &Path, problems: &mut Vec<FileProblem>) -> Vec<String> {
+    let link_problem = |problems: &mut Vec<FileProblem>, rel: &str, e: FileError| {
+        problems.push(FileProblem { path: rel.to_string(), line: None, column: None, message: e.to_string() });
+    };
+    match files::inspect(workdir, TASK_TEMPLATES_DIR) {
+        Ok(Found::Folder) => {}
+        Ok(_) => return Vec::new(),
+        Err(e) => {
+            link_problem(problems, TASK_TEMPLATES_DIR, e);
+            return Vec::new();
+        }
+    }
     let dir: PathBuf = workdir.join(TASK_TEMPLATES_DIR);
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
@@ -244,19 +295,28 @@ fn template_files(workdir: &Path, problems: &mut Vec<FileProblem>) -> Vec<String
             return Vec::new();
         }
     };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| (n.ends_with(".yaml") || n.ends_with(".yml")) && !n.starts_with('.'))
-        .collect();
+    let mut names: Vec<String> = Vec::new();
+    for e in entries.filter_map(Result::ok) {
+        let Ok(name) = e.file_name().into_string() else { continue };
+        if !(name.ends_with(".yaml") || name.ends_with(".yml")) || name.starts_with('.') {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_file() => names.push(name),
+            Ok(t) if t.is_symlink() => {
+                let rel = format!("{TASK_TEMPLATES_DIR}/{name}");
+                link_problem(problems, &rel.clone(), FileError::Link { path: rel, kind: "file" });
+            }
+            _ => {}
+        }
+    }
     names.sort_by(|a, b| natural_cmp(a, b));
     names.into_iter().map(|n| format!("{TASK_TEMPLATES_DIR}/{n}")).collect()
 }
 
 /// Reads the tasks of one file into `tasks`. `one_task` marks a `task_templates/` file, which
 /// may still use the `tasks:` layout.
-fn read_task_file(rel: &str, text: &str, one_task: bool, tasks: &mut Vec<Task>, problems: &mut Vec<FileProblem>) {
+fn read_task_file(rel: &str, text: &str, one_task: bool, tasks: &mut Vec<Task>, by_id: &mut HashMap<String, usize>, problems: &mut Vec<FileProblem>) {
     let value = match patchdesk_yaml::parse_value(text) {
         Ok(v) => v,
         Err(e) => {
@@ -271,11 +331,12 @@ fn read_task_file(rel: &str, text: &str, one_task: bool, tasks: &mut Vec<Task>, 
         return;
     };
     let mut push = |task: Task, problems: &mut Vec<FileProblem>| {
-        if let Some(first) = tasks.iter().find(|t| t.id == task.id) {
+        if let Some(first) = by_id.get(&task.id).map(|&i| &tasks[i]) {
             let reason = format!("task {} is also defined in {}; that one is used", task.id, first.source.file);
             let line = task.source.line.map(|l| l as usize);
             problems.push(FileProblem::new(rel, line, None, &reason));
         } else {
+            by_id.insert(task.id.clone(), tasks.len());
             tasks.push(task);
         }
     };

@@ -39,7 +39,11 @@ pub struct PromptPacket {
 /// a sentence and counts as empty.
 pub fn read_memory(workdir: &Path) -> (Vec<MemoryEntry>, Option<String>) {
     for rel in MEMORY_FILES {
-        let Ok(text) = std::fs::read_to_string(workdir.join(rel)) else { continue };
+        let text = match crate::files::read_text_file(workdir, rel) {
+            Ok(Some(text)) => text,
+            Ok(None) => continue,
+            Err(e) => return (Vec::new(), Some(format!("{e} Memory entries were left out of the prompt."))),
+        };
         return match patchdesk_yaml::parse_value(&text) {
             Ok(v) => (memory_entries(&v), None),
             Err(e) => (Vec::new(), Some(format!("{}; memory entries were left out of the prompt", e.in_file(rel)))),

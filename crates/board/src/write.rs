@@ -65,8 +65,14 @@ impl Changes {
         Ok(())
     }
 
-    /// Writes every pending file and returns their paths.
+    /// Writes every pending file and returns their paths. Every path is checked first (no
+    /// link on the way, no folder in the file's place), so a refusal writes nothing.
     pub(crate) fn write(self, workdir: &Path) -> Result<Vec<String>, BoardError> {
+        for (rel, _) in &self.files {
+            if crate::files::inspect(workdir, rel)? == crate::files::Found::Folder {
+                return Err(crate::FileError::NotPlain(rel.clone(), "file").into());
+            }
+        }
         let mut written = Vec::new();
         for (rel, text) in self.files {
             write_atomic(workdir, &rel, &text)?;
@@ -77,28 +83,16 @@ impl Changes {
 }
 
 pub(crate) fn read_text(workdir: &Path, rel: &str) -> Result<String, BoardError> {
-    std::fs::read_to_string(workdir.join(rel)).map_err(|e| BoardError::Io { action: "read", path: rel.to_string(), reason: e.to_string() })
-}
-
-/// Writes `text` to `rel` via a temporary file in the same folder, creating folders as needed.
-pub(crate) fn write_atomic(workdir: &Path, rel: &str, text: &str) -> Result<(), BoardError> {
-    replace_file(workdir, rel, text).map_err(|e| BoardError::Io { action: "write", path: rel.to_string(), reason: e.to_string() })
-}
-
-/// Writes `text` to `workdir/rel` all at once: a temporary file beside it, then a rename, so a
-/// reader (or a crash) never sees half a file. Folders are made as needed. Shared by every
-/// writer of the repository's logs and task files.
-pub fn replace_file(workdir: &Path, rel: &str, text: &str) -> std::io::Result<()> {
-    let path = workdir.join(rel);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+    match crate::files::read_text_file(workdir, rel)? {
+        Some(text) => Ok(text),
+        None => Err(BoardError::Io { action: "read", path: rel.to_string(), reason: "the file does not exist".into() }),
     }
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = path.with_file_name(format!(".{name}.patchdesk-tmp"));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, &path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+}
+
+/// Writes `text` to `rel` via a temporary file in the same folder, creating folders as needed,
+/// never through a link (see [`crate::replace_file`]).
+pub(crate) fn write_atomic(workdir: &Path, rel: &str, text: &str) -> Result<(), BoardError> {
+    Ok(crate::files::replace_file(workdir, rel, text)?)
 }
 
 /// What [`unlock_after_done`] changed.

@@ -1,8 +1,8 @@
 //! `patchdesk tasks` and `patchdesk handoff`: the board, for scripts.
 //!
 //! Exit codes: 0 success; 1 refused (a task file that cannot be read, a repository in the
-//! middle of a merge, staged changes in the files to commit...); 2 usage errors (unknown
-//! repository, task or pod).
+//! middle of a merge, unsaved changes of the lead's in the files to change, a link...); 2 usage
+//! errors (unknown repository, task or pod).
 
 use clap::Args;
 use patchdesk_error::{Code, Coded, UserError};

@@ -310,9 +310,239 @@ fn handoff_refuses_when_the_lead_staged_something_else_in_task_yaml() {
     let head = git(&w, &["rev-parse", "HEAD"]);
     let out = patchdesk(&["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("task.yaml has staged changes"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("You have unsaved changes in task.yaml that are not committed."), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(fs::read_to_string(w.join("task.yaml")).unwrap(), on_disk);
     assert!(!w.join(".logs").exists() && !w.join("prompts").exists());
     assert_eq!(git(&w, &["rev-parse", "HEAD"]), head);
     assert_eq!(git(&w, &["diff", "--cached", "--name-only"]), "task.yaml\n");
+}
+
+/// Every file of the working folder (outside `.git`) with its bytes, and links with their target.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let p = e.path();
+            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let t = e.file_type().unwrap();
+            if rel == ".git" {
+                continue;
+            } else if t.is_symlink() {
+                out.push((format!("{rel} ->"), fs::read_link(&p).unwrap().to_string_lossy().into_owned().into_bytes()));
+            } else if t.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((rel, fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn handoff_refuses_a_task_file_with_unsaved_edits_and_never_commits_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = repo(
+        dir.path(),
+        &[
+            ("task.yaml", "tasks:\n  F2.2:\n    description: Do it\n    assigned_pod: DevPod\n    status: ready\n"),
+            (".logs/handoff_log.yaml", "handoffs: []\n"),
+            ("metrics/metrics.yaml", "weekly_snapshots: []\n"),
+        ],
+    );
+    // The lead's unsaved line, not staged.
+    let mine = "tasks:\n  F2.2:\n    description: Do it\n    assigned_pod: DevPod\n    status: ready\n    secret_note: my unsaved line\n";
+    fs::write(w.join("task.yaml"), mine).unwrap();
+    let head = git(&w, &["rev-parse", "HEAD"]);
+    let files = snapshot(&w);
+    let index = fs::read(w.join(".git/index")).unwrap();
+    for _ in 0..2 {
+        let out = patchdesk(&["handoff", "--repo", s(&w), "F2.2", "--to", "qa", "--reason", "go"]);
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "patchdesk: You have unsaved changes in task.yaml that are not committed. Patchdesk did not hand off F2.2 so that your changes stay as they are: commit or undo them in task.yaml, then try again.\n"
+        );
+        assert_eq!(snapshot(&w), files, "every file is as it was");
+        assert_eq!(fs::read(w.join(".git/index")).unwrap(), index, "the lead's index is as it was");
+        assert_eq!(git(&w, &["rev-parse", "HEAD"]), head);
+    }
+    assert!(!git(&w, &["log", "-p", "--all"]).contains("my unsaved line"));
+    // Once the lead commits, the handoff goes ahead and commits exactly what is on disk.
+    git(&w, &["commit", "-q", "-am", "my note"]);
+    let out = patchdesk(&["handoff", "--repo", s(&w), "F2.2", "--to", "qa", "--reason", "go"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(git(&w, &["status", "--porcelain"]), "");
+    assert!(fs::read_to_string(w.join("task.yaml")).unwrap().contains("secret_note: my unsaved line\n"));
+}
+
+#[test]
+fn handoff_refuses_an_edited_prompt_or_metrics_file_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = repo(
+        dir.path(),
+        &[
+            ("task.yaml", "tasks:\n  T1:\n    description: Do it\n    assigned_pod: DevPod\n    status: ready\n"),
+            ("metrics/metrics.yaml", "weekly_snapshots: []\n"),
+        ],
+    );
+    let head = git(&w, &["rev-parse", "HEAD"]);
+    // An edited metrics file; then an untracked prompt where the packet would go; then a staged log.
+    let cases: [(&str, &str, bool); 3] = [
+        ("metrics/metrics.yaml", "weekly_snapshots: [] # mine\n", false),
+        ("prompts/used/QAPod/T1_prompt.txt", "my own prompt\n", false),
+        (".logs/handoff_log.yaml", "handoffs: []\n# mine\n", true),
+    ];
+    for (rel, text, stage) in cases {
+        fs::create_dir_all(w.join(rel).parent().unwrap()).unwrap();
+        fs::write(w.join(rel), text).unwrap();
+        if stage {
+            git(&w, &["add", rel]);
+        }
+        let files = snapshot(&w);
+        let out = patchdesk(&["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go"]);
+        assert_eq!(out.status.code(), Some(1));
+        let expected = format!("patchdesk: You have unsaved changes in {rel} that are not committed. Patchdesk did not hand off T1 so that your changes stay as they are: commit or undo them in {rel}, then try again.\n");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
+        assert_eq!(snapshot(&w), files, "{rel}: every file is as it was");
+        assert_eq!(git(&w, &["rev-parse", "HEAD"]), head);
+        if stage {
+            git(&w, &["rm", "-q", "--cached", rel]);
+        }
+        fs::remove_file(w.join(rel)).unwrap();
+        git(&w, &["checkout", "-q", "--", "."]);
+    }
+}
+
+/// A repository holding `links` as committed symbolic links (path, target).
+fn repo_with_links(dir: &Path, files: &[(&str, &str)], links: &[(&str, &Path)]) -> PathBuf {
+    let w = repo(dir, files);
+    for (p, target) in links {
+        let full = w.join(p);
+        fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(target, &full).unwrap();
+    }
+    git(&w, &["add", "-A"]);
+    git(&w, &["commit", "-q", "-m", "links from a pod"]);
+    w
+}
+
+const ONE_TASK: &str = "tasks:\n  T1:\n    description: Do it\n    assigned_pod: DevPod\n    status: ready\n";
+
+#[test]
+fn handoff_never_writes_through_a_committed_link_named_like_its_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.txt");
+    fs::write(&victim, "the lead's file outside the project\n").unwrap();
+    let w = repo_with_links(
+        dir.path(),
+        &[("task.yaml", ONE_TASK), (".logs/handoff_log.yaml", "handoffs: []\n"), ("metrics/metrics.yaml", "weekly_snapshots: []\n")],
+        &[(".task.yaml.patchdesk-tmp", &victim), (".logs/.handoff_log.yaml.patchdesk-tmp", &victim), ("metrics/.metrics.yaml.patchdesk-tmp", &victim)],
+    );
+    let out = patchdesk(&["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "the lead's file outside the project\n");
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 1);
+    for f in ["task.yaml", ".logs/handoff_log.yaml", "metrics/metrics.yaml"] {
+        assert!(fs::symlink_metadata(w.join(f)).unwrap().file_type().is_file(), "{f} is a real file");
+        let tree = git(&w, &["ls-tree", "HEAD", f]);
+        assert!(tree.starts_with("100644 blob"), "{f} committed as a file: {tree}");
+        // The working file equals the committed blob.
+        assert_eq!(git(&w, &["show", &format!("HEAD:{f}")]).into_bytes(), fs::read(w.join(f)).unwrap(), "{f}");
+    }
+    assert_eq!(git(&w, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn a_task_file_or_log_folder_that_is_a_link_is_refused_and_nothing_outside_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("task.yaml"), ONE_TASK).unwrap();
+    fs::write(outside.path().join("handoff_log.yaml"), "handoffs: []\n").unwrap();
+    let before = snapshot(outside.path());
+
+    // task.yaml itself a link: tasks names the problem, handoff refuses.
+    let w = repo_with_links(&dir.path().join("a"), &[("README.md", "hi\n")], &[("task.yaml", &outside.path().join("task.yaml"))]);
+    let head = git(&w, &["rev-parse", "HEAD"]);
+    let v = json(&patchdesk(&["tasks", "--repo", s(&w), "--json"]));
+    assert_eq!(v["tasks"], serde_json::json!([]));
+    assert_eq!(
+        v["problems"][0]["message"],
+        "task.yaml is a link to another place; Patchdesk does not follow links in the project. Replace it with a real file."
+    );
+    let out = patchdesk(&["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("task.yaml is a link to another place"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(git(&w, &["rev-parse", "HEAD"]), head);
+    assert_eq!(snapshot(outside.path()), before);
+
+    // .logs a link to a folder outside: the handoff is refused, naming it.
+    let w = repo_with_links(&dir.path().join("b"), &[("task.yaml", ONE_TASK)], &[(".logs", outside.path())]);
+    let head = git(&w, &["rev-parse", "HEAD"]);
+    let files = snapshot(&w);
+    let out = patchdesk(&["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "patchdesk: .logs is a link to another place; Patchdesk does not follow links in the project. Replace it with a real folder.\n"
+    );
+    assert_eq!(git(&w, &["rev-parse", "HEAD"]), head);
+    assert_eq!(snapshot(&w), files);
+    assert_eq!(snapshot(outside.path()), before);
+}
+
+#[test]
+fn a_repository_whose_files_live_in_another_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let w = repo(dir.path(), &[("task.yaml", ONE_TASK), (".logs/handoff_log.yaml", "handoffs: []\n")]);
+    // The same files checked out in the other folder, which core.worktree points at.
+    fs::write(elsewhere.path().join("task.yaml"), ONE_TASK).unwrap();
+    fs::create_dir_all(elsewhere.path().join(".logs")).unwrap();
+    fs::write(elsewhere.path().join(".logs/handoff_log.yaml"), "handoffs: []\n").unwrap();
+    git(&w, &["config", "core.worktree", s(elsewhere.path())]);
+    let there = snapshot(elsewhere.path());
+    let here = snapshot(&w);
+    let head = git(&w, &["rev-parse", "HEAD"]);
+    for args in [vec!["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go"], vec!["tasks", "--repo", s(&w)]] {
+        let out = patchdesk(&args);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("keeps its files in another folder"), "{err}");
+    }
+    assert_eq!(snapshot(elsewhere.path()), there, "nothing written in the other folder");
+    assert_eq!(snapshot(&w), here);
+    assert_eq!(git(&w, &["rev-parse", "HEAD"]), head);
+}
+
+/// A task file with `n` tasks, each depending on the two before it.
+fn many_tasks(n: usize) -> String {
+    let mut text = String::from("# generated\ntasks:\n");
+    for i in 0..n {
+        text.push_str(&format!("  T{i}:\n    title: Task number {i}\n    assigned_pod: {}\n    status: {}\n    phase: Phase {}\n", ["dev", "qa", "delivery"][i % 3], if i % 7 == 0 { "done" } else { "ready" }, i % 5));
+        if i >= 2 {
+            text.push_str(&format!("    depends_on: [T{}, T{}]\n", i - 1, i - 2));
+        }
+    }
+    text
+}
+
+#[test]
+fn tasks_on_a_board_of_twenty_thousand_tasks_stays_quick() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = repo(dir.path(), &[("task.yaml", &many_tasks(20_000))]);
+    let started = std::time::Instant::now();
+    let out = patchdesk(&["tasks", "--repo", s(&w), "--json"]);
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json(&out);
+    assert_eq!(v["tasks"].as_array().unwrap().len(), 20_000);
+    assert_eq!(v["tasks"][0]["ready"], false, "T0 is done");
+    assert_eq!(v["tasks"][1]["ready"], true);
+    assert_eq!(v["tasks"][2]["ready"], false, "T2 waits for T1");
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
 }

@@ -247,7 +247,14 @@ pub fn compute_metrics(workdir: &Path) -> Metrics {
     // 1. Inbox metadata.
     let mut items: Vec<Item> = Vec::new();
     let meta_dir = workdir.join(".logs/patches");
-    match std::fs::read_dir(&meta_dir) {
+    let listed = match patchdesk_board::inspect(workdir, ".logs/patches") {
+        Ok(_) => std::fs::read_dir(&meta_dir),
+        Err(e) => {
+            problem(".logs/patches", e.to_string());
+            Err(std::io::ErrorKind::NotFound.into())
+        }
+    };
+    match listed {
         Ok(entries) => {
             let mut names: Vec<String> = entries
                 .filter_map(Result::ok)
@@ -257,12 +264,13 @@ pub fn compute_metrics(workdir: &Path) -> Metrics {
             names.sort();
             for n in names {
                 let rel = format!(".logs/patches/{n}");
-                match std::fs::read(workdir.join(&rel)) {
-                    Ok(bytes) => match read_item(&rel, &bytes, &pods) {
+                match patchdesk_board::read_file(workdir, &rel) {
+                    Ok(Some(bytes)) => match read_item(&rel, &bytes, &pods) {
                         Ok(item) => items.push(item),
                         Err(why) => problem(&rel, why),
                     },
-                    Err(e) => problem(&rel, format!("{rel} could not be read ({e})")),
+                    Ok(None) => {}
+                    Err(e) => problem(&rel, e.to_string()),
                 }
             }
         }
@@ -330,7 +338,14 @@ pub fn compute_metrics(workdir: &Path) -> Metrics {
     }
 
     // 4. Review feedback: notes about patches the metadata does not show as rejected.
-    if let Ok(entries) = std::fs::read_dir(workdir.join(".logs/feedback")) {
+    let feedback_dir = match patchdesk_board::inspect(workdir, ".logs/feedback") {
+        Ok(_) => std::fs::read_dir(workdir.join(".logs/feedback")).ok(),
+        Err(e) => {
+            problem(".logs/feedback", e.to_string());
+            None
+        }
+    };
+    if let Some(entries) = feedback_dir {
         let mut files: Vec<String> = entries.filter_map(Result::ok).filter_map(|e| e.file_name().into_string().ok()).filter(|n| n.ends_with(".md")).collect();
         files.sort();
         for f in files {

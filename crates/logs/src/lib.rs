@@ -39,6 +39,18 @@ pub enum LogsError {
     /// Reading or writing a file failed.
     #[error("Could not {action} {path}: {reason}")]
     Io { action: &'static str, path: String, reason: String },
+    /// The file, or a folder on the way, is a link or not a plain file. Nothing was written.
+    #[error("{0}")]
+    Unsafe(String),
+}
+
+impl From<patchdesk_board::FileError> for LogsError {
+    fn from(e: patchdesk_board::FileError) -> Self {
+        match e {
+            patchdesk_board::FileError::Io { action, path, reason } => LogsError::Io { action, path, reason },
+            other => LogsError::Unsafe(other.to_string()),
+        }
+    }
 }
 
 impl Coded for LogsError {
@@ -47,6 +59,7 @@ impl Coded for LogsError {
             LogsError::Invalid(_) => Code::TaskFileInvalid,
             LogsError::BadName(_) => Code::UnsafePath,
             LogsError::Io { .. } => Code::Io,
+            LogsError::Unsafe(_) => Code::UnsafePath,
         }
     }
 }
@@ -67,19 +80,21 @@ impl FileChange {
     }
 }
 
-/// Reads `rel` as UTF-8 text; `Ok(None)` when it does not exist.
+/// Reads `rel` as UTF-8 text; `Ok(None)` when it does not exist. A log that is a link, or sits
+/// in a linked folder, is refused.
 pub(crate) fn read_optional(workdir: &Path, rel: &str) -> Result<Option<String>, LogsError> {
-    match std::fs::read(workdir.join(rel)) {
-        Ok(bytes) => String::from_utf8(bytes)
+    match patchdesk_board::read_file(workdir, rel)? {
+        Some(bytes) => String::from_utf8(bytes)
             .map(Some)
             .map_err(|_| LogsError::Invalid(format!("{rel} is not UTF-8 text; Patchdesk does not change it"))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(LogsError::Io { action: "read", path: rel.to_string(), reason: e.to_string() }),
+        None => Ok(None),
     }
 }
 
+/// Writes through [`patchdesk_board::replace_file`]: never through a link, temporary file with a
+/// random name.
 pub(crate) fn write_atomic(workdir: &Path, rel: &str, text: &str) -> Result<(), LogsError> {
-    patchdesk_board::replace_file(workdir, rel, text).map_err(|e| LogsError::Io { action: "write", path: rel.to_string(), reason: e.to_string() })
+    Ok(patchdesk_board::replace_file(workdir, rel, text)?)
 }
 
 /// One line of text: newlines and tabs become spaces, so a value can never start a new

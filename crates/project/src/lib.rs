@@ -47,6 +47,9 @@ pub enum ProjectError {
     Dropped(Code, String),
     #[error(transparent)]
     Logs(#[from] patchdesk_logs::LogsError),
+    /// The repository's files live in another folder than the one opened (`core.worktree`).
+    #[error(transparent)]
+    Record(#[from] record::RecordError),
 }
 
 impl ProjectError {
@@ -73,6 +76,7 @@ impl Coded for ProjectError {
             ProjectError::FileNotInChange(_) => Code::ItemNotFound,
             ProjectError::Dropped(code, _) => *code,
             ProjectError::Logs(e) => e.code(),
+            ProjectError::Record(e) => e.code(),
         }
     }
 }
@@ -137,13 +141,23 @@ pub struct Rejected {
 const DEMO_SEEDED: &str = ".patchdesk/demo-inbox-seeded";
 
 impl Project {
-    /// Opens the repository whose working folder is `path` (or contains it).
+    /// Opens the repository whose working folder is `path` (or contains it). A repository whose
+    /// git settings keep its files in another folder (`core.worktree`) is refused: Patchdesk
+    /// would read and write somewhere else than the folder the user opened.
     pub fn open(path: &Path) -> Result<Project, ProjectError> {
         let repo = git2::Repository::discover(path).map_err(|_| ProjectError::NotARepository(path.to_path_buf()))?;
         let workdir = match repo.workdir() {
             Some(w) => w.to_path_buf(),
             None => return Err(ProjectError::Bare(path.to_path_buf())),
         };
+        record::check_own_folder(&repo)?;
+        let inside = match (std::fs::canonicalize(path), std::fs::canonicalize(&workdir)) {
+            (Ok(opened), Ok(w)) => opened.starts_with(w),
+            _ => false,
+        };
+        if !inside {
+            return Err(record::RecordError::OtherFolder(path.display().to_string()).into());
+        }
         Ok(Project { workdir, repo, results: Default::default() })
     }
 

@@ -23,7 +23,7 @@
 //! ("Merged #12: F2.1 done; F2.2 now ready"), through the board's commit helper: nothing else
 //! the user changed is touched, and the repository is checked before anything is written.
 
-use crate::record::{check_can_commit, record_checked_paths, RecordError};
+use crate::record::{check_can_commit, open_repository, record_checked_paths, restore, RecordError};
 use patchdesk_board::{Board, BoardError, TaskField};
 use patchdesk_error::{Code, Coded, UserError};
 use patchdesk_forge::{Forge, ForgeError, ReviewPoll, ReviewState};
@@ -223,16 +223,9 @@ fn load_local(workdir: &Path) -> (Local, Option<String>) {
 }
 
 fn save_local(workdir: &Path, local: &Local) -> Result<(), LifecycleError> {
-    let path = workdir.join(LIFECYCLE_FILE);
-    let io = |e: std::io::Error| LifecycleError::Io { path: LIFECYCLE_FILE.to_string(), detail: e.to_string() };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
     let mut bytes = serde_json::to_vec_pretty(local).map_err(|e| LifecycleError::Io { path: LIFECYCLE_FILE.to_string(), detail: e.to_string() })?;
     bytes.push(b'\n');
-    let tmp = path.with_file_name(".lifecycle.json.patchdesk-tmp");
-    std::fs::write(&tmp, &bytes).map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(io)
+    patchdesk_board::replace_file(workdir, LIFECYCLE_FILE, &bytes).map_err(|e| LifecycleError::Io { path: LIFECYCLE_FILE.to_string(), detail: e.to_string() })
 }
 
 /// Lists the lifecycle file in `.git/info/exclude`, so `git status` never shows it.
@@ -294,7 +287,7 @@ struct Pending {
 /// board, its task file cannot be read) is a warning on that item, and its transition is tried
 /// again next time.
 pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) -> Result<FollowReport, LifecycleError> {
-    let repo = git2::Repository::open(workdir).map_err(|_| RecordError::NotARepository(workdir.display().to_string()))?;
+    let repo = open_repository(workdir)?;
     let (mut local, damaged) = load_local(workdir);
     let mut warnings: Vec<String> = damaged.into_iter().collect();
     let queue = Queue::open(workdir).ok();
@@ -384,7 +377,7 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
         }
     }
     let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
-    let checked = if refs.is_empty() { Default::default() } else { check_can_commit(&repo, &refs)? };
+    let checked = if refs.is_empty() { Default::default() } else { check_can_commit(&repo, &refs, "record what happened to the pull requests")? };
 
     // 4. Carry out each transition.
     let mut results: BTreeMap<String, Done> = BTreeMap::new();
@@ -410,7 +403,13 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
             many => format!("Pull request updates: {}\n\n{}\n", many.len(), many.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")),
         };
         let paths: Vec<&str> = changed_all.iter().map(String::as_str).collect();
-        let recorded = record_checked_paths(&repo, &paths, &message, &checked)?;
+        let recorded = match record_checked_paths(&repo, &paths, &message, &checked) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = restore(&repo, &checked);
+                return Err(e.into());
+            }
+        };
         if recorded.created {
             commit = Some(recorded.commit.to_string());
         }
@@ -665,11 +664,17 @@ fn mark_metadata(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree
             return;
         }
     }
-    let path = workdir.join(&rel);
-    let mut value: serde_json::Value = match std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
-        Some(v) => v,
-        None if !path.exists() => serde_json::Value::Object(Default::default()),
-        None => {
+    let bytes = match patchdesk_board::read_file(workdir, &rel) {
+        Ok(b) => b,
+        Err(e) => {
+            done.warnings.push(e.to_string());
+            return;
+        }
+    };
+    let mut value: serde_json::Value = match bytes.as_deref().map(serde_json::from_slice) {
+        Some(Ok(v)) => v,
+        None => serde_json::Value::Object(Default::default()),
+        Some(Err(_)) => {
             done.warnings.push(format!("{rel} is not valid JSON, so Patchdesk left it as it is."));
             return;
         }
@@ -687,14 +692,9 @@ fn mark_metadata(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree
     map.entry("pull_request_number").or_insert(serde_json::json!(p.number));
     let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
     bytes.push(b'\n');
-    let tmp = path.with_file_name(format!(".{}.patchdesk-tmp", path.file_name().and_then(|n| n.to_str()).unwrap_or("meta")));
-    let written = std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, &path));
-    match written {
+    match patchdesk_board::replace_file(workdir, &rel, &bytes) {
         Ok(()) => done.wrote(rel, is_tracked),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            done.warnings.push(format!("Could not write {rel}: {e}"));
-        }
+        Err(e) => done.warnings.push(e.to_string()),
     }
 }
 

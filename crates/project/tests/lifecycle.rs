@@ -390,17 +390,81 @@ fn a_repository_that_cannot_take_the_commit_changes_nothing() {
     let mine = read(w, "task.yaml").replace("Interview the lead", "Talk to the lead");
     std::fs::write(w.join("task.yaml"), &mine).unwrap();
     let before = head(w);
+    let files = snapshot(w);
     let err = follow_reviews(w, &forge, now()).unwrap_err();
-    assert!(err.to_string().contains("staged changes"), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "You have unsaved changes in task.yaml that are not committed. Patchdesk did not record what happened to the pull requests so that your changes stay as they are: commit or undo them in task.yaml, then try again."
+    );
     assert_eq!(read(w, "task.yaml"), mine);
     assert_eq!(head(w), before);
-    assert!(!read(w, ".logs/trace_log.md").contains("Merged #"));
-    // Once the lead sorts it out, the merge goes through.
+    assert_eq!(snapshot(w), files, "no file changed: task, trace log, metrics, metadata");
+    // Staged exactly as on disk is still not committed: refused the same way.
     git(w, &["add", "task.yaml"]);
+    assert!(follow_reviews(w, &forge, now()).unwrap_err().to_string().starts_with("You have unsaved changes in task.yaml"));
+    // Once the lead commits it, the merge goes through.
+    git(w, &["commit", "-q", "-m", "my edits"]);
     let r = follow_reviews(w, &forge, now()).unwrap();
     assert_eq!(review(&r, &item).change, ReviewChange::Merged);
     assert!(task_status(w, "F2.2").2);
     assert!(read(w, "task.yaml").contains("Talk to the lead"), "the lead's edit is kept");
+}
+
+/// Every file of the working folder (outside `.git` and Patchdesk's local `.patchdesk/`) with its bytes.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            if rel == ".git" || rel == ".patchdesk" {
+                continue;
+            }
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push((rel, std::fs::read(e.path()).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn unsaved_edits_in_any_log_the_follow_up_writes_are_refused() {
+    let (_tmp, d) = demo_project();
+    let w = &d.project;
+    let url = d.practice_remote.to_string_lossy().into_owned();
+    let forge = PracticeRemote::open(&url).unwrap();
+    let merged = item_named(&d, demo::CLEAN_PATCH);
+    let out = promote_on(w, &url, &merged, &forge);
+    forge.merge_review(out.pr_number).unwrap();
+    let closed = item_named(&d, demo::CHAT_PATCH);
+    let out = promote_on(w, &url, &closed, &forge);
+    forge.close_review(out.pr_number).unwrap();
+    let before = head(w);
+    for rel in ["metrics/metrics.yaml", ".logs/trace_log.md", ".logs/feedback/F2.1.md"] {
+        let old = std::fs::read(w.join(rel)).ok();
+        std::fs::create_dir_all(w.join(rel).parent().unwrap()).unwrap();
+        let mut mine = old.clone().unwrap_or_default();
+        mine.extend_from_slice(b"\n# my unsaved note\n");
+        std::fs::write(w.join(rel), &mine).unwrap();
+        let files = snapshot(w);
+        let err = follow_reviews(w, &forge, now()).unwrap_err();
+        assert!(err.to_string().starts_with(&format!("You have unsaved changes in {rel} that are not committed.")), "{err}");
+        assert_eq!(snapshot(w), files, "{rel}: nothing written");
+        assert_eq!(head(w), before);
+        match old {
+            Some(bytes) => std::fs::write(w.join(rel), bytes).unwrap(),
+            None => std::fs::remove_file(w.join(rel)).unwrap(),
+        }
+    }
+    let r = follow_reviews(w, &forge, now()).unwrap();
+    assert_eq!(review(&r, &merged).change, ReviewChange::Merged);
+    assert_eq!(review(&r, &closed).change, ReviewChange::Closed);
+    assert!(git(w, &["log", "-1", "--format=%B"]).ends_with("\n\nPatchdesk-Record: board\n\n"));
 }
 
 #[test]
