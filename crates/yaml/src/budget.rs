@@ -9,8 +9,8 @@
 //! * brackets (`[`, `{`) nest at most [`MAX_DEPTH`] deep, counted by a cheap scan of the text
 //!   before the parser sees it (the scan counts generously: it may see a bracket where YAML sees
 //!   text, never the other way round);
-//! * the parsed document, with every alias expanded, has at most [`node_cap`] entries and nests
-//!   at most [`MAX_DEPTH`] deep. This is counted while the parser replays aliases, so the count
+//! * the parsed document, with every alias expanded, has at most [`node_cap`] entries (about
+//!   half an entry per byte when the text uses aliases) and nests at most [`MAX_DEPTH`] deep. This is counted while the parser replays aliases, so the count
 //!   stops at the cap: nothing is built before the document is known to fit.
 
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
@@ -61,9 +61,12 @@ impl Exceeded {
 }
 
 /// The most entries a text of `bytes` bytes may expand to. Without aliases a document cannot
-/// have more than about one entry per byte, so the cap is only reached through aliases.
-pub fn node_cap(bytes: usize) -> usize {
-    bytes.saturating_mul(2).saturating_add(10_000).min(MAX_NODES)
+/// have more than about one entry per byte, so the cap is only reached through aliases. A text
+/// that uses aliases (`aliases`: a `*name` seen where a value starts) gets a quarter of that:
+/// the count costs time for every entry replayed, and a real task file repeats little.
+pub fn node_cap(bytes: usize, aliases: bool) -> usize {
+    let per_byte = if aliases { bytes / 2 } else { bytes.saturating_mul(2) };
+    per_byte.saturating_add(10_000).min(MAX_NODES)
 }
 
 /// Checks `text` against the budget. `Ok(())` when it may be parsed; errors from the parser
@@ -72,20 +75,30 @@ pub(crate) fn check(text: &str) -> Result<(), Exceeded> {
     if text.len() > MAX_BYTES {
         return Err(Exceeded::Bytes(text.len()));
     }
-    if bracket_depth(text) > MAX_DEPTH {
+    let scan = scan(text);
+    if scan.depth > MAX_DEPTH {
         return Err(Exceeded::Depth);
     }
-    let cap = node_cap(text.len());
+    let cap = node_cap(text.len(), scan.aliases > 0);
     let mut count = Count { nodes: 0, cap, exceeded: None };
     let result = Probe { depth: 0, count: &mut count }.deserialize(serde_norway::Deserializer::from_str(text));
     match (result, count.exceeded) {
-        (_, Some(Exceeded::Entries { cap, .. })) => Err(Exceeded::Entries { cap, aliases: may_use_aliases(text) }),
+        (_, Some(Exceeded::Entries { cap, .. })) => Err(Exceeded::Entries { cap, aliases: scan.aliases > 0 || may_use_aliases(text) }),
         (_, Some(e)) => Err(e),
         _ => Ok(()),
     }
 }
 
-/// An upper bound on how deep `[` and `{` nest as flow collections, from the text alone.
+/// What the scan before the parser found.
+pub(crate) struct Scan {
+    /// An upper bound of the flow nesting (see [`scan`]).
+    pub depth: usize,
+    /// Aliases (`*name`) where a value starts.
+    pub aliases: usize,
+}
+
+/// An upper bound on how deep `[` and `{` nest as flow collections, from the text alone, and the
+/// aliases found on the way.
 ///
 /// The parser slows down with the square of this nesting, so it is counted before the parser
 /// runs. In block context a bracket opens a collection only where a value starts (line start,
@@ -94,9 +107,9 @@ pub(crate) fn check(text: &str) -> Result<(), Exceeded> {
 /// collection the brackets a quoted value spanning lines leaves open still count, and outside one a quoted value
 /// is taken to end at its line's end: where the scan could disagree with the parser it counts
 /// more, never less.
-pub(crate) fn bracket_depth(text: &str) -> usize {
+pub(crate) fn scan(text: &str) -> Scan {
     let b = text.as_bytes();
-    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut depth, mut deepest, mut aliases) = (0usize, 0usize, 0usize);
     // Whether a new value may start here; whether the last thing was a quoted value or a
     // closing bracket (after which `:` is a separator even without a space, as in JSON).
     let (mut value_start, mut json_like) = (true, false);
@@ -140,8 +153,12 @@ pub(crate) fn bracket_depth(text: &str) -> usize {
                 (value_start, json_like) = (true, false);
             }
             b'-' | b'?' if value_start && blank_at(i + 1) => {}
-            b'&' | b'!' if value_start => {
-                // An anchor or a tag; the value follows it.
+            b'&' | b'!' | b'*' if value_start => {
+                // An anchor or a tag, after which the value follows; or an alias, which is the value.
+                if b[i] == b'*' {
+                    aliases += 1;
+                    (value_start, json_like) = (false, false);
+                }
                 while i < b.len() && !b[i].is_ascii_whitespace() && !(flow && matches!(b[i], b',' | b'[' | b']' | b'{' | b'}')) {
                     i += 1;
                 }
@@ -151,11 +168,11 @@ pub(crate) fn bracket_depth(text: &str) -> usize {
         }
         deepest = deepest.max(depth);
         if deepest > MAX_DEPTH {
-            return deepest;
+            return Scan { depth: deepest, aliases };
         }
         i += 1;
     }
-    deepest
+    Scan { depth: deepest, aliases }
 }
 
 /// Brackets a skipped piece of text leaves open (`[` and `{` not closed later in the piece).
