@@ -2,7 +2,7 @@
 # Runs every fuzz target in fuzz/ for N seconds each (default 600) and prints, per target, the
 # runs, the coverage reached and whether it crashed. Needs nightly and cargo-fuzz
 # (`cargo install cargo-fuzz --locked`). Each input is held to 1 GiB and 10 s by libFuzzer, and to
-# 2 s, 1 GiB resident and a fixed output size by the targets themselves (fuzz/src/lib.rs).
+# 5 s, 1 GiB resident and a fixed output size by the targets themselves (fuzz/src/lib.rs).
 #
 #   scripts/fuzz.sh            # every target, 600 s each
 #   scripts/fuzz.sh 120        # every target, 2 minutes each

@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
         }
     });
     within_budget("intake::identify", data.len(), || {
-        for name in ["patch_fuzz.zip", "patch_2026111é12345.diff", "batch.json", "notes.md"] {
+        for name in ["patch_fuzz.zip", "patch_20261130_0101.diff", "batch.json", "notes.md"] {
             let _ = identify_with(name, data, &limits);
         }
     });

@@ -5,8 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-/// Longest one input may take.
-pub const MAX_TIME: Duration = Duration::from_secs(2);
+/// Longest one input may take. Patchdesk's own budget is 10 s per hostile input (libFuzzer's
+/// `-timeout=10` holds that); 5 s here leaves room for a busy machine while still catching any
+/// input that is slow for its size (fuzz inputs are at most 1 MB).
+pub const MAX_TIME: Duration = Duration::from_secs(5);
 
 /// Most memory the process may hold after one input, in MiB.
 pub const MAX_RSS_MB: u64 = 1024;
