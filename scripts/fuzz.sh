@@ -26,8 +26,13 @@ cargo +nightly fuzz build -s "$sanitizer" || exit 2
 
 status=0
 summary=()
+# The shared corpus of real pod patches seeds the patch parser's corpus on a first run.
+seeds="${FUZZ_SEEDS:-../../shared/corpus}"
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" "artifacts/$t"
+  if [ "$t" = patch_parse ] && [ -d "$seeds" ] && [ -z "$(ls -A "corpus/$t")" ]; then
+    find "$seeds" -name '*.diff' -size -256k | head -300 | while read -r f; do cp "$f" "corpus/$t/"; done
+  fi
   log="artifacts/$t/last-run.log"
   echo "== $t: ${seconds}s"
   cargo +nightly fuzz run -s "$sanitizer" "$t" "corpus/$t" -- \
@@ -40,7 +45,7 @@ for t in "${targets[@]}"; do
   if [ $rc -eq 0 ]; then
     result="clean"
   else
-    result="CRASH (exit $rc): $(grep -m1 -oE 'artifacts/[^ ]+' "$log" || echo "see $log")"
+    result="CRASH (exit $rc): $(grep -m1 'Test unit written to' "$log" | sed 's/.*written to //' || true) (log: fuzz/$log)"
     grep -m3 -E "panicked at|ERROR: libFuzzer|SUMMARY" "$log" | sed 's/^/    /'
     status=1
   fi
