@@ -61,7 +61,7 @@ impl FileProblem {
     }
 
     fn from_yaml(path: &str, e: &patchdesk_yaml::YamlError) -> Self {
-        FileProblem::new(path, e.line(), e.column(), e.reason())
+        FileProblem { message: e.in_file(path), ..FileProblem::new(path, e.line(), e.column(), e.reason()) }
     }
 }
 

@@ -10,10 +10,12 @@
 //! The parser is the maintained `serde_norway` fork (serde-compatible); no other crate in
 //! Patchdesk depends on a YAML parser directly.
 
+mod budget;
 mod edit;
 mod scalar;
 mod words;
 
+pub use budget::{node_cap, MAX_BYTES, MAX_DEPTH, MAX_NODES};
 pub use edit::{append_item, locate, locate_keys, set_list, set_value, Edit, Node};
 pub use scalar::{render_scalar, Scalar};
 pub use serde_norway::{Mapping, Value};
@@ -43,6 +45,13 @@ pub enum YamlError {
         /// Plain-words reason.
         message: String,
     },
+    /// The text is larger, deeper or expands to more entries (through aliases) than Patchdesk
+    /// reads; it was not parsed.
+    #[error("{message}")]
+    TooLarge {
+        /// Plain-words reason starting "the file …" ("the file is built to expand to…").
+        message: String,
+    },
 }
 
 impl YamlError {
@@ -50,6 +59,7 @@ impl YamlError {
     pub fn line(&self) -> Option<usize> {
         match self {
             YamlError::Invalid { line, .. } | YamlError::NotEditable { line, .. } => *line,
+            YamlError::TooLarge { .. } => None,
         }
     }
 
@@ -57,19 +67,23 @@ impl YamlError {
     pub fn column(&self) -> Option<usize> {
         match self {
             YamlError::Invalid { column, .. } => *column,
-            YamlError::NotEditable { .. } => None,
+            YamlError::NotEditable { .. } | YamlError::TooLarge { .. } => None,
         }
     }
 
     /// The reason in plain words, without file or position.
     pub fn reason(&self) -> &str {
         match self {
-            YamlError::Invalid { message, .. } | YamlError::NotEditable { message, .. } => message,
+            YamlError::Invalid { message, .. } | YamlError::NotEditable { message, .. } | YamlError::TooLarge { message } => message,
         }
     }
 
-    /// A full sentence naming the file: `task.yaml, line 14: a list item is missing its dash`.
+    /// A full sentence naming the file: `task.yaml, line 14: a list item is missing its dash`,
+    /// or `task.yaml is built to expand to more than 10000 entries (YAML aliases); …`.
     pub fn in_file(&self, file: &str) -> String {
+        if let YamlError::TooLarge { message } = self {
+            return format!("{file} {}", message.strip_prefix("the file ").unwrap_or(message));
+        }
         match self.line() {
             Some(line) => format!("{file}, line {line}: {}", self.reason()),
             None => format!("{file}: {}", self.reason()),
@@ -109,8 +123,13 @@ impl From<serde_norway::Error> for YamlError {
 }
 
 /// Reads a YAML text into `T`. Errors carry the line and column in the text and a plain reason.
+///
+/// The text is first held to one budget (bytes, nesting, entries with aliases expanded; see
+/// [`MAX_BYTES`], [`MAX_DEPTH`], [`node_cap`]); a text past it is refused with
+/// [`YamlError::TooLarge`] before anything is built.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    budget::check(text).map_err(|e| YamlError::TooLarge { message: format!("the file {}", e.reason()) })?;
     serde_norway::from_str(text).map_err(YamlError::from)
 }
 
