@@ -108,7 +108,7 @@ pub(crate) fn read(input: &[u8], limits: &Limits) -> Result<Answer, ReadError> {
                 path = last_path.clone();
             } else if let Some(p) = cline_path(l) {
                 path = Some(p);
-            } else if let Some(p) = text::name_from_label(l) {
+            } else if let Some(p) = text::name_before_block(l) {
                 outside = outside.saturating_sub(1);
                 path = Some(p);
             }

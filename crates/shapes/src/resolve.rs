@@ -117,6 +117,8 @@ struct Work<'b> {
     budget: Budget,
     loose: BTreeMap<(String, Rung), usize>,
     out_of_work: bool,
+    /// Lines (trimmed) of files this answer removes: moved code is real code.
+    gone: HashSet<Vec<u8>>,
 }
 
 /// Lines of a file: text without `\n`, and whether the last line ended with one.
@@ -147,48 +149,65 @@ fn is_crlf(lines: &[&[u8]]) -> bool {
     !lines.is_empty() && lines.iter().all(|l| l.ends_with(b"\r"))
 }
 
-const ELISION_PHRASES: &[&str] = &[
-    "rest of the file", "rest of file", "rest of the code", "rest of code", "rest of the function", "rest of the class",
-    "rest of the module", "rest of the method", "rest of the implementation", "rest of the tests", "existing code",
-    "existing imports", "existing methods", "existing functions", "existing tests", "unchanged", "remains the same",
-    "stays the same", "same as before", "as before", "omitted", "for brevity", "previous code", "other code",
-    "remaining code", "other methods", "other functions", "other imports", "code above", "code below", "no changes",
-    "keep existing", "etc.",
+/// How a comment that says code was left out begins (`# rest of the file unchanged`).
+const ELIDED: &[&str] = &[
+    "rest of", "existing code", "existing imports", "existing methods", "existing functions", "existing tests",
+    "remaining code", "previous code", "other code", "unchanged", "same as before", "omitted", "code omitted",
+    "keep existing", "your existing", "the rest", "everything else",
 ];
 
-/// Whether a line stands in for code the pod left out (`...`, `// rest of the file unchanged`,
-/// `# existing code`).
-pub fn is_elision(line: &str) -> bool {
+/// Words that say the same only next to `...` (`# ... unchanged ...`).
+const ELIDED_WITH_DOTS: &[&str] = &["unchanged", "omitted", "as before", "other code", "no changes", "existing", "same", "rest", "more"];
+
+/// What kind of stand-in a line is: bare dots (`...`, `// ...`) or words (`# existing code`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Elided {
+    Dots,
+    Words,
+}
+
+fn elided(line: &str) -> Option<Elided> {
     let t = line.trim();
     if t.is_empty() || t.len() > 120 {
-        return false;
+        return None;
     }
     let only_dots = |s: &str| {
         let s = s.trim();
         !s.is_empty() && s.chars().all(|c| c == '.' || c == '\u{2026}' || c == ' ') && (s.contains("...") || s.contains('\u{2026}'))
     };
     if only_dots(t) {
-        return true;
+        return Some(Elided::Dots);
     }
     let body = if let Some(r) = t.strip_prefix("<!--") {
         r.trim_end_matches("-->")
+    } else if let Some(r) = t.strip_prefix("{/*") {
+        r.trim_end_matches('}').trim_end().trim_end_matches("*/")
     } else if let Some(r) = t.strip_prefix("/*") {
         r.trim_end_matches("*/")
-    } else if let Some(r) = t.strip_prefix("{/*") {
-        r.trim_end_matches("}").trim_end().trim_end_matches("*/")
-    } else if let Some(r) = ["//", "#", "--", ";", "%", "'", "\"\"\"", "*"].iter().find_map(|p| t.strip_prefix(p)) {
+    } else if let Some(r) = ["//", "#", "--", ";", "%"].iter().find_map(|p| t.strip_prefix(p)) {
         r
     } else {
-        return false;
+        return None;
     };
-    let body = body.trim();
+    let body = body.trim_start_matches(['/', '!', '#', '*', '-']).trim();
     if only_dots(body) {
-        return true;
+        return Some(Elided::Dots);
     }
     let lower = body.to_lowercase();
-    let dotted = lower.contains("...") || lower.contains('\u{2026}');
-    let phrase = ELISION_PHRASES.iter().any(|p| lower.contains(p));
-    (phrase && (dotted || lower.len() <= 60)) || (dotted && (lower.starts_with("...") || lower.ends_with("...")) && lower.split_whitespace().count() <= 8)
+    if lower.len() > 80 {
+        return None;
+    }
+    let dotted = lower.starts_with("...") || lower.ends_with("...") || lower.starts_with('\u{2026}') || lower.ends_with('\u{2026}');
+    let plain = lower.trim_matches(|c: char| c == '.' || c == '\u{2026}' || c == ' ' || c == '(' || c == ')' || c == '[' || c == ']');
+    let begins = plain.len() <= 50 && ELIDED.iter().any(|p| plain.starts_with(p));
+    let with_dots = dotted && ELIDED_WITH_DOTS.iter().any(|p| plain.split(|c: char| !c.is_alphanumeric()).any(|w| w == *p) || (p.contains(' ') && plain.contains(p)));
+    (begins || with_dots).then_some(Elided::Words)
+}
+
+/// Whether a line stands in for code the pod left out (`...`, `// rest of the file unchanged`,
+/// `# existing code`).
+pub fn is_elision(line: &str) -> bool {
+    elided(line).is_some()
 }
 
 impl<'b> Work<'b> {
@@ -298,13 +317,21 @@ impl<'b> Work<'b> {
         }
     }
 
-    fn elision_in(&mut self, path: &str, new_lines: &[&str], old: &[u8]) -> bool {
-        let marks: Vec<&str> = new_lines.iter().copied().filter(|l| is_elision(l)).collect();
+    /// Refuses `path` when its new lines stand in for code left out. Lines the old content (or a
+    /// file this answer removes) already has are real code. In a new file only words count
+    /// (`...` alone is also Python's Ellipsis and a doctest's continuation).
+    fn elision_in(&mut self, path: &str, new_lines: &[&str], old: Option<&[u8]>) -> bool {
+        let marks: Vec<&str> = new_lines.iter().copied().filter(|l| match elided(l) {
+            Some(Elided::Words) => true,
+            Some(Elided::Dots) => old.is_some(),
+            None => false,
+        }).collect();
         if marks.is_empty() {
             return false;
         }
-        let (old_lines, _) = lines_of(old);
-        let known: HashSet<&[u8]> = old_lines.iter().map(|l| trim(l)).collect();
+        let (old_lines, _) = lines_of(old.unwrap_or(b""));
+        let mut known: HashSet<&[u8]> = old_lines.iter().map(|l| trim(l)).collect();
+        known.extend(self.gone.iter().map(Vec::as_slice));
         if let Some(m) = marks.iter().find(|m| !known.contains(trim(m.as_bytes()))) {
             let shown: String = m.trim().chars().take(60).collect();
             self.refuse(path, format!("{path}: the pod left part of the file out (`{shown}` stands where code should be); ask it for the whole file."));
@@ -403,80 +430,48 @@ fn without_trailing_blank(body: &[(Role, String)]) -> Option<Vec<(Role, String)>
     (n > 0 && n < body.len()).then(|| body[..body.len() - n].to_vec())
 }
 
-enum Placed {
-    At { pos: usize, len: usize, lines: Vec<Vec<u8>> },
+/// Where a chunk's old lines can be in a file.
+enum Found {
+    /// On `rung`, at these places (sorted), with the chunk's lines as used (`body`).
+    At { body: Vec<(Role, String)>, rung: Rung, places: Vec<usize>, len: usize },
+    /// Not there, but its new lines are: main already has the change.
     Already,
-    Refused,
+    /// Not there (refused).
+    Missing,
 }
 
 impl Work<'_> {
-    /// Finds one chunk in `img` at or after `from`.
-    #[allow(clippy::too_many_arguments)]
-    fn place_chunk(&mut self, path: &str, img: &mut Image<'_>, chunk: &Chunk, from: usize, what: &str, crlf: bool, by_scope: bool) -> Result<Placed, OutOfWork> {
+    /// Every place a chunk's old lines fit in `img` (after its `@@` scope lines, when given),
+    /// on the strictest rung that fits; a blank context line at its end may be dropped.
+    fn candidates(&mut self, path: &str, img: &mut Image<'_>, chunk: &Chunk, what: &str) -> Result<Found, OutOfWork> {
         let n = chunk.number;
         let mut bodies = vec![chunk.lines.clone()];
         bodies.extend(without_trailing_blank(&chunk.lines));
-        for body in &bodies {
+        let after = if chunk.scopes.is_empty() { None } else { img.scope_end(&chunk.scopes, &mut self.budget)? };
+        for body in bodies {
             let old: Vec<&[u8]> = body.iter().filter(|(r, _)| *r != Role::New).map(|(_, t)| t.as_bytes()).collect();
-            let Some((rung, places)) = img.ladder(&old, from, chunk.end_of_file, &mut self.budget)? else { continue };
-            let pos = if places.len() == 1 {
-                places[0]
-            } else {
-                let mut chosen = None;
-                if by_scope && !chunk.scopes.is_empty() && places.len() < CAP {
-                    if let Some(end) = img.scope_end(&chunk.scopes, &mut self.budget)? {
-                        let after: Vec<usize> = places.iter().copied().filter(|&p| p > end).collect();
-                        if after.len() == 1 {
-                            chosen = Some(after[0]);
-                        }
-                    }
+            let Some((rung, mut places)) = img.ladder(&old, 0, chunk.end_of_file, &mut self.budget)? else { continue };
+            let len = old.len();
+            // A hunk comes after its scope lines, whichever way they are read.
+            if let Some(end) = after {
+                if places.len() < CAP {
+                    places.retain(|&p| p > end);
                 }
-                if let (Some(s), false) = (chunk.start_line, by_scope) {
-                    let at: Vec<usize> = places.iter().copied().filter(|&p| p + 1 == s).collect();
-                    if at.len() == 1 && places.len() < CAP {
-                        chosen = Some(at[0]);
-                    }
-                }
-                match chosen {
-                    Some(p) => p,
-                    None => {
-                        let many = if places.len() >= CAP { format!("more than {}", CAP - 1) } else { places.len().to_string() };
-                        let hint = if by_scope { "an `@@` line naming the function it is in" } else { "more lines around it" };
-                        self.refuse(
-                            path,
-                            format!(
-                                "{what} {n} of {path} (starting `{}`) fits {many} places in the file and nothing in the answer says which one is meant; Patchdesk does not guess. Ask the pod to repeat it with {hint}.",
-                                first_line(chunk)
-                            ),
-                        );
-                        return Ok(Placed::Refused);
-                    }
-                }
-            };
-            let matched: Vec<&[u8]> = img.lines[pos..pos + old.len()].to_vec();
-            return match replacement(body, &matched, rung, crlf) {
-                Ok(lines) => {
-                    self.note_loose(path, rung, old.len());
-                    Ok(Placed::At { pos, len: old.len(), lines })
-                }
-                Err(why) => {
-                    self.refuse(path, format!("{what} {n} of {path} was found, but {why}; ask the pod for the change again."));
-                    Ok(Placed::Refused)
-                }
-            };
+            }
+            if places.is_empty() {
+                continue;
+            }
+            return Ok(Found::At { body, rung, places, len });
         }
-        // Not found: perhaps main already has the change.
         let new: Vec<&[u8]> = chunk.new_lines().map(str::as_bytes).collect();
-        let old_count = chunk.old_lines().count();
         if !new.is_empty() && chunk.lines.iter().any(|(r, _)| *r != Role::Context) && img.ladder(&new, 0, false, &mut self.budget)?.is_some() {
             self.repairs.push(Repair {
                 kind: RepairKind::AlreadyInMain,
                 path: Some(path.to_string()),
                 message: format!("{what} {n} of {path} is already in main; it was skipped."),
             });
-            return Ok(Placed::Already);
+            return Ok(Found::Already);
         }
-        let _ = old_count;
         self.refuse(
             path,
             format!(
@@ -484,15 +479,63 @@ impl Work<'_> {
                 first_line(chunk)
             ),
         );
-        Ok(Placed::Refused)
+        Ok(Found::Missing)
     }
 
+    fn ambiguous(&mut self, path: &str, what: &str, chunk: &Chunk, count: usize, hint: &str) {
+        let many = if count >= CAP { format!("more than {}", CAP - 1) } else { count.to_string() };
+        self.refuse(
+            path,
+            format!(
+                "{what} {} of {path} (starting `{}`) fits {many} places in the file and nothing in the answer says which one is meant; Patchdesk does not guess. Ask the pod to repeat it with {hint}.",
+                chunk.number,
+                first_line(chunk)
+            ),
+        );
+    }
+
+    /// The replacement for a chunk found at `pos`, or a refusal.
+    fn replace_at(&mut self, path: &str, img: &Image<'_>, chunk: &Chunk, what: &str, found: (&[(Role, String)], Rung, usize, usize), crlf: bool) -> Option<Vec<Vec<u8>>> {
+        let (body, rung, pos, len) = found;
+        match replacement(body, &img.lines[pos..pos + len], rung, crlf) {
+            Ok(lines) => {
+                self.note_loose(path, rung, len);
+                Some(lines)
+            }
+            Err(why) => {
+                self.refuse(path, format!("{what} {} of {path} was found, but {why}; ask the pod for the change again.", chunk.number));
+                None
+            }
+        }
+    }
+}
+
+/// For chunks that must follow each other in the file (each at or after the end of the one
+/// before), the places each can take in some complete placement of all of them.
+fn feasible(places: &[Vec<usize>], lens: &[usize]) -> Vec<Vec<usize>> {
+    let k = places.len();
+    let mut reach: Vec<Vec<bool>> = places.iter().map(|p| vec![false; p.len()]).collect();
+    let mut can: Vec<Vec<bool>> = places.iter().map(|p| vec![false; p.len()]).collect();
+    for i in 0..k {
+        for (ci, &c) in places[i].iter().enumerate() {
+            reach[i][ci] = i == 0 || places[i - 1].iter().zip(&reach[i - 1]).any(|(&p, &r)| r && p + lens[i - 1] <= c);
+        }
+    }
+    for i in (0..k).rev() {
+        for (ci, &c) in places[i].iter().enumerate() {
+            can[i][ci] = i + 1 == k || places[i + 1].iter().zip(&can[i + 1]).any(|(&p, &r)| r && c + lens[i] <= p);
+        }
+    }
+    (0..k).map(|i| places[i].iter().enumerate().filter(|(ci, _)| reach[i][*ci] && can[i][*ci]).map(|(_, &c)| c).collect()).collect()
+}
+
+impl Work<'_> {
     fn add(&mut self, raw: &str, lines: &[String]) {
         let Some(path) = self.parse_path(raw) else { return };
         let content = join(&lines.iter().map(|l| l.as_bytes().to_vec()).collect::<Vec<_>>(), true);
         let content = if lines.is_empty() { Vec::new() } else { content };
         let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-        if self.elision_in(&path, &refs, b"") {
+        if self.elision_in(&path, &refs, None) {
             return;
         }
         match self.current(&path) {
@@ -510,7 +553,11 @@ impl Work<'_> {
     fn delete(&mut self, raw: &str) {
         let Some(path) = self.parse_path(raw) else { return };
         match self.current(&path) {
-            Ok(Some(_)) => self.set(&path, None, None),
+            Ok(Some(c)) => {
+                let (ls, _) = lines_of(&c);
+                self.gone.extend(ls.iter().map(|l| trim(l).to_vec()));
+                self.set(&path, None, None)
+            }
             Ok(None) => {
                 if self.tail_candidates(&path).is_empty() {
                     self.repairs.push(Repair {
@@ -529,38 +576,61 @@ impl Work<'_> {
     fn update(&mut self, raw: &str, move_to: Option<&str>, chunks: &[Chunk]) -> Result<(), OutOfWork> {
         let Some((path, content)) = self.existing(raw) else { return Ok(()) };
         let news: Vec<&str> = chunks.iter().flat_map(|c| c.lines.iter().filter(|(r, _)| *r == Role::New).map(|(_, t)| t.as_str())).collect();
-        if self.elision_in(&path, &news, &content) {
+        if self.elision_in(&path, &news, Some(&content)) {
             return Ok(());
         }
         let (lines, _) = lines_of(&content);
         let crlf = is_crlf(&lines);
         let mut img = Image::new(lines);
-        let mut cursor = 0;
-        let mut regions: Vec<(usize, usize, Vec<Vec<u8>>)> = Vec::new();
+        // Where each chunk can go; then the one placement of them all in the answer's order.
+        let mut found: Vec<(&Chunk, Vec<(Role, String)>, Rung, Vec<usize>, usize)> = Vec::new();
         let mut failed = false;
         for chunk in chunks {
             if chunk.old_lines().next().is_none() {
-                let new: Vec<Vec<u8>> = chunk.new_lines().map(|l| l.as_bytes().to_vec()).collect();
                 if img.lines.is_empty() || chunk.end_of_file {
-                    regions.push((img.lines.len(), 0, new));
-                    cursor = img.lines.len();
+                    found.push((chunk, chunk.lines.clone(), Rung::Exact, vec![img.lines.len()], 0));
                 } else {
                     self.refuse(&path, format!("Change {} of {path} adds lines without any lines around them to show where; ask the pod for the change with a few lines of context.", chunk.number));
                     failed = true;
                 }
                 continue;
             }
-            match self.place_chunk(&path, &mut img, chunk, cursor, "Change", crlf, true)? {
-                Placed::At { pos, len, lines } => {
-                    cursor = pos + len;
-                    regions.push((pos, len, lines));
+            match self.candidates(&path, &mut img, chunk, "Change")? {
+                Found::At { body, rung, places, len } => {
+                    if places.len() >= CAP {
+                        self.ambiguous(&path, "Change", chunk, places.len(), "an `@@` line naming the function it is in");
+                        failed = true;
+                    } else {
+                        found.push((chunk, body, rung, places, len));
+                    }
                 }
-                Placed::Already => {}
-                Placed::Refused => failed = true,
+                Found::Already => {}
+                Found::Missing => failed = true,
             }
         }
         if failed {
             return Ok(());
+        }
+        let places: Vec<Vec<usize>> = found.iter().map(|f| f.3.clone()).collect();
+        let lens: Vec<usize> = found.iter().map(|f| f.4).collect();
+        let fit = feasible(&places, &lens);
+        let mut regions: Vec<(usize, usize, Vec<Vec<u8>>)> = Vec::new();
+        for (f, at) in found.iter().zip(&fit) {
+            let (chunk, body, rung, _, len) = f;
+            match at.as_slice() {
+                [pos] => match self.replace_at(&path, &img, chunk, "Change", (body, *rung, *pos, *len), crlf) {
+                    Some(lines) => regions.push((*pos, *len, lines)),
+                    None => return Ok(()),
+                },
+                [] => {
+                    self.refuse(&path, format!("Change {} of {path} (starting `{}`) is in main, but not in the order the answer gives its changes; ask the pod for the changes to {path} again.", chunk.number, first_line(chunk)));
+                    return Ok(());
+                }
+                many => {
+                    self.ambiguous(&path, "Change", chunk, many.len(), "an `@@` line naming the function it is in");
+                    return Ok(());
+                }
+            }
         }
         // Splice (regions are in order and do not overlap), and end with a line end as the
         // reference tool does.
@@ -613,10 +683,10 @@ impl Work<'_> {
         };
         let base_bytes = content.clone().unwrap_or_default();
         let news: Vec<&str> = chunks.iter().flat_map(|c| c.lines.iter().filter(|(r, _)| *r == Role::New).map(|(_, t)| t.as_str())).collect();
-        if self.elision_in(&path, &news, &base_bytes) {
+        let existed = content.is_some();
+        if self.elision_in(&path, &news, existed.then_some(base_bytes.as_slice())) {
             return Ok(());
         }
-        let existed = content.is_some();
         let (l, mut final_nl) = lines_of(&base_bytes);
         let crlf = is_crlf(&l);
         let mut lines: Vec<Vec<u8>> = l.iter().map(|x| x.to_vec()).collect();
@@ -642,15 +712,26 @@ impl Work<'_> {
             }
             let refs: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
             let mut img = Image::new(refs);
-            match self.place_chunk(&path, &mut img, chunk, 0, "Edit block", crlf, false)? {
-                Placed::At { pos, len, lines: new } => {
-                    drop(img);
-                    lines.splice(pos..pos + len, new);
-                    changed = true;
-                }
-                Placed::Already => {}
-                Placed::Refused => return Ok(()),
-            }
+            let (body, rung, places, len) = match self.candidates(&path, &mut img, chunk, "Edit block")? {
+                Found::At { body, rung, places, len } => (body, rung, places, len),
+                Found::Already => continue,
+                Found::Missing => return Ok(()),
+            };
+            // Several places: only the block's own `:start_line:` can single one out.
+            let pos = match places.as_slice() {
+                [one] => *one,
+                many => match chunk.start_line.map(|s| many.iter().filter(|&&p| p + 1 == s).count()) {
+                    Some(1) if many.len() < CAP => chunk.start_line.unwrap_or(1) - 1,
+                    _ => {
+                        self.ambiguous(&path, "Edit block", chunk, many.len(), "more lines around it");
+                        return Ok(());
+                    }
+                },
+            };
+            let Some(new) = self.replace_at(&path, &img, chunk, "Edit block", (&body, rung, pos, len), crlf) else { return Ok(()) };
+            drop(img);
+            lines.splice(pos..pos + len, new);
+            changed = true;
         }
         if changed {
             let result = join(&lines, final_nl);
@@ -704,7 +785,7 @@ impl Work<'_> {
             given = &given[1..];
         }
         let refs: Vec<&str> = given.iter().map(String::as_str).collect();
-        if self.elision_in(&path, &refs, &old_bytes) {
+        if self.elision_in(&path, &refs, old.as_deref()) {
             return;
         }
         if old_lines.len() >= 20 && given.len() * 2 < old_lines.len() {
@@ -747,6 +828,7 @@ pub fn place(answer: &Answer, base: &dyn Base, limits: &Limits) -> Result<Plan, 
         budget: Budget { left: limits.max_work },
         loose: BTreeMap::new(),
         out_of_work: false,
+        gone: HashSet::new(),
     };
     for FileChange { path, op } in &answer.files {
         let r = match op {

@@ -118,6 +118,19 @@ pub(crate) fn looks_like_path(s: &str) -> bool {
 /// The path a label line names: `**path**`, `### path`, `` `path` ``, `File: path`, `path:`,
 /// `- path`, or a bare path alone on its line.
 pub(crate) fn name_from_label(line: &str) -> Option<String> {
+    let s = strip_label(line)?;
+    looks_like_path(s).then(|| s.to_string())
+}
+
+/// The path the line just before an edit block names: as [`name_from_label`], and also a bare
+/// file name with no extension (`benchsuite`), which that place leaves no doubt about.
+pub(crate) fn name_before_block(line: &str) -> Option<String> {
+    let s = strip_label(line)?;
+    let bare = !s.is_empty() && s.len() <= 255 && s.chars().all(|c| c.is_alphanumeric() || "._-+@".contains(c)) && s.chars().any(|c| c.is_alphanumeric());
+    (looks_like_path(s) || bare).then(|| s.to_string())
+}
+
+fn strip_label(line: &str) -> Option<&str> {
     let mut s = line.trim();
     if s.is_empty() || s.len() > 1100 {
         return None;
@@ -152,7 +165,7 @@ pub(crate) fn name_from_label(line: &str) -> Option<String> {
             break;
         }
     }
-    looks_like_path(s).then(|| s.to_string())
+    Some(s)
 }
 
 /// The path a fence's info string names: `python title="src/x.py"`, `{file=src/x.py}`,
@@ -229,6 +242,12 @@ mod tests {
             ("See https://example.com/x.py", None),
             ("etc.", None),
         ] {
+            assert_eq!(name_from_label(l).as_deref(), want, "{l}");
+        }
+        for (l, want) in [("benchsuite", Some("benchsuite")), ("**Makefile**", Some("Makefile")), ("Here it is", None), ("```", None)] {
+            assert_eq!(name_before_block(l).as_deref(), want, "{l}");
+        }
+        for (l, want) in [("x", None)] {
             assert_eq!(name_from_label(l).as_deref(), want, "{l}");
         }
     }
