@@ -19,7 +19,8 @@ fn run_of(s: &str, ch: char) -> usize {
 /// A marker line: 5 to 9 of one of `chars`, then `word` (aider writes `SEARCH>`/`REPLACE<`
 /// in some versions).
 fn is_marker(line: &str, chars: [char; 2], word: &str) -> bool {
-    let t = line.trim();
+    // At the start of the line: a diff's context line ` <<<<<<< SEARCH` is not a marker.
+    let t = line.trim_end();
     chars.iter().any(|&ch| {
         let n = run_of(t, ch);
         (5..=9).contains(&n) && {
@@ -42,9 +43,14 @@ fn is_divider(line: &str) -> bool {
     (5..=9).contains(&t.len()) && t.bytes().all(|b| b == b'=')
 }
 
-/// Whether the text holds edit blocks.
+/// Whether the text holds edit blocks (and is not a unified diff that adds or removes lines
+/// looking like markers: `+` and `-` runs are also diff line prefixes).
 pub(crate) fn present(lines: &[&str]) -> bool {
     let Some(s) = lines.iter().position(|l| is_start(l)) else { return false };
+    let diff_hunk = |l: &&str| l.starts_with("@@ -") && l[4..].starts_with(|c: char| c.is_ascii_digit());
+    if !lines[s].starts_with('<') && lines.iter().any(diff_hunk) {
+        return false;
+    }
     lines[s..].iter().any(|l| is_divider(l)) && lines[s..].iter().any(|l| is_end(l))
 }
 

@@ -788,7 +788,7 @@ impl Work<'_> {
         if self.elision_in(&path, &refs, old.as_deref()) {
             return;
         }
-        if old_lines.len() >= 20 && given.len() * 2 < old_lines.len() {
+        if old_lines.len() >= 8 && given.len() * 2 < old_lines.len() {
             self.refuse(&path, format!("The pod's {path} has {} lines where main's has {}: it looks like part of the file, not all of it. Ask the pod for the whole file.", given.len(), old_lines.len()));
             return;
         }

@@ -144,7 +144,7 @@ fn strip_label(line: &str) -> Option<&str> {
             }
         }
         for p in ["file path:", "filepath:", "filename:", "file name:", "file:", "path:", "in file", "updated file:", "new file:"] {
-            if s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p) {
+            if s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)) {
                 s = s[p.len()..].trim();
             }
         }
@@ -157,7 +157,7 @@ fn strip_label(line: &str) -> Option<&str> {
             s = r.trim();
         }
         for tail in ["(new file)", "(new)", "(updated)", "(modified)", "(changed)", "(full file)", "(complete file)"] {
-            if s.len() > tail.len() && s[s.len() - tail.len()..].eq_ignore_ascii_case(tail) {
+            if s.len() > tail.len() && s.get(s.len() - tail.len()..).is_some_and(|t| t.eq_ignore_ascii_case(tail)) {
                 s = s[..s.len() - tail.len()].trim();
             }
         }

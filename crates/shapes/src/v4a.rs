@@ -25,10 +25,16 @@ const UPDATE: &str = "*** Update File:";
 const MOVE: &str = "*** Move to:";
 const EOF: &str = "*** End of File";
 
+/// The envelope's first line: at the start of its line (a diff's context line ` *** Begin Patch`
+/// quoting an envelope is not one), spaces after it allowed.
+fn is_begin(line: &str) -> bool {
+    line.trim_end() == BEGIN
+}
+
 /// Whether the text holds an OpenAI patch envelope.
 pub(crate) fn present(lines: &[&str]) -> bool {
     lines.iter().enumerate().any(|(i, l)| {
-        l.trim() == BEGIN
+        is_begin(l)
             && lines[i + 1..].iter().find(|l| !l.trim().is_empty()).is_some_and(|n| {
                 let n = n.trim();
                 n.starts_with(ADD) || n.starts_with(DELETE) || n.starts_with(UPDATE) || n == END
@@ -47,7 +53,7 @@ pub(crate) fn read(input: &[u8], limits: &Limits) -> Result<Answer, ReadError> {
     let mut i = 0;
     let mut envelopes = 0;
     while i < lines.len() {
-        if lines[i].trim() != BEGIN {
+        if !is_begin(lines[i]) {
             if !lines[i].trim().is_empty() && text::fence_open(lines[i]).is_none() {
                 outside += 1;
             }
@@ -244,7 +250,7 @@ mod tests {
 
     #[test]
     fn crlf_and_padded_markers_are_read() {
-        let a = read_str("  *** Begin Patch \r\n*** Update File: a.txt\r\n@@\r\n-a\r\n+b\r\n *** End Patch\r\n").unwrap();
+        let a = read_str("*** Begin Patch \r\n  *** Update File: a.txt\r\n@@\r\n-a\r\n+b\r\n *** End Patch\r\n").unwrap();
         assert_eq!(a.files.len(), 1);
         assert!(a.notes.iter().any(|n| n.contains("Windows")));
     }

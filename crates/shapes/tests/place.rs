@@ -175,7 +175,7 @@ fn a_path_is_matched_by_its_tail_only_when_one_file_fits() {
 #[test]
 fn whole_files_create_replace_and_refuse_fragments() {
     let long: String = (0..40).map(|i| format!("line {i}\n")).collect();
-    let b = base(&[("big.txt", &long), ("a.py", PY)]);
+    let b = base(&[("big.txt", &long), ("a.py", "import os\n")]);
     let p = run(&b, "Here:\n\n`new/file.rs`\n```rust\nfn main() {}\n```\n\n### a.py\n```python\nimport sys\n```\n").unwrap();
     assert_eq!(new_of(&p, "new/file.rs"), "fn main() {}\n");
     assert_eq!(p.files.iter().find(|f| f.new_path.as_ref().unwrap().as_str() == "new/file.rs").unwrap().change, Change::Add);
@@ -237,4 +237,59 @@ fn hostile_input_stays_bounded() {
     let msg = refused(run(&b, &v4a("big.txt", &body)));
     assert!(t.elapsed().as_secs() < 10, "took {:?}", t.elapsed());
     assert!(msg.contains("not in main") || msg.contains("too large"), "{msg}");
+}
+
+#[test]
+fn diffs_quoting_markers_are_not_taken_for_shapes() {
+    use patchdesk_shapes::{sniff, Shape};
+    // A unified diff of a document that quotes an envelope, or adds Cline-style marker lines.
+    let quoted = "--- a/doc.md\n+++ b/doc.md\n@@ -1,3 +1,3 @@\n *** Begin Patch\n *** Update File: x\n-old\n+new\n";
+    assert_eq!(sniff(quoted.as_bytes()), None);
+    let cline = "--- a/doc.md\n+++ b/doc.md\n@@ -1,2 +1,5 @@\n intro\n+------- SEARCH\n+a\n+=======\n+b\n++++++++ REPLACE\n";
+    assert_eq!(sniff(cline.as_bytes()), None);
+    assert_eq!(sniff(b"x\n*** Begin Patch\n*** Delete File: a\n*** End Patch\n"), Some(Shape::OpenAiPatch));
+    assert_eq!(sniff(b"a.txt\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n"), Some(Shape::EditBlocks));
+}
+
+#[test]
+fn damaged_answers_never_panic() {
+    // Cut and flip bytes of answers in every shape; reading and placing must only ever refuse.
+    let b = base(&[("a.py", PY), ("src/rtp/stages.py", "a = 1\n")]);
+    let samples = [
+        v4a("a.py", "@@ def two():\n-    x = 1\n+    x = 2\n     return x\n*** End of File\n"),
+        "a.py\n```python\n<<<<<<< SEARCH\n:start_line:8\n-------\n    x = 1\n=======\n    x = 2\n>>>>>>> REPLACE\n```\n".to_string(),
+        "Here:\n\n**stages.py**\n```python title=\"x/y.py\"\n# src/rtp/stages.py\na = 2\n```\n".to_string(),
+    ];
+    let mut seed: u64 = 0x9e3779b97f4a7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut runs = 0;
+    for s in &samples {
+        for _ in 0..1500 {
+            let mut bytes = s.as_bytes().to_vec();
+            for _ in 0..(next() % 4 + 1) {
+                let at = (next() as usize) % bytes.len();
+                match next() % 4 {
+                    0 => bytes[at] = (next() % 256) as u8,
+                    1 => bytes.truncate(at),
+                    2 => bytes.insert(at, [b'\n', b' ', b'+', b'-', b'@', b'`', b'=', 0xe2][(next() % 8) as usize]),
+                    _ => {
+                        bytes.remove(at);
+                    }
+                }
+                if bytes.is_empty() {
+                    bytes.push(b'\n');
+                }
+            }
+            if let Ok(a) = read(&bytes, &Limits::default()) {
+                let _ = place(&a, &b, &Limits::default());
+            }
+            runs += 1;
+        }
+    }
+    assert_eq!(runs, 4500);
 }
