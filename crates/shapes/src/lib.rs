@@ -13,8 +13,10 @@
 
 mod answer;
 mod blocks;
+#[cfg(feature = "git")]
 mod hunks;
 mod locate;
+#[cfg(feature = "git")]
 mod onto;
 mod resolve;
 mod text;
@@ -23,6 +25,7 @@ mod whole;
 
 pub use answer::{Answer, Chunk, FileChange, Limits, Op, ReadError, Role, Shape};
 pub use locate::Rung;
+#[cfg(feature = "git")]
 pub use onto::{apply_answer, apply_text, TreeBase};
 pub use resolve::{is_elision, place, Base, BaseFile, Change, Plan, PlannedFile, Refusal, Repair, RepairKind};
 

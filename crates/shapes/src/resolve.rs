@@ -184,10 +184,8 @@ fn elided(line: &str) -> Option<Elided> {
         r.trim_end_matches('}').trim_end().trim_end_matches("*/")
     } else if let Some(r) = t.strip_prefix("/*") {
         r.trim_end_matches("*/")
-    } else if let Some(r) = ["//", "#", "--", ";", "%"].iter().find_map(|p| t.strip_prefix(p)) {
-        r
     } else {
-        return None;
+        ["//", "#", "--", ";", "%"].iter().find_map(|p| t.strip_prefix(p))?
     };
     let body = body.trim_start_matches(['/', '!', '#', '*', '-']).trim();
     if only_dots(body) {
@@ -430,6 +428,9 @@ fn without_trailing_blank(body: &[(Role, String)]) -> Option<Vec<(Role, String)>
     (n > 0 && n < body.len()).then(|| body[..body.len() - n].to_vec())
 }
 
+/// A chunk with the lines used to find it, the rung, its possible places and its length.
+type Located<'c> = (&'c Chunk, Vec<(Role, String)>, Rung, Vec<usize>, usize);
+
 /// Where a chunk's old lines can be in a file.
 enum Found {
     /// On `rung`, at these places (sorted), with the chunk's lines as used (`body`).
@@ -583,7 +584,7 @@ impl Work<'_> {
         let crlf = is_crlf(&lines);
         let mut img = Image::new(lines);
         // Where each chunk can go; then the one placement of them all in the answer's order.
-        let mut found: Vec<(&Chunk, Vec<(Role, String)>, Rung, Vec<usize>, usize)> = Vec::new();
+        let mut found: Vec<Located<'_>> = Vec::new();
         let mut failed = false;
         for chunk in chunks {
             if chunk.old_lines().next().is_none() {

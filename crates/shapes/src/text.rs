@@ -247,9 +247,6 @@ mod tests {
         for (l, want) in [("benchsuite", Some("benchsuite")), ("**Makefile**", Some("Makefile")), ("Here it is", None), ("```", None)] {
             assert_eq!(name_before_block(l).as_deref(), want, "{l}");
         }
-        for (l, want) in [("x", None)] {
-            assert_eq!(name_from_label(l).as_deref(), want, "{l}");
-        }
     }
 
     #[test]
