@@ -90,7 +90,8 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
         Err(e) => return usage_error(args.json, e.code(), e.to_string()),
     };
     let opts = ApplyOptions { max_patch_bytes: args.max_bytes, ..ApplyOptions::default() };
-    let report = match patchdesk_apply::apply(&repo, base, &data, &opts) {
+    // OpenAI patches, edit blocks and whole files in a chat answer are read too.
+    let report = match patchdesk_shapes::apply_text(&repo, base, &data, &opts) {
         Ok(r) => r,
         Err(e) => {
             // Bad input: refused, nothing written.

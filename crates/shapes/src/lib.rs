@@ -1,0 +1,61 @@
+//! The other shapes chat assistants hand changes out in, read and placed without guessing:
+//!
+//! - OpenAI's apply_patch envelope ("V4A": `*** Begin Patch` … `*** End Patch`);
+//! - SEARCH/REPLACE edit blocks (aider, Cline, Roo);
+//! - whole files in fenced blocks, named by the answer.
+//!
+//! Reading is pure (bytes in, [`Answer`] out, limits on the whole answer). Placing
+//! ([`place`]) works on any [`Base`]: blocks are found on a ladder of rungs (exact, spaces at
+//! line ends, indentation, typography), each loosening named as a repair; a block that fits in
+//! more than one place is refused unless the answer's own `@@` lines or `:start_line:` single
+//! one out; elided code is refused; a change already in the base is said to be. [`apply_text`]
+//! does it all on a git tree through the apply engine.
+
+mod answer;
+mod blocks;
+#[cfg(feature = "git")]
+mod hunks;
+mod locate;
+#[cfg(feature = "git")]
+mod onto;
+mod resolve;
+mod text;
+mod v4a;
+mod whole;
+
+pub use answer::{Answer, Chunk, FileChange, Limits, Op, ReadError, Role, Shape};
+pub use locate::Rung;
+#[cfg(feature = "git")]
+pub use onto::{apply_answer, apply_text, TreeBase};
+pub use resolve::{is_elision, place, Base, BaseFile, Change, Plan, PlannedFile, Refusal, Repair, RepairKind};
+
+/// The shape a text is clearly written in, from markers no unified diff has at the start of a
+/// line: an OpenAI patch envelope or edit blocks. Whole files are never sniffed (a fenced block
+/// after a file name is too common in prose); [`read`] still finds them.
+pub fn sniff(text: &[u8]) -> Option<Shape> {
+    let head = &text[..text.len().min(64 << 20)];
+    let s = String::from_utf8_lossy(head);
+    let lines: Vec<&str> = s.lines().collect();
+    if v4a::present(&lines) {
+        return Some(Shape::OpenAiPatch);
+    }
+    if blocks::present(&lines) {
+        return Some(Shape::EditBlocks);
+    }
+    None
+}
+
+/// Reads a chat answer in whichever of the shapes it is written in.
+pub fn read(text: &[u8], limits: &Limits) -> Result<Answer, ReadError> {
+    match sniff(text) {
+        Some(Shape::OpenAiPatch) => v4a::read(text, limits),
+        Some(Shape::EditBlocks) => blocks::read(text, limits),
+        _ => whole::read(text, limits).map_err(|e| {
+            if e.message == whole::NO_FILES {
+                ReadError::new("The answer holds no change Patchdesk can read: no diff, no OpenAI patch, no edit blocks and no whole files named by a path.")
+            } else {
+                e
+            }
+        }),
+    }
+}
