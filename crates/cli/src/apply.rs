@@ -1,9 +1,9 @@
-//! `patchdesk apply --repo PATH --base REV [--json] PATCH_FILE`
+//! `patchdesk apply --repo PATH --base REV [--json] [--allow-links] PATCH_FILE`
 //!
 //! Applies a patch to a tree-ish and writes only git objects. Exit 0 when a tree was produced,
 //! 1 on conflict or refusal, 2 on usage errors (missing file, bad repository, bad revision).
 
-use patchdesk_apply::{ApplyError, ApplyOptions, ApplyReport, Outcome};
+use patchdesk_apply::{ApplyError, ApplyOptions, ApplyReport, Links, Outcome};
 use patchdesk_error::Coded;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -24,8 +24,29 @@ pub struct ApplyArgs {
     /// Largest patch accepted, in bytes.
     #[arg(long, default_value_t = patchdesk_patch::DEFAULT_MAX_BYTES)]
     pub max_bytes: usize,
+    /// Take symbolic links the patch adds or changes (the project allows links); links that
+    /// point outside the repository are refused all the same.
+    #[arg(long)]
+    pub allow_links: bool,
     /// The patch file.
     pub patch_file: PathBuf,
+}
+
+/// Reads a regular file of at most `limit` bytes (devices, FIFOs and folders are refused; the
+/// read stops one byte past the limit, so the parser reports the size).
+fn read_capped(path: &std::path::Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    // Checked before opening: opening a FIFO would wait for a writer.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    let f = std::fs::File::open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    let mut out = Vec::new();
+    f.take(limit as u64 + 1).read_to_end(&mut out)?;
+    Ok(out)
 }
 
 fn outcome_word(o: Outcome) -> &'static str {
@@ -52,6 +73,7 @@ fn report_json(r: &ApplyReport) -> Value {
             if !p.ours.is_empty() || !p.theirs.is_empty() { v["ours"] = json!(p.ours); v["theirs"] = json!(p.theirs); }
             v
         }).collect::<Vec<_>>(),
+        "risks": r.risks.iter().map(|x| json!({"path": x.path, "risk": x.risk, "message": x.message})).collect::<Vec<_>>(),
     })
 }
 
@@ -71,7 +93,8 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
     // Read the patch while git starts up (opening the repository also sets up TLS, which takes
     // a moment that a large patch's read can use).
     let path = args.patch_file.clone();
-    let reading = std::thread::spawn(move || std::fs::read(&path));
+    let limit = args.max_bytes;
+    let reading = std::thread::spawn(move || read_capped(&path, limit));
     let opened = git2::Repository::open(&args.repo);
     let data = match reading.join() {
         Ok(Ok(d)) => d,
@@ -88,7 +111,8 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
         Ok(b) => b,
         Err(e) => return usage_error(args.json, e.code(), e.to_string()),
     };
-    let opts = ApplyOptions { max_patch_bytes: args.max_bytes, ..ApplyOptions::default() };
+    let links = if args.allow_links { Links::Allow } else { Links::Refuse };
+    let opts = ApplyOptions { max_patch_bytes: args.max_bytes, links, ..ApplyOptions::default() };
     let report = match patchdesk_apply::apply(&repo, base, &data, &opts) {
         Ok(r) => r,
         Err(e) => {
@@ -108,6 +132,7 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
                     ours: Vec::new(),
                     theirs: Vec::new(),
                 }],
+                risks: Vec::new(),
             }
         }
     };
@@ -137,5 +162,8 @@ fn print_summary(r: &ApplyReport) {
     }
     for p in &r.problems {
         println!("  problem: {}", p.message);
+    }
+    for x in &r.risks {
+        println!("  needs a look: the patch {}", x.message);
     }
 }
