@@ -229,7 +229,7 @@ fn hunks_far_from_their_line_numbers_end_in_time() {
     let hunks = 1000;
     for k in 0..hunks {
         let at = lines - 24 * (hunks - k);
-        patch.push_str(&format!("@@ -{},24 +{},24 @@\n", k * 24 + 1, k * 24 + 1));
+        patch.push_str(&format!("@@ -{},24 +{},24 @@\n", k * 24 + 2, k * 24 + 2));
         for (j, l) in all[at..at + 24].iter().enumerate() {
             if j == 12 {
                 patch.push_str(&format!("-{l}\n+c\n"));
@@ -382,17 +382,36 @@ fn risky_paths_are_named_in_the_report() {
     );
 }
 
-/// Finding 6 (CLI side): a device or a FIFO as the patch is refused at once, not read forever.
+/// Finding 6 (CLI side): a FIFO or a device as the patch is refused at once, not waited on or
+/// read forever.
 #[test]
-fn devices_are_refused_without_reading_them() {
+fn fifos_and_devices_are_refused_without_reading_them() {
     let dir = repo_of(&[("a.txt", b"one\n")]);
-    let t0 = std::time::Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_patchdesk"))
-        .args(["apply", "--repo"])
-        .arg(dir.path())
-        .args(["--base", "main", "/dev/zero"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(t0.elapsed().as_secs() < 10);
+    let fifo = dir.path().join("pipe.diff");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for input in [fifo.as_path(), std::path::Path::new("/dev/zero")] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_patchdesk"))
+            .args(["apply", "--repo"])
+            .arg(dir.path())
+            .args(["--base", "main"])
+            .arg(input)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let t0 = std::time::Instant::now();
+        let status = loop {
+            if let Some(st) = child.try_wait().unwrap() {
+                break Some(st);
+            }
+            if t0.elapsed().as_secs() >= 10 {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        assert_eq!(status.and_then(|s| s.code()), Some(2), "{}", input.display());
+    }
 }
