@@ -481,7 +481,6 @@ impl Run<'_, '_> {
             }
         };
         // Write the result into the overlay.
-        let status;
         match file.change {
             ChangeKind::Delete => {
                 if new_data.as_ref().is_some_and(|d| !d.is_empty()) || (file.hunks.is_empty() && file.binary.is_none() && !old_data.is_empty()) {
@@ -489,7 +488,8 @@ impl Run<'_, '_> {
                     return Ok(());
                 }
                 self.overlay.set(file.old_path.as_ref().map(RepoPath::as_str).unwrap_or_default(), None);
-                status = FileStatus::Deleted;
+                self.report_file(file, FileStatus::Deleted, added, removed);
+                Ok(())
             }
             _ => {
                 let mode = mode_after.unwrap_or(MODE_FILE);
@@ -511,11 +511,9 @@ impl Run<'_, '_> {
                 if !self.output(file, data.len()) {
                     return Ok(());
                 }
-                return self.place_entry(file, Entry::data(data, mode), old_mode, false, (added, removed));
+                self.place_entry(file, Entry::data(data, mode), old_mode, false, (added, removed))
             }
         }
-        self.report_file(file, status, added, removed);
-        Ok(())
     }
 
     fn report_file(&mut self, file: &FilePatch<'_>, status: FileStatus, added: u32, removed: u32) {

@@ -290,11 +290,9 @@ fn many_hunks_apply_exactly() {
     let lines: Vec<&str> = body.lines().collect();
     let mut patch = String::from("--- a/f.txt\n+++ b/f.txt\n");
     let mut want: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
-    let mut delta: i64 = 0;
-    for k in (0..2900).step_by(10) {
+    for (delta, k) in (0..2900).step_by(10).enumerate() {
         let a = k + 1;
-        patch.push_str(&format!("@@ -{a},3 +{},4 @@\n {}\n-{}\n+X{k}\n+Y{k}\n {}\n", a as i64 + delta, lines[k], lines[k + 1], lines[k + 2]));
-        delta += 1;
+        patch.push_str(&format!("@@ -{a},3 +{},4 @@\n {}\n-{}\n+X{k}\n+Y{k}\n {}\n", a + delta, lines[k], lines[k + 1], lines[k + 2]));
     }
     for k in (0..2900).step_by(10).rev() {
         want.splice(k + 1..k + 2, [format!("X{k}"), format!("Y{k}")]);

@@ -130,19 +130,20 @@ fn parse_halves<'a>(input: &'a [u8], opts: &ParseOptions) -> Option<Patch<'a>> {
     }
     let cut = memchr::memmem::find(&input[input.len() / 2..], HEADER)? + input.len() / 2 + 1;
     let (first, second) = input.split_at(cut);
-    // Each half gets the whole budget; the sums are checked below (over them, the input is
-    // read again in one piece, which gives the error).
+    // Each half gets half the binary budget, so both together hold no more than one input may;
+    // over it (or over the hunk total, checked below), the input is read again in one piece,
+    // which gives the exact answer.
+    let half = ParseOptions { max_binary_bytes: opts.max_binary_bytes / 2, ..*opts };
     let read = |part| {
-        let mut p = Parser::new(part, opts);
-        p.run().ok().map(|()| (p.patch, p.hunks, p.binary))
+        let mut p = Parser::new(part, &half);
+        p.run().ok().map(|()| (p.patch, p.hunks))
     };
     let (a, b) = std::thread::scope(|s| {
         let other = s.spawn(|| read(second));
         (read(first), other.join().ok().flatten())
     });
-    let ((mut a, hunks_a, bin_a), (b, hunks_b, bin_b)) = (a?, b?);
-    let spent = |x: binary::Budget| opts.max_binary_bytes - x.inflated_left.min(x.decoded_left);
-    if hunks_a + hunks_b > opts.max_hunks || spent(bin_a) + spent(bin_b) > opts.max_binary_bytes {
+    let ((mut a, hunks_a), (b, hunks_b)) = (a?, b?);
+    if hunks_a + hunks_b > opts.max_hunks {
         return None;
     }
     let plain = |p: &Patch<'_>| p.format == PatchFormat::GitDiff && p.commits.is_empty() && p.repairs.is_empty() && !p.files.is_empty();
