@@ -14,11 +14,25 @@ mod tree;
 pub use report::*;
 
 use git2::{ObjectType, Oid, Repository};
-use hunks::{ImgLine, Miss, Placement};
+use hunks::{Image, Miss, Placement};
 use patchdesk_patch::{
-    BinaryChunk, BinaryPatch, ChangeKind, FilePatch, LineKind, ParseOptions, Patch, RepoPath, Repair, RepairKind,
+    BinaryChunk, BinaryPatch, ChangeKind, FilePatch, LineKind, ParseOptions, Patch, RepoPath, Repair, RepairKind, Risk,
+    RiskyPath,
 };
-use tree::{Entry, Overlay};
+use std::collections::{HashMap, HashSet};
+use tree::{Content, Entry, Overlay};
+
+/// Whether a patch may add or change symbolic links (the project's setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Links {
+    /// Any link the patch adds or changes is refused (the default: pods do not send links).
+    #[default]
+    Refuse,
+    /// Links are taken when they point inside the repository (never absolute, never climbing
+    /// out, never into `.git`); each is listed among the report's risks.
+    Allow,
+}
 
 /// Options for [`apply`].
 #[derive(Debug, Clone, Copy)]
@@ -27,11 +41,29 @@ pub struct ApplyOptions {
     pub max_patch_bytes: usize,
     /// Try a 3-way merge when hunks do not fit and the pre-image blob is known.
     pub three_way: bool,
+    /// Whether the patch may add or change symbolic links.
+    pub links: Links,
+    /// Most bytes of new file content one patch may produce, over all its files.
+    pub max_output_bytes: usize,
+    /// Most bytes of existing files one patch may read, over all its files (a patch naming
+    /// one large file many times is stopped here).
+    pub max_read_bytes: usize,
 }
+
+/// Default for [`ApplyOptions::max_output_bytes`]: 512 MiB.
+pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 512 << 20;
+/// Default for [`ApplyOptions::max_read_bytes`]: 4 GiB.
+pub const DEFAULT_MAX_READ_BYTES: usize = 4 << 30;
 
 impl Default for ApplyOptions {
     fn default() -> Self {
-        ApplyOptions { max_patch_bytes: patchdesk_patch::DEFAULT_MAX_BYTES, three_way: true }
+        ApplyOptions {
+            max_patch_bytes: patchdesk_patch::DEFAULT_MAX_BYTES,
+            three_way: true,
+            links: Links::Refuse,
+            max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
+            max_read_bytes: DEFAULT_MAX_READ_BYTES,
+        }
     }
 }
 
@@ -58,7 +90,8 @@ pub fn resolve_tree(repo: &Repository, rev: &str) -> Result<Oid, ApplyError> {
 /// patch that does not fit gives a report with outcome `Refused` or `Conflict` (nothing
 /// written); otherwise the new tree is in the object database and in the report.
 pub fn apply(repo: &Repository, base: Oid, patch: &[u8], opts: &ApplyOptions) -> Result<ApplyReport, ApplyError> {
-    let parsed = patchdesk_patch::parse_with(patch, &ParseOptions { max_bytes: opts.max_patch_bytes })?;
+    let parsed =
+        patchdesk_patch::parse_with(patch, &ParseOptions { max_bytes: opts.max_patch_bytes, ..ParseOptions::default() })?;
     apply_parsed(repo, base, &parsed, opts)
 }
 
@@ -79,16 +112,25 @@ pub fn apply_parsed(
         merged: false,
         conflict: false,
         opts,
+        risks: Vec::new(),
+        output_left: opts.max_output_bytes,
+        read_left: opts.max_read_bytes,
     };
     for file in &patch.files {
         run.file(file)?;
     }
+    if run.problems.is_empty() && !run.conflict {
+        run.case_collisions(&base_tree);
+    }
+    let mut seen = HashSet::new();
+    run.risks.retain(|r| seen.insert((r.path.clone(), r.risk)));
     let mut report = ApplyReport {
         outcome: Outcome::Clean,
         tree: None,
         files: run.files,
         repairs: run.repairs,
         problems: run.problems,
+        risks: run.risks,
     };
     if run.conflict {
         report.outcome = Outcome::Conflict;
@@ -141,6 +183,37 @@ struct Run<'r, 'o> {
     merged: bool,
     conflict: bool,
     opts: &'o ApplyOptions,
+    risks: Vec<RiskyPath>,
+    /// What is left of the budgets for new content and for reading existing files.
+    output_left: usize,
+    read_left: usize,
+}
+
+/// Where a symbolic link's target leads, seen from the link at `path`.
+fn link_escapes(path: &str, target: &[u8]) -> bool {
+    let Ok(t) = std::str::from_utf8(target) else { return true };
+    if t.is_empty() || t.contains('\0') || t.starts_with('/') || t.starts_with('\\') || t.as_bytes().get(1) == Some(&b':') {
+        return true;
+    }
+    let mut depth = path.matches('/').count() as i64;
+    for part in t.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            p => {
+                if RepoPath::parse(p).is_err() {
+                    return true; // `.git` or an alias of it, or an odd character
+                }
+                depth += 1;
+            }
+        }
+    }
+    false
 }
 
 /// Result of applying a file's hunks to its content.
@@ -162,8 +235,114 @@ impl Run<'_, '_> {
         self.problems.push(Problem::new(Some(file.display_path()), hunk, message));
     }
 
+    /// Reads an existing file's bytes, charged to the read budget.
+    fn read(&mut self, file: &FilePatch<'_>, e: &Entry) -> Result<Option<Vec<u8>>, ApplyError> {
+        let size = match &e.content {
+            Content::Blob(id) => self.repo.find_blob(*id)?.size(),
+            Content::Data(d, _) => d.len(),
+        };
+        if size > self.read_left {
+            self.refuse(file, None, format!(
+                "The patch names large files so many times that Patchdesk would read more than {} MB (stopped at {}); ask the pod to split the change into smaller patches.",
+                self.opts.max_read_bytes >> 20,
+                file.display_path()
+            ));
+            return Ok(None);
+        }
+        self.read_left -= size;
+        Ok(Some(e.bytes(self.repo)?))
+    }
+
+    /// Charges new content to the output budget; `false` (and a refusal) when over it.
+    fn output(&mut self, file: &FilePatch<'_>, size: usize) -> bool {
+        if size > self.output_left {
+            self.refuse(file, None, format!(
+                "The patch's changed files add up to more than {} MB (stopped at {}); Patchdesk stops there. Ask the pod to split the change into smaller patches.",
+                self.opts.max_output_bytes >> 20,
+                file.display_path()
+            ));
+            return false;
+        }
+        self.output_left -= size;
+        true
+    }
+
+    /// Checks a link the patch makes at `path` to `target`; `false` (and a refusal) when it
+    /// is not taken.
+    fn link(&mut self, file: &FilePatch<'_>, path: &str, target: &[u8]) -> bool {
+        let shown = patchdesk_patch::path::visible(&String::from_utf8_lossy(target));
+        if self.opts.links == Links::Refuse {
+            self.refuse(file, None, format!(
+                "The patch makes `{path}` a link to `{shown}`; Patchdesk does not take links from pods unless the project allows them."
+            ));
+            return false;
+        }
+        if link_escapes(path, target) {
+            self.refuse(file, None, format!(
+                "The patch makes `{path}` a link to `{shown}`, which points outside the project; Patchdesk does not take such links. Ask the pod for the file itself."
+            ));
+            return false;
+        }
+        self.risks.push(RiskyPath::new(path, Risk::Link));
+        true
+    }
+
+    /// Final paths that differ only in letter case: two written by the patch are refused; one
+    /// written by the patch and one already in the base are listed as a risk.
+    fn case_collisions(&mut self, base: &git2::Tree<'_>) {
+        let written: Vec<String> = self.overlay.written().map(str::to_string).collect();
+        let mut spelled: HashMap<String, &str> = HashMap::new();
+        for p in &written {
+            let mut end = 0;
+            for part in p.split('/') {
+                end += part.len();
+                let prefix = &p[..end];
+                end += 1;
+                if let Some(other) = spelled.insert(prefix.to_lowercase(), prefix) {
+                    if other != prefix {
+                        self.problems.push(Problem::new(Some(p), None, format!(
+                            "The patch writes both `{other}` and `{prefix}`, whose names differ only in upper and lower case; on Windows and Mac they would be one file, so Patchdesk refuses. Ask the pod to use one spelling."
+                        )));
+                        return;
+                    }
+                }
+            }
+        }
+        // Against the base: list each folder the patch writes into once.
+        let mut listed: HashMap<String, Vec<String>> = HashMap::new();
+        for p in &written {
+            let mut parent = String::new();
+            for part in p.split('/') {
+                let names = listed.entry(parent.clone()).or_insert_with(|| {
+                    let dir = if parent.is_empty() {
+                        Some(base.clone())
+                    } else {
+                        base.get_path(std::path::Path::new(&parent)).ok().and_then(|e| self.repo.find_tree(e.id()).ok())
+                    };
+                    dir.map(|t| t.iter().filter_map(|e| e.name().ok().map(str::to_string)).collect()).unwrap_or_default()
+                });
+                let lower = part.to_lowercase();
+                let full = |n: &str| if parent.is_empty() { n.to_string() } else { format!("{parent}/{n}") };
+                let clash = names.iter().find(|n| **n != part && n.to_lowercase() == lower).map(|n| full(n));
+                if let Some(other) = clash {
+                    if !self.overlay.is_deleted(&other) {
+                        self.risks.push(RiskyPath::new(p, Risk::CaseCollision));
+                        break;
+                    }
+                }
+                parent = full(part);
+            }
+        }
+    }
+
     fn file(&mut self, file: &FilePatch<'_>) -> Result<(), ApplyError> {
         let path = file.display_path().to_string();
+        for p in [&file.old_path, &file.new_path].into_iter().flatten() {
+            let added = file.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == LineKind::New).map(|l| l.text);
+            if let Some(r) = patchdesk_patch::risk_of_change(p.as_str(), added) {
+                self.risks.push(RiskyPath::new(p.as_str(), r));
+            }
+        }
         let added = file.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == LineKind::New).count() as u32;
         let removed = file.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == LineKind::Old).count() as u32;
         for m in [file.old_mode, file.new_mode].into_iter().flatten() {
@@ -214,8 +393,21 @@ impl Run<'_, '_> {
                 return Ok(());
             }
         }
+        // A rename, copy or mode change without content changes keeps the stored file as it is
+        // (nothing is read or copied).
+        let mode_after = file.new_mode.or(old_mode).map(|m| if m == 0o100664 { MODE_FILE } else { m });
+        if let Some(Entry { content: Content::Blob(id), mode }) = &source {
+            let same_content = file.hunks.is_empty() && file.binary.is_none() && file.change != ChangeKind::Delete;
+            if same_content && mode_after != Some(MODE_LINK) && file.new_path.is_some() {
+                let (id, new_mode) = (*id, mode_after.unwrap_or(*mode));
+                return self.place_entry(file, Entry { content: Content::Blob(id), mode: new_mode }, old_mode, false, (0, 0));
+            }
+        }
         let old_data: Vec<u8> = match &source {
-            Some(e) => e.bytes(self.repo)?,
+            Some(e) => match self.read(file, e)? {
+                Some(d) => d,
+                None => return Ok(()),
+            },
             None => Vec::new(),
         };
         let old_oid = match &source {
@@ -226,6 +418,13 @@ impl Run<'_, '_> {
         let new_data: Option<Vec<u8>> = if let Some(bin) = &file.binary {
             match bin {
                 BinaryPatch::Data(BinaryChunk::Literal(d)) => Some(d.clone()),
+                BinaryPatch::Data(BinaryChunk::Delta(d))
+                    if patchdesk_patch::binary::delta_result_size(d).is_some_and(|n| n > self.output_left) =>
+                {
+                    let over = patchdesk_patch::binary::delta_result_size(d).unwrap_or(usize::MAX);
+                    self.output(file, over);
+                    return Ok(());
+                }
                 BinaryPatch::Data(BinaryChunk::Delta(d)) => match patchdesk_patch::binary::apply_delta(&old_data, d) {
                     Some(out) => Some(out),
                     None => {
@@ -282,7 +481,6 @@ impl Run<'_, '_> {
             }
         };
         // Write the result into the overlay.
-        let status;
         match file.change {
             ChangeKind::Delete => {
                 if new_data.as_ref().is_some_and(|d| !d.is_empty()) || (file.hunks.is_empty() && file.binary.is_none() && !old_data.is_empty()) {
@@ -290,38 +488,37 @@ impl Run<'_, '_> {
                     return Ok(());
                 }
                 self.overlay.set(file.old_path.as_ref().map(RepoPath::as_str).unwrap_or_default(), None);
-                status = FileStatus::Deleted;
+                self.report_file(file, FileStatus::Deleted, added, removed);
+                Ok(())
             }
             _ => {
-                let Some(new_path) = &file.new_path else {
-                    self.refuse(file, None, "the section has no target path".into());
-                    return Ok(());
-                };
-                let mode = file.new_mode.or(old_mode).unwrap_or(MODE_FILE);
-                let mode = if mode == 0o100664 { MODE_FILE } else { mode };
+                let mode = mode_after.unwrap_or(MODE_FILE);
                 let data = new_data.unwrap_or_default();
-                if file.change == ChangeKind::Rename {
-                    if let Some(old) = &file.old_path {
-                        self.overlay.set(old.as_str(), None);
-                    }
-                }
-                status = match file.change {
-                    ChangeKind::Add => FileStatus::Added,
-                    ChangeKind::Rename => FileStatus::Renamed,
-                    ChangeKind::Copy => FileStatus::Copied,
-                    _ if file.hunks.is_empty() && file.binary.is_none() && Some(mode) != old_mode => FileStatus::Mode,
-                    _ => FileStatus::Modified,
-                };
                 let unchanged = source.as_ref().is_some_and(|e| e.mode == mode) && data == old_data;
                 if unchanged && file.change == ChangeKind::Modify {
-                    self.overlay.keep(new_path.as_str(), source.clone());
-                } else {
-                    self.overlay.set(new_path.as_str(), Some(Entry::data(data, mode)));
+                    if let (Some(_), Some(e)) = (&file.new_path, &source) {
+                        return self.place_entry(file, e.clone(), old_mode, true, (added, removed));
+                    }
                 }
+                // Every link that reaches here is new or changed (or moved, which can change
+                // where it leads).
+                if mode == MODE_LINK {
+                    let at = file.new_path.as_ref().map(RepoPath::as_str).unwrap_or_default();
+                    if !self.link(file, at, &data) {
+                        return Ok(());
+                    }
+                }
+                if !self.output(file, data.len()) {
+                    return Ok(());
+                }
+                self.place_entry(file, Entry::data(data, mode), old_mode, false, (added, removed))
             }
         }
+    }
+
+    fn report_file(&mut self, file: &FilePatch<'_>, status: FileStatus, added: u32, removed: u32) {
         self.files.push(FileReport {
-            path,
+            path: file.display_path().to_string(),
             old_path: match file.change {
                 ChangeKind::Rename | ChangeKind::Copy => file.old_path.as_ref().map(|p| p.to_string()),
                 _ => None,
@@ -330,6 +527,40 @@ impl Run<'_, '_> {
             added,
             removed,
         });
+    }
+
+    /// Puts the new state of a file that is not deleted into the overlay and the report.
+    /// `keep`: the file stays as in the base.
+    fn place_entry(
+        &mut self,
+        file: &FilePatch<'_>,
+        entry: Entry,
+        old_mode: Option<u32>,
+        keep: bool,
+        (added, removed): (u32, u32),
+    ) -> Result<(), ApplyError> {
+        let Some(new_path) = &file.new_path else {
+            self.refuse(file, None, "the section has no target path".into());
+            return Ok(());
+        };
+        if file.change == ChangeKind::Rename {
+            if let Some(old) = &file.old_path {
+                self.overlay.set(old.as_str(), None);
+            }
+        }
+        let status = match file.change {
+            ChangeKind::Add => FileStatus::Added,
+            ChangeKind::Rename => FileStatus::Renamed,
+            ChangeKind::Copy => FileStatus::Copied,
+            _ if file.hunks.is_empty() && file.binary.is_none() && Some(entry.mode) != old_mode => FileStatus::Mode,
+            _ => FileStatus::Modified,
+        };
+        if keep {
+            self.overlay.keep(new_path.as_str(), Some(entry));
+        } else {
+            self.overlay.set(new_path.as_str(), Some(entry));
+        }
+        self.report_file(file, status, added, removed);
         Ok(())
     }
 
@@ -448,13 +679,15 @@ impl Run<'_, '_> {
 /// Places and applies every hunk of `file` on `old`.
 fn place_all(file: &FilePatch<'_>, old: &[u8], mode: Placement) -> Result<(Vec<u8>, Vec<Repair>), Problem> {
     let path = file.display_path();
-    let mut img: Vec<ImgLine<'_>> = hunks::image(old);
+    let old_img = hunks::image(old);
+    let hunk_lines: usize = file.hunks.iter().map(|h| h.lines.len()).sum();
+    let mut img = Image::new(&old_img, hunk_lines);
     let mut reps = Vec::new();
     let mut min_at = 0usize;
     let mut loose_count = 0;
     for (i, h) in file.hunks.iter().enumerate() {
         let n = i as u32 + 1;
-        let placed = hunks::place(&img, h, mode, min_at).map_err(|m| match m {
+        let placed = hunks::place(&mut img, h, mode, min_at).map_err(|m| match m {
             Miss::NotFound => Problem::new(
                 Some(path),
                 Some(n),
@@ -469,6 +702,13 @@ fn place_all(file: &FilePatch<'_>, old: &[u8], mode: Placement) -> Result<(Vec<u
                 format!(
                     "hunk {n} of {path} could go in {}{k} places and the patch's line numbers cannot be trusted; refusing to guess",
                     if k > 8 { "more than " } else { "" }
+                ),
+            ),
+            Miss::TooMuchWork => Problem::new(
+                Some(path),
+                Some(n),
+                format!(
+                    "hunk {n} of {path} could not be placed: its lines are too far from where the patch says or repeat too often for Patchdesk to search; ask the pod for a fresh patch made against the current files"
                 ),
             ),
         })?;
@@ -493,7 +733,7 @@ fn place_all(file: &FilePatch<'_>, old: &[u8], mode: Placement) -> Result<(Vec<u
                 });
             }
         }
-        let post = hunks::splice(&mut img, h, placed.at);
+        let post = img.apply(h, placed.at);
         min_at = placed.at + post;
     }
     if loose_count > 0 {
@@ -504,5 +744,5 @@ fn place_all(file: &FilePatch<'_>, old: &[u8], mode: Placement) -> Result<(Vec<u
             message: format!("{loose_count} hunk(s) of {path} matched only when trailing spaces were ignored"),
         });
     }
-    Ok((hunks::join(&img), reps))
+    Ok((img.join(), reps))
 }

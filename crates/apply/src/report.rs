@@ -1,7 +1,7 @@
 //! What an apply run tells its caller (and the UI).
 
 use patchdesk_error::{Code, Coded};
-use patchdesk_patch::{ParseError, Repair};
+use patchdesk_patch::{ParseError, Repair, RiskyPath};
 use serde::Serialize;
 
 /// Overall result of applying a patch.
@@ -87,6 +87,9 @@ pub struct ApplyReport {
     pub repairs: Vec<Repair>,
     /// Why files did not apply, conflicts with both sides.
     pub problems: Vec<Problem>,
+    /// Paths whose change needs a person's explicit "I understand" (workflows, submodules,
+    /// Patchdesk's own folders, hooks, links, names differing only in case…). Not refusals.
+    pub risks: Vec<RiskyPath>,
 }
 
 impl ApplyReport {

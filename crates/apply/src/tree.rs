@@ -109,6 +109,16 @@ impl<'r> Overlay<'r> {
         self.changes.insert(path.to_string(), value);
     }
 
+    /// Paths the patch leaves as files (written, replaced or kept), in order.
+    pub fn written(&self) -> impl Iterator<Item = &str> {
+        self.changes.iter().filter(|(_, v)| v.is_some()).map(|(p, _)| p.as_str())
+    }
+
+    /// Whether the patch deletes the file `path`.
+    pub fn is_deleted(&self, path: &str) -> bool {
+        matches!(self.changes.get(path), Some(None))
+    }
+
     /// Records that `path` keeps its base state (nothing to write).
     pub fn keep(&mut self, path: &str, value: Option<Entry>) {
         if self.changes.contains_key(path) {

@@ -181,7 +181,129 @@ fn bad_input_is_an_error_and_writes_nothing() {
         let _ = patchdesk_error::Coded::code(&e);
     }
     let big = "--- a/a\n+++ b/a\n@@ -1 +1 @@\n-x\n+y\n";
-    let e = apply(&repo, tree, big.as_bytes(), &ApplyOptions { max_patch_bytes: 8, three_way: true }).unwrap_err();
+    let e = apply(&repo, tree, big.as_bytes(), &ApplyOptions { max_patch_bytes: 8, ..ApplyOptions::default() }).unwrap_err();
     assert_eq!(patchdesk_error::Coded::code(&e), patchdesk_error::Code::InputTooLarge);
     assert_eq!(object_count(d.path()), before);
+}
+
+// ---------- hostile inputs (issue 10) ----------
+
+fn link_patch(path: &str, target: &str) -> String {
+    format!("diff --git a/{path} b/{path}\nnew file mode 120000\n--- /dev/null\n+++ b/{path}\n@@ -0,0 +1 @@\n+{target}\n\\ No newline at end of file\n")
+}
+
+#[test]
+fn links_follow_the_projects_setting() {
+    let (_d, repo, tree) = repo_with(&[("docs/a.md", b"a\n", false)]);
+    let allow = ApplyOptions { links: Links::Allow, ..ApplyOptions::default() };
+    let r = run(&repo, tree, &link_patch("docs/x", "a.md"));
+    assert_eq!(r.outcome, Outcome::Refused);
+    assert_eq!(
+        r.problems[0].message,
+        "The patch makes `docs/x` a link to `a.md`; Patchdesk does not take links from pods unless the project allows them."
+    );
+    let r = apply(&repo, tree, link_patch("docs/x", "a.md").as_bytes(), &allow).unwrap();
+    assert_eq!(r.outcome, Outcome::Clean, "{r:?}");
+    assert_eq!(r.risks, vec![patchdesk_patch::RiskyPath::new("docs/x", patchdesk_patch::Risk::Link)]);
+    assert_eq!(blob_at(&repo, r.tree_id().unwrap(), "docs/x").unwrap(), (b"a.md".to_vec(), 0o120000));
+    for target in ["../../etc", "/etc", "../.git/hooks", ".git", "sub/../../../x", "\\\\server\\share", ""] {
+        let r = apply(&repo, tree, link_patch("docs/x", target).as_bytes(), &allow).unwrap();
+        assert_eq!(r.outcome, Outcome::Refused, "{target:?}");
+        assert!(r.problems[0].message.contains("points outside the project"), "{target:?}: {:?}", r.problems);
+    }
+    // Moving a link changes where it leads: checked again at its new place.
+    let b = repo.blob(b"../a.md").unwrap();
+    let mut tb = repo.treebuilder(None).unwrap();
+    let docs = repo.find_tree(tree).unwrap().get_path(Path::new("docs")).unwrap().id();
+    let mut sub = repo.treebuilder(Some(&repo.find_tree(docs).unwrap())).unwrap();
+    sub.insert("up", b, 0o120000).unwrap();
+    tb.insert("docs", sub.write().unwrap(), 0o040000).unwrap();
+    let with_link = tb.write().unwrap();
+    let mv = "diff --git a/docs/up b/up\nsimilarity index 100%\nrename from docs/up\nrename to up\n";
+    let r = apply(&repo, with_link, mv.as_bytes(), &allow).unwrap();
+    assert_eq!(r.outcome, Outcome::Refused, "{r:?}");
+    let r = run(&repo, with_link, mv);
+    assert_eq!(r.outcome, Outcome::Refused, "{r:?}");
+    // Deleting a link is always fine.
+    let rm = "diff --git a/docs/up b/docs/up\ndeleted file mode 120000\n--- a/docs/up\n+++ /dev/null\n@@ -1 +0,0 @@\n-../a.md\n\\ No newline at end of file\n";
+    assert_eq!(run(&repo, with_link, rm).outcome, Outcome::Clean);
+}
+
+#[test]
+fn new_content_is_limited_by_its_total() {
+    let big: Vec<u8> = (0..200_000).flat_map(|i| format!("line {i}\n").into_bytes()).collect();
+    let (_d, repo, tree) = repo_with(&[("big.txt", &big, false)]);
+    // Forty copies, each edited: forty new files of ~1.4 MB.
+    let mut patch = String::new();
+    for i in 0..40 {
+        patch.push_str(&format!(
+            "diff --git a/big.txt b/c{i}.txt\nsimilarity index 99%\ncopy from big.txt\ncopy to c{i}.txt\n--- a/big.txt\n+++ b/c{i}.txt\n@@ -1,2 +1,2 @@\n-line 0\n+LINE 0\n line 1\n"
+        ));
+    }
+    let small = ApplyOptions { max_output_bytes: 16 << 20, ..ApplyOptions::default() };
+    let r = apply(&repo, tree, patch.as_bytes(), &small).unwrap();
+    assert_eq!(r.outcome, Outcome::Refused);
+    assert!(r.problems[0].message.starts_with("The patch's changed files add up to more than 16 MB (stopped at c"), "{:?}", r.problems);
+    assert!(run(&repo, tree, &patch).tree.is_some());
+    // Plain copies keep the stored file: nothing is read or counted.
+    let plain: String = (0..400).map(|i| format!("diff --git a/big.txt b/p{i}.txt\nsimilarity index 100%\ncopy from big.txt\ncopy to p{i}.txt\n")).collect();
+    let tiny = ApplyOptions { max_output_bytes: 1, max_read_bytes: 1, ..ApplyOptions::default() };
+    let r = apply(&repo, tree, plain.as_bytes(), &tiny).unwrap();
+    assert_eq!(r.outcome, Outcome::Clean, "{:?}", r.problems);
+    assert_eq!(blob_at(&repo, r.tree_id().unwrap(), "p399.txt").unwrap().0, big);
+}
+
+#[test]
+fn reading_one_large_file_many_times_is_limited() {
+    let big: Vec<u8> = (0..100_000).flat_map(|i| format!("line {i}\n").into_bytes()).collect();
+    let (_d, repo, tree) = repo_with(&[("big.txt", &big, false)]);
+    // Sections that each read the whole file and do not fit.
+    let patch: String = (0..100).map(|_| "--- a/big.txt\n+++ b/big.txt\n@@ -1 +1 @@\n-nope\n+x\n").collect();
+    let opts = ApplyOptions { max_read_bytes: 10 * big.len(), three_way: false, ..ApplyOptions::default() };
+    let r = apply(&repo, tree, patch.as_bytes(), &opts).unwrap();
+    assert_eq!(r.outcome, Outcome::Refused);
+    assert!(r.problems.iter().any(|p| p.message.starts_with("The patch names large files so many times")), "{:?}", r.problems.last());
+}
+
+#[test]
+fn case_twins_are_refused_and_case_neighbours_flagged() {
+    let (_d, repo, tree) = repo_with(&[("src/Main.rs", b"m\n", false), ("README.md", b"r\n", false)]);
+    let add = |p: &str| format!("--- /dev/null\n+++ b/{p}\n@@ -0,0 +1 @@\n+x\n");
+    let r = run(&repo, tree, &format!("{}{}", add("notes/A.txt"), add("notes/a.txt")));
+    assert_eq!(r.outcome, Outcome::Refused);
+    assert!(r.problems[0].message.contains("`notes/A.txt` and `notes/a.txt`"), "{:?}", r.problems);
+    let r = run(&repo, tree, &add("SRC/x.rs"));
+    assert_eq!(r.outcome, Outcome::Clean);
+    assert_eq!(r.risks.iter().map(|x| (x.path.as_str(), x.risk)).collect::<Vec<_>>(), [("SRC/x.rs", patchdesk_patch::Risk::CaseCollision)]);
+    let r = run(&repo, tree, &add("src/main.rs"));
+    assert_eq!(r.risks.len(), 1, "{r:?}");
+    let r = run(&repo, tree, &add("src/other.rs"));
+    assert!(r.risks.is_empty(), "{r:?}");
+}
+
+/// Hunks applied through the gap buffer give what applying them one by one gives, including
+/// hunks placed above the previous one and damaged (unique-placement) patches.
+#[test]
+fn many_hunks_apply_exactly() {
+    let body: String = (1..=3000).map(|i| format!("l{}\n", i % 700)).collect();
+    let (_d, repo, tree) = repo_with(&[("f.txt", body.as_bytes(), false)]);
+    let lines: Vec<&str> = body.lines().collect();
+    let mut patch = String::from("--- a/f.txt\n+++ b/f.txt\n");
+    let mut want: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+    for (delta, k) in (0..2900).step_by(10).enumerate() {
+        let a = k + 1;
+        patch.push_str(&format!("@@ -{a},3 +{},4 @@\n {}\n-{}\n+X{k}\n+Y{k}\n {}\n", a + delta, lines[k], lines[k + 1], lines[k + 2]));
+    }
+    for k in (0..2900).step_by(10).rev() {
+        want.splice(k + 1..k + 2, [format!("X{k}"), format!("Y{k}")]);
+    }
+    let r = run(&repo, tree, &patch);
+    assert_eq!(r.outcome, Outcome::Clean, "{:?}", r.problems);
+    let got = blob_at(&repo, r.tree_id().unwrap(), "f.txt").unwrap().0;
+    assert_eq!(String::from_utf8(got).unwrap(), want.iter().map(|l| format!("{l}\n")).collect::<String>());
+    // The same with bare headers: lines repeat every 700, so most hunks are ambiguous.
+    let bare = patch.lines().map(|l| if l.starts_with("@@") { "@@".to_string() } else { l.to_string() }).collect::<Vec<_>>().join("\n") + "\n";
+    let r = run(&repo, tree, &bare);
+    assert_eq!(r.outcome, Outcome::Refused);
+    assert!(r.problems[0].message.contains("could go in"), "{:?}", r.problems);
 }

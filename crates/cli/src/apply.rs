@@ -1,9 +1,9 @@
-//! `patchdesk apply --repo PATH --base REV [--json] PATCH_FILE`
+//! `patchdesk apply --repo PATH --base REV [--json] [--allow-links] PATCH_FILE`
 //!
 //! Applies a patch to a tree-ish and writes only git objects. Exit 0 when a tree was produced,
 //! 1 on conflict or refusal, 2 on usage errors (missing file, bad repository, bad revision).
 
-use patchdesk_apply::{ApplyError, ApplyOptions, ApplyReport, Outcome};
+use patchdesk_apply::{ApplyError, ApplyOptions, ApplyReport, Links, Outcome};
 use patchdesk_error::Coded;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -24,6 +24,10 @@ pub struct ApplyArgs {
     /// Largest patch accepted, in bytes.
     #[arg(long, default_value_t = patchdesk_patch::DEFAULT_MAX_BYTES)]
     pub max_bytes: usize,
+    /// Take symbolic links the patch adds or changes (the project allows links); links that
+    /// point outside the repository are refused all the same.
+    #[arg(long)]
+    pub allow_links: bool,
     /// The patch file.
     pub patch_file: PathBuf,
 }
@@ -52,6 +56,7 @@ fn report_json(r: &ApplyReport) -> Value {
             if !p.ours.is_empty() || !p.theirs.is_empty() { v["ours"] = json!(p.ours); v["theirs"] = json!(p.theirs); }
             v
         }).collect::<Vec<_>>(),
+        "risks": r.risks.iter().map(|x| json!({"path": x.path, "risk": x.risk, "message": x.message})).collect::<Vec<_>>(),
     })
 }
 
@@ -89,7 +94,8 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
         Ok(b) => b,
         Err(e) => return usage_error(args.json, e.code(), e.to_string()),
     };
-    let opts = ApplyOptions { max_patch_bytes: args.max_bytes, ..ApplyOptions::default() };
+    let links = if args.allow_links { Links::Allow } else { Links::Refuse };
+    let opts = ApplyOptions { max_patch_bytes: args.max_bytes, links, ..ApplyOptions::default() };
     // OpenAI patches, edit blocks and whole files in a chat answer are read too.
     let report = match patchdesk_shapes::apply_text(&repo, base, &data, &opts) {
         Ok(r) => r,
@@ -110,6 +116,7 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
                     ours: Vec::new(),
                     theirs: Vec::new(),
                 }],
+                risks: Vec::new(),
             }
         }
     };
@@ -139,5 +146,8 @@ fn print_summary(r: &ApplyReport) {
     }
     for p in &r.problems {
         println!("  problem: {}", p.message);
+    }
+    for x in &r.risks {
+        println!("  needs a look: the patch {}", x.message);
     }
 }

@@ -62,7 +62,8 @@ fn run_set(corpus: &Path, set: &str, repos: &HashMap<String, PathBuf>) -> Tally 
                 let out = Command::new(env!("CARGO_BIN_EXE_patchdesk"))
                     .args(["apply", "--repo"])
                     .arg(repo)
-                    .args(["--base", case["base_tree"].as_str().unwrap(), "--json"])
+                    // The corpus is real history, which has links: the project allows them.
+                    .args(["--base", case["base_tree"].as_str().unwrap(), "--json", "--allow-links"])
                     .arg(&patch)
                     .output()
                     .unwrap();

@@ -8,6 +8,29 @@ const ALPHABET: &[u8; 85] =
 /// Largest inflated binary chunk accepted (the patch says the size up front).
 pub const MAX_BINARY_BYTES: usize = 256 << 20;
 
+/// What is left of one patch's budget for binary data: bytes decoded from base85 and bytes
+/// inflated, each summed over every binary chunk of the patch.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Budget {
+    pub decoded_left: usize,
+    pub inflated_left: usize,
+}
+
+impl Budget {
+    pub fn new(limit: usize) -> Budget {
+        Budget { decoded_left: limit, inflated_left: limit }
+    }
+}
+
+/// Why a binary chunk was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unpack {
+    /// The data is damaged or its size is not what the patch says.
+    Damaged,
+    /// The patch's binary data as a whole is over its budget.
+    OverBudget,
+}
+
 /// Base85 digit values by byte; 0xff marks bytes outside the alphabet.
 const DIGITS: [u8; 256] = {
     let mut t = [0xffu8; 256];
@@ -52,15 +75,45 @@ pub(crate) fn decode_line(line: &[u8], out: &mut Vec<u8>) -> Option<()> {
     Some(())
 }
 
-/// Inflates zlib data, expecting exactly `size` bytes.
-pub(crate) fn inflate(data: &[u8], size: usize) -> Option<Vec<u8>> {
-    if size > MAX_BINARY_BYTES {
-        return None;
+/// git's base85 lines for `data` (52 bytes a line, each with its length letter), as in a
+/// `GIT binary patch` section; for building test and fuzzing inputs.
+pub fn encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len() * 5 / 4 + data.len() / 52 * 2 + 2);
+    for line in data.chunks(52) {
+        let n = line.len() as u8;
+        out.push(if n <= 26 { (b'A' + n - 1) as char } else { (b'a' + n - 27) as char });
+        for chunk in line.chunks(4) {
+            let mut b = [0u8; 4];
+            b[..chunk.len()].copy_from_slice(chunk);
+            let mut v = u32::from_be_bytes(b);
+            let mut group = [0u8; 5];
+            for g in group.iter_mut().rev() {
+                *g = ALPHABET[(v % 85) as usize];
+                v /= 85;
+            }
+            out.extend(group.iter().map(|&c| c as char));
+        }
+        out.push('\n');
     }
+    out
+}
+
+/// Inflates zlib data, expecting exactly `size` bytes, charged to `budget` before anything is
+/// inflated (the stated size) and while inflating (never more than the size plus one byte).
+pub(crate) fn inflate(data: &[u8], size: usize, budget: &mut Budget) -> Result<Vec<u8>, Unpack> {
+    if size > budget.inflated_left {
+        return Err(Unpack::OverBudget);
+    }
+    budget.inflated_left -= size;
+    // The whole stated size at once (it is within the budget): growing by doubling would copy
+    // and briefly hold half as much again.
     let mut out = Vec::with_capacity(size);
     let mut decoder = flate2::read::ZlibDecoder::new(data).take(size as u64 + 1);
-    decoder.read_to_end(&mut out).ok()?;
-    (out.len() == size).then_some(out)
+    decoder.read_to_end(&mut out).map_err(|_| Unpack::Damaged)?;
+    if out.len() != size {
+        return Err(Unpack::Damaged);
+    }
+    Ok(out)
 }
 
 fn varint(delta: &[u8], pos: &mut usize) -> Option<usize> {
@@ -78,6 +131,13 @@ fn varint(delta: &[u8], pos: &mut usize) -> Option<usize> {
             return Some(value);
         }
     }
+}
+
+/// The size of what a git delta makes, as its header says (`None` when unreadable).
+pub fn delta_result_size(delta: &[u8]) -> Option<usize> {
+    let mut pos = 0;
+    varint(delta, &mut pos)?;
+    varint(delta, &mut pos)
 }
 
 /// Applies a git delta to `base`. `None` when the delta does not fit the base.
@@ -130,29 +190,28 @@ pub fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
-    fn encode_line(data: &[u8]) -> Vec<u8> {
-        let mut line = vec![if data.len() <= 26 { b'A' + data.len() as u8 - 1 } else { b'a' + data.len() as u8 - 27 }];
-        for chunk in data.chunks(4) {
-            let mut b = [0u8; 4];
-            b[..chunk.len()].copy_from_slice(chunk);
-            let mut v = u32::from_be_bytes(b);
-            let mut group = [0u8; 5];
-            for g in group.iter_mut().rev() {
-                *g = ALPHABET[(v % 85) as usize];
-                v /= 85;
-            }
-            line.extend_from_slice(&group);
-        }
-        line
-    }
-
     #[test]
     fn base85_round_trip() {
         let data: Vec<u8> = (0..=51u8).map(|x| x.wrapping_mul(37)).collect();
         let mut out = Vec::new();
-        decode_line(&encode_line(&data), &mut out).unwrap();
+        decode_line(encode(&data).trim_end().as_bytes(), &mut out).unwrap();
         assert_eq!(out, data);
         assert!(decode_line(b"Bxx", &mut out).is_none());
+    }
+
+    #[test]
+    fn inflating_is_charged_to_one_budget() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&[0u8; 4096]).unwrap();
+        let packed = z.finish().unwrap();
+        let mut budget = Budget::new(10_000);
+        assert_eq!(inflate(&packed, 4096, &mut budget).unwrap().len(), 4096);
+        assert_eq!(inflate(&packed, 4096, &mut budget).unwrap().len(), 4096);
+        // The third copy would pass a per-chunk limit but not the patch's total.
+        assert_eq!(inflate(&packed, 4096, &mut budget), Err(Unpack::OverBudget));
+        // A size that does not match the data is damage, not a budget matter.
+        assert_eq!(inflate(&packed, 100, &mut Budget::new(10_000)), Err(Unpack::Damaged));
     }
 
     #[test]

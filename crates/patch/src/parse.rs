@@ -8,19 +8,37 @@ use crate::model::*;
 use crate::path::{PathError, RepoPath};
 use patchdesk_error::{Code, Coded};
 
-/// Limits for reading.
+/// Limits for reading: each is a total for the whole input, checked while reading.
 #[derive(Debug, Clone, Copy)]
 pub struct ParseOptions {
     /// Largest input accepted, in bytes.
     pub max_bytes: usize,
+    /// Most lines in the input (every line, hunk lines included).
+    pub max_lines: usize,
+    /// Most hunks over all files of the patch.
+    pub max_hunks: usize,
+    /// Most bytes the patch's binary data may unpack to, over all its binary files; the same
+    /// total also bounds the bytes decoded from the patch's base85 text.
+    pub max_binary_bytes: usize,
 }
 
 /// Default input limit: 256 MiB.
 pub const DEFAULT_MAX_BYTES: usize = 256 << 20;
+/// Default limit on input lines: 8 million.
+pub const DEFAULT_MAX_LINES: usize = 8_000_000;
+/// Default limit on hunks: 1 million.
+pub const DEFAULT_MAX_HUNKS: usize = 1_000_000;
+/// Default limit on unpacked binary data per patch: 256 MiB.
+pub const DEFAULT_MAX_BINARY_BYTES: usize = 256 << 20;
 
 impl Default for ParseOptions {
     fn default() -> Self {
-        ParseOptions { max_bytes: DEFAULT_MAX_BYTES }
+        ParseOptions {
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_lines: DEFAULT_MAX_LINES,
+            max_hunks: DEFAULT_MAX_HUNKS,
+            max_binary_bytes: DEFAULT_MAX_BINARY_BYTES,
+        }
     }
 }
 
@@ -39,13 +57,22 @@ pub enum ParseError {
     Path { line: usize, source: PathError },
     #[error("line {line}: {reason}")]
     Malformed { line: usize, reason: String },
+    #[error("The patch's binary files would unpack to more than {} MB; Patchdesk stops there. Ask the pod to send large files in a ZIP bundle.", limit >> 20)]
+    BinaryTooLarge { limit: usize },
+    #[error("The patch has more than {limit} lines; Patchdesk stops there. Ask the pod to split the change into smaller patches.")]
+    TooManyLines { limit: usize },
+    #[error("The patch has more than {limit} hunks (changed places); Patchdesk stops there. Ask the pod to split the change into smaller patches.")]
+    TooManyHunks { limit: usize },
 }
 
 impl Coded for ParseError {
     fn code(&self) -> Code {
         match self {
             ParseError::Empty => Code::EmptyInput,
-            ParseError::TooLarge { .. } => Code::InputTooLarge,
+            ParseError::TooLarge { .. }
+            | ParseError::BinaryTooLarge { .. }
+            | ParseError::TooManyLines { .. }
+            | ParseError::TooManyHunks { .. } => Code::InputTooLarge,
             ParseError::Path { .. } => Code::UnsafePath,
             _ => Code::PatchUnreadable,
         }
@@ -65,12 +92,16 @@ pub fn parse_with<'a>(input: &'a [u8], opts: &ParseOptions) -> Result<Patch<'a>,
     if input.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ParseError::Empty);
     }
+    let lines = memchr::memchr_iter(b'\n', input).count() + usize::from(!input.ends_with(b"\n"));
+    if lines > opts.max_lines {
+        return Err(ParseError::TooManyLines { limit: opts.max_lines });
+    }
     if input.len() >= SPLIT_FROM {
-        if let Some(patch) = parse_halves(input) {
+        if let Some(patch) = parse_halves(input, opts) {
             return Ok(patch);
         }
     }
-    let mut p = Parser::new(input);
+    let mut p = Parser::new(input, opts);
     p.run()?;
     if p.patch.files.is_empty() {
         let sample = &input[..input.len().min(8192)];
@@ -92,22 +123,29 @@ const SPLIT_FROM: usize = 8 << 20;
 /// as plain git diffs with nothing repaired, which is exactly when reading them together gives
 /// the same sections in the same order; anything else (mails, damaged or CRLF patches) returns
 /// `None` and is read in one piece.
-fn parse_halves(input: &[u8]) -> Option<Patch<'_>> {
+fn parse_halves<'a>(input: &'a [u8], opts: &ParseOptions) -> Option<Patch<'a>> {
     const HEADER: &[u8] = b"\ndiff --git ";
     if !input.starts_with(&HEADER[1..]) || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
         return None;
     }
     let cut = memchr::memmem::find(&input[input.len() / 2..], HEADER)? + input.len() / 2 + 1;
     let (first, second) = input.split_at(cut);
+    // Each half gets half the binary budget, so both together hold no more than one input may;
+    // over it (or over the hunk total, checked below), the input is read again in one piece,
+    // which gives the exact answer.
+    let half = ParseOptions { max_binary_bytes: opts.max_binary_bytes / 2, ..*opts };
     let read = |part| {
-        let mut p = Parser::new(part);
-        p.run().ok().map(|()| p.patch)
+        let mut p = Parser::new(part, &half);
+        p.run().ok().map(|()| (p.patch, p.hunks))
     };
     let (a, b) = std::thread::scope(|s| {
         let other = s.spawn(|| read(second));
         (read(first), other.join().ok().flatten())
     });
-    let (mut a, b) = (a?, b?);
+    let ((mut a, hunks_a), (b, hunks_b)) = (a?, b?);
+    if hunks_a + hunks_b > opts.max_hunks {
+        return None;
+    }
     let plain = |p: &Patch<'_>| p.format == PatchFormat::GitDiff && p.commits.is_empty() && p.repairs.is_empty() && !p.files.is_empty();
     if !plain(&a) || !plain(&b) {
         return None;
@@ -377,6 +415,12 @@ fn strip_patch_tag(subject: &str) -> String {
 struct Parser<'a> {
     lines: Vec<&'a [u8]>,
     i: usize,
+    /// Hunks read so far, and the most allowed.
+    hunks: usize,
+    max_hunks: usize,
+    /// What is left of the patch's budget for binary data.
+    binary: binary::Budget,
+    max_binary_bytes: usize,
     patch: Patch<'a>,
     commit: Option<usize>,
     saw_fence: bool,
@@ -393,7 +437,7 @@ struct Names {
 }
 
 impl<'a> Parser<'a> {
-    fn new(input: &'a [u8]) -> Self {
+    fn new(input: &'a [u8], opts: &ParseOptions) -> Self {
         let (lines, crlf) = split_lines(input);
         let mut patch = Patch::default();
         if crlf {
@@ -407,6 +451,10 @@ impl<'a> Parser<'a> {
         Parser {
             lines,
             i: 0,
+            hunks: 0,
+            max_hunks: opts.max_hunks,
+            binary: binary::Budget::new(opts.max_binary_bytes),
+            max_binary_bytes: opts.max_binary_bytes,
             patch,
             commit: None,
             saw_fence: false,
@@ -829,15 +877,25 @@ impl<'a> Parser<'a> {
             .ok_or_else(|| self.err(start, "a binary patch has an unreadable size"))?;
         self.i += 1;
         let mut compressed = Vec::new();
+        let over = ParseError::BinaryTooLarge { limit: self.max_binary_bytes };
         while self.i < self.lines.len() {
             let l = trim_end(self.lines[self.i]);
             if l.is_empty() {
                 break;
             }
+            let before = compressed.len();
             binary::decode_line(l, &mut compressed).ok_or_else(|| self.err(self.i, "a binary patch line is damaged"))?;
+            let decoded = compressed.len() - before;
+            if decoded > self.binary.decoded_left {
+                return Err(over);
+            }
+            self.binary.decoded_left -= decoded;
             self.i += 1;
         }
-        let data = binary::inflate(&compressed, size).ok_or_else(|| self.err(start, "a binary patch does not unpack"))?;
+        let data = binary::inflate(&compressed, size, &mut self.binary).map_err(|e| match e {
+            binary::Unpack::OverBudget => over.clone(),
+            binary::Unpack::Damaged => self.err(start, "a binary patch does not unpack"),
+        })?;
         // Skip the reverse chunk (blank line, literal/delta, data lines, blank line).
         while self.i < self.lines.len() && trim_end(self.lines[self.i]).is_empty() {
             self.i += 1;
@@ -871,6 +929,10 @@ impl<'a> Parser<'a> {
                 }
             }
             self.i = j;
+            self.hunks += 1;
+            if self.hunks > self.max_hunks {
+                return Err(ParseError::TooManyHunks { limit: self.max_hunks });
+            }
             let n = file.hunks.len() as u32 + 1;
             let (hunk, blanks, hdr_ok) = self.read_hunk(file.display_path(), n)?;
             blank_ctx += blanks;
@@ -1098,9 +1160,9 @@ mod halves_tests {
         let (mut split, mut declined) = (0, 0);
         for path in &patches {
             let input = std::fs::read(path).unwrap();
-            match parse_halves(&input) {
+            match parse_halves(&input, &ParseOptions::default()) {
                 Some(halves) => {
-                    let mut p = Parser::new(&input);
+                    let mut p = Parser::new(&input, &ParseOptions::default());
                     p.run().unwrap();
                     assert_eq!(format!("{halves:?}"), format!("{:?}", p.patch), "{}", path.display());
                     split += 1;

@@ -24,6 +24,10 @@ pub enum PathError {
     BadCharacter(String),
     #[error("\"{0}\" is longer than {MAX_PATH_BYTES} bytes")]
     TooLong(String),
+    #[error("\"{0}\" is a disguised name for git's own .git folder (Mac and Windows read it as .git); Patchdesk refuses it, ask the pod to use another name")]
+    GitAlias(String),
+    #[error("\"{visible}\" contains hidden characters that change the direction text is shown in, so the name may not be what it seems; Patchdesk refuses it, ask the pod to use a plain file name")]
+    Bidi { path: String, visible: String },
 }
 
 impl Coded for PathError {
@@ -49,6 +53,9 @@ impl RepoPath {
         if raw.chars().any(|c| c == '\0' || (c.is_control() && c != '\t')) {
             return Err(PathError::BadCharacter(shown()));
         }
+        if raw.chars().any(is_bidi_control) {
+            return Err(PathError::Bidi { path: raw.to_string(), visible: visible(raw) });
+        }
         let unified = raw.replace('\\', "/");
         if unified.starts_with('/') || has_drive_prefix(&unified) {
             return Err(PathError::Absolute(shown()));
@@ -61,6 +68,9 @@ impl RepoPath {
                 p => {
                     if is_git_dir_name(p) {
                         return Err(PathError::GitDir(shown()));
+                    }
+                    if is_git_alias(p) {
+                        return Err(PathError::GitAlias(visible(raw)));
                     }
                     parts.push(p);
                 }
@@ -106,6 +116,56 @@ fn is_git_dir_name(part: &str) -> bool {
     trimmed.eq_ignore_ascii_case(".git") || trimmed.eq_ignore_ascii_case("git~1")
 }
 
+/// Other names that Mac (HFS+) or Windows (NTFS) file systems open as `.git`, as git's own
+/// `is_hfs_dotgit` and `is_ntfs_dotgit` refuse them: `.git` with ignorable Unicode code points
+/// inside (HFS+ drops them), `.git` followed by an NTFS stream (`.git::$INDEX_ALLOCATION`),
+/// trailing dots or spaces before a stream, and the 8.3 short names `git~1` … `git~9`.
+fn is_git_alias(part: &str) -> bool {
+    // HFS+: ignorable code points are dropped and case is folded.
+    let folded: String = part.chars().filter(|&c| !is_hfs_ignorable(c)).collect();
+    if folded.len() != part.len() && is_git_dir_name(&folded) {
+        return true;
+    }
+    // NTFS: `.git` followed by spaces/dots then the end or a stream (`:`), in any case.
+    let lower = part.to_ascii_lowercase();
+    for stem in [".git", "git~1"] {
+        if let Some(rest) = lower.strip_prefix(stem) {
+            let rest = rest.trim_start_matches(['.', ' ']);
+            if rest.is_empty() || rest.starts_with(':') {
+                return true;
+            }
+        }
+    }
+    // 8.3 short names git's checks also cover (`GIT~2` … when several `.git…` names exist).
+    let b = lower.as_bytes();
+    b.len() == 5 && lower.starts_with("git~") && (b'1'..=b'9').contains(&b[4])
+}
+
+/// Code points HFS+ ignores when comparing names (git's `next_hfs_char`).
+fn is_hfs_ignorable(c: char) -> bool {
+    matches!(c as u32, 0x200c..=0x200f | 0x202a..=0x202e | 0x206a..=0x206f | 0xfeff)
+}
+
+/// Characters that reorder how text is displayed (right-to-left overrides, embeddings, isolates,
+/// marks): a name holding them can look like another name.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c as u32, 0x061c | 0x200e | 0x200f | 0x202a..=0x202e | 0x2066..=0x2069)
+}
+
+/// The path with bidi controls and other invisible characters written out (`<U+202E>`), so
+/// a person sees what the name really holds.
+pub fn visible(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if is_bidi_control(c) || is_hfs_ignorable(c) || c.is_control() {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn has_drive_prefix(p: &str) -> bool {
     let b = p.as_bytes();
     b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':'
@@ -138,5 +198,43 @@ mod tests {
         assert!(matches!(RepoPath::parse("a\0b"), Err(PathError::BadCharacter(_))));
         assert!(matches!(RepoPath::parse("a\nb"), Err(PathError::BadCharacter(_))));
         assert!(matches!(RepoPath::parse(&"x".repeat(5000)), Err(PathError::TooLong(_))));
+    }
+
+    #[test]
+    fn git_folder_aliases_are_refused() {
+        for p in [
+            ".git /config",
+            ".git. ./hooks/pre-commit",
+            "GIT~1/config",
+            "git~2/config",
+            "sub/.GiT/config",
+            ".g\u{200c}it/config",
+            ".\u{200d}git/hooks/x",
+            "\u{feff}.git/config",
+            ".GI\u{200e}T/config",
+            ".git::$INDEX_ALLOCATION/config",
+            ".git ::$INDEX_ALLOCATION/config",
+            "git~1::$INDEX_ALLOCATION/config",
+        ] {
+            let got = RepoPath::parse(p);
+            assert!(matches!(got, Err(PathError::GitDir(_) | PathError::GitAlias(_) | PathError::Bidi { .. })), "{p:?}: {got:?}");
+        }
+        // Look-alikes that are not `.git` stay allowed.
+        for p in [".github/workflows/ci.yml", ".gitignore", ".gitmodules", "git~10/x", ".git-blame-ignore-revs", "a.git/x"] {
+            assert!(RepoPath::parse(p).is_ok(), "{p}");
+        }
+        // Zero-width joiners in ordinary names (Persian, emoji) are fine.
+        assert!(RepoPath::parse("docs/\u{645}\u{6cc}\u{200c}\u{62e}\u{648}\u{627}\u{647}\u{645}.md").is_ok());
+    }
+
+    #[test]
+    fn direction_overrides_are_refused_and_shown() {
+        let err = RepoPath::parse("docs/invoice\u{202e}fdp.exe").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("docs/invoice<U+202E>fdp.exe"), "{text}");
+        assert!(!text.contains('\u{202e}'), "{text}");
+        for c in ['\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{200f}'] {
+            assert!(matches!(RepoPath::parse(&format!("a{c}b.txt")), Err(PathError::Bidi { .. })), "{c:?}");
+        }
     }
 }

@@ -216,7 +216,7 @@ fn git_binary_literal() {
 fn bad_inputs_are_plain_errors() {
     assert_eq!(parse(b"").unwrap_err(), ParseError::Empty);
     assert_eq!(parse(b"  \n\n").unwrap_err(), ParseError::Empty);
-    assert!(matches!(parse_with(GIT.as_bytes(), &ParseOptions { max_bytes: 10 }), Err(ParseError::TooLarge { .. })));
+    assert!(matches!(parse_with(GIT.as_bytes(), &ParseOptions { max_bytes: 10, ..ParseOptions::default() }), Err(ParseError::TooLarge { .. })));
     let junk: Vec<u8> = (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect();
     assert_eq!(parse(&junk).unwrap_err(), ParseError::Binary);
     assert_eq!(parse(b"just some prose\nwith no diff\n").unwrap_err(), ParseError::NotAPatch);
