@@ -9,7 +9,10 @@
 mod hunks;
 mod loose;
 mod report;
+mod risks;
 mod tree;
+
+pub use risks::risks_between;
 
 pub use report::*;
 

@@ -34,6 +34,10 @@ pub struct PromoteArgs {
     /// Git address to push to instead of `origin`'s.
     #[arg(long)]
     pub remote: Option<String>,
+    /// A risky path you have looked at and want sent (a workflow, a submodule, a link…);
+    /// repeat it for each. Without it such a change is held and the paths are listed.
+    #[arg(long = "i-understand", value_name = "PATH")]
+    pub confirmed_risks: Vec<String>,
     /// A patch file (imported into the inbox first) or the name of a queued item.
     pub item: String,
 }
@@ -84,6 +88,7 @@ pub fn run(args: &PromoteArgs) -> ExitCode {
         Err((e, code)) => return fail(args.json, e, code),
     };
     let mut req = PromoteRequest::new(project.workdir(), &item, &url);
+    req.confirmed_risks = args.confirmed_risks.clone();
     req.base = args.base.clone();
     if args.draft {
         req.draft = Some(true);

@@ -41,6 +41,9 @@ pub enum Code {
     AlreadyImported,
     /// No stored inbox item (patch) has this name.
     ItemNotFound,
+    /// The change touches paths that need the lead's explicit "I understand" (workflows,
+    /// submodules, hooks, links, Patchdesk's own folders…) and it was not given.
+    RisksNotConfirmed,
 
     // --- tasks and board
     /// A task file (YAML) could not be read; the file and line are in the message.
@@ -102,6 +105,7 @@ impl Code {
             Code::MergeConflict => "merge_conflict",
             Code::AlreadyImported => "already_imported",
             Code::ItemNotFound => "item_not_found",
+            Code::RisksNotConfirmed => "risks_not_confirmed",
             Code::TaskFileInvalid => "task_file_invalid",
             Code::TaskNotFound => "task_not_found",
             Code::PodNotFound => "pod_not_found",

@@ -33,6 +33,10 @@ pub struct Review {
     pub problems: Vec<Problem>,
     /// The pod's reasoning, prompt, changelog, handoff notes... as text.
     pub logs: Vec<ReviewLog>,
+    /// Paths that need the lead's explicit "I understand" before the change is sent
+    /// (workflows, submodules, hooks, links, Patchdesk's own folders, case twins), each with
+    /// its sentence. Send for review passes the confirmed ones on.
+    pub risks: Vec<patchdesk_patch::RiskyPath>,
 }
 
 /// One file of a review.
@@ -143,6 +147,10 @@ impl Project {
             Some(tree) => self.changed_files(base, tree)?,
             None => Vec::new(),
         };
+        let risks = match tree {
+            Some(tree) => patchdesk_apply::risks_between(&self.repo, base, tree)?,
+            None => Vec::new(),
+        };
         if let Some(tree) = tree {
             self.remember_result(name, base, tree);
         }
@@ -172,6 +180,7 @@ impl Project {
             repairs,
             problems,
             logs,
+            risks,
         })
     }
 
@@ -306,7 +315,9 @@ impl Project {
     fn apply_item(&self, item: &InboxItem, bytes: &[u8], base: Oid) -> Result<Applied, ProjectError> {
         match &item.kind {
             Kind::Diff { .. } => {
-                let report = patchdesk_apply::apply(&self.repo, base, bytes, &ApplyOptions::default())?;
+                // Links from pods only where the project allows them (`review: allow_links`).
+                let links = patchdesk_promote::ReviewPolicy::load(&self.workdir).map(|p| p.links()).unwrap_or_default();
+                let report = patchdesk_apply::apply(&self.repo, base, bytes, &ApplyOptions { links, ..ApplyOptions::default() })?;
                 Ok((report.outcome, report.tree_id(), report.repairs, report.problems))
             }
             Kind::Bundle | Kind::Batch => {
@@ -325,9 +336,8 @@ impl Project {
     pub fn check_items(&self) -> Result<Vec<ItemCheck>, ProjectError> {
         let queue = self.queue()?;
         let base = self.repo.head()?.peel_to_tree()?.id();
-        let cache_path = self.repo.path().join("patchdesk").join("checks.json");
         let mut cache: std::collections::BTreeMap<String, ItemCheck> =
-            std::fs::read(&cache_path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+            patchdesk_board::read_file(self.repo.path(), "patchdesk/checks.json").ok().flatten().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
         let mut fresh = std::collections::BTreeMap::new();
         let mut out = Vec::new();
         for item in queue.list()? {
@@ -392,14 +402,10 @@ impl Project {
             out.push(check);
         }
         // Keep only what is still current; a failure to save only costs time next run.
-        if let Some(dir) = cache_path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-            if let Ok(text) = serde_json::to_vec(&fresh) {
-                let tmp = cache_path.with_extension("json.tmp");
-                if std::fs::write(&tmp, text).is_ok() {
-                    let _ = std::fs::rename(&tmp, &cache_path);
-                }
-            }
+        // Written like every other file of Patchdesk's: never through a link, a fresh temporary
+        // name, then renamed into place.
+        if let Ok(text) = serde_json::to_vec(&fresh) {
+            let _ = patchdesk_board::replace_file(self.repo.path(), "patchdesk/checks.json", text);
         }
         Ok(out)
     }

@@ -86,27 +86,63 @@ impl Default for PromoteConfig {
     }
 }
 
+/// What the project lets pods send, under `review:` in the settings file:
+///
+/// ```yaml
+/// review:
+///   allow_links: true   # pods may add links (symbolic links) inside the project
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct ReviewPolicy {
+    /// Pods may add or change links (symbolic links) that stay inside the project. Off by
+    /// default: a pod has no reason to send one, and a link can point anywhere.
+    pub allow_links: bool,
+}
+
+impl ReviewPolicy {
+    /// Reads the policy of the working folder `workdir`; defaults when the file or the
+    /// `review:` key is missing.
+    pub fn load(workdir: &Path) -> Result<ReviewPolicy, PromoteError> {
+        Ok(read_file(workdir)?.review.unwrap_or_default())
+    }
+
+    /// The apply engine's setting for links.
+    pub fn links(&self) -> patchdesk_apply::Links {
+        if self.allow_links {
+            patchdesk_apply::Links::Allow
+        } else {
+            patchdesk_apply::Links::Refuse
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct File {
     #[serde(default)]
     promote: Option<PromoteConfig>,
+    #[serde(default)]
+    review: Option<ReviewPolicy>,
+}
+
+/// The settings file, read without following links; empty when it is missing.
+fn read_file(workdir: &Path) -> Result<File, PromoteError> {
+    let text = match patchdesk_board::read_text_file(workdir, CONFIG_FILE) {
+        Ok(Some(t)) => t,
+        Ok(None) => return Ok(File::default()),
+        Err(e) => return Err(PromoteError::Config(e.to_string())),
+    };
+    if text.trim().is_empty() {
+        return Ok(File::default());
+    }
+    patchdesk_yaml::from_str(&text).map_err(|e| PromoteError::Config(format!("{CONFIG_FILE}: {e}")))
 }
 
 impl PromoteConfig {
     /// Reads the settings of the working folder `workdir`; defaults when the file or the
     /// `promote:` key is missing. An unreadable file is an error naming the line.
     pub fn load(workdir: &Path) -> Result<PromoteConfig, PromoteError> {
-        let path = workdir.join(CONFIG_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(PromoteConfig::default()),
-            Err(e) => return Err(PromoteError::Io { path: path.display().to_string(), detail: e.to_string() }),
-        };
-        if text.trim().is_empty() {
-            return Ok(PromoteConfig::default());
-        }
-        let file: File = patchdesk_yaml::from_str(&text).map_err(|e| PromoteError::Config(format!("{CONFIG_FILE}: {e}")))?;
-        Ok(file.promote.unwrap_or_default())
+        Ok(read_file(workdir)?.promote.unwrap_or_default())
     }
 
     /// True when `log` goes into the commit.

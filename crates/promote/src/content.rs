@@ -193,6 +193,7 @@ pub(crate) fn build(
     rec: &PromoteRecord,
     base_commit: Oid,
     author: Option<(String, String)>,
+    confirmed_risks: Option<&[String]>,
 ) -> Result<Built, PromoteError> {
     let branch = rec.branch.clone().unwrap_or_default();
     let base_name = rec.base.clone().unwrap_or_default();
@@ -205,10 +206,12 @@ pub(crate) fn build(
     let bytes = queue.read_bytes(&item.name)?;
 
     // The change itself.
+    let policy = crate::ReviewPolicy::load(queue.workdir())?;
+    let options = ApplyOptions { links: policy.links(), ..ApplyOptions::default() };
     let does_not_apply = |detail: String, conflict: bool| PromoteError::DoesNotApply { item: item.name.clone(), base: base_name.clone(), detail, conflict };
     let applied = match &item.kind {
         Kind::Diff { .. } => {
-            let report = patchdesk_apply::apply(repo, base_tree.id(), &bytes, &ApplyOptions::default()).map_err(|e| does_not_apply(e.to_string(), false))?;
+            let report = patchdesk_apply::apply(repo, base_tree.id(), &bytes, &options).map_err(|e| does_not_apply(e.to_string(), false))?;
             match (report.outcome, report.tree_id()) {
                 (Outcome::Conflict, _) => return Err(does_not_apply(problems(&report.problems), true)),
                 (Outcome::Refused, _) | (_, None) => return Err(does_not_apply(problems(&report.problems), false)),
@@ -222,6 +225,15 @@ pub(crate) fn build(
         }
         Kind::Sidecar | Kind::Log { .. } => return Err(PromoteError::NotPromotable(format!("{} is not a change", item.file_name))),
     };
+    // Paths that need the lead's "I understand" are held until it is given (whatever shape the
+    // change came in: the list is read from the two trees).
+    if let Some(confirmed) = confirmed_risks {
+        let risks = patchdesk_apply::risks_between(repo, base_tree.id(), applied).map_err(|e| does_not_apply(e.to_string(), false))?;
+        let open: Vec<_> = risks.into_iter().filter(|r| !confirmed.iter().any(|c| c == &r.path)).collect();
+        if !open.is_empty() {
+            return Err(PromoteError::RisksNotConfirmed { item: item.name.clone(), risks: open });
+        }
+    }
     let applied_tree = repo.find_tree(applied).map_err(git_err("read the applied change"))?;
     let changes = changed_files(repo, &base_tree, &applied_tree)?;
     if changes.is_empty() {

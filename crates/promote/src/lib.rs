@@ -37,7 +37,7 @@ pub mod refresh;
 mod content;
 mod transport;
 
-pub use config::{LogChoice, PromoteConfig, ALL_LOGS, CONFIG_FILE};
+pub use config::{LogChoice, PromoteConfig, ReviewPolicy, ALL_LOGS, CONFIG_FILE};
 pub use record::{load_record, record_path, PromoteRecord, StepRecord, RECORD_DIR};
 pub use transport::{FETCH_PREFIX, PROMOTE_PREFIX};
 
@@ -132,6 +132,10 @@ pub struct PromoteRequest {
     pub labels: Option<Vec<String>>,
     /// Reviewers (GitHub logins) instead of the settings'.
     pub reviewers: Option<Vec<String>>,
+    /// Risky paths (workflows, submodules, hooks, links, Patchdesk's own folders…) the lead
+    /// has looked at and confirmed with "I understand". A change touching any other risky path
+    /// is not sent ([`PromoteError::RisksNotConfirmed`]).
+    pub confirmed_risks: Vec<String>,
     /// For tests of resumability: stop with [`PromoteError::Interrupted`] right after this
     /// step's effect happened and before it was recorded, as a kill would.
     pub interrupt_after: Option<Step>,
@@ -152,6 +156,7 @@ impl PromoteRequest {
             body: None,
             labels: None,
             reviewers: None,
+            confirmed_risks: Vec::new(),
             interrupt_after: None,
         }
     }
@@ -214,6 +219,14 @@ pub enum PromoteError {
         /// git's message.
         detail: String,
     },
+    /// The change touches paths the lead has not confirmed with "I understand".
+    #[error("{}", unconfirmed_words(item, risks))]
+    RisksNotConfirmed {
+        /// Item.
+        item: String,
+        /// The risky paths not yet confirmed, each with its sentence.
+        risks: Vec<patchdesk_patch::RiskyPath>,
+    },
     /// The settings file could not be read.
     #[error("{0}")]
     Config(String),
@@ -243,6 +256,7 @@ impl Coded for PromoteError {
             PromoteError::Forge(e) => e.code(),
             PromoteError::PushRejected { .. } => Code::PushRejected,
             PromoteError::Git { .. } => Code::Git,
+            PromoteError::RisksNotConfirmed { .. } => Code::RisksNotConfirmed,
             PromoteError::Config(_) => Code::TaskFileInvalid,
             PromoteError::Io { .. } => Code::Io,
             PromoteError::Logs(e) => e.code(),
@@ -256,6 +270,14 @@ impl PromoteError {
     pub fn is_offline(&self) -> bool {
         matches!(self, PromoteError::Forge(ForgeError::Offline { .. }))
     }
+}
+
+fn unconfirmed_words(item: &str, risks: &[patchdesk_patch::RiskyPath]) -> String {
+    let what: Vec<&str> = risks.iter().map(|r| r.message.as_str()).collect();
+    format!(
+        "{item} was not sent: it {}. Look at these files in the review and tick \"I understand\" if you want to send them, or ask the pod to leave them out.",
+        what.join("; it ")
+    )
 }
 
 pub(crate) fn now_rfc3339() -> String {
@@ -394,7 +416,7 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
         }
         None => {
             run.event(Step::Commit, StepState::Started, "applying the change to the latest base");
-            let built = content::build(repo, queue, item, config, run.forge, &run.rec, base_commit, run.req.author.clone())?;
+            let built = content::build(repo, queue, item, config, run.forge, &run.rec, base_commit, run.req.author.clone(), Some(&run.req.confirmed_risks))?;
             let adopted = adopt_remote(repo, &key, &branch, base_commit, &built.message);
             let commit = match adopted {
                 Some(c) => c,
@@ -445,7 +467,8 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
         run.event(Step::OpenReview, StepState::Started, "opening the pull request");
         let built = match built.take() {
             Some(b) => b,
-            None => content::build(repo, queue, item, config, run.forge, &run.rec, base_commit, run.req.author.clone())?,
+            // The commit was built (and its risks confirmed) before it was pushed.
+            None => content::build(repo, queue, item, config, run.forge, &run.rec, base_commit, run.req.author.clone(), None)?,
         };
         let title = run.req.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).unwrap_or_else(|| built.title.clone());
         let body = run.req.body.as_deref().filter(|b| !b.trim().is_empty()).map(body::fit_own_text).unwrap_or_else(|| built.body.clone());

@@ -126,7 +126,7 @@ pub fn refresh(req: &PromoteRequest, forge: &dyn Forge) -> Result<Refreshed, Pro
     if repo.graph_descendant_of(base_commit, ours).unwrap_or(false) {
         return left(Left::AlreadyInBase);
     }
-    let built = match content::build(&repo, &queue, &item, &config, forge, &rec, base_commit, req.author.clone()) {
+    let built = match content::build(&repo, &queue, &item, &config, forge, &rec, base_commit, req.author.clone(), None) {
         Ok(b) => b,
         Err(e) => return left(Left::DoesNotApply { base, detail: e.to_string() }),
     };

@@ -25,6 +25,9 @@ pub struct SendChoices {
     pub labels: Option<Vec<String>>,
     /// Reviewers' GitHub logins (missing: the settings').
     pub reviewers: Option<Vec<String>>,
+    /// Risky paths the lead confirmed with "I understand" on the review screen.
+    #[serde(default)]
+    pub confirmed_risks: Vec<String>,
 }
 
 /// What "Send for review" will use for item `name` unless the lead changes it.
@@ -66,6 +69,7 @@ pub async fn send_for_review(
         req.body = choices.body;
         req.labels = choices.labels;
         req.reviewers = choices.reviewers;
+        req.confirmed_risks = choices.confirmed_risks;
         let item = name.clone();
         promote(&req, forge.as_ref(), &|event| {
             let _ = PromoteProgress { item: item.clone(), event }.emit(&app);
