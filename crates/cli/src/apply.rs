@@ -112,7 +112,7 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
                 problems: vec![patchdesk_apply::Problem {
                     path: None,
                     hunk: None,
-                    message: e.to_string(),
+                    message: format!("{}: {e}", args.patch_file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
                     ours: Vec::new(),
                     theirs: Vec::new(),
                 }],

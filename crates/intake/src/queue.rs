@@ -1016,19 +1016,30 @@ fn match_companions(
     (sidecar_of, logs_of)
 }
 
-/// Refuses a diff whose file paths the apply would refuse later (`../`, `.git/`, absolute),
-/// naming the path. Only a patch the reader can parse is checked here (a damaged chat patch is
-/// repaired, and checked, when it is applied); a patch with binary parts is left to the apply,
-/// whose reader bounds what they unpack to.
+/// Refuses a diff whose file paths the apply would refuse later (`../`, `.git/` and its
+/// disguises, absolute, direction-changing characters), naming the path, and one whose binary
+/// parts, lines or hunks are over the reader's budget (the reader stops at the budget, so a bomb
+/// costs no more than the budget). A damaged chat patch the reader cannot parse is left to the
+/// apply, which repairs it and checks it then.
 fn check_diff_paths(file_name: &str, bytes: &[u8]) -> Result<(), IntakeError> {
-    if bytes.windows(16).any(|w| w == b"GIT binary patch") {
-        return Ok(());
-    }
+    use patchdesk_patch::{ParseError, PathError};
+    let shown = crate::kind::display_name(file_name);
     match patchdesk_patch::parse(bytes) {
-        Err(patchdesk_patch::ParseError::Path { source, .. }) => Err(IntakeError::unsafe_path(
-            &crate::kind::display_name(file_name),
-            format!("{source}; Patchdesk only changes files inside the project. Ask the pod for a patch with paths inside the project."),
-        )),
+        Err(ParseError::Path { source, .. }) => {
+            let advice = match source {
+                PathError::Absolute(_) | PathError::ParentDir(_) | PathError::GitDir(_) => {
+                    "; Patchdesk only changes files inside the project. Ask the pod for a patch with paths inside the project."
+                }
+                _ => ".",
+            };
+            Err(IntakeError::unsafe_path(&shown, format!("{source}{advice}")))
+        }
+        Err(e @ (ParseError::BinaryTooLarge { .. } | ParseError::TooManyLines { .. } | ParseError::TooManyHunks { .. })) => {
+            let words = e.to_string();
+            let mut chars = words.trim_end_matches('.').chars();
+            let detail: String = chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default();
+            Err(IntakeError::too_large(&shown, detail))
+        }
         _ => Ok(()),
     }
 }

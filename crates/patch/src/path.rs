@@ -26,7 +26,7 @@ pub enum PathError {
     TooLong(String),
     #[error("\"{0}\" is a disguised name for git's own .git folder (Mac and Windows read it as .git); Patchdesk refuses it, ask the pod to use another name")]
     GitAlias(String),
-    #[error("\"{visible}\" contains hidden characters that change the direction text is shown in, so the name may not be what it seems; Patchdesk refuses it, ask the pod to use a plain file name")]
+    #[error("\"{visible}\" contains hidden right-to-left characters that change the direction text is shown in, so the name may not be what it seems; Patchdesk refuses it, ask the pod to use a plain file name")]
     Bidi { path: String, visible: String },
 }
 

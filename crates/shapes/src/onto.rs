@@ -57,7 +57,7 @@ impl Base for TreeBase<'_> {
 }
 
 fn refused(problems: Vec<Problem>) -> ApplyReport {
-    ApplyReport { outcome: Outcome::Refused, tree: None, files: Vec::new(), repairs: Vec::new(), problems }
+    ApplyReport { outcome: Outcome::Refused, tree: None, files: Vec::new(), repairs: Vec::new(), problems, risks: Vec::new() }
 }
 
 fn problem(path: Option<String>, message: String) -> Problem {
