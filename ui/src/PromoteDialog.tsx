@@ -1,5 +1,4 @@
 import { useEffect, useState } from "react";
-import { openUrl } from "@tauri-apps/plugin-opener";
 import { events, type PromoteOutcome, type PromotePreview, type SendChoices, type Step, type StepState } from "./bindings";
 import { backend } from "./ipc";
 import { explain, type Explained } from "./errors";
@@ -220,7 +219,7 @@ export function PromoteDialog({
           {outcome ? (
             <>
               {/^https?:/.test(outcome.pr_url) && (
-                <button type="button" className="quiet" onClick={() => void openUrl(outcome.pr_url)}>
+                <button type="button" className="quiet" onClick={() => void backend.openGithubPage(outcome.pr_url).catch((e) => setError(explain(e)))} data-testid="promote-open-browser">
                   Open in the browser
                 </button>
               )}

@@ -314,6 +314,31 @@ async setDownloadsWatch(on: boolean, folder: string | null) : Promise<Result<str
     else return { status: "error", error: e  as any };
 }
 }
+,
+async choosePaths(what: Choosing) : Promise<Result<string[], UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("choose_paths", { what }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async openGithubPage(url: string) : Promise<Result<null, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_github_page", { url }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async openPodLink(url: string) : Promise<Result<null, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_pod_link", { url }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+}
 }
 
 /** user-defined events **/
@@ -322,11 +347,13 @@ async setDownloadsWatch(on: boolean, folder: string | null) : Promise<Result<str
 export const events = __makeEvents__<{
 cloneProgressed: CloneProgressed,
 downloadsArrived: DownloadsArrived,
+filesDropped: FilesDropped,
 projectOpened: ProjectOpened,
 promoteProgress: PromoteProgress
 }>({
 cloneProgressed: "clone-progressed",
 downloadsArrived: "downloads-arrived",
+filesDropped: "files-dropped",
 projectOpened: "project-opened",
 promoteProgress: "promote-progress"
 })
@@ -425,6 +452,7 @@ export type BoardSent =
 /**
  * How far the first download of a repository has got.
  */
+export type Choosing = "project_folder" | "pod_files" | "watch_folder"
 export type CloneProgress = { 
 /**
  * Objects received so far.
@@ -568,6 +596,8 @@ export type Code =
  * The sign-in code ran out of time before it was entered.
  */
 "sign_in_expired" | 
+"path_not_chosen" | 
+"link_refused" | 
 /**
  * Anything not covered above. Always a bug to be given its own code.
  */
@@ -636,6 +666,7 @@ item: InboxItem }
 /**
  * The lines of one file's change.
  */
+export type FilesDropped = { paths: string[] }
 export type FileDiff = { path: string; old_path: string | null; binary: boolean; hunks: DiffHunk[]; 
 /**
  * True when the file has more lines than are sent ([`MAX_LINES_PER_FILE`]).

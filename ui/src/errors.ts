@@ -125,6 +125,14 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
     title: "The sign-in code ran out of time.",
     next: "Start the sign-in again; you have about 15 minutes to enter the new code.",
   },
+  path_not_chosen: {
+    title: "Patchdesk didn't open that file.",
+    next: "Drop the file on the window, or use Add files… or Open project… to choose it.",
+  },
+  link_refused: {
+    title: "Patchdesk did not open that link.",
+    next: "If you trust the address, copy it into your web browser yourself.",
+  },
   internal: {
     title: "Something went wrong inside Patchdesk.",
     next: "Try again. If it keeps happening, copy the details below and send them to your developer.",

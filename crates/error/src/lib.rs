@@ -78,6 +78,13 @@ pub enum Code {
     /// The sign-in code ran out of time before it was entered.
     SignInExpired,
 
+    // --- the app's window
+    /// The window named a file or folder the person did not choose or drop (and that is not
+    /// under the project or Patchdesk's data folder).
+    PathNotChosen,
+    /// An address that Patchdesk will not open in the browser (not a web page, or not GitHub's).
+    LinkRefused,
+
     /// Anything not covered above. Always a bug to be given its own code.
     Internal,
 }
@@ -114,6 +121,8 @@ impl Code {
             Code::PushRejected => "push_rejected",
             Code::SignInDenied => "sign_in_denied",
             Code::SignInExpired => "sign_in_expired",
+            Code::PathNotChosen => "path_not_chosen",
+            Code::LinkRefused => "link_refused",
             Code::Internal => "internal",
         }
     }
