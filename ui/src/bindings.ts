@@ -18,7 +18,9 @@ async currentProject() : Promise<Result<Overview, UserError>> {
 }
 },
 /**
- * Opens the repository at `path` and returns its overview.
+ * Opens the repository at `path` and returns its overview. `path` must be a folder the
+ * person picked (`choose_paths`) or dropped, or lie under the open project or the app's data
+ * folder.
  */
 async openProject(path: string) : Promise<Result<Overview, UserError>> {
     try {
@@ -41,6 +43,8 @@ async openDemoProject() : Promise<Result<Overview, UserError>> {
 },
 /**
  * Puts dropped or picked files in the inbox, together (a patch with its sidecar and logs).
+ * Only files the operating system handed over (dropped, or picked with `choose_paths`) or
+ * files under the project or the app's data folder are taken; anything else is refused.
  */
 async importFiles(paths: string[]) : Promise<Result<ImportReport, UserError>> {
     try {
@@ -313,8 +317,11 @@ async setDownloadsWatch(on: boolean, folder: string | null) : Promise<Result<str
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
-}
-,
+},
+/**
+ * Opens the native dialog for `what` and returns the chosen paths (empty when cancelled).
+ * The backend remembers them, so the window may then name them in other commands.
+ */
 async choosePaths(what: Choosing) : Promise<Result<string[], UserError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("choose_paths", { what }) };
@@ -323,6 +330,10 @@ async choosePaths(what: Choosing) : Promise<Result<string[], UserError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Opens one of GitHub's pages (a review request, the sign-in page, the token page) in the
+ * browser. Anything not on github.com or the GitHub server the person set is refused.
+ */
 async openGithubPage(url: string) : Promise<Result<null, UserError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("open_github_page", { url }) };
@@ -331,6 +342,9 @@ async openGithubPage(url: string) : Promise<Result<null, UserError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Opens a link from a pod's text in the browser: only plain http(s) addresses.
+ */
 async openPodLink(url: string) : Promise<Result<null, UserError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("open_pod_link", { url }) };
@@ -450,9 +464,24 @@ export type BoardSent =
  */
 { kind: "diverged"; branch: string; local: number; remote: number }
 /**
+ * What the person is asked to choose.
+ */
+export type Choosing = 
+/**
+ * A project folder to open.
+ */
+"project_folder" | 
+/**
+ * Files a pod handed out, for the inbox.
+ */
+"pod_files" | 
+/**
+ * The folder to watch for pod downloads.
+ */
+"watch_folder"
+/**
  * How far the first download of a repository has got.
  */
-export type Choosing = "project_folder" | "pod_files" | "watch_folder"
 export type CloneProgress = { 
 /**
  * Objects received so far.
@@ -596,7 +625,14 @@ export type Code =
  * The sign-in code ran out of time before it was entered.
  */
 "sign_in_expired" | 
+/**
+ * The window named a file or folder the person did not choose or drop (and that is not
+ * under the project or Patchdesk's data folder).
+ */
 "path_not_chosen" | 
+/**
+ * An address that Patchdesk will not open in the browser (not a web page, or not GitHub's).
+ */
 "link_refused" | 
 /**
  * Anything not covered above. Always a bug to be given its own code.
@@ -666,7 +702,6 @@ item: InboxItem }
 /**
  * The lines of one file's change.
  */
-export type FilesDropped = { paths: string[] }
 export type FileDiff = { path: string; old_path: string | null; binary: boolean; hunks: DiffHunk[]; 
 /**
  * True when the file has more lines than are sent ([`MAX_LINES_PER_FILE`]).
@@ -720,6 +755,15 @@ export type FileStatus =
  * Only the mode (executable bit) changed.
  */
 "mode"
+/**
+ * Files were dropped on the window. The backend has remembered them (see `grants`), so the
+ * window may pass them to `import_files` or `open_project`.
+ */
+export type FilesDropped = { 
+/**
+ * The dropped paths, resolved.
+ */
+paths: string[] }
 /**
  * What [`follow_reviews`] did.
  */

@@ -107,7 +107,12 @@ test("a link in a pod's reasoning opens in the browser, not in the window; other
     ].join("\n"),
   );
   writeFileSync(join(bundle, "docs/links.md"), "# Links\n\nSee the reasoning.\n");
-  execFileSync("zip", ["-q", "-r", join(downloads, "patch_W1_20261121_101500.zip"), "metadata.json", "reasoning_trace.md", "docs"], { cwd: bundle });
+  // A file under Patchdesk's own data folder may be named by the window.
+  const zip = join(app.dataDir, "patch_W1_20261121_101500.zip");
+  execFileSync("zip", ["-q", "-r", "-D", zip, "metadata.json", "reasoning_trace.md", "docs"], { cwd: bundle });
+  const added = await invoke(b, "import_files", { paths: [zip] });
+  assert.equal(added.ok?.imported?.[0]?.task_id, "W1", JSON.stringify(added));
+  await (await find(b, "button=Demo")).click();
 
   await (await find(b, '[data-testid="inbox-item"][data-task="W1"]', 30000)).click();
   const reasoning = await find(b, '[data-testid="pod-log"][data-kind="reasoning_trace"]', 20000);
@@ -141,6 +146,6 @@ test("the window cannot be navigated away from Patchdesk, even by a script", asy
   // Still Patchdesk, still answering.
   await (await find(b, '[data-testid="tab-board"]')).click();
   await (await find(b, '[data-testid="tab-inbox"]')).click();
-  await find(b, '[data-testid="inbox-item"][data-task="W1"]');
+  await find(b, '[data-testid="inbox-item"][data-task="F2.2"]');
   assert.deepEqual(openedUrls(opened.log), ["https://example.org/rtp-guide?from=pod"], "a refused navigation opens nothing");
 });
