@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the app with its UI embedded and runs the real-window tests (tests/e2e) under Xvfb,
 # inside a private D-Bus session with an unlocked keyring. Also used for README screenshots.
-#   scripts/e2e.sh            build, then run every spec
-#   scripts/e2e.sh --no-build run against the binary already built
+#   scripts/e2e.sh                      build, then run every spec
+#   scripts/e2e.sh --no-build           run against the binary already built
+#   scripts/e2e.sh [--no-build] SPEC…   only these specs (tests/e2e/specs/webview.test.js …)
+# Binaries are taken from $CARGO_TARGET_DIR (default: target/).
 set -euo pipefail
 # Mesa's software renderer (llvmpipe, used under Xvfb) aborts with "LLVM ERROR: Do not know how
 # to split the result of this operator" on CPUs with AVX-512 unless its vectors are kept to 128 bits.
@@ -10,12 +12,19 @@ export LP_NATIVE_VECTOR_WIDTH="${LP_NATIVE_VECTOR_WIDTH:-128}"
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-if [ "${1:-}" != "--no-build" ]; then
+if [ "${1:-}" = "--no-build" ]; then
+  shift
+else
   scripts/build-app.sh
 fi
+target="${CARGO_TARGET_DIR:-$root/target}"
+specs=()
+for spec in "$@"; do specs+=("$(realpath "$spec")"); done
+[ ${#specs[@]} -gt 0 ] || specs=("$root/tests/e2e/specs/")
 # The GitHub stand-in as a process, for the GitHub journey (tests/e2e/specs/github.test.js).
 cargo build -q -p github-standin --bin standin-server
-export PATCHDESK_APP_BIN="${PATCHDESK_APP_BIN:-$root/target/debug/patchdesk-app}"
+export PATCHDESK_APP_BIN="${PATCHDESK_APP_BIN:-$target/debug/patchdesk-app}"
+export PATCHDESK_STANDIN_BIN="${PATCHDESK_STANDIN_BIN:-$target/debug/standin-server}"
 export PATH="$HOME/.cargo/bin:$PATH"
 exec scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' \
-  bash -c 'cd tests/e2e && npm test'
+  bash -c 'cd tests/e2e && exec node --test --test-concurrency=1 "$@"' e2e "${specs[@]}"

@@ -28,6 +28,9 @@ const COMMANDS: &[&str] = &[
     "connect_github_repository",
     "watched_folder",
     "set_downloads_watch",
+    "choose_paths",
+    "open_github_page",
+    "open_pod_link",
 ];
 
 fn main() {

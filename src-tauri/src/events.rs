@@ -37,3 +37,11 @@ pub struct DownloadsArrived {
     /// Why they could not be added.
     pub error: Option<patchdesk_error::UserError>,
 }
+
+/// Files were dropped on the window. The backend has remembered them (see `grants`), so the
+/// window may pass them to `import_files` or `open_project`.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct FilesDropped {
+    /// The dropped paths, resolved.
+    pub paths: Vec<String>,
+}

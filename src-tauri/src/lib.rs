@@ -4,6 +4,8 @@
 
 mod commands;
 mod events;
+pub mod grants;
+pub mod navigation;
 mod settings;
 mod state;
 
@@ -44,8 +46,17 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::downloads::set_downloads_watch,
             commands::downloads::seen_downloads,
             commands::downloads::add_seen_download,
+            commands::choose::choose_paths,
+            commands::links::open_github_page,
+            commands::links::open_pod_link,
         ])
-        .events(tauri_specta::collect_events![events::ProjectOpened, events::PromoteProgress, events::CloneProgressed, events::DownloadsArrived])
+        .events(tauri_specta::collect_events![
+            events::ProjectOpened,
+            events::PromoteProgress,
+            events::CloneProgressed,
+            events::DownloadsArrived,
+            events::FilesDropped
+        ])
         .typ::<patchdesk_error::UserError>()
 }
 
@@ -61,6 +72,15 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// Files dropped on the window: the operating system handed them over, so the backend
+/// remembers them, then tells the window (which imports them or opens the folder).
+fn dropped(app: &tauri::AppHandle, paths: &[std::path::PathBuf]) {
+    use tauri_specta::Event;
+    let Some(state) = app.try_state::<AppState>() else { return };
+    let paths = state.grant(paths).into_iter().map(|p| p.display().to_string()).collect();
+    let _ = events::FilesDropped { paths }.emit(app);
+}
+
 /// Starts the app.
 pub fn run() {
     // Read and write git objects the way git itself does (the apply engine checks its own output).
@@ -71,7 +91,18 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(navigation::guard())
         .invoke_handler(builder.invoke_handler())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                dropped(window.app_handle(), paths);
+            }
+        })
+        .on_webview_event(|webview, event| {
+            if let tauri::WebviewEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                dropped(webview.app_handle(), paths);
+            }
+        })
         .setup(move |app| {
             builder.mount_events(app);
             let start = state::StartupChoice::from_env_and_args(std::env::args().skip(1));

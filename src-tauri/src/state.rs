@@ -1,8 +1,9 @@
 //! What the app keeps between commands: which project is open, and where its data lives.
 
+use crate::grants::Grants;
 use patchdesk_error::UserError;
 use patchdesk_project::{demo, Project};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Which project to open when the window first asks.
@@ -36,11 +37,34 @@ pub struct AppState {
     data_dir: PathBuf,
     start: StartupChoice,
     project: Mutex<Option<Project>>,
+    /// Paths the operating system handed over (dialogs, drops) in this session.
+    grants: Grants,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf, start: StartupChoice) -> Self {
-        AppState { data_dir, start, project: Mutex::new(None) }
+        AppState { data_dir, start, project: Mutex::new(None), grants: Grants::default() }
+    }
+
+    /// Remembers paths the operating system handed over (a native dialog's answer, a drop on
+    /// the window, a file the backend itself found): from now on the window may name them.
+    /// Returns them resolved.
+    pub fn grant(&self, paths: &[PathBuf]) -> Vec<PathBuf> {
+        self.grants.grant(paths)
+    }
+
+    /// `path` from the window, resolved, when it was handed over by the operating system or lies
+    /// under the app's data folder or `project` (the open project's folder); else the refusal
+    /// "Patchdesk only opens files you chose or dropped on the window."
+    pub fn allowed_path(&self, path: &str, project: Option<&Path>) -> Result<PathBuf, UserError> {
+        let mut roots = vec![self.data_dir.clone()];
+        roots.extend(project.map(Path::to_path_buf));
+        self.grants.check(Path::new(path), &roots)
+    }
+
+    /// The open project's folder, if one is open (does not open the startup project).
+    pub fn open_workdir(&self) -> Option<PathBuf> {
+        self.project.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|p| p.workdir().to_path_buf())
     }
 
     /// The app's data folder (demo, clones, settings).

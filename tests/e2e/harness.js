@@ -1,7 +1,7 @@
 // Starts the real Patchdesk binary through tauri-driver and hands back a WebDriver session.
 // Run inside a display (scripts/e2e.sh wraps everything in Xvfb and a private D-Bus session).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir, homedir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -120,4 +120,22 @@ export async function find(browser, selector, timeout = 15000) {
   const el = await browser.$(selector);
   await el.waitForExist({ timeout });
   return el;
+}
+
+/**
+ * A stand-in for the system browser in `dir`: the opener plugin runs xdg-open, which on a
+ * generic desktop (no handler for the address) runs $BROWSER with the address; this one only
+ * writes the address down. Pass `env` to `launch`, read with `openedUrls(log)`.
+ */
+export function browserStandin(dir) {
+  const log = join(dir, "opened.txt");
+  const script = join(dir, "browser.sh");
+  writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\n`);
+  chmodSync(script, 0o755);
+  return { log, env: { BROWSER: script, XDG_CURRENT_DESKTOP: "X-Generic" } };
+}
+
+/** The addresses the stand-in browser was given so far. */
+export function openedUrls(log) {
+  return existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean) : [];
 }

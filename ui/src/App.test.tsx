@@ -158,6 +158,7 @@ describe("first screen", () => {
       repairs: [{ kind: "moved_hunk", path: "src/rtp/guidance.py", hunk: 1, message: "hunk 1 of src/rtp/guidance.py was found 12 lines lower than the patch said" }],
       problems: [],
       logs: [{ kind: "reasoning_trace", title: "Reasoning", name: "reasoning_trace.md", text: "## Thoughts\n- Keep it short", format: "markdown" }],
+      risks: [],
     };
     const fileDiff = {
       path: "src/rtp/guidance.py", old_path: null, binary: false, truncated: false,

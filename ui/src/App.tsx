@@ -1,5 +1,4 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
-import { open as pickFiles } from "@tauri-apps/plugin-dialog";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { ImportReport, Overview } from "./bindings";
 import { backend } from "./ipc";
@@ -11,7 +10,7 @@ import { plural } from "./format";
 import { followSummary } from "./board";
 import { sendBoard } from "./boardSync";
 import { GitHubButton, GitHubDialog } from "./GitHub";
-import { events, commands, type GitHubStatus, type ItemCheck } from "./bindings";
+import { events, commands, type Choosing, type GitHubStatus, type ItemCheck } from "./bindings";
 
 type Load = { state: "loading" } | { state: "ready"; overview: Overview } | { state: "failed"; error: Explained };
 type Tab = "inbox" | "board" | "numbers";
@@ -107,7 +106,9 @@ export function App() {
     backend.githubStatus().then(setGithub, () => setGithub(null));
   }, []);
 
-  // Files dragged from the file manager: Tauri hands over their real paths.
+  // Files dragged from the file manager: the backend remembers what the system handed over
+  // and then tells the window (`FilesDropped`); the webview's own drop event only lights the
+  // drop zone.
   useEffect(() => {
     let unlisten: (() => void) | undefined;
     try {
@@ -115,32 +116,36 @@ export function App() {
         .onDragDropEvent((event) => {
           const p = event.payload;
           if (p.type === "enter" || p.type === "over") setDropping(true);
-          else if (p.type === "leave") setDropping(false);
-          else if (p.type === "drop") {
-            setDropping(false);
-            void importPaths(p.paths);
-          }
+          else setDropping(false);
         })
         .then((u) => (unlisten = u), () => undefined);
     } catch {
       // not running inside the app window (unit tests)
     }
     return () => unlisten?.();
+  }, []);
+  useEffect(() => {
+    let unlisten: (() => void) | undefined;
+    events.filesDropped
+      .listen((e) => void importPaths(e.payload.paths))
+      .then((u) => (unlisten = u), () => undefined);
+    return () => unlisten?.();
   }, [importPaths]);
 
+  const choose = async (what: Choosing): Promise<string[]> => {
+    try {
+      return await backend.choosePaths(what);
+    } catch (e) {
+      const x = explain(e);
+      toast(`${x.title} ${x.detail}`);
+      return [];
+    }
+  };
   const openFolder = async () => {
-    const path = await pickFiles({ directory: true, multiple: false, title: "Open a project folder" });
-    if (typeof path === "string") await run(() => backend.openProject(path));
+    const [path] = await choose("project_folder");
+    if (path) await run(() => backend.openProject(path));
   };
-  const addFiles = async () => {
-    const paths = await pickFiles({
-      multiple: true,
-      title: "Add files from a pod",
-      filters: [{ name: "Pod downloads", extensions: ["diff", "patch", "zip", "json", "md", "yaml", "yml", "txt"] }],
-    });
-    if (Array.isArray(paths)) await importPaths(paths);
-    else if (typeof paths === "string") await importPaths([paths]);
-  };
+  const addFiles = async () => importPaths(await choose("pod_files"));
 
   const overview = load.state === "ready" ? load.overview : null;
 
@@ -331,8 +336,13 @@ function WatchLine({ watched, onChange, toast }: { watched: string | null; onCha
     }
   };
   const choose = async () => {
-    const path = await pickFiles({ directory: true, multiple: false, title: "Watch this folder for pod downloads" });
-    if (typeof path === "string") await set(true, path);
+    try {
+      const [path] = await backend.choosePaths("watch_folder");
+      if (path) await set(true, path);
+    } catch (e) {
+      const x = explain(e);
+      toast(`${x.title} ${x.detail}`);
+    }
   };
   return watched ? (
     <p className="muted watch-line" data-testid="watched-folder">

@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from "react";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
-import { openUrl } from "@tauri-apps/plugin-opener";
 import type { Board, KnownReview, Pod, Task } from "./bindings";
 import { backend } from "./ipc";
 import { sendBoard } from "./boardSync";
@@ -302,7 +301,7 @@ function TaskCard({
           data-testid="review-chip"
           data-state={review.state}
           title={/^https?:/.test(review.url) ? "Open the review request" : review.url}
-          onClick={() => /^https?:/.test(review.url) && void openUrl(review.url)}
+          onClick={() => /^https?:/.test(review.url) && void backend.openGithubPage(review.url).catch(() => undefined)}
         >
           {reviewWords(review)}
         </button>

@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { openUrl } from "@tauri-apps/plugin-opener";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import { events, type Account, type CloneProgress, type GitHubStatus, type Overview, type RepoSummary, type SignInCode } from "./bindings";
 import { backend } from "./ipc";
@@ -231,7 +230,7 @@ function TokenForm({ host, webUrl, onBack, onSignedIn }: { host: string; webUrl:
         Make a token on {host} (<em>Settings → Developer settings → Personal access tokens</em>) with access to your repositories'
         contents and pull requests, then paste it here.
       </p>
-      <button type="button" className="link" onClick={() => void openUrl(`${webUrl}/settings/tokens`)}>
+      <button type="button" className="link" onClick={() => void backend.openGithubPage(`${webUrl}/settings/tokens`).catch((e) => setError(explain(e)))}>
         Open the token page on {host}
       </button>
       <label>
@@ -257,6 +256,7 @@ function TokenForm({ host, webUrl, onBack, onSignedIn }: { host: string; webUrl:
 
 function CodeWaiting({ code, onCancel }: { code: SignInCode; onCancel: () => void }) {
   const [copied, setCopied] = useState(false);
+  const [problem, setProblem] = useState<Explained | null>(null);
   const go = async () => {
     try {
       await writeText(code.user_code);
@@ -264,7 +264,12 @@ function CodeWaiting({ code, onCancel }: { code: SignInCode; onCancel: () => voi
     } catch {
       setCopied(false);
     }
-    await openUrl(code.verification_uri);
+    try {
+      setProblem(null);
+      await backend.openGithubPage(code.verification_uri);
+    } catch (e) {
+      setProblem(explain(e));
+    }
   };
   return (
     <div className="github-code">
@@ -275,6 +280,11 @@ function CodeWaiting({ code, onCancel }: { code: SignInCode; onCancel: () => voi
       <button type="button" onClick={go} data-testid="github-open-page">
         {copied ? "Code copied: open GitHub again" : "Copy the code and open GitHub"}
       </button>
+      {problem && (
+        <p className="error-text" role="alert" data-testid="github-open-page-error">
+          {problem.title} {problem.detail} {problem.next}
+        </p>
+      )}
       <p className="muted" aria-live="polite">
         <span className="spinner" aria-hidden="true" /> Waiting for you to approve on GitHub… The code works for {Math.round(code.expires_in / 60)} minutes.
       </p>

@@ -13,11 +13,11 @@ describe("splitList", () => {
 
 describe("sendChoices", () => {
   it("sends nothing but the defaults' absence when nothing was changed", () => {
-    expect(sendChoices(form, defaults)).toEqual({ base: null, draft: false, branch: null, title: null, body: null, labels: null, reviewers: null });
+    expect(sendChoices(form, defaults)).toEqual({ base: null, draft: false, branch: null, title: null, body: null, labels: null, reviewers: null, confirmed_risks: [] });
   });
   it("sends what the lead changed", () => {
     const c = sendChoices({ ...form, branch: " review/guidance ", base: " release ", title: " Better title ", body: "Look here.", labels: "pod:dev, urgent", reviewers: "@lead, qa-bot", draft: true }, defaults);
-    expect(c).toEqual({ base: "release", draft: true, branch: "review/guidance", title: "Better title", body: "Look here.", labels: ["pod:dev", "urgent"], reviewers: ["lead", "qa-bot"] });
+    expect(c).toEqual({ base: "release", draft: true, branch: "review/guidance", title: "Better title", body: "Look here.", labels: ["pod:dev", "urgent"], reviewers: ["lead", "qa-bot"], confirmed_risks: [] });
   });
   it("an emptied label list means no labels, not the defaults", () => {
     expect(sendChoices({ ...form, labels: "" }, defaults).labels).toEqual([]);

@@ -1,5 +1,4 @@
 import { useEffect, useState } from "react";
-import { openUrl } from "@tauri-apps/plugin-opener";
 import { events, type PromoteOutcome, type PromotePreview, type SendChoices, type Step, type StepState } from "./bindings";
 import { backend } from "./ipc";
 import { explain, type Explained } from "./errors";
@@ -27,6 +26,7 @@ export function splitList(text: string): string[] {
 export function sendChoices(
   f: { base: string; draft: boolean; title: string; body: string; labels: string; reviewers: string; branch?: string },
   defaults: PromotePreview | null,
+  confirmedRisks: string[] = [],
 ): SendChoices {
   const labels = splitList(f.labels);
   const reviewers = splitList(f.reviewers.replace(/@/g, ""));
@@ -39,6 +39,7 @@ export function sendChoices(
     body: f.body.trim() ? f.body : null,
     labels: same(labels, defaults?.labels) ? null : labels,
     reviewers: same(reviewers, defaults?.reviewers) ? null : reviewers,
+    confirmed_risks: confirmedRisks,
   };
 }
 
@@ -54,9 +55,12 @@ export function PromoteDialog({
   onClose,
   onSent,
   handOff,
+  confirmedRisks = [],
 }: {
   name: string;
   target: string;
+  /** Risky paths the lead confirmed with "I understand" on the review screen. */
+  confirmedRisks?: string[];
   onClose: () => void;
   onSent: (o: PromoteOutcome) => void;
   /** When the item belongs to a task on the board: offer to hand it on once it is sent. */
@@ -114,7 +118,7 @@ export function PromoteDialog({
     setError(null);
     setStates({});
     try {
-      const o = await backend.sendForReview(name, sendChoices({ base, draft, title, body, labels, reviewers, branch }, defaults));
+      const o = await backend.sendForReview(name, sendChoices({ base, draft, title, body, labels, reviewers, branch }, defaults, confirmedRisks));
       setOutcome(o);
       onSent(o);
     } catch (e) {
@@ -220,7 +224,7 @@ export function PromoteDialog({
           {outcome ? (
             <>
               {/^https?:/.test(outcome.pr_url) && (
-                <button type="button" className="quiet" onClick={() => void openUrl(outcome.pr_url)}>
+                <button type="button" className="quiet" onClick={() => void backend.openGithubPage(outcome.pr_url).catch((e) => setError(explain(e)))} data-testid="promote-open-browser">
                   Open in the browser
                 </button>
               )}

@@ -8,6 +8,7 @@ import { DiffView, type DiffViewHandle, type ViewType } from "./DiffView";
 import { PodNotes } from "./PodNotes";
 import { ErrorPanel } from "./App";
 import { PromoteDialog } from "./PromoteDialog";
+import { RiskNotice, confirmedRisks } from "./RiskNotice";
 import { HandoffDialog } from "./BoardView";
 import { nextPod } from "./board";
 import { sendBoard } from "./boardSync";
@@ -58,6 +59,7 @@ export function ReviewPane({
   const [hideWs, setHideWs] = useState(false);
   const [rejecting, setRejecting] = useState(false);
   const [rejected, setRejected] = useState<Rejected | null>(null);
+  const [understood, setUnderstood] = useState(false);
   const view = useRef<DiffViewHandle>(null);
 
   const load = useCallback(async () => {
@@ -65,6 +67,7 @@ export function ReviewPane({
     setError(null);
     setDiff(null);
     setRejected(null);
+    setUnderstood(false);
     try {
       const r = await backend.reviewItem(name);
       setReview(r);
@@ -156,7 +159,13 @@ export function ReviewPane({
                 Keep for later
               </button>
               {review.tree && item.status !== "promoted" && (
-                <button type="button" onClick={() => setPromoting(true)} data-testid="send-for-review">
+                <button
+                  type="button"
+                  onClick={() => setPromoting(true)}
+                  disabled={review.risks.length > 0 && !understood}
+                  title={review.risks.length > 0 && !understood ? "Look at the files listed below and tick \u201cI understand\u201d first" : undefined}
+                  data-testid="send-for-review"
+                >
                   Send for review
                 </button>
               )}
@@ -169,6 +178,7 @@ export function ReviewPane({
         <PromoteDialog
           name={name}
           target={target}
+          confirmedRisks={confirmedRisks(review.risks, understood)}
           onClose={() => {
             setPromoting(false);
             void load();
@@ -238,6 +248,9 @@ export function ReviewPane({
         </div>
       )}
 
+      {item.status !== "promoted" && (
+        <RiskNotice risks={review.risks} understood={understood} onUnderstood={setUnderstood} />
+      )}
       {review.repairs.length > 0 && (
         <div className="repairs" data-testid="repairs">
           <strong>Patchdesk repaired this patch before applying it:</strong>

@@ -18,7 +18,9 @@ async currentProject() : Promise<Result<Overview, UserError>> {
 }
 },
 /**
- * Opens the repository at `path` and returns its overview.
+ * Opens the repository at `path` and returns its overview. `path` must be a folder the
+ * person picked (`choose_paths`) or dropped, or lie under the open project or the app's data
+ * folder.
  */
 async openProject(path: string) : Promise<Result<Overview, UserError>> {
     try {
@@ -41,6 +43,8 @@ async openDemoProject() : Promise<Result<Overview, UserError>> {
 },
 /**
  * Puts dropped or picked files in the inbox, together (a patch with its sidecar and logs).
+ * Only files the operating system handed over (dropped, or picked with `choose_paths`) or
+ * files under the project or the app's data folder are taken; anything else is refused.
  */
 async importFiles(paths: string[]) : Promise<Result<ImportReport, UserError>> {
     try {
@@ -332,6 +336,41 @@ async addSeenDownload(name: string) : Promise<Result<ImportReport, UserError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Opens the native dialog for `what` and returns the chosen paths (empty when cancelled).
+ * The backend remembers them, so the window may then name them in other commands.
+ */
+async choosePaths(what: Choosing) : Promise<Result<string[], UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("choose_paths", { what }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens one of GitHub's pages (a review request, the sign-in page, the token page) in the
+ * browser. Anything not on github.com or the GitHub server the person set is refused.
+ */
+async openGithubPage(url: string) : Promise<Result<null, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_github_page", { url }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens a link from a pod's text in the browser: only plain http(s) addresses.
+ */
+async openPodLink(url: string) : Promise<Result<null, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_pod_link", { url }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -341,11 +380,13 @@ async addSeenDownload(name: string) : Promise<Result<ImportReport, UserError>> {
 export const events = __makeEvents__<{
 cloneProgressed: CloneProgressed,
 downloadsArrived: DownloadsArrived,
+filesDropped: FilesDropped,
 projectOpened: ProjectOpened,
 promoteProgress: PromoteProgress
 }>({
 cloneProgressed: "clone-progressed",
 downloadsArrived: "downloads-arrived",
+filesDropped: "files-dropped",
 projectOpened: "project-opened",
 promoteProgress: "promote-progress"
 })
@@ -432,15 +473,7 @@ export type BoardSent =
  * The default branch refused the push, so the commits went on their own branch with a
  * review request (pull request) for someone to merge.
  */
-{ kind: "as_review"; number: number; url: string; branch: string; base: string; commits: number; 
-/**
- * How many of the user's own commits were not sent (see [`BoardSent::Held`]).
- */
-held: number; 
-/**
- * The first lines of the first few of them, oldest first.
- */
-subjects: string[] } | 
+{ kind: "as_review"; number: number; url: string; branch: string; base: string; commits: number; held: number; subjects: string[] } | 
 /**
  * The remote has newer commits and there is nothing here to send.
  */
@@ -460,6 +493,22 @@ subjects: string[] } |
  * the same lines there); nothing was sent.
  */
 { kind: "does_not_apply"; branch: string; subject: string }
+/**
+ * What the person is asked to choose.
+ */
+export type Choosing = 
+/**
+ * A project folder to open.
+ */
+"project_folder" | 
+/**
+ * Files a pod handed out, for the inbox.
+ */
+"pod_files" | 
+/**
+ * The folder to watch for pod downloads.
+ */
+"watch_folder"
 /**
  * How far the first download of a repository has got.
  */
@@ -547,6 +596,11 @@ export type Code =
  */
 "item_not_found" | 
 /**
+ * The change touches paths that need the lead's explicit "I understand" (workflows,
+ * submodules, hooks, links, Patchdesk's own folders…) and it was not given.
+ */
+"risks_not_confirmed" | 
+/**
  * A task file (YAML) could not be read; the file and line are in the message.
  */
 "task_file_invalid" | 
@@ -611,6 +665,15 @@ export type Code =
  * sign-in was not sent there.
  */
 "remote_not_signed_in_host" | 
+/**
+ * The window named a file or folder the person did not choose or drop (and that is not
+ * under the project or Patchdesk's data folder).
+ */
+"path_not_chosen" | 
+/**
+ * An address that Patchdesk will not open in the browser (not a web page, or not GitHub's).
+ */
+"link_refused" | 
 /**
  * Anything not covered above. Always a bug to be given its own code.
  */
@@ -732,6 +795,15 @@ export type FileStatus =
  * Only the mode (executable bit) changed.
  */
 "mode"
+/**
+ * Files were dropped on the window. The backend has remembered them (see `grants`), so the
+ * window may pass them to `import_files` or `open_project`.
+ */
+export type FilesDropped = { 
+/**
+ * The dropped paths, resolved.
+ */
+paths: string[] }
 /**
  * What [`follow_reviews`] did.
  */
@@ -1554,7 +1626,13 @@ problems: Problem[];
 /**
  * The pod's reasoning, prompt, changelog, handoff notes... as text.
  */
-logs: ReviewLog[] }
+logs: ReviewLog[]; 
+/**
+ * Paths that need the lead's explicit "I understand" before the change is sent
+ * (workflows, submodules, hooks, links, Patchdesk's own folders, case twins), each with
+ * its sentence. Send for review passes the confirmed ones on.
+ */
+risks: RiskyPath[] }
 /**
  * What a run did to one review request.
  */
@@ -1620,6 +1698,59 @@ export type ReviewState =
  */
 "closed"
 /**
+ * Why a changed path deserves a second look.
+ */
+export type Risk = 
+/**
+ * `.github/workflows/…` or `.github/actions/…`: runs on GitHub with the repository's secrets.
+ */
+"workflow" | 
+/**
+ * `.gitmodules`: which other repositories are fetched into this one.
+ */
+"submodules" | 
+/**
+ * `.gitmodules` gaining an `ext::` address: fetching it runs a command.
+ */
+"submodule_command" | 
+/**
+ * Patchdesk's own folders (`.patches/`, `.logs/patches/`, `.patchdesk/`).
+ */
+"patchdesk_own" | 
+/**
+ * Scripts git or tools run on the team's computers (`.githooks/`, `.husky/`,
+ * `.pre-commit-config.yaml`).
+ */
+"git_hooks" | 
+/**
+ * `.gitattributes`: filters and conversions git applies on checkout.
+ */
+"git_attributes" | 
+/**
+ * Differs from another file only in upper/lower case (one file on Windows and Mac).
+ */
+"case_collision" | 
+/**
+ * A link (symbolic link) instead of a file; only when the project allows links.
+ */
+"link"
+/**
+ * One risky path of a patch, with the sentence to show.
+ */
+export type RiskyPath = { 
+/**
+ * The path in the repository.
+ */
+path: string; 
+/**
+ * What kind of risk.
+ */
+risk: Risk; 
+/**
+ * Plain sentence naming the path ("changes the automation GitHub runs …").
+ */
+message: string }
+/**
  * A file in the watched folder that looks like a patch or a ZIP but is not named like a
  * pod's download: listed as "Seen in Downloads", added to the inbox only on a click.
  */
@@ -1659,7 +1790,11 @@ labels: string[] | null;
 /**
  * Reviewers' GitHub logins (missing: the settings').
  */
-reviewers: string[] | null }
+reviewers: string[] | null; 
+/**
+ * Risky paths the lead confirmed with "I understand" on the review screen.
+ */
+confirmed_risks?: string[] }
 /**
  * What to show while waiting for the person to approve the sign-in on GitHub.
  */

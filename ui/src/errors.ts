@@ -65,6 +65,10 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
     title: "That item isn't in the inbox any more.",
     next: "Refresh the inbox; it may have been sent for review or removed in another window.",
   },
+  risks_not_confirmed: {
+    title: "This change touches files that need your OK before it is sent.",
+    next: "Look at the files listed on the review screen and tick \u201cI understand\u201d, or send the change back and ask the pod to leave them out.",
+  },
   task_file_invalid: {
     title: "A task file couldn't be read.",
     next: "Open the file named below and fix the line it points to; Patchdesk won't change that file until then.",
@@ -128,6 +132,14 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
   remote_not_signed_in_host: {
     title: "This project's remote isn't on the GitHub you signed in to, so Patchdesk didn't send your sign-in there.",
     next: "Point the project's remote at your GitHub repository (an https:// address), or sign in to the server it is on.",
+  },
+  path_not_chosen: {
+    title: "Patchdesk didn't open that file.",
+    next: "Drop the file on the window, or use Add files… or Open project… to choose it.",
+  },
+  link_refused: {
+    title: "Patchdesk did not open that link.",
+    next: "If you trust the address, copy it into your web browser yourself.",
   },
   internal: {
     title: "Something went wrong inside Patchdesk.",

@@ -1,6 +1,6 @@
 // The UI's one door to the backend. Commands come from the generated bindings; this file only
 // turns their `{status, data | error}` results into values or thrown `UserError`s.
-import { commands, type BoardSending, type ItemCheck, type FollowReport, type KnownReview, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
+import { commands, type Choosing, type BoardSending, type ItemCheck, type FollowReport, type KnownReview, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UserError };
 
@@ -38,5 +38,11 @@ export const backend = {
   githubSignInWithToken: (token: string): Promise<Account> => unwrap(commands.githubSignInWithToken(token)),
   githubSignOut: (): Promise<boolean> => unwrap(commands.githubSignOut()),
   githubRepositories: (filter: string): Promise<RepoSummary[]> => unwrap(commands.githubRepositories(filter)),
+  /** Opens the native dialog (from the backend, which remembers the answer); the chosen paths, empty when cancelled. */
+  choosePaths: (what: Choosing): Promise<string[]> => unwrap(commands.choosePaths(what)),
+  /** Opens one of GitHub's pages (github.com or the server set) in the browser. */
+  openGithubPage: (url: string): Promise<null> => unwrap(commands.openGithubPage(url)),
+  /** Opens an http(s) link from a pod's text in the browser. */
+  openPodLink: (url: string): Promise<null> => unwrap(commands.openPodLink(url)),
   connectGithubRepository: (fullName: string, cloneUrl: string): Promise<Overview> => unwrap(commands.connectGithubRepository(fullName, cloneUrl)),
 };

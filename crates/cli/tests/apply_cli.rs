@@ -131,7 +131,7 @@ fn binary_literal_bomb_is_refused_fast_in_bounded_memory() {
     assert_eq!(v["outcome"], "refused");
     assert_eq!(
         problems(&v),
-        "The patch's binary files would unpack to more than 256 MB; Patchdesk stops there. Ask the pod to send large files in a ZIP bundle."
+        "bomb.diff: The patch's binary files would unpack to more than 256 MB; Patchdesk stops there. Ask the pod to send large files in a ZIP bundle."
     );
     assert!(secs < 10.0, "{secs} s");
     assert!(peak == 0 || peak < 700, "peak memory {peak} MiB");

@@ -84,6 +84,13 @@ pub enum Code {
     /// sign-in was not sent there.
     RemoteNotSignedInHost,
 
+    // --- the app's window
+    /// The window named a file or folder the person did not choose or drop (and that is not
+    /// under the project or Patchdesk's data folder).
+    PathNotChosen,
+    /// An address that Patchdesk will not open in the browser (not a web page, or not GitHub's).
+    LinkRefused,
+
     /// Anything not covered above. Always a bug to be given its own code.
     Internal,
 }
@@ -122,6 +129,8 @@ impl Code {
             Code::SignInDenied => "sign_in_denied",
             Code::SignInExpired => "sign_in_expired",
             Code::RemoteNotSignedInHost => "remote_not_signed_in_host",
+            Code::PathNotChosen => "path_not_chosen",
+            Code::LinkRefused => "link_refused",
             Code::Internal => "internal",
         }
     }

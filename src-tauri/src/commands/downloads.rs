@@ -47,6 +47,7 @@ pub fn set_downloads_watch(state: State<'_, AppState>, on: bool, folder: Option<
     let mut settings = read_settings(state.data_dir())?;
     let folder = folder.map(|f| f.trim().to_string()).filter(|f| !f.is_empty());
     if let Some(f) = &folder {
+        state.allowed_path(f, None)?;
         if !Path::new(f).is_dir() {
             return Err(UserError::new(Code::Io, format!("{f} is not a folder on this computer. Choose a folder that exists.")));
         }

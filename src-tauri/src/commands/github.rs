@@ -70,6 +70,12 @@ fn sign_in(data_dir: &Path) -> Result<(SignIn, Option<String>), UserError> {
     Ok((signin, client_id))
 }
 
+/// The web address of the GitHub the app talks to (`https://github.com`, or the Enterprise
+/// server the person set), without asking anyone.
+pub(crate) fn web_base(data_dir: &Path) -> Result<String, UserError> {
+    Ok(sign_in(data_dir)?.0.base().web.clone())
+}
+
 /// The saved sign-in for the GitHub the app talks to: the API roots and the token.
 pub(crate) fn saved_token(data_dir: &Path) -> Result<(ApiBase, Option<(String, Secret)>), UserError> {
     let (signin, _) = sign_in(data_dir)?;

@@ -9,11 +9,15 @@ use std::path::PathBuf;
 use tauri::State;
 
 /// Puts dropped or picked files in the inbox, together (a patch with its sidecar and logs).
+/// Only files the operating system handed over (dropped, or picked with `choose_paths`) or
+/// files under the project or the app's data folder are taken; anything else is refused.
 #[tauri::command]
 #[specta::specta]
 pub fn import_files(state: State<'_, AppState>, paths: Vec<String>) -> Result<ImportReport, UserError> {
-    let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-    state.with_project(|p| Ok(p.import_paths(&paths)?))
+    state.with_project(|p| {
+        let paths = paths.iter().map(|path| state.allowed_path(path, Some(p.workdir()))).collect::<Result<Vec<PathBuf>, _>>()?;
+        Ok(p.import_paths(&paths)?)
+    })
 }
 
 /// Applies an item to the project's current version (in git's object store only) and

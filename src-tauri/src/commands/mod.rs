@@ -1,8 +1,10 @@
 //! Commands grouped by domain. Each is a few lines: state in, core call, `{code, message}` out.
 
 pub mod board;
+pub mod choose;
 pub mod downloads;
 pub mod github;
 pub mod inbox;
+pub mod links;
 pub mod project;
 pub mod promote;

@@ -14,11 +14,14 @@ pub fn current_project(state: State<'_, AppState>) -> Result<Overview, UserError
     state.with_project(|p| Ok(p.overview()?))
 }
 
-/// Opens the repository at `path` and returns its overview.
+/// Opens the repository at `path` and returns its overview. `path` must be a folder the
+/// person picked (`choose_paths`) or dropped, or lie under the open project or the app's data
+/// folder.
 #[tauri::command]
 #[specta::specta]
 pub fn open_project(app: AppHandle, state: State<'_, AppState>, path: String) -> Result<Overview, UserError> {
-    let project = Project::open(std::path::Path::new(&path))?;
+    let path = state.allowed_path(&path, state.open_workdir().as_deref())?;
+    let project = Project::open(&path)?;
     let overview = project.overview()?;
     state.open(project);
     let _ = ProjectOpened { summary: overview.summary.clone() }.emit(&app);

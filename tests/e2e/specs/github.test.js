@@ -9,7 +9,7 @@ import { createInterface } from "node:readline";
 import { mkdtempSync, writeFileSync, readdirSync, readFileSync, statSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, find, repoRoot } from "../harness.js";
+import { launch, find, repoRoot, browserStandin, openedUrls } from "../harness.js";
 
 /** The stand-in process: `ask("pulls octo/hello")` sends a command and resolves with its answer line. */
 async function startStandin() {
@@ -52,11 +52,15 @@ function filesContaining(dir, needle) {
 let gh;
 let app;
 let downloads;
+let browserDir;
+let opened;
 before(async () => {
   gh = await startStandin();
   downloads = mkdtempSync(join(tmpdir(), "patchdesk-downloads-"));
+  browserDir = mkdtempSync(join(tmpdir(), "patchdesk-browser-"));
+  opened = browserStandin(browserDir);
   app = await launch({
-    env: { PATCHDESK_GITHUB_API: gh.api, PATCHDESK_GITHUB_CLIENT_ID: "Iv1.patchdesk-e2e", PATCHDESK_DOWNLOADS: downloads },
+    env: { PATCHDESK_GITHUB_API: gh.api, PATCHDESK_GITHUB_CLIENT_ID: "Iv1.patchdesk-e2e", PATCHDESK_DOWNLOADS: downloads, ...opened.env },
   });
 });
 after(async () => {
@@ -66,6 +70,7 @@ after(async () => {
     await gh.stop();
   }
   if (downloads) rmSync(downloads, { recursive: true, force: true });
+  if (browserDir) rmSync(browserDir, { recursive: true, force: true });
 });
 
 test("sign in with a code approved on GitHub, then sign out", async () => {
@@ -77,6 +82,14 @@ test("sign in with a code approved on GitHub, then sign out", async () => {
   await (await find(b, '[data-testid="github-sign-in-code"]')).click();
   const code = await (await find(b, '[data-testid="github-user-code"]', 20000)).getText();
   assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  // "Copy the code and open GitHub" opens the sign-in page in the browser, not in the window.
+  const windowUrl = await b.getUrl();
+  await (await find(b, '[data-testid="github-open-page"]')).click();
+  await b.waitUntil(async () => openedUrls(opened.log).includes(`${gh.api}/login/device`), {
+    timeout: 15000,
+    timeoutMsg: `the sign-in page was opened in the browser (it got ${JSON.stringify(openedUrls(opened.log))})`,
+  });
+  assert.equal(await b.getUrl(), windowUrl, "the window stayed on Patchdesk");
   assert.equal(await gh.ask(`approve ${code}`), "ok");
   const who = await find(b, '[data-testid="github-login"]', 30000);
   assert.equal(await who.getText(), "Octo Lead (octo)");
@@ -142,6 +155,14 @@ test("sign in with a token, search, open a repository, and send a downloaded pat
   await (await find(b, '[data-testid="promote-send"]')).click();
   const result = await find(b, '[data-testid="promote-result"]', 60000);
   assert.match(await result.getText(), /#1 is open/);
+  // "Open in the browser" gives the pull request's page to the browser; the window stays.
+  const windowUrl = await b.getUrl();
+  await (await find(b, '[data-testid="promote-open-browser"]')).click();
+  await b.waitUntil(async () => openedUrls(opened.log).includes(`${gh.api}/octo/hello/pull/1`), {
+    timeout: 15000,
+    timeoutMsg: `the pull request was opened in the browser (it got ${JSON.stringify(openedUrls(opened.log))})`,
+  });
+  assert.equal(await b.getUrl(), windowUrl, "the window stayed on Patchdesk");
 
   const pulls = JSON.parse(await gh.ask("pulls octo/hello"));
   assert.equal(pulls.length, 1);
