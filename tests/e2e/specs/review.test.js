@@ -2,7 +2,7 @@
 // pod's notes, a chat-damaged patch with its repairs, a ZIP bundle, and sending one back.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { launch, find } from "../harness.js";
 
@@ -75,4 +75,37 @@ test("sending a patch back writes the feedback file and gives a prompt for the p
   assert.match(readFileSync(feedback, "utf8"), /under 15 words/);
   const item = await find(app.browser, '[data-testid="inbox-item"][data-task="F2.2"]');
   await app.browser.waitUntil(async () => /Rejected/.test(await item.getText()), { timeout: 10000 });
+});
+
+test("a change to the automation GitHub runs waits for the lead's \"I understand\"", async () => {
+  const b = app.browser;
+  // A pod's patch that also adds a workflow (it would run with the repository's secrets).
+  const patch = join(app.dataDir, "patch_20261130_101500_F4.1.diff");
+  writeFileSync(
+    patch,
+    [
+      "diff --git a/.github/workflows/ci.yml b/.github/workflows/ci.yml",
+      "new file mode 100644",
+      "--- /dev/null",
+      "+++ b/.github/workflows/ci.yml",
+      "@@ -0,0 +1,2 @@",
+      "+on: push",
+      "+jobs: {}",
+      "",
+    ].join("\n"),
+  );
+  const added = await b.executeAsync(
+    (paths, done) => window.__TAURI_INTERNALS__.invoke("import_files", { paths }).then((ok) => done({ ok }), (err) => done({ err })),
+    [patch],
+  );
+  assert.equal(added.ok?.imported?.[0]?.task_id, "F4.1", JSON.stringify(added));
+  await (await find(b, "button=Demo")).click();
+  await openItem("F4.1");
+  const risks = await find(b, '[data-testid="risks"]');
+  assert.match(await risks.getText(), /automation GitHub runs with your repository's secrets \(\.github\/workflows\/ci\.yml\)/);
+  const send = await find(b, '[data-testid="send-for-review"]');
+  assert.equal(await send.isEnabled(), false, "Send for review waits for the tick");
+  if (process.env.PATCHDESK_E2E_SHOTS) await b.saveScreenshot(join(process.env.PATCHDESK_E2E_SHOTS, "review-risks.png"));
+  await (await find(b, '[data-testid="understand-risks"]')).click();
+  await b.waitUntil(async () => send.isEnabled(), { timeout: 5000, timeoutMsg: "Send for review is enabled once ticked" });
 });
