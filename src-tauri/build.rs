@@ -28,6 +28,8 @@ const COMMANDS: &[&str] = &[
     "connect_github_repository",
     "watched_folder",
     "set_downloads_watch",
+    "seen_downloads",
+    "add_seen_download",
     "choose_paths",
     "open_github_page",
     "open_pod_link",

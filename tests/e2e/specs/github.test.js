@@ -172,6 +172,21 @@ test("sign in with a token, search, open a repository, and send a downloaded pat
   assert.match(pulls[0].head, /T7/i);
   assert.match(pulls[0].body ?? "", /src\/guide\.txt/);
 
+  // Any web page can download `fix.diff`: it is only listed under "Seen in Downloads", and one
+  // click adds it.
+  await (await (await find(b, '[data-testid="promote-dialog"]')).$("button=Done")).click();
+  await (await find(b, '[data-testid="tab-inbox"]')).click();
+  const itemsBefore = (await b.$$('[data-testid="inbox-item"]')).length;
+  writeFileSync(join(downloads, "fix.diff"), patch.replace("Jog gently", "Swim gently"));
+  const seen = await find(b, '[data-testid="seen-download"]', 30000);
+  assert.match(await seen.getText(), /fix\.diff/);
+  assert.equal((await b.$$('[data-testid="inbox-item"]')).length, itemsBefore, "not added by itself");
+  await (await seen.$("button=Add to inbox")).click();
+  await b.waitUntil(async () => (await b.$$('[data-testid="inbox-item"]')).length === itemsBefore + 1, {
+    timeout: 20000,
+    timeoutMsg: "one click added the seen download to the inbox",
+  });
+
   // The token is in the keyring only: not in any file the app wrote.
   assert.deepEqual(filesContaining(app.dataDir, gh.token), []);
 });
