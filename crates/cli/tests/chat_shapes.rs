@@ -6,38 +6,14 @@
 //! Corpus location: `$PATCHDESK_CORPUS`, else `<workspace>/../shared/corpus`. When the corpus is
 //! missing the test fails (set `PATCHDESK_CORPUS_OPTIONAL=1` to skip instead).
 
+mod common;
+
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("PATCHDESK_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-    };
-    dir.join("chat-shapes/manifest.json").is_file().then_some(dir)
-}
-
-/// Restores each bundle once into a bare repository (as the real/ and chat/ corpus test does).
-fn restore_bundles(corpus: &Path, tmp: &Path) -> HashMap<String, PathBuf> {
-    let mut repos = HashMap::new();
-    for name in ["ripgrep", "requests"] {
-        let dir = tmp.join(format!("{name}.git"));
-        let bundle = corpus.join(format!("real/bundles/{name}.bundle"));
-        for args in [
-            vec!["init", "-q", "--bare", dir.to_str().unwrap()],
-            vec!["-C", dir.to_str().unwrap(), "fetch", "-q", bundle.to_str().unwrap(), "refs/*:refs/*"],
-        ] {
-            let st = Command::new("git").args(&args).output().expect("git runs");
-            assert!(st.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&st.stderr));
-        }
-        repos.insert(name.to_string(), dir);
-    }
-    repos
-}
 
 #[derive(Default, Debug)]
 struct Tally {
@@ -49,7 +25,7 @@ struct Tally {
 
 #[test]
 fn chat_shapes_corpus() {
-    let Some(corpus) = corpus_dir() else {
+    let Some(corpus) = common::corpus_dir("chat-shapes/manifest.json") else {
         if std::env::var_os("PATCHDESK_CORPUS_OPTIONAL").is_some() {
             eprintln!("corpus not found; skipped");
             return;
@@ -57,7 +33,7 @@ fn chat_shapes_corpus() {
         panic!("patch corpus not found: set PATCHDESK_CORPUS");
     };
     let tmp = tempfile::tempdir().unwrap();
-    let repos = restore_bundles(&corpus, tmp.path());
+    let repos = common::restore_bundles(&corpus, tmp.path());
     let set = corpus.join("chat-shapes");
     let manifest: Vec<Value> = serde_json::from_slice(&std::fs::read(set.join("manifest.json")).unwrap()).unwrap();
     let next = AtomicUsize::new(0);

@@ -4,38 +4,14 @@
 //! Corpus location: `$PATCHDESK_CORPUS`, else `<workspace>/../shared/corpus`. When the corpus is
 //! missing the test fails (set `PATCHDESK_CORPUS_OPTIONAL=1` to skip instead).
 
+mod common;
+
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("PATCHDESK_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-    };
-    dir.join("real/manifest.json").is_file().then_some(dir)
-}
-
-fn git(args: &[&str]) {
-    let st = Command::new("git").args(args).output().expect("git runs");
-    assert!(st.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&st.stderr));
-}
-
-/// Restores each bundle once into a bare repository.
-fn restore(corpus: &Path, tmp: &Path) -> HashMap<String, PathBuf> {
-    let mut repos = HashMap::new();
-    for name in ["ripgrep", "requests"] {
-        let dir = tmp.join(format!("{name}.git"));
-        git(&["init", "-q", "--bare", dir.to_str().unwrap()]);
-        let bundle = corpus.join(format!("real/bundles/{name}.bundle"));
-        git(&["-C", dir.to_str().unwrap(), "fetch", "-q", bundle.to_str().unwrap(), "refs/*:refs/*"]);
-        repos.insert(name.to_string(), dir);
-    }
-    repos
-}
 
 #[derive(Default, Debug)]
 struct Tally {
@@ -107,7 +83,7 @@ fn run_set(corpus: &Path, set: &str, repos: &HashMap<String, PathBuf>) -> Tally 
 
 #[test]
 fn corpus_real_and_chat() {
-    let Some(corpus) = corpus_dir() else {
+    let Some(corpus) = common::corpus_dir("real/manifest.json") else {
         if std::env::var_os("PATCHDESK_CORPUS_OPTIONAL").is_some() {
             eprintln!("corpus not found; skipped");
             return;
@@ -115,7 +91,7 @@ fn corpus_real_and_chat() {
         panic!("patch corpus not found: set PATCHDESK_CORPUS");
     };
     let tmp = tempfile::tempdir().unwrap();
-    let repos = restore(&corpus, tmp.path());
+    let repos = common::restore_bundles(&corpus, tmp.path());
     let real = run_set(&corpus, "real", &repos);
     let chat = run_set(&corpus, "chat", &repos);
     for (name, t) in [("real", &real), ("chat", &chat)] {
