@@ -34,6 +34,12 @@ pub use resolve::{is_elision, place, Base, BaseFile, Change, Plan, PlannedFile, 
 /// after a file name is too common in prose); [`read`] still finds them.
 pub fn sniff(text: &[u8]) -> Option<Shape> {
     let head = &text[..text.len().min(64 << 20)];
+    // Both shapes need a marker line ("*** Begin Patch", or a run of `<` or `-` naming SEARCH):
+    // a text with neither (every plain diff) is told in one quick pass over its bytes, without
+    // making text of it.
+    if !has_marker_line(head) {
+        return None;
+    }
     let s = String::from_utf8_lossy(head);
     let lines: Vec<&str> = s.lines().collect();
     if v4a::present(&lines) {
@@ -43,6 +49,24 @@ pub fn sniff(text: &[u8]) -> Option<Shape> {
         return Some(Shape::EditBlocks);
     }
     None
+}
+
+/// True when a line starts like an envelope or an edit block's SEARCH marker (a cheap test that
+/// every real marker passes).
+fn has_marker_line(text: &[u8]) -> bool {
+    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
+    starts.into_iter().any(|at| {
+        let line = &text[at..];
+        match line.first() {
+            Some(b'*') => line.starts_with(b"*** Begin Patch"),
+            Some(b'<') | Some(b'-') => {
+                let end = memchr::memchr(b'\n', line).unwrap_or(line.len());
+                let line = &line[..end];
+                (line.starts_with(b"<<<<<") || line.starts_with(b"-----")) && memchr::memmem::find(line, b"SEARCH").is_some()
+            }
+            _ => false,
+        }
+    })
 }
 
 /// Reads a chat answer in whichever of the shapes it is written in.
