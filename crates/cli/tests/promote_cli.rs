@@ -48,7 +48,7 @@ fn promote_to_the_practice_remote_with_json() {
 fn promote_to_github_with_a_token_from_the_environment() {
     use github_standin::{RepoSpec, Standin};
     let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
-    gh.state().add_user("octo", "ghp_cli_env_token", &["repo"]);
+    gh.state().add_user("octo", "fake-pat-cli_env_token", &["repo"]);
     gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
     gh.state().commit_files("octo", "hello", "main", "docs", &[("docs/a.md", "one\n")]).unwrap();
     let tmp = tempfile::tempdir().unwrap();
@@ -61,7 +61,7 @@ fn promote_to_github_with_a_token_from_the_environment() {
         .args(["promote", "--json", "--base", "main", "--repo"])
         .arg(&work)
         .arg(&patch)
-        .env("GITHUB_TOKEN", "ghp_cli_env_token")
+        .env("GITHUB_TOKEN", "fake-pat-cli_env_token")
         .env("PATCHDESK_GITHUB_API", gh.api_url())
         .output()
         .unwrap();

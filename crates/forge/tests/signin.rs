@@ -133,16 +133,16 @@ async fn slow_down_adds_five_seconds_between_polls() {
 #[tokio::test]
 async fn a_pasted_token_is_checked_and_kept() {
     let gh = standin().await;
-    gh.state().add_user("octo", "ghp_pasted_token_1", &["repo"]);
+    gh.state().add_user("octo", "fake-pat-pasted_token_1", &["repo"]);
     let s = signin(&gh, "paste");
-    let account = s.sign_in_with_token(Secret::new("  ghp_pasted_token_1\n")).await.unwrap();
+    let account = s.sign_in_with_token(Secret::new("  fake-pat-pasted_token_1\n")).await.unwrap();
     assert_eq!(account.login, "octo");
     assert_eq!(account.scopes, vec!["repo".to_string()]);
-    assert_eq!(s.saved().unwrap().unwrap().1.expose(), "ghp_pasted_token_1");
-    let e = s.sign_in_with_token(Secret::new("ghp_wrong")).await.unwrap_err();
+    assert_eq!(s.saved().unwrap().unwrap().1.expose(), "fake-pat-pasted_token_1");
+    let e = s.sign_in_with_token(Secret::new("fake-pat-wrong")).await.unwrap_err();
     assert_eq!(e.code(), Code::AuthRejected);
     assert!(matches!(e, SignInError::Forge(ForgeError::AuthRejected)));
-    assert_eq!(s.saved().unwrap().unwrap().1.expose(), "ghp_pasted_token_1", "a refused token replaces nothing");
+    assert_eq!(s.saved().unwrap().unwrap().1.expose(), "fake-pat-pasted_token_1", "a refused token replaces nothing");
     s.sign_out().unwrap();
     gh.stop();
 }
@@ -150,7 +150,7 @@ async fn a_pasted_token_is_checked_and_kept() {
 #[tokio::test]
 async fn repositories_are_listed_across_pages_and_filtered() {
     let gh = standin().await;
-    gh.state().add_user("octo", "ghp_list", &["repo"]);
+    gh.state().add_user("octo", "fake-pat-list", &["repo"]);
     for i in 0..130 {
         let spec = if i % 10 == 0 { RepoSpec::new("octo", &format!("repo-{i:03}")).private() } else { RepoSpec::new("octo", &format!("repo-{i:03}")) };
         gh.state().add_repo(spec).unwrap();
@@ -158,13 +158,13 @@ async fn repositories_are_listed_across_pages_and_filtered() {
     gh.state().add_repo(RepoSpec::new("octo", "rtp-guide").default_branch("trunk")).unwrap();
     gh.state().add_repo(RepoSpec::new("someone", "not-mine")).unwrap();
     let base = ApiBase::from_api(&gh.api_url());
-    let all = list_repositories(&base, &Secret::new("ghp_list"), "").await.unwrap();
+    let all = list_repositories(&base, &Secret::new("fake-pat-list"), "").await.unwrap();
     assert_eq!(all.len(), 131, "two pages of 100");
     assert!(all.iter().any(|r| r.full_name == "octo/repo-010" && r.private));
-    let some = list_repositories(&base, &Secret::new("ghp_list"), "RTP").await.unwrap();
+    let some = list_repositories(&base, &Secret::new("fake-pat-list"), "RTP").await.unwrap();
     assert_eq!(some.len(), 1);
     assert_eq!(some[0].default_branch, "trunk");
-    let e = list_repositories(&base, &Secret::new("ghp_nope"), "").await.unwrap_err();
+    let e = list_repositories(&base, &Secret::new("fake-pat-nope"), "").await.unwrap_err();
     assert_eq!(e.code(), Code::AuthRejected);
     gh.stop();
 }

@@ -228,7 +228,7 @@ fn token_answer(world: &mut World, request: &Value) -> Value {
             d.public.status = DeviceStatus::Completed;
             let login = d.approved_for.clone().unwrap_or_default();
             let scopes = d.public.scopes.clone();
-            let token = format!("gho_{}", world.random_hex(36));
+            let token = format!("fake-oauth-{}", world.random_hex(36));
             world.tokens.insert(token.clone(), Token { login, scopes: scopes.clone(), revoked: false });
             json!({"access_token": token, "token_type": "bearer", "scope": scopes.join(",")})
         }

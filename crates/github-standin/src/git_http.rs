@@ -231,11 +231,11 @@ mod tests {
         use base64::Engine;
         let mut h = HeaderMap::new();
         let enc = |s: &str| format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(s));
-        h.insert("authorization", enc("x-access-token:ghp_1").parse().unwrap());
-        assert_eq!(basic_token(&h).as_deref(), Some("ghp_1"));
-        h.insert("authorization", enc("ghp_2:x-oauth-basic").parse().unwrap());
-        assert_eq!(basic_token(&h).as_deref(), Some("ghp_2"));
-        h.insert("authorization", enc("ghp_3:").parse().unwrap());
-        assert_eq!(basic_token(&h).as_deref(), Some("ghp_3"));
+        h.insert("authorization", enc("x-access-token:fake-pat-1").parse().unwrap());
+        assert_eq!(basic_token(&h).as_deref(), Some("fake-pat-1"));
+        h.insert("authorization", enc("fake-pat-2:x-oauth-basic").parse().unwrap());
+        assert_eq!(basic_token(&h).as_deref(), Some("fake-pat-2"));
+        h.insert("authorization", enc("fake-pat-3:").parse().unwrap());
+        assert_eq!(basic_token(&h).as_deref(), Some("fake-pat-3"));
     }
 }

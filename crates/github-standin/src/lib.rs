@@ -13,7 +13,7 @@
 //! # async fn demo() {
 //! use github_standin::{RepoSpec, Standin};
 //! let gh = Standin::start().await.unwrap();
-//! gh.state().add_user("octo", "ghp_test", &["repo"]);
+//! gh.state().add_user("octo", "fake-pat-test", &["repo"]);
 //! gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
 //! let api = gh.api_url();          // base URI for octocrab
 //! let remote = gh.git_url("octo", "hello");

@@ -3,7 +3,7 @@
 
 use github_standin::{RepoSpec, Standin};
 
-pub const TOKEN: &str = "ghp_octo_test_token";
+pub const TOKEN: &str = "fake-pat-octo_test_token";
 
 /// A stand-in with user `octo` (token [`TOKEN`], scope `repo`) owning `octo/hello`.
 pub async fn standin_with_repo() -> Standin {

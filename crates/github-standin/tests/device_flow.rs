@@ -12,7 +12,7 @@ const CLIENT_ID: &str = "Iv1.patchdesk-test";
 
 async fn standin() -> Standin {
     let gh = Standin::start().await.expect("stand-in starts (run scripts/fetch-openapi.sh first)");
-    gh.state().add_user("octo", "ghp_existing", &["repo"]);
+    gh.state().add_user("octo", "fake-pat-existing", &["repo"]);
     gh.state().set_device_interval(1);
     gh
 }
@@ -72,7 +72,7 @@ async fn approved_device_code_gives_a_working_token() {
     let auth = tokio::time::timeout(Duration::from_secs(10), poller).await.unwrap().unwrap().unwrap();
     use octocrab::secrecy::ExposeSecret;
     let token = auth.access_token.expose_secret().to_string();
-    assert!(token.starts_with("gho_"));
+    assert!(token.starts_with("fake-oauth-"));
     assert_eq!(auth.scope, ["repo", "read:org"]);
     assert_eq!(gh.state().token_owner(&token), Some(("octo".to_string(), vec!["repo".to_string(), "read:org".to_string()])));
     let d = &gh.state().device_authorizations()[0];

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use github_standin::{Permission, RepoSpec, Standin};
 
-const TOKEN: &str = "ghp_git_token";
+const TOKEN: &str = "fake-pat-git_token";
 
 fn standin() -> Standin {
     let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
@@ -84,7 +84,7 @@ fn git2_push_with_a_bad_token_is_refused_after_one_try() {
     commit_file(&repo, "a.txt", "a\n", "A");
     let tries = Cell::new(0);
     let mut push = git2::PushOptions::new();
-    push.remote_callbacks(callbacks("ghp_wrong", &tries));
+    push.remote_callbacks(callbacks("fake-pat-wrong", &tries));
     let err = repo.find_remote("origin").unwrap().push(&["HEAD:refs/heads/feature"], Some(&mut push)).unwrap_err();
     assert_eq!(tries.get(), 2, "asked once, gave up on the second request: {err}");
     assert!(gh.state().branch_sha("octo", "hello", "feature").is_none());
@@ -128,7 +128,7 @@ fn git_cli_clone_push_and_refusals() {
     assert_eq!(gh.state().branch_sha("octo", "hello", "cli-branch").unwrap(), head.trim());
 
     // A bad token: the push fails with an authentication error and changes nothing.
-    let out = git(&work, &["push", &with_token(&url, "ghp_wrong"), "HEAD:refs/heads/other"]);
+    let out = git(&work, &["push", &with_token(&url, "fake-pat-wrong"), "HEAD:refs/heads/other"]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("Authentication failed") || stderr.contains("401"), "{stderr}");
@@ -143,9 +143,9 @@ fn git_cli_clone_push_and_refusals() {
     assert_eq!(gh.state().branch_sha("octo", "hello", "main"), before);
 
     // A reader cannot push: 403.
-    gh.state().add_user("reader", "ghp_reader", &["repo"]);
+    gh.state().add_user("reader", "fake-pat-reader", &["repo"]);
     gh.state().grant("octo", "hello", "reader", Permission::Read).unwrap();
-    let out = git(&work, &["push", &with_token(&url, "ghp_reader"), "HEAD:refs/heads/reader"]);
+    let out = git(&work, &["push", &with_token(&url, "fake-pat-reader"), "HEAD:refs/heads/reader"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("403"), "{}", String::from_utf8_lossy(&out.stderr));
     gh.assert_no_violations();

@@ -70,7 +70,7 @@ async fn repositories_are_listed_page_by_page() {
 #[tokio::test]
 async fn pull_request_is_created_listed_labelled_and_reviewed() {
     let gh = standin_with_repo().await;
-    gh.state().add_user("reviewer", "ghp_reviewer", &["repo"]);
+    gh.state().add_user("reviewer", "fake-pat-reviewer", &["repo"]);
     gh.state().grant("octo", "hello", "reviewer", Permission::Write).unwrap();
     let head_sha = with_feature_branch(&gh, "chatgpt/dev/f4.3_rtp_guidance");
     let crab = client(&gh, TOKEN);
@@ -176,7 +176,7 @@ async fn rate_limit_is_403_with_reset_time() {
 #[tokio::test]
 async fn bad_and_revoked_tokens_are_401() {
     let gh = standin_with_repo().await;
-    let err = client(&gh, "ghp_wrong").current().user().await.unwrap_err();
+    let err = client(&gh, "fake-pat-wrong").current().user().await.unwrap_err();
     let e = github_error(&err);
     assert_eq!(e.status_code.as_u16(), 401);
     assert_eq!(e.message, "Bad credentials");
@@ -205,9 +205,9 @@ async fn missing_and_hidden_repositories_are_404() {
 #[tokio::test]
 async fn missing_permission_is_403() {
     let gh = standin_with_repo().await;
-    gh.state().add_user("guest", "ghp_guest", &["repo"]);
+    gh.state().add_user("guest", "fake-pat-guest", &["repo"]);
     with_feature_branch(&gh, "feature");
-    let err = client(&gh, "ghp_guest").pulls("octo", "hello").create("x", "feature", "main").send().await.unwrap_err();
+    let err = client(&gh, "fake-pat-guest").pulls("octo", "hello").create("x", "feature", "main").send().await.unwrap_err();
     let e = github_error(&err);
     assert_eq!(e.status_code.as_u16(), 403);
     assert!(e.message.contains("not accessible"), "{}", e.message);

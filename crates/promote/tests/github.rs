@@ -315,10 +315,10 @@ fn errors_are_coded_in_plain_words() {
     assert_one_of_each(&s, &out.branch);
 
     let s = setup();
-    s.gh.state().add_user("reader", "ghp_reader_token", &["repo"]);
+    s.gh.state().add_user("reader", "fake-pat-reader_token", &["repo"]);
     s.gh.state().grant("octo", "hello", "reader", Permission::Read).unwrap();
     let item = patch_item(&s);
-    let reader = GitHub::new(ApiBase::from_api(&s.gh.api_url()), "octo/hello", Secret::new("ghp_reader_token")).unwrap();
+    let reader = GitHub::new(ApiBase::from_api(&s.gh.api_url()), "octo/hello", Secret::new("fake-pat-reader_token")).unwrap();
     let e = promote(&PromoteRequest::new(&s.work, &item, &s.url), &reader, &|_| {}).unwrap_err();
     assert_eq!(e.code(), Code::PermissionDenied, "{e}");
 
@@ -398,7 +398,7 @@ fn benchmark_api_calls_and_time_for_a_twenty_file_patch() {
 #[test]
 fn repository_settings_choose_labels_reviewers_draft_and_logs() {
     let s = setup();
-    s.gh.state().add_user("lead", "ghp_lead", &["repo"]);
+    s.gh.state().add_user("lead", "fake-pat-lead", &["repo"]);
     s.gh.state().grant("octo", "hello", "lead", Permission::Write).unwrap();
     std::fs::create_dir_all(s.work.join(".patchdesk")).unwrap();
     std::fs::write(
@@ -427,7 +427,7 @@ fn repository_settings_choose_labels_reviewers_draft_and_logs() {
 #[test]
 fn the_leads_title_description_labels_and_reviewers_are_used() {
     let s = setup();
-    s.gh.state().add_user("lead", "ghp_lead", &["repo"]);
+    s.gh.state().add_user("lead", "fake-pat-lead", &["repo"]);
     s.gh.state().grant("octo", "hello", "lead", Permission::Write).unwrap();
     let item = patch_item(&s);
     // What the dialog shows before any change.

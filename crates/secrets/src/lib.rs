@@ -190,11 +190,11 @@ mod tests {
 
     #[test]
     fn secret_formatting_hides_the_value() {
-        let s = Secret::new("ghp_abcdef123456");
+        let s = Secret::new("fake-pat-abcdef123456");
         assert_eq!(format!("{s:?}"), "Secret(<hidden>)");
         assert_eq!(format!("{s}"), "<hidden>");
         assert_eq!(format!("{:?}", Some(s.clone())), "Some(Secret(<hidden>))");
-        assert_eq!(s.expose(), "ghp_abcdef123456");
+        assert_eq!(s.expose(), "fake-pat-abcdef123456");
     }
 
     #[test]

@@ -30,9 +30,9 @@ fn store() -> TokenStore {
 fn store_read_delete_round_trip() {
     let s = store();
     assert_eq!(s.read("github.com", "octocat").unwrap(), None);
-    s.store("github.com", "octocat", &Secret::new("ghp_round_trip_1")).unwrap();
+    s.store("github.com", "octocat", &Secret::new("fake-pat-round_trip_1")).unwrap();
     let got = s.read("github.com", "octocat").unwrap().expect("stored token");
-    assert_eq!(got.expose(), "ghp_round_trip_1");
+    assert_eq!(got.expose(), "fake-pat-round_trip_1");
     assert!(s.delete("github.com", "octocat").unwrap());
     assert_eq!(s.read("github.com", "octocat").unwrap(), None);
     assert!(!s.delete("github.com", "octocat").unwrap(), "second delete finds nothing");
@@ -101,11 +101,11 @@ fn item_is_visible_to_other_secret_service_clients() {
 #[test]
 fn debug_of_a_read_secret_does_not_leak() {
     let s = store();
-    s.store("github.com", "leak", &Secret::new("ghp_do_not_print_me")).unwrap();
+    s.store("github.com", "leak", &Secret::new("fake-pat-do_not_print_me")).unwrap();
     let got = s.read("github.com", "leak").unwrap();
     let printed = format!("{got:?} {}", got.as_ref().unwrap());
-    assert!(!printed.contains("ghp_do_not_print_me"), "{printed}");
-    assert!(!format!("{s:?}").contains("ghp_"));
+    assert!(!printed.contains("fake-pat-do_not_print_me"), "{printed}");
+    assert!(!format!("{s:?}").contains("fake-pat-"));
     s.delete("github.com", "leak").unwrap();
 }
 
