@@ -198,6 +198,11 @@ impl Project {
     /// the item is marked rejected (it can be restored), and the prompt that tells the pod what
     /// to change is returned for the clipboard.
     pub fn reject(&self, name: &str, note: &str) -> Result<Rejected, ProjectError> {
+        self.reject_at(name, note, time::OffsetDateTime::now_utc())
+    }
+
+    /// [`Project::reject`] at the time `now` (the feedback entry's date).
+    pub fn reject_at(&self, name: &str, note: &str, now: time::OffsetDateTime) -> Result<Rejected, ProjectError> {
         let queue = self.queue()?;
         let item = queue.get(name)?;
         let task_id = item.task_id.clone().unwrap_or_else(|| {
@@ -210,7 +215,6 @@ impl Project {
             note: note.to_string(),
             reviewer: self.repo.config().ok().and_then(|c| c.get_string("user.name").ok()),
         };
-        let now = time::OffsetDateTime::now_utc();
         let feedback_path = patchdesk_logs::record_rejection(&self.workdir, &rejection, now)?;
         let prompt = patchdesk_logs::send_back_prompt(&self.workdir, &task_id)?;
         let item = queue.set_status(name, patchdesk_intake::Status::Rejected)?;

@@ -1,0 +1,75 @@
+//! The board: tasks and what is next, handing a task on (and sending the board's commits),
+//! the numbers.
+
+use crate::{BoardSent, Desk, HandedOff, KnownReview, Metrics, Remote, TaskList};
+use patchdesk_error::{Code, UserError};
+use serde::Serialize;
+use std::path::Path;
+use time::OffsetDateTime;
+
+/// Every task with its pod, status and readiness, what each pod should do next, and any task
+/// files that could not be read.
+pub fn tasks(workdir: &Path) -> TaskList {
+    patchdesk_project::record::task_list(workdir)
+}
+
+/// A handoff as the board shows it: what was recorded, and the prompt for the receiving pod.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Handoff {
+    pub handed: HandedOff,
+    /// The prompt packet's text, for the clipboard.
+    pub prompt: String,
+}
+
+/// Hands `task` to pod `to`: appends to the handoff log, updates the task, writes the prompt
+/// packet (with the input `files` the lead chose, empty: the task's, and the patch it follows
+/// from), and records all of it as one commit on the current branch. Nothing is sent.
+pub fn hand_off(workdir: &Path, task: &str, to: &str, reason: &str, files: &[String], related_patch: Option<&str>, now: OffsetDateTime) -> Result<Handoff, UserError> {
+    let handed = patchdesk_project::record::hand_off_with(workdir, task, to, reason, files, related_patch, now).map_err(|e| UserError::from(&e))?;
+    let path = workdir.join(&handed.prompt_path);
+    let prompt = std::fs::read_to_string(&path)
+        .map_err(|e| UserError::new(Code::Io, format!("The prompt was written but could not be read back from {}: {e}", path.display())))?;
+    Ok(Handoff { handed, prompt })
+}
+
+/// [`hand_off`], then the board's commits sent to `origin` when there is one. A failure to send
+/// is a sentence in `sent`, not a failed handoff: the commit is made and goes out with the next
+/// send.
+pub fn hand_off_and_send(desk: &Desk, workdir: &Path, task: &str, to: &str, reason: &str, now: OffsetDateTime) -> Result<(Handoff, Option<String>), UserError> {
+    let done = hand_off(workdir, task, to, reason, &[], None, now)?;
+    let sent = Remote::origin(workdir).map(|remote| match desk.forge(&remote) {
+        Err(e) => format!("Not sent to the remote: {}", e.message),
+        Ok(chosen) => match patchdesk_promote::board::send_board(workdir, &remote.url, chosen.forge.as_ref()) {
+            Ok(sent) => sent.describe(),
+            Err(e) => format!("Not sent to the remote yet: {e}"),
+        },
+    });
+    Ok((done, sent))
+}
+
+/// What sending the board's commits did, with a sentence for the lead.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct BoardSending {
+    pub sent: BoardSent,
+    pub words: String,
+}
+
+/// Sends the board's commits (handoffs, review follow-up) to the remote's default branch; a
+/// protected branch gets them as one review request. Never forced, never overwrites newer
+/// remote work. Offline: an error with code `offline`, and they wait for the next try.
+pub fn send_board(desk: &Desk, workdir: &Path, remote: &Remote) -> Result<BoardSending, UserError> {
+    let chosen = desk.forge(remote)?;
+    let sent = patchdesk_promote::board::send_board(workdir, &remote.url, chosen.forge.as_ref()).map_err(|e| UserError::from(&e))?;
+    Ok(BoardSending { words: sent.describe(), sent })
+}
+
+/// The project's numbers: patches per pod per week, lead times, merge rate, repairs and
+/// rejections per pod, from the repository's logs and `metrics/metrics.yaml`.
+pub fn metrics(workdir: &Path) -> Metrics {
+    patchdesk_logs::compute_metrics(workdir)
+}
+
+/// What is known about each review request without asking anyone (for the board's cards).
+pub fn known_reviews(workdir: &Path) -> Vec<KnownReview> {
+    patchdesk_project::lifecycle::review_states(workdir)
+}
