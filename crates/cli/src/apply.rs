@@ -3,8 +3,7 @@
 //! Applies a patch to a tree-ish and writes only git objects. Exit 0 when a tree was produced,
 //! 1 on conflict or refusal, 2 on usage errors (missing file, bad repository, bad revision).
 
-use patchdesk_apply::{ApplyError, ApplyOptions, ApplyReport, Links, Outcome};
-use patchdesk_error::Coded;
+use patchdesk_desk::apply::{apply_file, ApplyFile, ApplyReport, Outcome};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,7 +21,7 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub json: bool,
     /// Largest patch accepted, in bytes.
-    #[arg(long, default_value_t = patchdesk_patch::DEFAULT_MAX_BYTES)]
+    #[arg(long, default_value_t = patchdesk_desk::apply::DEFAULT_MAX_BYTES)]
     pub max_bytes: usize,
     /// Take symbolic links the patch adds or changes (the project allows links); links that
     /// point outside the repository are refused all the same.
@@ -71,54 +70,16 @@ fn usage_error(json_out: bool, code: patchdesk_error::Code, message: String) -> 
 
 /// Runs the subcommand.
 pub fn run(args: &ApplyArgs) -> ExitCode {
-    use patchdesk_error::Code;
-    patchdesk_apply::use_git_object_checks();
-    // Read the patch while git starts up (opening the repository also sets up TLS, which takes
-    // a moment that a large patch's read can use).
-    // Plain files only, read with a cap (a device, a pipe or an endless file is refused).
-    let (path, cap) = (args.patch_file.clone(), args.max_bytes as u64);
-    let reading = std::thread::spawn(move || patchdesk_intake::read_input(&path, cap));
-    let opened = git2::Repository::open(&args.repo);
-    let data = match reading.join() {
-        Ok(Ok(d)) => d,
-        Ok(Err(e)) => return usage_error(args.json, e.code(), e.to_string()),
-        Err(_) => return usage_error(args.json, Code::Io, format!("cannot read {}", args.patch_file.display())),
+    let input = ApplyFile {
+        repo: args.repo.clone(),
+        base: args.base.clone(),
+        patch_file: args.patch_file.clone(),
+        max_bytes: args.max_bytes,
+        allow_links: args.allow_links,
     };
-    let repo = match opened {
+    let report = match apply_file(&input) {
         Ok(r) => r,
-        Err(_) => {
-            return usage_error(args.json, Code::RepoNotFound, format!("{} is not a git repository", args.repo.display()))
-        }
-    };
-    let base = match patchdesk_apply::resolve_tree(&repo, &args.base) {
-        Ok(b) => b,
-        Err(e) => return usage_error(args.json, e.code(), e.to_string()),
-    };
-    let links = if args.allow_links { Links::Allow } else { Links::Refuse };
-    let opts = ApplyOptions { max_patch_bytes: args.max_bytes, links, ..ApplyOptions::default() };
-    // OpenAI patches, edit blocks and whole files in a chat answer are read too.
-    let report = match patchdesk_shapes::apply_text(&repo, base, &data, &opts) {
-        Ok(r) => r,
-        Err(e) => {
-            // Bad input: refused, nothing written.
-            if let ApplyError::Git(_) = e {
-                return usage_error(args.json, e.code(), e.to_string());
-            }
-            ApplyReport {
-                outcome: Outcome::Refused,
-                tree: None,
-                files: Vec::new(),
-                repairs: Vec::new(),
-                problems: vec![patchdesk_apply::Problem {
-                    path: None,
-                    hunk: None,
-                    message: format!("{}: {e}", args.patch_file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
-                    ours: Vec::new(),
-                    theirs: Vec::new(),
-                }],
-                risks: Vec::new(),
-            }
-        }
+        Err(e) => return usage_error(args.json, e.code, e.message),
     };
     if args.json {
         use std::io::Write;

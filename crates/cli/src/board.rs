@@ -4,10 +4,10 @@
 //! middle of a merge, unsaved changes of the lead's in the files to change, a link...); 2 usage
 //! errors (unknown repository, task or pod).
 
+use crate::output::{desk, exit_code};
 use clap::Args;
-use patchdesk_error::{Code, Coded, UserError};
-use patchdesk_project::record::{hand_off, task_list, OffsetDateTime, TaskList};
-use patchdesk_project::Project;
+use patchdesk_desk::{open_project, OffsetDateTime, TaskList};
+use patchdesk_error::{Code, UserError};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -39,14 +39,6 @@ pub struct HandoffArgs {
     pub json: bool,
 }
 
-/// Exit status for an error: 2 when the user named something that does not exist, else 1.
-fn exit_code(e: &UserError) -> u8 {
-    match e.code {
-        Code::RepoNotFound | Code::TaskNotFound | Code::PodNotFound => 2,
-        _ => 1,
-    }
-}
-
 fn fail(json: bool, e: UserError) -> ExitCode {
     let code = exit_code(&e);
     if json {
@@ -59,11 +51,11 @@ fn fail(json: bool, e: UserError) -> ExitCode {
 
 /// `patchdesk tasks`.
 pub fn tasks(args: &TasksArgs) -> ExitCode {
-    let project = match Project::open(&args.repo) {
+    let project = match open_project(&args.repo) {
         Ok(p) => p,
-        Err(e) => return fail(args.json, e.into()),
+        Err(e) => return fail(args.json, e),
     };
-    let list = task_list(project.workdir());
+    let list = patchdesk_desk::board::tasks(project.workdir());
     if args.json {
         match serde_json::to_string_pretty(&list) {
             Ok(text) => println!("{text}"),
@@ -130,19 +122,18 @@ fn table(list: &TaskList) -> String {
     out
 }
 
-/// `patchdesk handoff`.
+/// `patchdesk handoff`: the handoff, then the board's commits sent to `origin` when there is
+/// one (never forced; a protected branch gets a review request). A failure to send is a note,
+/// not a failed handoff: the commit is made and goes out with the next send.
 pub fn handoff(args: &HandoffArgs) -> ExitCode {
-    let project = match Project::open(&args.repo) {
+    let project = match open_project(&args.repo) {
         Ok(p) => p,
-        Err(e) => return fail(args.json, e.into()),
+        Err(e) => return fail(args.json, e),
     };
     let now = OffsetDateTime::now_utc();
-    match hand_off(project.workdir(), &args.task_id, &args.to, &args.reason, now) {
-        Ok(done) => {
-            // With a remote, the board's commits go there too (never forced; a protected
-            // branch gets a review request). A failure to send is a note, not a failed handoff:
-            // the commit is made and goes out with the next send.
-            let sent = send_board(&project);
+    match patchdesk_desk::board::hand_off_and_send(&desk(), project.workdir(), &args.task_id, &args.to, &args.reason, now) {
+        Ok((handoff, sent)) => {
+            let done = handoff.handed;
             if args.json {
                 let out = serde_json::json!({
                     "task": done.task,
@@ -170,22 +161,6 @@ pub fn handoff(args: &HandoffArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            let user = UserError::new(e.code(), e.to_string());
-            fail(args.json, user)
-        }
+        Err(e) => fail(args.json, e),
     }
-}
-
-/// Sends the board's commits to `origin`, if there is one; what happened, in words.
-fn send_board(project: &Project) -> Option<String> {
-    let url = project.repo().find_remote("origin").ok().and_then(|r| r.url().ok().map(str::to_string))?;
-    let forge = match crate::output::forge_for(None, &url) {
-        Ok(f) => f,
-        Err((e, _)) => return Some(format!("Not sent to the remote: {}", e.message)),
-    };
-    Some(match patchdesk_promote::board::send_board(project.workdir(), &url, forge.as_ref()) {
-        Ok(sent) => sent.describe(),
-        Err(e) => format!("Not sent to the remote yet: {e}"),
-    })
 }

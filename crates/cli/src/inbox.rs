@@ -2,8 +2,7 @@
 
 use crate::output::{fail, printable};
 use clap::Args;
-use patchdesk_error::UserError;
-use patchdesk_project::{demo, Project};
+use patchdesk_desk::{open_demo, open_project};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,13 +40,7 @@ pub struct ImportArgs {
 }
 
 pub fn demo(args: &DemoArgs) -> ExitCode {
-    let run = || -> Result<(demo::DemoProject, Project), UserError> {
-        let d = demo::ensure(&args.root)?;
-        let p = Project::open(&d.project)?;
-        p.seed_demo_inbox(&d)?;
-        Ok((d, p))
-    };
-    match run() {
+    match open_demo(&args.root) {
         Ok((d, p)) => {
             if args.json {
                 println!(
@@ -69,13 +62,13 @@ pub fn demo(args: &DemoArgs) -> ExitCode {
 }
 
 pub fn inbox(args: &InboxArgs) -> ExitCode {
-    let project = match Project::open(&args.repo) {
+    let project = match open_project(&args.repo) {
         Ok(p) => p,
-        Err(e) => return fail(args.json, e.into(), 2),
+        Err(e) => return fail(args.json, e, 2),
     };
-    let overview = match project.overview() {
+    let overview = match patchdesk_desk::overview(&project) {
         Ok(o) => o,
-        Err(e) => return fail(args.json, e.into(), 1),
+        Err(e) => return fail(args.json, e, 1),
     };
     if args.json {
         println!("{}", serde_json::to_string(&overview.inbox).unwrap_or_default());
@@ -102,17 +95,16 @@ pub fn inbox(args: &InboxArgs) -> ExitCode {
 }
 
 pub fn import(args: &ImportArgs) -> ExitCode {
-    let project = match Project::open(&args.repo) {
+    let project = match open_project(&args.repo) {
         Ok(p) => p,
-        Err(e) => return fail(args.json, e.into(), 2),
-    };
-    let queue = match project.queue() {
-        Ok(q) => q,
-        Err(e) => return fail(args.json, e.into(), 1),
+        Err(e) => return fail(args.json, e, 2),
     };
     // The same reader as the app's drops: plain files only, never through a link, read with a
     // size cap (no device, pipe or endless file is read whole first).
-    let report = queue.import_paths(&args.files);
+    let report = match patchdesk_desk::inbox::import(&project, &args.files) {
+        Ok(r) => r,
+        Err(e) => return fail(args.json, e, 1),
+    };
     if args.json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {

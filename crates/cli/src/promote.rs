@@ -2,17 +2,17 @@
 //! commit on a branch and a pull request — the same core the app's "Send for review" uses.
 //!
 //! Token: `GITHUB_TOKEN` when set (CI), else the sign-in kept in the system keyring.
-//! API: `PATCHDESK_GITHUB_API` (default `https://api.github.com`). Remote: `origin` unless
-//! `--remote URL`; a remote on this disk is the practice remote (no GitHub involved).
+//! API: `PATCHDESK_GITHUB_API`, else the server set in the app's settings (default
+//! `https://api.github.com`). Remote: `origin` unless `--remote URL`; a remote on this disk is
+//! the practice remote (no GitHub involved) unless `--github-repo` names a GitHub repository.
 
-use crate::output::{fail, forge_for};
+use crate::output::{desk, fail};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use patchdesk_error::{Code, UserError};
-use patchdesk_project::Project;
-use patchdesk_promote::{PromoteRequest, StepState};
+use patchdesk_desk::send::SendChoices;
+use patchdesk_desk::{open_project, Remote, StepEvent, StepState};
 
 #[derive(Args)]
 pub struct PromoteArgs {
@@ -42,64 +42,36 @@ pub struct PromoteArgs {
     pub item: String,
 }
 
-/// Finds the inbox item: an existing file is imported (with a same-named `.json` sidecar next
-/// to it, if any); anything else must be a queued item's name.
-fn resolve_item(project: &Project, item: &str) -> Result<String, (UserError, u8)> {
-    let queue = project.queue().map_err(|e| (UserError::from(e), 2))?;
-    let path = Path::new(item);
-    if path.is_file() {
-        // The inbox's own reader, as for `import` and the app's drops.
-        let mut paths = vec![path.to_path_buf()];
-        let sidecar = path.with_extension("json");
-        if sidecar != path && sidecar.is_file() {
-            paths.push(sidecar);
-        }
-        let report = queue.import_paths(&paths);
-        if let Some(r) = report.refused.first() {
-            return Err((r.error.clone(), 1));
-        }
-        if let Some(i) = report.imported.first() {
-            return Ok(i.name.clone());
-        }
-        if let Some(d) = report.already_imported.first() {
-            return Ok(d.item.name.clone());
-        }
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        return Err((UserError::new(Code::PatchUnreadable, format!("{name} holds no change to send")), 1));
-    }
-    queue.get(item).map(|i| i.name).map_err(|e| (UserError::from(&e), 2))
-}
-
 pub fn run(args: &PromoteArgs) -> ExitCode {
-    let project = match Project::open(&args.repo) {
+    let project = match open_project(&args.repo) {
         Ok(p) => p,
-        Err(e) => return fail(args.json, e.into(), 2),
+        Err(e) => return fail(args.json, e, 2),
     };
-    let item = match resolve_item(&project, &args.item) {
+    // An existing file is imported first (with its sidecar); anything else is a queued item.
+    let item = match patchdesk_desk::inbox::item_for(&project, &args.item) {
         Ok(i) => i,
-        Err((e, code)) => return fail(args.json, e, code),
+        Err(e) => {
+            let code = if Path::new(&args.item).is_file() { 1 } else { 2 };
+            return fail(args.json, e, code);
+        }
     };
-    let url = match args.remote.clone().or_else(|| project.repo().find_remote("origin").ok().and_then(|r| r.url().ok().map(str::to_string))) {
-        Some(u) => u,
-        None => return fail(args.json, UserError::new(Code::RemoteRepoNotFound, "The repository has no origin remote; give one with --remote URL"), 2),
+    let remote = match Remote::required(project.workdir(), args.remote.as_deref(), args.github_repo.as_deref()) {
+        Ok(r) => r,
+        Err(e) => return fail(args.json, e, 2),
     };
-    let forge = match forge_for(args.github_repo.as_deref(), &url) {
-        Ok(f) => f,
-        Err((e, code)) => return fail(args.json, e, code),
+    let choices = SendChoices {
+        base: args.base.clone(),
+        draft: args.draft.then_some(true),
+        confirmed_risks: args.confirmed_risks.clone(),
+        ..SendChoices::default()
     };
-    let mut req = PromoteRequest::new(project.workdir(), &item, &url);
-    req.confirmed_risks = args.confirmed_risks.clone();
-    req.base = args.base.clone();
-    if args.draft {
-        req.draft = Some(true);
-    }
     let quiet = args.json;
-    let show = move |e: patchdesk_promote::StepEvent| {
+    let show = move |e: StepEvent| {
         if !quiet && e.state != StepState::Started {
             eprintln!("{:<12} {:<8} {}", e.step.as_str(), format!("{:?}", e.state).to_lowercase(), e.detail);
         }
     };
-    match patchdesk_promote::promote(&req, forge.as_ref(), &show) {
+    match patchdesk_desk::send::send_for_review(&desk(), project.workdir(), &item, &remote, choices, &show) {
         Ok(out) => {
             if args.json {
                 println!(
@@ -111,6 +83,9 @@ pub fn run(args: &PromoteArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => fail(args.json, UserError::from(&e), 1),
+        Err(e) => {
+            let code = if e.code == patchdesk_error::Code::RemoteRepoNotFound { 2 } else { 1 };
+            fail(args.json, e, code)
+        }
     }
 }

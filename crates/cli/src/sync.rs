@@ -1,22 +1,20 @@
 //! `patchdesk sync`: follow the pull requests Patchdesk opened and bring the board up to date
 //! (merged → task done and dependents ready; closed → back to the pod), one commit per run.
 //!
-//! The forge is chosen as `patchdesk promote` chooses it: a remote on this disk is the practice
-//! remote; anything else is GitHub, with `GITHUB_TOKEN` when set, else the sign-in kept in the
-//! system keyring, and the API at `PATCHDESK_GITHUB_API` (default github.com's).
+//! The forge is chosen as `patchdesk promote` (and the window) chooses it: a remote on this disk
+//! is the practice remote unless `--github-repo` names a GitHub repository; anything else is
+//! GitHub, with `GITHUB_TOKEN` when set, else the sign-in kept in the system keyring, and the
+//! API at `PATCHDESK_GITHUB_API`, else the server set in the app's settings (default github.com's).
 //!
 //! Exit codes: 0 success (also when nothing changed); 1 the forge or the repository refused
 //! (offline, sign-in refused, staged changes in a file to commit); 2 usage errors.
 
-use crate::output::{fail, forge_for};
+use crate::output::{desk, fail};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use patchdesk_error::{Code, UserError};
-use patchdesk_project::lifecycle::{follow_reviews, ReviewChange};
-use patchdesk_project::record::OffsetDateTime;
-use patchdesk_project::Project;
+use patchdesk_desk::{open_project, OffsetDateTime, Remote, ReviewChange};
 
 #[derive(Args)]
 pub struct SyncArgs {
@@ -45,40 +43,34 @@ fn word(change: ReviewChange) -> &'static str {
 }
 
 pub fn run(args: &SyncArgs) -> ExitCode {
-    let project = match Project::open(&args.repo) {
+    let project = match open_project(&args.repo) {
         Ok(p) => p,
-        Err(e) => return fail(args.json, e.into(), 2),
+        Err(e) => return fail(args.json, e, 2),
     };
-    let url = match args.remote.clone().or_else(|| project.repo().find_remote("origin").ok().and_then(|r| r.url().ok().map(str::to_string))) {
-        Some(u) => u,
-        None => return fail(args.json, UserError::new(Code::RemoteRepoNotFound, "The repository has no origin remote; give one with --remote URL"), 2),
-    };
-    let forge = match forge_for(args.github_repo.as_deref(), &url) {
-        Ok(f) => f,
-        Err((e, code)) => return fail(args.json, e, code),
-    };
-    let report = match follow_reviews(project.workdir(), forge.as_ref(), OffsetDateTime::now_utc()) {
+    let remote = match Remote::required(project.workdir(), args.remote.as_deref(), args.github_repo.as_deref()) {
         Ok(r) => r,
-        Err(e) => return fail(args.json, UserError::from(&e), 1),
+        Err(e) => return fail(args.json, e, 2),
     };
-    // After a merge the other open requests sit on an older base: make them again on it.
-    let refreshed = if report.reviews.iter().any(|r| r.change == ReviewChange::Merged) {
-        let open: Vec<String> = report.reviews.iter().filter(|r| r.state == patchdesk_forge::ReviewState::Open).map(|r| r.item.clone()).collect();
-        patchdesk_promote::refresh::refresh_open(project.workdir(), &url, forge.as_ref(), &open)
-    } else {
-        Vec::new()
+    // Follows every request, and after a merge makes the other open ones again on the new base.
+    let followed = match patchdesk_desk::follow::follow_reviews(&desk(), project.workdir(), &remote, OffsetDateTime::now_utc()) {
+        Ok(f) => f,
+        Err(e) => {
+            let code = if e.code == patchdesk_error::Code::RemoteRepoNotFound { 2 } else { 1 };
+            return fail(args.json, e, code);
+        }
     };
+    let (report, refreshed) = (followed.report, followed.refreshed);
     if args.json {
         let mut out = serde_json::to_value(&report).unwrap_or_default();
-        out["refreshed"] = serde_json::json!(refreshed.iter().map(|(i, w)| serde_json::json!({"item": i, "words": w})).collect::<Vec<_>>());
+        out["refreshed"] = serde_json::json!(refreshed);
         println!("{out}");
         return ExitCode::SUCCESS;
     }
-    for (_, words) in &refreshed {
-        println!("{words}");
+    for r in &refreshed {
+        println!("{}", r.words);
     }
     if report.reviews.is_empty() {
-        println!("No pull requests to follow on {}.", forge.describe());
+        println!("No pull requests to follow on {}.", followed.forge);
     }
     for r in &report.reviews {
         let task = r.task_id.as_deref().unwrap_or(&r.item);

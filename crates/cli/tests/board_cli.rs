@@ -21,7 +21,7 @@ fn json(out: &Output) -> Value {
 }
 
 fn demo(dir: &Path) -> PathBuf {
-    patchdesk_project::demo::ensure(&dir.join("demo")).unwrap().project
+    patchdesk_desk::demo::ensure(&dir.join("demo")).unwrap().project
 }
 
 /// A repository with these files committed on `main`.

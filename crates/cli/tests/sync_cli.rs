@@ -209,3 +209,60 @@ fn sync_never_sends_the_sign_in_to_another_host() {
     assert_eq!(gh.state().branch_sha("octo", "hello", "chatgpt/auto/f9.2"), branch_before, "nothing replaced");
     gh.stop();
 }
+
+/// `--github-repo` is what the person said: the review requests are followed on that GitHub
+/// repository even when the remote's address is a folder on this disk (it used to become the
+/// practice remote without a word).
+#[test]
+fn sync_follows_the_github_repository_named_even_when_the_remote_is_a_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("demo");
+    assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
+    let project = root.join("project");
+    let out = patchdesk()
+        .args(["sync", "--github-repo", "octo/hello", "--repo"])
+        .arg(&project)
+        .env("GITHUB_TOKEN", "fake-pat-named-repo")
+        .env("PATCHDESK_GITHUB_API", "http://127.0.0.1:9")
+        .env("PATCHDESK_DATA_DIR", tmp.path().join("data"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("No pull requests to follow on octo/hello on 127.0.0.1:9"), "{text}");
+    // Without it, a folder is the practice remote.
+    let out = patchdesk().args(["sync", "--repo"]).arg(&project).env("PATCHDESK_DATA_DIR", tmp.path().join("data")).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No pull requests to follow on the practice remote"));
+}
+
+/// The GitHub server set in the window (the settings file in the app's data folder) is the one
+/// `patchdesk promote` and `sync` use: no `PATCHDESK_GITHUB_API` needed.
+#[test]
+fn promote_and_sync_use_the_github_server_set_in_the_window() {
+    use github_standin::{RepoSpec, Standin};
+    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
+    gh.state().add_user("octo", "fake-pat-window-server", &["repo"]);
+    gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
+    gh.state().commit_files("octo", "hello", "main", "docs", &[("docs/a.md", "one\n")]).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    // What the window's "Settings for your organisation" saves.
+    patchdesk_desk::settings::set_github(&data, &gh.api_url(), "").unwrap();
+    let work = tmp.path().join("lead");
+    git2::Repository::clone(&gh.git_url("octo", "hello"), &work).unwrap();
+    let patch = tmp.path().join("patch_20261121_090000_F9.1.diff");
+    std::fs::write(&patch, "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n").unwrap();
+    let env = |c: &mut Command| {
+        c.env("GITHUB_TOKEN", "fake-pat-window-server").env_remove("PATCHDESK_GITHUB_API").env("PATCHDESK_DATA_DIR", &data);
+    };
+    let mut c = patchdesk();
+    c.args(["promote", "--json", "--base", "main", "--repo"]).arg(&work).arg(&patch);
+    env(&mut c);
+    let number = json(&c.output().unwrap())["pr_number"].as_u64().unwrap();
+    assert!(gh.state().pull_request("octo", "hello", number).is_some());
+    let mut c = patchdesk();
+    c.args(["sync", "--json", "--repo"]).arg(&work);
+    env(&mut c);
+    assert_eq!(json(&c.output().unwrap())["reviews"][0]["change"], "in_review");
+    gh.stop();
+}

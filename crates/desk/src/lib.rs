@@ -36,6 +36,7 @@ pub use patchdesk_forge::{Account, RepoSummary, ReviewState};
 pub use patchdesk_intake::{ImportReport, InboxItem, SeenFile, Status};
 pub use patchdesk_logs::Metrics;
 pub use patchdesk_project::connect::CloneProgress;
+pub use patchdesk_project::demo;
 pub use patchdesk_project::demo::DemoProject;
 pub use patchdesk_project::lifecycle::{FollowReport, FollowedReview, KnownReview, ReviewChange};
 pub use patchdesk_project::record::{HandedOff, TaskList, TaskRow};
@@ -108,9 +109,9 @@ impl Desk {
     }
 
     /// The desk of this process: the shared data folder ([`settings::data_dir`]) and the
-    /// environment. `None` when the system has no data folder and `PATCHDESK_DATA_DIR` is unset.
-    pub fn from_env() -> Option<Desk> {
-        Some(Desk::new(settings::data_dir()?, Overrides::from_env()))
+    /// environment.
+    pub fn from_env() -> Desk {
+        Desk::new(settings::data_dir(), Overrides::from_env())
     }
 
     /// The app's data folder (demo, clones, settings).

@@ -65,11 +65,12 @@ impl Overrides {
 }
 
 /// The app's data folder (demo, clones, settings): `PATCHDESK_DATA_DIR` when set, else the
-/// desktop's data folder for the app — the same folder for the window and the CLI.
-pub fn data_dir() -> Option<PathBuf> {
+/// desktop's data folder for the app (where the window's runtime puts it) — the same folder for
+/// the window and the CLI. A system without a home folder gets one under the temporary folder.
+pub fn data_dir() -> PathBuf {
     match std::env::var_os("PATCHDESK_DATA_DIR").filter(|d| !d.is_empty()) {
-        Some(d) => Some(PathBuf::from(d)),
-        None => dirs::data_dir().map(|d| d.join(APP_ID)),
+        Some(d) => PathBuf::from(d),
+        None => dirs::data_dir().unwrap_or_else(std::env::temp_dir).join(APP_ID),
     }
 }
 
