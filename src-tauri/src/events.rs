@@ -1,6 +1,6 @@
 //! Events the backend sends to the window. Typed on both sides through tauri-specta.
 
-use patchdesk_project::ProjectSummary;
+use patchdesk_desk::{CloneProgress, ImportReport, ProjectSummary, StepEvent};
 use serde::Serialize;
 
 /// A project was opened (at start, from the picker, or the demo).
@@ -14,7 +14,7 @@ pub struct ProjectOpened {
 pub struct PromoteProgress {
     /// The inbox item being sent.
     pub item: String,
-    pub event: patchdesk_promote::StepEvent,
+    pub event: StepEvent,
 }
 
 /// How far the first download of a GitHub repository has got.
@@ -22,7 +22,7 @@ pub struct PromoteProgress {
 pub struct CloneProgressed {
     /// `owner/name`.
     pub repository: String,
-    pub progress: patchdesk_project::connect::CloneProgress,
+    pub progress: CloneProgress,
 }
 
 /// Pod downloads were picked up from the Downloads folder and offered to the inbox.
@@ -33,9 +33,33 @@ pub struct DownloadsArrived {
     /// The files taken from it this time (names only).
     pub files: Vec<String>,
     /// What the inbox made of them, when a project was open.
-    pub report: Option<patchdesk_intake::ImportReport>,
+    pub report: Option<ImportReport>,
     /// Why they could not be added.
     pub error: Option<patchdesk_error::UserError>,
+}
+
+impl From<patchdesk_desk::downloads::Arrived> for DownloadsArrived {
+    fn from(a: patchdesk_desk::downloads::Arrived) -> Self {
+        DownloadsArrived { folder: a.folder, files: a.files, report: a.report, error: a.error }
+    }
+}
+
+/// The background follow-up of review requests ran (every minute while a project with a
+/// remote is open): what changed, and what sending the board's commits did.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct ReviewsFollowed {
+    /// What following the reviews did (empty when nothing was asked).
+    pub report: patchdesk_desk::FollowReport,
+    /// What sending the board's commits did, when they were sent.
+    pub board: Option<patchdesk_desk::board::BoardSending>,
+    /// Why the reviews could not be followed or the board not sent (offline, signed out…).
+    pub error: Option<patchdesk_error::UserError>,
+}
+
+impl From<patchdesk_desk::follow::FollowUp> for ReviewsFollowed {
+    fn from(f: patchdesk_desk::follow::FollowUp) -> Self {
+        ReviewsFollowed { report: f.report, board: f.board, error: f.error }
+    }
 }
 
 /// Files were dropped on the window. The backend has remembered them (see `grants`), so the

@@ -6,7 +6,6 @@ mod commands;
 mod events;
 pub mod grants;
 pub mod navigation;
-mod settings;
 mod state;
 
 use state::AppState;
@@ -55,6 +54,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             events::PromoteProgress,
             events::CloneProgressed,
             events::DownloadsArrived,
+            events::ReviewsFollowed,
             events::FilesDropped
         ])
         .typ::<patchdesk_error::UserError>()
@@ -84,7 +84,7 @@ fn dropped(app: &tauri::AppHandle, paths: &[std::path::PathBuf]) {
 /// Starts the app.
 pub fn run() {
     // Read and write git objects the way git itself does (the apply engine checks its own output).
-    patchdesk_apply::use_git_object_checks();
+    patchdesk_desk::apply::use_git_object_checks();
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -106,13 +106,14 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             let start = state::StartupChoice::from_env_and_args(std::env::args().skip(1));
-            let data_dir = match std::env::var_os("PATCHDESK_DATA_DIR") {
-                Some(d) => std::path::PathBuf::from(d),
-                None => app.path().app_data_dir()?,
-            };
-            app.manage(AppState::new(data_dir, start));
+            // The same data folder (settings, demo, clones) as the `patchdesk` command's. The
+            // window signs in only through the keyring (never `GITHUB_TOKEN`).
+            let overrides = patchdesk_desk::settings::Overrides { github_token: None, ..patchdesk_desk::settings::Overrides::from_env() };
+            let desk = patchdesk_desk::Desk::new(patchdesk_desk::settings::data_dir(), overrides);
+            app.manage(AppState::new(desk, start));
             app.manage(commands::github::GitHubSession::default());
             commands::downloads::start(app.handle());
+            commands::board::start(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -1,8 +1,9 @@
-//! What the app keeps between commands: which project is open, and where its data lives.
+//! What the app keeps between commands: which project is open, the desk (settings, data
+//! folder), and the paths the operating system handed over.
 
 use crate::grants::Grants;
+use patchdesk_desk::{Desk, Project};
 use patchdesk_error::UserError;
-use patchdesk_project::{demo, Project};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -34,7 +35,7 @@ impl StartupChoice {
 }
 
 pub struct AppState {
-    data_dir: PathBuf,
+    desk: Desk,
     start: StartupChoice,
     project: Mutex<Option<Project>>,
     /// Paths the operating system handed over (dialogs, drops) in this session.
@@ -42,8 +43,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(data_dir: PathBuf, start: StartupChoice) -> Self {
-        AppState { data_dir, start, project: Mutex::new(None), grants: Grants::default() }
+    pub fn new(desk: Desk, start: StartupChoice) -> Self {
+        AppState { desk, start, project: Mutex::new(None), grants: Grants::default() }
     }
 
     /// Remembers paths the operating system handed over (a native dialog's answer, a drop on
@@ -57,7 +58,7 @@ impl AppState {
     /// under the app's data folder or `project` (the open project's folder); else the refusal
     /// "Patchdesk only opens files you chose or dropped on the window."
     pub fn allowed_path(&self, path: &str, project: Option<&Path>) -> Result<PathBuf, UserError> {
-        let mut roots = vec![self.data_dir.clone()];
+        let mut roots = vec![self.desk.data_dir().to_path_buf()];
         roots.extend(project.map(Path::to_path_buf));
         self.grants.check(Path::new(path), &roots)
     }
@@ -67,9 +68,9 @@ impl AppState {
         self.project.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|p| p.workdir().to_path_buf())
     }
 
-    /// The app's data folder (demo, clones, settings).
-    pub fn data_dir(&self) -> &std::path::Path {
-        &self.data_dir
+    /// The desk: settings, sign-in, the app's data folder.
+    pub fn desk(&self) -> &Desk {
+        &self.desk
     }
 
     /// Runs `f` on the open project, opening the startup choice first if none is open yet.
@@ -77,8 +78,8 @@ impl AppState {
         let mut guard = self.project.lock().unwrap_or_else(|p| p.into_inner());
         if guard.is_none() {
             *guard = Some(match &self.start {
-                StartupChoice::Folder(p) => Project::open(p)?,
-                StartupChoice::Demo => self.demo_project()?,
+                StartupChoice::Folder(p) => patchdesk_desk::open_project(p)?,
+                StartupChoice::Demo => self.desk.demo_project()?,
             });
         }
         match guard.as_ref() {
@@ -87,17 +88,14 @@ impl AppState {
         }
     }
 
+    /// The open project's folder, opening the startup choice first if none is open yet.
+    pub fn workdir(&self) -> Result<PathBuf, UserError> {
+        self.with_project(|p| Ok(p.workdir().to_path_buf()))
+    }
+
     /// Replaces the open project.
     pub fn open(&self, project: Project) {
         *self.project.lock().unwrap_or_else(|p| p.into_inner()) = Some(project);
-    }
-
-    /// The built-in demo, built on first use in the app's data folder.
-    pub fn demo_project(&self) -> Result<Project, UserError> {
-        let demo = demo::ensure(&self.data_dir.join("demo"))?;
-        let project = Project::open(&demo.project)?;
-        project.seed_demo_inbox(&demo)?;
-        Ok(project)
     }
 }
 

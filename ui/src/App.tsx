@@ -1,14 +1,14 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { ImportReport, Overview } from "./bindings";
-import { backend } from "./ipc";
+import { backend, listen } from "./ipc";
 import { explain, type Explained } from "./errors";
 import { Inbox } from "./Inbox";
 import { BoardView } from "./BoardView";
 import { ReviewPane } from "./ReviewPane";
 import { plural } from "./format";
 import { followSummary } from "./board";
-import { sendBoard } from "./boardSync";
+import { boardWords } from "./boardSync";
 import { GitHubButton, GitHubDialog } from "./GitHub";
 import { events, commands, type Choosing, type GitHubStatus, type ItemCheck } from "./bindings";
 
@@ -162,28 +162,25 @@ export function App() {
       cancelled = true;
     };
   }, [overview]);
-  const hasRemote = overview?.summary.remote != null;
-
-  // Follow the review requests Patchdesk opened: every minute while a project with a remote is
-  // open (GitHub answers "not changed" cheaply). News arrives as a toast and a fresh board.
+  // The backend follows the review requests Patchdesk opened every minute while a project
+  // with a remote is open, and sends the board's commits (handoffs, follow-up, anything made
+  // while offline). News arrives as a toast and a fresh board; offline or signed out says
+  // nothing here (the board's "Check reviews" says why).
   useEffect(() => {
-    if (!hasRemote) return;
-    const timer = setInterval(() => {
-      backend.followReviews().then(
-        (report) => {
-          const news = followSummary(report);
-          if (news) {
-            toast(news);
-            void refresh();
-          }
-          // Handoffs and follow-up commits made while offline go out now.
-          void sendBoard(toast, true);
-        },
-        () => undefined, // offline or signed out: the board's "Check reviews" says why
-      );
-    }, 60_000);
-    return () => clearInterval(timer);
-  }, [hasRemote, refresh, toast]);
+    let unlisten: (() => void) | undefined;
+    listen
+      .reviewsFollowed(({ report, board }) => {
+        const news = followSummary(report);
+        if (news) {
+          toast(news);
+          void refresh();
+        }
+        const words = boardWords(board, true);
+        if (words) toast(words);
+      })
+      .then((u) => (unlisten = u), () => undefined);
+    return () => unlisten?.();
+  }, [refresh, toast]);
   return (
     <div className="app">
       <header className="topbar">

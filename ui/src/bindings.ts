@@ -308,7 +308,7 @@ async watchedFolder() : Promise<string | null> {
 },
 /**
  * Turns the watch on (for `folder`, or the download folder when none is given) or off.
- * Returns the folder now watched.
+ * Returns the folder now watched. `folder` must be one the person chose.
  */
 async setDownloadsWatch(on: boolean, folder: string | null) : Promise<Result<string | null, UserError>> {
     try {
@@ -382,13 +382,15 @@ cloneProgressed: CloneProgressed,
 downloadsArrived: DownloadsArrived,
 filesDropped: FilesDropped,
 projectOpened: ProjectOpened,
-promoteProgress: PromoteProgress
+promoteProgress: PromoteProgress,
+reviewsFollowed: ReviewsFollowed
 }>({
 cloneProgressed: "clone-progressed",
 downloadsArrived: "downloads-arrived",
 filesDropped: "files-dropped",
 projectOpened: "project-opened",
-promoteProgress: "promote-progress"
+promoteProgress: "promote-progress",
+reviewsFollowed: "reviews-followed"
 })
 
 /** user-defined constants **/
@@ -450,7 +452,7 @@ tasks: Task[];
  */
 problems: FileProblem[] }
 /**
- * What sending the board's commits did, with a sentence for the window.
+ * What sending the board's commits did, with a sentence for the lead.
  */
 export type BoardSending = { sent: BoardSent; words: string }
 /**
@@ -874,7 +876,7 @@ changed_files: string[];
  */
 warnings: string[] }
 /**
- * What the app knows about GitHub: where it is, who is signed in, and what can be done.
+ * What Patchdesk knows about GitHub: where it is, who is signed in, and what can be done.
  */
 export type GitHubStatus = { 
 /**
@@ -1698,6 +1700,23 @@ export type ReviewState =
  */
 "closed"
 /**
+ * The background follow-up of review requests ran (every minute while a project with a
+ * remote is open): what changed, and what sending the board's commits did.
+ */
+export type ReviewsFollowed = { 
+/**
+ * What following the reviews did (empty when nothing was asked).
+ */
+report: FollowReport; 
+/**
+ * What sending the board's commits did, when they were sent.
+ */
+board: BoardSending | null; 
+/**
+ * Why the reviews could not be followed or the board not sent (offline, signed out…).
+ */
+error: UserError | null }
+/**
  * Why a changed path deserves a second look.
  */
 export type Risk = 
@@ -1764,13 +1783,17 @@ name: string;
  */
 size: number }
 /**
- * What the lead chose in the "Send for review" dialog; blank or missing means the default.
+ * What the lead chose; blank or missing means the default.
  */
 export type SendChoices = { 
 /**
  * Base branch (blank: the settings', else the remote's default branch).
  */
-base: string | null; draft: boolean; 
+base: string | null; 
+/**
+ * Open the review request as a draft (missing: the settings').
+ */
+draft: boolean | null; 
 /**
  * Branch for the change (blank: from the settings' pattern, `chatgpt/<pod>/<task_id>`).
  */

@@ -1,6 +1,6 @@
 // The UI's one door to the backend. Commands come from the generated bindings; this file only
 // turns their `{status, data | error}` results into values or thrown `UserError`s.
-import { commands, type Choosing, type BoardSending, type ItemCheck, type FollowReport, type KnownReview, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
+import { commands, events, type ReviewsFollowed, type Choosing, type BoardSending, type ItemCheck, type FollowReport, type KnownReview, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UserError };
 
@@ -45,4 +45,10 @@ export const backend = {
   /** Opens an http(s) link from a pod's text in the browser. */
   openPodLink: (url: string): Promise<null> => unwrap(commands.openPodLink(url)),
   connectGithubRepository: (fullName: string, cloneUrl: string): Promise<Overview> => unwrap(commands.connectGithubRepository(fullName, cloneUrl)),
+};
+
+/** What the backend's background work reports. Each returns a function that stops listening. */
+export const listen = {
+  /** A round of the minute's review follow-up (and board send) ran in the backend. */
+  reviewsFollowed: (f: (e: ReviewsFollowed) => void): Promise<() => void> => events.reviewsFollowed.listen((e) => f(e.payload)),
 };

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use patchdesk_desk::send::SendChoices;
+use patchdesk_error::{Code, UserError};
 use patchdesk_desk::{open_project, Remote, StepEvent, StepState};
 
 #[derive(Args)]
@@ -55,9 +56,9 @@ pub fn run(args: &PromoteArgs) -> ExitCode {
             return fail(args.json, e, code);
         }
     };
-    let remote = match Remote::required(project.workdir(), args.remote.as_deref(), args.github_repo.as_deref()) {
-        Ok(r) => r,
-        Err(e) => return fail(args.json, e, 2),
+    let Some(remote) = Remote::of(project.workdir(), args.remote.as_deref(), args.github_repo.as_deref()) else {
+        let e = UserError::new(Code::RemoteRepoNotFound, "The repository has no origin remote; give one with --remote URL");
+        return fail(args.json, e, 2);
     };
     let choices = SendChoices {
         base: args.base.clone(),
@@ -84,7 +85,7 @@ pub fn run(args: &PromoteArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let code = if e.code == patchdesk_error::Code::RemoteRepoNotFound { 2 } else { 1 };
+            let code = if e.code == Code::RemoteRepoNotFound { 2 } else { 1 };
             fail(args.json, e, code)
         }
     }

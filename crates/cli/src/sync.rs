@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use patchdesk_error::{Code, UserError};
 use patchdesk_desk::{open_project, OffsetDateTime, Remote, ReviewChange};
 
 #[derive(Args)]
@@ -47,15 +48,15 @@ pub fn run(args: &SyncArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(args.json, e, 2),
     };
-    let remote = match Remote::required(project.workdir(), args.remote.as_deref(), args.github_repo.as_deref()) {
-        Ok(r) => r,
-        Err(e) => return fail(args.json, e, 2),
+    let Some(remote) = Remote::of(project.workdir(), args.remote.as_deref(), args.github_repo.as_deref()) else {
+        let e = UserError::new(Code::RemoteRepoNotFound, "The repository has no origin remote; give one with --remote URL");
+        return fail(args.json, e, 2);
     };
     // Follows every request, and after a merge makes the other open ones again on the new base.
     let followed = match patchdesk_desk::follow::follow_reviews(&desk(), project.workdir(), &remote, OffsetDateTime::now_utc()) {
         Ok(f) => f,
         Err(e) => {
-            let code = if e.code == patchdesk_error::Code::RemoteRepoNotFound { 2 } else { 1 };
+            let code = if e.code == Code::RemoteRepoNotFound { 2 } else { 1 };
             return fail(args.json, e, code);
         }
     };

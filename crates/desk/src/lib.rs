@@ -91,7 +91,7 @@ impl Remote {
     /// [`Remote::of`], or the refusal a person can act on.
     pub fn required(workdir: &Path, url: Option<&str>, github_repo: Option<&str>) -> Result<Remote, UserError> {
         Remote::of(workdir, url, github_repo)
-            .ok_or_else(|| UserError::new(Code::RemoteRepoNotFound, "This project has no remote called origin to send the change to; add one (or give one with --remote URL)."))
+            .ok_or_else(|| UserError::new(Code::RemoteRepoNotFound, "This project has no remote called origin to send the change to."))
     }
 }
 

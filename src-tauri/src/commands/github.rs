@@ -2,86 +2,17 @@
 //! connecting one (Patchdesk's own clone in the app's data folder). The token stays in the OS
 //! keyring: no command returns it and no event carries it.
 
-use crate::events::{CloneProgressed, ProjectOpened};
-use crate::settings::{read_settings, write_settings};
+use crate::events::CloneProgressed;
 use crate::state::AppState;
+use patchdesk_desk::github::{self, GitHubStatus, SignInCode, SignInWait};
+use patchdesk_desk::{Account, Overview, RepoSummary};
 use patchdesk_error::{Code, UserError};
-use patchdesk_forge::signin::{DeviceCode, SignIn};
-use patchdesk_forge::{Account, ApiBase, Forge, GitHub, PracticeRemote, RepoSummary};
-use patchdesk_project::connect::{clone_folder, clone_or_open};
-use patchdesk_project::Overview;
-use patchdesk_secrets::{Secret, TokenStore};
-use serde::Serialize;
-use std::path::Path;
-use std::sync::Mutex;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
-/// The keyring service prefix shared with the CLI (`patchdesk:github.com`).
-const KEYRING_PREFIX: &str = "patchdesk";
-
-/// What the app knows about GitHub: where it is, who is signed in, and what can be done.
-#[derive(Debug, Clone, Serialize, specta::Type)]
-pub struct GitHubStatus {
-    /// `github.com`, or an Enterprise Server's host.
-    pub host: String,
-    /// The web address people sign in at.
-    pub web_url: String,
-    /// The signed-in account, checked with GitHub just now.
-    pub account: Option<Account>,
-    /// Whether signing in with a code is possible (an OAuth app's client id is set).
-    pub device_flow_ready: bool,
-    /// The OAuth app's client id in use, if any (not a secret).
-    pub client_id: Option<String>,
-    /// A sentence to show when something needs the person's attention (a sign-in that stopped
-    /// working, GitHub out of reach).
-    pub notice: Option<UserError>,
-}
-
-/// What to show while waiting for the person to approve the sign-in on GitHub.
-#[derive(Debug, Clone, Serialize, specta::Type)]
-pub struct SignInCode {
-    /// The code to type (`ABCD-1234`).
-    pub user_code: String,
-    /// The page to open.
-    pub verification_uri: String,
-    /// Seconds until the code runs out.
-    pub expires_in: u32,
-}
-
-/// The sign-in in progress and the settings, shared by the GitHub commands.
+/// The sign-in in progress, shared by the GitHub commands.
 #[derive(Default)]
-pub struct GitHubSession {
-    pending: Mutex<Option<(u64, DeviceCode)>>,
-    /// Bumped to cancel the sign-in being waited for.
-    generation: Mutex<u64>,
-}
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
-}
-
-/// Where GitHub is and which OAuth app signs in.
-fn sign_in(data_dir: &Path) -> Result<(SignIn, Option<String>), UserError> {
-    let settings = read_settings(data_dir)?;
-    let api = env("PATCHDESK_GITHUB_API").or(settings.github_api).unwrap_or_else(|| "https://api.github.com".into());
-    let client_id = env("PATCHDESK_GITHUB_CLIENT_ID").or(settings.github_client_id);
-    let signin = SignIn::new(ApiBase::from_api(&api), client_id.as_deref().unwrap_or(""), TokenStore::new(KEYRING_PREFIX));
-    Ok((signin, client_id))
-}
-
-/// The web address of the GitHub the app talks to (`https://github.com`, or the Enterprise
-/// server the person set), without asking anyone.
-pub(crate) fn web_base(data_dir: &Path) -> Result<String, UserError> {
-    Ok(sign_in(data_dir)?.0.base().web.clone())
-}
-
-/// The saved sign-in for the GitHub the app talks to: the API roots and the token.
-pub(crate) fn saved_token(data_dir: &Path) -> Result<(ApiBase, Option<(String, Secret)>), UserError> {
-    let (signin, _) = sign_in(data_dir)?;
-    let saved = signin.saved().map_err(|e| UserError::from(&e))?;
-    Ok((signin.base().clone(), saved))
-}
+pub struct GitHubSession(SignInWait);
 
 /// Who is signed in to GitHub, checked with GitHub (`GET /user`). A sign-in that no longer
 /// works is reported in `notice` (and the person is asked to sign in again); no keyring is an
@@ -89,25 +20,7 @@ pub(crate) fn saved_token(data_dir: &Path) -> Result<(ApiBase, Option<(String, S
 #[tauri::command]
 #[specta::specta]
 pub async fn github_status(state: State<'_, AppState>) -> Result<GitHubStatus, UserError> {
-    let (signin, client_id) = sign_in(state.data_dir())?;
-    let (account, notice) = match signin.restore().await {
-        Ok(found) => (found.map(|(a, _)| a), None),
-        Err(e) => {
-            let err = UserError::from(&e);
-            if err.code == Code::KeyringUnavailable {
-                return Err(err);
-            }
-            (None, Some(err))
-        }
-    };
-    Ok(GitHubStatus {
-        host: signin.base().host(),
-        web_url: signin.base().web.clone(),
-        account,
-        device_flow_ready: client_id.is_some(),
-        client_id,
-        notice,
-    })
+    github::status(state.desk()).await
 }
 
 /// Saves which GitHub to use (an Enterprise Server's address; empty for github.com) and the
@@ -115,23 +28,7 @@ pub async fn github_status(state: State<'_, AppState>) -> Result<GitHubStatus, U
 #[tauri::command]
 #[specta::specta]
 pub fn github_settings(state: State<'_, AppState>, server: String, client_id: String) -> Result<(), UserError> {
-    let mut s = read_settings(state.data_dir())?;
-    let server = server.trim().trim_end_matches('/');
-    s.github_api = if server.is_empty() || server.eq_ignore_ascii_case("https://github.com") {
-        None
-    } else if !(server.starts_with("https://") || server.starts_with("http://127.0.0.1") || server.starts_with("http://localhost")) {
-        return Err(UserError::new(Code::RequestInvalid, format!("{server} is not a secure web address. Give the server's address starting with https://.")));
-    } else if server.ends_with("/api/v3") || server.contains("127.0.0.1") || server.contains("localhost") {
-        Some(server.to_string())
-    } else {
-        Some(format!("{server}/api/v3"))
-    };
-    let id = client_id.trim();
-    if !id.is_empty() && !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-') {
-        return Err(UserError::new(Code::RequestInvalid, "That does not look like an OAuth app's client id (letters, digits, dots and dashes). Copy it again from the app's page on GitHub."));
-    }
-    s.github_client_id = (!id.is_empty()).then(|| id.to_string());
-    write_settings(state.data_dir(), &s)
+    github::set_settings(state.desk(), &server, &client_id)
 }
 
 /// Starts signing in with a code: returns the code to show and the page to type it on. Then
@@ -139,26 +36,7 @@ pub fn github_settings(state: State<'_, AppState>, server: String, client_id: St
 #[tauri::command]
 #[specta::specta]
 pub async fn github_start_sign_in(state: State<'_, AppState>, session: State<'_, GitHubSession>) -> Result<SignInCode, UserError> {
-    let (signin, client_id) = sign_in(state.data_dir())?;
-    if client_id.is_none() {
-        return Err(UserError::new(
-            Code::RequestInvalid,
-            "Signing in with a code needs your organisation's GitHub app id (its Client ID). Enter it under \"Settings for your organisation\", or sign in with a token instead.",
-        ));
-    }
-    let code = signin.start_device_flow().await.map_err(|e| UserError::from(&e))?;
-    let shown = SignInCode {
-        user_code: code.user_code.clone(),
-        verification_uri: code.verification_uri.clone(),
-        expires_in: code.expires_in.min(u64::from(u32::MAX)) as u32,
-    };
-    let generation = {
-        let mut g = session.generation.lock().unwrap_or_else(|e| e.into_inner());
-        *g += 1;
-        *g
-    };
-    *session.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some((generation, code));
-    Ok(shown)
+    session.0.start(state.desk()).await
 }
 
 /// Waits until the person approved the code on GitHub (or refused, or it ran out), then keeps
@@ -166,35 +44,14 @@ pub async fn github_start_sign_in(state: State<'_, AppState>, session: State<'_,
 #[tauri::command]
 #[specta::specta]
 pub async fn github_finish_sign_in(state: State<'_, AppState>, session: State<'_, GitHubSession>) -> Result<Account, UserError> {
-    let (signin, _) = sign_in(state.data_dir())?;
-    let Some((generation, code)) = session.pending.lock().unwrap_or_else(|e| e.into_inner()).clone() else {
-        return Err(UserError::new(Code::SignInExpired, "There is no sign-in waiting. Start signing in again."));
-    };
-    let cancelled = async {
-        loop {
-            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-            if *session.generation.lock().unwrap_or_else(|e| e.into_inner()) != generation {
-                return;
-            }
-        }
-    };
-    let result = tokio::select! {
-        r = signin.finish_device_flow(&code) => r.map_err(|e| UserError::from(&e)),
-        () = cancelled => Err(UserError::new(Code::SignInDenied, "Signing in was cancelled.")),
-    };
-    let mut pending = session.pending.lock().unwrap_or_else(|e| e.into_inner());
-    if pending.as_ref().is_some_and(|(g, _)| *g == generation) {
-        *pending = None;
-    }
-    result
+    session.0.finish(state.desk()).await
 }
 
 /// Stops waiting for a sign-in started with `github_start_sign_in`.
 #[tauri::command]
 #[specta::specta]
 pub fn github_cancel_sign_in(session: State<'_, GitHubSession>) {
-    *session.generation.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-    *session.pending.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    session.0.cancel();
 }
 
 /// Signs in with a pasted personal access token: checked with GitHub, then kept only in the
@@ -202,31 +59,21 @@ pub fn github_cancel_sign_in(session: State<'_, GitHubSession>) {
 #[tauri::command]
 #[specta::specta]
 pub async fn github_sign_in_with_token(state: State<'_, AppState>, token: String) -> Result<Account, UserError> {
-    let token = token.trim().to_string();
-    if token.is_empty() || token.chars().any(char::is_whitespace) {
-        return Err(UserError::new(Code::RequestInvalid, "Paste the whole token, without spaces. It starts with ghp_ or github_pat_."));
-    }
-    let (signin, _) = sign_in(state.data_dir())?;
-    signin.sign_in_with_token(Secret::new(token)).await.map_err(|e| UserError::from(&e))
+    github::sign_in_with_token(state.desk(), &token).await
 }
 
 /// Signs out: deletes the saved token from the keyring.
 #[tauri::command]
 #[specta::specta]
 pub fn github_sign_out(state: State<'_, AppState>) -> Result<bool, UserError> {
-    let (signin, _) = sign_in(state.data_dir())?;
-    signin.sign_out().map_err(|e| UserError::from(&e))
+    github::sign_out(state.desk())
 }
 
 /// The signed-in account's repositories whose name contains `filter` (empty: all).
 #[tauri::command]
 #[specta::specta]
 pub async fn github_repositories(state: State<'_, AppState>, filter: String) -> Result<Vec<RepoSummary>, UserError> {
-    let (base, saved) = saved_token(state.data_dir())?;
-    let Some((_, token)) = saved else {
-        return Err(UserError::new(Code::AuthRejected, "Sign in to GitHub first to see your repositories."));
-    };
-    patchdesk_forge::list_repositories(&base, &token, filter.trim()).await.map_err(|e| UserError::from(&e))
+    github::repositories(state.desk(), &filter).await
 }
 
 /// Opens `full_name` from GitHub as the project: the first time, Patchdesk downloads its own
@@ -234,62 +81,20 @@ pub async fn github_repositories(state: State<'_, AppState>, filter: String) -> 
 /// opens that copy. Safe to call again after any failure.
 #[tauri::command]
 #[specta::specta]
-pub async fn connect_github_repository(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    full_name: String,
-    clone_url: String,
-) -> Result<Overview, UserError> {
-    let (base, saved) = saved_token(state.data_dir())?;
-    let Some((_, token)) = saved else {
-        return Err(UserError::new(Code::AuthRejected, "Sign in to GitHub first, then choose the repository."));
-    };
-    let host = base.host();
-    let url_host = clone_url.split_once("://").map(|(_, r)| r.split('/').next().unwrap_or("").to_lowercase());
-    if url_host.as_deref() != Some(host.as_str()) {
-        return Err(UserError::new(Code::RequestInvalid, format!("{clone_url} is not on {host}; Patchdesk only sends your sign-in to {host}.")));
-    }
-    let dest = clone_folder(&state.data_dir().join("repositories"), &host, &full_name)
-        .ok_or_else(|| UserError::new(Code::RequestInvalid, format!("{full_name} is not a repository name of the form owner/name.")))?;
+pub async fn connect_github_repository(app: AppHandle, state: State<'_, AppState>, full_name: String, clone_url: String) -> Result<Overview, UserError> {
+    let desk = state.desk().clone();
     let progress_app = app.clone();
-    let name = full_name.clone();
-    let creds = patchdesk_forge::GitCredentials::new(&base, token);
     let project = tauri::async_runtime::spawn_blocking(move || {
         let mut last = std::time::Instant::now() - std::time::Duration::from_secs(1);
-        clone_or_open(&clone_url, &dest, Some(&creds), &mut |p| {
+        github::connect(&desk, &full_name, &clone_url, &mut |p| {
             let finished = p.total > 0 && p.indexed == p.total;
             if finished || last.elapsed() >= std::time::Duration::from_millis(100) {
                 last = std::time::Instant::now();
-                let _ = CloneProgressed { repository: name.clone(), progress: p }.emit(&progress_app);
+                let _ = CloneProgressed { repository: full_name.clone(), progress: p }.emit(&progress_app);
             }
         })
-        .map_err(|e| UserError::from(&e))
     })
     .await
     .map_err(|e| UserError::new(Code::Internal, format!("The download stopped unexpectedly: {e}")))??;
-    let overview = project.overview()?;
-    state.open(project);
-    let _ = ProjectOpened { summary: overview.summary.clone() }.emit(&app);
-    Ok(overview)
-}
-
-/// A commit author: name and e-mail.
-pub(crate) type Author = (String, String);
-
-/// The forge for a project whose remote is `remote`: the practice remote for a folder on this
-/// disk; otherwise GitHub with the saved sign-in. Also the commit author to use (the signed-in
-/// person, with GitHub's private no-reply address), if any.
-pub(crate) fn project_forge(data_dir: &Path, remote: &str) -> Result<(Box<dyn Forge>, Option<Author>), UserError> {
-    if PracticeRemote::is_local_url(remote) {
-        return Ok((Box::new(PracticeRemote::open(remote).map_err(|e| UserError::from(&e))?), None));
-    }
-    let repo = GitHub::repo_from_url(remote).ok_or_else(|| {
-        UserError::new(Code::RemoteRepoNotFound, format!("Cannot tell which GitHub repository {remote} is. Connect the repository from GitHub in Patchdesk."))
-    })?;
-    let (base, saved) = saved_token(data_dir)?;
-    let Some((login, token)) = saved else {
-        return Err(UserError::new(Code::AuthRejected, format!("Sign in to GitHub first ({}), then try again.", base.host())));
-    };
-    let author = (login.clone(), format!("{login}@users.noreply.{}", base.host()));
-    Ok((Box::new(GitHub::new(base, &repo, token).map_err(|e| UserError::from(&e))?), Some(author)))
+    crate::commands::project::opened(&app, &state, project)
 }

@@ -1,10 +1,8 @@
 //! The inbox: dropping pod downloads in, reviewing them, rejecting or keeping them.
 
 use crate::state::AppState;
+use patchdesk_desk::{inbox, FileDiff, ImportReport, InboxItem, ItemCheck, OffsetDateTime, Rejected, Review, Status};
 use patchdesk_error::UserError;
-use patchdesk_intake::{ImportReport, InboxItem, Status};
-use patchdesk_project::review::{FileDiff, Review};
-use patchdesk_project::Rejected;
 use std::path::PathBuf;
 use tauri::State;
 
@@ -16,7 +14,7 @@ use tauri::State;
 pub fn import_files(state: State<'_, AppState>, paths: Vec<String>) -> Result<ImportReport, UserError> {
     state.with_project(|p| {
         let paths = paths.iter().map(|path| state.allowed_path(path, Some(p.workdir()))).collect::<Result<Vec<PathBuf>, _>>()?;
-        Ok(p.import_paths(&paths)?)
+        inbox::import(p, &paths)
     })
 }
 
@@ -25,39 +23,39 @@ pub fn import_files(state: State<'_, AppState>, paths: Vec<String>) -> Result<Im
 #[tauri::command]
 #[specta::specta]
 pub fn review_item(state: State<'_, AppState>, name: String) -> Result<Review, UserError> {
-    state.with_project(|p| Ok(p.review(&name)?))
+    state.with_project(|p| inbox::review(p, &name))
 }
 
 /// The lines of one file of a reviewed item, with `context` unchanged lines around changes.
 #[tauri::command]
 #[specta::specta]
 pub fn review_file(state: State<'_, AppState>, name: String, path: String, context: u32) -> Result<FileDiff, UserError> {
-    state.with_project(|p| Ok(p.review_file(&name, &path, context)?))
+    state.with_project(|p| inbox::review_file(p, &name, &path, context))
 }
 
 /// Sends an item back to its pod with a note; returns the prompt for the pod.
 #[tauri::command]
 #[specta::specta]
 pub fn reject_item(state: State<'_, AppState>, name: String, note: String) -> Result<Rejected, UserError> {
-    state.with_project(|p| Ok(p.reject(&name, &note)?))
+    state.with_project(|p| inbox::reject(p, &name, &note, OffsetDateTime::now_utc()))
 }
 
 /// "Keep for later" (reviewed) or "Restore" (back to new).
 #[tauri::command]
 #[specta::specta]
 pub fn set_item_status(state: State<'_, AppState>, name: String, status: Status) -> Result<InboxItem, UserError> {
-    state.with_project(|p| Ok(p.queue()?.set_status(&name, status).map_err(patchdesk_project::ProjectError::from)?))
+    state.with_project(|p| inbox::set_status(p, &name, status))
 }
 
 /// How each waiting item applies to the project's current version, for the inbox's badges.
 /// Runs off the window's thread: a new large item takes a moment to check; known ones are kept.
 #[tauri::command]
 #[specta::specta]
-pub async fn inbox_checks(app: tauri::AppHandle) -> Result<Vec<patchdesk_project::review::ItemCheck>, UserError> {
+pub async fn inbox_checks(app: tauri::AppHandle) -> Result<Vec<ItemCheck>, UserError> {
     tauri::async_runtime::spawn_blocking(move || {
         use tauri::Manager;
         let state = app.state::<AppState>();
-        state.with_project(|p| Ok(p.check_items()?))
+        state.with_project(inbox::check_items)
     })
     .await
     .map_err(|e| UserError::new(patchdesk_error::Code::Internal, format!("Checking the inbox stopped unexpectedly: {e}")))?

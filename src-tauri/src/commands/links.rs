@@ -3,7 +3,6 @@
 //! GitHub's pages only on github.com or the GitHub server the person set, a pod's links only
 //! when they are plain http(s) addresses.
 
-use crate::commands::github::web_base;
 use crate::state::AppState;
 use patchdesk_error::{Code, UserError};
 use tauri::{AppHandle, State, Url};
@@ -46,7 +45,7 @@ fn open(app: &AppHandle, url: &Url) -> Result<(), UserError> {
 #[tauri::command]
 #[specta::specta]
 pub fn open_github_page(app: AppHandle, state: State<'_, AppState>, url: String) -> Result<(), UserError> {
-    let web = web_base(state.data_dir())?;
+    let web = patchdesk_desk::github::web_base(state.desk())?;
     match web_address(&url) {
         Some(u) if is_github_page(&u, &web) => open(&app, &u),
         _ => Err(UserError::new(

@@ -2,8 +2,8 @@
 
 use crate::events::ProjectOpened;
 use crate::state::AppState;
+use patchdesk_desk::Overview;
 use patchdesk_error::UserError;
-use patchdesk_project::{Overview, Project};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
@@ -11,7 +11,7 @@ use tauri_specta::Event;
 #[tauri::command]
 #[specta::specta]
 pub fn current_project(state: State<'_, AppState>) -> Result<Overview, UserError> {
-    state.with_project(|p| Ok(p.overview()?))
+    state.with_project(patchdesk_desk::overview)
 }
 
 /// Opens the repository at `path` and returns its overview. `path` must be a folder the
@@ -21,20 +21,22 @@ pub fn current_project(state: State<'_, AppState>) -> Result<Overview, UserError
 #[specta::specta]
 pub fn open_project(app: AppHandle, state: State<'_, AppState>, path: String) -> Result<Overview, UserError> {
     let path = state.allowed_path(&path, state.open_workdir().as_deref())?;
-    let project = Project::open(&path)?;
-    let overview = project.overview()?;
-    state.open(project);
-    let _ = ProjectOpened { summary: overview.summary.clone() }.emit(&app);
-    Ok(overview)
+    let project = patchdesk_desk::open_project(&path)?;
+    opened(&app, &state, project)
 }
 
 /// Opens (building it on first use) the built-in demo project.
 #[tauri::command]
 #[specta::specta]
 pub fn open_demo_project(app: AppHandle, state: State<'_, AppState>) -> Result<Overview, UserError> {
-    let project = state.demo_project()?;
-    let overview = project.overview()?;
+    let project = state.desk().demo_project()?;
+    opened(&app, &state, project)
+}
+
+/// Makes `project` the open one and tells the window.
+pub(crate) fn opened(app: &AppHandle, state: &AppState, project: patchdesk_desk::Project) -> Result<Overview, UserError> {
+    let overview = patchdesk_desk::overview(&project)?;
     state.open(project);
-    let _ = ProjectOpened { summary: overview.summary.clone() }.emit(&app);
+    let _ = ProjectOpened { summary: overview.summary.clone() }.emit(app);
     Ok(overview)
 }
