@@ -1,7 +1,7 @@
 //! The board: tasks and what is next, handing a task on (and sending the board's commits),
 //! the numbers.
 
-use crate::{BoardSent, Desk, HandedOff, KnownReview, Metrics, Remote, TaskList};
+use crate::{BoardSent, Desk, HandedOff, KnownReview, Metrics, Remote, TaskList, TaskRow};
 use patchdesk_error::{Code, UserError};
 use serde::Serialize;
 use std::path::Path;
@@ -11,6 +11,17 @@ use time::OffsetDateTime;
 /// files that could not be read.
 pub fn tasks(workdir: &Path) -> TaskList {
     patchdesk_project::record::task_list(workdir)
+}
+
+/// The next task for pod `pod` (any spelling the board knows: `QAPod`, `qa`, `qa_pod`): the
+/// first of its ready tasks in the order to work on them. `None` when it has none ready; a pod
+/// the board does not know is refused.
+pub fn next_task(workdir: &Path, pod: &str) -> Result<Option<TaskRow>, UserError> {
+    let board = patchdesk_board::Board::load(workdir);
+    let key = board.pod(pod).map(|p| p.key.clone()).ok_or_else(|| UserError::from(&patchdesk_board::BoardError::PodNotFound(pod.to_string(), board.pods.iter().map(|p| p.key.as_str()).collect::<Vec<_>>().join(", "))))?;
+    let list = tasks(workdir);
+    let first = list.next.iter().find(|(k, _)| *k == key).and_then(|(_, ids)| ids.first().cloned());
+    Ok(first.and_then(|id| list.tasks.into_iter().find(|t| t.id == id)))
 }
 
 /// A handoff as the board shows it: what was recorded, and the prompt for the receiving pod.

@@ -82,6 +82,10 @@ fn the_demo_loop_through_the_desk_with_the_follow_up_in_the_background() {
     assert!(!again.has_news() && again.error.is_none(), "{:?}", again.report);
     rounds.stop();
 
+    // What is next for a pod, in any spelling; an unknown pod is refused.
+    let next = board::next_task(&workdir, "dev").unwrap().expect("DevPod has ready work");
+    assert_eq!((next.pod.as_deref(), next.ready), (Some("DevPod"), true), "{next:?}");
+    assert_eq!(board::next_task(&workdir, "NoSuchPod").unwrap_err().code, patchdesk_error::Code::PodNotFound);
     let tasks = board::tasks(&workdir);
     assert_eq!(tasks.tasks.iter().find(|t| t.id == "F2.2").unwrap().status, "done");
 }
