@@ -41,12 +41,7 @@ pub struct HandoffArgs {
 
 fn fail(json: bool, e: UserError) -> ExitCode {
     let code = exit_code(&e);
-    if json {
-        println!("{}", serde_json::json!({ "error": e }));
-    } else {
-        eprintln!("patchdesk: {}", e.message);
-    }
-    ExitCode::from(code)
+    crate::output::fail(json, e, code)
 }
 
 /// `patchdesk tasks`.
