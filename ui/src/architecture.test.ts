@@ -1,0 +1,118 @@
+// The UI's house rules, checked over the source files themselves:
+// - only lib/ipc talks to Tauri (`@tauri-apps/*`), so every other file can be tested without it;
+// - no import cycles (a cycle makes the load order matter and the layers meaningless);
+// - logic (lib) never imports components;
+// - no component file over 150 lines: workflow logic lives in lib/<domain> hooks.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const SRC = dirname(fileURLToPath(import.meta.url));
+const MAX_COMPONENT_LINES = 150;
+
+/** Every .ts/.tsx file under `dir`, as paths relative to ui/src with forward slashes. */
+function sources(dir: string = SRC): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) return sources(full);
+    return /\.tsx?$/.test(e.name) ? [relative(SRC, full).split("\\").join("/")] : [];
+  });
+}
+
+/** The module names a file imports or re-exports (static and dynamic), comments left out. */
+export function importsOf(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+  const found: string[] = [];
+  const patterns = [
+    /\bimport\s+(?:type\s+)?[\w*{}\s,$]*?\s*from\s*["']([^"']+)["']/g,
+    /\bexport\s+(?:type\s+)?[\w*{}\s,$]*?\s*from\s*["']([^"']+)["']/g,
+    /\bimport\s*["']([^"']+)["']/g,
+    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+  ];
+  for (const p of patterns) for (const m of code.matchAll(p)) found.push(m[1]);
+  return found;
+}
+
+/** The source file a relative import points at, or null for packages and non-code files. */
+function target(from: string, spec: string, files: Set<string>): string | null {
+  if (!spec.startsWith(".")) return null;
+  const base = relative(SRC, resolve(SRC, dirname(from), spec)).split("\\").join("/");
+  for (const c of [base, `${base}.ts`, `${base}.tsx`, `${base}/index.ts`, `${base}/index.tsx`]) if (files.has(c)) return c;
+  return null;
+}
+
+function graph(): Map<string, string[]> {
+  const files = sources();
+  const known = new Set(files);
+  return new Map(
+    files.map((f) => [f, importsOf(readFileSync(join(SRC, f), "utf8")).map((s) => target(f, s, known)).filter((t): t is string => t !== null)]),
+  );
+}
+
+/** Each import cycle once, as the files around it ("a.ts → b.ts → a.ts"). */
+export function cycles(edges: Map<string, string[]>): string[] {
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const out: string[] = [];
+  const visit = (f: string) => {
+    state.set(f, "open");
+    stack.push(f);
+    for (const t of edges.get(f) ?? []) {
+      if (state.get(t) === "open") out.push([...stack.slice(stack.indexOf(t)), t].join(" → "));
+      else if (!state.has(t)) visit(t);
+    }
+    stack.pop();
+    state.set(f, "done");
+  };
+  for (const f of [...edges.keys()].sort()) if (!state.has(f)) visit(f);
+  return out;
+}
+
+describe("the UI's house rules", () => {
+  it("imports @tauri-apps/* only inside lib/ipc", () => {
+    const offenders = sources()
+      .filter((f) => !f.startsWith("lib/ipc/"))
+      .flatMap((f) => importsOf(readFileSync(join(SRC, f), "utf8")).filter((s) => s.startsWith("@tauri-apps/")).map((s) => `${f} imports ${s}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it("has no import cycles", () => {
+    expect(cycles(graph())).toEqual([]);
+  });
+
+  it("keeps logic apart from components: nothing in lib/ imports from components/", () => {
+    const offenders = [...graph()].filter(([f]) => f.startsWith("lib/")).flatMap(([f, to]) => to.filter((t) => t.startsWith("components/")).map((t) => `${f} imports ${t}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it(`keeps every component file within ${MAX_COMPONENT_LINES} lines`, () => {
+    const long = sources()
+      .filter((f) => f.endsWith(".tsx") && !f.endsWith(".test.tsx"))
+      .map((f) => [f, readFileSync(join(SRC, f), "utf8").trimEnd().split("\n").length] as const)
+      .filter(([, n]) => n > MAX_COMPONENT_LINES)
+      .map(([f, n]) => `${f}: ${n} lines`);
+    expect(long).toEqual([]);
+  });
+
+  it("sees imports of every form, and a cycle of any length", () => {
+    const text = [
+      'import { a } from "./a";',
+      'import type { B } from "../b";',
+      "import './styles.css';",
+      'export { c } from "./c";',
+      'const M = lazy(() => import("./m"));',
+      '// import { x } from "./commented";',
+      "import {\n  y,\n  z,\n} from '@tauri-apps/api/core';",
+    ].join("\n");
+    expect(importsOf(text).sort()).toEqual(["../b", "./a", "./c", "./m", "./styles.css", "@tauri-apps/api/core"]);
+    const ring = new Map([
+      ["a.ts", ["b.ts"]],
+      ["b.ts", ["c.ts"]],
+      ["c.ts", ["a.ts"]],
+      ["d.ts", ["a.ts"]],
+    ]);
+    expect(cycles(ring)).toEqual(["a.ts → b.ts → c.ts → a.ts"]);
+    expect(cycles(new Map([["a.ts", ["b.ts"]], ["b.ts", []]]))).toEqual([]);
+  });
+});
