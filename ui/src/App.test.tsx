@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import type { Overview } from "./bindings";
+import type { Overview } from "./lib/ipc/bindings";
 import { App } from "./App";
-import { Inbox } from "./Inbox";
+import { Inbox } from "./components/inbox/Inbox";
 
 afterEach(() => {
   cleanup();

@@ -1,21 +1,21 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import type { ImportReport, Overview } from "./bindings";
-import { backend } from "./ipc";
-import { explain, type Explained } from "./errors";
-import { Inbox } from "./Inbox";
-import { BoardView } from "./BoardView";
-import { ReviewPane } from "./ReviewPane";
-import { plural } from "./format";
-import { followSummary } from "./board";
-import { sendBoard } from "./boardSync";
-import { GitHubButton, GitHubDialog } from "./GitHub";
-import { events, commands, type Choosing, type GitHubStatus, type ItemCheck } from "./bindings";
+import type { ImportReport, Overview } from "./lib/ipc/bindings";
+import { backend } from "./lib/ipc/commands";
+import { explain, type Explained } from "./lib/errors/errors";
+import { Inbox } from "./components/inbox/Inbox";
+import { BoardView } from "./components/board/BoardView";
+import { ReviewPane } from "./components/review/ReviewPane";
+import { plural } from "./lib/format/format";
+import { followSummary } from "./lib/board/board";
+import { sendBoard } from "./lib/board/boardSync";
+import { GitHubButton, GitHubDialog } from "./components/github/GitHub";
+import { events, commands, type Choosing, type GitHubStatus, type ItemCheck } from "./lib/ipc/bindings";
 
 type Load = { state: "loading" } | { state: "ready"; overview: Overview } | { state: "failed"; error: Explained };
 type Tab = "inbox" | "board" | "numbers";
 // The charts library is large; load the Numbers screen only when it is first opened.
-const MetricsView = lazy(() => import("./Metrics").then((m) => ({ default: m.MetricsView })));
+const MetricsView = lazy(() => import("./components/metrics/Metrics").then((m) => ({ default: m.MetricsView })));
 
 /** One sentence about what a drop did. */
 export function importSummary(r: ImportReport): string {

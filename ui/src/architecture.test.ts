@@ -3,21 +3,28 @@
 // - no import cycles (a cycle makes the load order matter and the layers meaningless);
 // - logic (lib) never imports components;
 // - no component file over 150 lines: workflow logic lives in lib/<domain> hooks.
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+/// <reference types="vite/client" />
 import { describe, expect, it } from "vitest";
 
-const SRC = dirname(fileURLToPath(import.meta.url));
 const MAX_COMPONENT_LINES = 150;
 
-/** Every .ts/.tsx file under `dir`, as paths relative to ui/src with forward slashes. */
-function sources(dir: string = SRC): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) return sources(full);
-    return /\.tsx?$/.test(e.name) ? [relative(SRC, full).split("\\").join("/")] : [];
-  });
+/** The text of every .ts/.tsx file in ui/src, by its path inside ui/src ("lib/ipc/commands.ts"). */
+const TEXT: Record<string, string> = Object.fromEntries(
+  Object.entries(import.meta.glob<string>("./**/*.{ts,tsx}", { query: "?raw", import: "default", eager: true })).map(([p, t]) => [p.slice(2), t]),
+);
+
+function sources(): string[] {
+  return Object.keys(TEXT).sort();
+}
+
+/** "a/b/../c/./d" as "a/c/d". */
+function normalize(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "..") out.pop();
+    else if (part !== "." && part !== "") out.push(part);
+  }
+  return out.join("/");
 }
 
 /** The module names a file imports or re-exports (static and dynamic), comments left out. */
@@ -37,7 +44,7 @@ export function importsOf(text: string): string[] {
 /** The source file a relative import points at, or null for packages and non-code files. */
 function target(from: string, spec: string, files: Set<string>): string | null {
   if (!spec.startsWith(".")) return null;
-  const base = relative(SRC, resolve(SRC, dirname(from), spec)).split("\\").join("/");
+  const base = normalize(`${from.slice(0, from.lastIndexOf("/") + 1)}${spec}`);
   for (const c of [base, `${base}.ts`, `${base}.tsx`, `${base}/index.ts`, `${base}/index.tsx`]) if (files.has(c)) return c;
   return null;
 }
@@ -46,7 +53,7 @@ function graph(): Map<string, string[]> {
   const files = sources();
   const known = new Set(files);
   return new Map(
-    files.map((f) => [f, importsOf(readFileSync(join(SRC, f), "utf8")).map((s) => target(f, s, known)).filter((t): t is string => t !== null)]),
+    files.map((f) => [f, importsOf(TEXT[f]).map((s) => target(f, s, known)).filter((t): t is string => t !== null)]),
   );
 }
 
@@ -73,7 +80,7 @@ describe("the UI's house rules", () => {
   it("imports @tauri-apps/* only inside lib/ipc", () => {
     const offenders = sources()
       .filter((f) => !f.startsWith("lib/ipc/"))
-      .flatMap((f) => importsOf(readFileSync(join(SRC, f), "utf8")).filter((s) => s.startsWith("@tauri-apps/")).map((s) => `${f} imports ${s}`));
+      .flatMap((f) => importsOf(TEXT[f]).filter((s) => s.startsWith("@tauri-apps/")).map((s) => `${f} imports ${s}`));
     expect(offenders).toEqual([]);
   });
 
@@ -89,7 +96,7 @@ describe("the UI's house rules", () => {
   it(`keeps every component file within ${MAX_COMPONENT_LINES} lines`, () => {
     const long = sources()
       .filter((f) => f.endsWith(".tsx") && !f.endsWith(".test.tsx"))
-      .map((f) => [f, readFileSync(join(SRC, f), "utf8").trimEnd().split("\n").length] as const)
+      .map((f) => [f, TEXT[f].trimEnd().split("\n").length] as const)
       .filter(([, n]) => n > MAX_COMPONENT_LINES)
       .map(([f, n]) => `${f}: ${n} lines`);
     expect(long).toEqual([]);

@@ -1,7 +1,7 @@
 import { useState } from "react";
-import type { InboxItem, ItemCheck } from "./bindings";
-import { checkBadge, plural, podLabel, statusLabel, whenReceived } from "./format";
-import { ORDER_WORDS, searchItems, sortItems, type InboxOrder } from "./inbox";
+import type { InboxItem, ItemCheck } from "../../lib/ipc/bindings";
+import { checkBadge, plural, podLabel, statusLabel, whenReceived } from "../../lib/format/format";
+import { ORDER_WORDS, searchItems, sortItems, type InboxOrder } from "../../lib/inbox/inbox";
 import { SeenInDownloads } from "./SeenInDownloads";
 
 /** What kind of download an item is, in words. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import type { Board, Pod, Task, TaskStatus } from "./bindings";
+import type { Board, Pod, Task, TaskStatus } from "../../lib/ipc/bindings";
 import { BoardView } from "./BoardView";
 
 beforeEach(() => localStorage.clear());

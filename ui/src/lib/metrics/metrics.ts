@@ -1,7 +1,7 @@
 // Turning the project's numbers (`Metrics` from the backend) into chart rows and plain sentences.
 // Pure functions, so every rule can be tested without drawing anything.
-import type { LeadTime, Metrics } from "./bindings";
-import { plural, podLabel } from "./format";
+import type { LeadTime, Metrics } from "../ipc/bindings";
+import { plural, podLabel } from "../format/format";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 

@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from "react";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
-import type { Board, KnownReview, Pod, Task } from "./bindings";
-import { backend } from "./ipc";
-import { sendBoard } from "./boardSync";
-import { explain, type Explained } from "./errors";
-import { plural, podLabel, statusLabel } from "./format";
-import { followSummary, reviewsByTask, reviewWords, columnsFor, filterTasks, isFiltering, NO_FILTER, phasesOf, savedGrouping, saveGrouping, STATUS_ORDER, toggle, type BoardFilter, type Grouping } from "./board";
+import type { Board, KnownReview, Pod, Task } from "../../lib/ipc/bindings";
+import { backend } from "../../lib/ipc/commands";
+import { sendBoard } from "../../lib/board/boardSync";
+import { explain, type Explained } from "../../lib/errors/errors";
+import { plural, podLabel, statusLabel } from "../../lib/format/format";
+import { followSummary, reviewsByTask, reviewWords, columnsFor, filterTasks, isFiltering, NO_FILTER, phasesOf, savedGrouping, saveGrouping, STATUS_ORDER, toggle, type BoardFilter, type Grouping } from "../../lib/board/board";
 
 type Drag = { task: Task; x: number; y: number; over: string | null; started: boolean; startX: number; startY: number };
 

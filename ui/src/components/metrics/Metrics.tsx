@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { commands, type Metrics, type Pod } from "./bindings";
-import { explain, type Explained } from "./errors";
+import { commands, type Metrics, type Pod } from "../../lib/ipc/bindings";
+import { explain, type Explained } from "../../lib/errors/errors";
 import {
   hasNumbers,
   leadBars,
@@ -12,7 +12,7 @@ import {
   outcomeSentence,
   weeklyPatches,
   weeklySentence,
-} from "./metrics";
+} from "../../lib/metrics/metrics";
 
 type Load = { state: "loading" } | { state: "ready"; metrics: Metrics } | { state: "failed"; error: Explained };
 

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
-import { events, type Account, type CloneProgress, type GitHubStatus, type Overview, type RepoSummary, type SignInCode } from "./bindings";
-import { backend } from "./ipc";
-import { explain, type Explained } from "./errors";
-import { cloneWords, filterRepositories } from "./github";
+import { events, type Account, type CloneProgress, type GitHubStatus, type Overview, type RepoSummary, type SignInCode } from "../../lib/ipc/bindings";
+import { backend } from "../../lib/ipc/commands";
+import { explain, type Explained } from "../../lib/errors/errors";
+import { cloneWords, filterRepositories } from "../../lib/github/github";
 
 type Stage =
   | { kind: "loading" }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { InboxItem } from "./bindings";
+import type { InboxItem } from "../ipc/bindings";
 import { searchItems, sortItems } from "./inbox";
-import { checkBadge } from "./format";
+import { checkBadge } from "../format/format";
 
 const item = (name: string, task: string | null, pod: string | null, received: string, summary: string | null = null): InboxItem =>
   ({ name, file_name: `${name}.diff`, task_id: task, pod, summary, received_at: received }) as unknown as InboxItem;

@@ -1,7 +1,7 @@
 // What the board shows: which tasks pass the filters and search, and how they fall into columns.
 // Pure functions, so the rules can be tested without a window.
-import type { FollowReport, KnownReview, Pod, Task, TaskStatus } from "./bindings";
-import { statusLabel } from "./format";
+import type { FollowReport, KnownReview, Pod, Task, TaskStatus } from "../ipc/bindings";
+import { statusLabel } from "../format/format";
 
 /** How the board's columns are chosen: one per pod, or one per status. */
 export type Grouping = "pod" | "status";

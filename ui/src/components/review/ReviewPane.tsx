@@ -1,17 +1,17 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
-import type { Board, FileDiff, Rejected, Review, ReviewFile, Task } from "./bindings";
-import { backend } from "./ipc";
-import { explain, type Explained } from "./errors";
-import { outcomeBadge, plural, podLabel, statusLabel } from "./format";
+import type { Board, FileDiff, Rejected, Review, ReviewFile, Task } from "../../lib/ipc/bindings";
+import { backend } from "../../lib/ipc/commands";
+import { explain, type Explained } from "../../lib/errors/errors";
+import { outcomeBadge, plural, podLabel, statusLabel } from "../../lib/format/format";
 import { DiffView, type DiffViewHandle, type ViewType } from "./DiffView";
 import { PodNotes } from "./PodNotes";
-import { ErrorPanel } from "./App";
+import { ErrorPanel } from "../../App";
 import { PromoteDialog } from "./PromoteDialog";
 import { RiskNotice, confirmedRisks } from "./RiskNotice";
-import { HandoffDialog } from "./BoardView";
-import { nextPod } from "./board";
-import { sendBoard } from "./boardSync";
+import { HandoffDialog } from "../board/BoardView";
+import { nextPod } from "../../lib/board/board";
+import { sendBoard } from "../../lib/board/boardSync";
 
 const STATUS_LETTER: Record<string, string> = { added: "A", modified: "M", deleted: "D", renamed: "R", copied: "C", mode: "X" };
 const STATUS_WORD: Record<string, string> = {

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
-import { events, type PromoteOutcome, type PromotePreview, type SendChoices, type Step, type StepState } from "./bindings";
-import { backend } from "./ipc";
-import { explain, type Explained } from "./errors";
-import { Markdown } from "./Markdown";
+import { events, type PromoteOutcome, type PromotePreview, type SendChoices, type Step, type StepState } from "../../lib/ipc/bindings";
+import { backend } from "../../lib/ipc/commands";
+import { explain, type Explained } from "../../lib/errors/errors";
+import { Markdown } from "../shared/Markdown";
 
 const STEPS: { step: Step; label: string }[] = [
   { step: "prepare", label: "Get the latest version of the project" },

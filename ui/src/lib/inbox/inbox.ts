@@ -1,6 +1,6 @@
 // What the inbox list shows: which items match the search, in which order.
-import type { InboxItem } from "./bindings";
-import { podLabel } from "./format";
+import type { InboxItem } from "../ipc/bindings";
+import { podLabel } from "../format/format";
 
 export type InboxOrder = "newest" | "oldest" | "task" | "pod";
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import type { Metrics, Overview, Pod } from "./bindings";
+import type { Metrics, Overview, Pod } from "../../lib/ipc/bindings";
 import { MetricsView } from "./Metrics";
-import { App } from "./App";
+import { App } from "../../App";
 
 afterEach(() => {
   cleanup();

@@ -1,8 +1,8 @@
 import { forwardRef, memo, useEffect, useImperativeHandle, useMemo, useRef } from "react";
 import { Diff, Hunk, Decoration } from "react-diff-view";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import type { FileDiff } from "./bindings";
-import { highlight, languageOf, toPieces, type Piece } from "./diff";
+import type { FileDiff } from "../../lib/ipc/bindings";
+import { highlight, languageOf, toPieces, type Piece } from "../../lib/review/diff";
 import "react-diff-view/style/index.css";
 
 export type ViewType = "unified" | "split";

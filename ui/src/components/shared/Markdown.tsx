@@ -1,8 +1,8 @@
 import { useMemo, useState, type MouseEvent } from "react";
 import { marked } from "marked";
 import DOMPurify from "dompurify";
-import { backend } from "./ipc";
-import { explain } from "./errors";
+import { backend } from "../../lib/ipc/commands";
+import { explain } from "../../lib/errors/errors";
 
 /** A plain web address (http or https, absolute), or null. */
 export function webLink(href: string | null): string | null {

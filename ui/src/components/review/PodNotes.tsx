@@ -1,6 +1,6 @@
-import type { Review } from "./bindings";
-import { Markdown } from "./Markdown";
-import { podLabel } from "./format";
+import type { Review } from "../../lib/ipc/bindings";
+import { Markdown } from "../shared/Markdown";
+import { podLabel } from "../../lib/format/format";
 
 /** Beside the diff: the pod's summary and everything it wrote about its work. */
 export function PodNotes({ review }: { review: Review }) {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
-import { events } from "./bindings";
-import { explain } from "./errors";
-import { backend } from "./ipc";
+import { events } from "../../lib/ipc/bindings";
+import { explain } from "../../lib/errors/errors";
+import { backend } from "../../lib/ipc/commands";
 
 // The names last told by the backend: a `downloadsArrived` event without a report and without
 // an error carries the whole "Seen in Downloads" list. Kept here so the list survives the inbox

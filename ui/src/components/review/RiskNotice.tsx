@@ -1,4 +1,4 @@
-import type { RiskyPath } from "./bindings";
+import type { RiskyPath } from "../../lib/ipc/bindings";
 
 /**
  * Paths a change touches that need the lead's explicit OK before it is sent: automation that
