@@ -1,7 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
-import { getCurrentWebview } from "@tauri-apps/api/webview";
-import type { ImportReport, Overview } from "./lib/ipc/bindings";
-import { backend } from "./lib/ipc/commands";
+import { backend, onDragHover, onEvent, type ImportReport, type Overview } from "./lib/ipc";
 import { explain, type Explained } from "./lib/errors/errors";
 import { Inbox } from "./components/inbox/Inbox";
 import { BoardView } from "./components/board/BoardView";
@@ -10,7 +8,7 @@ import { plural } from "./lib/format/format";
 import { followSummary } from "./lib/board/board";
 import { sendBoard } from "./lib/board/boardSync";
 import { GitHubButton, GitHubDialog } from "./components/github/GitHub";
-import { events, commands, type Choosing, type GitHubStatus, type ItemCheck } from "./lib/ipc/bindings";
+import type { Choosing, GitHubStatus, ItemCheck } from "./lib/ipc";
 
 type Load = { state: "loading" } | { state: "ready"; overview: Overview } | { state: "failed"; error: Explained };
 type Tab = "inbox" | "board" | "numbers";
@@ -79,11 +77,8 @@ export function App() {
   // Pod downloads picked up from the Downloads folder by the backend's watch.
   const [watched, setWatched] = useState<string | null>(null);
   useEffect(() => {
-    let unlisten: (() => void) | undefined;
-    commands.watchedFolder().then(setWatched, () => setWatched(null));
-    events.downloadsArrived
-      .listen(async (e) => {
-        const { report, error, files } = e.payload;
+    backend.watchedFolder().then(setWatched, () => setWatched(null));
+    return onEvent("downloadsArrived", async ({ report, error, files }) => {
         if (error) {
           const x = explain(error);
           toast(`Could not add ${files.join(", ")} from Downloads: ${x.title} ${x.detail}`);
@@ -96,9 +91,7 @@ export function App() {
           setTab("inbox");
           setSelected(report.imported[0].name);
         }
-      })
-      .then((u) => (unlisten = u), () => undefined);
-    return () => unlisten?.();
+    });
   }, [refresh, toast]);
 
   // Who is signed in to GitHub (the keyring and GitHub are asked once at start).
@@ -109,28 +102,8 @@ export function App() {
   // Files dragged from the file manager: the backend remembers what the system handed over
   // and then tells the window (`FilesDropped`); the webview's own drop event only lights the
   // drop zone.
-  useEffect(() => {
-    let unlisten: (() => void) | undefined;
-    try {
-      getCurrentWebview()
-        .onDragDropEvent((event) => {
-          const p = event.payload;
-          if (p.type === "enter" || p.type === "over") setDropping(true);
-          else setDropping(false);
-        })
-        .then((u) => (unlisten = u), () => undefined);
-    } catch {
-      // not running inside the app window (unit tests)
-    }
-    return () => unlisten?.();
-  }, []);
-  useEffect(() => {
-    let unlisten: (() => void) | undefined;
-    events.filesDropped
-      .listen((e) => void importPaths(e.payload.paths))
-      .then((u) => (unlisten = u), () => undefined);
-    return () => unlisten?.();
-  }, [importPaths]);
+  useEffect(() => onDragHover(setDropping), []);
+  useEffect(() => onEvent("filesDropped", ({ paths }) => void importPaths(paths)), [importPaths]);
 
   const choose = async (what: Choosing): Promise<string[]> => {
     try {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import type { Board, Pod, Task, TaskStatus } from "../../lib/ipc/bindings";
+import type { Board, Pod, Task, TaskStatus } from "../../lib/ipc";
+import { mockBackend, resetBackend } from "../../lib/ipc/mock";
 import { BoardView } from "./BoardView";
 
 beforeEach(() => localStorage.clear());
@@ -138,16 +139,12 @@ describe("handing over", () => {
 
 describe("the handoff dialog", () => {
   it("pre-fills the task's input files and sends the lead's list with the reason", async () => {
-    const { mockIPC, clearMocks } = await import("@tauri-apps/api/mocks");
-    const sent: Record<string, unknown>[] = [];
-    mockIPC((cmd, args) => {
-      if (cmd === "hand_off_task") {
-        sent.push(args as Record<string, unknown>);
-        return { handed: { task: "F2.1", from: "QAPod", to: "DeliveryPod", commit: "abc", prompt_path: "p", changed_files: [], new: true, warnings: [] }, prompt: "the prompt" };
-      }
-      if (cmd === "known_reviews") return [];
-      return null;
+    const backend = mockBackend({
+      handOffTask: () => ({ handed: { task: "F2.1", from: "QAPod", to: "DeliveryPod", commit: "abc", prompt_path: "p", changed_files: [], new: true, warnings: [] }, prompt: "the prompt" }),
+      knownReviews: () => [],
+      sendBoardChanges: () => null,
     });
+    const sent = () => backend.argsOf("handOffTask");
     const b = board();
     b.tasks[1].inputs = ["src/rtp/stages.py", "tests/test_stages.py"];
     render(<BoardView board={b} />);
@@ -158,8 +155,8 @@ describe("the handoff dialog", () => {
     fireEvent.change(files, { target: { value: "src/rtp/stages.py\n\ndocs/release.md" } });
     fireEvent.change(screen.getByTestId("handoff-reason"), { target: { value: "Package it" } });
     fireEvent.submit(screen.getByTestId("handoff-dialog"));
-    await waitFor(() => expect(sent).toHaveLength(1));
-    expect(sent[0]).toMatchObject({ task: "F2.1", reason: "Package it", files: ["src/rtp/stages.py", "docs/release.md"], relatedPatch: null });
-    clearMocks();
+    await waitFor(() => expect(sent()).toHaveLength(1));
+    expect(sent()[0]).toEqual(["F2.1", "DevPod", "Package it", ["src/rtp/stages.py", "docs/release.md"], null]);
+    resetBackend();
   });
 });

@@ -1,7 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { writeText } from "@tauri-apps/plugin-clipboard-manager";
-import type { Board, KnownReview, Pod, Task } from "../../lib/ipc/bindings";
-import { backend } from "../../lib/ipc/commands";
+import { backend, copyText, type Board, type KnownReview, type Pod, type Task } from "../../lib/ipc";
 import { sendBoard } from "../../lib/board/boardSync";
 import { explain, type Explained } from "../../lib/errors/errors";
 import { plural, podLabel, statusLabel } from "../../lib/format/format";
@@ -242,7 +240,7 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
           onDone={async (prompt, toName) => {
             setHanding(null);
             try {
-              await writeText(prompt);
+              await copyText(prompt);
               toast?.(`Handed ${handing.task.id} to the ${toName}. Its prompt is on your clipboard.`);
             } catch {
               toast?.(`Handed ${handing.task.id} to the ${toName}. The prompt is saved in the project.`);

@@ -1,7 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { writeText } from "@tauri-apps/plugin-clipboard-manager";
-import { events, type Account, type CloneProgress, type GitHubStatus, type Overview, type RepoSummary, type SignInCode } from "../../lib/ipc/bindings";
-import { backend } from "../../lib/ipc/commands";
+import { backend, copyText, onEvent, type Account, type CloneProgress, type GitHubStatus, type Overview, type RepoSummary, type SignInCode } from "../../lib/ipc";
 import { explain, type Explained } from "../../lib/errors/errors";
 import { cloneWords, filterRepositories } from "../../lib/github/github";
 
@@ -259,7 +257,7 @@ function CodeWaiting({ code, onCancel }: { code: SignInCode; onCancel: () => voi
   const [problem, setProblem] = useState<Explained | null>(null);
   const go = async () => {
     try {
-      await writeText(code.user_code);
+      await copyText(code.user_code);
       setCopied(true);
     } catch {
       setCopied(false);
@@ -314,15 +312,13 @@ function Repositories({ account, onOpened, onSignOut }: { account: Account; onOp
     };
   }, []);
 
-  useEffect(() => {
-    let unlisten: (() => void) | undefined;
-    events.cloneProgressed
-      .listen((e) => {
-        if (e.payload.repository === openingRef.current) setProgress(e.payload.progress);
-      })
-      .then((u) => (unlisten = u), () => undefined);
-    return () => unlisten?.();
-  }, []);
+  useEffect(
+    () =>
+      onEvent("cloneProgressed", (p) => {
+        if (p.repository === openingRef.current) setProgress(p.progress);
+      }),
+    [],
+  );
 
   const open = async (r: RepoSummary) => {
     openingRef.current = r.full_name;

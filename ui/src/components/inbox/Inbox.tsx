@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { InboxItem, ItemCheck } from "../../lib/ipc/bindings";
+import type { InboxItem, ItemCheck } from "../../lib/ipc";
 import { checkBadge, plural, podLabel, statusLabel, whenReceived } from "../../lib/format/format";
 import { ORDER_WORDS, searchItems, sortItems, type InboxOrder } from "../../lib/inbox/inbox";
 import { SeenInDownloads } from "./SeenInDownloads";

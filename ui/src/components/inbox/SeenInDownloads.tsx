@@ -1,7 +1,6 @@
 import { useEffect, useState } from "react";
-import { events } from "../../lib/ipc/bindings";
 import { explain } from "../../lib/errors/errors";
-import { backend } from "../../lib/ipc/commands";
+import { backend, listenTo } from "../../lib/ipc";
 
 // The names last told by the backend: a `downloadsArrived` event without a report and without
 // an error carries the whole "Seen in Downloads" list. Kept here so the list survives the inbox
@@ -13,13 +12,11 @@ let listening = false;
 function listen() {
   if (listening) return;
   listening = true;
-  events.downloadsArrived
-    .listen((e) => {
-      if (e.payload.report || e.payload.error) return;
-      seenNow = e.payload.files;
-      shown.forEach((show) => show(seenNow));
-    })
-    .catch(() => {
+  listenTo("downloadsArrived", ({ report, error, files }) => {
+    if (report || error) return;
+    seenNow = files;
+    shown.forEach((show) => show(seenNow));
+  }).catch(() => {
       listening = false;
     });
 }

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import type { Metrics, Overview, Pod } from "../../lib/ipc/bindings";
+import type { Metrics, Overview, Pod } from "../../lib/ipc";
+import { mockBackend, refusal, resetBackend } from "../../lib/ipc/mock";
 import { MetricsView } from "./Metrics";
 import { App } from "../../App";
 
 afterEach(() => {
   cleanup();
-  clearMocks();
+  resetBackend();
 });
 
 const pods: Pod[] = ["DevPod", "QAPod"].map((key) => ({ key, name: key.replace("Pod", " Pod"), template: "", aliases: [], configured: true }));
@@ -32,13 +32,8 @@ function sample(): Metrics {
   };
 }
 
-function serve(result: () => unknown) {
-  const calls: string[] = [];
-  mockIPC((cmd) => {
-    calls.push(cmd);
-    if (cmd === "project_metrics") return result();
-    throw new Error(`unexpected command ${cmd}`);
-  });
+function serve(result: () => Metrics) {
+  const { calls } = mockBackend({ projectMetrics: result });
   return calls;
 }
 
@@ -76,7 +71,7 @@ describe("the Numbers screen", () => {
     expect(warnings.textContent).toContain("Some numbers may be missing.");
     expect(warnings.textContent).toContain("line 3: a list item is missing its dash");
     expect(screen.queryByTestId("metrics-empty")).toBeNull();
-    expect(calls).toEqual(["project_metrics"]);
+    expect(calls.map((c) => c.command)).toEqual(["projectMetrics"]);
   });
 
   it("says kindly that there are no numbers yet", async () => {
@@ -92,7 +87,7 @@ describe("the Numbers screen", () => {
     let attempts = 0;
     serve(() => {
       attempts += 1;
-      if (attempts === 1) throw { code: "repo_not_found", message: "There is no git repository at /home/lead/x." };
+      if (attempts === 1) throw refusal("repo_not_found", "There is no git repository at /home/lead/x.");
       return sample();
     });
     render(<MetricsView pods={pods} />);
@@ -110,20 +105,15 @@ describe("the Numbers screen", () => {
       inbox: [],
       board: { pods, tasks: [], problems: [] },
     } as unknown as Overview;
-    const calls: string[] = [];
-    mockIPC((cmd) => {
-      calls.push(cmd);
-      if (cmd === "current_project") return overview;
-      if (cmd === "project_metrics") return sample();
-      throw new Error(`unexpected command ${cmd}`);
-    });
+    const { calls } = mockBackend({ currentProject: () => overview, projectMetrics: sample });
+    const asked = () => calls.map((c) => c.command);
     render(<App />);
     const tab = await screen.findByTestId("tab-numbers");
     expect(screen.getAllByRole("button", { name: /^(Inbox|Board|Numbers)/ }).map((b) => b.textContent?.replace(/ \(.*\)$/, ""))).toEqual(["Inbox", "Board", "Numbers"]);
-    expect(calls.filter((c) => !["github_status", "watched_folder", "inbox_checks"].includes(c) && !c.startsWith("plugin:"))).toEqual(["current_project"]);
+    expect(asked()).toEqual(["currentProject"]);
     fireEvent.click(tab);
     expect(tab.getAttribute("aria-current")).toBe("true");
     expect((await screen.findByTestId("merge-rate")).textContent).toBe("75%");
-    expect(calls.filter((c) => !["github_status", "watched_folder", "inbox_checks"].includes(c) && !c.startsWith("plugin:"))).toEqual(["current_project", "project_metrics"]);
+    expect(asked()).toEqual(["currentProject", "projectMetrics"]);
   });
 });

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { commands, type Metrics, type Pod } from "../../lib/ipc/bindings";
+import { backend, type Metrics, type Pod } from "../../lib/ipc";
 import { explain, type Explained } from "../../lib/errors/errors";
 import {
   hasNumbers,
@@ -57,12 +57,6 @@ function useChartTheme(): ChartTheme {
   return theme;
 }
 
-async function loadMetrics(): Promise<Metrics> {
-  const r = await commands.projectMetrics();
-  if (r.status === "error") throw r.error;
-  return r.data;
-}
-
 /**
  * The "Numbers" screen: how many patches each pod sent per week, how long they took to go out for
  * review and to be merged, how many were merged, repaired or sent back. `pods` gives the names to
@@ -74,7 +68,7 @@ export function MetricsView({ pods = [] }: { pods?: Pod[] }) {
   useEffect(() => {
     let live = true;
     setLoad({ state: "loading" });
-    loadMetrics().then(
+    backend.projectMetrics().then(
       (metrics) => live && setLoad({ state: "ready", metrics }),
       (e) => live && setLoad({ state: "failed", error: explain(e) }),
     );

@@ -1,7 +1,7 @@
 import { forwardRef, memo, useEffect, useImperativeHandle, useMemo, useRef } from "react";
 import { Diff, Hunk, Decoration } from "react-diff-view";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import type { FileDiff } from "../../lib/ipc/bindings";
+import type { FileDiff } from "../../lib/ipc";
 import { highlight, languageOf, toPieces, type Piece } from "../../lib/review/diff";
 import "react-diff-view/style/index.css";
 

@@ -1,4 +1,4 @@
-import type { Review } from "../../lib/ipc/bindings";
+import type { Review } from "../../lib/ipc";
 import { Markdown } from "../shared/Markdown";
 import { podLabel } from "../../lib/format/format";
 

@@ -1,6 +1,5 @@
 import { useEffect, useState } from "react";
-import { events, type PromoteOutcome, type PromotePreview, type SendChoices, type Step, type StepState } from "../../lib/ipc/bindings";
-import { backend } from "../../lib/ipc/commands";
+import { backend, onEvent, type PromoteOutcome, type PromotePreview, type SendChoices, type Step, type StepState } from "../../lib/ipc";
 import { explain, type Explained } from "../../lib/errors/errors";
 import { Markdown } from "../shared/Markdown";
 
@@ -101,17 +100,15 @@ export function PromoteDialog({
     };
   }, [name]);
 
-  useEffect(() => {
-    let unlisten: (() => void) | undefined;
-    events.promoteProgress
-      .listen((e) => {
-        if (e.payload.item !== name) return;
-        const { step, state, detail } = e.payload.event;
+  useEffect(
+    () =>
+      onEvent("promoteProgress", (p) => {
+        if (p.item !== name) return;
+        const { step, state, detail } = p.event;
         setStates((s) => ({ ...s, [step]: { state, detail } }));
-      })
-      .then((u) => (unlisten = u), () => undefined);
-    return () => unlisten?.();
-  }, [name]);
+      }),
+    [name],
+  );
 
   const send = async () => {
     setRunning(true);

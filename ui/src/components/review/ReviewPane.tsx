@@ -1,7 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { writeText } from "@tauri-apps/plugin-clipboard-manager";
-import type { Board, FileDiff, Rejected, Review, ReviewFile, Task } from "../../lib/ipc/bindings";
-import { backend } from "../../lib/ipc/commands";
+import { backend, copyText, type Board, type FileDiff, type Rejected, type Review, type ReviewFile, type Task } from "../../lib/ipc";
 import { explain, type Explained } from "../../lib/errors/errors";
 import { outcomeBadge, plural, podLabel, statusLabel } from "../../lib/format/format";
 import { DiffView, type DiffViewHandle, type ViewType } from "./DiffView";
@@ -212,7 +210,7 @@ export function ReviewPane({
             const id = handing.id;
             setHanding(null);
             try {
-              await writeText(prompt);
+              await copyText(prompt);
               toast(`Handed ${id} to the ${toName}. Its prompt is on your clipboard.`);
             } catch {
               toast(`Handed ${id} to the ${toName}. The prompt is saved in the project.`);
@@ -231,7 +229,7 @@ export function ReviewPane({
             setRejecting(false);
             setRejected(r);
             try {
-              await writeText(r.prompt);
+              await copyText(r.prompt);
               toast("Sent back. The prompt for the pod is on your clipboard.");
             } catch {
               toast("Sent back. Copy the prompt for the pod below.");

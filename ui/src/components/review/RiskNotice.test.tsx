@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen } from "@testing-library/react";
 import { RiskNotice, confirmedRisks } from "./RiskNotice";
-import type { RiskyPath } from "../../lib/ipc/bindings";
+import type { RiskyPath } from "../../lib/ipc";
 
 const risks: RiskyPath[] = [
   { path: ".github/workflows/ci.yml", risk: "workflow", message: "changes the automation GitHub runs with your repository's secrets (.github/workflows/ci.yml)" },

@@ -1,4 +1,4 @@
-import type { RiskyPath } from "../../lib/ipc/bindings";
+import type { RiskyPath } from "../../lib/ipc";
 
 /**
  * Paths a change touches that need the lead's explicit OK before it is sent: automation that

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { mockBackend, refusal, resetBackend } from "../../lib/ipc/mock";
 import { Markdown, podHtml, webLink } from "./Markdown";
 
 afterEach(() => {
   cleanup();
-  clearMocks();
+  resetBackend();
 });
 
 const POD_TEXT = [
@@ -29,25 +29,23 @@ describe("a pod's markdown", () => {
   });
 
   it("opens a web link in the browser through the backend and never follows it in the window", async () => {
-    const asked: { cmd: string; url: unknown }[] = [];
-    mockIPC((cmd, args) => {
-      asked.push({ cmd, url: (args as { url?: unknown }).url });
-      return null;
-    });
+    const { calls: asked } = mockBackend({ openPodLink: () => null });
     render(<Markdown text={POD_TEXT} />);
     const link = screen.getByText("the guide");
     const click = new MouseEvent("click", { bubbles: true, cancelable: true });
     fireEvent(link, click);
     expect(click.defaultPrevented).toBe(true);
-    await waitFor(() => expect(asked).toEqual([{ cmd: "open_pod_link", url: "https://example.org/rtp?x=1" }]));
+    await waitFor(() => expect(asked).toEqual([{ command: "openPodLink", args: ["https://example.org/rtp?x=1"] }]));
     // An inert link does nothing at all.
     fireEvent.click(screen.getByText("run me"));
     expect(asked.length).toBe(1);
   });
 
   it("says so when the backend refuses to open a link", async () => {
-    mockIPC(() => {
-      throw { code: "link_refused", message: "Patchdesk opens only web addresses (http or https) from a pod's text; this link is something else and was not opened." };
+    mockBackend({
+      openPodLink: () => {
+        throw refusal("link_refused", "Patchdesk opens only web addresses (http or https) from a pod's text; this link is something else and was not opened.");
+      },
     });
     render(<Markdown text="[x](https://example.org/)" />);
     fireEvent.click(screen.getByText("x"));

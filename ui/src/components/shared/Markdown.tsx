@@ -1,7 +1,7 @@
 import { useMemo, useState, type MouseEvent } from "react";
 import { marked } from "marked";
 import DOMPurify from "dompurify";
-import { backend } from "../../lib/ipc/commands";
+import { backend } from "../../lib/ipc";
 import { explain } from "../../lib/errors/errors";
 
 /** A plain web address (http or https, absolute), or null. */

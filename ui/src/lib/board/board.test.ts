@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Pod, Task, TaskStatus } from "../ipc/bindings";
+import type { Pod, Task, TaskStatus } from "../ipc";
 import { columnsFor, filterTasks, isFiltering, matchesSearch, NO_FILTER, NO_PHASE, phasesOf, savedGrouping, saveGrouping, toggle } from "./board";
 import { followSummary, nextPod, reviewsByTask, reviewWords } from "./board";
 

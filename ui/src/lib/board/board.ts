@@ -1,6 +1,6 @@
 // What the board shows: which tasks pass the filters and search, and how they fall into columns.
 // Pure functions, so the rules can be tested without a window.
-import type { FollowReport, KnownReview, Pod, Task, TaskStatus } from "../ipc/bindings";
+import type { FollowReport, KnownReview, Pod, Task, TaskStatus } from "../ipc";
 import { statusLabel } from "../format/format";
 
 /** How the board's columns are chosen: one per pod, or one per status. */

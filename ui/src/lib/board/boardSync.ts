@@ -1,6 +1,5 @@
 // Sending the board's commits (handoffs, review follow-up) to the remote, with a word for the lead.
-import type { BoardSending } from "../ipc/bindings";
-import { backend } from "../ipc/commands";
+import { backend, type BoardSending } from "../ipc";
 import { explain } from "../errors/errors";
 
 /** The sentence to show for a send, or null when there is nothing worth saying. */

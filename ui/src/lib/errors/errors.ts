@@ -1,6 +1,6 @@
 // The one table that turns an error code from the backend into plain words and a next step.
 // `Record<Code, …>` makes TypeScript refuse to build when a code has no entry.
-import type { Code, UserError } from "../ipc/bindings";
+import type { Code, UserError } from "../ipc";
 
 export interface Explained {
   /** What happened, in one plain sentence. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cloneWords, filterRepositories } from "./github";
-import type { RepoSummary } from "../ipc/bindings";
+import type { RepoSummary } from "../ipc";
 
 const repo = (full_name: string, description: string | null = null): RepoSummary => ({
   full_name,

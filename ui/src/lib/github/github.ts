@@ -1,5 +1,5 @@
 // Plain logic for the GitHub dialog (kept apart from React so it is easy to test).
-import type { CloneProgress, RepoSummary } from "../ipc/bindings";
+import type { CloneProgress, RepoSummary } from "../ipc";
 
 /** Repositories whose name or description contains every word of `query` (any case). */
 export function filterRepositories(all: RepoSummary[], query: string): RepoSummary[] {

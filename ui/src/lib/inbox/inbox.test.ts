@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { InboxItem } from "../ipc/bindings";
+import type { InboxItem } from "../ipc";
 import { searchItems, sortItems } from "./inbox";
 import { checkBadge } from "../format/format";
 

@@ -1,5 +1,5 @@
 // What the inbox list shows: which items match the search, in which order.
-import type { InboxItem } from "../ipc/bindings";
+import type { InboxItem } from "../ipc";
 import { podLabel } from "../format/format";
 
 export type InboxOrder = "newest" | "oldest" | "task" | "pod";

@@ -1,6 +1,8 @@
-// The UI's one door to the backend. Commands come from the generated bindings; this file only
-// turns their `{status, data | error}` results into values or thrown `UserError`s.
-import { commands, type Choosing, type BoardSending, type ItemCheck, type FollowReport, type KnownReview, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
+// The UI's one door to the backend's commands. Commands come from the generated bindings; this
+// file only turns their `{status, data | error}` results into values or thrown `UserError`s.
+// Every command in the bindings has its line here, with the bindings' arguments and reply (tsc
+// checks it: a new command that is missing here fails the build).
+import { commands, type Choosing, type BoardSending, type ItemCheck, type FollowReport, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UserError };
 
@@ -9,6 +11,15 @@ async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
   if (r.status === "error") throw r.error;
   return r.data;
 }
+
+type Commands = typeof commands;
+/** A command's name in the bindings (`reviewItem`); on the wire it is snake_case (`review_item`). */
+export type Command = keyof Commands;
+type Data<R> = R extends { status: "error" } ? never : R extends { status: "ok"; data: infer D } ? D : R;
+/** What a command gives back when it succeeds (its refusal is thrown as a `UserError`). */
+export type Reply<K extends Command> = Data<Awaited<ReturnType<Commands[K]>>>;
+/** A command's arguments, in the order the bindings take them. */
+export type Args<K extends Command> = Parameters<Commands[K]>;
 
 export const backend = {
   currentProject: (): Promise<Overview> => unwrap(commands.currentProject()),
@@ -22,6 +33,9 @@ export const backend = {
     unwrap(commands.handOffTask(task, to, reason, files, relatedPatch)),
   sendForReview: (name: string, choices: SendChoices): Promise<PromoteOutcome> => unwrap(commands.sendForReview(name, choices)),
   inboxChecks: (): Promise<ItemCheck[]> => unwrap(commands.inboxChecks()),
+  projectMetrics: (): Promise<Metrics> => unwrap(commands.projectMetrics()),
+  /** The folder watched for pod downloads, or null when the watch is off. */
+  watchedFolder: (): Promise<string | null> => commands.watchedFolder(),
   setDownloadsWatch: (on: boolean, folder: string | null): Promise<string | null> => unwrap(commands.setDownloadsWatch(on, folder)),
   seenDownloads: (): Promise<SeenFile[]> => commands.seenDownloads(),
   addSeenDownload: (name: string): Promise<ImportReport> => unwrap(commands.addSeenDownload(name)),
@@ -45,4 +59,4 @@ export const backend = {
   /** Opens an http(s) link from a pod's text in the browser. */
   openPodLink: (url: string): Promise<null> => unwrap(commands.openPodLink(url)),
   connectGithubRepository: (fullName: string, cloneUrl: string): Promise<Overview> => unwrap(commands.connectGithubRepository(fullName, cloneUrl)),
-};
+} satisfies { [K in Command]: (...args: Args<K>) => Promise<Reply<K>> };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { LeadTime, Metrics, PodMetrics } from "../ipc/bindings";
+import type { LeadTime, Metrics, PodMetrics } from "../ipc";
 import {
   duration, hasNumbers, leadBars, leadUnit, medianSentence, mergeSummary, outcomeRows, outcomeSentence, podName, shortItem,
   weekLabel, weeklyPatches, weeklySentence, weekStart,

@@ -1,6 +1,6 @@
 // Turning the project's numbers (`Metrics` from the backend) into chart rows and plain sentences.
 // Pure functions, so every rule can be tested without drawing anything.
-import type { LeadTime, Metrics } from "../ipc/bindings";
+import type { LeadTime, Metrics } from "../ipc";
 import { plural, podLabel } from "../format/format";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
