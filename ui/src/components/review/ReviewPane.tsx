@@ -4,7 +4,7 @@ import { explain, type Explained } from "../../lib/errors/errors";
 import { outcomeBadge, plural, podLabel, statusLabel } from "../../lib/format/format";
 import { DiffView, type DiffViewHandle, type ViewType } from "./DiffView";
 import { PodNotes } from "./PodNotes";
-import { ErrorPanel } from "../../App";
+import { ErrorPanel } from "../shared/ErrorPanel";
 import { PromoteDialog } from "./PromoteDialog";
 import { RiskNotice, confirmedRisks } from "./RiskNotice";
 import { HandoffDialog } from "../board/BoardView";
