@@ -154,3 +154,15 @@ export function nextPod(pods: Pod[], pod: string | null): Pod | null {
   const key = pod ? wanted[pod] : undefined;
   return pods.find((p) => p.key === key) ?? pods.find((p) => p.key !== pod && p.key !== "Human") ?? null;
 }
+
+/** The phase select's value for "any phase" (real phases are never this text). */
+export const ANY_PHASE = "\u0000all";
+
+/** The filters in words: "status Ready, phase Phase 2 and the search “parser”". */
+export function describeFilter(f: BoardFilter, phases: string[]): string {
+  const parts: string[] = [];
+  if (f.statuses.length) parts.push(`status ${f.statuses.map(statusLabel).join(" or ")}`);
+  if (f.phases.length) parts.push(`phase ${f.phases.map((p) => (p && phases.includes(p) ? p : "“no phase”")).join(" or ")}`);
+  if (f.search.trim()) parts.push(`the search “${f.search.trim()}”`);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0] ?? "the filters";
+}
