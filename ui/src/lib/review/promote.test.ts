@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sendChoices, splitList } from "./PromoteDialog";
+import { sendChoices, splitList } from "./promote";
 
 const defaults = { title: "[F2.2] Stage guidance", labels: ["pod:dev"], reviewers: [], draft: false, base: null, branch: "chatgpt/dev/f2.2" };
 const form = { base: "", draft: false, title: "[F2.2] Stage guidance", body: "", labels: "pod:dev", reviewers: "", branch: "chatgpt/dev/f2.2" };
