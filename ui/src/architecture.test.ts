@@ -1,7 +1,7 @@
 // The UI's house rules, checked over the source files themselves:
 // - only lib/ipc talks to Tauri (`@tauri-apps/*`), so every other file can be tested without it;
 // - no import cycles (a cycle makes the load order matter and the layers meaningless);
-// - logic (lib) never imports components;
+// - logic (lib) never imports components, and only tests import the stand-in backend;
 // - no component file over 150 lines: workflow logic lives in lib/<domain> hooks.
 /// <reference types="vite/client" />
 import { describe, expect, it } from "vitest";
@@ -90,6 +90,11 @@ describe("the UI's house rules", () => {
 
   it("keeps logic apart from components: nothing in lib/ imports from components/", () => {
     const offenders = [...graph()].filter(([f]) => f.startsWith("lib/")).flatMap(([f, to]) => to.filter((t) => t.startsWith("components/")).map((t) => `${f} imports ${t}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it("lets only tests use the stand-in backend (lib/ipc/mock)", () => {
+    const offenders = [...graph()].filter(([f]) => !/\.test\.tsx?$/.test(f) && f !== "lib/ipc/mock.ts").flatMap(([f, to]) => to.filter((t) => t === "lib/ipc/mock.ts").map(() => f));
     expect(offenders).toEqual([]);
   });
 

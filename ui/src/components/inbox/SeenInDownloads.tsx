@@ -1,25 +1,4 @@
-import { useEffect, useState } from "react";
-import { explain } from "../../lib/errors/errors";
-import { backend, listenTo } from "../../lib/ipc";
-
-// The names last told by the backend: a `downloadsArrived` event without a report and without
-// an error carries the whole "Seen in Downloads" list. Kept here so the list survives the inbox
-// being shown again; nothing is asked of the backend at start.
-let seenNow: string[] = [];
-const shown = new Set<(names: string[]) => void>();
-let listening = false;
-
-function listen() {
-  if (listening) return;
-  listening = true;
-  listenTo("downloadsArrived", ({ report, error, files }) => {
-    if (report || error) return;
-    seenNow = files;
-    shown.forEach((show) => show(seenNow));
-  }).catch(() => {
-      listening = false;
-    });
-}
+import { useSeenDownloads } from "../../lib/inbox/seenDownloads";
 
 /**
  * "Seen in Downloads": patches and ZIPs that landed in the watched folder but are not named like
@@ -27,26 +6,8 @@ function listen() {
  * one click adds one (the backend then reports it like any download).
  */
 export function SeenInDownloads() {
-  const [seen, setSeen] = useState<string[]>(seenNow);
-  const [note, setNote] = useState<string | null>(null);
-  useEffect(() => {
-    shown.add(setSeen);
-    listen();
-    return () => {
-      shown.delete(setSeen);
-    };
-  }, []);
+  const { seen, note, add } = useSeenDownloads();
   if (seen.length === 0 && !note) return null;
-  const add = async (name: string) => {
-    setSeen((s) => s.filter((f) => f !== name));
-    try {
-      const report = await backend.addSeenDownload(name);
-      setNote(report.refused[0] ? report.refused[0].error.message : null);
-    } catch (e) {
-      const x = explain(e);
-      setNote(`${x.title} ${x.detail}`);
-    }
-  };
   return (
     <div className="seen-downloads" data-testid="seen-downloads">
       <h3>Seen in Downloads</h3>

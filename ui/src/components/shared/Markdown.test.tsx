@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { mockBackend, refusal, resetBackend } from "../../lib/ipc/mock";
-import { Markdown, podHtml, webLink } from "./Markdown";
+import { podHtml, webLink } from "../../lib/format/markdown";
+import { Markdown } from "./Markdown";
 
 afterEach(() => {
   cleanup();
