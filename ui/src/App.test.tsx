@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import type { FileDiff, Overview, Review } from "./lib/ipc";
-import { mockBackend, refusal, resetBackend } from "./lib/ipc/mock";
+import { emit, mockBackend, refusal, resetBackend } from "./lib/ipc/mock";
 import { App } from "./App";
 import { Inbox } from "./components/inbox/Inbox";
 
@@ -202,6 +202,38 @@ describe("first screen", () => {
       [false, null],
       [true, null],
     ]);
+  });
+
+  it("announces a pod download from the watched folder and opens its item", async () => {
+    let reads = 0;
+    mockBackend({
+      currentProject: () => {
+        reads += 1;
+        return overview();
+      },
+      watchedFolder: () => "/home/lead/Downloads",
+      inboxChecks: () => [],
+      reviewItem: () => {
+        throw refusal("item_not_found", "That item is no longer in the inbox.");
+      },
+    });
+    render(<App />);
+    await screen.findByTestId("project-name");
+    fireEvent.click(screen.getByTestId("tab-board"));
+    const item = overview().inbox[0];
+    const report = { imported: [item], already_imported: [], attached: [], unmatched: [], ignored: [], refused: [], held_back: [] };
+    await emit("downloadsArrived", { folder: "/home/lead/Downloads", files: [item.file_name], report, error: null });
+    expect((await screen.findByTestId("toast")).textContent).toBe("From Downloads: Added 1 item to the inbox.");
+    await waitFor(() => expect(screen.getByTestId("tab-inbox").getAttribute("aria-current")).toBe("true"));
+    expect(reads).toBe(2);
+    expect((await screen.findByRole("alert")).textContent).toContain("That item is no longer in the inbox.");
+
+    await emit("downloadsArrived", { folder: "/home/lead/Downloads", files: ["x.diff"], report: null, error: refusal("io", "No room left on the disk.") });
+    await waitFor(() => expect(screen.getAllByTestId("toast")).toHaveLength(2));
+    const said = screen.getAllByTestId("toast")[1].textContent ?? "";
+    expect(said.startsWith("Could not add x.diff from Downloads: ")).toBe(true);
+    expect(said).toContain("No room left on the disk.");
+    expect(reads).toBe(2);
   });
 
   it("tells a first-time user what to do when the inbox is empty", () => {
