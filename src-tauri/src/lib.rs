@@ -11,7 +11,7 @@ mod state;
 use state::AppState;
 use tauri::Manager;
 
-/// Every command and event the UI may use. The TypeScript bindings in `ui/src/bindings.ts`
+/// Every command and event the UI may use. The TypeScript bindings in `ui/src/lib/ipc/bindings.ts`
 /// are generated from this list (see `export_bindings`), so the two never drift apart.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()

@@ -6,11 +6,11 @@ fn checked_in_bindings_are_current() {
     let fresh = dir.path().join("bindings.ts");
     patchdesk_app::export_bindings(&fresh).unwrap();
     let fresh = std::fs::read_to_string(&fresh).unwrap();
-    let checked_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+    let checked_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/bindings.ts");
     let checked_in = std::fs::read_to_string(&checked_in).unwrap_or_default();
     assert!(
         fresh == checked_in,
-        "ui/src/bindings.ts is stale: run `cargo run -p patchdesk-app --bin export-bindings` and commit the result"
+        "ui/src/lib/ipc/bindings.ts is stale: run `cargo run -p patchdesk-app --bin export-bindings` and commit the result"
     );
 }
 

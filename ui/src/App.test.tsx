@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import type { Overview } from "./bindings";
+import type { FileDiff, Overview, Review } from "./lib/ipc";
+import { emit, mockBackend, refusal, resetBackend } from "./lib/ipc/mock";
 import { App } from "./App";
-import { Inbox } from "./Inbox";
+import { Inbox } from "./components/inbox/Inbox";
 
 afterEach(() => {
   cleanup();
-  clearMocks();
+  resetBackend();
 });
 
 function overview(): Overview {
@@ -88,18 +88,12 @@ function overview(): Overview {
 
 describe("first screen", () => {
   it("shows the project, its inbox and its board from the backend", async () => {
-    const calls: string[] = [];
-    mockIPC((cmd) => {
-      calls.push(cmd);
-      if (cmd === "current_project") return overview();
-      if (cmd === "watched_folder") return "/home/lead/Downloads";
-      if (cmd === "inbox_checks")
-        return [{ name: "patch_20261118_101500_F2.2.diff", outcome: "clean", repairs: 0, problem_files: 0, problem: null, files: 1, added: 12, removed: 3 }];
-      if (cmd === "known_reviews")
-        return [{ item: "patch_F2.1.diff", task_id: "F2.1", pod: "QAPod", number: 4, url: "https://github.com/o/r/pull/4", state: "open", checked_at: null }];
-      if (cmd === "github_status")
-        return { host: "github.com", web_url: "https://github.com", account: { login: "octo", name: null, email: null, scopes: ["repo"] }, device_flow_ready: false, client_id: null, notice: null };
-      throw new Error(`unexpected command ${cmd}`);
+    const { calls } = mockBackend({
+      currentProject: overview,
+      watchedFolder: () => "/home/lead/Downloads",
+      inboxChecks: () => [{ name: "patch_20261118_101500_F2.2.diff", outcome: "clean", repairs: 0, problem_files: 0, problem: null, files: 1, added: 12, removed: 3 }],
+      knownReviews: () => [{ item: "patch_F2.1.diff", task_id: "F2.1", pod: "QAPod", number: 4, url: "https://github.com/o/r/pull/4", state: "open", checked_at: null }],
+      githubStatus: () => ({ host: "github.com", web_url: "https://github.com", account: { login: "octo", name: null, email: null, scopes: ["repo"] }, device_flow_ready: false, client_id: null, notice: null }),
     });
     render(<App />);
     expect(await screen.findByTestId("project-name")).toHaveProperty("textContent", "Return-to-Play Guide (demo)");
@@ -123,17 +117,18 @@ describe("first screen", () => {
     // a broken task file is named, in plain words
     expect(screen.getByRole("alert").textContent).toContain("line 4: a list item is missing its dash");
     // The project, and who is signed in to GitHub: nothing else at start.
-    expect(calls.filter((c) => !c.startsWith("plugin:")).sort()).toEqual(["current_project", "github_status", "inbox_checks", "known_reviews", "watched_folder"]);
+    expect(calls.map((c) => c.command).sort()).toEqual(["currentProject", "githubStatus", "inboxChecks", "knownReviews", "watchedFolder"]);
     expect(screen.getByTestId("github-button").textContent).toBe("GitHub: octo");
   });
 
   it("turns a backend error code into a plain sentence with a next step and a retry", async () => {
     let attempts = 0;
-    mockIPC((cmd) => {
-      if (cmd !== "current_project") throw new Error(cmd);
-      attempts += 1;
-      if (attempts === 1) throw { code: "repo_not_found", message: "There is no git repository at /home/lead/x." };
-      return overview();
+    mockBackend({
+      currentProject: () => {
+        attempts += 1;
+        if (attempts === 1) throw refusal("repo_not_found", "There is no git repository at /home/lead/x.");
+        return overview();
+      },
     });
     render(<App />);
     const alert = await screen.findByRole("alert");
@@ -146,8 +141,7 @@ describe("first screen", () => {
   });
 
   it("reviews an item: outcome badge, repairs, files, the diff and the pod's reasoning; then sends it back", async () => {
-    const calls: { cmd: string; args: Record<string, unknown> }[] = [];
-    const review = {
+    const review: Review = {
       item: overview().inbox[0],
       base_commit: "a".repeat(40),
       outcome: "repaired",
@@ -155,12 +149,12 @@ describe("first screen", () => {
       files: [{ path: "src/rtp/guidance.py", old_path: null, status: "modified", added: 2, removed: 1, binary: false }],
       added: 2,
       removed: 1,
-      repairs: [{ kind: "moved_hunk", path: "src/rtp/guidance.py", hunk: 1, message: "hunk 1 of src/rtp/guidance.py was found 12 lines lower than the patch said" }],
+      repairs: [{ kind: "hunk_moved", path: "src/rtp/guidance.py", hunk: 1, message: "hunk 1 of src/rtp/guidance.py was found 12 lines lower than the patch said" }],
       problems: [],
       logs: [{ kind: "reasoning_trace", title: "Reasoning", name: "reasoning_trace.md", text: "## Thoughts\n- Keep it short", format: "markdown" }],
       risks: [],
     };
-    const fileDiff = {
+    const fileDiff: FileDiff = {
       path: "src/rtp/guidance.py", old_path: null, binary: false, truncated: false,
       hunks: [{ header: "@@ -1,2 +1,3 @@", old_start: 1, old_lines: 2, new_start: 1, new_lines: 3, lines: [
         { kind: "context", old: 1, new: 1, text: "from .stages import STAGES" },
@@ -169,14 +163,11 @@ describe("first screen", () => {
         { kind: "added", old: null, new: 3, text: "more" },
       ] }],
     };
-    mockIPC((cmd, args) => {
-      calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
-      if (cmd === "current_project") return overview();
-      if (cmd === "review_item") return review;
-      if (cmd === "review_file") return fileDiff;
-      if (cmd === "reject_item") return { item: { ...overview().inbox[0], status: "rejected" }, feedback_path: ".logs/feedback/F2.2.md", prompt: "Your patch was sent back" };
-      if (cmd.startsWith("plugin:clipboard")) return null;
-      throw new Error(`unexpected ${cmd}`);
+    const backend = mockBackend({
+      currentProject: overview,
+      reviewItem: () => review,
+      reviewFile: () => fileDiff,
+      rejectItem: () => ({ item: { ...overview().inbox[0], status: "rejected" }, feedback_path: ".logs/feedback/F2.2.md", prompt: "Your patch was sent back" }),
     });
     render(<App />);
     fireEvent.click(await screen.findByTestId("inbox-item"));
@@ -184,38 +175,65 @@ describe("first screen", () => {
     expect(screen.getByTestId("repairs").textContent).toContain("found 12 lines lower");
     expect(screen.getByTestId("tree-file").getAttribute("data-path")).toBe("src/rtp/guidance.py");
     expect(screen.getByTestId("pod-notes").textContent).toContain("Keep it short");
-    await waitFor(() => expect(calls.some((c) => c.cmd === "review_file" && c.args.context === 3)).toBe(true));
+    await waitFor(() => expect(backend.argsOf("reviewFile").some(([, , context]) => context === 3)).toBe(true));
 
     fireEvent.click(screen.getByTestId("reject"));
     fireEvent.change(screen.getByLabelText(/What should the pod change/), { target: { value: "Use the coach's wording" } });
     fireEvent.click(screen.getByRole("button", { name: "Send back to the pod" }));
     expect((await screen.findByTestId("rejected")).textContent).toContain(".logs/feedback/F2.2.md");
-    const reject = calls.find((c) => c.cmd === "reject_item");
-    expect(reject?.args).toMatchObject({ name: "patch_20261118_101500_F2.2.diff", note: "Use the coach's wording" });
+    expect(backend.argsOf("rejectItem")).toEqual([["patch_20261118_101500_F2.2.diff", "Use the coach's wording"]]);
+    expect(backend.clipboard).toEqual(["Your patch was sent back"]);
   });
 
   it("turns the Downloads watch off and on again from the inbox", async () => {
-    const calls: { on: unknown; folder: unknown }[] = [];
-    mockIPC((cmd, args) => {
-      if (cmd === "current_project") return overview();
-      if (cmd === "watched_folder") return "/home/lead/Downloads";
-      if (cmd === "set_downloads_watch") {
-        const a = args as { on: boolean; folder: string | null };
-        calls.push({ on: a.on, folder: a.folder });
-        return a.on ? "/home/lead/Downloads" : null;
-      }
-      if (cmd === "inbox_checks" || cmd === "known_reviews") return [];
-      return null;
+    const backend = mockBackend({
+      currentProject: overview,
+      watchedFolder: () => "/home/lead/Downloads",
+      setDownloadsWatch: (on) => (on ? "/home/lead/Downloads" : null),
+      inboxChecks: () => [],
+      knownReviews: () => [],
     });
     render(<App />);
     fireEvent.click(await screen.findByTestId("watch-off"));
     expect((await screen.findByTestId("watch-is-off")).textContent).toContain("not watching");
     fireEvent.click(screen.getByTestId("watch-on"));
     expect((await screen.findByTestId("watched-folder")).textContent).toContain("/home/lead/Downloads");
-    expect(calls).toEqual([
-      { on: false, folder: null },
-      { on: true, folder: null },
+    expect(backend.argsOf("setDownloadsWatch")).toEqual([
+      [false, null],
+      [true, null],
     ]);
+  });
+
+  it("announces a pod download from the watched folder and opens its item", async () => {
+    let reads = 0;
+    mockBackend({
+      currentProject: () => {
+        reads += 1;
+        return overview();
+      },
+      watchedFolder: () => "/home/lead/Downloads",
+      inboxChecks: () => [],
+      reviewItem: () => {
+        throw refusal("item_not_found", "That item is no longer in the inbox.");
+      },
+    });
+    render(<App />);
+    await screen.findByTestId("project-name");
+    fireEvent.click(screen.getByTestId("tab-board"));
+    const item = overview().inbox[0];
+    const report = { imported: [item], already_imported: [], attached: [], unmatched: [], ignored: [], refused: [], held_back: [] };
+    await emit("downloadsArrived", { folder: "/home/lead/Downloads", files: [item.file_name], report, error: null });
+    expect((await screen.findByTestId("toast")).textContent).toBe("From Downloads: Added 1 item to the inbox.");
+    await waitFor(() => expect(screen.getByTestId("tab-inbox").getAttribute("aria-current")).toBe("true"));
+    expect(reads).toBe(2);
+    expect((await screen.findByRole("alert")).textContent).toContain("That item is no longer in the inbox.");
+
+    await emit("downloadsArrived", { folder: "/home/lead/Downloads", files: ["x.diff"], report: null, error: refusal("io", "No room left on the disk.") });
+    await waitFor(() => expect(screen.getAllByTestId("toast")).toHaveLength(2));
+    const said = screen.getAllByTestId("toast")[1].textContent ?? "";
+    expect(said.startsWith("Could not add x.diff from Downloads: ")).toBe(true);
+    expect(said).toContain("No room left on the disk.");
+    expect(reads).toBe(2);
   });
 
   it("tells a first-time user what to do when the inbox is empty", () => {

@@ -1,175 +1,54 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
-import { getCurrentWebview } from "@tauri-apps/api/webview";
-import type { ImportReport, Overview } from "./bindings";
-import { backend, listen } from "./ipc";
-import { explain, type Explained } from "./errors";
-import { Inbox } from "./Inbox";
-import { BoardView } from "./BoardView";
-import { ReviewPane } from "./ReviewPane";
-import { plural } from "./format";
-import { followSummary } from "./board";
-import { boardWords } from "./boardSync";
-import { GitHubButton, GitHubDialog } from "./GitHub";
-import { events, commands, type Choosing, type GitHubStatus, type ItemCheck } from "./bindings";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import { backend, onEvent, type GitHubStatus } from "./lib/ipc";
+import { followSummary } from "./lib/board/board";
+import { boardWords } from "./lib/board/boardSync";
+import { useImports } from "./lib/inbox/imports";
+import { useDownloadsWatch } from "./lib/inbox/useDownloadsWatch";
+import { useInboxChecks } from "./lib/inbox/useInboxChecks";
+import { useProject } from "./lib/project/useProject";
+import { useToasts } from "./lib/project/useToasts";
+import { BoardView } from "./components/board/BoardView";
+import { GitHubDialog } from "./components/github/GitHub";
+import { ErrorPanel } from "./components/shared/ErrorPanel";
+import { Toasts } from "./components/shared/Toasts";
+import { DropOverlay, InboxScreen, Loading } from "./components/views/InboxScreen";
+import { TopBar, type Tab } from "./components/views/TopBar";
 
-type Load = { state: "loading" } | { state: "ready"; overview: Overview } | { state: "failed"; error: Explained };
-type Tab = "inbox" | "board" | "numbers";
 // The charts library is large; load the Numbers screen only when it is first opened.
-const MetricsView = lazy(() => import("./Metrics").then((m) => ({ default: m.MetricsView })));
-
-/** One sentence about what a drop did. */
-export function importSummary(r: ImportReport): string {
-  const parts: string[] = [];
-  if (r.imported.length) parts.push(`Added ${plural(r.imported.length, "item")} to the inbox`);
-  if (r.attached.length) parts.push(`attached ${plural(r.attached.length, "file")} to ${r.attached.length === 1 ? "its" : "their"} patch`);
-  if (r.already_imported.length) parts.push(`${plural(r.already_imported.length, "file")} already in the inbox`);
-  if (r.unmatched.length) parts.push(`${plural(r.unmatched.length, "file")} matched no patch and ${r.unmatched.length === 1 ? "was" : "were"} not kept`);
-  if (r.refused.length) return `Nothing was added: ${r.refused.map((x) => `${x.file_name}: ${x.error.message}`).join("; ")}`;
-  return parts.length ? `${parts.join("; ")}.` : "Nothing new to add.";
-}
+const MetricsView = lazy(() => import("./components/metrics/Metrics").then((m) => ({ default: m.MetricsView })));
 
 export function App() {
-  const [load, setLoad] = useState<Load>({ state: "loading" });
+  const { load, overview, run, refresh, opened } = useProject();
   const [tab, setTab] = useState<Tab>("inbox");
   const [selected, setSelected] = useState<string | null>(null);
-  const [dropping, setDropping] = useState(false);
-  const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
-  const nextToast = useRef(0);
+  const { toasts, toast } = useToasts();
   const [github, setGithub] = useState<GitHubStatus | null>(null);
   const [githubOpen, setGithubOpen] = useState(false);
-
-  const toast = useCallback((text: string) => {
-    const id = nextToast.current++;
-    setToasts((t) => [...t, { id, text }]);
-    setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 6000);
+  const show = useCallback((name: string) => {
+    setTab("inbox");
+    setSelected(name);
   }, []);
-
-  const run = useCallback(async (call: () => Promise<Overview>) => {
-    try {
-      setLoad({ state: "ready", overview: await call() });
-    } catch (e) {
-      setLoad({ state: "failed", error: explain(e) });
-    }
-  }, []);
-  const refresh = useCallback(() => run(backend.currentProject), [run]);
-
-  const importPaths = useCallback(
-    async (paths: string[]) => {
-      if (paths.length === 0) return;
-      try {
-        const report = await backend.importFiles(paths);
-        toast(importSummary(report));
-        await refresh();
-        if (report.imported[0]) {
-          setTab("inbox");
-          setSelected(report.imported[0].name);
-        }
-      } catch (e) {
-        const x = explain(e);
-        toast(`${x.title} ${x.detail}`);
-      }
-    },
-    [refresh, toast],
-  );
-
-  useEffect(() => {
-    void refresh();
-  }, [refresh]);
-
-  // Pod downloads picked up from the Downloads folder by the backend's watch.
-  const [watched, setWatched] = useState<string | null>(null);
-  useEffect(() => {
-    let unlisten: (() => void) | undefined;
-    commands.watchedFolder().then(setWatched, () => setWatched(null));
-    events.downloadsArrived
-      .listen(async (e) => {
-        const { report, error, files } = e.payload;
-        if (error) {
-          const x = explain(error);
-          toast(`Could not add ${files.join(", ")} from Downloads: ${x.title} ${x.detail}`);
-          return;
-        }
-        if (!report) return;
-        toast(`From Downloads: ${importSummary(report)}`);
-        await refresh();
-        if (report.imported[0]) {
-          setTab("inbox");
-          setSelected(report.imported[0].name);
-        }
-      })
-      .then((u) => (unlisten = u), () => undefined);
-    return () => unlisten?.();
-  }, [refresh, toast]);
+  const { dropping, importPaths, choose } = useImports({ toast, refresh, show });
+  const downloads = useDownloadsWatch(toast);
+  const checks = useInboxChecks(overview);
 
   // Who is signed in to GitHub (the keyring and GitHub are asked once at start).
   useEffect(() => {
     backend.githubStatus().then(setGithub, () => setGithub(null));
   }, []);
 
-  // Files dragged from the file manager: the backend remembers what the system handed over
-  // and then tells the window (`FilesDropped`); the webview's own drop event only lights the
-  // drop zone.
-  useEffect(() => {
-    let unlisten: (() => void) | undefined;
-    try {
-      getCurrentWebview()
-        .onDragDropEvent((event) => {
-          const p = event.payload;
-          if (p.type === "enter" || p.type === "over") setDropping(true);
-          else setDropping(false);
-        })
-        .then((u) => (unlisten = u), () => undefined);
-    } catch {
-      // not running inside the app window (unit tests)
-    }
-    return () => unlisten?.();
-  }, []);
-  useEffect(() => {
-    let unlisten: (() => void) | undefined;
-    events.filesDropped
-      .listen((e) => void importPaths(e.payload.paths))
-      .then((u) => (unlisten = u), () => undefined);
-    return () => unlisten?.();
-  }, [importPaths]);
-
-  const choose = async (what: Choosing): Promise<string[]> => {
-    try {
-      return await backend.choosePaths(what);
-    } catch (e) {
-      const x = explain(e);
-      toast(`${x.title} ${x.detail}`);
-      return [];
-    }
-  };
   const openFolder = async () => {
     const [path] = await choose("project_folder");
     if (path) await run(() => backend.openProject(path));
   };
   const addFiles = async () => importPaths(await choose("pod_files"));
-
-  const overview = load.state === "ready" ? load.overview : null;
-
-  // How each waiting item applies, checked in the background after the list shows.
-  const [checks, setChecks] = useState<Record<string, ItemCheck>>({});
-  useEffect(() => {
-    if (!overview) return;
-    let cancelled = false;
-    backend.inboxChecks().then(
-      (list) => !cancelled && setChecks(Object.fromEntries(list.map((c) => [c.name, c]))),
-      () => undefined,
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [overview]);
   // The backend follows the review requests Patchdesk opened every minute while a project
   // with a remote is open, and sends the board's commits (handoffs, follow-up, anything made
   // while offline). News arrives as a toast and a fresh board; offline or signed out says
   // nothing here (the board's "Check reviews" says why).
-  useEffect(() => {
-    let unlisten: (() => void) | undefined;
-    listen
-      .reviewsFollowed(({ report, board }) => {
+  useEffect(
+    () =>
+      onEvent("reviewsFollowed", ({ report, board }) => {
         const news = followSummary(report);
         if (news) {
           toast(news);
@@ -177,66 +56,25 @@ export function App() {
         }
         const words = boardWords(board, true);
         if (words) toast(words);
-      })
-      .then((u) => (unlisten = u), () => undefined);
-    return () => unlisten?.();
-  }, [refresh, toast]);
+      }),
+    [refresh, toast],
+  );
   return (
     <div className="app">
-      <header className="topbar">
-        <div className="brand" aria-label="Patchdesk">
-          <span className="logo" aria-hidden="true" />
-          Patchdesk
-        </div>
-        {overview && <ProjectTitle overview={overview} />}
-        <nav className="tabs" aria-label="Screens">
-          <button type="button" className="tab" aria-current={tab === "inbox"} onClick={() => setTab("inbox")} data-testid="tab-inbox">
-            Inbox{overview ? ` (${overview.inbox.filter((i) => i.status !== "rejected" && i.status !== "promoted").length})` : ""}
-          </button>
-          <button type="button" className="tab" aria-current={tab === "board"} onClick={() => setTab("board")} data-testid="tab-board">
-            Board
-          </button>
-          <button type="button" className="tab" aria-current={tab === "numbers"} onClick={() => setTab("numbers")} data-testid="tab-numbers">
-            Numbers
-          </button>
-        </nav>
-        <div className="topbar-actions">
-          <GitHubButton status={github} onClick={() => setGithubOpen(true)} />
-          <button type="button" onClick={addFiles}>
-            Add files…
-          </button>
-          <button type="button" className="quiet" onClick={openFolder} title="Open another project folder">
-            Open project…
-          </button>
-          <button type="button" className="quiet" onClick={() => run(backend.openDemoProject)} title="Open the built-in demo project">
-            Demo
-          </button>
-        </div>
-      </header>
+      <TopBar
+        overview={overview}
+        tab={tab}
+        onTab={setTab}
+        github={github}
+        onGitHub={() => setGithubOpen(true)}
+        onAddFiles={addFiles}
+        onOpenFolder={openFolder}
+        onDemo={() => run(backend.openDemoProject)}
+      />
       {load.state === "loading" && <Loading />}
       {load.state === "failed" && <ErrorPanel error={load.error} onRetry={refresh} />}
       {overview && tab === "inbox" && (
-        <main className="workspace inbox-screen">
-          <Inbox items={overview.inbox} selected={selected} onSelect={setSelected} checks={checks} />
-          {selected && overview.inbox.some((i) => i.name === selected) ? (
-            <ReviewPane
-              key={selected}
-              name={selected}
-              target={overview.summary.remote?.isPractice ? "the practice remote" : "GitHub"}
-              onChanged={refresh}
-              toast={toast}
-              board={overview.board}
-            />
-          ) : (
-            <section className="panel review-empty">
-              <p>
-                <strong>Pick an item to review it.</strong>
-              </p>
-              <p className="muted">You'll see exactly what it changes, with the pod's reasoning beside it.</p>
-              <WatchLine watched={watched} onChange={setWatched} toast={toast} />
-            </section>
-          )}
-        </main>
+        <InboxScreen overview={overview} selected={selected} onSelect={setSelected} checks={checks} onChanged={refresh} toast={toast} downloads={downloads} />
       )}
       {overview && tab === "board" && (
         <main className="workspace board-screen">
@@ -255,111 +93,15 @@ export function App() {
           onClose={() => setGithubOpen(false)}
           onStatus={setGithub}
           onOpened={(o) => {
-            setLoad({ state: "ready", overview: o });
+            opened(o);
             setGithubOpen(false);
             setSelected(null);
             toast(`Opened ${o.summary.name} from GitHub.`);
           }}
         />
       )}
-      {dropping && (
-        <div className="drop-overlay" data-testid="drop-overlay">
-          <div>
-            <strong>Drop to add to the inbox</strong>
-            <p>Patches (.diff, .patch), ZIP bundles, and the pod's sidecar and logs (.json, .md, .yaml). Drop them together.</p>
-          </div>
-        </div>
-      )}
-      <div className="toasts" role="status" aria-live="polite">
-        {toasts.map((t) => (
-          <div className="toast" key={t.id} data-testid="toast">
-            {t.text}
-          </div>
-        ))}
-      </div>
+      {dropping && <DropOverlay />}
+      <Toasts toasts={toasts} />
     </div>
-  );
-}
-
-function ProjectTitle({ overview }: { overview: Overview }) {
-  const s = overview.summary;
-  return (
-    <div className="project-title">
-      <h1 data-testid="project-name">{s.name}</h1>
-      <span className="project-meta">
-        {s.branch && <span title="The branch Patchdesk works from">on {s.branch}</span>}
-        {s.remote && (
-          <span className={s.remote.isPractice ? "badge practice" : "badge"} title={s.remote.url}>
-            {s.remote.isPractice ? "Practice remote" : "GitHub"}
-          </span>
-        )}
-      </span>
-    </div>
-  );
-}
-
-function Loading() {
-  return (
-    <main className="workspace" aria-busy="true">
-      <section className="panel skeleton" aria-label="Loading the inbox" />
-      <section className="panel skeleton" aria-label="Loading the review" />
-    </main>
-  );
-}
-
-export function ErrorPanel({ error, onRetry }: { error: Explained; onRetry?: () => void }) {
-  return (
-    <div className="error-panel" role="alert" data-code={error.code}>
-      <h2>{error.title}</h2>
-      <p>{error.next}</p>
-      {error.detail && <pre className="detail">{error.detail}</pre>}
-      {onRetry && (
-        <button type="button" onClick={onRetry}>
-          Try again
-        </button>
-      )}
-    </div>
-  );
-}
-
-/** Which folder is watched for pod downloads, with the choice to change it or turn it off. */
-function WatchLine({ watched, onChange, toast }: { watched: string | null; onChange: (w: string | null) => void; toast: (t: string) => void }) {
-  const set = async (on: boolean, folder: string | null) => {
-    try {
-      onChange(await backend.setDownloadsWatch(on, folder));
-    } catch (e) {
-      const x = explain(e);
-      toast(`${x.title} ${x.detail}`);
-    }
-  };
-  const choose = async () => {
-    try {
-      const [path] = await backend.choosePaths("watch_folder");
-      if (path) await set(true, path);
-    } catch (e) {
-      const x = explain(e);
-      toast(`${x.title} ${x.detail}`);
-    }
-  };
-  return watched ? (
-    <p className="muted watch-line" data-testid="watched-folder">
-      New pod files in <strong>{watched}</strong> are added here as they arrive.{" "}
-      <button type="button" className="link" onClick={() => void choose()}>
-        Change folder…
-      </button>{" "}
-      <button type="button" className="link" onClick={() => void set(false, null)} data-testid="watch-off">
-        Stop watching
-      </button>
-    </p>
-  ) : (
-    <p className="muted watch-line" data-testid="watch-is-off">
-      Patchdesk is not watching a folder for pod downloads.{" "}
-      <button type="button" className="link" onClick={() => void set(true, null)} data-testid="watch-on">
-        Watch Downloads
-      </button>{" "}
-      <button type="button" className="link" onClick={() => void choose()}>
-        Watch another folder…
-      </button>
-    </p>
   );
 }

@@ -1,0 +1,136 @@
+import { useRef, useState } from "react";
+import { backend, copyText, type Board, type Rejected, type Task } from "../../lib/ipc";
+import { podLabel } from "../../lib/format/format";
+import { nextPod } from "../../lib/board/board";
+import { afterHandoff } from "../../lib/board/handoff";
+import { useReview } from "../../lib/review/useReview";
+import { type DiffViewHandle, type ViewType } from "./DiffView";
+import { PodNotes } from "./PodNotes";
+import { ErrorPanel } from "../shared/ErrorPanel";
+import { PromoteDialog } from "./PromoteDialog";
+import { RiskNotice, confirmedRisks } from "./RiskNotice";
+import { HandoffDialog } from "../board/HandoffDialog";
+import { ReviewHeader } from "./ReviewHeader";
+import { Findings } from "./Findings";
+import { FileTree } from "./FileTree";
+import { DiffPane } from "./DiffPane";
+import { RejectForm } from "./RejectForm";
+
+export function ReviewPane({
+  name,
+  target,
+  onChanged,
+  toast,
+  board,
+}: {
+  name: string;
+  target: string;
+  onChanged: () => void;
+  toast: (text: string) => void;
+  /** The project's board, so a sent change can be handed to the next pod from here. */
+  board?: Board;
+}) {
+  const [promoting, setPromoting] = useState(false);
+  const [handing, setHanding] = useState<Task | null>(null);
+  const [viewType, setViewType] = useState<ViewType>("unified");
+  const [hideWs, setHideWs] = useState(false);
+  const [rejecting, setRejecting] = useState(false);
+  const [rejected, setRejected] = useState<Rejected | null>(null);
+  const [understood, setUnderstood] = useState(false);
+  const view = useRef<DiffViewHandle>(null);
+  const { review, error, load, path, setPath, diff, context, setContext } = useReview(name, view, () => {
+    setRejected(null);
+    setUnderstood(false);
+  });
+
+  if (error && !review) return <ErrorPanel error={error} onRetry={load} />;
+  if (!review) return <section className="panel review" aria-busy="true" aria-label="Preparing the review" />;
+
+  const item = review.item;
+  const keep = async () => {
+    await backend.setItemStatus(name, item.status === "rejected" ? "queued" : "reviewed");
+    toast(item.status === "rejected" ? "Restored to the inbox." : "Kept for later.");
+    onChanged();
+    void load();
+  };
+  const task = board?.tasks.find((t) => t.id === item.task_id);
+  const next = task && board ? nextPod(board.pods, task.pod) : null;
+
+  return (
+    <section className="panel review" aria-labelledby="review-heading" data-testid="review" data-outcome={review.outcome}>
+      <ReviewHeader review={review} understood={understood} onKeep={keep} onReject={() => setRejecting(true)} onPromote={() => setPromoting(true)} />
+      {promoting && (
+        <PromoteDialog
+          name={name}
+          target={target}
+          confirmedRisks={confirmedRisks(review.risks, understood)}
+          onClose={() => {
+            setPromoting(false);
+            void load();
+          }}
+          onSent={(o) => {
+            toast(`Sent for review: request #${o.pr_number} on ${o.branch}.`);
+            onChanged();
+          }}
+          handOff={
+            task && board
+              ? {
+                  label: next ? `Hand ${task.id} to the ${next.name}…` : `Hand ${task.id} on…`,
+                  start: () => {
+                    setPromoting(false);
+                    setHanding(task);
+                  },
+                }
+              : undefined
+          }
+        />
+      )}
+      {handing && board && (
+        <HandoffDialog
+          task={handing}
+          to={nextPod(board.pods, handing.pod)?.key ?? null}
+          pods={board.pods}
+          relatedPatch={item.file_name}
+          onCancel={() => setHanding(null)}
+          onDone={async (prompt, toName) => {
+            setHanding(null);
+            await afterHandoff(handing.id, toName, prompt, toast, onChanged);
+          }}
+        />
+      )}
+      {rejecting && (
+        <RejectForm
+          name={name}
+          taskId={item.task_id}
+          onCancel={() => setRejecting(false)}
+          onDone={async (r) => {
+            setRejecting(false);
+            setRejected(r);
+            try {
+              await copyText(r.prompt);
+              toast("Sent back. The prompt for the pod is on your clipboard.");
+            } catch {
+              toast("Sent back. Copy the prompt for the pod below.");
+            }
+            onChanged();
+          }}
+        />
+      )}
+      {rejected && (
+        <div className="notice" data-testid="rejected">
+          <strong>Sent back to the {podLabel(item.pod)}.</strong> The note is saved in {rejected.feedback_path}. Paste this
+          prompt into the pod's chat:
+          <pre className="log-text">{rejected.prompt}</pre>
+        </div>
+      )}
+
+      {item.status !== "promoted" && <RiskNotice risks={review.risks} understood={understood} onUnderstood={setUnderstood} />}
+      <Findings review={review} />
+      <div className="review-body">
+        <FileTree review={review} path={path} onPick={setPath} />
+        <DiffPane review={review} path={path} diff={diff} context={context} onContext={setContext} view={view} layout={{ viewType, setViewType, hideWs, setHideWs }} />
+        <PodNotes review={review} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+import type { ItemCheck, Overview } from "../../lib/ipc";
+import { Inbox } from "../inbox/Inbox";
+import { WatchLine } from "../inbox/WatchLine";
+import { ReviewPane } from "../review/ReviewPane";
+
+/** The inbox screen: the list on the left, the selected item's review (or a hint) on the right. */
+export function InboxScreen({
+  overview,
+  selected,
+  onSelect,
+  checks,
+  onChanged,
+  toast,
+  downloads,
+}: {
+  overview: Overview;
+  selected: string | null;
+  onSelect: (name: string) => void;
+  checks: Record<string, ItemCheck>;
+  onChanged: () => void;
+  toast: (text: string) => void;
+  downloads: { watched: string | null; set: (on: boolean, folder: string | null) => Promise<void>; choose: () => Promise<void> };
+}) {
+  return (
+    <main className="workspace inbox-screen">
+      <Inbox items={overview.inbox} selected={selected} onSelect={onSelect} checks={checks} />
+      {selected && overview.inbox.some((i) => i.name === selected) ? (
+        <ReviewPane
+          key={selected}
+          name={selected}
+          target={overview.summary.remote?.isPractice ? "the practice remote" : "GitHub"}
+          onChanged={onChanged}
+          toast={toast}
+          board={overview.board}
+        />
+      ) : (
+        <section className="panel review-empty">
+          <p>
+            <strong>Pick an item to review it.</strong>
+          </p>
+          <p className="muted">You'll see exactly what it changes, with the pod's reasoning beside it.</p>
+          <WatchLine {...downloads} />
+        </section>
+      )}
+    </main>
+  );
+}
+
+/** Placeholders while the project is read. */
+export function Loading() {
+  return (
+    <main className="workspace" aria-busy="true">
+      <section className="panel skeleton" aria-label="Loading the inbox" />
+      <section className="panel skeleton" aria-label="Loading the review" />
+    </main>
+  );
+}
+
+/** Shown while files are dragged over the window. */
+export function DropOverlay() {
+  return (
+    <div className="drop-overlay" data-testid="drop-overlay">
+      <div>
+        <strong>Drop to add to the inbox</strong>
+        <p>Patches (.diff, .patch), ZIP bundles, and the pod's sidecar and logs (.json, .md, .yaml). Drop them together.</p>
+      </div>
+    </div>
+  );
+}

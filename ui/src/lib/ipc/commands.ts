@@ -1,0 +1,62 @@
+// The UI's one door to the backend's commands. Commands come from the generated bindings; this
+// file only turns their `{status, data | error}` results into values or thrown `UserError`s.
+// Every command in the bindings has its line here, with the bindings' arguments and reply (tsc
+// checks it: a new command that is missing here fails the build).
+import { commands, type Choosing, type BoardSending, type ItemCheck, type FollowReport, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
+
+type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UserError };
+
+async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+  const r = await call;
+  if (r.status === "error") throw r.error;
+  return r.data;
+}
+
+type Commands = typeof commands;
+/** A command's name in the bindings (`reviewItem`); on the wire it is snake_case (`review_item`). */
+export type Command = keyof Commands;
+type Data<R> = R extends { status: "error" } ? never : R extends { status: "ok"; data: infer D } ? D : R;
+/** What a command gives back when it succeeds (its refusal is thrown as a `UserError`). */
+export type Reply<K extends Command> = Data<Awaited<ReturnType<Commands[K]>>>;
+/** A command's arguments, in the order the bindings take them. */
+export type Args<K extends Command> = Parameters<Commands[K]>;
+
+export const backend = {
+  currentProject: (): Promise<Overview> => unwrap(commands.currentProject()),
+  openProject: (path: string): Promise<Overview> => unwrap(commands.openProject(path)),
+  openDemoProject: (): Promise<Overview> => unwrap(commands.openDemoProject()),
+  importFiles: (paths: string[]): Promise<ImportReport> => unwrap(commands.importFiles(paths)),
+  reviewItem: (name: string): Promise<Review> => unwrap(commands.reviewItem(name)),
+  reviewFile: (name: string, path: string, context: number): Promise<FileDiff> => unwrap(commands.reviewFile(name, path, context)),
+  rejectItem: (name: string, note: string): Promise<Rejected> => unwrap(commands.rejectItem(name, note)),
+  handOffTask: (task: string, to: string, reason: string, files: string[], relatedPatch: string | null): Promise<Handoff> =>
+    unwrap(commands.handOffTask(task, to, reason, files, relatedPatch)),
+  sendForReview: (name: string, choices: SendChoices): Promise<PromoteOutcome> => unwrap(commands.sendForReview(name, choices)),
+  inboxChecks: (): Promise<ItemCheck[]> => unwrap(commands.inboxChecks()),
+  projectMetrics: (): Promise<Metrics> => unwrap(commands.projectMetrics()),
+  /** The folder watched for pod downloads, or null when the watch is off. */
+  watchedFolder: (): Promise<string | null> => commands.watchedFolder(),
+  setDownloadsWatch: (on: boolean, folder: string | null): Promise<string | null> => unwrap(commands.setDownloadsWatch(on, folder)),
+  seenDownloads: (): Promise<SeenFile[]> => commands.seenDownloads(),
+  addSeenDownload: (name: string): Promise<ImportReport> => unwrap(commands.addSeenDownload(name)),
+  sendBoardChanges: (): Promise<BoardSending | null> => unwrap(commands.sendBoardChanges()),
+  followReviews: (): Promise<FollowReport> => unwrap(commands.followReviews()),
+  knownReviews: (): Promise<KnownReview[]> => unwrap(commands.knownReviews()),
+  promotePreview: (name: string): Promise<PromotePreview> => unwrap(commands.promotePreview(name)),
+  setItemStatus: (name: string, status: InboxStatus): Promise<InboxItem> => unwrap(commands.setItemStatus(name, status)),
+  githubStatus: (): Promise<GitHubStatus> => unwrap(commands.githubStatus()),
+  githubSettings: (server: string, clientId: string): Promise<null> => unwrap(commands.githubSettings(server, clientId)),
+  githubStartSignIn: (): Promise<SignInCode> => unwrap(commands.githubStartSignIn()),
+  githubFinishSignIn: (): Promise<Account> => unwrap(commands.githubFinishSignIn()),
+  githubCancelSignIn: (): Promise<void> => commands.githubCancelSignIn(),
+  githubSignInWithToken: (token: string): Promise<Account> => unwrap(commands.githubSignInWithToken(token)),
+  githubSignOut: (): Promise<boolean> => unwrap(commands.githubSignOut()),
+  githubRepositories: (filter: string): Promise<RepoSummary[]> => unwrap(commands.githubRepositories(filter)),
+  /** Opens the native dialog (from the backend, which remembers the answer); the chosen paths, empty when cancelled. */
+  choosePaths: (what: Choosing): Promise<string[]> => unwrap(commands.choosePaths(what)),
+  /** Opens one of GitHub's pages (github.com or the server set) in the browser. */
+  openGithubPage: (url: string): Promise<null> => unwrap(commands.openGithubPage(url)),
+  /** Opens an http(s) link from a pod's text in the browser. */
+  openPodLink: (url: string): Promise<null> => unwrap(commands.openPodLink(url)),
+  connectGithubRepository: (fullName: string, cloneUrl: string): Promise<Overview> => unwrap(commands.connectGithubRepository(fullName, cloneUrl)),
+} satisfies { [K in Command]: (...args: Args<K>) => Promise<Reply<K>> };

@@ -1,0 +1,74 @@
+import { useCallback, useEffect, useState, type RefObject } from "react";
+import { backend, type FileDiff, type Review } from "../ipc";
+import { explain, type Explained } from "../errors/errors";
+
+/** Moves between the changes of the file on show (the diff view does it). */
+export type ChangeStepper = { step: (dir: 1 | -1) => void };
+
+/**
+ * One inbox item's review: the review itself (read again by `load`), the file on show (`path`)
+ * and its diff with `context` lines around each change. Keys: n/p next/previous change (through
+ * `view`), ]/[ next/previous file. `loaded` is called with each fresh review.
+ */
+export function useReview(name: string, view: RefObject<ChangeStepper | null>, loaded?: () => void) {
+  const [review, setReview] = useState<Review | null>(null);
+  const [error, setError] = useState<Explained | null>(null);
+  const [path, setPath] = useState<string | null>(null);
+  const [diff, setDiff] = useState<FileDiff | null>(null);
+  const [context, setContext] = useState(3);
+
+  const load = useCallback(async () => {
+    setReview(null);
+    setError(null);
+    setDiff(null);
+    loaded?.();
+    try {
+      const r = await backend.reviewItem(name);
+      setReview(r);
+      setPath(r.files[0]?.path ?? null);
+      setContext(3);
+    } catch (e) {
+      setError(explain(e));
+    }
+  }, [name]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useEffect(() => {
+    if (!path || !review?.tree) return;
+    let live = true;
+    backend.reviewFile(name, path, context).then(
+      (d) => live && setDiff(d),
+      (e) => live && setError(explain(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [name, path, context, review]);
+
+  const files = review?.files ?? [];
+  const stepFile = useCallback(
+    (dir: 1 | -1) => {
+      const i = files.findIndex((f) => f.path === path);
+      const next = files[i + dir];
+      if (next) setPath(next.path);
+    },
+    [files, path],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLInputElement) return;
+      if (e.key === "n") view.current?.step(1);
+      else if (e.key === "p") view.current?.step(-1);
+      else if (e.key === "]") stepFile(1);
+      else if (e.key === "[") stepFile(-1);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [stepFile, view]);
+
+  return { review, error, load, path, setPath, diff, context, setContext };
+}
