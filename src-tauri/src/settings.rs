@@ -36,7 +36,7 @@ pub fn read_settings(data_dir: &Path) -> Result<Settings, UserError> {
     let path = settings_path(data_dir);
     match std::fs::read(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-            UserError::new(Code::Io, format!("The settings file {} could not be read ({e}). Fix or remove it, then try again.", path.display()))
+            UserError::new(Code::SettingsInvalid, format!("The settings file {} could not be read ({e}). Fix or remove it, then try again.", path.display()))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
         Err(e) => Err(UserError::new(Code::Io, format!("The settings file {} could not be read: {e}", path.display()))),
@@ -54,3 +54,24 @@ pub fn write_settings(data_dir: &Path, s: &Settings) -> Result<(), UserError> {
     std::fs::rename(&tmp, &path).map_err(io)
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A damaged settings file says so, not "check that the disk isn't full".
+    #[test]
+    fn a_damaged_settings_file_is_settings_invalid() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(settings_path(dir.path()), "{ not json").unwrap();
+        let e = read_settings(dir.path()).unwrap_err();
+        assert_eq!(e.code, Code::SettingsInvalid, "{}", e.message);
+        assert!(e.message.contains("settings.json"), "{}", e.message);
+        // A missing file is the defaults, and what is saved reads back.
+        let empty = tempfile::tempdir().unwrap();
+        assert!(read_settings(empty.path()).unwrap().github_api.is_none());
+        let s = Settings { github_api: Some("https://ghe.example.org/api/v3".into()), ..Settings::default() };
+        write_settings(empty.path(), &s).unwrap();
+        assert_eq!(read_settings(empty.path()).unwrap().github_api, s.github_api);
+    }
+}

@@ -613,6 +613,11 @@ export type Code =
  */
 "pod_not_found" | 
 /**
+ * What was asked for is already so (the task is already with that pod): nothing to do,
+ * nothing was changed.
+ */
+"already_done" | 
+/**
  * No OS keyring (Secret Service) is available to keep a token safely.
  */
 "keyring_unavailable" | 
@@ -674,6 +679,21 @@ export type Code =
  * An address that Patchdesk will not open in the browser (not a web page, or not GitHub's).
  */
 "link_refused" | 
+/**
+ * Something the person typed or chose cannot be used (a server address, an app id, a
+ * pasted token with spaces, a folder that is not a folder); the message names it. Checked
+ * here, before anything is sent anywhere.
+ */
+"input_invalid" | 
+/**
+ * Patchdesk's own settings file is damaged; the message names it.
+ */
+"settings_invalid" | 
+/**
+ * Another program (the web browser, the file manager) could not be started to open a
+ * page or a folder.
+ */
+"not_opened" | 
 /**
  * Anything not covered above. Always a bug to be given its own code.
  */

@@ -81,6 +81,10 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
     title: "That pod isn't set up for this project.",
     next: "Pick one of the pods on the board, or add the pod in the project's pod settings.",
   },
+  already_done: {
+    title: "That is already done.",
+    next: "Nothing was changed. Refresh the board to see where things stand now.",
+  },
   keyring_unavailable: {
     title: "There is no safe place on this computer to keep your GitHub sign-in.",
     next: "Install and start a keyring (GNOME Keyring or KWallet), then sign in again. Patchdesk never stores it in a plain file.",
@@ -140,6 +144,18 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
   link_refused: {
     title: "Patchdesk did not open that link.",
     next: "If you trust the address, copy it into your web browser yourself.",
+  },
+  input_invalid: {
+    title: "Patchdesk can't use what was entered.",
+    next: "Check the value named below, correct it, and try again. Nothing was sent or saved.",
+  },
+  settings_invalid: {
+    title: "Patchdesk's settings file is damaged.",
+    next: "Open the settings file named below and fix it, or remove it to start with default settings.",
+  },
+  not_opened: {
+    title: "Patchdesk couldn't start the program that opens this.",
+    next: "Copy the address or folder named below and open it yourself.",
   },
   internal: {
     title: "Something went wrong inside Patchdesk.",

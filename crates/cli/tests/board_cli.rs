@@ -262,6 +262,11 @@ fn handoff_refuses_bad_yaml_and_usage_errors_without_changing_anything() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already with QAPod"));
     assert_eq!(git(&project, &["rev-parse", "HEAD"]), head);
+    // It says so as "already done", not as a task file that cannot be read.
+    let out = patchdesk(&["handoff", "--repo", s(&project), "F2.1", "--to", "QAPod", "--reason", "r", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["error"]["code"], "already_done");
+    assert_eq!(git(&project, &["rev-parse", "HEAD"]), head);
 }
 
 #[test]

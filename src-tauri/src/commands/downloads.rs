@@ -48,9 +48,7 @@ pub fn set_downloads_watch(state: State<'_, AppState>, on: bool, folder: Option<
     let folder = folder.map(|f| f.trim().to_string()).filter(|f| !f.is_empty());
     if let Some(f) = &folder {
         state.allowed_path(f, None)?;
-        if !Path::new(f).is_dir() {
-            return Err(UserError::new(Code::Io, format!("{f} is not a folder on this computer. Choose a folder that exists.")));
-        }
+        a_folder(f)?;
     }
     settings.downloads_watch = Some(on);
     if on {
@@ -58,6 +56,14 @@ pub fn set_downloads_watch(state: State<'_, AppState>, on: bool, folder: Option<
     }
     write_settings(state.data_dir(), &settings)?;
     Ok(watched(state.data_dir()).map(|p| p.display().to_string()))
+}
+
+/// Refuses a chosen Downloads folder that is not a folder (a file, or nothing at all).
+fn a_folder(f: &str) -> Result<(), UserError> {
+    if Path::new(f).is_dir() {
+        return Ok(());
+    }
+    Err(UserError::new(Code::InputInvalid, format!("{f} is not a folder on this computer. Choose a folder that exists.")))
 }
 
 /// The running watch, shared by the background scan and the "Seen in Downloads" commands.
@@ -192,4 +198,23 @@ fn notify(app: &AppHandle, report: Option<&patchdesk_intake::ImportReport>, erro
         _ => return,
     };
     let _ = app.notification().builder().title(title).body(body).show();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Downloads folder that is not a folder is a wrong choice, not a full disk.
+    #[test]
+    fn a_downloads_folder_that_is_not_a_folder_is_input_invalid() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "x").unwrap();
+        for f in [file, dir.path().join("missing")] {
+            let e = a_folder(&f.display().to_string()).unwrap_err();
+            assert_eq!(e.code, Code::InputInvalid, "{}", e.message);
+            assert!(e.message.contains("is not a folder"), "{}", e.message);
+        }
+        assert!(a_folder(&dir.path().display().to_string()).is_ok());
+    }
 }

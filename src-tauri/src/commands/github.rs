@@ -116,22 +116,32 @@ pub async fn github_status(state: State<'_, AppState>) -> Result<GitHubStatus, U
 #[specta::specta]
 pub fn github_settings(state: State<'_, AppState>, server: String, client_id: String) -> Result<(), UserError> {
     let mut s = read_settings(state.data_dir())?;
+    s.github_api = api_setting(&server)?;
+    s.github_client_id = client_id_setting(&client_id)?;
+    write_settings(state.data_dir(), &s)
+}
+
+/// The API root to save for the server the person typed (none: github.com).
+fn api_setting(server: &str) -> Result<Option<String>, UserError> {
     let server = server.trim().trim_end_matches('/');
-    s.github_api = if server.is_empty() || server.eq_ignore_ascii_case("https://github.com") {
+    Ok(if server.is_empty() || server.eq_ignore_ascii_case("https://github.com") {
         None
     } else if !(server.starts_with("https://") || server.starts_with("http://127.0.0.1") || server.starts_with("http://localhost")) {
-        return Err(UserError::new(Code::RequestInvalid, format!("{server} is not a secure web address. Give the server's address starting with https://.")));
+        return Err(UserError::new(Code::InputInvalid, format!("{server} is not a secure web address. Give the server's address starting with https://.")));
     } else if server.ends_with("/api/v3") || server.contains("127.0.0.1") || server.contains("localhost") {
         Some(server.to_string())
     } else {
         Some(format!("{server}/api/v3"))
-    };
+    })
+}
+
+/// The OAuth app's client id to save, as the person typed it (none: cleared).
+fn client_id_setting(client_id: &str) -> Result<Option<String>, UserError> {
     let id = client_id.trim();
     if !id.is_empty() && !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-') {
-        return Err(UserError::new(Code::RequestInvalid, "That does not look like an OAuth app's client id (letters, digits, dots and dashes). Copy it again from the app's page on GitHub."));
+        return Err(UserError::new(Code::InputInvalid, "That does not look like an OAuth app's client id (letters, digits, dots and dashes). Copy it again from the app's page on GitHub."));
     }
-    s.github_client_id = (!id.is_empty()).then(|| id.to_string());
-    write_settings(state.data_dir(), &s)
+    Ok((!id.is_empty()).then(|| id.to_string()))
 }
 
 /// Starts signing in with a code: returns the code to show and the page to type it on. Then
@@ -140,12 +150,7 @@ pub fn github_settings(state: State<'_, AppState>, server: String, client_id: St
 #[specta::specta]
 pub async fn github_start_sign_in(state: State<'_, AppState>, session: State<'_, GitHubSession>) -> Result<SignInCode, UserError> {
     let (signin, client_id) = sign_in(state.data_dir())?;
-    if client_id.is_none() {
-        return Err(UserError::new(
-            Code::RequestInvalid,
-            "Signing in with a code needs your organisation's GitHub app id (its Client ID). Enter it under \"Settings for your organisation\", or sign in with a token instead.",
-        ));
-    }
+    device_flow_ready(client_id.as_deref())?;
     let code = signin.start_device_flow().await.map_err(|e| UserError::from(&e))?;
     let shown = SignInCode {
         user_code: code.user_code.clone(),
@@ -159,6 +164,17 @@ pub async fn github_start_sign_in(state: State<'_, AppState>, session: State<'_,
     };
     *session.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some((generation, code));
     Ok(shown)
+}
+
+/// Signing in with a code needs the organisation's OAuth app (its client id).
+fn device_flow_ready(client_id: Option<&str>) -> Result<(), UserError> {
+    match client_id {
+        Some(_) => Ok(()),
+        None => Err(UserError::new(
+            Code::InputInvalid,
+            "Signing in with a code needs your organisation's GitHub app id (its Client ID). Enter it under \"Settings for your organisation\", or sign in with a token instead.",
+        )),
+    }
 }
 
 /// Waits until the person approved the code on GitHub (or refused, or it ran out), then keeps
@@ -202,12 +218,18 @@ pub fn github_cancel_sign_in(session: State<'_, GitHubSession>) {
 #[tauri::command]
 #[specta::specta]
 pub async fn github_sign_in_with_token(state: State<'_, AppState>, token: String) -> Result<Account, UserError> {
-    let token = token.trim().to_string();
-    if token.is_empty() || token.chars().any(char::is_whitespace) {
-        return Err(UserError::new(Code::RequestInvalid, "Paste the whole token, without spaces. It starts with ghp_ or github_pat_."));
-    }
+    let token = pasted_token(&token)?;
     let (signin, _) = sign_in(state.data_dir())?;
     signin.sign_in_with_token(Secret::new(token)).await.map_err(|e| UserError::from(&e))
+}
+
+/// The pasted token without the spaces around it; refused when it has spaces inside or is empty.
+fn pasted_token(token: &str) -> Result<String, UserError> {
+    let token = token.trim();
+    if token.is_empty() || token.chars().any(char::is_whitespace) {
+        return Err(UserError::new(Code::InputInvalid, "Paste the whole token, without spaces. It starts with ghp_ or github_pat_."));
+    }
+    Ok(token.to_string())
 }
 
 /// Signs out: deletes the saved token from the keyring.
@@ -244,13 +266,7 @@ pub async fn connect_github_repository(
     let Some((_, token)) = saved else {
         return Err(UserError::new(Code::AuthRejected, "Sign in to GitHub first, then choose the repository."));
     };
-    let host = base.host();
-    let url_host = clone_url.split_once("://").map(|(_, r)| r.split('/').next().unwrap_or("").to_lowercase());
-    if url_host.as_deref() != Some(host.as_str()) {
-        return Err(UserError::new(Code::RequestInvalid, format!("{clone_url} is not on {host}; Patchdesk only sends your sign-in to {host}.")));
-    }
-    let dest = clone_folder(&state.data_dir().join("repositories"), &host, &full_name)
-        .ok_or_else(|| UserError::new(Code::RequestInvalid, format!("{full_name} is not a repository name of the form owner/name.")))?;
+    let dest = clone_destination(&state.data_dir().join("repositories"), &base.host(), &full_name, &clone_url)?;
     let progress_app = app.clone();
     let name = full_name.clone();
     let creds = patchdesk_forge::GitCredentials::new(&base, token);
@@ -273,6 +289,17 @@ pub async fn connect_github_repository(
     Ok(overview)
 }
 
+/// Where Patchdesk keeps its copy of `full_name` under `root`, when `clone_url` is on the
+/// signed-in `host` (the sign-in goes nowhere else) and the name is `owner/name`.
+fn clone_destination(root: &Path, host: &str, full_name: &str, clone_url: &str) -> Result<std::path::PathBuf, UserError> {
+    let url_host = clone_url.split_once("://").map(|(_, r)| r.split('/').next().unwrap_or("").to_lowercase());
+    if url_host.as_deref() != Some(host) {
+        return Err(UserError::new(Code::InputInvalid, format!("{clone_url} is not on {host}; Patchdesk only sends your sign-in to {host}.")));
+    }
+    clone_folder(root, host, full_name)
+        .ok_or_else(|| UserError::new(Code::InputInvalid, format!("{full_name} is not a repository name of the form owner/name.")))
+}
+
 /// A commit author: name and e-mail.
 pub(crate) type Author = (String, String);
 
@@ -292,4 +319,39 @@ pub(crate) fn project_forge(data_dir: &Path, remote: &str) -> Result<(Box<dyn Fo
     };
     let author = (login.clone(), format!("{login}@users.noreply.{}", base.host()));
     Ok((Box::new(GitHub::new(base, &repo, token).map_err(|e| UserError::from(&e))?), Some(author)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the person typed is checked here, before anything is sent: a refusal says
+    /// "input invalid", never "GitHub didn't accept the labels and reviewers".
+    #[test]
+    fn the_six_local_input_checks_say_input_invalid() {
+        let root = Path::new("/data/repositories");
+        let refused = [
+            api_setting("http://ghe.example.org").unwrap_err(),
+            client_id_setting("not an id!").unwrap_err(),
+            device_flow_ready(None).unwrap_err(),
+            pasted_token("ghp_abc def").unwrap_err(),
+            clone_destination(root, "github.com", "octo/hello", "https://evil.example/octo/hello.git").unwrap_err(),
+            clone_destination(root, "github.com", "octo", "https://github.com/octo.git").unwrap_err(),
+        ];
+        for e in refused {
+            assert_eq!(e.code, Code::InputInvalid, "{}", e.message);
+        }
+        // What passes the checks is kept as before.
+        assert_eq!(api_setting(" https://ghe.example.org/ ").unwrap().as_deref(), Some("https://ghe.example.org/api/v3"));
+        assert_eq!(api_setting("https://github.com").unwrap(), None);
+        assert_eq!(api_setting("http://127.0.0.1:4567").unwrap().as_deref(), Some("http://127.0.0.1:4567"));
+        assert_eq!(client_id_setting(" Iv1.abc-9_x ").unwrap().as_deref(), Some("Iv1.abc-9_x"));
+        assert_eq!(client_id_setting("").unwrap(), None);
+        assert!(device_flow_ready(Some("Iv1.x")).is_ok());
+        assert_eq!(pasted_token(" fake-pat-1 \n").unwrap(), "fake-pat-1");
+        assert_eq!(
+            clone_destination(root, "github.com", "octo/hello", "https://GitHub.com/octo/hello.git").unwrap(),
+            root.join("github.com/octo/hello")
+        );
+    }
 }
