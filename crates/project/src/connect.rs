@@ -10,6 +10,7 @@
 
 use crate::{Project, ProjectError};
 use patchdesk_error::Code;
+use patchdesk_forge::git_failure::{classify, GitFailure};
 use patchdesk_forge::GitCredentials;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
@@ -148,22 +149,19 @@ fn same_remote(url: &str) -> String {
 }
 
 fn clone_error(url: &str, e: &git2::Error, tries: u32) -> ProjectError {
-    let msg = e.message().to_string();
-    let lower = msg.to_lowercase();
-    let (code, words) = if tries > 1 || lower.contains("refused the saved sign-in") || lower.contains("401") || lower.contains("authentication") {
-        (Code::AuthRejected, format!("The server did not accept your sign-in while downloading {url}. Sign in to GitHub again, then connect the repository."))
-    } else if lower.contains("403") {
-        (Code::PermissionDenied, format!("Your account may not download {url}. Ask an owner of the repository for access."))
-    } else if lower.contains("404") || lower.contains("not found") || lower.contains("could not find repository") {
-        (Code::RemoteRepoNotFound, format!("{url} was not found, or your account cannot see it. Check the name, or sign in with an account that has access."))
-    } else if matches!(e.class(), git2::ErrorClass::Net | git2::ErrorClass::Http | git2::ErrorClass::Ssl | git2::ErrorClass::Os)
-        || lower.contains("failed to connect")
-        || lower.contains("could not resolve")
-        || lower.contains("timed out")
-    {
-        (Code::Offline, format!("Could not reach the server to download {url}: {}. Check the internet connection and try again.", patchdesk_forge::plain_network_words(&lower)))
-    } else {
-        (Code::Git, format!("Downloading {url} failed: the server's answer could not be understood. Try again; if it keeps failing, tell whoever looks after your GitHub setup."))
+    let (code, words) = match classify(e, tries) {
+        GitFailure::SignInRefused => {
+            (Code::AuthRejected, format!("The server did not accept your sign-in while downloading {url}. Sign in to GitHub again, then connect the repository."))
+        }
+        GitFailure::Forbidden => (Code::PermissionDenied, format!("Your account may not download {url}. Ask an owner of the repository for access.")),
+        GitFailure::RepoNotFound => {
+            (Code::RemoteRepoNotFound, format!("{url} was not found, or your account cannot see it. Check the name, or sign in with an account that has access."))
+        }
+        GitFailure::Offline(words) => (Code::Offline, format!("Could not reach the server to download {url}: {words}. Check the internet connection and try again.")),
+        GitFailure::NotFastForward | GitFailure::Declined | GitFailure::Other => (
+            Code::Git,
+            format!("Downloading {url} failed: the server's answer could not be understood. Try again; if it keeps failing, tell whoever looks after your GitHub setup."),
+        ),
     };
     ProjectError::Dropped(code, words)
 }
