@@ -5,6 +5,7 @@
 mod commands;
 mod events;
 pub mod grants;
+pub mod log;
 pub mod navigation;
 mod settings;
 mod state;
@@ -49,6 +50,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::choose::choose_paths,
             commands::links::open_github_page,
             commands::links::open_pod_link,
+            commands::help::open_log_folder,
         ])
         .events(tauri_specta::collect_events![
             events::ProjectOpened,
@@ -105,6 +107,7 @@ pub fn run() {
         })
         .setup(move |app| {
             builder.mount_events(app);
+            log::start(app.handle());
             let start = state::StartupChoice::from_env_and_args(std::env::args().skip(1));
             let data_dir = match std::env::var_os("PATCHDESK_DATA_DIR") {
                 Some(d) => std::path::PathBuf::from(d),

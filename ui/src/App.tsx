@@ -10,6 +10,7 @@ import { plural } from "./format";
 import { followSummary } from "./board";
 import { sendBoard } from "./boardSync";
 import { GitHubButton, GitHubDialog } from "./GitHub";
+import { HelpMenu } from "./HelpMenu";
 import { events, commands, type Choosing, type GitHubStatus, type ItemCheck } from "./bindings";
 
 type Load = { state: "loading" } | { state: "ready"; overview: Overview } | { state: "failed"; error: Explained };
@@ -214,6 +215,7 @@ export function App() {
           <button type="button" className="quiet" onClick={() => run(backend.openDemoProject)} title="Open the built-in demo project">
             Demo
           </button>
+          <HelpMenu toast={toast} />
         </div>
       </header>
       {load.state === "loading" && <Loading />}

@@ -371,6 +371,17 @@ async openPodLink(url: string) : Promise<Result<null, UserError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Opens the folder with Patchdesk's log files in the file manager; returns where it is.
+ */
+async openLogFolder() : Promise<Result<string, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_log_folder") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 

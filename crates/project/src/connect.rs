@@ -79,7 +79,9 @@ pub fn clone_or_open(
     if let Ok(entries) = std::fs::read_dir(parent) {
         for e in entries.flatten() {
             if e.file_name().to_string_lossy().starts_with(&format!(".{leaf}.partial-")) {
-                let _ = std::fs::remove_dir_all(e.path());
+                if let Err(err) = std::fs::remove_dir_all(e.path()) {
+                    tracing::warn!(folder = %e.path().display(), error = %err, "a download cut short could not be removed");
+                }
             }
         }
     }
@@ -120,7 +122,7 @@ pub fn clone_or_open(
     let repo = match result {
         Ok(repo) => repo,
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&partial);
+            remove_partial(&partial);
             if let (Some(creds), Some(other)) = (credentials, refused.borrow().as_deref()) {
                 return Err(ProjectError::Dropped(Code::RemoteNotSignedInHost, creds.refusal(other).to_string()));
             }
@@ -129,10 +131,17 @@ pub fn clone_or_open(
     };
     drop(repo);
     std::fs::rename(&partial, dest).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&partial);
+        remove_partial(&partial);
         ProjectError::io(dest, e)
     })?;
     Project::open(dest)
+}
+
+/// Removes a download that did not finish; says so in the log when it cannot.
+fn remove_partial(partial: &Path) {
+    if let Err(e) = std::fs::remove_dir_all(partial) {
+        tracing::warn!(folder = %partial.display(), error = %e, "a download that did not finish could not be removed");
+    }
 }
 
 /// Two spellings of one remote compare equal (`.git` suffix, trailing slash, letter case of the host).
@@ -149,7 +158,10 @@ fn same_remote(url: &str) -> String {
 }
 
 fn clone_error(url: &str, e: &git2::Error, tries: u32) -> ProjectError {
-    let (code, words) = match classify(e, tries) {
+    let failure = classify(e, tries);
+    // libgit2's code and class only: its message may quote the address.
+    tracing::warn!(git_code = ?e.code(), git_class = ?e.class(), ?failure, "a repository could not be downloaded");
+    let (code, words) = match failure {
         GitFailure::SignInRefused => {
             (Code::AuthRejected, format!("The server did not accept your sign-in while downloading {url}. Sign in to GitHub again, then connect the repository."))
         }

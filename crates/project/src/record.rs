@@ -304,7 +304,9 @@ pub fn restore(repo: &git2::Repository, checked: &Checked) -> Result<(), RecordE
                 patchdesk_board::replace_file(&workdir, p, blob.content())?;
             }
             None if now.is_some() => {
-                let _ = std::fs::remove_file(workdir.join(p));
+                if let Err(e) = std::fs::remove_file(workdir.join(p)) {
+                    tracing::warn!(file = %p, error = %e, "a file Patchdesk wrote could not be removed again");
+                }
             }
             _ => {}
         }
@@ -659,7 +661,9 @@ pub fn hand_off_with(
     })();
     if written.is_err() {
         // Whatever was written goes back to HEAD's version, which the check found on disk.
-        let _ = restore(&repo, &checked);
+        if let Err(e) = restore(&repo, &checked) {
+            tracing::warn!(code = %e.code(), "the files of a handoff that failed could not be put back");
+        }
     }
     written
 }

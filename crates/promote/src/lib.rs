@@ -340,14 +340,20 @@ pub fn promote(req: &PromoteRequest, forge: &dyn Forge, on_event: &dyn Fn(StepEv
     let mut run = Run { req, forge, on_event, events: Vec::new(), rec };
     let result = steps(&mut run, &repo, &queue, &item, &config);
     match result {
-        Ok(outcome) => Ok(outcome),
+        Ok(outcome) => {
+            tracing::info!(item = %run.req.item, "promote finished");
+            Ok(outcome)
+        }
         Err(PromoteError::Interrupted(step)) => Err(PromoteError::Interrupted(step)),
         Err(e) => {
             let step = Step::ALL.into_iter().find(|s| run.rec.steps.iter().any(|r| r.step == *s && r.state == StepState::Started)).unwrap_or(Step::Prepare);
             run.rec.status = if e.is_offline() { "Waiting to send: no network connection. Send again when online.".into() } else { format!("Not sent: {e}") };
             let msg = e.to_string();
             run.event(step, StepState::Failed, &msg);
-            let _ = run.save();
+            tracing::warn!(item = %run.req.item, ?step, code = %e.code(), "promote stopped");
+            if let Err(save) = run.save() {
+                tracing::warn!(item = %run.req.item, code = %save.code(), "the promote record could not be saved after a failure");
+            }
             Err(e)
         }
     }

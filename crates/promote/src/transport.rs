@@ -66,7 +66,10 @@ fn network_error(url: &str, action: &str, e: &git2::Error, creds: Option<&GitCre
         let other = other.split(['?', '#']).next().unwrap_or(other);
         return PromoteError::Forge(c.refusal(other));
     }
-    match classify(e, asked.tries.get()) {
+    let failure = classify(e, asked.tries.get());
+    // libgit2's code and class only: its message may quote the address.
+    tracing::warn!(host = %host_of(url), action, git_code = ?e.code(), git_class = ?e.class(), ?failure, "git could not talk to the remote");
+    match failure {
         GitFailure::SignInRefused if creds.is_none() => PromoteError::Forge(ForgeError::Unexpected(format!(
             "{url} asked for a sign-in, and Patchdesk has none to give it. Use a remote that needs no sign-in, or connect the project to GitHub."
         ))),

@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { HelpMenu } from "./HelpMenu";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("HelpMenu", () => {
+  it("opens the log folder and says where it is", async () => {
+    const asked: string[] = [];
+    mockIPC((cmd) => {
+      asked.push(cmd);
+      if (cmd === "open_log_folder") return "/home/lead/.local/share/patchdesk/logs";
+    });
+    const toast = vi.fn();
+    render(<HelpMenu toast={toast} />);
+    expect(screen.queryByTestId("open-log-folder")).toBeNull();
+    fireEvent.click(screen.getByTestId("help"));
+    fireEvent.click(screen.getByTestId("open-log-folder"));
+    await waitFor(() => expect(toast).toHaveBeenCalled());
+    expect(asked).toEqual(["open_log_folder"]);
+    expect(toast.mock.calls[0][0]).toContain("/home/lead/.local/share/patchdesk/logs");
+  });
+
+  it("says in plain words when the folder could not be opened", async () => {
+    mockIPC(() => {
+      throw { code: "not_opened", message: "Patchdesk could not open the log folder /x. Open it yourself in your file manager." };
+    });
+    const toast = vi.fn();
+    render(<HelpMenu toast={toast} />);
+    fireEvent.click(screen.getByTestId("help"));
+    fireEvent.click(screen.getByTestId("open-log-folder"));
+    await waitFor(() => expect(toast).toHaveBeenCalled());
+    expect(toast.mock.calls[0][0]).toContain("couldn't start the program");
+    expect(toast.mock.calls[0][0]).toContain("/x");
+  });
+});
