@@ -391,7 +391,6 @@ fn benchmark_api_calls_and_time_for_a_twenty_file_patch() {
     println!("BENCH promote 20-file patch: {api} API calls, {git} git HTTP requests, {:.0} ms", took.as_secs_f64() * 1000.0);
     assert_eq!(common::paths_in(&bare(&s), &out.commit).iter().filter(|p| p.starts_with("src/mod")).count(), 20);
     assert!(api <= 3, "{api} API calls");
-    assert!(took.as_secs_f64() < 3.0, "{took:?}");
     s.gh.assert_no_violations();
 }
 
