@@ -575,6 +575,10 @@ export type Code =
  */
 "repo_busy" | 
 /**
+ * The project has no remote (`origin`) to send changes to.
+ */
+"no_remote" | 
+/**
  * The file is not a patch, bundle or payload Patchdesk understands.
  */
 "patch_unreadable" | 
@@ -681,6 +685,10 @@ export type Code =
  * sign-in was not sent there.
  */
 "remote_not_signed_in_host" | 
+/**
+ * Nobody is signed in to GitHub in Patchdesk (never, or signed out), so nothing was sent.
+ */
+"not_signed_in" | 
 /**
  * The window named a file or folder the person did not choose or drop (and that is not
  * under the project or Patchdesk's data folder).

@@ -33,6 +33,10 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
     title: "The project can't take a new commit right now.",
     next: "Finish or cancel the merge or rebase in progress, switch back to a branch, or commit the files you changed yourself, then try again.",
   },
+  no_remote: {
+    title: "This project has nowhere to send changes to.",
+    next: "Connect the project to its GitHub repository (or open the demo's practice remote), then try again.",
+  },
   patch_unreadable: {
     title: "Patchdesk doesn't recognise this file as a change from a pod.",
     next: "Drop the .diff, .patch or .zip the pod gave you. If it came as chat text, save it as a .diff file first.",
@@ -136,6 +140,10 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
   remote_not_signed_in_host: {
     title: "This project's remote isn't on the GitHub you signed in to, so Patchdesk didn't send your sign-in there.",
     next: "Point the project's remote at your GitHub repository (an https:// address), or sign in to the server it is on.",
+  },
+  not_signed_in: {
+    title: "You aren't signed in to GitHub in Patchdesk.",
+    next: "Sign in with the GitHub button at the top, then try again. Nothing was sent.",
   },
   path_not_chosen: {
     title: "Patchdesk didn't open that file.",

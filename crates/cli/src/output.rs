@@ -71,7 +71,7 @@ pub fn forge_for(github_repo: Option<&str>, url: &str) -> Result<Box<dyn Forge>,
             let signin = SignIn::new(base.clone(), &client_id, patchdesk_secrets::TokenStore::new("patchdesk"));
             match signin.saved() {
                 Ok(Some((_, t))) => t,
-                Ok(None) => return Err((UserError::new(Code::AuthRejected, format!("Not signed in to {}. Sign in from the Patchdesk app, or set GITHUB_TOKEN.", base.host())), 1)),
+                Ok(None) => return Err((UserError::new(Code::NotSignedIn, format!("Not signed in to {}. Sign in from the Patchdesk app, or set GITHUB_TOKEN.", base.host())), 1)),
                 Err(e) => return Err((UserError::from(&e), 1)),
             }
         }

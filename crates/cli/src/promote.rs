@@ -81,7 +81,7 @@ pub fn run(args: &PromoteArgs) -> ExitCode {
     };
     let url = match args.remote.clone().or_else(|| project.repo().find_remote("origin").ok().and_then(|r| r.url().ok().map(str::to_string))) {
         Some(u) => u,
-        None => return fail(args.json, UserError::new(Code::RemoteRepoNotFound, "The repository has no origin remote; give one with --remote URL"), 2),
+        None => return fail(args.json, UserError::new(Code::NoRemote, "The repository has no origin remote; give one with --remote URL"), 2),
     };
     let forge = match forge_for(args.github_repo.as_deref(), &url) {
         Ok(f) => f,

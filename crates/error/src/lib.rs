@@ -45,6 +45,8 @@ codes! {
     /// The repository cannot take a commit right now: HEAD is detached, a merge or rebase is
     /// in progress, or a file to commit has staged changes of its own.
     RepoBusy = "repo_busy",
+    /// The project has no remote (`origin`) to send changes to.
+    NoRemote = "no_remote",
 
     // --- patch intake and apply
     /// The file is not a patch, bundle or payload Patchdesk understands.
@@ -108,6 +110,8 @@ codes! {
     /// The project's remote is not on the signed-in GitHub host (or is plain http), so the
     /// sign-in was not sent there.
     RemoteNotSignedInHost = "remote_not_signed_in_host",
+    /// Nobody is signed in to GitHub in Patchdesk (never, or signed out), so nothing was sent.
+    NotSignedIn = "not_signed_in",
 
     // --- the app's window
     /// The window named a file or folder the person did not choose or drop (and that is not

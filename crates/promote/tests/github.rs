@@ -439,6 +439,7 @@ fn the_leads_title_description_labels_and_reviewers_are_used() {
     req.branch = Some("main".into());
     let refused = promote(&req, &forge(&s, TOKEN), &|_| {}).unwrap_err();
     assert!(refused.to_string().contains("cannot be the branch"), "{refused}");
+    assert_eq!(refused.code(), Code::InputInvalid, "what the lead typed, not a task file");
     req.branch = Some("review/rtp-first-cut".into());
     req.title = Some("  RTP generator, first cut  ".into());
     req.body = Some("Please look at the generator only.".into());

@@ -246,7 +246,7 @@ pub fn github_sign_out(state: State<'_, AppState>) -> Result<bool, UserError> {
 pub async fn github_repositories(state: State<'_, AppState>, filter: String) -> Result<Vec<RepoSummary>, UserError> {
     let (base, saved) = saved_token(state.data_dir())?;
     let Some((_, token)) = saved else {
-        return Err(UserError::new(Code::AuthRejected, "Sign in to GitHub first to see your repositories."));
+        return Err(UserError::new(Code::NotSignedIn, "Sign in to GitHub first to see your repositories."));
     };
     patchdesk_forge::list_repositories(&base, &token, filter.trim()).await.map_err(|e| UserError::from(&e))
 }
@@ -264,7 +264,7 @@ pub async fn connect_github_repository(
 ) -> Result<Overview, UserError> {
     let (base, saved) = saved_token(state.data_dir())?;
     let Some((_, token)) = saved else {
-        return Err(UserError::new(Code::AuthRejected, "Sign in to GitHub first, then choose the repository."));
+        return Err(UserError::new(Code::NotSignedIn, "Sign in to GitHub first, then choose the repository."));
     };
     let dest = clone_destination(&state.data_dir().join("repositories"), &base.host(), &full_name, &clone_url)?;
     let progress_app = app.clone();
@@ -315,7 +315,7 @@ pub(crate) fn project_forge(data_dir: &Path, remote: &str) -> Result<(Box<dyn Fo
     })?;
     let (base, saved) = saved_token(data_dir)?;
     let Some((login, token)) = saved else {
-        return Err(UserError::new(Code::AuthRejected, format!("Sign in to GitHub first ({}), then try again.", base.host())));
+        return Err(UserError::new(Code::NotSignedIn, format!("Sign in to GitHub first ({}), then try again.", base.host())));
     };
     let author = (login.clone(), format!("{login}@users.noreply.{}", base.host()));
     Ok((Box::new(GitHub::new(base, &repo, token).map_err(|e| UserError::from(&e))?), Some(author)))

@@ -53,7 +53,7 @@ pub async fn send_for_review(
             .summary()
             .remote
             .map(|r| r.url)
-            .ok_or_else(|| UserError::new(Code::RemoteRepoNotFound, "This project has no remote called origin to send the change to."))?;
+            .ok_or_else(|| UserError::new(Code::NoRemote, "This project has no remote called origin to send the change to."))?;
         Ok((p.workdir().to_path_buf(), url))
     })?;
     let data_dir = state.data_dir().to_path_buf();
