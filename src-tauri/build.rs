@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "choose_paths",
     "open_github_page",
     "open_pod_link",
+    "open_log_folder",
 ];
 
 fn main() {

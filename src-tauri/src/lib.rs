@@ -5,6 +5,7 @@
 mod commands;
 mod events;
 pub mod grants;
+pub mod log;
 pub mod navigation;
 mod state;
 
@@ -48,6 +49,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::choose::choose_paths,
             commands::links::open_github_page,
             commands::links::open_pod_link,
+            commands::help::open_log_folder,
         ])
         .events(tauri_specta::collect_events![
             events::ProjectOpened,
@@ -105,6 +107,7 @@ pub fn run() {
         })
         .setup(move |app| {
             builder.mount_events(app);
+            log::start(app.handle());
             let start = state::StartupChoice::from_env_and_args(std::env::args().skip(1));
             // The same data folder (settings, demo, clones) as the `patchdesk` command's. The
             // window signs in only through the keyring (never `GITHUB_TOKEN`).

@@ -70,6 +70,7 @@ export function App() {
         onAddFiles={addFiles}
         onOpenFolder={openFolder}
         onDemo={() => run(backend.openDemoProject)}
+        toast={toast}
       />
       {load.state === "loading" && <Loading />}
       {load.state === "failed" && <ErrorPanel error={load.error} onRetry={refresh} />}

@@ -6,6 +6,7 @@
 mod apply;
 mod board;
 mod inbox;
+mod log;
 mod output;
 mod promote;
 mod sync;
@@ -18,6 +19,9 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Tell on stderr what is happening (or set PATCHDESK_LOG=warn|info|debug|trace).
+    #[arg(long, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
+    log::start(cli.verbose);
     match cli.command {
         Command::Version => {
             println!("patchdesk {}", env!("CARGO_PKG_VERSION"));

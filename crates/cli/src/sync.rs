@@ -49,7 +49,7 @@ pub fn run(args: &SyncArgs) -> ExitCode {
         Err(e) => return fail(args.json, e, 2),
     };
     let Some(remote) = Remote::of(project.workdir(), args.remote.as_deref(), args.github_repo.as_deref()) else {
-        let e = UserError::new(Code::RemoteRepoNotFound, "The repository has no origin remote; give one with --remote URL");
+        let e = UserError::new(Code::NoRemote, "The repository has no origin remote; give one with --remote URL");
         return fail(args.json, e, 2);
     };
     // Follows every request, and after a merge makes the other open ones again on the new base.

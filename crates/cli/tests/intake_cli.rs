@@ -188,10 +188,8 @@ fn a_poisoned_inbox_still_lists() {
 
     // The app's start-up check of every item (same core): the bad ones are refused with their
     // sentence, the good one still checks.
-    let started = Instant::now();
     let opened = patchdesk_desk::open_project(&project).unwrap();
     let checks = patchdesk_desk::inbox::check_items(&opened).expect("checking never fails for one bad item");
-    assert!(started.elapsed() < Duration::from_secs(10));
     let check = |name: &str| checks.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("{name}: {checks:#?}"));
     assert_eq!(check("patch_20261130_101500_F1.diff").outcome, patchdesk_desk::apply::Outcome::Clean);
     for (name, words) in [("patch_F2.diff", "too large"), ("patch_F5_20261130_101500.zip", "ZIP bombs")] {

@@ -44,19 +44,26 @@ fn promote_to_the_practice_remote_with_json() {
     assert_eq!(v["error"]["code"], "item_not_found");
 }
 
-#[test]
-fn promote_to_github_with_a_token_from_the_environment() {
+/// A stand-in with `octo/hello` (`docs/a.md`) and `token`'s user, the lead's clone in `lead/`
+/// and a patch to `docs/a.md` in `patch_20261121_090000_F9.1.diff`, both in the folder returned.
+fn standin_and_clone(token: &str) -> (github_standin::Standin, tempfile::TempDir) {
     use github_standin::{RepoSpec, Standin};
     let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
-    gh.state().add_user("octo", "fake-pat-cli_env_token", &["repo"]);
+    gh.state().add_user("octo", token, &["repo"]);
     gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
     gh.state().commit_files("octo", "hello", "main", "docs", &[("docs/a.md", "one\n")]).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let work = tmp.path().join("lead");
     // The lead's clone (public repository: no token needed to read).
-    git2::Repository::clone(&gh.git_url("octo", "hello"), &work).unwrap();
+    git2::Repository::clone(&gh.git_url("octo", "hello"), tmp.path().join("lead")).unwrap();
     let patch = tmp.path().join("patch_20261121_090000_F9.1.diff");
     std::fs::write(&patch, "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n").unwrap();
+    (gh, tmp)
+}
+
+#[test]
+fn promote_to_github_with_a_token_from_the_environment() {
+    let (gh, tmp) = standin_and_clone("fake-pat-cli_env_token");
+    let (work, patch) = (tmp.path().join("lead"), tmp.path().join("patch_20261121_090000_F9.1.diff"));
     let out = patchdesk()
         .args(["promote", "--json", "--base", "main", "--repo"])
         .arg(&work)
@@ -244,4 +251,48 @@ fn a_redirect_to_another_host_gets_no_sign_in() {
     redirecting.assert_got_no_token(&token);
     assert_eq!(code, "remote_not_signed_in_host", "{message}");
     assert!(message.contains(&format!("http://127.0.0.1:{}/team/repo.git", evil.port)), "{message}");
+}
+
+/// `--verbose` (or `PATCHDESK_LOG`) tells on stderr what happened, stdout stays the same JSON,
+/// and the token is in neither; without it stderr holds no log lines.
+#[test]
+fn verbose_logs_go_to_stderr_without_the_token() {
+    let token = fake_token();
+    let (gh, tmp) = standin_and_clone(&token);
+    let (work, patch) = (tmp.path().join("lead"), tmp.path().join("patch_20261121_090000_F9.1.diff"));
+    let run = |token: &str, log: Option<&str>, verbose: bool| {
+        let mut cmd = patchdesk();
+        cmd.args(["promote", "--json", "--base", "main", "--repo"]).arg(&work).arg(&patch);
+        if verbose {
+            cmd.arg("--verbose");
+        }
+        cmd.env("GITHUB_TOKEN", token).env("PATCHDESK_GITHUB_API", gh.api_url()).env_remove("PATCHDESK_LOG");
+        if let Some(level) = log {
+            cmd.env("PATCHDESK_LOG", level);
+        }
+        cmd.output().unwrap()
+    };
+    let wrong = format!("{token}-wrong");
+    // Refused, then sent: both told on stderr at the most detailed level.
+    let refused = run(&wrong, Some("trace"), false);
+    assert!(!refused.status.success());
+    let sent = run(&token, None, true);
+    assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&sent.stdout).expect("stdout is the JSON alone");
+    assert_eq!(v["branch"], "chatgpt/auto/f9.1");
+    let (a, b) = (String::from_utf8_lossy(&refused.stderr), String::from_utf8_lossy(&sent.stderr));
+    assert!(a.contains("promote stopped") && a.contains("code=auth_rejected"), "{a}");
+    assert!(b.contains("promote finished"), "{b}");
+    for out in [&refused, &sent] {
+        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        for t in [&token, &wrong] {
+            for form in [t.to_string(), base64_of(t), base64_of(&format!("x-access-token:{t}"))] {
+                assert!(!all.contains(&form), "the output holds a token ({form})");
+            }
+        }
+    }
+    // Not asked: no log lines.
+    let quiet = run(&token, None, false);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains(" INFO "), "{}", String::from_utf8_lossy(&quiet.stderr));
+    gh.stop();
 }

@@ -149,6 +149,28 @@ fn sync_without_a_repository_is_a_usage_error() {
     assert_eq!(v["error"]["code"], "repo_not_found");
 }
 
+/// A project with no remote, and a GitHub remote with nobody signed in, each say so: not
+/// "the repository on GitHub can't be found" or "GitHub didn't accept your sign-in".
+#[test]
+fn sync_says_when_there_is_no_remote_or_no_sign_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path().join("lead");
+    let repo = git2::Repository::init(&work).unwrap();
+    let sig = git2::Signature::now("Lead", "lead@example.com").unwrap();
+    let tree = repo.find_tree(repo.index().unwrap().write_tree().unwrap()).unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "start", &tree, &[]).unwrap();
+    let sync = || patchdesk().args(["sync", "--json", "--repo"]).arg(&work).env_remove("GITHUB_TOKEN").env_remove("PATCHDESK_GITHUB_API").output().unwrap();
+    let out = sync();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["error"]["code"], "no_remote");
+    repo.remote("origin", "https://github.com/octo/hello.git").unwrap();
+    let out = sync();
+    assert_eq!(out.status.code(), Some(1));
+    let code = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["error"]["code"].as_str().unwrap().to_string();
+    // Without an OS keyring (outside scripts/with-keyring.sh) the keyring is what is missing.
+    assert!(code == "not_signed_in" || code == "keyring_unavailable", "{code}");
+}
+
 /// After a merge, `sync` makes the other open request again and pushes it: to a remote that is
 /// not the signed-in host, nothing is sent, and the words say why (finding 1, for the
 /// follow-up the app also runs every minute).

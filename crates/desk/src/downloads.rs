@@ -32,15 +32,21 @@ pub fn watched(desk: &Desk) -> Option<PathBuf> {
     settings.downloads_folder.map(PathBuf::from).or_else(patchdesk_intake::downloads_folder)
 }
 
+/// Refuses a chosen Downloads folder that is not a folder (a file, or nothing at all).
+fn a_folder(f: &str) -> Result<(), UserError> {
+    if Path::new(f).is_dir() {
+        return Ok(());
+    }
+    Err(UserError::new(Code::InputInvalid, format!("{f} is not a folder on this computer. Choose a folder that exists.")))
+}
+
 /// Turns the watch on (for `folder`, or the download folder when none is given) or off, in the
 /// settings. Returns the folder now watched.
 pub fn set_watch(desk: &Desk, on: bool, folder: Option<&str>) -> Result<Option<PathBuf>, UserError> {
     let mut settings = read_settings(desk.data_dir())?;
     let folder = folder.map(|f| f.trim().to_string()).filter(|f| !f.is_empty());
     if let Some(f) = &folder {
-        if !Path::new(f).is_dir() {
-            return Err(UserError::new(Code::Io, format!("{f} is not a folder on this computer. Choose a folder that exists.")));
-        }
+        a_folder(f)?;
     }
     settings.downloads_watch = Some(on);
     if on {
@@ -166,5 +172,24 @@ impl Pickup {
             news.extend(lock().settle(found, result));
         }
         news
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chosen Downloads folder that is a file or missing is what the person typed, not a full disk.
+    #[test]
+    fn a_downloads_folder_that_is_not_a_folder_is_input_invalid() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "x").unwrap();
+        for f in [file, dir.path().join("missing")] {
+            let e = a_folder(&f.display().to_string()).unwrap_err();
+            assert_eq!(e.code, Code::InputInvalid, "{}", e.message);
+            assert!(e.message.contains("is not a folder"), "{}", e.message);
+        }
+        assert!(a_folder(&dir.path().display().to_string()).is_ok());
     }
 }

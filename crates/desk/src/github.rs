@@ -8,6 +8,7 @@ use patchdesk_forge::signin::{DeviceCode, SignIn};
 use patchdesk_forge::{ApiBase, Secret};
 use patchdesk_secrets::TokenStore;
 use serde::Serialize;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// The keyring service prefix shared by the window and the CLI (`patchdesk:github.com`).
@@ -103,12 +104,7 @@ impl SignInWait {
     /// Starts signing in with a code: the code to show and the page to type it on.
     pub async fn start(&self, desk: &Desk) -> Result<SignInCode, UserError> {
         let place = desk.github_place()?;
-        if place.client_id.is_none() {
-            return Err(UserError::new(
-                Code::RequestInvalid,
-                "Signing in with a code needs your organisation's GitHub app id (its Client ID). Enter it under \"Settings for your organisation\", or sign in with a token instead.",
-            ));
-        }
+        device_flow_ready(place.client_id.as_deref())?;
         let signin = sign_in(desk)?;
         let code = signin.start_device_flow().await.map_err(|e| UserError::from(&e))?;
         let shown = SignInCode {
@@ -161,10 +157,7 @@ impl SignInWait {
 /// Signs in with a pasted personal access token: checked with GitHub, then kept only in the
 /// keyring.
 pub async fn sign_in_with_token(desk: &Desk, token: &str) -> Result<Account, UserError> {
-    let token = token.trim().to_string();
-    if token.is_empty() || token.chars().any(char::is_whitespace) {
-        return Err(UserError::new(Code::RequestInvalid, "Paste the whole token, without spaces. It starts with ghp_ or github_pat_."));
-    }
+    let token = pasted_token(token)?;
     let signin = sign_in(desk)?;
     signin.sign_in_with_token(Secret::new(token)).await.map_err(|e| UserError::from(&e))
 }
@@ -178,7 +171,7 @@ pub fn sign_out(desk: &Desk) -> Result<bool, UserError> {
 pub async fn repositories(desk: &Desk, filter: &str) -> Result<Vec<RepoSummary>, UserError> {
     let (base, saved) = saved_token(desk)?;
     let Some((_, token)) = saved else {
-        return Err(UserError::new(Code::AuthRejected, "Sign in to GitHub first to see your repositories."));
+        return Err(UserError::new(Code::NotSignedIn, "Sign in to GitHub first to see your repositories."));
     };
     patchdesk_forge::list_repositories(&base, &token, filter.trim()).await.map_err(|e| UserError::from(&e))
 }
@@ -190,15 +183,71 @@ pub async fn repositories(desk: &Desk, filter: &str) -> Result<Vec<RepoSummary>,
 pub fn connect(desk: &Desk, full_name: &str, clone_url: &str, progress: &mut dyn FnMut(CloneProgress)) -> Result<Project, UserError> {
     let (base, saved) = saved_token(desk)?;
     let Some((_, token)) = saved else {
-        return Err(UserError::new(Code::AuthRejected, "Sign in to GitHub first, then choose the repository."));
+        return Err(UserError::new(Code::NotSignedIn, "Sign in to GitHub first, then choose the repository."));
     };
-    let host = base.host();
-    let url_host = clone_url.split_once("://").map(|(_, r)| r.split('/').next().unwrap_or("").to_lowercase());
-    if url_host.as_deref() != Some(host.as_str()) {
-        return Err(UserError::new(Code::RequestInvalid, format!("{clone_url} is not on {host}; Patchdesk only sends your sign-in to {host}.")));
-    }
-    let dest = patchdesk_project::connect::clone_folder(&desk.data_dir().join("repositories"), &host, full_name)
-        .ok_or_else(|| UserError::new(Code::RequestInvalid, format!("{full_name} is not a repository name of the form owner/name.")))?;
+    let dest = clone_destination(&desk.data_dir().join("repositories"), &base.host(), full_name, clone_url)?;
     let creds = patchdesk_forge::GitCredentials::new(&base, token);
     Ok(patchdesk_project::connect::clone_or_open(clone_url, &dest, Some(&creds), progress)?)
+}
+
+/// Signing in with a code needs the organisation's OAuth app (its client id).
+fn device_flow_ready(client_id: Option<&str>) -> Result<(), UserError> {
+    match client_id {
+        Some(_) => Ok(()),
+        None => Err(UserError::new(
+            Code::InputInvalid,
+            "Signing in with a code needs your organisation's GitHub app id (its Client ID). Enter it under \"Settings for your organisation\", or sign in with a token instead.",
+        )),
+    }
+}
+
+/// A pasted token without the spaces around it; one with spaces inside is not a whole token.
+fn pasted_token(token: &str) -> Result<String, UserError> {
+    let token = token.trim();
+    if token.is_empty() || token.chars().any(char::is_whitespace) {
+        return Err(UserError::new(Code::InputInvalid, "Paste the whole token, without spaces. It starts with ghp_ or github_pat_."));
+    }
+    Ok(token.to_string())
+}
+
+/// Where `full_name` is kept under `root`, once its address is known to be on the signed-in
+/// `host` (the sign-in goes nowhere else).
+fn clone_destination(root: &Path, host: &str, full_name: &str, clone_url: &str) -> Result<PathBuf, UserError> {
+    let url_host = clone_url.split_once("://").map(|(_, r)| r.split('/').next().unwrap_or("").to_lowercase());
+    if url_host.as_deref() != Some(host) {
+        return Err(UserError::new(Code::InputInvalid, format!("{clone_url} is not on {host}; Patchdesk only sends your sign-in to {host}.")));
+    }
+    patchdesk_project::connect::clone_folder(root, host, full_name)
+        .ok_or_else(|| UserError::new(Code::InputInvalid, format!("{full_name} is not a repository name of the form owner/name.")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the person typed is checked here, before anything is sent: a refusal says
+    /// "input invalid", never "GitHub didn't accept the labels and reviewers".
+    #[test]
+    fn the_six_local_input_checks_say_input_invalid() {
+        let root = Path::new("/data/repositories");
+        let data = tempfile::tempdir().unwrap();
+        let refused = [
+            crate::settings::set_github(data.path(), "http://ghe.example.org", "").unwrap_err(),
+            crate::settings::set_github(data.path(), "", "not an id!").unwrap_err(),
+            device_flow_ready(None).unwrap_err(),
+            pasted_token("ghp_abc def").unwrap_err(),
+            clone_destination(root, "github.com", "octo/hello", "https://evil.example/octo/hello.git").unwrap_err(),
+            clone_destination(root, "github.com", "octo", "https://github.com/octo.git").unwrap_err(),
+        ];
+        for e in refused {
+            assert_eq!(e.code, Code::InputInvalid, "{}", e.message);
+        }
+        // What passes the checks is kept as before.
+        assert!(device_flow_ready(Some("Iv1.x")).is_ok());
+        assert_eq!(pasted_token(" fake-pat-1 \n").unwrap(), "fake-pat-1");
+        assert_eq!(
+            clone_destination(root, "github.com", "octo/hello", "https://GitHub.com/octo/hello.git").unwrap(),
+            root.join("github.com/octo/hello")
+        );
+    }
 }

@@ -91,7 +91,7 @@ impl Remote {
     /// [`Remote::of`], or the refusal a person can act on.
     pub fn required(workdir: &Path, url: Option<&str>, github_repo: Option<&str>) -> Result<Remote, UserError> {
         Remote::of(workdir, url, github_repo)
-            .ok_or_else(|| UserError::new(Code::RemoteRepoNotFound, "This project has no remote called origin to send the change to."))
+            .ok_or_else(|| UserError::new(Code::NoRemote, "This project has no remote called origin to send the change to."))
     }
 }
 
@@ -160,7 +160,7 @@ impl Desk {
                 }
                 None => {
                     return Err(UserError::new(
-                        Code::AuthRejected,
+                        Code::NotSignedIn,
                         format!("Not signed in to {}. Sign in to GitHub in Patchdesk (or set GITHUB_TOKEN), then try again.", base.host()),
                     ))
                 }

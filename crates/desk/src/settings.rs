@@ -84,7 +84,7 @@ pub fn read_settings(data_dir: &Path) -> Result<Settings, UserError> {
     let path = settings_path(data_dir);
     match std::fs::read(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-            UserError::new(Code::Io, format!("The settings file {} could not be read ({e}). Fix or remove it, then try again.", path.display()))
+            UserError::new(Code::SettingsInvalid, format!("The settings file {} could not be read ({e}). Fix or remove it, then try again.", path.display()))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
         Err(e) => Err(UserError::new(Code::Io, format!("The settings file {} could not be read: {e}", path.display()))),
@@ -130,7 +130,7 @@ pub fn set_github(data_dir: &Path, server: &str, client_id: &str) -> Result<(), 
     s.github_api = if server.is_empty() || server.eq_ignore_ascii_case("https://github.com") {
         None
     } else if !(server.starts_with("https://") || server.starts_with("http://127.0.0.1") || server.starts_with("http://localhost")) {
-        return Err(UserError::new(Code::RequestInvalid, format!("{server} is not a secure web address. Give the server's address starting with https://.")));
+        return Err(UserError::new(Code::InputInvalid, format!("{server} is not a secure web address. Give the server's address starting with https://.")));
     } else if server.ends_with("/api/v3") || server.contains("127.0.0.1") || server.contains("localhost") {
         Some(server.to_string())
     } else {
@@ -138,7 +138,7 @@ pub fn set_github(data_dir: &Path, server: &str, client_id: &str) -> Result<(), 
     };
     let id = client_id.trim();
     if !id.is_empty() && !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-') {
-        return Err(UserError::new(Code::RequestInvalid, "That does not look like an OAuth app's client id (letters, digits, dots and dashes). Copy it again from the app's page on GitHub."));
+        return Err(UserError::new(Code::InputInvalid, "That does not look like an OAuth app's client id (letters, digits, dots and dashes). Copy it again from the app's page on GitHub."));
     }
     s.github_client_id = (!id.is_empty()).then(|| id.to_string());
     write_settings(data_dir, &s)
@@ -147,6 +147,16 @@ pub fn set_github(data_dir: &Path, server: &str, client_id: &str) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A damaged settings file says so, not "check that the disk isn't full".
+    #[test]
+    fn a_damaged_settings_file_is_settings_invalid() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(settings_path(dir.path()), "{ not json").unwrap();
+        let e = read_settings(dir.path()).unwrap_err();
+        assert_eq!(e.code, Code::SettingsInvalid, "{}", e.message);
+        assert!(e.message.contains("settings.json"), "{}", e.message);
+    }
 
     #[test]
     fn unknown_keys_are_kept_and_the_environment_wins() {
@@ -166,7 +176,7 @@ mod tests {
     fn an_insecure_server_or_a_strange_client_id_is_refused_and_nothing_saved() {
         let dir = tempfile::tempdir().unwrap();
         let e = set_github(dir.path(), "http://ghe.example.org", "").unwrap_err();
-        assert_eq!(e.code, Code::RequestInvalid);
+        assert_eq!(e.code, Code::InputInvalid);
         assert!(set_github(dir.path(), "", "Iv1 abc;").is_err());
         assert!(!settings_path(dir.path()).exists());
         // github.com itself clears the setting.

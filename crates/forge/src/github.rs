@@ -152,6 +152,7 @@ pub(crate) fn status_error(ctx: &Context<'_>, status: u16, message: &str, errors
         })
         .collect();
     let all = format!("{message} {}", details.join(" "));
+    tracing::warn!(status, action = ctx.action, repo = ctx.repo, "GitHub refused a request");
     match status {
         401 => ForgeError::AuthRejected,
         403 | 429 if remaining_zero || all.to_lowercase().contains("rate limit") => ForgeError::RateLimited { reset },
@@ -186,7 +187,11 @@ pub(crate) fn map_error(ctx: &Context<'_>, e: octocrab::Error) -> ForgeError {
         octocrab::Error::Json { .. } | octocrab::Error::Serde { .. } => {
             ForgeError::Unexpected(format!("GitHub's answer when trying to {} could not be read ({})", ctx.action, short(&e.to_string())))
         }
-        _ => ForgeError::Offline { host: ctx.base.host(), detail: transport_words(&e) },
+        _ => {
+            let detail = transport_words(&e);
+            tracing::warn!(host = %ctx.base.host(), action = ctx.action, detail, "GitHub could not be reached");
+            ForgeError::Offline { host: ctx.base.host(), detail }
+        }
     }
 }
 

@@ -13,11 +13,13 @@
 //! error message, a `Debug` print or a serialised value of this crate.
 
 pub mod credentials;
+pub mod git_failure;
 pub mod github;
 pub mod practice;
 pub mod signin;
 
 pub use credentials::GitCredentials;
+pub use git_failure::GitFailure;
 pub use github::{check_token, list_repositories, plain_network_words, Account, ApiBase, GitHub, RepoSummary};
 pub use patchdesk_secrets::Secret;
 pub use practice::PracticeRemote;

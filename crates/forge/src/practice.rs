@@ -138,7 +138,9 @@ impl PracticeRemote {
                     // A lock left by a process that died long ago is stale.
                     let stale = fs::metadata(&path).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok()).is_some_and(|d| d.as_secs() > 30);
                     if stale {
-                        let _ = fs::remove_file(&path);
+                        if let Err(e) = fs::remove_file(&path) {
+                            tracing::warn!(file = %path.display(), error = %e, "a stale lock of the practice remote could not be removed");
+                        }
                     } else {
                         std::thread::sleep(std::time::Duration::from_millis(20));
                     }
@@ -236,7 +238,9 @@ struct Lock(PathBuf);
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        let _ = fs::remove_file(&self.0);
+        if let Err(e) = fs::remove_file(&self.0) {
+            tracing::warn!(file = %self.0.display(), error = %e, "the practice remote's lock could not be removed");
+        }
     }
 }
 

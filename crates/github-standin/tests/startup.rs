@@ -23,8 +23,10 @@ fn child_start_without_description() {
     assert!(err.contains("/nonexistent/api.github.com.json"), "{err}");
 }
 
+/// Starts twice in one process (the description is loaded once); how long each took is printed,
+/// not asserted (timing belongs in benchmarks).
 #[test]
-fn start_and_stop_are_quick_once_the_description_is_loaded() {
+fn starts_again_after_a_stop() {
     let t = std::time::Instant::now();
     let first = github_standin::Standin::start_blocking().unwrap();
     let load = t.elapsed();
@@ -34,5 +36,4 @@ fn start_and_stop_are_quick_once_the_description_is_loaded() {
     second.stop();
     let again = t.elapsed();
     eprintln!("first start (loads the description): {load:?}; second start and stop: {again:?}");
-    assert!(again < std::time::Duration::from_secs(2), "{again:?}");
 }

@@ -10,6 +10,7 @@
 
 use crate::{Project, ProjectError};
 use patchdesk_error::Code;
+use patchdesk_forge::git_failure::{classify, GitFailure};
 use patchdesk_forge::GitCredentials;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
@@ -78,7 +79,9 @@ pub fn clone_or_open(
     if let Ok(entries) = std::fs::read_dir(parent) {
         for e in entries.flatten() {
             if e.file_name().to_string_lossy().starts_with(&format!(".{leaf}.partial-")) {
-                let _ = std::fs::remove_dir_all(e.path());
+                if let Err(err) = std::fs::remove_dir_all(e.path()) {
+                    tracing::warn!(folder = %e.path().display(), error = %err, "a download cut short could not be removed");
+                }
             }
         }
     }
@@ -119,7 +122,7 @@ pub fn clone_or_open(
     let repo = match result {
         Ok(repo) => repo,
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&partial);
+            remove_partial(&partial);
             if let (Some(creds), Some(other)) = (credentials, refused.borrow().as_deref()) {
                 return Err(ProjectError::Dropped(Code::RemoteNotSignedInHost, creds.refusal(other).to_string()));
             }
@@ -128,10 +131,17 @@ pub fn clone_or_open(
     };
     drop(repo);
     std::fs::rename(&partial, dest).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&partial);
+        remove_partial(&partial);
         ProjectError::io(dest, e)
     })?;
     Project::open(dest)
+}
+
+/// Removes a download that did not finish; says so in the log when it cannot.
+fn remove_partial(partial: &Path) {
+    if let Err(e) = std::fs::remove_dir_all(partial) {
+        tracing::warn!(folder = %partial.display(), error = %e, "a download that did not finish could not be removed");
+    }
 }
 
 /// Two spellings of one remote compare equal (`.git` suffix, trailing slash, letter case of the host).
@@ -148,22 +158,22 @@ fn same_remote(url: &str) -> String {
 }
 
 fn clone_error(url: &str, e: &git2::Error, tries: u32) -> ProjectError {
-    let msg = e.message().to_string();
-    let lower = msg.to_lowercase();
-    let (code, words) = if tries > 1 || lower.contains("refused the saved sign-in") || lower.contains("401") || lower.contains("authentication") {
-        (Code::AuthRejected, format!("The server did not accept your sign-in while downloading {url}. Sign in to GitHub again, then connect the repository."))
-    } else if lower.contains("403") {
-        (Code::PermissionDenied, format!("Your account may not download {url}. Ask an owner of the repository for access."))
-    } else if lower.contains("404") || lower.contains("not found") || lower.contains("could not find repository") {
-        (Code::RemoteRepoNotFound, format!("{url} was not found, or your account cannot see it. Check the name, or sign in with an account that has access."))
-    } else if matches!(e.class(), git2::ErrorClass::Net | git2::ErrorClass::Http | git2::ErrorClass::Ssl | git2::ErrorClass::Os)
-        || lower.contains("failed to connect")
-        || lower.contains("could not resolve")
-        || lower.contains("timed out")
-    {
-        (Code::Offline, format!("Could not reach the server to download {url}: {}. Check the internet connection and try again.", patchdesk_forge::plain_network_words(&lower)))
-    } else {
-        (Code::Git, format!("Downloading {url} failed: the server's answer could not be understood. Try again; if it keeps failing, tell whoever looks after your GitHub setup."))
+    let failure = classify(e, tries);
+    // libgit2's code and class only: its message may quote the address.
+    tracing::warn!(git_code = ?e.code(), git_class = ?e.class(), ?failure, "a repository could not be downloaded");
+    let (code, words) = match failure {
+        GitFailure::SignInRefused => {
+            (Code::AuthRejected, format!("The server did not accept your sign-in while downloading {url}. Sign in to GitHub again, then connect the repository."))
+        }
+        GitFailure::Forbidden => (Code::PermissionDenied, format!("Your account may not download {url}. Ask an owner of the repository for access.")),
+        GitFailure::RepoNotFound => {
+            (Code::RemoteRepoNotFound, format!("{url} was not found, or your account cannot see it. Check the name, or sign in with an account that has access."))
+        }
+        GitFailure::Offline(words) => (Code::Offline, format!("Could not reach the server to download {url}: {words}. Check the internet connection and try again.")),
+        GitFailure::NotFastForward | GitFailure::Declined | GitFailure::Other => (
+            Code::Git,
+            format!("Downloading {url} failed: the server's answer could not be understood. Try again; if it keeps failing, tell whoever looks after your GitHub setup."),
+        ),
     };
     ProjectError::Dropped(code, words)
 }

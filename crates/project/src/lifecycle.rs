@@ -242,9 +242,13 @@ fn exclude_local_file(repo: &git2::Repository) {
     }
     text.push_str(&format!("# Patchdesk's local record of pull request states\n{line}\n"));
     if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            tracing::warn!(folder = %dir.display(), error = %e, "the folder for pull request states could not be made");
+        }
     }
-    let _ = std::fs::write(&path, text);
+    if let Err(e) = std::fs::write(&path, text) {
+        tracing::warn!(file = %path.display(), error = %e, "a pull request state could not be saved");
+    }
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -406,7 +410,9 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
         let recorded = match record_checked_paths(&repo, &paths, &message, &checked) {
             Ok(r) => r,
             Err(e) => {
-                let _ = restore(&repo, &checked);
+                if let Err(back) = restore(&repo, &checked) {
+                    tracing::warn!(code = %back.code(), "the files of a pull request update that failed could not be put back");
+                }
                 return Err(e.into());
             }
         };

@@ -65,9 +65,17 @@ pub enum RecordError {
     /// A board operation failed (task or pod unknown, task file invalid...).
     #[error(transparent)]
     Board(#[from] patchdesk_board::BoardError),
-    /// The handoff was refused for a reason stated in the message.
+    /// The handoff was refused for a reason stated in the message (task files that cannot be read).
     #[error("{0}")]
     Refused(String),
+    /// The task is already with that pod, and was not handed there by Patchdesk: nothing to do.
+    #[error("Task {task} is already with {pod}; there is nothing to hand off.")]
+    AlreadyWith {
+        /// The task's id.
+        task: String,
+        /// The pod it is with.
+        pod: String,
+    },
     /// git reported an unexpected failure.
     #[error("git reported a problem: {0}")]
     Git(#[from] git2::Error),
@@ -81,6 +89,7 @@ impl Coded for RecordError {
             RecordError::BadPath(_) | RecordError::Unsafe(_) | RecordError::OtherFolder(_) => Code::UnsafePath,
             RecordError::Board(e) => e.code(),
             RecordError::Refused(_) => Code::TaskFileInvalid,
+            RecordError::AlreadyWith { .. } => Code::AlreadyDone,
             RecordError::Git(_) => Code::Git,
         }
     }
@@ -295,7 +304,9 @@ pub fn restore(repo: &git2::Repository, checked: &Checked) -> Result<(), RecordE
                 patchdesk_board::replace_file(&workdir, p, blob.content())?;
             }
             None if now.is_some() => {
-                let _ = std::fs::remove_file(workdir.join(p));
+                if let Err(e) = std::fs::remove_file(workdir.join(p)) {
+                    tracing::warn!(file = %p, error = %e, "a file Patchdesk wrote could not be removed again");
+                }
             }
             _ => {}
         }
@@ -604,7 +615,7 @@ pub fn hand_off_with(
         let last = log.entries.iter().rev().find(|e| e.task.as_deref() == Some(task.id.as_str()));
         let already = last.is_some_and(|e| e.to.as_deref().is_some_and(|t| to.matches(t)));
         if !already {
-            return Err(RecordError::Refused(format!("Task {} is already with {}; there is nothing to hand off.", task.id, to.key)));
+            return Err(RecordError::AlreadyWith { task: task.id.clone(), pod: to.key.clone() });
         }
         let from = last.and_then(|e| e.from.as_deref()).and_then(|f| board.pod(f)).map(|p| p.key.clone()).unwrap_or_else(|| "Human".into());
         let head = repo.head()?.peel_to_commit()?.id();
@@ -650,7 +661,9 @@ pub fn hand_off_with(
     })();
     if written.is_err() {
         // Whatever was written goes back to HEAD's version, which the check found on disk.
-        let _ = restore(&repo, &checked);
+        if let Err(e) = restore(&repo, &checked) {
+            tracing::warn!(code = %e.code(), "the files of a handoff that failed could not be put back");
+        }
     }
     written
 }
@@ -829,6 +842,19 @@ mod tests {
         assert!(!again.new);
         assert_eq!(again.commit, done.commit);
         assert_eq!(git(w, &["rev-list", "--count", "HEAD"]), "2\n");
+    }
+
+    #[test]
+    fn a_hand_off_to_the_pod_that_has_the_task_is_already_done_not_a_bad_task_file() {
+        let (dir, repo) = board_repo();
+        let w = dir.path();
+        let now = time::macros::datetime!(2026-11-19 10:00 UTC);
+        let head = repo.head().unwrap().target().unwrap();
+        let err = hand_off(w, "T1", "dev", "again", now).unwrap_err();
+        assert_eq!(err.code(), Code::AlreadyDone, "{err}");
+        assert_eq!(err.to_string(), "Task T1 is already with DevPod; there is nothing to hand off.");
+        assert_eq!(repo.head().unwrap().target().unwrap(), head);
+        assert_eq!(git(w, &["status", "--porcelain"]), "");
     }
 
     #[test]

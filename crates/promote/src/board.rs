@@ -208,7 +208,7 @@ fn count(n: usize) -> u32 {
 /// nothing: the commits wait and a later call sends them.
 pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result<BoardSent, PromoteError> {
     if has_credentials(remote_url) {
-        return Err(PromoteError::Config("the remote address carries a user name or password; Patchdesk uses the saved sign-in instead. Remove the credentials from the address.".into()));
+        return Err(PromoteError::Input("the remote address carries a user name or password; Patchdesk uses the saved sign-in instead. Remove the credentials from the address.".into()));
     }
     let repo = Repository::open(workdir).map_err(|_| PromoteError::Git { action: "open the repository".into(), detail: format!("there is no git repository at {}", workdir.display()) })?;
     let creds = forge.git_credentials();

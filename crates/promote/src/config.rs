@@ -150,3 +150,20 @@ impl PromoteConfig {
         self.logs.contains(&log)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use patchdesk_error::{Code, Coded};
+
+    /// A damaged project settings file is named as settings, not as a task file.
+    #[test]
+    fn a_damaged_settings_file_is_settings_invalid() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".patchdesk")).unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "promote: [unclosed\n").unwrap();
+        let e = PromoteConfig::load(dir.path()).unwrap_err();
+        assert_eq!(e.code(), Code::SettingsInvalid, "{e}");
+        assert!(e.to_string().contains(CONFIG_FILE), "{e}");
+    }
+}

@@ -227,9 +227,12 @@ pub enum PromoteError {
         /// The risky paths not yet confirmed, each with its sentence.
         risks: Vec<patchdesk_patch::RiskyPath>,
     },
-    /// The settings file could not be read.
+    /// The settings file could not be read, or a setting in it cannot be used.
     #[error("{0}")]
     Config(String),
+    /// Something the lead gave cannot be used (a branch name, a remote address with a password).
+    #[error("{0}")]
+    Input(String),
     /// A file could not be read or written.
     #[error("Could not read or write {path}: {detail}")]
     Io {
@@ -257,7 +260,8 @@ impl Coded for PromoteError {
             PromoteError::PushRejected { .. } => Code::PushRejected,
             PromoteError::Git { .. } => Code::Git,
             PromoteError::RisksNotConfirmed { .. } => Code::RisksNotConfirmed,
-            PromoteError::Config(_) => Code::TaskFileInvalid,
+            PromoteError::Config(_) => Code::SettingsInvalid,
+            PromoteError::Input(_) => Code::InputInvalid,
             PromoteError::Io { .. } => Code::Io,
             PromoteError::Logs(e) => e.code(),
             PromoteError::Interrupted(_) => Code::Internal,
@@ -320,7 +324,7 @@ impl Run<'_> {
 /// network); the app runs it off the UI thread. `on_event` receives every step change.
 pub fn promote(req: &PromoteRequest, forge: &dyn Forge, on_event: &dyn Fn(StepEvent)) -> Result<PromoteOutcome, PromoteError> {
     if req.remote_url.contains('@') && req.remote_url.contains("://") && req.remote_url.split("://").nth(1).is_some_and(|r| r.split('/').next().is_some_and(|h| h.contains('@'))) {
-        return Err(PromoteError::Config("the remote address carries a user name or password; Patchdesk uses the saved sign-in instead. Remove the credentials from the address.".into()));
+        return Err(PromoteError::Input("the remote address carries a user name or password; Patchdesk uses the saved sign-in instead. Remove the credentials from the address.".into()));
     }
     let queue = Queue::open(&req.workdir)?;
     let item = queue.get(&req.item)?;
@@ -340,14 +344,20 @@ pub fn promote(req: &PromoteRequest, forge: &dyn Forge, on_event: &dyn Fn(StepEv
     let mut run = Run { req, forge, on_event, events: Vec::new(), rec };
     let result = steps(&mut run, &repo, &queue, &item, &config);
     match result {
-        Ok(outcome) => Ok(outcome),
+        Ok(outcome) => {
+            tracing::info!(item = %run.req.item, "promote finished");
+            Ok(outcome)
+        }
         Err(PromoteError::Interrupted(step)) => Err(PromoteError::Interrupted(step)),
         Err(e) => {
             let step = Step::ALL.into_iter().find(|s| run.rec.steps.iter().any(|r| r.step == *s && r.state == StepState::Started)).unwrap_or(Step::Prepare);
             run.rec.status = if e.is_offline() { "Waiting to send: no network connection. Send again when online.".into() } else { format!("Not sent: {e}") };
             let msg = e.to_string();
             run.event(step, StepState::Failed, &msg);
-            let _ = run.save();
+            tracing::warn!(item = %run.req.item, ?step, code = %e.code(), "promote stopped");
+            if let Err(save) = run.save() {
+                tracing::warn!(item = %run.req.item, code = %save.code(), "the promote record could not be saved after a failure");
+            }
             Err(e)
         }
     }
@@ -384,7 +394,7 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
         let mut names = content::names(repo, item, config, base_commit)?;
         if let Some(own) = run.req.branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
             if !git2::Reference::is_valid_name(&format!("refs/heads/{own}")) || own == base {
-                return Err(PromoteError::Config(format!("{own:?} cannot be the branch for this change; use letters, digits, dashes and slashes, and not the base branch")));
+                return Err(PromoteError::Input(format!("{own:?} cannot be the branch for this change; use letters, digits, dashes and slashes, and not the base branch")));
             }
             names.branch = own.to_string();
         }

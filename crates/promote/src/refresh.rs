@@ -9,6 +9,7 @@
 //! longer applies to the new base (the lead sees it as a conflict in the review request).
 
 use git2::{Oid, Repository};
+use patchdesk_error::Coded;
 use patchdesk_forge::Forge;
 use patchdesk_intake::Queue;
 use serde::Serialize;
@@ -159,7 +160,10 @@ pub fn refresh_open(workdir: &std::path::Path, remote_url: &str, forge: &dyn For
             Ok(Refreshed::Remade { .. }) => said.push((item.clone(), format!("{item}: made again on the newest base so it can still be merged"))),
             Ok(Refreshed::Left { why }) if why.worth_saying() => said.push((item.clone(), format!("{item}: left as it is because {}", why.words()))),
             Ok(_) => {}
-            Err(e) => said.push((item.clone(), format!("{item}: could not be brought up to date: {e}"))),
+            Err(e) => {
+                tracing::warn!(item = %item, code = %e.code(), "an open review request could not be brought up to date");
+                said.push((item.clone(), format!("{item}: could not be brought up to date: {e}")))
+            }
         }
     }
     said

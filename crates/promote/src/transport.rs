@@ -5,6 +5,7 @@
 use std::cell::{Cell, RefCell};
 
 use git2::{Direction, Repository};
+use patchdesk_forge::git_failure::{branch_moved, classify, GitFailure};
 use patchdesk_forge::{ForgeError, GitCredentials};
 
 use crate::PromoteError;
@@ -52,14 +53,6 @@ fn callbacks<'a>(creds: Option<&'a GitCredentials>, asked: &'a Asked) -> git2::R
     cb
 }
 
-/// What went wrong on the network, in words (never git's own text).
-fn network_words(e: &git2::Error) -> &'static str {
-    if e.class() == git2::ErrorClass::Ssl {
-        return "a secure connection could not be set up";
-    }
-    patchdesk_forge::plain_network_words(&e.message().to_lowercase())
-}
-
 /// The host part of a remote address, for messages (`github.com`, the folder for a path).
 fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
@@ -73,31 +66,23 @@ fn network_error(url: &str, action: &str, e: &git2::Error, creds: Option<&GitCre
         let other = other.split(['?', '#']).next().unwrap_or(other);
         return PromoteError::Forge(c.refusal(other));
     }
-    let msg = e.message().to_string();
-    let lower = msg.to_lowercase();
-    if asked.tries.get() > 1 || lower.contains("refused the saved sign-in") || lower.contains("401") || lower.contains("authentication") {
-        if creds.is_none() {
-            return PromoteError::Forge(ForgeError::Unexpected(format!(
-                "{url} asked for a sign-in, and Patchdesk has none to give it. Use a remote that needs no sign-in, or connect the project to GitHub."
-            )));
+    let failure = classify(e, asked.tries.get());
+    // libgit2's code and class only: its message may quote the address.
+    tracing::warn!(host = %host_of(url), action, git_code = ?e.code(), git_class = ?e.class(), ?failure, "git could not talk to the remote");
+    match failure {
+        GitFailure::SignInRefused if creds.is_none() => PromoteError::Forge(ForgeError::Unexpected(format!(
+            "{url} asked for a sign-in, and Patchdesk has none to give it. Use a remote that needs no sign-in, or connect the project to GitHub."
+        ))),
+        GitFailure::SignInRefused => PromoteError::Forge(ForgeError::AuthRejected),
+        GitFailure::Forbidden => {
+            PromoteError::Forge(ForgeError::PermissionDenied { action: action.to_string(), repo: url.to_string(), detail: "the remote refused access".into() })
         }
-        return PromoteError::Forge(ForgeError::AuthRejected);
+        GitFailure::RepoNotFound => PromoteError::Forge(ForgeError::RepoNotFound { repo: url.to_string() }),
+        GitFailure::Offline(words) => PromoteError::Forge(ForgeError::Offline { host: host_of(url), detail: words.to_string() }),
+        GitFailure::NotFastForward | GitFailure::Declined | GitFailure::Other => {
+            PromoteError::Git { action: action.to_string(), detail: format!("the remote at {} gave an answer Patchdesk does not understand", host_of(url)) }
+        }
     }
-    if lower.contains("403") {
-        return PromoteError::Forge(ForgeError::PermissionDenied { action: action.to_string(), repo: url.to_string(), detail: "the remote refused access".into() });
-    }
-    if lower.contains("404") || lower.contains("not found") || lower.contains("could not find repository") || lower.contains("not a git repository") {
-        return PromoteError::Forge(ForgeError::RepoNotFound { repo: url.to_string() });
-    }
-    let network = matches!(e.class(), git2::ErrorClass::Net | git2::ErrorClass::Http | git2::ErrorClass::Ssl | git2::ErrorClass::Os)
-        || lower.contains("failed to connect")
-        || lower.contains("could not resolve")
-        || lower.contains("connection refused")
-        || lower.contains("timed out");
-    if network {
-        return PromoteError::Forge(ForgeError::Offline { host: host_of(url), detail: network_words(e).to_string() });
-    }
-    PromoteError::Git { action: action.to_string(), detail: format!("the remote at {} gave an answer Patchdesk does not understand", host_of(url)) }
 }
 
 fn anonymous<'r>(repo: &'r Repository, url: &str) -> Result<git2::Remote<'r>, PromoteError> {
@@ -197,19 +182,15 @@ fn push_ref(repo: &Repository, url: &str, creds: Option<&GitCredentials>, source
             if moved.get() {
                 return Ok(false);
             }
-            let msg = e.message().to_lowercase();
-            if msg.contains("non-fastforward") || msg.contains("not fast-forward") || msg.contains("fast forward") || msg.contains("fetch first") {
-                return Err(PromoteError::PushRejected { branch: branch.to_string(), detail: "it has changed there since Patchdesk last looked".into() });
-            }
-            if msg.contains("hook") || msg.contains("rejected") || msg.contains("protected") {
-                return Err(PromoteError::PushRejected { branch: branch.to_string(), detail: "the remote does not take changes to it directly".into() });
-            }
-            return Err(network_error(url, "push the branch", &e, creds, &asked));
+            return Err(match classify(&e, asked.tries.get()) {
+                GitFailure::NotFastForward => PromoteError::PushRejected { branch: branch.to_string(), detail: "it has changed there since Patchdesk last looked".into() },
+                GitFailure::Declined => PromoteError::PushRejected { branch: branch.to_string(), detail: "the remote does not take changes to it directly".into() },
+                _ => network_error(url, "push the branch", &e, creds, &asked),
+            });
         }
     }
     if let Some(reason) = rejected.into_inner() {
-        let lower = reason.to_lowercase();
-        if lease.is_some() && (lower.contains("stale") || lower.contains("lock") || lower.contains("fetch first") || lower.contains("non-fast")) {
+        if lease.is_some() && branch_moved(&reason) {
             // The server found the branch elsewhere than the old commit the push named.
             return Ok(false);
         }

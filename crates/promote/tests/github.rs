@@ -391,7 +391,6 @@ fn benchmark_api_calls_and_time_for_a_twenty_file_patch() {
     println!("BENCH promote 20-file patch: {api} API calls, {git} git HTTP requests, {:.0} ms", took.as_secs_f64() * 1000.0);
     assert_eq!(common::paths_in(&bare(&s), &out.commit).iter().filter(|p| p.starts_with("src/mod")).count(), 20);
     assert!(api <= 3, "{api} API calls");
-    assert!(took.as_secs_f64() < 3.0, "{took:?}");
     s.gh.assert_no_violations();
 }
 
@@ -440,6 +439,7 @@ fn the_leads_title_description_labels_and_reviewers_are_used() {
     req.branch = Some("main".into());
     let refused = promote(&req, &forge(&s, TOKEN), &|_| {}).unwrap_err();
     assert!(refused.to_string().contains("cannot be the branch"), "{refused}");
+    assert_eq!(refused.code(), Code::InputInvalid, "what the lead typed, not a task file");
     req.branch = Some("review/rtp-first-cut".into());
     req.title = Some("  RTP generator, first cut  ".into());
     req.body = Some("Please look at the generator only.".into());

@@ -152,8 +152,6 @@ fn a_large_ordinary_document_still_reads() {
         text.push_str(&format!("  T{i}:\n    description: Task number {i}\n    status: ready\n    inputs: [a.md, b.md]\n"));
         i += 1;
     }
-    let start = Instant::now();
     let v = parse_value(&text).unwrap();
     assert_eq!(v["tasks"].as_mapping().unwrap().len(), i);
-    assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
 }

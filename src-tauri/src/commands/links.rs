@@ -36,7 +36,7 @@ pub fn is_github_page(url: &Url, web: &str) -> bool {
 
 fn open(app: &AppHandle, url: &Url) -> Result<(), UserError> {
     app.opener().open_url(url.as_str(), None::<&str>).map_err(|_| {
-        UserError::new(Code::Io, format!("Patchdesk could not start your web browser for {url}. Copy the address into your browser instead."))
+        UserError::new(Code::NotOpened, format!("Patchdesk could not start your web browser for {url}. Copy the address into your browser instead."))
     })
 }
 

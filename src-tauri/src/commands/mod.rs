@@ -4,6 +4,7 @@ pub mod board;
 pub mod choose;
 pub mod downloads;
 pub mod github;
+pub mod help;
 pub mod inbox;
 pub mod links;
 pub mod project;

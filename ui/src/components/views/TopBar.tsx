@@ -1,5 +1,6 @@
 import type { GitHubStatus, Overview } from "../../lib/ipc";
 import { GitHubButton } from "../github/GitHub";
+import { HelpMenu } from "./HelpMenu";
 
 /** The screens the top bar switches between. */
 export type Tab = "inbox" | "board" | "numbers";
@@ -14,6 +15,7 @@ export function TopBar({
   onAddFiles,
   onOpenFolder,
   onDemo,
+  toast,
 }: {
   overview: Overview | null;
   tab: Tab;
@@ -23,6 +25,7 @@ export function TopBar({
   onAddFiles: () => void;
   onOpenFolder: () => void;
   onDemo: () => void;
+  toast: (text: string) => void;
 }) {
   return (
     <header className="topbar">
@@ -53,6 +56,7 @@ export function TopBar({
         <button type="button" className="quiet" onClick={onDemo} title="Open the built-in demo project">
           Demo
         </button>
+        <HelpMenu toast={toast} />
       </div>
     </header>
   );

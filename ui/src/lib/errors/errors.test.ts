@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ERROR_TEXT, explain } from "./errors";
+import bindings from "./bindings.ts?raw";
+
+/** The codes as generated from Rust into bindings.ts (`export type Code = "a" | "b" …`). */
+function generatedCodes(): string[] {
+  const union = bindings.split("export type Code =")[1]?.split(/\n\s*export /)[0] ?? "";
+  const withoutDocs = union.replace(/\/\*\*[\s\S]*?\*\//g, "");
+  return [...withoutDocs.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]);
+}
 
 describe("error table", () => {
   it("has a sentence and a next step for every code, in plain words", () => {
@@ -11,6 +19,12 @@ describe("error table", () => {
         expect(`${text.title} ${text.next}`.toLowerCase(), `${code} says "${word}"`).not.toContain(word);
       }
     }
+  });
+
+  it("has an entry for exactly the codes generated from Rust", () => {
+    const codes = generatedCodes();
+    expect(codes.length).toBeGreaterThan(30);
+    expect(Object.keys(ERROR_TEXT).sort()).toEqual([...codes].sort());
   });
 
   it("explains a backend error by its code and keeps the detail", () => {

@@ -33,6 +33,10 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
     title: "The project can't take a new commit right now.",
     next: "Finish or cancel the merge or rebase in progress, switch back to a branch, or commit the files you changed yourself, then try again.",
   },
+  no_remote: {
+    title: "This project has nowhere to send changes to.",
+    next: "Connect the project to its GitHub repository (or open the demo's practice remote), then try again.",
+  },
   patch_unreadable: {
     title: "Patchdesk doesn't recognise this file as a change from a pod.",
     next: "Drop the .diff, .patch or .zip the pod gave you. If it came as chat text, save it as a .diff file first.",
@@ -80,6 +84,10 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
   pod_not_found: {
     title: "That pod isn't set up for this project.",
     next: "Pick one of the pods on the board, or add the pod in the project's pod settings.",
+  },
+  already_done: {
+    title: "That is already done.",
+    next: "Nothing was changed. Refresh the board to see where things stand now.",
   },
   keyring_unavailable: {
     title: "There is no safe place on this computer to keep your GitHub sign-in.",
@@ -133,6 +141,10 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
     title: "This project's remote isn't on the GitHub you signed in to, so Patchdesk didn't send your sign-in there.",
     next: "Point the project's remote at your GitHub repository (an https:// address), or sign in to the server it is on.",
   },
+  not_signed_in: {
+    title: "You aren't signed in to GitHub in Patchdesk.",
+    next: "Sign in with the GitHub button at the top, then try again. Nothing was sent.",
+  },
   path_not_chosen: {
     title: "Patchdesk didn't open that file.",
     next: "Drop the file on the window, or use Add files… or Open project… to choose it.",
@@ -140,6 +152,18 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
   link_refused: {
     title: "Patchdesk did not open that link.",
     next: "If you trust the address, copy it into your web browser yourself.",
+  },
+  input_invalid: {
+    title: "Patchdesk can't use what was entered.",
+    next: "Check the value named below, correct it, and try again. Nothing was sent or saved.",
+  },
+  settings_invalid: {
+    title: "Patchdesk's settings file is damaged.",
+    next: "Open the settings file named below and fix it, or remove it to start with default settings.",
+  },
+  not_opened: {
+    title: "Patchdesk couldn't start the program that opens this.",
+    next: "Copy the address or folder named below and open it yourself.",
   },
   internal: {
     title: "Something went wrong inside Patchdesk.",

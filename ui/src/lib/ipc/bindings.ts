@@ -371,6 +371,17 @@ async openPodLink(url: string) : Promise<Result<null, UserError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Opens the folder with Patchdesk's log files in the file manager; returns where it is.
+ */
+async openLogFolder() : Promise<Result<string, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_log_folder") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -566,6 +577,10 @@ export type Code =
  */
 "repo_busy" | 
 /**
+ * The project has no remote (`origin`) to send changes to.
+ */
+"no_remote" | 
+/**
  * The file is not a patch, bundle or payload Patchdesk understands.
  */
 "patch_unreadable" | 
@@ -614,6 +629,11 @@ export type Code =
  * A pod name matches no configured pod.
  */
 "pod_not_found" | 
+/**
+ * What was asked for is already so (the task is already with that pod): nothing to do,
+ * nothing was changed.
+ */
+"already_done" | 
 /**
  * No OS keyring (Secret Service) is available to keep a token safely.
  */
@@ -668,6 +688,10 @@ export type Code =
  */
 "remote_not_signed_in_host" | 
 /**
+ * Nobody is signed in to GitHub in Patchdesk (never, or signed out), so nothing was sent.
+ */
+"not_signed_in" | 
+/**
  * The window named a file or folder the person did not choose or drop (and that is not
  * under the project or Patchdesk's data folder).
  */
@@ -676,6 +700,21 @@ export type Code =
  * An address that Patchdesk will not open in the browser (not a web page, or not GitHub's).
  */
 "link_refused" | 
+/**
+ * Something the person typed or chose cannot be used (a server address, an app id, a
+ * pasted token with spaces, a folder that is not a folder); the message names it. Checked
+ * here, before anything is sent anywhere.
+ */
+"input_invalid" | 
+/**
+ * Patchdesk's own settings file is damaged; the message names it.
+ */
+"settings_invalid" | 
+/**
+ * Another program (the web browser, the file manager) could not be started to open a
+ * page or a folder.
+ */
+"not_opened" | 
 /**
  * Anything not covered above. Always a bug to be given its own code.
  */

@@ -58,5 +58,7 @@ export const backend = {
   openGithubPage: (url: string): Promise<null> => unwrap(commands.openGithubPage(url)),
   /** Opens an http(s) link from a pod's text in the browser. */
   openPodLink: (url: string): Promise<null> => unwrap(commands.openPodLink(url)),
+  /** Opens the folder with Patchdesk's log files in the file manager; returns where it is. */
+  openLogFolder: (): Promise<string> => unwrap(commands.openLogFolder()),
   connectGithubRepository: (fullName: string, cloneUrl: string): Promise<Overview> => unwrap(commands.connectGithubRepository(fullName, cloneUrl)),
 } satisfies { [K in Command]: (...args: Args<K>) => Promise<Reply<K>> };

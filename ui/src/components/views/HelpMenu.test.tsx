@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { mockBackend, refusal, resetBackend } from "../../lib/ipc/mock";
+import { HelpMenu } from "./HelpMenu";
+
+afterEach(() => {
+  cleanup();
+  resetBackend();
+});
+
+describe("HelpMenu", () => {
+  it("opens the log folder and says where it is", async () => {
+    const backend = mockBackend({ openLogFolder: () => "/home/lead/.local/share/patchdesk/logs" });
+    const toast = vi.fn();
+    render(<HelpMenu toast={toast} />);
+    expect(screen.queryByTestId("open-log-folder")).toBeNull();
+    fireEvent.click(screen.getByTestId("help"));
+    fireEvent.click(screen.getByTestId("open-log-folder"));
+    await waitFor(() => expect(toast).toHaveBeenCalled());
+    expect(backend.calls.map((c) => c.command)).toEqual(["openLogFolder"]);
+    expect(toast.mock.calls[0][0]).toContain("/home/lead/.local/share/patchdesk/logs");
+  });
+
+  it("says in plain words when the folder could not be opened", async () => {
+    mockBackend({
+      openLogFolder: () => {
+        throw refusal("not_opened", "Patchdesk could not open the log folder /x. Open it yourself in your file manager.");
+      },
+    });
+    const toast = vi.fn();
+    render(<HelpMenu toast={toast} />);
+    fireEvent.click(screen.getByTestId("help"));
+    fireEvent.click(screen.getByTestId("open-log-folder"));
+    await waitFor(() => expect(toast).toHaveBeenCalled());
+    expect(toast.mock.calls[0][0]).toContain("couldn't start the program");
+    expect(toast.mock.calls[0][0]).toContain("/x");
+  });
+});
