@@ -161,6 +161,11 @@ impl ReadError {
     pub(crate) fn new(message: impl Into<String>) -> Self {
         ReadError { message: message.into() }
     }
+
+    /// True when the text holds no change in any shape (rather than a damaged one).
+    pub fn holds_no_change(&self) -> bool {
+        self.message == crate::NO_CHANGE
+    }
 }
 
 impl std::fmt::Display for ReadError {

@@ -69,6 +69,10 @@ fn has_marker_line(text: &[u8]) -> bool {
     })
 }
 
+/// Why a text is no answer at all (see [`ReadError::holds_no_change`]).
+pub(crate) const NO_CHANGE: &str =
+    "The answer holds no change Patchdesk can read: no diff, no OpenAI patch, no edit blocks and no whole files named by a path.";
+
 /// Reads a chat answer in whichever of the shapes it is written in.
 pub fn read(text: &[u8], limits: &Limits) -> Result<Answer, ReadError> {
     match sniff(text) {
@@ -76,7 +80,7 @@ pub fn read(text: &[u8], limits: &Limits) -> Result<Answer, ReadError> {
         Some(Shape::EditBlocks) => blocks::read(text, limits),
         _ => whole::read(text, limits).map_err(|e| {
             if e.message == whole::NO_FILES {
-                ReadError::new("The answer holds no change Patchdesk can read: no diff, no OpenAI patch, no edit blocks and no whole files named by a path.")
+                ReadError::new(NO_CHANGE)
             } else {
                 e
             }
