@@ -87,12 +87,19 @@ impl Queue {
     /// gives the time, in UTC). The task is `task` when given, else the one the text names;
     /// with neither, the paste is refused and the caller asks for the task. Returns the new item.
     pub fn paste(&self, text: &[u8], task: Option<&str>, now: OffsetDateTime) -> Result<InboxItem, IntakeError> {
-        let preview = self.recognise_paste(text)?;
-        let task = match task.map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => t.to_string(),
-            None => preview.task_id.ok_or_else(|| {
-                refusal(Code::TaskNotFound, "The pasted answer does not name its task; choose the task it is for.")
-            })?,
+        let named = match task.map(str::trim).filter(|t| !t.is_empty()) {
+            Some(_) => None,
+            None => self.recognise_paste(text)?.task_id,
+        };
+        self.paste_as(text, task.or(named.as_deref()), now)
+    }
+
+    /// Adds a pasted chat answer under `task` only (the text's own naming is not read): with no
+    /// task, the paste is refused with the sentence that asks the lead to choose one.
+    pub fn paste_as(&self, text: &[u8], task: Option<&str>, now: OffsetDateTime) -> Result<InboxItem, IntakeError> {
+        self.recognise_paste(text)?;
+        let Some(task) = task.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string) else {
+            return Err(refusal(Code::TaskNotFound, "The pasted answer does not name its task; choose the task it is for."));
         };
         let now = now.to_offset(time::UtcOffset::UTC);
         let name = format!(

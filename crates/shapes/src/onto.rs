@@ -3,6 +3,7 @@
 //! (objects only, the same checks and report as for any patch).
 
 use crate::answer::Limits;
+use crate::locate::Rung;
 use crate::resolve::{Base, BaseFile, RepairKind};
 use git2::{ObjectType, Oid, Repository, Tree};
 use patchdesk_apply::{ApplyError, ApplyOptions, ApplyReport, Outcome, Problem};
@@ -86,9 +87,11 @@ pub fn apply_answer(repo: &Repository, base: Oid, text: &[u8], opts: &ApplyOptio
             kind: match r.kind {
                 RepairKind::Reading if r.message.contains("Windows") => PatchRepairKind::CrlfLineEnds,
                 RepairKind::Reading => PatchRepairKind::SurroundingText,
+                RepairKind::Loose(Rung::Indentation) => PatchRepairKind::Indentation,
+                RepairKind::Loose(Rung::Typography) => PatchRepairKind::Typography,
                 RepairKind::Loose(_) => PatchRepairKind::TrailingWhitespace,
-                RepairKind::PathTail => PatchRepairKind::MissingPrefix,
-                RepairKind::AlreadyInMain => PatchRepairKind::HunkMoved,
+                RepairKind::PathTail => PatchRepairKind::PathTail,
+                RepairKind::AlreadyInMain => PatchRepairKind::AlreadyInMain,
             },
             path: r.path.clone(),
             hunk: None,
