@@ -36,8 +36,12 @@ pub struct ImportArgs {
     #[arg(long)]
     pub json: bool,
     /// Files a pod handed over: patches, ZIP bundles, sidecars, logs. Dropped together.
+    /// `-` reads one chat answer from standard input, as if pasted.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// With `-`: the task the answer is for, when the answer does not name it.
+    #[arg(long)]
+    pub task: Option<String>,
 }
 
 pub fn demo(args: &DemoArgs) -> ExitCode {
@@ -110,6 +114,9 @@ pub fn import(args: &ImportArgs) -> ExitCode {
         Ok(q) => q,
         Err(e) => return fail(args.json, e.into(), 1),
     };
+    if args.files.len() == 1 && args.files[0].as_os_str() == "-" {
+        return paste(args, &project, queue.limits().max_input_bytes);
+    }
     // The same reader as the app's drops: plain files only, never through a link, read with a
     // size cap (no device, pipe or endless file is read whole first).
     let report = queue.import_paths(&args.files);
@@ -130,5 +137,37 @@ pub fn import(args: &ImportArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// `patchdesk import --repo PATH -`: one chat answer from standard input, added like a paste.
+fn paste(args: &ImportArgs, project: &Project, max: u32) -> ExitCode {
+    use std::io::Read;
+    let mut text = Vec::new();
+    if let Err(e) = std::io::stdin().lock().take(u64::from(max) + 1).read_to_end(&mut text) {
+        return fail(args.json, UserError::new(patchdesk_error::Code::Io, format!("Could not read the answer from standard input: {e}.")), 1);
+    }
+    if text.len() > max as usize {
+        let message = format!("The answer on standard input is larger than the {} MB Patchdesk takes from one answer; ask the pod for a ZIP bundle instead.", max >> 20);
+        return fail(args.json, UserError::new(patchdesk_error::Code::InputTooLarge, message), 1);
+    }
+    match project.paste_answer(&text, args.task.as_deref(), time::OffsetDateTime::now_utc()) {
+        Ok(item) => {
+            if args.json {
+                let report = patchdesk_intake::ImportReport { imported: vec![item], ..Default::default() };
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            } else {
+                let what = patchdesk_intake::kind_label(item.kind);
+                println!("Added {} ({}, {what})", printable(&item.name), printable(item.task_id.as_deref().unwrap_or("no task id")));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let mut e = UserError::from(&e);
+            if e.code == patchdesk_error::Code::TaskNotFound && args.task.is_none() {
+                e.message = "The answer on standard input does not name its task; run again with --task ID (a task id from `patchdesk tasks`).".into();
+            }
+            fail(args.json, e, 1)
+        }
     }
 }
