@@ -62,3 +62,19 @@ pub async fn inbox_checks(app: tauri::AppHandle) -> Result<Vec<patchdesk_project
     .await
     .map_err(|e| UserError::new(patchdesk_error::Code::Internal, format!("Checking the inbox stopped unexpectedly: {e}")))?
 }
+
+/// What Patchdesk recognises in pasted text ("OpenAI patch, 2 files", its paths, the task it
+/// names): nothing is written.
+#[tauri::command]
+#[specta::specta]
+pub fn recognise_paste(state: State<'_, AppState>, text: String) -> Result<patchdesk_intake::PastePreview, UserError> {
+    state.with_project(|p| Ok(p.recognise_paste(text.as_bytes())?))
+}
+
+/// Adds a chat answer pasted in the window to the inbox, saved like a download
+/// (`patch_<time>_<task>.txt`); `task` is the lead's choice when the text names none.
+#[tauri::command]
+#[specta::specta]
+pub fn paste_answer(state: State<'_, AppState>, text: String, task: Option<String>) -> Result<InboxItem, UserError> {
+    state.with_project(|p| Ok(p.paste_answer(text.as_bytes(), task.as_deref(), time::OffsetDateTime::now_utc())?))
+}
