@@ -4,6 +4,7 @@ import type { ImportReport, Overview } from "./bindings";
 import { backend } from "./ipc";
 import { explain, type Explained } from "./errors";
 import { Inbox } from "./Inbox";
+import { PasteDialog, usePasteShortcut } from "./PasteDialog";
 import { BoardView } from "./BoardView";
 import { ReviewPane } from "./ReviewPane";
 import { plural } from "./format";
@@ -149,6 +150,11 @@ export function App() {
 
   const overview = load.state === "ready" ? load.overview : null;
 
+  // "Paste from chat": the button, or Ctrl+V on the window (the text it brings, if any).
+  const [pasting, setPasting] = useState<string | null>(null);
+  const openPaste = useCallback((text: string) => setPasting((open) => open ?? text), []);
+  usePasteShortcut(overview !== null, openPaste);
+
   // How each waiting item applies, checked in the background after the list shows.
   const [checks, setChecks] = useState<Record<string, ItemCheck>>({});
   useEffect(() => {
@@ -220,7 +226,7 @@ export function App() {
       {load.state === "failed" && <ErrorPanel error={load.error} onRetry={refresh} />}
       {overview && tab === "inbox" && (
         <main className="workspace inbox-screen">
-          <Inbox items={overview.inbox} selected={selected} onSelect={setSelected} checks={checks} />
+          <Inbox items={overview.inbox} selected={selected} onSelect={setSelected} checks={checks} onPaste={() => openPaste("")} />
           {selected && overview.inbox.some((i) => i.name === selected) ? (
             <ReviewPane
               key={selected}
@@ -262,6 +268,20 @@ export function App() {
             setGithubOpen(false);
             setSelected(null);
             toast(`Opened ${o.summary.name} from GitHub.`);
+          }}
+        />
+      )}
+      {overview && pasting !== null && (
+        <PasteDialog
+          initialText={pasting}
+          tasks={overview.board.tasks}
+          onClose={() => setPasting(null)}
+          onAdded={(item) => {
+            setPasting(null);
+            toast(`Added ${item.name} to the inbox.`);
+            setTab("inbox");
+            setSelected(item.name);
+            void refresh();
           }}
         />
       )}

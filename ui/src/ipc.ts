@@ -1,6 +1,6 @@
 // The UI's one door to the backend. Commands come from the generated bindings; this file only
 // turns their `{status, data | error}` results into values or thrown `UserError`s.
-import { commands, type Choosing, type BoardSending, type ItemCheck, type FollowReport, type KnownReview, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
+import { commands, type Choosing, type BoardSending, type ItemCheck, type FollowReport, type KnownReview, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type PastePreview, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UserError };
 
@@ -22,6 +22,8 @@ export const backend = {
     unwrap(commands.handOffTask(task, to, reason, files, relatedPatch)),
   sendForReview: (name: string, choices: SendChoices): Promise<PromoteOutcome> => unwrap(commands.sendForReview(name, choices)),
   inboxChecks: (): Promise<ItemCheck[]> => unwrap(commands.inboxChecks()),
+  recognisePaste: (text: string): Promise<PastePreview> => unwrap(commands.recognisePaste(text)),
+  pasteAnswer: (text: string, task: string | null): Promise<InboxItem> => unwrap(commands.pasteAnswer(text, task)),
   setDownloadsWatch: (on: boolean, folder: string | null): Promise<string | null> => unwrap(commands.setDownloadsWatch(on, folder)),
   seenDownloads: (): Promise<SeenFile[]> => commands.seenDownloads(),
   addSeenDownload: (name: string): Promise<ImportReport> => unwrap(commands.addSeenDownload(name)),
