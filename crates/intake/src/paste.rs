@@ -171,7 +171,7 @@ pub fn task_named_in(text: &[u8]) -> Option<String> {
         let rest = ["task_id", "task id", "task-id", "task"].iter().find_map(|w| lower.strip_prefix(w).map(|r| &line[line.len() - r.len()..]));
         let Some(rest) = rest else { continue };
         // "Task: F2.1", not "Tasks are…" or "task at hand".
-        let after = rest.trim_start_matches(|c: char| matches!(c, '*' | '"' | '`' | '_'));
+        let after = rest.trim_start_matches(['*', '"', '`', '_']);
         let Some(value) = after.strip_prefix(':').or_else(|| after.strip_prefix(" #")) else { continue };
         let value = value.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '"' | '`' | '_' | '#'));
         let id: String = value.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')).collect();
