@@ -104,3 +104,26 @@ fn hostile_answers_on_standard_input_are_refused_in_one_sentence() {
     let out = run(&["import", "--repo", &project, "--task", "F9.9", "-"], V4A.as_bytes());
     assert_eq!(text(&out.stderr), "patchdesk: There is no task F9.9 on the board; choose the task the answer is for from the list.\n");
 }
+
+/// Attack: an answer of 33 million one-character lines (100 MB, under the size limit of a
+/// dropped file) was read into lines at once: 3.5 GB and two minutes. Answers are now held to
+/// 64 MB and 2 million lines, counted before anything is read: both are refused within the
+/// memory cap, in seconds, and nothing is written.
+#[test]
+fn an_answer_of_millions_of_lines_is_refused_within_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = demo(&dir.path().join("demo"));
+    let before = queued(&project);
+    for (lines, said) in [(33_000_000, "Patchdesk reads chat answers up to 64.0 MB"), (3_000_000, "more than 2000000 lines")] {
+        let mut answer = b"*** Begin Patch\n*** Add File: big.txt\n".to_vec();
+        answer.extend(std::iter::repeat_n(&b"+x\n"[..], lines).flatten());
+        answer.extend_from_slice(b"*** End Patch\n");
+        let started = std::time::Instant::now();
+        let out = run(&["import", "--repo", &project, "--task", "F2.2", "-"], &answer);
+        let took = started.elapsed();
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        assert!(text(&out.stderr).contains(said), "{}", text(&out.stderr));
+        assert!(took.as_secs() < 10, "took {took:?}");
+        assert_eq!(queued(&project), before);
+    }
+}

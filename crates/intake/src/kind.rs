@@ -229,9 +229,11 @@ pub fn identify_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Kind, 
     ))
 }
 
-/// The limits a chat answer is read with at import: the same total as any dropped file.
+/// The limits a chat answer is read with at import: the same as review's (and never more than
+/// any dropped file's).
 pub(crate) fn answer_limits(limits: &Limits) -> patchdesk_shapes::Limits {
-    patchdesk_shapes::Limits { max_bytes: limits.max_input_bytes as usize, ..patchdesk_shapes::Limits::default() }
+    let answers = patchdesk_shapes::Limits::default();
+    patchdesk_shapes::Limits { max_bytes: (limits.max_input_bytes as usize).min(answers.max_bytes), ..answers }
 }
 
 /// A sentence made to follow "cannot be used: " (first letter lower case, no final stop).

@@ -24,17 +24,19 @@ impl Project {
     /// is `task` (it must be on the board), else the one the text names; with neither the
     /// paste is refused and the lead chooses one.
     pub fn paste_answer(&self, text: &[u8], task: Option<&str>, now: OffsetDateTime) -> Result<InboxItem, ProjectError> {
-        let preview = self.recognise_paste(text)?;
-        let board = Board::load(&self.workdir);
         let task = match task.map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) if !board.tasks.is_empty() && board.task(t).is_none() => {
-                return Err(ProjectError::Dropped(
-                    Code::TaskNotFound,
-                    format!("There is no task {t} on the board; choose the task the answer is for from the list."),
-                ));
+            Some(t) => {
+                let board = Board::load(&self.workdir);
+                if !board.tasks.is_empty() && board.task(t).is_none() {
+                    return Err(ProjectError::Dropped(
+                        Code::TaskNotFound,
+                        format!("There is no task {t} on the board; choose the task the answer is for from the list."),
+                    ));
+                }
+                Some(t.to_string())
             }
-            Some(t) => Some(t.to_string()),
-            None => preview.task_id,
+            // Read once more only to find the task the text names.
+            None => self.recognise_paste(text)?.task_id,
         };
         Ok(self.queue()?.paste_as(text, task.as_deref(), now)?)
     }

@@ -23,7 +23,7 @@ mod text;
 mod v4a;
 mod whole;
 
-pub use answer::{Answer, Chunk, FileChange, Limits, Op, ReadError, Role, Shape};
+pub use answer::{Answer, Chunk, DEFAULT_MAX_LINES, FileChange, Limits, Op, ReadError, Role, Shape};
 pub use locate::Rung;
 #[cfg(feature = "git")]
 pub use onto::{apply_answer, apply_text, TreeBase};
@@ -33,7 +33,11 @@ pub use resolve::{is_elision, place, Base, BaseFile, Change, Plan, PlannedFile, 
 /// line: an OpenAI patch envelope or edit blocks. Whole files are never sniffed (a fenced block
 /// after a file name is too common in prose); [`read`] still finds them.
 pub fn sniff(text: &[u8]) -> Option<Shape> {
-    let head = &text[..text.len().min(64 << 20)];
+    let mut head = &text[..text.len().min(64 << 20)];
+    // Markers are looked for in the first lines only: lines cost memory once split.
+    if let Some(end) = memchr::memchr_iter(b'\n', head).nth(answer::DEFAULT_MAX_LINES) {
+        head = &head[..end];
+    }
     // Both shapes need a marker line ("*** Begin Patch", or a run of `<` or `-` naming SEARCH):
     // a text with neither (every plain diff) is told in one quick pass over its bytes, without
     // making text of it.
