@@ -10,6 +10,8 @@ const COMMANDS: &[&str] = &[
     "reject_item",
     "set_item_status",
     "inbox_checks",
+    "recognise_paste",
+    "paste_answer",
     "hand_off_task",
     "project_metrics",
     "follow_reviews",

@@ -26,6 +26,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::inbox::reject_item,
             commands::inbox::set_item_status,
             commands::inbox::inbox_checks,
+            commands::inbox::recognise_paste,
+            commands::inbox::paste_answer,
             commands::board::hand_off_task,
             commands::board::project_metrics,
             commands::board::follow_reviews,

@@ -13,6 +13,8 @@ import { ErrorPanel } from "./components/shared/ErrorPanel";
 import { Toasts } from "./components/shared/Toasts";
 import { DropOverlay, InboxScreen, Loading } from "./components/views/InboxScreen";
 import { TopBar, type Tab } from "./components/views/TopBar";
+import { PasteDialog } from "./components/inbox/PasteDialog";
+import { usePasteShortcut } from "./lib/inbox/paste";
 
 // The charts library is large; load the Numbers screen only when it is first opened.
 const MetricsView = lazy(() => import("./components/metrics/Metrics").then((m) => ({ default: m.MetricsView })));
@@ -42,6 +44,11 @@ export function App() {
     if (path) await run(() => backend.openProject(path));
   };
   const addFiles = async () => importPaths(await choose("pod_files"));
+  // "Paste from chat": the button, or Ctrl+V on the window (the text it brings, if any).
+  const [pasting, setPasting] = useState<string | null>(null);
+  const openPaste = useCallback((text: string) => setPasting((open) => open ?? text), []);
+  usePasteShortcut(overview !== null, openPaste);
+
   // The backend follows the review requests Patchdesk opened every minute while a project
   // with a remote is open, and sends the board's commits (handoffs, follow-up, anything made
   // while offline). News arrives as a toast and a fresh board; offline or signed out says
@@ -75,7 +82,7 @@ export function App() {
       {load.state === "loading" && <Loading />}
       {load.state === "failed" && <ErrorPanel error={load.error} onRetry={refresh} />}
       {overview && tab === "inbox" && (
-        <InboxScreen overview={overview} selected={selected} onSelect={setSelected} checks={checks} onChanged={refresh} toast={toast} downloads={downloads} />
+        <InboxScreen overview={overview} selected={selected} onSelect={setSelected} checks={checks} onChanged={refresh} toast={toast} downloads={downloads} onPaste={() => openPaste("")} />
       )}
       {overview && tab === "board" && (
         <main className="workspace board-screen">
@@ -98,6 +105,20 @@ export function App() {
             setGithubOpen(false);
             setSelected(null);
             toast(`Opened ${o.summary.name} from GitHub.`);
+          }}
+        />
+      )}
+      {overview && pasting !== null && (
+        <PasteDialog
+          initialText={pasting}
+          tasks={overview.board.tasks}
+          onClose={() => setPasting(null)}
+          onAdded={(item) => {
+            setPasting(null);
+            toast(`Added ${item.name} to the inbox.`);
+            setTab("inbox");
+            setSelected(item.name);
+            void refresh();
           }}
         />
       )}

@@ -2,7 +2,8 @@
 
 use crate::output::{fail, printable};
 use clap::Args;
-use patchdesk_desk::{open_demo, open_project};
+use patchdesk_desk::{open_demo, open_project, ImportReport, OffsetDateTime, Project};
+use patchdesk_error::Code;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -35,8 +36,12 @@ pub struct ImportArgs {
     #[arg(long)]
     pub json: bool,
     /// Files a pod handed over: patches, ZIP bundles, sidecars, logs. Dropped together.
+    /// `-` reads one chat answer from standard input, as if pasted.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// With `-`: the task the answer is for, when the answer does not name it.
+    #[arg(long)]
+    pub task: Option<String>,
 }
 
 pub fn demo(args: &DemoArgs) -> ExitCode {
@@ -99,6 +104,9 @@ pub fn import(args: &ImportArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(args.json, e, 2),
     };
+    if args.files.len() == 1 && args.files[0].as_os_str() == "-" {
+        return paste(args, &project);
+    }
     // The same reader as the app's drops: plain files only, never through a link, read with a
     // size cap (no device, pipe or endless file is read whole first).
     let report = match patchdesk_desk::inbox::import(&project, &args.files) {
@@ -122,5 +130,27 @@ pub fn import(args: &ImportArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// `patchdesk import --repo PATH -`: one chat answer from standard input, added like a paste.
+fn paste(args: &ImportArgs, project: &Project) -> ExitCode {
+    match patchdesk_desk::inbox::paste_from(project, std::io::stdin().lock(), args.task.as_deref(), OffsetDateTime::now_utc()) {
+        Ok(item) => {
+            if args.json {
+                let report = ImportReport { imported: vec![item], ..Default::default() };
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            } else {
+                let what = patchdesk_desk::kind_label(item.kind);
+                println!("Added {} ({}, {what})", printable(&item.name), printable(item.task_id.as_deref().unwrap_or("no task id")));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(mut e) => {
+            if e.code == Code::TaskNotFound && args.task.is_none() {
+                e.message = "The answer on standard input does not name its task; run again with --task ID (a task id from `patchdesk tasks`).".into();
+            }
+            fail(args.json, e, 1)
+        }
     }
 }

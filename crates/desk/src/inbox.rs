@@ -1,7 +1,8 @@
 //! The inbox: pod downloads in, reviewed, checked, rejected or kept.
 
-use crate::{ImportReport, InboxItem, ItemCheck, Project, Rejected, Review, FileDiff, Status};
+use crate::{FileDiff, ImportReport, InboxItem, ItemCheck, PastePreview, Project, Rejected, Review, Status};
 use patchdesk_error::{Code, UserError};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
@@ -11,6 +12,35 @@ use time::OffsetDateTime;
 /// before anything is written.
 pub fn import(project: &Project, paths: &[PathBuf]) -> Result<ImportReport, UserError> {
     Ok(project.import_paths(paths)?)
+}
+
+/// What Patchdesk recognises in a pasted chat answer ("OpenAI patch, 2 files", its paths, the
+/// task it names when the board has it), before anything is saved.
+pub fn recognise_paste(project: &Project, text: &[u8]) -> Result<PastePreview, UserError> {
+    Ok(project.recognise_paste(text)?)
+}
+
+/// Adds a chat answer to the inbox, saved like a download (`patch_<ts>_<task>.txt`) under the
+/// task it names or `task` (the lead's choice from the board), so nothing is lost if the app
+/// closes.
+pub fn paste_answer(project: &Project, text: &[u8], task: Option<&str>, now: OffsetDateTime) -> Result<InboxItem, UserError> {
+    Ok(project.paste_answer(text, task, now)?)
+}
+
+/// [`paste_answer`] for an answer read from `input` (the CLI's standard input): read with the
+/// inbox's size cap, so an endless stream is refused instead of read whole.
+pub fn paste_from(project: &Project, input: impl Read, task: Option<&str>, now: OffsetDateTime) -> Result<InboxItem, UserError> {
+    let max = project.queue()?.limits().max_input_bytes;
+    let mut text = Vec::new();
+    input
+        .take(u64::from(max) + 1)
+        .read_to_end(&mut text)
+        .map_err(|e| UserError::new(Code::Io, format!("Could not read the answer: {e}.")))?;
+    if text.len() > max as usize {
+        let message = format!("The answer is larger than the {} MB Patchdesk takes from one answer; ask the pod for a ZIP bundle instead.", max >> 20);
+        return Err(UserError::new(Code::InputTooLarge, message));
+    }
+    paste_answer(project, &text, task, now)
 }
 
 /// The items waiting in the inbox, newest first (with the board's pod for items naming none).

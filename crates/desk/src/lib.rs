@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 // ---- types the front ends need, so they never name a domain crate ----
 pub use patchdesk_error::Coded;
 pub use patchdesk_forge::{Account, RepoSummary, ReviewState};
-pub use patchdesk_intake::{ImportReport, InboxItem, SeenFile, Status};
+pub use patchdesk_intake::{kind_label, ImportReport, InboxItem, PastePreview, SeenFile, Status};
 pub use patchdesk_logs::Metrics;
 pub use patchdesk_project::connect::CloneProgress;
 pub use patchdesk_project::demo;

@@ -1,5 +1,5 @@
 //! Every error a user can meet carries a [`Code`]. The code is stable and machine-readable;
-//! the UI turns it into a plain sentence and a next step (one table, `ui/src/errors.ts`).
+//! the UI turns it into a plain sentence and a next step (one table, `ui/src/lib/errors/errors.ts`).
 //! The `message` next to it is the specific detail (which file, which line) in plain words.
 //!
 //! Domain crates keep their own error types (one per operation) and implement [`Coded`].
@@ -192,11 +192,11 @@ mod tests {
         }
     }
 
-    /// The window's table of plain words (`ui/src/errors.ts`) has an entry for every code and
+    /// The window's table of plain words (`ui/src/lib/errors/errors.ts`) has an entry for every code and
     /// none for a code that does not exist.
     #[test]
     fn every_code_has_plain_words_in_the_window_table() {
-        let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/errors.ts")).unwrap();
+        let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/lib/errors/errors.ts")).unwrap();
         let body = table.split("ERROR_TEXT").nth(1).expect("errors.ts has ERROR_TEXT");
         let keys: Vec<&str> = body
             .lines()
@@ -205,10 +205,10 @@ mod tests {
             .collect();
         let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
         for c in &codes {
-            assert!(keys.contains(c), "ui/src/errors.ts has no plain words for {c}");
+            assert!(keys.contains(c), "ui/src/lib/errors/errors.ts has no plain words for {c}");
         }
         for k in &keys {
-            assert!(codes.contains(k), "ui/src/errors.ts has words for {k}, which is no code");
+            assert!(codes.contains(k), "ui/src/lib/errors/errors.ts has words for {k}, which is no code");
         }
     }
 

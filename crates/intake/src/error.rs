@@ -24,6 +24,9 @@ pub enum IntakeError {
     /// No inbox item has this name.
     #[error("There is no patch called \"{name}\" in the inbox.")]
     NotFound { name: String },
+    /// A pasted text that cannot be added, in one sentence about the pasted text.
+    #[error("{message}")]
+    Paste { code: Code, message: String },
     /// Reading or writing on disk failed.
     #[error("Could not {action} \"{}\": {source}.", path.display())]
     Io {
@@ -43,6 +46,7 @@ impl Coded for IntakeError {
             IntakeError::UnsafePath { .. } => Code::UnsafePath,
             IntakeError::AlreadyImported { .. } => Code::AlreadyImported,
             IntakeError::NotFound { .. } => Code::ItemNotFound,
+            IntakeError::Paste { code, .. } => *code,
             IntakeError::Io { .. } => Code::Io,
         }
     }

@@ -41,6 +41,28 @@ pub enum DiffFlavor {
     Unified,
     /// A diff inside other text: chat prose, markdown fences, or bare `@@` hunks.
     Chat,
+    /// OpenAI's apply_patch envelope (`*** Begin Patch` … `*** End Patch`) in a chat answer.
+    OpenAiPatch,
+    /// SEARCH/REPLACE edit blocks (aider, Cline, Roo) in a chat answer.
+    EditBlocks,
+    /// Complete files in fenced blocks, each named by the answer (a `.txt`/`.md` download or
+    /// pasted text only).
+    WholeFiles,
+}
+
+impl DiffFlavor {
+    /// True for the chat shapes that are not unified diffs (read by `patchdesk-shapes`).
+    pub fn is_answer(self) -> bool {
+        matches!(self, DiffFlavor::OpenAiPatch | DiffFlavor::EditBlocks | DiffFlavor::WholeFiles)
+    }
+
+    fn of_shape(shape: patchdesk_shapes::Shape) -> DiffFlavor {
+        match shape {
+            patchdesk_shapes::Shape::OpenAiPatch => DiffFlavor::OpenAiPatch,
+            patchdesk_shapes::Shape::EditBlocks => DiffFlavor::EditBlocks,
+            patchdesk_shapes::Shape::WholeFiles => DiffFlavor::WholeFiles,
+        }
+    }
 }
 
 /// Which log a file is.
@@ -171,11 +193,29 @@ pub fn identify_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Kind, 
         return Ok(Kind::Log { log });
     }
 
+    // An OpenAI patch's hunks and edit blocks' markers look like a bare diff to the cheap
+    // look below: the shapes are told first, as `patchdesk apply` does.
+    if let Some(shape) = patchdesk_shapes::sniff(text) {
+        if looks_binary(bytes) {
+            return Err(IntakeError::unreadable(&shown, "it holds binary data, not a patch"));
+        }
+        return Ok(Kind::Diff { flavor: DiffFlavor::of_shape(shape) });
+    }
     if let Some(flavor) = sniff_diff(text) {
         return Ok(Kind::Diff { flavor });
     }
     if looks_binary(bytes) {
         return Err(IntakeError::unreadable(&shown, "it holds binary data, not a patch"));
+    }
+    // Whole files in an answer only where answers come: a saved chat (.txt, .md) or a paste.
+    if matches!(ext.as_str(), "txt" | "md" | "") {
+        match patchdesk_shapes::read(text, &answer_limits(limits)) {
+            Ok(a) if a.shape == patchdesk_shapes::Shape::WholeFiles && !a.files.is_empty() => {
+                return Ok(Kind::Diff { flavor: DiffFlavor::WholeFiles });
+            }
+            Err(e) if !e.holds_no_change() => return Err(IntakeError::unreadable(&shown, as_reason(&e.message))),
+            _ => {}
+        }
     }
     if matches!(ext.as_str(), "diff" | "patch" | "mbox") {
         return Err(IntakeError::unreadable(
@@ -187,6 +227,26 @@ pub fn identify_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Kind, 
         &shown,
         "Patchdesk does not recognise it: it is not a patch, a ZIP bundle, a batch payload, patch metadata or a pod log",
     ))
+}
+
+/// The limits a chat answer is read with at import: the same as review's (and never more than
+/// any dropped file's).
+pub(crate) fn answer_limits(limits: &Limits) -> patchdesk_shapes::Limits {
+    let answers = patchdesk_shapes::Limits::default();
+    patchdesk_shapes::Limits { max_bytes: (limits.max_input_bytes as usize).min(answers.max_bytes), ..answers }
+}
+
+/// A sentence made to follow "cannot be used: " (first letter lower case, no final stop).
+pub(crate) fn as_reason(sentence: &str) -> String {
+    let s = sentence.trim().trim_end_matches('.');
+    let first = s.split(' ').next().unwrap_or("");
+    // "The answer…" becomes "the answer…"; a path or a name at the start is kept as written.
+    let word = first.len() > 1 && first.chars().all(|c| c.is_alphabetic()) && first.chars().skip(1).all(char::is_lowercase);
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if word => c.to_lowercase().chain(chars).collect(),
+        _ => s.to_string(),
+    }
 }
 
 fn identify_json(shown: &str, text: &[u8], named_json: bool) -> Result<Kind, IntakeError> {

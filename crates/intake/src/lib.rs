@@ -5,6 +5,7 @@
 //! - [`Sidecar`] keeps patch metadata with unknown fields and key order intact.
 //! - [`read_bundle`] and [`read_batch`] turn ZIP bundles and JSON batches into [`FullFile`]s,
 //!   with every path passed through `RepoPath::parse` and limits checked while reading.
+//! - [`Queue::paste`] adds a chat answer pasted instead of saved, named like a download.
 //! - [`Queue`] stores items the seed's way inside a working folder: the patch in
 //!   `.patches/queue/`, its metadata in `.logs/patches/<stem>.json`.
 //!
@@ -18,6 +19,7 @@ mod input;
 mod kind;
 mod limits;
 mod name;
+mod paste;
 mod queue;
 mod sidecar;
 
@@ -28,6 +30,7 @@ pub use error::IntakeError;
 pub use kind::{identify, identify_with, is_os_junk, log_kind_of, sniff_diff, DiffFlavor, Kind, LogKind};
 pub use input::{check_input, read_input};
 pub use limits::{Budget, Limits};
+pub use paste::{kind_label, task_named_in, PastePreview};
 pub use name::{parse_name, pod_from_branch, split_extension, strip_duplicate_marker, task_from_branch, NameForm, NameInfo};
 pub use queue::{
     Attached, Duplicate, ImportReport, InboxItem, LogRef, PromotePaths, Queue, Refusal, Status, Unmatched,

@@ -248,6 +248,9 @@ struct Dropped<'a> {
 
 enum Content {
     Diff,
+    /// A chat answer in another shape (OpenAI patch, edit blocks, whole files): the paths it
+    /// names, checked at import.
+    Answer(Vec<String>),
     Bundle(Box<Bundle>),
     Batch(Batch),
     Sidecar(Sidecar),
@@ -537,9 +540,16 @@ impl Queue {
 
     // ---- checking
 
+    /// Checks one file like an import does: its kind and the paths it writes.
+    pub(crate) fn check_one(&self, file_name: &str, bytes: &[u8], budget: &mut Budget) -> Result<(Kind, Vec<String>), IntakeError> {
+        let d = self.check(file_name, bytes, budget)?;
+        Ok((d.kind, touched_paths(&d)))
+    }
+
     fn check<'a>(&self, file_name: &'a str, bytes: &'a [u8], budget: &mut Budget) -> Result<Dropped<'a>, IntakeError> {
         let kind = identify_with(file_name, bytes, &self.limits)?;
         let content = match kind {
+            Kind::Diff { flavor } if flavor.is_answer() => Content::Answer(check_answer(file_name, bytes, &self.limits)?),
             Kind::Diff { .. } => {
                 check_diff_paths(file_name, bytes)?;
                 Content::Diff
@@ -1022,18 +1032,10 @@ fn match_companions(
 /// costs no more than the budget). A damaged chat patch the reader cannot parse is left to the
 /// apply, which repairs it and checks it then.
 fn check_diff_paths(file_name: &str, bytes: &[u8]) -> Result<(), IntakeError> {
-    use patchdesk_patch::{ParseError, PathError};
+    use patchdesk_patch::ParseError;
     let shown = crate::kind::display_name(file_name);
     match patchdesk_patch::parse(bytes) {
-        Err(ParseError::Path { source, .. }) => {
-            let advice = match source {
-                PathError::Absolute(_) | PathError::ParentDir(_) | PathError::GitDir(_) => {
-                    "; Patchdesk only changes files inside the project. Ask the pod for a patch with paths inside the project."
-                }
-                _ => ".",
-            };
-            Err(IntakeError::unsafe_path(&shown, format!("{source}{advice}")))
-        }
+        Err(ParseError::Path { source, .. }) => Err(unsafe_path(&shown, source, "a patch")),
         Err(e @ (ParseError::BinaryTooLarge { .. } | ParseError::TooManyLines { .. } | ParseError::TooManyHunks { .. })) => {
             let words = e.to_string();
             let mut chars = words.trim_end_matches('.').chars();
@@ -1044,10 +1046,48 @@ fn check_diff_paths(file_name: &str, bytes: &[u8]) -> Result<(), IntakeError> {
     }
 }
 
+/// A path Patchdesk will not write, named, with what to ask the pod for (`what`: "a patch").
+fn unsafe_path(shown: &str, source: patchdesk_patch::PathError, what: &str) -> IntakeError {
+    use patchdesk_patch::PathError;
+    let advice = match source {
+        PathError::Absolute(_) | PathError::ParentDir(_) | PathError::GitDir(_) => {
+            format!("; Patchdesk only changes files inside the project. Ask the pod for {what} with paths inside the project.")
+        }
+        _ => ".".to_string(),
+    };
+    IntakeError::unsafe_path(shown, format!("{source}{advice}"))
+}
+
+/// Reads a chat answer (OpenAI patch, edit blocks, whole files) the way review will, and
+/// refuses it at import when it cannot be read or names a path Patchdesk will never write
+/// (absolute, `..`, `.git` or its disguises, direction-changing characters): the same checks
+/// and the same total budget as a diff. Returns the paths it names, in order.
+fn check_answer(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<String>, IntakeError> {
+    let shown = crate::kind::display_name(file_name);
+    let answer = patchdesk_shapes::read(bytes, &crate::kind::answer_limits(limits))
+        .map_err(|e| IntakeError::unreadable(&shown, crate::kind::as_reason(&e.message)))?;
+    let mut paths = Vec::new();
+    for f in &answer.files {
+        let moved = match &f.op {
+            patchdesk_shapes::Op::Update { move_to: Some(to), .. } => Some(to.as_str()),
+            _ => None,
+        };
+        for raw in std::iter::once(f.path.as_str()).chain(moved) {
+            let path = patchdesk_patch::RepoPath::parse(raw).map_err(|source| unsafe_path(&shown, source, "an answer"))?;
+            let path = path.as_str().to_string();
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
+    }
+    Ok(paths)
+}
+
 /// Paths a patch writes, as far as a cheap look tells.
 fn touched_paths(d: &Dropped) -> Vec<String> {
     match &d.content {
         Content::Diff => sketch_diff(d.bytes, 1000).paths,
+        Content::Answer(paths) => paths.clone(),
         Content::Bundle(b) => b.files.iter().map(|f| f.path.to_string()).collect(),
         Content::Batch(b) => b.files.iter().map(|f| f.path.to_string()).collect(),
         _ => Vec::new(),
@@ -1075,7 +1115,7 @@ fn derived_summary(d: &Dropped, paths: &[String]) -> Option<String> {
         }
         _ => {}
     }
-    let verb = if matches!(d.content, Content::Diff) { "Changes" } else { "Writes" };
+    let verb = if matches!(d.content, Content::Diff | Content::Answer(_)) { "Changes" } else { "Writes" };
     match paths {
         [] => None,
         [one] => Some(format!("{verb} {one}")),

@@ -178,6 +178,17 @@ pub enum RepairKind {
     HunkMoved,
     /// Context matched only when trailing whitespace was ignored.
     TrailingWhitespace,
+    /// A chat answer's lines matched only when indentation was ignored (the file's own
+    /// indentation was kept).
+    Indentation,
+    /// A chat answer's lines matched only when typographic dashes, quotes and spaces were read
+    /// as plain ones.
+    Typography,
+    /// The pod named a file by the end of its path (`stages.py`); the project's only file with
+    /// that name was used.
+    PathTail,
+    /// A change was already in main and was skipped.
+    AlreadyInMain,
 }
 
 /// One repair, with a sentence for people.

@@ -7,6 +7,7 @@
 pub mod connect;
 pub mod demo;
 pub mod lifecycle;
+mod paste;
 pub mod review;
 pub mod record;
 

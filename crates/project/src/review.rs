@@ -317,7 +317,9 @@ impl Project {
             Kind::Diff { .. } => {
                 // Links from pods only where the project allows them (`review: allow_links`).
                 let links = patchdesk_promote::ReviewPolicy::load(&self.workdir).map(|p| p.links()).unwrap_or_default();
-                let report = patchdesk_apply::apply(&self.repo, base, bytes, &ApplyOptions { links, ..ApplyOptions::default() })?;
+                // Every shape a chat hands out (diffs, OpenAI patches, edit blocks, whole files),
+                // through the one function `patchdesk apply` and Send for review use.
+                let report = patchdesk_shapes::apply_text(&self.repo, base, bytes, &ApplyOptions { links, ..ApplyOptions::default() })?;
                 Ok((report.outcome, report.tree_id(), report.repairs, report.problems))
             }
             Kind::Bundle | Kind::Batch => {
@@ -361,7 +363,8 @@ impl Project {
                 });
                 continue;
             }
-            let key = format!("{}@{base}", item.sha256);
+            // "2:": results from before chat answers were read in every shape are not reused.
+            let key = format!("2:{}@{base}", item.sha256);
             let check = match cache.remove(&key) {
                 Some(c) => ItemCheck { name: item.name.clone(), ..c },
                 None => {

@@ -211,7 +211,8 @@ pub(crate) fn build(
     let does_not_apply = |detail: String, conflict: bool| PromoteError::DoesNotApply { item: item.name.clone(), base: base_name.clone(), detail, conflict };
     let applied = match &item.kind {
         Kind::Diff { .. } => {
-            let report = patchdesk_apply::apply(repo, base_tree.id(), &bytes, &options).map_err(|e| does_not_apply(e.to_string(), false))?;
+            // Any shape a chat hands out, read and placed exactly as the review screen did.
+            let report = patchdesk_shapes::apply_text(repo, base_tree.id(), &bytes, &options).map_err(|e| does_not_apply(e.to_string(), false))?;
             match (report.outcome, report.tree_id()) {
                 (Outcome::Conflict, _) => return Err(does_not_apply(problems(&report.problems), true)),
                 (Outcome::Refused, _) | (_, None) => return Err(does_not_apply(problems(&report.problems), false)),

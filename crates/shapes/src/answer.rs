@@ -142,11 +142,17 @@ pub struct Limits {
     pub max_blocks: usize,
     /// Most line comparisons spent placing one answer on its base.
     pub max_work: u64,
+    /// Most lines in one answer (counted before any is read: each line read costs memory).
+    pub max_lines: usize,
 }
+
+/// Most lines a chat answer may have by default: far more than any chat hands out, few enough
+/// that reading them stays within a few hundred megabytes.
+pub const DEFAULT_MAX_LINES: usize = 2_000_000;
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 64 << 20, max_files: 10_000, max_blocks: 100_000, max_work: 400_000_000 }
+        Limits { max_bytes: 64 << 20, max_files: 10_000, max_blocks: 100_000, max_work: 400_000_000, max_lines: DEFAULT_MAX_LINES }
     }
 }
 
@@ -160,6 +166,11 @@ pub struct ReadError {
 impl ReadError {
     pub(crate) fn new(message: impl Into<String>) -> Self {
         ReadError { message: message.into() }
+    }
+
+    /// True when the text holds no change in any shape (rather than a damaged one).
+    pub fn holds_no_change(&self) -> bool {
+        self.message == crate::NO_CHANGE
     }
 }
 

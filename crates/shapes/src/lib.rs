@@ -23,7 +23,7 @@ mod text;
 mod v4a;
 mod whole;
 
-pub use answer::{Answer, Chunk, FileChange, Limits, Op, ReadError, Role, Shape};
+pub use answer::{Answer, Chunk, DEFAULT_MAX_LINES, FileChange, Limits, Op, ReadError, Role, Shape};
 pub use locate::Rung;
 #[cfg(feature = "git")]
 pub use onto::{apply_answer, apply_text, TreeBase};
@@ -33,7 +33,11 @@ pub use resolve::{is_elision, place, Base, BaseFile, Change, Plan, PlannedFile, 
 /// line: an OpenAI patch envelope or edit blocks. Whole files are never sniffed (a fenced block
 /// after a file name is too common in prose); [`read`] still finds them.
 pub fn sniff(text: &[u8]) -> Option<Shape> {
-    let head = &text[..text.len().min(64 << 20)];
+    let mut head = &text[..text.len().min(64 << 20)];
+    // Markers are looked for in the first lines only: lines cost memory once split.
+    if let Some(end) = memchr::memchr_iter(b'\n', head).nth(answer::DEFAULT_MAX_LINES) {
+        head = &head[..end];
+    }
     // Both shapes need a marker line ("*** Begin Patch", or a run of `<` or `-` naming SEARCH):
     // a text with neither (every plain diff) is told in one quick pass over its bytes, without
     // making text of it.
@@ -69,6 +73,10 @@ fn has_marker_line(text: &[u8]) -> bool {
     })
 }
 
+/// Why a text is no answer at all (see [`ReadError::holds_no_change`]).
+pub(crate) const NO_CHANGE: &str =
+    "The answer holds no change Patchdesk can read: no diff, no OpenAI patch, no edit blocks and no whole files named by a path.";
+
 /// Reads a chat answer in whichever of the shapes it is written in.
 pub fn read(text: &[u8], limits: &Limits) -> Result<Answer, ReadError> {
     match sniff(text) {
@@ -76,7 +84,7 @@ pub fn read(text: &[u8], limits: &Limits) -> Result<Answer, ReadError> {
         Some(Shape::EditBlocks) => blocks::read(text, limits),
         _ => whole::read(text, limits).map_err(|e| {
             if e.message == whole::NO_FILES {
-                ReadError::new("The answer holds no change Patchdesk can read: no diff, no OpenAI patch, no edit blocks and no whole files named by a path.")
+                ReadError::new(NO_CHANGE)
             } else {
                 e
             }

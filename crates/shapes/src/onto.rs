@@ -3,6 +3,7 @@
 //! (objects only, the same checks and report as for any patch).
 
 use crate::answer::Limits;
+use crate::locate::Rung;
 use crate::resolve::{Base, BaseFile, RepairKind};
 use git2::{ObjectType, Oid, Repository, Tree};
 use patchdesk_apply::{ApplyError, ApplyOptions, ApplyReport, Outcome, Problem};
@@ -56,6 +57,13 @@ impl Base for TreeBase<'_> {
     }
 }
 
+/// The limits an answer is read with: the caller's size limit, but never past the answers'
+/// own (a chat answer is read into lines and placed in memory, unlike a diff).
+fn answer_limits(opts: &ApplyOptions) -> Limits {
+    let limits = Limits::default();
+    Limits { max_bytes: opts.max_patch_bytes.min(limits.max_bytes), ..limits }
+}
+
 fn refused(problems: Vec<Problem>) -> ApplyReport {
     ApplyReport { outcome: Outcome::Refused, tree: None, files: Vec::new(), repairs: Vec::new(), problems, risks: Vec::new() }
 }
@@ -68,7 +76,7 @@ fn problem(path: Option<String>, message: String) -> Problem {
 /// answer, a block that does not fit or fits several places, elided code) is a report with
 /// outcome `Refused` and nothing written.
 pub fn apply_answer(repo: &Repository, base: Oid, text: &[u8], opts: &ApplyOptions) -> Result<ApplyReport, ApplyError> {
-    let limits = Limits { max_bytes: opts.max_patch_bytes, ..Limits::default() };
+    let limits = answer_limits(opts);
     let answer = match crate::read(text, &limits) {
         Ok(a) => a,
         Err(e) => return Ok(refused(vec![problem(None, e.message)])),
@@ -86,9 +94,11 @@ pub fn apply_answer(repo: &Repository, base: Oid, text: &[u8], opts: &ApplyOptio
             kind: match r.kind {
                 RepairKind::Reading if r.message.contains("Windows") => PatchRepairKind::CrlfLineEnds,
                 RepairKind::Reading => PatchRepairKind::SurroundingText,
+                RepairKind::Loose(Rung::Indentation) => PatchRepairKind::Indentation,
+                RepairKind::Loose(Rung::Typography) => PatchRepairKind::Typography,
                 RepairKind::Loose(_) => PatchRepairKind::TrailingWhitespace,
-                RepairKind::PathTail => PatchRepairKind::MissingPrefix,
-                RepairKind::AlreadyInMain => PatchRepairKind::HunkMoved,
+                RepairKind::PathTail => PatchRepairKind::PathTail,
+                RepairKind::AlreadyInMain => PatchRepairKind::AlreadyInMain,
             },
             path: r.path.clone(),
             hunk: None,
@@ -108,7 +118,7 @@ pub fn apply_text(repo: &Repository, base: Oid, text: &[u8], opts: &ApplyOptions
     }
     match patchdesk_apply::apply(repo, base, text, opts) {
         Err(ApplyError::Parse(e)) => {
-            let limits = Limits { max_bytes: opts.max_patch_bytes, ..Limits::default() };
+            let limits = answer_limits(opts);
             match crate::whole::read(text, &limits) {
                 Err(w) if w.message == crate::whole::NO_FILES => Err(ApplyError::Parse(e)),
                 _ => apply_answer(repo, base, text, opts),

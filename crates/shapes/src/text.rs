@@ -12,10 +12,18 @@ pub(crate) struct Lines<'a> {
 /// Splits an answer into lines. Refuses input over the size limit and input that is not text.
 pub(crate) fn split<'a>(input: &'a [u8], limits: &Limits) -> Result<Lines<'a>, ReadError> {
     if input.len() > limits.max_bytes {
+        let mb = |n: usize| n as f64 / (1024.0 * 1024.0);
         return Err(ReadError::new(format!(
-            "The answer is {} bytes; Patchdesk reads answers up to {} bytes.",
-            input.len(),
-            limits.max_bytes
+            "The answer is {:.1} MB; Patchdesk reads chat answers up to {:.1} MB. Ask the pod for a ZIP bundle instead.",
+            mb(input.len()),
+            mb(limits.max_bytes)
+        )));
+    }
+    let lines = memchr::memchr_iter(b'\n', input).count() + usize::from(!input.ends_with(b"\n"));
+    if lines > limits.max_lines {
+        return Err(ReadError::new(format!(
+            "The answer has more than {} lines, far more than a chat hands out; ask the pod for a ZIP bundle instead.",
+            limits.max_lines
         )));
     }
     let text = std::str::from_utf8(input)
@@ -278,6 +286,9 @@ mod tests {
         assert_eq!(l.lines, vec!["a", "b"]);
         assert_eq!(l.notes.len(), 1);
         assert!(split(&[0xff, 0xfe, b'a'], &Limits::default()).is_err());
+        let few = Limits { max_lines: 2, ..Limits::default() };
+        assert!(split(b"a\nb\n", &few).is_ok());
+        assert!(split(b"a\nb\nc", &few).err().is_some_and(|e| e.message.contains("more than 2 lines")));
         let small = Limits { max_bytes: 3, ..Limits::default() };
         assert!(split(b"abcd", &small).is_err());
     }

@@ -120,22 +120,3 @@ fn notify(app: &AppHandle, report: Option<&ImportReport>, error: Option<&UserErr
     };
     let _ = app.notification().builder().title(title).body(body).show();
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A Downloads folder that is not a folder is a wrong choice, not a full disk.
-    #[test]
-    fn a_downloads_folder_that_is_not_a_folder_is_input_invalid() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("notes.txt");
-        std::fs::write(&file, "x").unwrap();
-        for f in [file, dir.path().join("missing")] {
-            let e = a_folder(&f.display().to_string()).unwrap_err();
-            assert_eq!(e.code, Code::InputInvalid, "{}", e.message);
-            assert!(e.message.contains("is not a folder"), "{}", e.message);
-        }
-        assert!(a_folder(&dir.path().display().to_string()).is_ok());
-    }
-}

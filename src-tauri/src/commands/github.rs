@@ -39,17 +39,6 @@ pub async fn github_start_sign_in(state: State<'_, AppState>, session: State<'_,
     session.0.start(state.desk()).await
 }
 
-/// Signing in with a code needs the organisation's OAuth app (its client id).
-fn device_flow_ready(client_id: Option<&str>) -> Result<(), UserError> {
-    match client_id {
-        Some(_) => Ok(()),
-        None => Err(UserError::new(
-            Code::InputInvalid,
-            "Signing in with a code needs your organisation's GitHub app id (its Client ID). Enter it under \"Settings for your organisation\", or sign in with a token instead.",
-        )),
-    }
-}
-
 /// Waits until the person approved the code on GitHub (or refused, or it ran out), then keeps
 /// the token in the keyring and returns the account. `github_cancel_sign_in` stops the wait.
 #[tauri::command]
@@ -71,15 +60,6 @@ pub fn github_cancel_sign_in(session: State<'_, GitHubSession>) {
 #[specta::specta]
 pub async fn github_sign_in_with_token(state: State<'_, AppState>, token: String) -> Result<Account, UserError> {
     github::sign_in_with_token(state.desk(), &token).await
-}
-
-/// The pasted token without the spaces around it; refused when it has spaces inside or is empty.
-fn pasted_token(token: &str) -> Result<String, UserError> {
-    let token = token.trim();
-    if token.is_empty() || token.chars().any(char::is_whitespace) {
-        return Err(UserError::new(Code::InputInvalid, "Paste the whole token, without spaces. It starts with ghp_ or github_pat_."));
-    }
-    Ok(token.to_string())
 }
 
 /// Signs out: deletes the saved token from the keyring.
@@ -117,39 +97,4 @@ pub async fn connect_github_repository(app: AppHandle, state: State<'_, AppState
     .await
     .map_err(|e| UserError::new(Code::Internal, format!("The download stopped unexpectedly: {e}")))??;
     crate::commands::project::opened(&app, &state, project)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// What the person typed is checked here, before anything is sent: a refusal says
-    /// "input invalid", never "GitHub didn't accept the labels and reviewers".
-    #[test]
-    fn the_six_local_input_checks_say_input_invalid() {
-        let root = Path::new("/data/repositories");
-        let refused = [
-            api_setting("http://ghe.example.org").unwrap_err(),
-            client_id_setting("not an id!").unwrap_err(),
-            device_flow_ready(None).unwrap_err(),
-            pasted_token("ghp_abc def").unwrap_err(),
-            clone_destination(root, "github.com", "octo/hello", "https://evil.example/octo/hello.git").unwrap_err(),
-            clone_destination(root, "github.com", "octo", "https://github.com/octo.git").unwrap_err(),
-        ];
-        for e in refused {
-            assert_eq!(e.code, Code::InputInvalid, "{}", e.message);
-        }
-        // What passes the checks is kept as before.
-        assert_eq!(api_setting(" https://ghe.example.org/ ").unwrap().as_deref(), Some("https://ghe.example.org/api/v3"));
-        assert_eq!(api_setting("https://github.com").unwrap(), None);
-        assert_eq!(api_setting("http://127.0.0.1:4567").unwrap().as_deref(), Some("http://127.0.0.1:4567"));
-        assert_eq!(client_id_setting(" Iv1.abc-9_x ").unwrap().as_deref(), Some("Iv1.abc-9_x"));
-        assert_eq!(client_id_setting("").unwrap(), None);
-        assert!(device_flow_ready(Some("Iv1.x")).is_ok());
-        assert_eq!(pasted_token(" fake-pat-1 \n").unwrap(), "fake-pat-1");
-        assert_eq!(
-            clone_destination(root, "github.com", "octo/hello", "https://GitHub.com/octo/hello.git").unwrap(),
-            root.join("github.com/octo/hello")
-        );
-    }
 }

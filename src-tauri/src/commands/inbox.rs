@@ -1,7 +1,7 @@
 //! The inbox: dropping pod downloads in, reviewing them, rejecting or keeping them.
 
 use crate::state::AppState;
-use patchdesk_desk::{inbox, FileDiff, ImportReport, InboxItem, ItemCheck, OffsetDateTime, Rejected, Review, Status};
+use patchdesk_desk::{inbox, FileDiff, ImportReport, InboxItem, ItemCheck, OffsetDateTime, PastePreview, Rejected, Review, Status};
 use patchdesk_error::UserError;
 use std::path::PathBuf;
 use tauri::State;
@@ -59,4 +59,20 @@ pub async fn inbox_checks(app: tauri::AppHandle) -> Result<Vec<ItemCheck>, UserE
     })
     .await
     .map_err(|e| UserError::new(patchdesk_error::Code::Internal, format!("Checking the inbox stopped unexpectedly: {e}")))?
+}
+
+/// What Patchdesk recognises in pasted text ("OpenAI patch, 2 files", its paths, the task it
+/// names): nothing is written.
+#[tauri::command]
+#[specta::specta]
+pub fn recognise_paste(state: State<'_, AppState>, text: String) -> Result<PastePreview, UserError> {
+    state.with_project(|p| inbox::recognise_paste(p, text.as_bytes()))
+}
+
+/// Adds a chat answer pasted in the window to the inbox, saved like a download
+/// (`patch_<time>_<task>.txt`); `task` is the lead's choice when the text names none.
+#[tauri::command]
+#[specta::specta]
+pub fn paste_answer(state: State<'_, AppState>, text: String, task: Option<String>) -> Result<InboxItem, UserError> {
+    state.with_project(|p| inbox::paste_answer(p, text.as_bytes(), task.as_deref(), OffsetDateTime::now_utc()))
 }

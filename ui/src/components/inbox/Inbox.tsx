@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { InboxItem, ItemCheck } from "../../lib/ipc";
 import { checkBadge, plural, podLabel, statusLabel, whenReceived } from "../../lib/format/format";
-import { ORDER_WORDS, searchItems, sortItems, type InboxOrder } from "../../lib/inbox/inbox";
+import { FLAVOR_WORDS, ORDER_WORDS, searchItems, sortItems, type InboxOrder } from "../../lib/inbox/inbox";
 import { SeenInDownloads } from "./SeenInDownloads";
 
 /** What kind of download an item is, in words. */
@@ -12,7 +12,7 @@ export function kindLabel(item: InboxItem): string {
     case "batch":
       return "File batch";
     case "diff":
-      return item.kind.flavor === "chat" ? "Patch from chat" : item.kind.flavor === "mbox" ? "Patch series" : "Patch";
+      return FLAVOR_WORDS[item.kind.flavor] ?? "Patch";
     default:
       return "File";
   }
@@ -25,6 +25,7 @@ export function Inbox({
   selected,
   onSelect,
   checks,
+  onPaste,
 }: {
   items: InboxItem[];
   now?: Date;
@@ -32,6 +33,8 @@ export function Inbox({
   onSelect?: (name: string) => void;
   /** How each waiting item applies, by item name (filled in after the list shows). */
   checks?: Record<string, ItemCheck>;
+  /** Opens "Paste from chat". */
+  onPaste?: () => void;
 }) {
   const [query, setQuery] = useState("");
   const [order, setOrder] = useState<InboxOrder>("newest");
@@ -41,6 +44,11 @@ export function Inbox({
       <div className="panel-head">
         <h2 id="inbox-heading">Inbox</h2>
         <span className="count">{shown.length === items.length ? plural(items.length, "item") : `${shown.length} of ${plural(items.length, "item")}`}</span>
+        {onPaste && (
+          <button type="button" className="quiet small" onClick={onPaste} title="Add a pod's answer copied from the chat (or press Ctrl+V)" data-testid="paste-open">
+            Paste from chat
+          </button>
+        )}
       </div>
       {items.length > 1 && (
         <div className="inbox-tools">

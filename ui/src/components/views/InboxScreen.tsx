@@ -12,6 +12,7 @@ export function InboxScreen({
   onChanged,
   toast,
   downloads,
+  onPaste,
 }: {
   overview: Overview;
   selected: string | null;
@@ -20,10 +21,12 @@ export function InboxScreen({
   onChanged: () => void;
   toast: (text: string) => void;
   downloads: { watched: string | null; set: (on: boolean, folder: string | null) => Promise<void>; choose: () => Promise<void> };
+  /** Opens "Paste from chat". */
+  onPaste: () => void;
 }) {
   return (
     <main className="workspace inbox-screen">
-      <Inbox items={overview.inbox} selected={selected} onSelect={onSelect} checks={checks} />
+      <Inbox items={overview.inbox} selected={selected} onSelect={onSelect} checks={checks} onPaste={onPaste} />
       {selected && overview.inbox.some((i) => i.name === selected) ? (
         <ReviewPane
           key={selected}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ERROR_TEXT, explain } from "./errors";
-import bindings from "./bindings.ts?raw";
+import bindings from "../ipc/bindings.ts?raw";
 
 /** The codes as generated from Rust into bindings.ts (`export type Code = "a" | "b" …`). */
 function generatedCodes(): string[] {

@@ -1,5 +1,5 @@
 // What the inbox list shows: which items match the search, in which order.
-import type { InboxItem } from "../ipc";
+import type { DiffFlavor, InboxItem } from "../ipc";
 import { podLabel } from "../format/format";
 
 export type InboxOrder = "newest" | "oldest" | "task" | "pod";
@@ -37,3 +37,14 @@ export function sortItems(items: InboxItem[], order: InboxOrder): InboxItem[] {
       return newest.sort((a, b) => byText(a.pod, b.pod));
   }
 }
+
+/** What a text item is, in words: the shape a chat handed it out in. */
+export const FLAVOR_WORDS: Record<DiffFlavor, string> = {
+  git: "Patch",
+  unified: "Patch",
+  chat: "Patch from chat",
+  mbox: "Patch series",
+  open_ai_patch: "OpenAI patch",
+  edit_blocks: "Edit blocks",
+  whole_files: "Whole files",
+};

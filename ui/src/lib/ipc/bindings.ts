@@ -112,6 +112,30 @@ async inboxChecks() : Promise<Result<ItemCheck[], UserError>> {
 }
 },
 /**
+ * What Patchdesk recognises in pasted text ("OpenAI patch, 2 files", its paths, the task it
+ * names): nothing is written.
+ */
+async recognisePaste(text: string) : Promise<Result<PastePreview, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recognise_paste", { text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a chat answer pasted in the window to the inbox, saved like a download
+ * (`patch_<time>_<task>.txt`); `task` is the lead's choice when the text names none.
+ */
+async pasteAnswer(text: string, task: string | null) : Promise<Result<InboxItem, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("paste_answer", { text, task }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Hands `task` to pod `to`: appends to the handoff log, updates the task, writes the prompt
  * packet, and records all of it as one commit on the current branch.
  */
@@ -738,7 +762,20 @@ export type DiffFlavor =
 /**
  * A diff inside other text: chat prose, markdown fences, or bare `@@` hunks.
  */
-"chat"
+"chat" | 
+/**
+ * OpenAI's apply_patch envelope (`*** Begin Patch` … `*** End Patch`) in a chat answer.
+ */
+"open_ai_patch" | 
+/**
+ * SEARCH/REPLACE edit blocks (aider, Cline, Roo) in a chat answer.
+ */
+"edit_blocks" | 
+/**
+ * Complete files in fenced blocks, each named by the answer (a `.txt`/`.md` download or
+ * pasted text only).
+ */
+"whole_files"
 /**
  * A run of changed lines with context.
  */
@@ -1353,6 +1390,26 @@ inbox: InboxItem[];
  */
 board: Board }
 /**
+ * What Patchdesk recognised in a pasted text, before it is added.
+ */
+export type PastePreview = { 
+/**
+ * What it is (a patch flavour, an OpenAI patch, edit blocks, whole files, a batch…).
+ */
+kind: Kind; 
+/**
+ * In plain words: "OpenAI patch, 2 files".
+ */
+description: string; 
+/**
+ * The files it changes, as the pod wrote them (checked), in order.
+ */
+paths: string[]; 
+/**
+ * The task the text names ("Task: F2.1"), when it names exactly one.
+ */
+task_id: string | null }
+/**
  * One pod: a column on the board.
  */
 export type Pod = { 
@@ -1611,7 +1668,26 @@ export type RepairKind =
 /**
  * Context matched only when trailing whitespace was ignored.
  */
-"trailing_whitespace"
+"trailing_whitespace" | 
+/**
+ * A chat answer's lines matched only when indentation was ignored (the file's own
+ * indentation was kept).
+ */
+"indentation" | 
+/**
+ * A chat answer's lines matched only when typographic dashes, quotes and spaces were read
+ * as plain ones.
+ */
+"typography" | 
+/**
+ * The pod named a file by the end of its path (`stages.py`); the project's only file with
+ * that name was used.
+ */
+"path_tail" | 
+/**
+ * A change was already in main and was skipped.
+ */
+"already_in_main"
 /**
  * One repository of the signed-in user's list.
  */

@@ -2,7 +2,7 @@
 // file only turns their `{status, data | error}` results into values or thrown `UserError`s.
 // Every command in the bindings has its line here, with the bindings' arguments and reply (tsc
 // checks it: a new command that is missing here fails the build).
-import { commands, type Choosing, type BoardSending, type ItemCheck, type FollowReport, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
+import { commands, type Choosing, type BoardSending, type ItemCheck, type FollowReport, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type PastePreview, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UserError };
 
@@ -36,6 +36,8 @@ export const backend = {
   projectMetrics: (): Promise<Metrics> => unwrap(commands.projectMetrics()),
   /** The folder watched for pod downloads, or null when the watch is off. */
   watchedFolder: (): Promise<string | null> => commands.watchedFolder(),
+  recognisePaste: (text: string): Promise<PastePreview> => unwrap(commands.recognisePaste(text)),
+  pasteAnswer: (text: string, task: string | null): Promise<InboxItem> => unwrap(commands.pasteAnswer(text, task)),
   setDownloadsWatch: (on: boolean, folder: string | null): Promise<string | null> => unwrap(commands.setDownloadsWatch(on, folder)),
   seenDownloads: (): Promise<SeenFile[]> => commands.seenDownloads(),
   addSeenDownload: (name: string): Promise<ImportReport> => unwrap(commands.addSeenDownload(name)),
