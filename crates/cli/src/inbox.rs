@@ -135,7 +135,7 @@ pub fn import(args: &ImportArgs) -> ExitCode {
 
 /// `patchdesk import --repo PATH -`: one chat answer from standard input, added like a paste.
 fn paste(args: &ImportArgs, project: &Project) -> ExitCode {
-    match patchdesk_desk::inbox::paste_from(project, std::io::stdin().lock(), args.task.as_deref(), OffsetDateTime::now_utc()) {
+    match patchdesk_desk::inbox::paste_from(project, std::io::stdin().lock(), "on standard input", args.task.as_deref(), OffsetDateTime::now_utc()) {
         Ok(item) => {
             if args.json {
                 let report = ImportReport { imported: vec![item], ..Default::default() };

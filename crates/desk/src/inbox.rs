@@ -27,17 +27,18 @@ pub fn paste_answer(project: &Project, text: &[u8], task: Option<&str>, now: Off
     Ok(project.paste_answer(text, task, now)?)
 }
 
-/// [`paste_answer`] for an answer read from `input` (the CLI's standard input): read with the
-/// inbox's size cap, so an endless stream is refused instead of read whole.
-pub fn paste_from(project: &Project, input: impl Read, task: Option<&str>, now: OffsetDateTime) -> Result<InboxItem, UserError> {
+/// [`paste_answer`] for an answer read from `input` (the CLI's standard input, named in refusals
+/// by `source`, e.g. "on standard input"): read with the inbox's size cap, so an endless stream
+/// is refused instead of read whole.
+pub fn paste_from(project: &Project, input: impl Read, source: &str, task: Option<&str>, now: OffsetDateTime) -> Result<InboxItem, UserError> {
     let max = project.queue()?.limits().max_input_bytes;
     let mut text = Vec::new();
     input
         .take(u64::from(max) + 1)
         .read_to_end(&mut text)
-        .map_err(|e| UserError::new(Code::Io, format!("Could not read the answer: {e}.")))?;
+        .map_err(|e| UserError::new(Code::Io, format!("Could not read the answer {source}: {e}.")))?;
     if text.len() > max as usize {
-        let message = format!("The answer is larger than the {} MB Patchdesk takes from one answer; ask the pod for a ZIP bundle instead.", max >> 20);
+        let message = format!("The answer {source} is larger than the {} MB Patchdesk takes from one answer; ask the pod for a ZIP bundle instead.", max >> 20);
         return Err(UserError::new(Code::InputTooLarge, message));
     }
     paste_answer(project, &text, task, now)
