@@ -18,6 +18,8 @@ else
   scripts/build-app.sh
 fi
 target="${CARGO_TARGET_DIR:-$root/target}"
+# Screenshots go where PATCHDESK_E2E_SHOTS says; the folder is made if it is not there.
+[ -z "${PATCHDESK_E2E_SHOTS:-}" ] || mkdir -p "$PATCHDESK_E2E_SHOTS"
 specs=()
 for spec in "$@"; do specs+=("$(realpath "$spec")"); done
 [ ${#specs[@]} -gt 0 ] || specs=("$root/tests/e2e/specs/")

@@ -28,6 +28,8 @@ pub fn level() -> LevelFilter {
 
 /// What writes the log into `dir`: daily files `patchdesk.YYYY-MM-DD.log`, a week kept.
 pub fn subscriber(dir: &Path, level: LevelFilter) -> Result<impl tracing::Subscriber + Send + Sync, String> {
+    // Made first: the appender looks for old files to prune before it makes the folder.
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let files = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix("patchdesk")
