@@ -12,7 +12,6 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 #[derive(Default, Debug)]
@@ -25,51 +24,32 @@ struct Tally {
 
 #[test]
 fn chat_shapes_corpus() {
-    let Some(corpus) = common::corpus_dir("chat-shapes/manifest.json") else {
-        if std::env::var_os("PATCHDESK_CORPUS_OPTIONAL").is_some() {
-            eprintln!("corpus not found; skipped");
-            return;
-        }
-        panic!("patch corpus not found: set PATCHDESK_CORPUS");
+    let Some(corpus) = common::corpus_or_skip("chat-shapes/manifest.json") else {
+        return;
     };
     let tmp = tempfile::tempdir().unwrap();
     let repos = common::restore_bundles(&corpus, tmp.path());
     let set = corpus.join("chat-shapes");
     let manifest: Vec<Value> = serde_json::from_slice(&std::fs::read(set.join("manifest.json")).unwrap()).unwrap();
-    let next = AtomicUsize::new(0);
     let tallies: Mutex<BTreeMap<String, Tally>> = Mutex::new(BTreeMap::new());
-    std::thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(case) = manifest.get(i) else { break };
-                let id = case["id"].as_str().unwrap();
-                let shape = case["damage"].as_str().unwrap().to_string();
-                let repo = &repos[case["repo"].as_str().unwrap().rsplit('/').next().unwrap()];
-                let out = Command::new(env!("CARGO_BIN_EXE_patchdesk"))
-                    .args(["apply", "--repo"])
-                    .arg(repo)
-                    .args(["--base", case["base_tree"].as_str().unwrap(), "--json"])
-                    .arg(set.join(case["patch"].as_str().unwrap()))
-                    .output()
-                    .unwrap();
-                let code = out.status.code().unwrap_or(-1);
-                let json: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-                let tree = json["tree"].as_str().map(str::to_string);
-                let want = case["expected_tree"].as_str().unwrap();
-                assert_eq!(case["expected_result"].as_str(), Some("clean"), "{id}: every chat-shapes case expects a tree");
-                let mut all = tallies.lock().unwrap();
-                let t = all.entry(shape).or_default();
-                if tree.as_deref() == Some(want) && code == 0 {
-                    t.right += 1;
-                } else if tree.is_none() {
-                    t.refused += 1;
-                    t.lines.push(format!("refused {id}: {}", json["problems"]));
-                } else {
-                    t.wrong += 1;
-                    t.lines.push(format!("WRONG {id}: got {tree:?}, want {want}"));
-                }
-            });
+    common::for_each_case(&manifest, |case| {
+        let id = case["id"].as_str().unwrap();
+        let shape = case["damage"].as_str().unwrap().to_string();
+        let repo = &repos[case["repo"].as_str().unwrap().rsplit('/').next().unwrap()];
+        let (code, json) = common::apply_case(repo, case, &set.join(case["patch"].as_str().unwrap()), &[]);
+        let tree = json["tree"].as_str().map(str::to_string);
+        let want = case["expected_tree"].as_str().unwrap();
+        assert_eq!(case["expected_result"].as_str(), Some("clean"), "{id}: every chat-shapes case expects a tree");
+        let mut all = tallies.lock().unwrap();
+        let t = all.entry(shape).or_default();
+        if tree.as_deref() == Some(want) && code == 0 {
+            t.right += 1;
+        } else if tree.is_none() {
+            t.refused += 1;
+            t.lines.push(format!("refused {id}: {}", json["problems"]));
+        } else {
+            t.wrong += 1;
+            t.lines.push(format!("WRONG {id}: got {tree:?}, want {want}"));
         }
     });
     let tallies = tallies.into_inner().unwrap();

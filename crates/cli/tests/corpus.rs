@@ -9,8 +9,6 @@ mod common;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 #[derive(Default, Debug)]
@@ -24,58 +22,38 @@ struct Tally {
 fn run_set(corpus: &Path, set: &str, repos: &HashMap<String, PathBuf>) -> Tally {
     let manifest: Vec<Value> =
         serde_json::from_slice(&std::fs::read(corpus.join(set).join("manifest.json")).unwrap()).unwrap();
-    let next = AtomicUsize::new(0);
     let tally = Mutex::new(Tally::default());
-    std::thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(case) = manifest.get(i) else { break };
-                let id = case["id"].as_str().unwrap();
-                let repo_name = case["repo"].as_str().unwrap().rsplit('/').next().unwrap();
-                let repo = &repos[repo_name];
-                let patch = corpus.join(set).join(case["patch"].as_str().unwrap());
-                let out = Command::new(env!("CARGO_BIN_EXE_patchdesk"))
-                    .args(["apply", "--repo"])
-                    .arg(repo)
-                    // The corpus is real history, which has links: the project allows them.
-                    .args(["--base", case["base_tree"].as_str().unwrap(), "--json", "--allow-links"])
-                    .arg(&patch)
-                    .output()
-                    .unwrap();
-                let code = out.status.code().unwrap_or(-1);
-                let json: Value = match serde_json::from_slice(&out.stdout) {
-                    Ok(v) => v,
-                    Err(_) => Value::Null,
-                };
-                let tree = json["tree"].as_str().map(str::to_string);
-                let outcome = json["outcome"].as_str().unwrap_or("?").to_string();
-                let expected = case["expected_result"].as_str().unwrap();
-                let mut t = tally.lock().unwrap();
-                match expected {
-                    "clean" | "3way-clean" => {
-                        let want = case["expected_tree"].as_str().unwrap();
-                        if tree.as_deref() == Some(want) && code == 0 && (expected == "clean" || outcome == "merged") {
-                            t.right += 1;
-                        } else if tree.is_none() {
-                            t.refused += 1;
-                            t.failures.push(format!("refused {id} (want {expected}): {}", json["problems"]));
-                        } else {
-                            t.wrong += 1;
-                            t.failures.push(format!("WRONG {id}: got {tree:?} outcome {outcome}, want {want}"));
-                        }
-                    }
-                    _ => {
-                        // conflict / reject: no tree, exit 1, reported as conflict or refused.
-                        if tree.is_none() && code == 1 && (outcome == "conflict" || outcome == "refused") {
-                            t.right += 1;
-                        } else {
-                            t.wrong += 1;
-                            t.failures.push(format!("WRONG {id}: expected {expected}, got {outcome} {tree:?} exit {code}"));
-                        }
-                    }
+    common::for_each_case(&manifest, |case| {
+        let id = case["id"].as_str().unwrap();
+        let repo = &repos[case["repo"].as_str().unwrap().rsplit('/').next().unwrap()];
+        // The corpus is real history, which has links: the project allows them.
+        let (code, json) = common::apply_case(repo, case, &corpus.join(set).join(case["patch"].as_str().unwrap()), &["--allow-links"]);
+        let tree = json["tree"].as_str().map(str::to_string);
+        let outcome = json["outcome"].as_str().unwrap_or("?").to_string();
+        let expected = case["expected_result"].as_str().unwrap();
+        let mut t = tally.lock().unwrap();
+        match expected {
+            "clean" | "3way-clean" => {
+                let want = case["expected_tree"].as_str().unwrap();
+                if tree.as_deref() == Some(want) && code == 0 && (expected == "clean" || outcome == "merged") {
+                    t.right += 1;
+                } else if tree.is_none() {
+                    t.refused += 1;
+                    t.failures.push(format!("refused {id} (want {expected}): {}", json["problems"]));
+                } else {
+                    t.wrong += 1;
+                    t.failures.push(format!("WRONG {id}: got {tree:?} outcome {outcome}, want {want}"));
                 }
-            });
+            }
+            _ => {
+                // conflict / reject: no tree, exit 1, reported as conflict or refused.
+                if tree.is_none() && code == 1 && (outcome == "conflict" || outcome == "refused") {
+                    t.right += 1;
+                } else {
+                    t.wrong += 1;
+                    t.failures.push(format!("WRONG {id}: expected {expected}, got {outcome} {tree:?} exit {code}"));
+                }
+            }
         }
     });
     tally.into_inner().unwrap()
@@ -83,12 +61,8 @@ fn run_set(corpus: &Path, set: &str, repos: &HashMap<String, PathBuf>) -> Tally 
 
 #[test]
 fn corpus_real_and_chat() {
-    let Some(corpus) = common::corpus_dir("real/manifest.json") else {
-        if std::env::var_os("PATCHDESK_CORPUS_OPTIONAL").is_some() {
-            eprintln!("corpus not found; skipped");
-            return;
-        }
-        panic!("patch corpus not found: set PATCHDESK_CORPUS");
+    let Some(corpus) = common::corpus_or_skip("real/manifest.json") else {
+        return;
     };
     let tmp = tempfile::tempdir().unwrap();
     let repos = common::restore_bundles(&corpus, tmp.path());

@@ -1,6 +1,7 @@
 //! What the corpus tests share: where the shared corpora are, and their trees restored from the
 //! git bundles once per run.
 
+use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,6 +14,17 @@ pub fn corpus_dir(manifest: &str) -> Option<PathBuf> {
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
     };
     dir.join(manifest).is_file().then_some(dir)
+}
+
+/// The corpora folder for a test that needs `manifest`: `None` (the test is skipped, saying so)
+/// only when `PATCHDESK_CORPUS_OPTIONAL` is set; otherwise a missing corpus fails the test.
+pub fn corpus_or_skip(manifest: &str) -> Option<PathBuf> {
+    let dir = corpus_dir(manifest);
+    if dir.is_none() {
+        assert!(std::env::var_os("PATCHDESK_CORPUS_OPTIONAL").is_some(), "patch corpus not found: set PATCHDESK_CORPUS");
+        eprintln!("corpus not found; skipped");
+    }
+    dir
 }
 
 /// Restores each bundle once into a bare repository under `tmp`: repository name → its folder.
@@ -31,4 +43,32 @@ pub fn restore_bundles(corpus: &Path, tmp: &Path) -> HashMap<String, PathBuf> {
         repos.insert(name.to_string(), dir);
     }
     repos
+}
+
+/// Calls `each` for every case of `manifest`, on two threads (the machine's cores).
+pub fn for_each_case(manifest: &[Value], each: impl Fn(&Value) + Sync) {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                while let Some(case) = manifest.get(next.fetch_add(1, std::sync::atomic::Ordering::SeqCst)) {
+                    each(case);
+                }
+            });
+        }
+    });
+}
+
+/// Runs the real `patchdesk apply --json` on `patch` over the case's base tree in `repo`
+/// (with `extra` arguments): its exit code and its JSON report (null when it printed none).
+pub fn apply_case(repo: &Path, case: &Value, patch: &Path, extra: &[&str]) -> (i32, Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_patchdesk"))
+        .args(["apply", "--repo"])
+        .arg(repo)
+        .args(["--base", case["base_tree"].as_str().unwrap(), "--json"])
+        .args(extra)
+        .arg(patch)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), serde_json::from_slice(&out.stdout).unwrap_or(Value::Null))
 }
