@@ -20,6 +20,9 @@
 //! - when the remote refuses that push (a protected branch, a hook, or a commit that landed
 //!   meanwhile), the commits go to a branch `patchdesk/board-<commit>` and a review request is
 //!   opened for it — or the open one for earlier board changes is extended and reused;
+//! - where a change and the remote's tip both only added to a delivery log (the remote's main
+//!   got a merged review request's trace entry and metrics, the change records that merge),
+//!   both additions are kept (`crate::merge`);
 //! - a change that no longer applies to the remote's tip (someone changed the same lines
 //!   there) is not sent, and nothing else is either ([`BoardSent::DoesNotApply`]).
 //!
@@ -316,7 +319,7 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
             continue;
         }
         let mut index = repo.cherrypick_commit(&commit, &tip, 0, None).map_err(git_err("make the board change again on the remote's branch"))?;
-        if index.has_conflicts() {
+        if index.has_conflicts() && !merge_log_additions(&repo, &mut index)? {
             return Ok(BoardSent::DoesNotApply { branch: default, subject: subject(&repo, *oid) });
         }
         let tree_id = index.write_tree_to(&repo).map_err(git_err("make the board change again on the remote's branch"))?;
@@ -346,6 +349,47 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
         }),
         Err(e) => Err(e),
     }
+}
+
+/// Settles the files a board change and the remote's tip both changed when both only added to
+/// a delivery log (see `crate::merge`); false, leaving the index alone, when any file truly
+/// collides. Only board files, as plain files, are ever settled.
+fn merge_log_additions(repo: &Repository, index: &mut git2::Index) -> Result<bool, PromoteError> {
+    let err = git_err("make the board change again on the remote's branch");
+    let mut settled = Vec::new();
+    for conflict in index.conflicts().map_err(&err)? {
+        let conflict = conflict.map_err(&err)?;
+        // In the cherry-pick, "our" side is the remote's tip, "their" side the board change.
+        let (Some(base), Some(remote), Some(change)) = (conflict.ancestor, conflict.our, conflict.their) else { return Ok(false) };
+        let plain = [&base, &remote, &change].iter().all(|e| e.mode == u32::from(git2::FileMode::Blob));
+        let Ok(path) = String::from_utf8(change.path.clone()) else { return Ok(false) };
+        if !plain || !is_board_file(&path) || base.path != change.path || remote.path != change.path {
+            return Ok(false);
+        }
+        let blob = |e: &git2::IndexEntry| repo.find_blob(e.id).map(|b| b.content().to_vec());
+        let (b, r, c) = (blob(&base).map_err(&err)?, blob(&remote).map_err(&err)?, blob(&change).map_err(&err)?);
+        let Some(merged) = crate::merge::merge_log(&path, &b, &c, &r) else { return Ok(false) };
+        settled.push((path, repo.blob(&merged).map_err(&err)?));
+    }
+    for (path, id) in settled {
+        index.conflict_remove(std::path::Path::new(&path)).map_err(&err)?;
+        let entry = git2::IndexEntry {
+            ctime: git2::IndexTime::new(0, 0),
+            mtime: git2::IndexTime::new(0, 0),
+            dev: 0,
+            ino: 0,
+            mode: u32::from(git2::FileMode::Blob),
+            uid: 0,
+            gid: 0,
+            file_size: 0,
+            id,
+            flags: path.len().min(0xfff) as u16,
+            flags_extended: 0,
+            path: path.into_bytes(),
+        };
+        index.add(&entry).map_err(&err)?;
+    }
+    Ok(!index.has_conflicts())
 }
 
 /// True when `commit` has the trailer `Patchdesk-Record: board` in its last paragraph.

@@ -35,6 +35,7 @@ pub mod config;
 pub mod record;
 pub mod refresh;
 mod content;
+mod merge;
 mod transport;
 
 pub use config::{LogChoice, PromoteConfig, ReviewPolicy, ALL_LOGS, CONFIG_FILE};
