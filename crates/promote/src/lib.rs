@@ -31,15 +31,18 @@
 
 pub mod board;
 pub mod body;
-pub mod config;
+pub mod lifecycle;
 pub mod record;
 pub mod refresh;
 mod content;
 mod merge;
+mod request;
 mod transport;
 
+pub use patchdesk_project::config;
 pub use config::{LogChoice, PromoteConfig, ReviewPolicy, ALL_LOGS, CONFIG_FILE};
-pub use record::{load_record, record_path, PromoteRecord, StepRecord, RECORD_DIR};
+pub use record::{load_record, record_path, sent_reviews, PromoteRecord, StepRecord, RECORD_DIR};
+pub use request::KnownReview;
 pub use transport::{FETCH_PREFIX, PROMOTE_PREFIX};
 
 use std::path::{Path, PathBuf};
@@ -267,6 +270,12 @@ impl Coded for PromoteError {
             PromoteError::Logs(e) => e.code(),
             PromoteError::Interrupted(_) => Code::Internal,
         }
+    }
+}
+
+impl From<patchdesk_project::config::ConfigError> for PromoteError {
+    fn from(e: patchdesk_project::config::ConfigError) -> Self {
+        PromoteError::Config(e.0)
     }
 }
 
