@@ -36,6 +36,7 @@ use patchdesk_forge::{Forge, ForgeError, NewReview, ReviewRequest};
 use serde::{Deserialize, Serialize};
 
 use crate::transport::{self, FETCH_PREFIX};
+use patchdesk_project::record::RECORD_TRAILER;
 use crate::PromoteError;
 
 /// Prefix of the branches board changes go on when the default branch refuses them.
@@ -43,8 +44,6 @@ pub const BOARD_BRANCH_PREFIX: &str = "patchdesk/board-";
 /// Local ref holding the commit being sent (the push source; never a user's ref).
 pub const BOARD_SOURCE_REF: &str = "refs/patchdesk/board/send";
 
-/// The trailer every commit Patchdesk makes on the project's branch ends with.
-pub const RECORD_TRAILER: (&str, &str) = ("Patchdesk-Record", "board");
 
 /// How many commits a review request's description lists before summing up the rest.
 const LISTED_COMMITS: usize = 100;
@@ -395,7 +394,8 @@ fn merge_log_additions(repo: &Repository, index: &mut git2::Index) -> Result<boo
 /// True when `commit` has the trailer `Patchdesk-Record: board` in its last paragraph.
 fn has_trailer(commit: &git2::Commit<'_>) -> bool {
     let message = String::from_utf8_lossy(commit.message_raw_bytes());
-    git2::message_trailers_strs(&message).is_ok_and(|t| t.iter().any(|(k, v)| k == RECORD_TRAILER.0 && v.trim() == RECORD_TRAILER.1))
+    let Some((key, value)) = RECORD_TRAILER.split_once(": ") else { return false };
+    git2::message_trailers_strs(&message).is_ok_and(|t| t.iter().any(|(k, v)| k == key && v.trim() == value))
 }
 
 /// True for the files Patchdesk's board commits change: `task.yaml`, the task templates, the

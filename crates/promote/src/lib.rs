@@ -28,6 +28,12 @@
 //! PR number and URL go into the PR-independent places: the promote record and the result.
 //!
 //! Progress is reported through a callback with a [`StepEvent`] per step change.
+//!
+//! ## The review lifecycle
+//! This crate owns a review request from start to end: promote opens it (above), [`lifecycle`]
+//! follows it (merged → the task done, closed → back to its pod), [`refresh`] remakes the other
+//! open ones after a merge, and [`board`] sends the board's commits to the remote. One type,
+//! [`KnownReview`], describes a request Patchdesk opened; no other crate reads these records.
 
 pub mod board;
 pub mod body;

@@ -1,10 +1,10 @@
 //! Following the pull requests Patchdesk opened, and what their fate does to the board.
 //!
-//! Every item promote sent for review (its record in `.patchdesk/promote/<item>.json` holds
-//! the request's number and link) is polled with [`Forge::review_status`]: cheaply, with the
-//! ETag of the last answer, so an unchanged pull request costs a `304 Not Modified`. The
-//! last known state and ETag of each are kept in [`LIFECYCLE_FILE`] (local state: listed in
-//! `.git/info/exclude`, never committed).
+//! Every request promote opened ([`crate::sent_reviews`], from its records) is polled with
+//! [`Forge::review_status`]: cheaply, with the ETag of the last answer, so an unchanged pull
+//! request costs a `304 Not Modified`. Each is one [`KnownReview`]; the last known one of each
+//! item is kept in [`LIFECYCLE_FILE`] (local state: listed in `.git/info/exclude`, never
+//! committed; files written before `KnownReview` are read as they are).
 //!
 //! Transitions, each applied once (a rerun changes nothing):
 //!
@@ -20,7 +20,8 @@
 //!   request was closed without merging, and the metadata says `status: closed`.
 //!
 //! All changed files of one run are committed together, as one commit on the current branch
-//! ("Merged #12: F2.1 done; F2.2 now ready"), through the board's commit helper: nothing else
+//! ("Merged #12: F2.1 done; F2.2 now ready"), through the project's board commits
+//! (`patchdesk_project::record`, with the `Patchdesk-Record: board` trailer): nothing else
 //! the user changed is touched, and the repository is checked before anything is written.
 
 use patchdesk_project::record::{check_can_commit, open_repository, record_checked_paths, restore, RecordError};

@@ -2,6 +2,8 @@
 //! merge or close its pull request on the GitHub stand-in or the practice remote, and
 //! follow it: the board, the delivery logs and one commit per run.
 
+mod common;
+
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,7 +12,8 @@ use github_standin::{RepoSpec, Standin};
 use patchdesk_board::{Board, Status};
 use patchdesk_forge::{ApiBase, Forge, GitHub, PracticeRemote, ReviewPoll, ReviewState, Secret};
 use patchdesk_promote::lifecycle::{follow_reviews, review_states, FollowReport, ReviewChange, LIFECYCLE_FILE};
-use patchdesk_project::{demo, Project};
+use common::{demo_project, item_named};
+use patchdesk_project::demo;
 use patchdesk_promote::{promote, PromoteOutcome, PromoteRequest};
 
 const TOKEN: &str = "fake-lifecycle-test-token-91c3";
@@ -291,17 +294,6 @@ fn github_review_status_answers_304_and_404() {
 
 // ------------------------------------------------------------------ practice remote
 
-fn demo_project() -> (tempfile::TempDir, demo::DemoProject) {
-    let dir = tempfile::tempdir().unwrap();
-    let d = demo::ensure(&dir.path().join("demo")).unwrap();
-    Project::open(&d.project).unwrap().seed_demo_inbox(&d).unwrap();
-    (dir, d)
-}
-
-fn item_named(d: &demo::DemoProject, file: &str) -> String {
-    let q = patchdesk_intake::Queue::open(&d.project).unwrap();
-    q.list().unwrap().into_iter().find(|i| i.file_name == file).unwrap().name
-}
 
 #[test]
 fn practice_remote_merges_and_closes_move_the_demo_board() {
