@@ -31,6 +31,7 @@ pub struct KnownReview {
     /// Last known state (`open` for a request never checked since it was opened).
     pub state: ReviewState,
     /// When it was last checked (RFC 3339), `None` when never.
+    #[specta(optional)]
     pub checked_at: Option<String>,
     /// The git address of the remote it was opened on (never with credentials).
     #[specta(optional)]
