@@ -196,7 +196,7 @@ fn git_err(action: &'static str) -> impl Fn(git2::Error) -> PromoteError {
 }
 
 /// True when a URL names a user or password (`https://user:pw@host/...`).
-fn has_credentials(url: &str) -> bool {
+pub(crate) fn has_credentials(url: &str) -> bool {
     url.split_once("://").is_some_and(|(_, rest)| rest.split('/').next().is_some_and(|host| host.contains('@')))
 }
 

@@ -339,7 +339,7 @@ impl Run<'_> {
 /// Promotes one inbox item: see the module documentation for the steps. Blocking (git and
 /// network); the app runs it off the UI thread. `on_event` receives every step change.
 pub fn promote(req: &PromoteRequest, forge: &dyn Forge, on_event: &dyn Fn(StepEvent)) -> Result<PromoteOutcome, PromoteError> {
-    if req.remote_url.contains('@') && req.remote_url.contains("://") && req.remote_url.split("://").nth(1).is_some_and(|r| r.split('/').next().is_some_and(|h| h.contains('@'))) {
+    if board::has_credentials(&req.remote_url) {
         return Err(PromoteError::Input("the remote address carries a user name or password; Patchdesk uses the saved sign-in instead. Remove the credentials from the address.".into()));
     }
     let queue = Queue::open(&req.workdir)?;
