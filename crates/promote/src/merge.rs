@@ -70,7 +70,9 @@ fn merge_metrics(base: &[u8], ours: &[u8], theirs: &[u8]) -> Option<Vec<u8>> {
     let (b, o, t) = (parse(base)?, parse(ours)?, parse(theirs)?);
     let mut merged = merge_value(Some(&b), Some(&o), Some(&t))??;
     delivered_not_outstanding(&mut merged);
-    patchdesk_yaml::to_string(&merged).ok().map(String::into_bytes)
+    // Written afresh, so comments inside are lost; the remote's header comment is kept.
+    let header: String = String::from_utf8_lossy(theirs).lines().take_while(|l| l.starts_with('#') || l.trim().is_empty()).map(|l| format!("{l}\n")).collect();
+    patchdesk_yaml::to_string(&merged).ok().map(|body| format!("{header}{body}").into_bytes())
 }
 
 /// The merge of one value: `None` when the sides collide, `Some(None)` when the value is gone.
@@ -175,7 +177,10 @@ mod tests {
         let base = "weekly_snapshots:\n  - week: \"2026-W47\"\n    pods:\n      qa:\n        merged: 0\n";
         let theirs = format!("{base}  - week: 2026-W49\n    pods:\n      dev:\n        patch_count: 1\n        merged: 0\n    features_delivered: []\n    features_outstanding: [F2.2]\n");
         let ours = format!("{base}  - week: 2026-W49\n    pods:\n      dev:\n        patch_count: 0\n        merged: 1\n    features_delivered: [F2.2]\n    features_outstanding: []\n");
+        let header = "# Delivery metrics per ISO week, kept by Patchdesk and the pods.\n";
+        let theirs = format!("{header}{theirs}");
         let merged = merge_log("metrics/metrics.yaml", base.as_bytes(), ours.as_bytes(), theirs.as_bytes()).unwrap();
+        assert!(merged.starts_with(header.as_bytes()), "{}", String::from_utf8_lossy(&merged));
         let v = patchdesk_yaml::parse_value(std::str::from_utf8(&merged).unwrap()).unwrap();
         let weeks = v["weekly_snapshots"].as_sequence().unwrap();
         assert_eq!(weeks.len(), 2, "{}", String::from_utf8_lossy(&merged));
