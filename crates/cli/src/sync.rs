@@ -74,10 +74,10 @@ pub fn run(args: &SyncArgs) -> ExitCode {
         println!("No pull requests to follow on {}.", followed.forge);
     }
     for r in &report.reviews {
-        let task = r.task_id.as_deref().unwrap_or(&r.item);
-        let state = format!("{:?}", r.state).to_lowercase();
+        let task = r.review.task_id.as_deref().unwrap_or(&r.review.item);
+        let state = format!("{:?}", r.review.state).to_lowercase();
         let what = if r.summary.is_empty() { word(r.change).to_string() } else { r.summary.clone() };
-        println!("#{:<5} {:<8} {:<12} {}", r.number, state, task, what);
+        println!("#{:<5} {:<8} {:<12} {}", r.review.number, state, task, what);
         for w in &r.warnings {
             eprintln!("  warning: {w}");
         }

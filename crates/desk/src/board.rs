@@ -82,5 +82,5 @@ pub fn metrics(workdir: &Path) -> Metrics {
 
 /// What is known about each review request without asking anyone (for the board's cards).
 pub fn known_reviews(workdir: &Path) -> Vec<KnownReview> {
-    patchdesk_project::lifecycle::review_states(workdir)
+    patchdesk_promote::lifecycle::review_states(workdir)
 }

@@ -36,9 +36,9 @@ pub struct Followed {
 pub fn follow_reviews(desk: &Desk, workdir: &Path, remote: &Remote, now: OffsetDateTime) -> Result<Followed, UserError> {
     let chosen = desk.forge(remote)?;
     let forge = chosen.forge.as_ref();
-    let report = patchdesk_project::lifecycle::follow_reviews(workdir, forge, now).map_err(|e| UserError::from(&e))?;
+    let report = patchdesk_promote::lifecycle::follow_reviews(workdir, forge, now).map_err(|e| UserError::from(&e))?;
     let refreshed = if report.reviews.iter().any(|r| r.change == ReviewChange::Merged) {
-        let open: Vec<String> = report.reviews.iter().filter(|r| r.state == ReviewState::Open).map(|r| r.item.clone()).collect();
+        let open: Vec<String> = report.reviews.iter().filter(|r| r.review.state == ReviewState::Open).map(|r| r.review.item.clone()).collect();
         patchdesk_promote::refresh::refresh_open(workdir, &remote.url, forge, &open)
             .into_iter()
             .map(|(item, words)| RefreshedReview { item, words })

@@ -38,12 +38,12 @@ pub use patchdesk_logs::Metrics;
 pub use patchdesk_project::connect::CloneProgress;
 pub use patchdesk_project::demo;
 pub use patchdesk_project::demo::DemoProject;
-pub use patchdesk_project::lifecycle::{FollowReport, FollowedReview, KnownReview, ReviewChange};
+pub use patchdesk_promote::lifecycle::{FollowReport, FollowedReview, ReviewChange};
 pub use patchdesk_project::record::{HandedOff, TaskList, TaskRow};
 pub use patchdesk_project::review::{DiffHunk, DiffLine, DiffLineKind, FileDiff, ItemCheck, Review, ReviewFile, ReviewLog};
 pub use patchdesk_project::{Overview, Project, ProjectSummary, Rejected, RemoteInfo};
 pub use patchdesk_promote::board::BoardSent;
-pub use patchdesk_promote::{PromoteOutcome, PromotePreview, Step, StepEvent, StepState};
+pub use patchdesk_promote::{KnownReview, PromoteOutcome, PromotePreview, Step, StepEvent, StepState};
 pub use time::OffsetDateTime;
 
 /// What every workflow that reaches past the project needs: where the lead's settings live and

@@ -71,11 +71,21 @@ fn the_demo_loop_through_the_desk_with_the_follow_up_in_the_background() {
     assert!(done.has_news());
     assert_eq!(done.report.reviews[0].change, ReviewChange::Merged);
     assert_eq!(done.report.commit.as_deref(), Some(head(&workdir, "HEAD").to_string().as_str()));
-    // The board's commit was offered to the remote; the merge there changed the same log lines,
-    // so it is held with words that say so (the lifecycle's, unchanged by the desk).
+    // The board's commit reaches the remote's main although the merge there added to the same
+    // delivery logs: the lead's team sees F2.2 done.
     let board = done.board.expect("the board send was tried");
     let kind = serde_json::to_value(&board.sent).unwrap()["kind"].as_str().unwrap().to_string();
-    assert!(["sent", "does_not_apply"].contains(&kind.as_str()) && !board.words.is_empty(), "{kind}: {}", board.words);
+    assert_eq!(kind, "sent", "{}", board.words);
+    let remote_main = head(&demo.practice_remote, "refs/heads/main");
+    let sent = git2::Repository::open(&demo.practice_remote).unwrap();
+    let tip = sent.find_commit(remote_main).unwrap();
+    assert!(tip.message().unwrap().starts_with("Merged #1: F2.2 done"), "{:?}", tip.message());
+    assert_eq!(tip.parent_count(), 1, "made again on the remote's main, not a merge");
+    let merged_main = tip.parent(0).unwrap();
+    assert!(merged_main.message().unwrap().starts_with("Merge"), "on top of the merge: {:?}", merged_main.message());
+    let trace = tip.tree().unwrap().get_path(Path::new(".logs/trace_log.md")).unwrap().to_object(&sent).unwrap().peel_to_blob().unwrap();
+    let trace = String::from_utf8_lossy(trace.content()).into_owned();
+    assert!(trace.contains("Merged #1") && trace.matches(&out.branch).count() >= 2, "both the promote's entry and the merge's: {trace}");
     // Again: nothing new to tell.
     rounds.now();
     let again = told.recv().unwrap().unwrap();

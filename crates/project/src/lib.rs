@@ -4,9 +4,9 @@
 //! This is the API surface the app's commands and the `patchdesk` CLI share: they open a
 //! [`Project`] and ask it questions; they do not reach into the domain crates themselves.
 
+pub mod config;
 pub mod connect;
 pub mod demo;
-pub mod lifecycle;
 mod paste;
 pub mod review;
 pub mod record;

@@ -316,7 +316,7 @@ impl Project {
         match &item.kind {
             Kind::Diff { .. } => {
                 // Links from pods only where the project allows them (`review: allow_links`).
-                let links = patchdesk_promote::ReviewPolicy::load(&self.workdir).map(|p| p.links()).unwrap_or_default();
+                let links = crate::config::ReviewPolicy::load(&self.workdir).map(|p| p.links()).unwrap_or_default();
                 // Every shape a chat hands out (diffs, OpenAI patches, edit blocks, whole files),
                 // through the one function `patchdesk apply` and Send for review use.
                 let report = patchdesk_shapes::apply_text(&self.repo, base, bytes, &ApplyOptions { links, ..ApplyOptions::default() })?;

@@ -20,6 +20,9 @@
 //! - when the remote refuses that push (a protected branch, a hook, or a commit that landed
 //!   meanwhile), the commits go to a branch `patchdesk/board-<commit>` and a review request is
 //!   opened for it — or the open one for earlier board changes is extended and reused;
+//! - where a change and the remote's tip both only added to a delivery log (the remote's main
+//!   got a merged review request's trace entry and metrics, the change records that merge),
+//!   both additions are kept (`crate::merge`);
 //! - a change that no longer applies to the remote's tip (someone changed the same lines
 //!   there) is not sent, and nothing else is either ([`BoardSent::DoesNotApply`]).
 //!
@@ -33,6 +36,7 @@ use patchdesk_forge::{Forge, ForgeError, NewReview, ReviewRequest};
 use serde::{Deserialize, Serialize};
 
 use crate::transport::{self, FETCH_PREFIX};
+use patchdesk_project::record::RECORD_TRAILER;
 use crate::PromoteError;
 
 /// Prefix of the branches board changes go on when the default branch refuses them.
@@ -40,8 +44,6 @@ pub const BOARD_BRANCH_PREFIX: &str = "patchdesk/board-";
 /// Local ref holding the commit being sent (the push source; never a user's ref).
 pub const BOARD_SOURCE_REF: &str = "refs/patchdesk/board/send";
 
-/// The trailer every commit Patchdesk makes on the project's branch ends with.
-pub const RECORD_TRAILER: (&str, &str) = ("Patchdesk-Record", "board");
 
 /// How many commits a review request's description lists before summing up the rest.
 const LISTED_COMMITS: usize = 100;
@@ -194,7 +196,7 @@ fn git_err(action: &'static str) -> impl Fn(git2::Error) -> PromoteError {
 }
 
 /// True when a URL names a user or password (`https://user:pw@host/...`).
-fn has_credentials(url: &str) -> bool {
+pub(crate) fn has_credentials(url: &str) -> bool {
     url.split_once("://").is_some_and(|(_, rest)| rest.split('/').next().is_some_and(|host| host.contains('@')))
 }
 
@@ -316,7 +318,7 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
             continue;
         }
         let mut index = repo.cherrypick_commit(&commit, &tip, 0, None).map_err(git_err("make the board change again on the remote's branch"))?;
-        if index.has_conflicts() {
+        if index.has_conflicts() && !merge_log_additions(&repo, &mut index)? {
             return Ok(BoardSent::DoesNotApply { branch: default, subject: subject(&repo, *oid) });
         }
         let tree_id = index.write_tree_to(&repo).map_err(git_err("make the board change again on the remote's branch"))?;
@@ -348,10 +350,52 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
     }
 }
 
+/// Settles the files a board change and the remote's tip both changed when both only added to
+/// a delivery log (see `crate::merge`); false, leaving the index alone, when any file truly
+/// collides. Only board files, as plain files, are ever settled.
+fn merge_log_additions(repo: &Repository, index: &mut git2::Index) -> Result<bool, PromoteError> {
+    let err = git_err("make the board change again on the remote's branch");
+    let mut settled = Vec::new();
+    for conflict in index.conflicts().map_err(&err)? {
+        let conflict = conflict.map_err(&err)?;
+        // In the cherry-pick, "our" side is the remote's tip, "their" side the board change.
+        let (Some(base), Some(remote), Some(change)) = (conflict.ancestor, conflict.our, conflict.their) else { return Ok(false) };
+        let plain = [&base, &remote, &change].iter().all(|e| e.mode == u32::from(git2::FileMode::Blob));
+        let Ok(path) = String::from_utf8(change.path.clone()) else { return Ok(false) };
+        if !plain || !is_board_file(&path) || base.path != change.path || remote.path != change.path {
+            return Ok(false);
+        }
+        let blob = |e: &git2::IndexEntry| repo.find_blob(e.id).map(|b| b.content().to_vec());
+        let (b, r, c) = (blob(&base).map_err(&err)?, blob(&remote).map_err(&err)?, blob(&change).map_err(&err)?);
+        let Some(merged) = crate::merge::merge_log(&path, &b, &c, &r) else { return Ok(false) };
+        settled.push((path, repo.blob(&merged).map_err(&err)?));
+    }
+    for (path, id) in settled {
+        index.conflict_remove(std::path::Path::new(&path)).map_err(&err)?;
+        let entry = git2::IndexEntry {
+            ctime: git2::IndexTime::new(0, 0),
+            mtime: git2::IndexTime::new(0, 0),
+            dev: 0,
+            ino: 0,
+            mode: u32::from(git2::FileMode::Blob),
+            uid: 0,
+            gid: 0,
+            file_size: 0,
+            id,
+            flags: path.len().min(0xfff) as u16,
+            flags_extended: 0,
+            path: path.into_bytes(),
+        };
+        index.add(&entry).map_err(&err)?;
+    }
+    Ok(!index.has_conflicts())
+}
+
 /// True when `commit` has the trailer `Patchdesk-Record: board` in its last paragraph.
 fn has_trailer(commit: &git2::Commit<'_>) -> bool {
     let message = String::from_utf8_lossy(commit.message_raw_bytes());
-    git2::message_trailers_strs(&message).is_ok_and(|t| t.iter().any(|(k, v)| k == RECORD_TRAILER.0 && v.trim() == RECORD_TRAILER.1))
+    let Some((key, value)) = RECORD_TRAILER.split_once(": ") else { return false };
+    git2::message_trailers_strs(&message).is_ok_and(|t| t.iter().any(|(k, v)| k == key && v.trim() == value))
 }
 
 /// True for the files Patchdesk's board commits change: `task.yaml`, the task templates, the

@@ -28,17 +28,27 @@
 //! PR number and URL go into the PR-independent places: the promote record and the result.
 //!
 //! Progress is reported through a callback with a [`StepEvent`] per step change.
+//!
+//! ## The review lifecycle
+//! This crate owns a review request from start to end: promote opens it (above), [`lifecycle`]
+//! follows it (merged → the task done, closed → back to its pod), [`refresh`] remakes the other
+//! open ones after a merge, and [`board`] sends the board's commits to the remote. One type,
+//! [`KnownReview`], describes a request Patchdesk opened; no other crate reads these records.
 
 pub mod board;
 pub mod body;
-pub mod config;
+pub mod lifecycle;
 pub mod record;
 pub mod refresh;
 mod content;
+mod merge;
+mod request;
 mod transport;
 
+pub use patchdesk_project::config;
 pub use config::{LogChoice, PromoteConfig, ReviewPolicy, ALL_LOGS, CONFIG_FILE};
-pub use record::{load_record, record_path, PromoteRecord, StepRecord, RECORD_DIR};
+pub use record::{load_record, record_path, sent_reviews, PromoteRecord, StepRecord, RECORD_DIR};
+pub use request::KnownReview;
 pub use transport::{FETCH_PREFIX, PROMOTE_PREFIX};
 
 use std::path::{Path, PathBuf};
@@ -269,6 +279,12 @@ impl Coded for PromoteError {
     }
 }
 
+impl From<patchdesk_project::config::ConfigError> for PromoteError {
+    fn from(e: patchdesk_project::config::ConfigError) -> Self {
+        PromoteError::Config(e.0)
+    }
+}
+
 impl PromoteError {
     /// True when the failure is the network's: the item waits and can be sent later.
     pub fn is_offline(&self) -> bool {
@@ -323,7 +339,7 @@ impl Run<'_> {
 /// Promotes one inbox item: see the module documentation for the steps. Blocking (git and
 /// network); the app runs it off the UI thread. `on_event` receives every step change.
 pub fn promote(req: &PromoteRequest, forge: &dyn Forge, on_event: &dyn Fn(StepEvent)) -> Result<PromoteOutcome, PromoteError> {
-    if req.remote_url.contains('@') && req.remote_url.contains("://") && req.remote_url.split("://").nth(1).is_some_and(|r| r.split('/').next().is_some_and(|h| h.contains('@'))) {
+    if board::has_credentials(&req.remote_url) {
         return Err(PromoteError::Input("the remote address carries a user name or password; Patchdesk uses the saved sign-in instead. Remove the credentials from the address.".into()));
     }
     let queue = Queue::open(&req.workdir)?;

@@ -30,9 +30,11 @@ pub struct PromoteRecord {
     /// Inbox item name.
     pub item: String,
     /// Remote URL (never with credentials).
+    #[serde(default)]
     pub remote: String,
     /// The time the promote began (RFC 3339, UTC): the commit's date and the logs' date, so a
     /// rebuilt commit is byte-identical.
+    #[serde(default)]
     pub started_at: String,
     /// Base branch.
     pub base: Option<String>,
@@ -45,16 +47,20 @@ pub struct PromoteRecord {
     /// The promote commit.
     pub commit: Option<String>,
     /// The commit is on the remote branch.
+    #[serde(default)]
     pub pushed: bool,
     /// Pull request / review request number.
     pub review_number: Option<u64>,
     /// Its link.
     pub review_url: Option<String>,
     /// Labels and reviewers set, item marked promoted.
+    #[serde(default)]
     pub finished: bool,
     /// Last outcome of each step.
+    #[serde(default)]
     pub steps: Vec<StepRecord>,
     /// A sentence for the inbox: "Waiting to send: no network connection", or empty.
+    #[serde(default)]
     pub status: String,
 }
 
@@ -113,6 +119,21 @@ pub fn load_record(workdir: &Path, item: &str) -> Result<Option<PromoteRecord>, 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(PromoteError::Io { path: path.display().to_string(), detail: e.to_string() }),
     }
+}
+
+/// The review request of every item whose promote opened one, in item order, as opened (see
+/// [`PromoteRecord::review`]). A record that cannot be read is left out.
+pub fn sent_reviews(workdir: &Path) -> Vec<crate::KnownReview> {
+    let Ok(entries) = std::fs::read_dir(workdir.join(RECORD_DIR)) else { return Vec::new() };
+    let mut out: Vec<crate::KnownReview> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_str().is_some_and(|n| n.ends_with(".json") && !n.starts_with('.')))
+        .filter_map(|e| std::fs::read(e.path()).ok())
+        .filter_map(|b| serde_json::from_slice::<PromoteRecord>(&b).ok())
+        .filter_map(|r| r.review())
+        .collect();
+    out.sort_by(|a, b| a.item.cmp(&b.item));
+    out
 }
 
 /// Writes the record atomically (temporary file, fsync, rename).

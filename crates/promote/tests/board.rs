@@ -217,6 +217,57 @@ fn a_board_change_that_no_longer_fits_sends_nothing() {
     assert_eq!(common::snapshot(&d.project), before);
 }
 
+/// The file `rel` on `branch` of the bare repository.
+fn remote_file(git_dir: &Path, branch: &str, rel: &str) -> String {
+    let bare = git2::Repository::open_bare(git_dir).unwrap();
+    let tree = bare.find_reference(&format!("refs/heads/{branch}")).unwrap().peel_to_tree().unwrap();
+    let blob = tree.get_path(Path::new(rel)).unwrap().to_object(&bare).unwrap().peel_to_blob().unwrap();
+    String::from_utf8(blob.content().to_vec()).unwrap()
+}
+
+/// After a review request merged on the remote, its follow-up ("Merged #1: F2.2 done") adds to
+/// the trace log and the week's metrics that the merge added to as well: the board change is
+/// sent with both sides' additions kept, and the lead's own commit still stays home.
+#[test]
+fn a_merge_recorded_after_the_remote_merged_it_is_sent_with_both_log_entries() {
+    let (_tmp, d) = common::demo_project();
+    let url = d.practice_remote.to_string_lossy().into_owned();
+    let forge = PracticeRemote::open(&url).unwrap();
+    let item = common::item_named(&d, demo::CLEAN_PATCH);
+    let out = patchdesk_promote::promote(&patchdesk_promote::PromoteRequest::new(&d.project, &item, &url), &forge, &|_| {}).unwrap();
+    forge.merge_review(out.pr_number).unwrap();
+    let merged_main = remote_branch(&d.practice_remote, "main").unwrap();
+    // Followed in the week the promote counted its patch in, so both count in the same week.
+    let started = patchdesk_promote::load_record(&d.project, &item).unwrap().unwrap().started_at;
+    let when = time::OffsetDateTime::parse(&started, &time::format_description::well_known::Rfc3339).unwrap();
+    let followed = patchdesk_promote::lifecycle::follow_reviews(&d.project, &forge, when).unwrap();
+    assert!(followed.commit.is_some(), "{followed:?}");
+    commit_in(&d.project, "notes/mine.md", "my notes\n", "My own notes");
+
+    let sent = send_board(&d.project, &url, &forge).unwrap();
+    assert_eq!(sent, BoardSent::Held { branch: "main".into(), sent: 1, held: 1, subjects: vec!["My own notes".into()] });
+    let bare = git2::Repository::open_bare(&d.practice_remote).unwrap();
+    let tip = bare.find_reference("refs/heads/main").unwrap().peel_to_commit().unwrap();
+    assert_eq!(tip.parent_ids().collect::<Vec<_>>(), [merged_main], "one commit on top of the merge");
+    assert!(tip.message().unwrap().starts_with("Merged #1: F2.2 done") && tip.message().unwrap().ends_with("Patchdesk-Record: board\n"));
+    assert!(tip.tree().unwrap().get_path(Path::new("notes/mine.md")).is_err(), "the lead's commit is not sent");
+    // The trace log: the promote's entry, then the merge's.
+    let trace = remote_file(&d.practice_remote, "main", ".logs/trace_log.md");
+    let (promoted, merged) = (trace.find(&out.branch).unwrap(), trace.find("Merged #1").unwrap());
+    assert!(promoted < merged, "{trace}");
+    // The week's metrics: the patch counted by the promote and the merge counted by the follow-up.
+    let metrics = patchdesk_yaml::parse_value(&remote_file(&d.practice_remote, "main", "metrics/metrics.yaml")).unwrap();
+    let week = metrics["weekly_snapshots"].as_sequence().unwrap().iter().find(|w| w["pods"]["dev"].is_mapping()).expect("the dev pod's week");
+    let dev = &week["pods"]["dev"];
+    assert_eq!((dev["patch_count"].as_i64(), dev["proposed"].as_i64(), dev["merged"].as_i64()), (Some(1), Some(1), Some(1)), "{week:?}");
+    assert!(week["features_delivered"].as_sequence().unwrap().iter().any(|f| f.as_str() == Some("F2.2")), "{week:?}");
+    assert!(!week["features_outstanding"].as_sequence().unwrap().iter().any(|f| f.as_str() == Some("F2.2")), "{week:?}");
+    // Again: the copy on the remote is recognised, nothing new is sent.
+    let again = send_board(&d.project, &url, &forge).unwrap();
+    assert_eq!(again, BoardSent::Held { branch: "main".into(), sent: 0, held: 1, subjects: vec!["My own notes".into()] });
+    assert_eq!(remote_branch(&d.practice_remote, "main"), Some(tip.id()));
+}
+
 #[test]
 fn only_the_default_branch_is_sent() {
     let (_tmp, d, url) = demo_project();

@@ -7,20 +7,10 @@ mod common;
 use std::cell::RefCell;
 
 use patchdesk_forge::{Forge, PracticeRemote, ReviewState};
-use patchdesk_project::{demo, Project};
+use common::{demo_project, item_named};
+use patchdesk_project::demo;
 use patchdesk_promote::{promote, PromoteRequest, Step, StepState};
 
-fn demo_project() -> (tempfile::TempDir, demo::DemoProject) {
-    let dir = tempfile::tempdir().unwrap();
-    let d = demo::ensure(&dir.path().join("demo")).unwrap();
-    Project::open(&d.project).unwrap().seed_demo_inbox(&d).unwrap();
-    (dir, d)
-}
-
-fn item_named(d: &demo::DemoProject, file: &str) -> String {
-    let q = patchdesk_intake::Queue::open(&d.project).unwrap();
-    q.list().unwrap().into_iter().find(|i| i.file_name == file).unwrap_or_else(|| panic!("{file} not in the inbox")).name
-}
 
 #[test]
 fn demo_items_become_branches_commits_and_review_requests() {

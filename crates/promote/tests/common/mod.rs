@@ -75,3 +75,17 @@ pub fn bytes_in(repo: &git2::Repository, commit: &str, path: &str) -> Option<Vec
     let entry = c.tree().ok()?.get_path(Path::new(path)).ok()?;
     Some(repo.find_blob(entry.id()).ok()?.content().to_vec())
 }
+
+/// The demo project with its sample downloads in the inbox.
+pub fn demo_project() -> (tempfile::TempDir, patchdesk_project::demo::DemoProject) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = patchdesk_project::demo::ensure(&dir.path().join("demo")).unwrap();
+    patchdesk_project::Project::open(&d.project).unwrap().seed_demo_inbox(&d).unwrap();
+    (dir, d)
+}
+
+/// The inbox name of the demo's sample download `file`.
+pub fn item_named(d: &patchdesk_project::demo::DemoProject, file: &str) -> String {
+    let q = patchdesk_intake::Queue::open(&d.project).unwrap();
+    q.list().unwrap().into_iter().find(|i| i.file_name == file).unwrap_or_else(|| panic!("{file} not in the inbox")).name
+}

@@ -899,15 +899,20 @@ commit: string | null;
  */
 warnings: string[] }
 /**
- * One followed review request in a [`FollowReport`].
+ * One followed review request in a [`FollowReport`]: the request as it is now, and what this
+ * run did about it.
  */
-export type FollowedReview = { 
+export type FollowedReview = 
+/**
+ * The request, with its state now.
+ */
+({ 
 /**
  * Inbox item name.
  */
 item: string; 
 /**
- * The task it belongs to, when known.
+ * The task, when known.
  */
 task_id: string | null; 
 /**
@@ -923,9 +928,45 @@ number: number;
  */
 url: string; 
 /**
- * Its state now.
+ * Last known state (`open` for a request never checked since it was opened).
  */
 state: ReviewState; 
+/**
+ * When it was last checked (RFC 3339), `None` when never.
+ */
+checked_at?: string | null; 
+/**
+ * The git address of the remote it was opened on (never with credentials).
+ */
+remote?: string | null; 
+/**
+ * The branch with the change (kept since the lifecycle moved into promote).
+ */
+branch?: string | null; 
+/**
+ * The branch it goes into (kept since the lifecycle moved into promote).
+ */
+base?: string | null; 
+/**
+ * The commit Patchdesk put on the branch (kept since the lifecycle moved into promote).
+ */
+head?: string | null; 
+/**
+ * The forge's tag of the last answer, for a cheap "not modified".
+ */
+etag?: string | null; 
+/**
+ * The state whose transition (in review, done, back to its pod) was carried out.
+ */
+applied?: ReviewState | null; 
+/**
+ * When it was merged (RFC 3339), if it was and the forge said.
+ */
+merged_at?: string | null; 
+/**
+ * When it was closed or merged (RFC 3339), if the forge said.
+ */
+closed_at?: string | null }) & { 
 /**
  * What this run did.
  */
@@ -1198,7 +1239,11 @@ export type Kind =
  */
 { type: "log"; log: LogKind }
 /**
- * The last known state of one review request, read without the network.
+ * A review request Patchdesk opened for an inbox item, as last known.
+ * 
+ * Stored in `.patchdesk/lifecycle.json` (one per item, under the item's name) and read back
+ * from files written by earlier versions, which lack the fields marked "kept since": those
+ * read as `None`.
  */
 export type KnownReview = { 
 /**
@@ -1210,15 +1255,15 @@ item: string;
  */
 task_id: string | null; 
 /**
- * The pod, when known.
+ * The pod holding the task (its key), else the pod promote recorded.
  */
 pod: string | null; 
 /**
- * Number.
+ * Pull request / review request number.
  */
 number: number; 
 /**
- * Link.
+ * Its link.
  */
 url: string; 
 /**
@@ -1228,7 +1273,39 @@ state: ReviewState;
 /**
  * When it was last checked (RFC 3339), `None` when never.
  */
-checked_at: string | null }
+checked_at?: string | null; 
+/**
+ * The git address of the remote it was opened on (never with credentials).
+ */
+remote?: string | null; 
+/**
+ * The branch with the change (kept since the lifecycle moved into promote).
+ */
+branch?: string | null; 
+/**
+ * The branch it goes into (kept since the lifecycle moved into promote).
+ */
+base?: string | null; 
+/**
+ * The commit Patchdesk put on the branch (kept since the lifecycle moved into promote).
+ */
+head?: string | null; 
+/**
+ * The forge's tag of the last answer, for a cheap "not modified".
+ */
+etag?: string | null; 
+/**
+ * The state whose transition (in review, done, back to its pod) was carried out.
+ */
+applied?: ReviewState | null; 
+/**
+ * When it was merged (RFC 3339), if it was and the forge said.
+ */
+merged_at?: string | null; 
+/**
+ * When it was closed or merged (RFC 3339), if the forge said.
+ */
+closed_at?: string | null }
 /**
  * Which layout a task was read from.
  */

@@ -2,6 +2,8 @@
 //! merge or close its pull request on the GitHub stand-in or the practice remote, and
 //! follow it: the board, the delivery logs and one commit per run.
 
+mod common;
+
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,8 +11,9 @@ use std::process::Command;
 use github_standin::{RepoSpec, Standin};
 use patchdesk_board::{Board, Status};
 use patchdesk_forge::{ApiBase, Forge, GitHub, PracticeRemote, ReviewPoll, ReviewState, Secret};
-use patchdesk_project::lifecycle::{follow_reviews, review_states, FollowReport, ReviewChange, LIFECYCLE_FILE};
-use patchdesk_project::{demo, Project};
+use patchdesk_promote::lifecycle::{follow_reviews, review_states, FollowReport, ReviewChange, LIFECYCLE_FILE};
+use common::{demo_project, item_named};
+use patchdesk_project::demo;
 use patchdesk_promote::{promote, PromoteOutcome, PromoteRequest};
 
 const TOKEN: &str = "fake-lifecycle-test-token-91c3";
@@ -43,8 +46,8 @@ fn task_status(work: &Path, id: &str) -> (Status, Option<String>, bool, bool) {
     (t.status, t.status_raw.clone(), t.done, t.ready)
 }
 
-fn review<'a>(report: &'a FollowReport, item: &str) -> &'a patchdesk_project::lifecycle::FollowedReview {
-    report.reviews.iter().find(|r| r.item == item).unwrap_or_else(|| panic!("{item} not followed: {report:?}"))
+fn review<'a>(report: &'a FollowReport, item: &str) -> &'a patchdesk_promote::lifecycle::FollowedReview {
+    report.reviews.iter().find(|r| r.review.item == item).unwrap_or_else(|| panic!("{item} not followed: {report:?}"))
 }
 
 fn changed_in(work: &Path, commit: &str) -> Vec<String> {
@@ -164,9 +167,9 @@ fn github_pull_requests_move_the_board_once() {
     let start = commit_count(w);
     let r = follow_reviews(w, &forge, now()).unwrap();
     let f = review(&r, &t1);
-    assert_eq!((f.state, f.change, f.not_modified), (ReviewState::Open, ReviewChange::InReview, false));
-    assert_eq!(f.url, out1.pr_url);
-    assert_eq!(f.pod.as_deref(), Some("DevPod"));
+    assert_eq!((f.review.state, f.change, f.not_modified), (ReviewState::Open, ReviewChange::InReview, false));
+    assert_eq!(f.review.url, out1.pr_url);
+    assert_eq!(f.review.pod.as_deref(), Some("DevPod"));
     assert_eq!(task_status(w, "T1").0, Status::Review);
     assert!(read(w, "task.yaml").contains("    status: review  # being built\n"), "{}", read(w, "task.yaml"));
     let c = r.commit.clone().expect("a commit");
@@ -191,7 +194,7 @@ fn github_pull_requests_move_the_board_once() {
     h.gh.state().merge_pull("octo", "guide", out1.pr_number, "octo").unwrap();
     let r = follow_reviews(w, &forge, now()).unwrap();
     let f = review(&r, &t1);
-    assert_eq!((f.state, f.change), (ReviewState::Merged, ReviewChange::Merged));
+    assert_eq!((f.review.state, f.change), (ReviewState::Merged, ReviewChange::Merged));
     assert_eq!(f.unlocked, ["T2"]);
     assert!(f.warnings.is_empty(), "{:?}", f.warnings);
     let (status, raw, done, _) = task_status(w, "T1");
@@ -234,7 +237,7 @@ fn github_pull_requests_move_the_board_once() {
     h.gh.state().close_pull("octo", "guide", out3.pr_number).unwrap();
     let r = follow_reviews(w, &forge, now()).unwrap();
     let f = review(&r, &t3);
-    assert_eq!((f.state, f.change), (ReviewState::Closed, ReviewChange::Closed));
+    assert_eq!((f.review.state, f.change), (ReviewState::Closed, ReviewChange::Closed));
     assert_eq!(review(&r, &t1).change, ReviewChange::Unchanged);
     let (status, raw, done, _) = task_status(w, "T3");
     assert_eq!((status, raw.as_deref(), done), (Status::InProgress, Some("in_progress"), false));
@@ -291,17 +294,6 @@ fn github_review_status_answers_304_and_404() {
 
 // ------------------------------------------------------------------ practice remote
 
-fn demo_project() -> (tempfile::TempDir, demo::DemoProject) {
-    let dir = tempfile::tempdir().unwrap();
-    let d = demo::ensure(&dir.path().join("demo")).unwrap();
-    Project::open(&d.project).unwrap().seed_demo_inbox(&d).unwrap();
-    (dir, d)
-}
-
-fn item_named(d: &demo::DemoProject, file: &str) -> String {
-    let q = patchdesk_intake::Queue::open(&d.project).unwrap();
-    q.list().unwrap().into_iter().find(|i| i.file_name == file).unwrap().name
-}
 
 #[test]
 fn practice_remote_merges_and_closes_move_the_demo_board() {
@@ -322,7 +314,7 @@ fn practice_remote_merges_and_closes_move_the_demo_board() {
     assert!(forge.merge_review(out31.pr_number).is_err(), "merging twice is refused");
     let r = follow_reviews(w, &forge, now()).unwrap();
     let f = review(&r, &f31);
-    assert_eq!((f.change, f.task_id.as_deref()), (ReviewChange::Merged, Some("F3.1")));
+    assert_eq!((f.change, f.review.task_id.as_deref()), (ReviewChange::Merged, Some("F3.1")));
     assert!(f.unlocked.is_empty());
     assert!(task_status(w, "F3.1").2, "F3.1 done");
     assert!(!task_status(w, "F4.1").3, "F4.1 still waits for F2.2");
@@ -366,7 +358,7 @@ fn practice_remote_merges_and_closes_move_the_demo_board() {
     forge.close_review(out21.pr_number).unwrap();
     let r = follow_reviews(w, &forge, now()).unwrap();
     let f = review(&r, &f21);
-    assert_eq!((f.change, f.pod.as_deref()), (ReviewChange::Closed, Some("QAPod")));
+    assert_eq!((f.change, f.review.pod.as_deref()), (ReviewChange::Closed, Some("QAPod")));
     assert_eq!(task_status(w, "F2.1").0, Status::InProgress);
     assert!(read(w, ".logs/feedback/F2.1.md").contains("was closed without merging"));
     assert_eq!(git(w, &["log", "-1", "--format=%s"]).trim(), format!("Closed #{} without merging: F2.1 back to QAPod", out21.pr_number));

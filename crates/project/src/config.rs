@@ -16,7 +16,19 @@
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-use crate::PromoteError;
+use patchdesk_error::{Code, Coded};
+
+/// The settings file cannot be read, or a setting in it cannot be used. The sentence names the
+/// file (and the line, when the YAML is damaged).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Coded for ConfigError {
+    fn code(&self) -> Code {
+        Code::SettingsInvalid
+    }
+}
 
 /// Where the settings live, relative to the working folder.
 pub const CONFIG_FILE: &str = ".patchdesk/config.yaml";
@@ -103,7 +115,7 @@ pub struct ReviewPolicy {
 impl ReviewPolicy {
     /// Reads the policy of the working folder `workdir`; defaults when the file or the
     /// `review:` key is missing.
-    pub fn load(workdir: &Path) -> Result<ReviewPolicy, PromoteError> {
+    pub fn load(workdir: &Path) -> Result<ReviewPolicy, ConfigError> {
         Ok(read_file(workdir)?.review.unwrap_or_default())
     }
 
@@ -126,22 +138,22 @@ struct File {
 }
 
 /// The settings file, read without following links; empty when it is missing.
-fn read_file(workdir: &Path) -> Result<File, PromoteError> {
+fn read_file(workdir: &Path) -> Result<File, ConfigError> {
     let text = match patchdesk_board::read_text_file(workdir, CONFIG_FILE) {
         Ok(Some(t)) => t,
         Ok(None) => return Ok(File::default()),
-        Err(e) => return Err(PromoteError::Config(e.to_string())),
+        Err(e) => return Err(ConfigError(e.to_string())),
     };
     if text.trim().is_empty() {
         return Ok(File::default());
     }
-    patchdesk_yaml::from_str(&text).map_err(|e| PromoteError::Config(format!("{CONFIG_FILE}: {e}")))
+    patchdesk_yaml::from_str(&text).map_err(|e| ConfigError(format!("{CONFIG_FILE}: {e}")))
 }
 
 impl PromoteConfig {
     /// Reads the settings of the working folder `workdir`; defaults when the file or the
     /// `promote:` key is missing. An unreadable file is an error naming the line.
-    pub fn load(workdir: &Path) -> Result<PromoteConfig, PromoteError> {
+    pub fn load(workdir: &Path) -> Result<PromoteConfig, ConfigError> {
         Ok(read_file(workdir)?.promote.unwrap_or_default())
     }
 
@@ -154,7 +166,6 @@ impl PromoteConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use patchdesk_error::{Code, Coded};
 
     /// A damaged project settings file is named as settings, not as a task file.
     #[test]

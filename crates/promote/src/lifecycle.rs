@@ -1,10 +1,10 @@
 //! Following the pull requests Patchdesk opened, and what their fate does to the board.
 //!
-//! Every item promote sent for review (its record in `.patchdesk/promote/<item>.json` holds
-//! the request's number and link) is polled with [`Forge::review_status`]: cheaply, with the
-//! ETag of the last answer, so an unchanged pull request costs a `304 Not Modified`. The
-//! last known state and ETag of each are kept in [`LIFECYCLE_FILE`] (local state: listed in
-//! `.git/info/exclude`, never committed).
+//! Every request promote opened ([`crate::sent_reviews`], from its records) is polled with
+//! [`Forge::review_status`]: cheaply, with the ETag of the last answer, so an unchanged pull
+//! request costs a `304 Not Modified`. Each is one [`KnownReview`]; the last known one of each
+//! item is kept in [`LIFECYCLE_FILE`] (local state: listed in `.git/info/exclude`, never
+//! committed; files written before `KnownReview` are read as they are).
 //!
 //! Transitions, each applied once (a rerun changes nothing):
 //!
@@ -20,15 +20,17 @@
 //!   request was closed without merging, and the metadata says `status: closed`.
 //!
 //! All changed files of one run are committed together, as one commit on the current branch
-//! ("Merged #12: F2.1 done; F2.2 now ready"), through the board's commit helper: nothing else
+//! ("Merged #12: F2.1 done; F2.2 now ready"), through the project's board commits
+//! (`patchdesk_project::record`, with the `Patchdesk-Record: board` trailer): nothing else
 //! the user changed is touched, and the repository is checked before anything is written.
 
-use crate::record::{check_can_commit, open_repository, record_checked_paths, restore, RecordError};
+use patchdesk_project::record::{check_can_commit, open_repository, record_checked_paths, restore, RecordError};
 use patchdesk_board::{Board, BoardError, TaskField};
 use patchdesk_error::{Code, Coded, UserError};
 use patchdesk_forge::{Forge, ForgeError, ReviewPoll, ReviewState};
 use patchdesk_intake::{Queue, Status};
 use patchdesk_logs::{LogsError, MetricsEvent, TraceEntry};
+use crate::KnownReview;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -36,8 +38,6 @@ use time::OffsetDateTime;
 
 /// Where the last known state of each followed review request is kept (local, not committed).
 pub const LIFECYCLE_FILE: &str = ".patchdesk/lifecycle.json";
-/// Where promote keeps its records.
-const PROMOTE_DIR: &str = ".patchdesk/promote";
 
 /// Why following the review requests stopped. Nothing was written when this is returned.
 #[derive(Debug, thiserror::Error)]
@@ -90,21 +90,13 @@ pub enum ReviewChange {
     Closed,
 }
 
-/// One followed review request in a [`FollowReport`].
+/// One followed review request in a [`FollowReport`]: the request as it is now, and what this
+/// run did about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct FollowedReview {
-    /// Inbox item name.
-    pub item: String,
-    /// The task it belongs to, when known.
-    pub task_id: Option<String>,
-    /// The pod holding the task (its key), else the pod promote recorded.
-    pub pod: Option<String>,
-    /// Pull request / review request number.
-    pub number: u64,
-    /// Its link.
-    pub url: String,
-    /// Its state now.
-    pub state: ReviewState,
+    /// The request, with its state now.
+    #[serde(flatten)]
+    pub review: KnownReview,
     /// What this run did.
     pub change: ReviewChange,
     /// True when the forge answered "not modified" (no new data was sent).
@@ -131,87 +123,38 @@ pub struct FollowReport {
     pub warnings: Vec<String>,
 }
 
-/// The last known state of one review request, read without the network.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
-pub struct KnownReview {
-    /// Inbox item name.
-    pub item: String,
-    /// The task, when known.
-    pub task_id: Option<String>,
-    /// The pod, when known.
-    pub pod: Option<String>,
-    /// Number.
-    pub number: u64,
-    /// Link.
-    pub url: String,
-    /// Last known state (`open` for a request never checked since it was opened).
-    pub state: ReviewState,
-    /// When it was last checked (RFC 3339), `None` when never.
-    pub checked_at: Option<String>,
-}
-
-/// The local lifecycle file.
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// The local lifecycle file: the last known state of each followed request, by item.
+#[derive(Debug, Default, Serialize)]
 struct Local {
-    #[serde(default)]
-    reviews: BTreeMap<String, Known>,
+    reviews: BTreeMap<String, KnownReview>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Known {
-    number: u64,
-    url: String,
-    remote: String,
+/// The lifecycle file as earlier versions wrote it too: their entries have no `item` (the key
+/// says it) and none of the fields added since.
+#[derive(Deserialize)]
+struct LocalOnDisk {
     #[serde(default)]
-    task_id: Option<String>,
-    #[serde(default)]
-    pod: Option<String>,
-    #[serde(default)]
-    etag: Option<String>,
-    state: ReviewState,
-    /// The state whose transition was carried out.
-    #[serde(default)]
-    applied: Option<ReviewState>,
-    #[serde(default)]
-    merged_at: Option<String>,
-    #[serde(default)]
-    closed_at: Option<String>,
-    #[serde(default)]
-    checked_at: Option<String>,
+    reviews: BTreeMap<String, serde_json::Value>,
 }
 
-/// The part of a promote record this module needs.
-#[derive(Debug, Clone, Deserialize)]
-struct Promoted {
-    item: String,
-    #[serde(default)]
-    remote: String,
-    #[serde(default)]
-    branch: Option<String>,
-    #[serde(default)]
-    pod: Option<String>,
-    #[serde(default)]
-    review_number: Option<u64>,
-    #[serde(default)]
-    review_url: Option<String>,
-}
-
-fn promoted(workdir: &Path) -> Vec<Promoted> {
-    let Ok(entries) = std::fs::read_dir(workdir.join(PROMOTE_DIR)) else { return Vec::new() };
-    let mut out: Vec<Promoted> = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_str().is_some_and(|n| n.ends_with(".json") && !n.starts_with('.')))
-        .filter_map(|e| std::fs::read(e.path()).ok())
-        .filter_map(|b| serde_json::from_slice::<Promoted>(&b).ok())
-        .filter(|p| p.review_number.is_some())
-        .collect();
-    out.sort_by(|a, b| a.item.cmp(&b.item));
-    out
+/// Reads the lifecycle file's text (see [`LocalOnDisk`]).
+fn parse_local(bytes: &[u8]) -> Result<Local, serde_json::Error> {
+    let on_disk: LocalOnDisk = serde_json::from_slice(bytes)?;
+    let mut reviews = BTreeMap::new();
+    for (item, mut value) in on_disk.reviews {
+        if let Some(map) = value.as_object_mut() {
+            map.entry("item").or_insert_with(|| serde_json::Value::String(item.clone()));
+        }
+        let mut review: KnownReview = serde_json::from_value(value)?;
+        review.item = item.clone();
+        reviews.insert(item, review);
+    }
+    Ok(Local { reviews })
 }
 
 fn load_local(workdir: &Path) -> (Local, Option<String>) {
     match std::fs::read(workdir.join(LIFECYCLE_FILE)) {
-        Ok(bytes) => match serde_json::from_slice(&bytes) {
+        Ok(bytes) => match parse_local(&bytes) {
             Ok(l) => (l, None),
             Err(e) => (
                 Local::default(),
@@ -269,14 +212,9 @@ fn task_of(queue: Option<&Queue>, board: &Board, item: &str) -> Option<String> {
     board.tasks.iter().find(|t| t.id.eq_ignore_ascii_case(&raw)).map(|t| t.id.clone()).or(Some(raw))
 }
 
-/// What one transition needs to know.
+/// One transition to carry out: the request, what changed, when, and the change's title.
 struct Pending {
-    item: String,
-    number: u64,
-    url: String,
-    branch: Option<String>,
-    task_id: Option<String>,
-    pod: Option<String>,
+    review: KnownReview,
     change: ReviewChange,
     at: Option<String>,
     title: String,
@@ -299,32 +237,31 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
     let stamp = rfc3339(now);
 
     // 1. Ask the forge (no writes yet).
-    let mut polled: Vec<(Promoted, Known, bool)> = Vec::new();
-    for rec in promoted(workdir).into_iter().filter(|r| forge.serves(&r.remote)) {
-        let number = rec.review_number.unwrap_or_default();
-        let previous = local.reviews.get(&rec.item).filter(|k| k.number == number).cloned();
+    let mut polled: Vec<(KnownReview, bool)> = Vec::new();
+    for sent in crate::sent_reviews(workdir).into_iter().filter(|r| forge.serves(r.remote.as_deref().unwrap_or_default())) {
+        let number = sent.number;
+        let previous = local.reviews.get(&sent.item).filter(|k| k.number == number).cloned();
         let etag = previous.as_ref().and_then(|k| k.etag.clone());
         let answer = match forge.review_status(number, etag.as_deref()) {
             Ok(a) => a,
             Err(ForgeError::ReviewNotFound { .. }) => {
-                warnings.push(format!("Pull request #{number} (for {}) was not found on {}; it is no longer followed until it is there again.", rec.item, forge.describe()));
+                warnings.push(format!("Pull request #{number} (for {}) was not found on {}; it is no longer followed until it is there again.", sent.item, forge.describe()));
                 continue;
             }
             Err(e) => return Err(e.into()),
         };
-        let task_id = task_of(queue.as_ref(), &board, &rec.item);
-        let pod = task_id.as_deref().and_then(|t| board.task(t)).and_then(|t| t.pod.clone()).or_else(|| rec.pod.clone());
+        let task_id = task_of(queue.as_ref(), &board, &sent.item);
+        let pod = task_id.as_deref().and_then(|t| board.task(t)).and_then(|t| t.pod.clone()).or_else(|| sent.pod.clone());
         let (known, not_modified) = match (answer, previous) {
-            (ReviewPoll::NotModified, Some(mut k)) => {
-                k.checked_at = Some(stamp.clone());
+            (ReviewPoll::NotModified, Some(k)) => {
+                // Where it lives is the promote record's to say (a refresh moves its head).
+                let k = KnownReview { checked_at: Some(stamp.clone()), remote: sent.remote, branch: sent.branch, base: sent.base, head: sent.head, ..k };
                 (k, true)
             }
             (ReviewPoll::NotModified, None) => continue,
             (ReviewPoll::Changed { review, etag, merged_at, closed_at }, previous) => (
-                Known {
-                    number,
-                    url: if review.url.is_empty() { rec.review_url.clone().unwrap_or_default() } else { review.url.clone() },
-                    remote: rec.remote.clone(),
+                KnownReview {
+                    url: if review.url.is_empty() { sent.url.clone() } else { review.url.clone() },
                     task_id: task_id.clone(),
                     pod: pod.clone(),
                     etag,
@@ -333,16 +270,17 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
                     merged_at,
                     closed_at,
                     checked_at: Some(stamp.clone()),
+                    ..sent
                 },
                 false,
             ),
         };
-        polled.push((rec, known, not_modified));
+        polled.push((known, not_modified));
     }
 
     // 2. What to do.
     let mut pending: Vec<Pending> = Vec::new();
-    for (rec, k, _) in &polled {
+    for (k, _) in &polled {
         let change = match (k.state, k.applied) {
             (_, Some(applied)) if applied == k.state => ReviewChange::Unchanged,
             (_, Some(ReviewState::Merged)) => ReviewChange::Unchanged,
@@ -356,20 +294,11 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
         }
         let title = queue
             .as_ref()
-            .and_then(|q| q.get(&rec.item).ok())
+            .and_then(|q| q.get(&k.item).ok())
             .and_then(|i| i.summary)
-            .unwrap_or_else(|| rec.item.clone());
-        pending.push(Pending {
-            item: rec.item.clone(),
-            number: k.number,
-            url: k.url.clone(),
-            branch: rec.branch.clone(),
-            task_id: k.task_id.clone(),
-            pod: k.pod.clone(),
-            change,
-            at: if change == ReviewChange::Merged { k.merged_at.clone().or(k.closed_at.clone()) } else { k.closed_at.clone() },
-            title,
-        });
+            .unwrap_or_else(|| k.item.clone());
+        let at = if change == ReviewChange::Merged { k.merged_at.clone().or(k.closed_at.clone()) } else { k.closed_at.clone() };
+        pending.push(Pending { review: k.clone(), change, at, title });
     }
 
     // 3. Check the repository can take the commit before writing anything.
@@ -395,13 +324,13 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
             ReviewChange::Unchanged => {}
         }
         changed_all.extend(done.committed.iter().cloned());
-        results.insert(p.item.clone(), done);
+        results.insert(p.review.item.clone(), done);
     }
 
     // 5. One commit for the run.
     let mut commit = None;
     if !changed_all.is_empty() {
-        let lines: Vec<String> = pending.iter().filter_map(|p| results.get(&p.item).map(|r| r.summary.clone())).filter(|s| !s.is_empty()).collect();
+        let lines: Vec<String> = pending.iter().filter_map(|p| results.get(&p.review.item).map(|r| r.summary.clone())).filter(|s| !s.is_empty()).collect();
         let message = match lines.as_slice() {
             [one] => format!("{one}\n"),
             many => format!("Pull request updates: {}\n\n{}\n", many.len(), many.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")),
@@ -423,28 +352,15 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
 
     // 6. Remember.
     let mut reviews = Vec::new();
-    for (rec, mut k, not_modified) in polled {
-        let Done { summary, unlocked, changed: changed_files, warnings: item_warnings, .. } = results.remove(&rec.item).unwrap_or_default();
-        let change = pending.iter().find(|p| p.item == rec.item).map(|p| p.change).unwrap_or(ReviewChange::Unchanged);
+    for (mut k, not_modified) in polled {
+        let Done { summary, unlocked, changed: changed_files, warnings: item_warnings, .. } = results.remove(&k.item).unwrap_or_default();
+        let change = pending.iter().find(|p| p.review.item == k.item).map(|p| p.change).unwrap_or(ReviewChange::Unchanged);
         // A transition with a problem is tried again next time (each part is idempotent).
         if item_warnings.is_empty() {
             k.applied = Some(k.state);
         }
-        reviews.push(FollowedReview {
-            item: rec.item.clone(),
-            task_id: k.task_id.clone(),
-            pod: k.pod.clone(),
-            number: k.number,
-            url: k.url.clone(),
-            state: k.state,
-            change,
-            not_modified,
-            summary,
-            unlocked,
-            changed_files,
-            warnings: item_warnings,
-        });
-        local.reviews.insert(rec.item.clone(), k);
+        reviews.push(FollowedReview { review: k.clone(), change, not_modified, summary, unlocked, changed_files, warnings: item_warnings });
+        local.reviews.insert(k.item.clone(), k);
     }
     exclude_local_file(&repo);
     save_local(workdir, &local)?;
@@ -477,7 +393,7 @@ impl Done {
 /// Files a transition may change, for the check before writing.
 fn candidate_paths(workdir: &Path, board: &Board, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, p: &Pending) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(task) = p.task_id.as_deref().and_then(|t| board.task(t)) {
+    if let Some(task) = p.review.task_id.as_deref().and_then(|t| board.task(t)) {
         out.push(task.source.file.clone());
         if p.change == ReviewChange::Merged {
             for t in board.tasks.iter().filter(|t| t.depends_on.contains(&task.id)) {
@@ -491,14 +407,14 @@ fn candidate_paths(workdir: &Path, board: &Board, queue: Option<&Queue>, head: O
             out.push(patchdesk_logs::metrics_path(workdir).to_string());
         }
         ReviewChange::Closed => {
-            if let Some(f) = p.task_id.as_deref().and_then(|t| patchdesk_logs::feedback_path(t).ok()) {
+            if let Some(f) = p.review.task_id.as_deref().and_then(|t| patchdesk_logs::feedback_path(t).ok()) {
                 out.push(f);
             }
         }
         _ => {}
     }
     if matches!(p.change, ReviewChange::Merged | ReviewChange::Closed) {
-        if let Some(meta) = metadata_path(queue, &p.item).filter(|m| tracked(head, m)) {
+        if let Some(meta) = metadata_path(queue, &p.review.item).filter(|m| tracked(head, m)) {
             out.push(meta);
         }
     }
@@ -520,14 +436,14 @@ fn board_warning(e: &BoardError, task: &str) -> String {
 }
 
 fn in_review(workdir: &Path, p: &Pending, now: OffsetDateTime, done: &mut Done) {
-    let Some(task_id) = p.task_id.as_deref() else { return };
+    let Some(task_id) = p.review.task_id.as_deref() else { return };
     let board = Board::load(workdir);
     let Some(task) = board.task(task_id) else {
-        done.summary = format!("#{} in review", p.number);
+        done.summary = format!("#{} in review", p.review.number);
         return;
     };
     let word = if p.change == ReviewChange::Reopened { "reopened" } else { "opened" };
-    done.summary = format!("#{} {word}: {task_id} in review", p.number);
+    done.summary = format!("#{} {word}: {task_id} in review", p.review.number);
     if task.is_done() || task.status == patchdesk_board::Status::Review {
         return;
     }
@@ -540,9 +456,9 @@ fn in_review(workdir: &Path, p: &Pending, now: OffsetDateTime, done: &mut Done) 
 fn merged(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, p: &Pending, now: OffsetDateTime, done: &mut Done) {
     let at = p.at.clone().unwrap_or_else(|| rfc3339(now));
     let board = Board::load(workdir);
-    let task = p.task_id.as_deref().and_then(|t| board.task(t));
+    let task = p.review.task_id.as_deref().and_then(|t| board.task(t));
     // The task, and those waiting for it.
-    match (p.task_id.as_deref(), task) {
+    match (p.review.task_id.as_deref(), task) {
         (Some(id), Some(task)) => {
             let outcome = if task.is_done() {
                 patchdesk_board::unlock_after_done(workdir, id, now).map(|o| (o.unlocked, o.changed_files))
@@ -557,29 +473,29 @@ fn merged(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, 
                 Err(e) => done.warnings.push(board_warning(&e, id)),
             }
         }
-        (Some(id), None) => done.warnings.push(format!("Task {id} is not on the board, so no task was marked done for pull request #{}.", p.number)),
+        (Some(id), None) => done.warnings.push(format!("Task {id} is not on the board, so no task was marked done for pull request #{}.", p.review.number)),
         (None, _) => {}
     }
-    let task_word = p.task_id.clone().unwrap_or_else(|| p.item.clone());
+    let task_word = p.review.task_id.clone().unwrap_or_else(|| p.review.item.clone());
     done.summary = if done.unlocked.is_empty() {
-        format!("Merged #{}: {task_word} done", p.number)
+        format!("Merged #{}: {task_word} done", p.review.number)
     } else {
-        format!("Merged #{}: {task_word} done; {} now ready", p.number, done.unlocked.join(", "))
+        format!("Merged #{}: {task_word} done; {} now ready", p.review.number, done.unlocked.join(", "))
     };
 
     // The trace log: one entry per merge.
     let already = patchdesk_logs::read_trace_log(workdir)
-        .map(|entries| entries.iter().any(|e| e.pr.as_deref() == Some(p.url.as_str()) && e.summary.starts_with("Merged #")))
+        .map(|entries| entries.iter().any(|e| e.pr.as_deref() == Some(p.review.url.as_str()) && e.summary.starts_with("Merged #")))
         .unwrap_or(false);
     if !already {
         let entry = TraceEntry {
             at: Some(at.clone()),
-            task_id: p.task_id.clone(),
-            summary: format!("Merged #{} — {}", p.number, p.title),
-            pod: p.pod.clone(),
+            task_id: p.review.task_id.clone(),
+            summary: format!("Merged #{} — {}", p.review.number, p.title),
+            pod: p.review.pod.clone(),
             patch: None,
-            branch: p.branch.clone(),
-            pr: Some(p.url.clone()),
+            branch: p.review.branch.clone(),
+            pr: Some(p.review.url.clone()),
             repairs: None,
             files: Vec::new(),
         };
@@ -592,8 +508,8 @@ fn merged(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, 
 
     // The metrics file, when the repository keeps one.
     if workdir.join(patchdesk_logs::metrics_path(workdir)).is_file() {
-        if let Some(pod) = p.pod.clone() {
-            match patchdesk_logs::record_metrics(workdir, &MetricsEvent::Merged { pod, feature: p.task_id.clone() }, now) {
+        if let Some(pod) = p.review.pod.clone() {
+            match patchdesk_logs::record_metrics(workdir, &MetricsEvent::Merged { pod, feature: p.review.task_id.clone() }, now) {
                 Ok(Some(f)) => done.wrote(f, true),
                 Ok(None) => {}
                 Err(e) => done.warnings.push(logs_warning(&e)),
@@ -607,22 +523,22 @@ fn merged(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, 
 fn closed(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, p: &Pending, now: OffsetDateTime, done: &mut Done) {
     let at = p.at.clone().unwrap_or_else(|| rfc3339(now));
     let board = Board::load(workdir);
-    let task = p.task_id.as_deref().and_then(|t| board.task(t));
-    let pod = task.and_then(|t| t.pod.clone()).or_else(|| p.pod.clone()).unwrap_or_else(|| "its pod".into());
-    let task_word = p.task_id.clone().unwrap_or_else(|| p.item.clone());
-    done.summary = format!("Closed #{} without merging: {task_word} back to {pod}", p.number);
-    let Some(id) = p.task_id.as_deref() else {
+    let task = p.review.task_id.as_deref().and_then(|t| board.task(t));
+    let pod = task.and_then(|t| t.pod.clone()).or_else(|| p.review.pod.clone()).unwrap_or_else(|| "its pod".into());
+    let task_word = p.review.task_id.clone().unwrap_or_else(|| p.review.item.clone());
+    done.summary = format!("Closed #{} without merging: {task_word} back to {pod}", p.review.number);
+    let Some(id) = p.review.task_id.as_deref() else {
         mark_metadata(workdir, queue, head, p, "closed", "closed_at", &at, Status::Rejected, done);
         return;
     };
 
     // The note for the pod, once.
-    let marker = format!("Pull request #{} was closed without merging", p.number);
+    let marker = format!("Pull request #{} was closed without merging", p.review.number);
     let noted = patchdesk_logs::read_feedback(workdir, id).map(|notes| notes.iter().any(|n| n.note.contains(&marker))).unwrap_or(false);
     let feedback = patchdesk_logs::feedback_path(id).ok();
     if !noted {
-        let note = format!("{marker} ({}). The task is back with {pod}: look at the review comments there, then hand over a new patch.", p.url);
-        let rejection = patchdesk_logs::Rejection { task_id: id.to_string(), patch: p.item.clone(), note, reviewer: None };
+        let note = format!("{marker} ({}). The task is back with {pod}: look at the review comments there, then hand over a new patch.", p.review.url);
+        let rejection = patchdesk_logs::Rejection { task_id: id.to_string(), patch: p.review.item.clone(), note, reviewer: None };
         match patchdesk_logs::plan_rejection(workdir, &rejection, now).and_then(|c| c.write(workdir).map(|_| c.path)) {
             Ok(f) => done.wrote(f, true),
             Err(e) => done.warnings.push(logs_warning(&e)),
@@ -631,7 +547,7 @@ fn closed(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, 
 
     // The task, back to its pod.
     match task {
-        Some(t) if t.is_done() => done.warnings.push(format!("Task {id} is marked done, so it was left as it is although pull request #{} was closed without merging.", p.number)),
+        Some(t) if t.is_done() => done.warnings.push(format!("Task {id} is marked done, so it was left as it is although pull request #{} was closed without merging.", p.review.number)),
         Some(_) => {
             let mut fields = vec![("status", TaskField::Text("in_progress".into()))];
             if let Some(f) = feedback {
@@ -658,15 +574,15 @@ fn logs_warning(e: &LogsError) -> String {
 #[allow(clippy::too_many_arguments)]
 fn mark_metadata(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, p: &Pending, status: &str, time_field: &str, at: &str, inbox: Status, done: &mut Done) {
     let Some(q) = queue else { return };
-    let Ok(item) = q.get(&p.item) else {
-        done.warnings.push(format!("{} is no longer in the inbox, so its metadata was not updated.", p.item));
+    let Ok(item) = q.get(&p.review.item) else {
+        done.warnings.push(format!("{} is no longer in the inbox, so its metadata was not updated.", p.review.item));
         return;
     };
     let rel = item.metadata_path.clone();
     let is_tracked = tracked(head, &rel);
     if !is_tracked && item.status != inbox {
-        if let Err(e) = q.set_status(&p.item, inbox) {
-            done.warnings.push(format!("The inbox status of {} was not updated: {}", p.item, UserError::from(&e).message));
+        if let Err(e) = q.set_status(&p.review.item, inbox) {
+            done.warnings.push(format!("The inbox status of {} was not updated: {}", p.review.item, UserError::from(&e).message));
             return;
         }
     }
@@ -695,7 +611,7 @@ fn mark_metadata(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree
     }
     map.insert("status".into(), serde_json::Value::String(status.into()));
     map.insert(time_field.into(), serde_json::Value::String(at.into()));
-    map.entry("pull_request_number").or_insert(serde_json::json!(p.number));
+    map.entry("pull_request_number").or_insert(serde_json::json!(p.review.number));
     let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
     bytes.push(b'\n');
     match patchdesk_board::replace_file(workdir, &rel, &bytes) {
@@ -709,36 +625,16 @@ fn mark_metadata(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree
 /// as open.
 pub fn review_states(workdir: &Path) -> Vec<KnownReview> {
     let (local, _) = load_local(workdir);
-    let mut out: Vec<KnownReview> = local
-        .reviews
-        .iter()
-        .map(|(item, k)| KnownReview {
-            item: item.clone(),
-            task_id: k.task_id.clone(),
-            pod: k.pod.clone(),
-            number: k.number,
-            url: k.url.clone(),
-            state: k.state,
-            checked_at: k.checked_at.clone(),
-        })
-        .collect();
+    let mut out: Vec<KnownReview> = local.reviews.into_values().collect();
     let known: BTreeSet<String> = out.iter().map(|k| k.item.clone()).collect();
-    let fresh: Vec<Promoted> = promoted(workdir).into_iter().filter(|p| !known.contains(&p.item)).collect();
+    let fresh: Vec<KnownReview> = crate::sent_reviews(workdir).into_iter().filter(|p| !known.contains(&p.item)).collect();
     if !fresh.is_empty() {
         let queue = Queue::open(workdir).ok();
         let board = Board::load(workdir);
-        for p in fresh {
-            let task_id = task_of(queue.as_ref(), &board, &p.item);
-            let pod = task_id.as_deref().and_then(|t| board.task(t)).and_then(|t| t.pod.clone()).or(p.pod.clone());
-            out.push(KnownReview {
-                item: p.item.clone(),
-                task_id,
-                pod,
-                number: p.review_number.unwrap_or_default(),
-                url: p.review_url.clone().unwrap_or_default(),
-                state: ReviewState::Open,
-                checked_at: None,
-            });
+        for mut p in fresh {
+            p.task_id = task_of(queue.as_ref(), &board, &p.item);
+            p.pod = p.task_id.as_deref().and_then(|t| board.task(t)).and_then(|t| t.pod.clone()).or(p.pod);
+            out.push(p);
         }
     }
     out.sort_by(|a, b| a.item.cmp(&b.item));
