@@ -16,7 +16,6 @@ const COMMANDS: &[&str] = &[
     "project_metrics",
     "follow_reviews",
     "known_reviews",
-    "send_board_changes",
     "send_for_review",
     "promote_preview",
     "github_status",

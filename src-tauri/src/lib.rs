@@ -32,7 +32,6 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::board::project_metrics,
             commands::board::follow_reviews,
             commands::board::known_reviews,
-            commands::board::send_board_changes,
             commands::promote::send_for_review,
             commands::promote::promote_preview,
             commands::github::github_status,
