@@ -5,6 +5,7 @@
 mod commands;
 mod events;
 pub mod grants;
+pub mod instance;
 pub mod log;
 pub mod navigation;
 mod state;
@@ -89,7 +90,11 @@ pub fn run() {
     // Read and write git objects the way git itself does (the apply engine checks its own output).
     patchdesk_desk::apply::use_git_object_checks();
     let builder = specta_builder();
+    let context = tauri::generate_context!();
+    let data_dir = std::env::var_os("PATCHDESK_DATA_DIR").filter(|d| !d.is_empty()).map(std::path::PathBuf::from);
     tauri::Builder::default()
+        // First: a second launch hands its files to the running window and leaves here.
+        .plugin(instance::plugin(&context.config().identifier, data_dir.as_deref()))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
@@ -120,6 +125,6 @@ pub fn run() {
             commands::board::start(app.handle());
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .run(context)
         .expect("the Patchdesk window could not be started");
 }
