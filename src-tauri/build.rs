@@ -35,6 +35,10 @@ const COMMANDS: &[&str] = &[
     "open_github_page",
     "open_pod_link",
     "open_log_folder",
+    "about_patchdesk",
+    "problem_report",
+    "window_tab",
+    "remember_tab",
 ];
 
 fn main() {

@@ -52,6 +52,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::links::open_github_page,
             commands::links::open_pod_link,
             commands::help::open_log_folder,
+            commands::help::about_patchdesk,
+            commands::help::problem_report,
+            commands::window::window_tab,
+            commands::window::remember_tab,
         ])
         .events(tauri_specta::collect_events![
             events::ProjectOpened,
@@ -95,6 +99,7 @@ pub fn run() {
     tauri::Builder::default()
         // First: a second launch hands its files to the running window and leaves here.
         .plugin(instance::plugin(&context.config().identifier, data_dir.as_deref()))
+        .plugin(commands::window::geometry_plugin(&patchdesk_desk::settings::data_dir()))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
@@ -102,8 +107,10 @@ pub fn run() {
         .plugin(navigation::guard())
         .invoke_handler(builder.invoke_handler())
         .on_window_event(|window, event| {
-            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
-                dropped(window.app_handle(), paths);
+            match event {
+                tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => dropped(window.app_handle(), paths),
+                tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_) => commands::window::moved(window.app_handle()),
+                _ => {}
             }
         })
         .on_webview_event(|webview, event| {
@@ -121,6 +128,7 @@ pub fn run() {
             let desk = patchdesk_desk::Desk::new(patchdesk_desk::settings::data_dir(), overrides);
             app.manage(AppState::new(desk, start));
             app.manage(commands::github::GitHubSession::default());
+            app.manage(commands::window::GeometrySave::default());
             commands::downloads::start(app.handle());
             commands::board::start(app.handle());
             Ok(())

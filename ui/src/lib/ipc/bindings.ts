@@ -393,6 +393,41 @@ async openLogFolder() : Promise<Result<string, UserError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The version and the platform, for "About Patchdesk".
+ */
+async aboutPatchdesk() : Promise<About> {
+    return await TAURI_INVOKE("about_patchdesk");
+},
+/**
+ * The text "Report a problem" puts on the clipboard: the version, the platform and the last
+ * lines of the log, without any line that looks like it carries a token.
+ */
+async problemReport() : Promise<Result<string, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("problem_report") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The tab the window showed last, when one was remembered.
+ */
+async windowTab() : Promise<string | null> {
+    return await TAURI_INVOKE("window_tab");
+},
+/**
+ * Remembers `tab` (`inbox`, `board` or `numbers`) as the one to show at the next start.
+ */
+async rememberTab(tab: string) : Promise<Result<null, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remember_tab", { tab }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -421,6 +456,14 @@ reviewsFollowed: "reviews-followed"
 
 /** user-defined types **/
 
+/**
+ * What "About Patchdesk" shows.
+ */
+export type About = { version: string; 
+/**
+ * The operating system and processor, and the system's own name for itself when known.
+ */
+platform: string }
 /**
  * The signed-in account, as `GET /user` reports it.
  */

@@ -2,7 +2,7 @@
 // file only turns their `{status, data | error}` results into values or thrown `UserError`s.
 // Every command in the bindings has its line here, with the bindings' arguments and reply (tsc
 // checks it: a new command that is missing here fails the build).
-import { commands, type Choosing, type ItemCheck, type ReviewsFollowed, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type HandoffSent, type PromoteOutcome, type ImportReport, type InboxItem, type PastePreview, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
+import { commands, type About, type Choosing, type ItemCheck, type ReviewsFollowed, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type HandoffSent, type PromoteOutcome, type ImportReport, type InboxItem, type PastePreview, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UserError };
 
@@ -63,5 +63,12 @@ export const backend = {
   openPodLink: (url: string): Promise<null> => unwrap(commands.openPodLink(url)),
   /** Opens the folder with Patchdesk's log files in the file manager; returns where it is. */
   openLogFolder: (): Promise<string> => unwrap(commands.openLogFolder()),
+  /** The version and the platform, for Help > About Patchdesk. */
+  aboutPatchdesk: (): Promise<About> => commands.aboutPatchdesk(),
+  /** The version, the platform and the log's last lines without any token, for Help > Report a problem. */
+  problemReport: (): Promise<string> => unwrap(commands.problemReport()),
+  /** The tab the window showed last (kept in the settings file), or null. */
+  windowTab: (): Promise<string | null> => commands.windowTab(),
+  rememberTab: (tab: string): Promise<null> => unwrap(commands.rememberTab(tab)),
   connectGithubRepository: (fullName: string, cloneUrl: string): Promise<Overview> => unwrap(commands.connectGithubRepository(fullName, cloneUrl)),
 } satisfies { [K in Command]: (...args: Args<K>) => Promise<Reply<K>> };
