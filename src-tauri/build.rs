@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "open_github_page",
     "open_pod_link",
     "open_log_folder",
+    "opened_files",
     "about_patchdesk",
     "problem_report",
     "window_tab",

@@ -2,10 +2,14 @@
 //! the menu entry clicked again) hands its arguments to the window already running and exits,
 //! so two processes never write the same inbox. The window comes to the front; the plain files
 //! named on the command line are handed over like a drop (remembered in the grants, then
-//! `FilesDropped`: the window imports them through `import_files`, same rules as a drop).
+//! `FilesDropped`: the window imports them through `import_files`, same rules as a drop). The
+//! first launch's own files wait in [`OpenedWith`] until the window asks (`opened_files`).
 
+use crate::state::AppState;
+use patchdesk_error::UserError;
 use std::path::{Path, PathBuf};
-use tauri::{AppHandle, Manager, Wry};
+use std::sync::Mutex;
+use tauri::{AppHandle, Manager, State, Wry};
 
 /// At most this many files are taken from one second launch (a file manager's "Open with" of a
 /// whole selection stays well below); the rest are ignored.
@@ -51,7 +55,29 @@ fn second_launch(app: &AppHandle, argv: &[String], cwd: &Path) {
     }
 }
 
-/// The files a second launch may hand over: arguments that name an existing plain file (not a
+/// The files the first launch was started with ("Open with Patchdesk" while it was not running),
+/// already granted, until the window takes them.
+#[derive(Default)]
+pub struct OpenedWith(Mutex<Vec<PathBuf>>);
+
+impl OpenedWith {
+    /// Grants the plain files among this process's own arguments and keeps them for the window.
+    pub fn from_args(state: &AppState, args: &[String]) -> OpenedWith {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        OpenedWith(Mutex::new(state.grant(&handed_files(args, &cwd))))
+    }
+}
+
+/// The files Patchdesk was started with, once (the window imports them like a drop; a second
+/// call answers nothing).
+#[tauri::command]
+#[specta::specta]
+pub fn opened_files(opened: State<'_, OpenedWith>) -> Result<Vec<String>, UserError> {
+    let taken = std::mem::take(&mut *opened.0.lock().unwrap_or_else(|e| e.into_inner()));
+    Ok(taken.into_iter().map(|p| p.display().to_string()).collect())
+}
+
+/// The files a launch may hand over: arguments that name an existing plain file (not a
 /// link, not a folder, not a device), relative ones read from `cwd`. Options (`--project X`,
 /// `--anything`) and everything else are ignored; at most [`MAX_FILES`].
 pub fn handed_files(args: &[String], cwd: &Path) -> Vec<PathBuf> {

@@ -52,6 +52,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::links::open_github_page,
             commands::links::open_pod_link,
             commands::help::open_log_folder,
+            instance::opened_files,
             commands::help::about_patchdesk,
             commands::help::problem_report,
             commands::window::window_tab,
@@ -121,12 +122,15 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             log::start(app.handle());
-            let start = state::StartupChoice::from_env_and_args(std::env::args().skip(1));
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            let start = state::StartupChoice::from_env_and_args(args.iter().cloned());
             // The same data folder (settings, demo, clones) as the `patchdesk` command's. The
             // window signs in only through the keyring (never `GITHUB_TOKEN`).
             let overrides = patchdesk_desk::settings::Overrides { github_token: None, ..patchdesk_desk::settings::Overrides::from_env() };
             let desk = patchdesk_desk::Desk::new(patchdesk_desk::settings::data_dir(), overrides);
-            app.manage(AppState::new(desk, start));
+            let state = AppState::new(desk, start);
+            app.manage(instance::OpenedWith::from_args(&state, &args));
+            app.manage(state);
             app.manage(commands::github::GitHubSession::default());
             app.manage(commands::window::GeometrySave::default());
             commands::downloads::start(app.handle());

@@ -1,6 +1,7 @@
 // One window per user, in the real window: launching Patchdesk again with a patch (as "Open
 // with Patchdesk" does) brings the running window forward and puts the patch in its inbox; the
-// second process leaves at once. Only plain files named on the command line are taken.
+// second process leaves at once. Only plain files named on the command line are taken. The
+// first launch's own file goes to the inbox too.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -10,9 +11,12 @@ import { join } from "node:path";
 import { launch, find, appBinary } from "../harness.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "patchdesk-e2e-again-"));
+const patch = (file) => `diff --git a/docs/${file} b/docs/${file}\nnew file mode 100644\n--- /dev/null\n+++ b/docs/${file}\n@@ -0,0 +1 @@\n+Opened with Patchdesk.\n`;
+const first = "patch_20261130_091500_F1.1.diff";
 let app;
 before(async () => {
-  app = await launch();
+  writeFileSync(join(scratch, first), patch("first.md"));
+  app = await launch({ args: [join(scratch, first)] });
 });
 after(async () => {
   await app?.stop();
@@ -47,11 +51,17 @@ function launchAgain(args, cwd) {
   });
 }
 
+test("the file Patchdesk was started with goes to the inbox", async () => {
+  const queue = join(app.dataDir, "demo/project/.patches/queue");
+  await app.browser.waitUntil(() => existsSync(join(queue, first)), { timeout: 15000, timeoutMsg: "the first launch's patch reached the inbox" });
+  await find(app.browser, `[data-testid="inbox-item"][data-task="F1.1"]`);
+});
+
 test("a second launch with a patch hands it to the running window and leaves: one process, the patch in the inbox", async () => {
   await find(app.browser, '[data-testid="project-name"]');
   assert.equal(appProcesses(app.dataDir).length, 1, "the first window runs");
   const name = "patch_20261130_101500_F2.2.diff";
-  writeFileSync(join(scratch, name), "diff --git a/docs/opened.md b/docs/opened.md\nnew file mode 100644\n--- /dev/null\n+++ b/docs/opened.md\n@@ -0,0 +1 @@\n+Opened with Patchdesk.\n");
+  writeFileSync(join(scratch, name), patch("opened.md"));
   // Not taken: a link (to a file the window must never read), a folder, a file that is not there.
   writeFileSync(join(scratch, "secret.txt"), "not for the inbox");
   symlinkSync(join(scratch, "secret.txt"), join(scratch, "patch_20261130_101600_F2.2.diff"));
@@ -62,7 +72,7 @@ test("a second launch with a patch hands it to the running window and leaves: on
 
   const queue = join(app.dataDir, "demo/project/.patches/queue");
   await app.browser.waitUntil(() => existsSync(join(queue, name)), { timeout: 15000, timeoutMsg: "the patch reached the inbox" });
-  assert.deepEqual(readdirSync(queue).filter((f) => f.startsWith("patch_20261130")), [name], "the link was not taken");
+  assert.deepEqual(readdirSync(queue).filter((f) => f.startsWith("patch_20261130_10")), [name], "the link was not taken");
   await app.browser.waitUntil(async () => {
     for (const t of await app.browser.$$('[data-testid="toast"]')) if (/Added 1 item to the inbox/.test(await t.getText())) return true;
     return false;

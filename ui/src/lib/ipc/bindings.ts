@@ -395,6 +395,18 @@ async openLogFolder() : Promise<Result<string, UserError>> {
 }
 },
 /**
+ * The files Patchdesk was started with, once (the window imports them like a drop; a second
+ * call answers nothing).
+ */
+async openedFiles() : Promise<Result<string[], UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("opened_files") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The version and the platform, for "About Patchdesk".
  */
 async aboutPatchdesk() : Promise<About> {

@@ -63,6 +63,8 @@ export const backend = {
   openPodLink: (url: string): Promise<null> => unwrap(commands.openPodLink(url)),
   /** Opens the folder with Patchdesk's log files in the file manager; returns where it is. */
   openLogFolder: (): Promise<string> => unwrap(commands.openLogFolder()),
+  /** The files Patchdesk was started with ("Open with Patchdesk"), once; they are imported like a drop. */
+  openedFiles: (): Promise<string[]> => unwrap(commands.openedFiles()),
   /** The version and the platform, for Help > About Patchdesk. */
   aboutPatchdesk: (): Promise<About> => commands.aboutPatchdesk(),
   /** The version, the platform and the log's last lines without any token, for Help > Report a problem. */
