@@ -122,7 +122,8 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             log::start(app.handle());
-            let args: Vec<String> = std::env::args().skip(1).collect();
+            // Lossy: a file name that is not UTF-8 names no file here and is left out, not a crash.
+            let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
             let start = state::StartupChoice::from_env_and_args(args.iter().cloned());
             // The same data folder (settings, demo, clones) as the `patchdesk` command's. The
             // window signs in only through the keyring (never `GITHUB_TOKEN`).
