@@ -7,7 +7,7 @@ set -euo pipefail
 # to split the result of this operator" on CPUs with AVX-512 unless its vectors are kept to 128 bits.
 export LP_NATIVE_VECTOR_WIDTH="${LP_NATIVE_VECTOR_WIDTH:-128}"
 cd "$(dirname "$0")/.."
-deb=$(ls -t target/debug/bundle/deb/*.deb 2>/dev/null | head -n1 || true)
+deb=$(ls -t "${CARGO_TARGET_DIR:-target}"/debug/bundle/deb/*.deb 2>/dev/null | head -n1 || true)
 [ -n "$deb" ] || { echo "no .deb found: run scripts/build-app.sh first" >&2; exit 1; }
 sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
@@ -20,6 +20,9 @@ trap '"${sudo_cmd[@]}" dpkg -r "$pkg" >/dev/null 2>&1 || true' EXIT
 test -x /usr/bin/patchdesk-app || { echo "the package did not install /usr/bin/patchdesk-app" >&2; exit 1; }
 desktop=$(dpkg -L "$pkg" | grep '\.desktop$' | head -n1)
 grep -q '^Name=Patchdesk' "$desktop" || { echo "desktop entry lacks Name=Patchdesk" >&2; exit 1; }
+# "Open with Patchdesk": the entry takes files (%F) and declares pod patches and ZIP bundles.
+grep -q '^Exec=patchdesk-app %F$' "$desktop" || { echo "desktop entry does not pass the opened files (%F)" >&2; exit 1; }
+grep -q '^MimeType=text/x-patch;application/zip' "$desktop" || { echo "desktop entry declares no pod file types" >&2; exit 1; }
 dpkg -L "$pkg" | grep -q 'icons/hicolor/.*/apps/patchdesk-app.png' || { echo "no icon installed" >&2; exit 1; }
 
 data=$(mktemp -d)

@@ -16,7 +16,6 @@ const COMMANDS: &[&str] = &[
     "project_metrics",
     "follow_reviews",
     "known_reviews",
-    "send_board_changes",
     "send_for_review",
     "promote_preview",
     "github_status",
@@ -36,6 +35,11 @@ const COMMANDS: &[&str] = &[
     "open_github_page",
     "open_pod_link",
     "open_log_folder",
+    "opened_files",
+    "about_patchdesk",
+    "problem_report",
+    "window_tab",
+    "remember_tab",
 ];
 
 fn main() {

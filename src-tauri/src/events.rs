@@ -46,7 +46,7 @@ impl From<patchdesk_desk::downloads::Arrived> for DownloadsArrived {
 
 /// The background follow-up of review requests ran (every minute while a project with a
 /// remote is open): what changed, and what sending the board's commits did.
-#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[derive(Debug, Clone, Default, Serialize, specta::Type, tauri_specta::Event)]
 pub struct ReviewsFollowed {
     /// What following the reviews did (empty when nothing was asked).
     pub report: patchdesk_desk::FollowReport,

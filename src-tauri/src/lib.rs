@@ -5,6 +5,7 @@
 mod commands;
 mod events;
 pub mod grants;
+pub mod instance;
 pub mod log;
 pub mod navigation;
 mod state;
@@ -32,7 +33,6 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::board::project_metrics,
             commands::board::follow_reviews,
             commands::board::known_reviews,
-            commands::board::send_board_changes,
             commands::promote::send_for_review,
             commands::promote::promote_preview,
             commands::github::github_status,
@@ -52,6 +52,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::links::open_github_page,
             commands::links::open_pod_link,
             commands::help::open_log_folder,
+            instance::opened_files,
+            commands::help::about_patchdesk,
+            commands::help::problem_report,
+            commands::window::window_tab,
+            commands::window::remember_tab,
         ])
         .events(tauri_specta::collect_events![
             events::ProjectOpened,
@@ -90,7 +95,12 @@ pub fn run() {
     // Read and write git objects the way git itself does (the apply engine checks its own output).
     patchdesk_desk::apply::use_git_object_checks();
     let builder = specta_builder();
+    let context = tauri::generate_context!();
+    let data_dir = std::env::var_os("PATCHDESK_DATA_DIR").filter(|d| !d.is_empty()).map(std::path::PathBuf::from);
     tauri::Builder::default()
+        // First: a second launch hands its files to the running window and leaves here.
+        .plugin(instance::plugin(&context.config().identifier, data_dir.as_deref()))
+        .plugin(commands::window::geometry_plugin(&patchdesk_desk::settings::data_dir()))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
@@ -98,8 +108,10 @@ pub fn run() {
         .plugin(navigation::guard())
         .invoke_handler(builder.invoke_handler())
         .on_window_event(|window, event| {
-            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
-                dropped(window.app_handle(), paths);
+            match event {
+                tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => dropped(window.app_handle(), paths),
+                tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_) => commands::window::moved(window.app_handle()),
+                _ => {}
             }
         })
         .on_webview_event(|webview, event| {
@@ -110,17 +122,22 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             log::start(app.handle());
-            let start = state::StartupChoice::from_env_and_args(std::env::args().skip(1));
+            // Lossy: a file name that is not UTF-8 names no file here and is left out, not a crash.
+            let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+            let start = state::StartupChoice::from_env_and_args(args.iter().cloned());
             // The same data folder (settings, demo, clones) as the `patchdesk` command's. The
             // window signs in only through the keyring (never `GITHUB_TOKEN`).
             let overrides = patchdesk_desk::settings::Overrides { github_token: None, ..patchdesk_desk::settings::Overrides::from_env() };
             let desk = patchdesk_desk::Desk::new(patchdesk_desk::settings::data_dir(), overrides);
-            app.manage(AppState::new(desk, start));
+            let state = AppState::new(desk, start);
+            app.manage(instance::OpenedWith::from_args(&state, &args));
+            app.manage(state);
             app.manage(commands::github::GitHubSession::default());
+            app.manage(commands::window::GeometrySave::default());
             commands::downloads::start(app.handle());
             commands::board::start(app.handle());
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .run(context)
         .expect("the Patchdesk window could not be started");
 }

@@ -49,10 +49,12 @@ async function waitForPort(port, ms) {
 
 /**
  * Launches the app with a fresh data folder (so the demo project is built anew) and returns
- * `{ browser, dataDir, stop }`. `env` is passed to the app.
+ * `{ browser, dataDir, stop }`. `env` is passed to the app. `dataDir`: start on that folder
+ * instead (a second start of the same user's app); it is left in place by `stop`.
  */
-export async function launch({ env = {}, args = [] } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), "patchdesk-e2e-"));
+export async function launch({ env = {}, args = [], dataDir: given } = {}) {
+  const dataDir = given ?? mkdtempSync(join(tmpdir(), "patchdesk-e2e-"));
+  const removeData = () => given || rmSync(dataDir, { recursive: true, force: true });
   const port = await freePort();
   const nativePort = await freePort();
   // The driver's (and the app's) output comes through pipes of this process rather than the
@@ -77,7 +79,7 @@ export async function launch({ env = {}, args = [] } = {}) {
     });
   } catch (e) {
     driver.kill();
-    rmSync(dataDir, { recursive: true, force: true });
+    removeData();
     throw e;
   }
   const stop = async () => {
@@ -87,7 +89,7 @@ export async function launch({ env = {}, args = [] } = {}) {
     killLeftovers(dataDir);
     driver.stdout.destroy();
     driver.stderr.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
+    removeData();
   };
   return { browser, dataDir, stop };
 }

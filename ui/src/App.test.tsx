@@ -185,6 +185,24 @@ describe("first screen", () => {
     expect(backend.clipboard).toEqual(["Your patch was sent back"]);
   });
 
+  it("opens on the tab remembered from the last launch and remembers the one chosen", async () => {
+    const backend = mockBackend({
+      currentProject: overview,
+      windowTab: () => "board",
+      rememberTab: () => null,
+      knownReviews: () => [],
+      watchedFolder: () => null,
+      inboxChecks: () => [],
+    });
+    render(<App />);
+    await waitFor(() => expect(screen.getByTestId("tab-board").getAttribute("aria-current")).toBe("true"));
+    // Nothing but the remembered tab itself is written back before the lead chooses.
+    expect(backend.argsOf("rememberTab").every(([t]) => t === "board")).toBe(true);
+    fireEvent.click(screen.getByTestId("tab-inbox"));
+    await waitFor(() => expect(backend.argsOf("rememberTab").slice(-1)).toEqual([["inbox"]]));
+    expect(screen.getByTestId("tab-inbox").getAttribute("aria-current")).toBe("true");
+  });
+
   it("turns the Downloads watch off and on again from the inbox", async () => {
     const backend = mockBackend({
       currentProject: overview,

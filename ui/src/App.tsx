@@ -6,13 +6,14 @@ import { useImports } from "./lib/inbox/imports";
 import { useDownloadsWatch } from "./lib/inbox/useDownloadsWatch";
 import { useInboxChecks } from "./lib/inbox/useInboxChecks";
 import { useProject } from "./lib/project/useProject";
+import { useTab } from "./lib/project/useTab";
 import { useToasts } from "./lib/project/useToasts";
 import { BoardView } from "./components/board/BoardView";
 import { GitHubDialog } from "./components/github/GitHub";
 import { ErrorPanel } from "./components/shared/ErrorPanel";
 import { Toasts } from "./components/shared/Toasts";
 import { DropOverlay, InboxScreen, Loading } from "./components/views/InboxScreen";
-import { TopBar, type Tab } from "./components/views/TopBar";
+import { TopBar } from "./components/views/TopBar";
 import { PasteDialog } from "./components/inbox/PasteDialog";
 import { usePasteShortcut } from "./lib/inbox/paste";
 
@@ -21,7 +22,7 @@ const MetricsView = lazy(() => import("./components/metrics/Metrics").then((m) =
 
 export function App() {
   const { load, overview, run, refresh, opened } = useProject();
-  const [tab, setTab] = useState<Tab>("inbox");
+  const [tab, setTab] = useTab();
   const [selected, setSelected] = useState<string | null>(null);
   const { toasts, toast } = useToasts();
   const [github, setGithub] = useState<GitHubStatus | null>(null);

@@ -43,19 +43,40 @@ pub fn hand_off(workdir: &Path, task: &str, to: &str, reason: &str, files: &[Str
     Ok(Handoff { handed, prompt })
 }
 
+/// A handoff and what sending the board's commits to `origin` did right after it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct HandoffSent {
+    pub handoff: Handoff,
+    /// What the send did; `None` when the project has no remote or the send failed.
+    pub board: Option<BoardSending>,
+    /// Why the board was not sent (offline, signed out…): the commit is made and goes out with
+    /// the next send (the window's minute round, or the next command).
+    pub error: Option<UserError>,
+}
+
 /// [`hand_off`], then the board's commits sent to `origin` when there is one. A failure to send
-/// is a sentence in `sent`, not a failed handoff: the commit is made and goes out with the next
-/// send.
+/// is kept in `error`, not a failed handoff. Blocks on the network.
+#[allow(clippy::too_many_arguments)]
+pub fn hand_off_then_send(desk: &Desk, workdir: &Path, task: &str, to: &str, reason: &str, files: &[String], related_patch: Option<&str>, now: OffsetDateTime) -> Result<HandoffSent, UserError> {
+    let handoff = hand_off(workdir, task, to, reason, files, related_patch, now)?;
+    let (board, error) = match Remote::origin(workdir).map(|remote| send_board(desk, workdir, &remote)) {
+        None => (None, None),
+        Some(Ok(sent)) => (Some(sent), None),
+        Some(Err(e)) => (None, Some(e)),
+    };
+    Ok(HandoffSent { handoff, board, error })
+}
+
+/// [`hand_off_then_send`] with the task's own files, the send said in one sentence (`None`: no
+/// remote). A failure to send is a sentence, not a failed handoff.
 pub fn hand_off_and_send(desk: &Desk, workdir: &Path, task: &str, to: &str, reason: &str, now: OffsetDateTime) -> Result<(Handoff, Option<String>), UserError> {
-    let done = hand_off(workdir, task, to, reason, &[], None, now)?;
-    let sent = Remote::origin(workdir).map(|remote| match desk.forge(&remote) {
-        Err(e) => format!("Not sent to the remote: {}", e.message),
-        Ok(chosen) => match patchdesk_promote::board::send_board(workdir, &remote.url, chosen.forge.as_ref()) {
-            Ok(sent) => sent.describe(),
-            Err(e) => format!("Not sent to the remote yet: {e}"),
-        },
-    });
-    Ok((done, sent))
+    let done = hand_off_then_send(desk, workdir, task, to, reason, &[], None, now)?;
+    let sent = match (done.board, done.error) {
+        (Some(sent), _) => Some(sent.words),
+        (None, Some(e)) => Some(format!("Not sent to the remote yet: {}", e.message)),
+        (None, None) => None,
+    };
+    Ok((done.handoff, sent))
 }
 
 /// What sending the board's commits did, with a sentence for the lead.

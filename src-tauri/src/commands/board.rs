@@ -3,9 +3,9 @@
 
 use crate::events::ReviewsFollowed;
 use crate::state::AppState;
-use patchdesk_desk::board::{self, BoardSending, Handoff};
+use patchdesk_desk::board::{self, HandoffSent};
 use patchdesk_desk::background::Rounds;
-use patchdesk_desk::{follow, FollowReport, KnownReview, Metrics, OffsetDateTime, Remote};
+use patchdesk_desk::{follow, KnownReview, Metrics, OffsetDateTime};
 use patchdesk_error::{Code, UserError};
 use std::time::Duration;
 use tauri::{AppHandle, Manager, State};
@@ -14,13 +14,18 @@ use tauri_specta::Event;
 /// How often the review requests are followed while a project is open.
 const FOLLOW_EVERY: Duration = Duration::from_secs(60);
 
-/// Hands `task` to pod `to`: appends to the handoff log, updates the task, writes the prompt
-/// packet, and records all of it as one commit on the current branch.
+/// Hands `task` to pod `to` (the handoff log, the task, the prompt packet, one commit on the
+/// current branch), then sends the board's commits to the remote; a send that failed (offline)
+/// is said in the answer and left to the minute's round.
 #[tauri::command]
 #[specta::specta]
-pub fn hand_off_task(state: State<'_, AppState>, task: String, to: String, reason: String, files: Vec<String>, related_patch: Option<String>) -> Result<Handoff, UserError> {
+pub async fn hand_off_task(state: State<'_, AppState>, task: String, to: String, reason: String, files: Vec<String>, related_patch: Option<String>) -> Result<HandoffSent, UserError> {
     let workdir = state.workdir()?;
-    board::hand_off(&workdir, &task, &to, &reason, &files, related_patch.as_deref(), OffsetDateTime::now_utc())
+    let desk = state.desk().clone();
+    let now = OffsetDateTime::now_utc();
+    tauri::async_runtime::spawn_blocking(move || board::hand_off_then_send(&desk, &workdir, &task, &to, &reason, &files, related_patch.as_deref(), now))
+        .await
+        .map_err(|e| UserError::new(Code::Internal, format!("Handing off stopped unexpectedly: {e}")))?
 }
 
 /// The project's numbers for the metrics view: patches per pod per week, lead times, merge
@@ -32,18 +37,18 @@ pub fn project_metrics(state: State<'_, AppState>) -> Result<Metrics, UserError>
     Ok(board::metrics(&state.workdir()?))
 }
 
-/// Asks GitHub (or the practice remote) about every review request Patchdesk opened and brings
-/// the board up to date: merged → the task is done and waiting tasks become ready; closed →
-/// back to its pod with a note. One commit records the changes. Cheap to call often: GitHub
-/// answers "not changed" without counting against the limit when nothing happened.
+/// "Check reviews": asks GitHub (or the practice remote) about every review request Patchdesk
+/// opened and brings the board up to date (merged → done, closed → back to its pod, one
+/// commit), then sends the board's commits: the minute's round, now. A failure is in `error`.
 #[tauri::command]
 #[specta::specta]
-pub async fn follow_reviews(state: State<'_, AppState>) -> Result<FollowReport, UserError> {
+pub async fn follow_reviews(state: State<'_, AppState>) -> Result<ReviewsFollowed, UserError> {
     let workdir = state.workdir()?;
     let desk = state.desk().clone();
-    tauri::async_runtime::spawn_blocking(move || follow::check_reviews(&desk, &workdir, OffsetDateTime::now_utc()))
+    let done = tauri::async_runtime::spawn_blocking(move || follow::follow_up(&desk, &workdir, OffsetDateTime::now_utc()))
         .await
-        .map_err(|e| UserError::new(Code::Internal, format!("Checking the reviews stopped unexpectedly: {e}")))?
+        .map_err(|e| UserError::new(Code::Internal, format!("Checking the reviews stopped unexpectedly: {e}")))?;
+    Ok(done.map(ReviewsFollowed::from).unwrap_or_default())
 }
 
 /// What is known about each review request without asking anyone (for the board's cards).
@@ -51,22 +56,6 @@ pub async fn follow_reviews(state: State<'_, AppState>) -> Result<FollowReport, 
 #[specta::specta]
 pub fn known_reviews(state: State<'_, AppState>) -> Result<Vec<KnownReview>, UserError> {
     Ok(board::known_reviews(&state.workdir()?))
-}
-
-/// Sends the board's commits (handoffs, review follow-up) to the remote's default branch; a
-/// protected branch gets them as one review request. Never forced, never overwrites newer
-/// remote work. Offline: an error with code `offline`, and they wait for the next try.
-#[tauri::command]
-#[specta::specta]
-pub async fn send_board_changes(state: State<'_, AppState>) -> Result<Option<BoardSending>, UserError> {
-    let workdir = state.workdir()?;
-    let Some(remote) = Remote::origin(&workdir) else {
-        return Ok(None);
-    };
-    let desk = state.desk().clone();
-    tauri::async_runtime::spawn_blocking(move || board::send_board(&desk, &workdir, &remote).map(Some))
-        .await
-        .map_err(|e| UserError::new(Code::Internal, format!("Sending the board stopped unexpectedly: {e}")))?
 }
 
 /// The background follow-up, kept for as long as the app runs.

@@ -9,3 +9,4 @@ pub mod inbox;
 pub mod links;
 pub mod project;
 pub mod promote;
+pub mod window;

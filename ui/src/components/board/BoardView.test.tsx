@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import type { Board, Pod, Task, TaskStatus } from "../../lib/ipc";
-import { mockBackend, resetBackend } from "../../lib/ipc/mock";
+import type { Board, HandoffSent, Pod, Task, TaskStatus, UserError } from "../../lib/ipc";
+import { mockBackend, refusal, resetBackend } from "../../lib/ipc/mock";
 import { BoardView } from "./BoardView";
 
 beforeEach(() => localStorage.clear());
@@ -140,9 +140,8 @@ describe("handing over", () => {
 describe("the handoff dialog", () => {
   it("pre-fills the task's input files and sends the lead's list with the reason", async () => {
     const backend = mockBackend({
-      handOffTask: () => ({ handed: { task: "F2.1", from: "QAPod", to: "DeliveryPod", commit: "abc", prompt_path: "p", changed_files: [], new: true, warnings: [] }, prompt: "the prompt" }),
+      handOffTask: () => handedOff(null),
       knownReviews: () => [],
-      sendBoardChanges: () => null,
     });
     const sent = () => backend.argsOf("handOffTask");
     const b = board();
@@ -159,4 +158,24 @@ describe("the handoff dialog", () => {
     expect(sent()[0]).toEqual(["F2.1", "DevPod", "Package it", ["src/rtp/stages.py", "docs/release.md"], null]);
     resetBackend();
   });
+
+  it("hands off and sends in one command; the prompt goes on the clipboard and an offline send is said", async () => {
+    const backend = mockBackend({ handOffTask: () => handedOff(refusal("offline", "No network.")), knownReviews: () => [] });
+    const toasts: string[] = [];
+    render(<BoardView board={board()} toast={(t) => toasts.push(t)} />);
+    const card = screen.getAllByTestId("task-card").find((c) => c.getAttribute("data-task") === "F2.1")!;
+    fireEvent.click(within(card).getByTestId("hand-off"));
+    fireEvent.submit(screen.getByTestId("handoff-dialog"));
+    await waitFor(() => expect(toasts).toContain("Board changes are saved here and will be sent when you're back online."));
+    expect(toasts[0]).toMatch(/^Handed F2\.1 to the .* Its prompt is on your clipboard\.$/);
+    expect(backend.clipboard).toEqual(["the prompt"]);
+    expect(backend.calls.map((c) => c.command).filter((c) => c !== "knownReviews")).toEqual(["handOffTask"]);
+    resetBackend();
+  });
 });
+
+/** A handoff of F2.1 as the backend answers it, with what sending the board did. */
+function handedOff(error: UserError | null): HandoffSent {
+  const handed = { task: "F2.1", from: "QAPod", to: "DeliveryPod", commit: "abc", prompt_path: "p", changed_files: [], new: true, warnings: [] };
+  return { handoff: { handed, prompt: "the prompt" }, board: null, error };
+}

@@ -111,9 +111,9 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
           to={handing.to}
           pods={board.pods}
           onCancel={() => setHanding(null)}
-          onDone={async (prompt, toName) => {
+          onDone={async (done, toName) => {
             setHanding(null);
-            await afterHandoff(handing.task.id, toName, prompt, toast, onChanged);
+            await afterHandoff(handing.task.id, toName, done, toast, onChanged);
           }}
         />
       )}

@@ -1,9 +1,9 @@
 import { useState } from "react";
-import { backend, type Pod, type Task } from "../../lib/ipc";
+import { backend, type HandoffSent, type Pod, type Task } from "../../lib/ipc";
 import { explain, type Explained } from "../../lib/errors/errors";
 import { podLabel } from "../../lib/format/format";
 
-/** The handoff dialog: to which pod, why; on success the prompt for that pod. */
+/** The handoff dialog: to which pod, why; on success the handoff (its prompt) and the board's send. */
 export function HandoffDialog({
   task,
   to,
@@ -16,7 +16,7 @@ export function HandoffDialog({
   to: string | null;
   pods: Pod[];
   onCancel: () => void;
-  onDone: (prompt: string, toName: string) => void;
+  onDone: (done: HandoffSent, toName: string) => void;
   /** The patch this handoff follows from (recorded in the handoff log). */
   relatedPatch?: string | null;
 }) {
@@ -33,7 +33,7 @@ export function HandoffDialog({
     try {
       const list = files.split(/[\n,]/).map((f) => f.trim()).filter(Boolean);
       const r = await backend.handOffTask(task.id, target, reason, list, relatedPatch ?? null);
-      onDone(r.prompt, toName);
+      onDone(r, toName);
     } catch (e) {
       setError(explain(e));
     } finally {

@@ -92,9 +92,9 @@ export function ReviewPane({
           pods={board.pods}
           relatedPatch={item.file_name}
           onCancel={() => setHanding(null)}
-          onDone={async (prompt, toName) => {
+          onDone={async (done, toName) => {
             setHanding(null);
-            await afterHandoff(handing.id, toName, prompt, toast, onChanged);
+            await afterHandoff(handing.id, toName, done, toast, onChanged);
           }}
         />
       )}

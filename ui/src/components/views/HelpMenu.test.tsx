@@ -35,4 +35,27 @@ describe("HelpMenu", () => {
     expect(toast.mock.calls[0][0]).toContain("couldn't start the program");
     expect(toast.mock.calls[0][0]).toContain("/x");
   });
+
+  it("shows the version in About Patchdesk", async () => {
+    mockBackend({ aboutPatchdesk: () => ({ version: "0.1.0", platform: "Debian GNU/Linux 12, linux x86_64" }) });
+    render(<HelpMenu toast={vi.fn()} />);
+    fireEvent.click(screen.getByTestId("help"));
+    fireEvent.click(screen.getByTestId("about"));
+    expect((await screen.findByTestId("about-version")).textContent).toBe("Version 0.1.0");
+    expect(screen.getByTestId("about-dialog").textContent).toContain("Debian GNU/Linux 12");
+    fireEvent.click(screen.getByRole("button", { name: "Close" }));
+    expect(screen.queryByTestId("about-dialog")).toBeNull();
+  });
+
+  it("puts the backend's problem report on the clipboard and says so", async () => {
+    const report = "Patchdesk 0.1.0\nPlatform: linux x86_64\nLast lines of the log:\nINFO round 1\n";
+    const backend = mockBackend({ problemReport: () => report });
+    const toast = vi.fn();
+    render(<HelpMenu toast={toast} />);
+    fireEvent.click(screen.getByTestId("help"));
+    fireEvent.click(screen.getByTestId("report-problem"));
+    await waitFor(() => expect(toast).toHaveBeenCalled());
+    expect(backend.clipboard).toEqual([report]);
+    expect(toast.mock.calls[0][0]).toContain("problem report is on your clipboard");
+  });
 });

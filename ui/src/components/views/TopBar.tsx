@@ -2,8 +2,8 @@ import type { GitHubStatus, Overview } from "../../lib/ipc";
 import { GitHubButton } from "../github/GitHub";
 import { HelpMenu } from "./HelpMenu";
 
-/** The screens the top bar switches between. */
-export type Tab = "inbox" | "board" | "numbers";
+import type { Tab } from "../../lib/project/useTab";
+export type { Tab };
 
 /** The top bar: the project, the screens, GitHub and the ways to add files or open a project. */
 export function TopBar({

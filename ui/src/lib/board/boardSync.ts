@@ -1,5 +1,5 @@
-// Sending the board's commits (handoffs, review follow-up) to the remote, with a word for the lead.
-import { backend, type BoardSending } from "../ipc";
+// What the backend's board sends (after a handoff, a review check, the minute's round) mean for the lead.
+import type { BoardSending, UserError } from "../ipc";
 import { explain } from "../errors/errors";
 
 /** The sentence to show for a send, or null when there is nothing worth saying. */
@@ -22,14 +22,13 @@ export function boardWords(s: BoardSending | null, quiet: boolean): string | nul
   }
 }
 
-/** Sends the board's commits; says what happened unless `quiet` and nothing changed. */
-export async function sendBoard(toast?: (text: string) => void, quiet = false): Promise<void> {
-  try {
-    const words = boardWords(await backend.sendBoardChanges(), quiet);
-    if (words) toast?.(words);
-  } catch (e) {
-    const x = explain(e);
-    if (quiet) return;
-    toast?.(x.code === "offline" ? "Board changes are saved here and will be sent when you're back online." : `${x.title} ${x.detail}`);
-  }
+/**
+ * What to say about the send that came with a handoff or "Check reviews": its words, or why it
+ * waits (offline: the backend's minute round sends it later). Nothing when `quiet` and idle.
+ */
+export function sendWords(board: BoardSending | null, error: UserError | null, quiet: boolean): string | null {
+  if (!error) return boardWords(board, quiet);
+  if (quiet) return null;
+  const x = explain(error);
+  return x.code === "offline" ? "Board changes are saved here and will be sent when you're back online." : `${x.title} ${x.detail}`;
 }

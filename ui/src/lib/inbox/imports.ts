@@ -63,6 +63,10 @@ export function useImports({ toast, refresh, show }: Imported) {
   // drop zone.
   useEffect(() => onDragHover(setDropping), []);
   useEffect(() => onEvent("filesDropped", ({ paths }) => void importPaths(paths)), [importPaths]);
+  // Files Patchdesk was started with ("Open with Patchdesk"); a later launch sends `filesDropped`.
+  useEffect(() => {
+    backend.openedFiles().then((paths) => void importPaths(paths), () => undefined);
+  }, [importPaths]);
 
   const choose = useCallback(
     async (what: Choosing): Promise<string[]> => {

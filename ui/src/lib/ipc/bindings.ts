@@ -136,10 +136,11 @@ async pasteAnswer(text: string, task: string | null) : Promise<Result<InboxItem,
 }
 },
 /**
- * Hands `task` to pod `to`: appends to the handoff log, updates the task, writes the prompt
- * packet, and records all of it as one commit on the current branch.
+ * Hands `task` to pod `to` (the handoff log, the task, the prompt packet, one commit on the
+ * current branch), then sends the board's commits to the remote; a send that failed (offline)
+ * is said in the answer and left to the minute's round.
  */
-async handOffTask(task: string, to: string, reason: string, files: string[], relatedPatch: string | null) : Promise<Result<Handoff, UserError>> {
+async handOffTask(task: string, to: string, reason: string, files: string[], relatedPatch: string | null) : Promise<Result<HandoffSent, UserError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("hand_off_task", { task, to, reason, files, relatedPatch }) };
 } catch (e) {
@@ -161,12 +162,11 @@ async projectMetrics() : Promise<Result<Metrics, UserError>> {
 }
 },
 /**
- * Asks GitHub (or the practice remote) about every review request Patchdesk opened and brings
- * the board up to date: merged → the task is done and waiting tasks become ready; closed →
- * back to its pod with a note. One commit records the changes. Cheap to call often: GitHub
- * answers "not changed" without counting against the limit when nothing happened.
+ * "Check reviews": asks GitHub (or the practice remote) about every review request Patchdesk
+ * opened and brings the board up to date (merged → done, closed → back to its pod, one
+ * commit), then sends the board's commits: the minute's round, now. A failure is in `error`.
  */
-async followReviews() : Promise<Result<FollowReport, UserError>> {
+async followReviews() : Promise<Result<ReviewsFollowed, UserError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("follow_reviews") };
 } catch (e) {
@@ -180,19 +180,6 @@ async followReviews() : Promise<Result<FollowReport, UserError>> {
 async knownReviews() : Promise<Result<KnownReview[], UserError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("known_reviews") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Sends the board's commits (handoffs, review follow-up) to the remote's default branch; a
- * protected branch gets them as one review request. Never forced, never overwrites newer
- * remote work. Offline: an error with code `offline`, and they wait for the next try.
- */
-async sendBoardChanges() : Promise<Result<BoardSending | null, UserError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("send_board_changes") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -406,6 +393,53 @@ async openLogFolder() : Promise<Result<string, UserError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The files Patchdesk was started with, once (the window imports them like a drop; a second
+ * call answers nothing).
+ */
+async openedFiles() : Promise<Result<string[], UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("opened_files") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The version and the platform, for "About Patchdesk".
+ */
+async aboutPatchdesk() : Promise<About> {
+    return await TAURI_INVOKE("about_patchdesk");
+},
+/**
+ * The text "Report a problem" puts on the clipboard: the version, the platform and the last
+ * lines of the log, without any line that looks like it carries a token.
+ */
+async problemReport() : Promise<Result<string, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("problem_report") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The tab the window showed last, when one was remembered.
+ */
+async windowTab() : Promise<string | null> {
+    return await TAURI_INVOKE("window_tab");
+},
+/**
+ * Remembers `tab` (`inbox`, `board` or `numbers`) as the one to show at the next start.
+ */
+async rememberTab(tab: string) : Promise<Result<null, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remember_tab", { tab }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -434,6 +468,14 @@ reviewsFollowed: "reviews-followed"
 
 /** user-defined types **/
 
+/**
+ * What "About Patchdesk" shows.
+ */
+export type About = { version: string; 
+/**
+ * The operating system and processor, and the system's own name for itself when known.
+ */
+platform: string }
 /**
  * The signed-in account, as `GET /user` reports it.
  */
@@ -1061,6 +1103,19 @@ export type Handoff = { handed: HandedOff;
  * The prompt packet's text, for the clipboard.
  */
 prompt: string }
+/**
+ * A handoff and what sending the board's commits to `origin` did right after it.
+ */
+export type HandoffSent = { handoff: Handoff; 
+/**
+ * What the send did; `None` when the project has no remote or the send failed.
+ */
+board: BoardSending | null; 
+/**
+ * Why the board was not sent (offline, signed out…): the commit is made and goes out with
+ * the next send (the window's minute round, or the next command).
+ */
+error: UserError | null }
 /**
  * What an import did, file by file.
  */

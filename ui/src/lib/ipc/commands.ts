@@ -2,7 +2,7 @@
 // file only turns their `{status, data | error}` results into values or thrown `UserError`s.
 // Every command in the bindings has its line here, with the bindings' arguments and reply (tsc
 // checks it: a new command that is missing here fails the build).
-import { commands, type Choosing, type BoardSending, type ItemCheck, type FollowReport, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type Handoff, type PromoteOutcome, type ImportReport, type InboxItem, type PastePreview, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
+import { commands, type About, type Choosing, type ItemCheck, type ReviewsFollowed, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type HandoffSent, type PromoteOutcome, type ImportReport, type InboxItem, type PastePreview, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UserError };
 
@@ -29,7 +29,8 @@ export const backend = {
   reviewItem: (name: string): Promise<Review> => unwrap(commands.reviewItem(name)),
   reviewFile: (name: string, path: string, context: number): Promise<FileDiff> => unwrap(commands.reviewFile(name, path, context)),
   rejectItem: (name: string, note: string): Promise<Rejected> => unwrap(commands.rejectItem(name, note)),
-  handOffTask: (task: string, to: string, reason: string, files: string[], relatedPatch: string | null): Promise<Handoff> =>
+  /** Hands the task on, then sends the board's commits (what the send did is in the answer). */
+  handOffTask: (task: string, to: string, reason: string, files: string[], relatedPatch: string | null): Promise<HandoffSent> =>
     unwrap(commands.handOffTask(task, to, reason, files, relatedPatch)),
   sendForReview: (name: string, choices: SendChoices): Promise<PromoteOutcome> => unwrap(commands.sendForReview(name, choices)),
   inboxChecks: (): Promise<ItemCheck[]> => unwrap(commands.inboxChecks()),
@@ -41,8 +42,8 @@ export const backend = {
   setDownloadsWatch: (on: boolean, folder: string | null): Promise<string | null> => unwrap(commands.setDownloadsWatch(on, folder)),
   seenDownloads: (): Promise<SeenFile[]> => commands.seenDownloads(),
   addSeenDownload: (name: string): Promise<ImportReport> => unwrap(commands.addSeenDownload(name)),
-  sendBoardChanges: (): Promise<BoardSending | null> => unwrap(commands.sendBoardChanges()),
-  followReviews: (): Promise<FollowReport> => unwrap(commands.followReviews()),
+  /** "Check reviews": follows the review requests, then sends the board's commits. */
+  followReviews: (): Promise<ReviewsFollowed> => unwrap(commands.followReviews()),
   knownReviews: (): Promise<KnownReview[]> => unwrap(commands.knownReviews()),
   promotePreview: (name: string): Promise<PromotePreview> => unwrap(commands.promotePreview(name)),
   setItemStatus: (name: string, status: InboxStatus): Promise<InboxItem> => unwrap(commands.setItemStatus(name, status)),
@@ -62,5 +63,14 @@ export const backend = {
   openPodLink: (url: string): Promise<null> => unwrap(commands.openPodLink(url)),
   /** Opens the folder with Patchdesk's log files in the file manager; returns where it is. */
   openLogFolder: (): Promise<string> => unwrap(commands.openLogFolder()),
+  /** The files Patchdesk was started with ("Open with Patchdesk"), once; they are imported like a drop. */
+  openedFiles: (): Promise<string[]> => unwrap(commands.openedFiles()),
+  /** The version and the platform, for Help > About Patchdesk. */
+  aboutPatchdesk: (): Promise<About> => commands.aboutPatchdesk(),
+  /** The version, the platform and the log's last lines without any token, for Help > Report a problem. */
+  problemReport: (): Promise<string> => unwrap(commands.problemReport()),
+  /** The tab the window showed last (kept in the settings file), or null. */
+  windowTab: (): Promise<string | null> => commands.windowTab(),
+  rememberTab: (tab: string): Promise<null> => unwrap(commands.rememberTab(tab)),
   connectGithubRepository: (fullName: string, cloneUrl: string): Promise<Overview> => unwrap(commands.connectGithubRepository(fullName, cloneUrl)),
 } satisfies { [K in Command]: (...args: Args<K>) => Promise<Reply<K>> };
