@@ -71,7 +71,7 @@ pub struct HandoffOutcome {
 
 /// Reads `.logs/handoff_log.yaml` in any of its forms; a missing file is an empty log.
 pub fn read_handoff_log(workdir: &Path) -> Result<HandoffLog, BoardError> {
-    match crate::files::read_text_file(workdir, HANDOFF_LOG)? {
+    match patchdesk_disk::read_text_file(workdir, HANDOFF_LOG)? {
         None => Ok(HandoffLog { form: HandoffForm::Canonical, entries: Vec::new() }),
         Some(text) => parse_log(&text),
     }
@@ -178,7 +178,7 @@ pub fn handoff(
         instructions,
         memory: prompt::relevant_memory(&memory, to, &task.id, &files),
     };
-    let template = match crate::files::read_text_file(workdir, &to.template) {
+    let template = match patchdesk_disk::read_text_file(workdir, &to.template) {
         Ok(t) => t,
         Err(e) => {
             warnings.push(format!("{e} A standard prompt was used for {}.", to.template));
@@ -197,7 +197,7 @@ pub fn handoff(
     let prompt_path = prompt::used_prompt_path(&to.key, &task.id);
 
     // 3. The log entry.
-    let log_text = crate::files::read_text_file(workdir, HANDOFF_LOG)?.unwrap_or_default();
+    let log_text = patchdesk_disk::read_text_file(workdir, HANDOFF_LOG)?.unwrap_or_default();
     let log = parse_log(&log_text)?;
     let example = log.entries.last().and_then(|e| e.from.clone().or_else(|| e.to.clone())).unwrap_or_else(|| to.key.clone());
     let (from_s, to_s) = (from_pod.spelled_like(&example), to.spelled_like(&example));

@@ -7,7 +7,6 @@
 //! Nothing here commits: every write returns the list of files it changed, and the caller
 //! commits them.
 
-mod files;
 mod handoff;
 mod pods;
 mod prompt;
@@ -16,7 +15,7 @@ mod write;
 
 pub use handoff::{handoff, read_handoff_log, HandoffEntry, HandoffForm, HandoffLog, HandoffOutcome, HANDOFF_LOG};
 pub use prompt::{read_memory, relevant_memory, used_prompt_path, MemoryEntry, PromptPacket, MEMORY_FILES};
-pub use files::{inspect, read_file, read_text_file, replace_file, FileError, Found};
+pub use patchdesk_disk::{inspect, read_file, read_text_file, replace_file, FileError, Found};
 pub use write::{complete_task, set_task_fields, timestamp, unlock_after_done, CompleteOutcome, TaskField, UnlockOutcome};
 
 pub use pods::{default_pods, find_pod, snake_case, Pod, PODS_FILE};
@@ -254,7 +253,7 @@ fn load_pods(workdir: &Path, problems: &mut Vec<FileProblem>) -> Vec<Pod> {
 /// Reads a file relative to `workdir`; missing files are `None` without a problem. A file that
 /// is a link, or sits in a linked folder, is a problem and is not read.
 fn read_optional(workdir: &Path, rel: &str, problems: &mut Vec<FileProblem>) -> Option<String> {
-    match files::read_file(workdir, rel) {
+    match patchdesk_disk::read_file(workdir, rel) {
         Ok(Some(bytes)) => match String::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(_) => {
@@ -278,7 +277,7 @@ fn template_files(workdir: &Path, problems: &mut Vec<FileProblem>) -> Vec<String
     let link_problem = |problems: &mut Vec<FileProblem>, rel: &str, e: FileError| {
         problems.push(FileProblem { path: rel.to_string(), line: None, column: None, message: e.to_string() });
     };
-    match files::inspect(workdir, TASK_TEMPLATES_DIR) {
+    match patchdesk_disk::inspect(workdir, TASK_TEMPLATES_DIR) {
         Ok(Found::Folder) => {}
         Ok(_) => return Vec::new(),
         Err(e) => {

@@ -17,7 +17,6 @@
 //! Numbers start at 1; a lock file (`patchdesk-reviews/.lock`) keeps two writers apart.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -208,13 +207,9 @@ impl PracticeRemote {
     }
 
     fn write_record(&self, rec: &Record) -> Result<(), ForgeError> {
-        let dir = self.dir();
-        let path = dir.join(format!("{}.json", rec.number));
-        let tmp = dir.join(format!(".tmp-{}-{}", rec.number, std::process::id()));
+        let path = self.dir().join(format!("{}.json", rec.number));
         let bytes = serde_json::to_vec_pretty(rec).map_err(|e| ForgeError::Unexpected(e.to_string()))?;
-        let mut f = fs::File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
-        f.write_all(&bytes).and_then(|_| f.sync_all()).map_err(|e| io_err(&tmp, e))?;
-        fs::rename(&tmp, &path).map_err(|e| io_err(&path, e))
+        patchdesk_disk::replace_at(&path, &bytes).map_err(|e| ForgeError::Unexpected(format!("Could not read or write {}: {e}", path.display())))
     }
 }
 

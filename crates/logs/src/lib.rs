@@ -44,10 +44,10 @@ pub enum LogsError {
     Unsafe(String),
 }
 
-impl From<patchdesk_board::FileError> for LogsError {
-    fn from(e: patchdesk_board::FileError) -> Self {
+impl From<patchdesk_disk::FileError> for LogsError {
+    fn from(e: patchdesk_disk::FileError) -> Self {
         match e {
-            patchdesk_board::FileError::Io { action, path, reason } => LogsError::Io { action, path, reason },
+            patchdesk_disk::FileError::Io { action, path, reason } => LogsError::Io { action, path, reason },
             other => LogsError::Unsafe(other.to_string()),
         }
     }
@@ -74,27 +74,22 @@ pub struct FileChange {
 }
 
 impl FileChange {
-    /// Writes the file (through a temporary file and a rename, creating folders as needed).
+    /// Writes the file through [`patchdesk_disk::replace_file`] (a random temporary file beside
+    /// it, then a rename; folders made as needed; never through a link).
     pub fn write(&self, workdir: &Path) -> Result<(), LogsError> {
-        write_atomic(workdir, &self.path, &self.text)
+        Ok(patchdesk_disk::replace_file(workdir, &self.path, &self.text)?)
     }
 }
 
 /// Reads `rel` as UTF-8 text; `Ok(None)` when it does not exist. A log that is a link, or sits
 /// in a linked folder, is refused.
 pub(crate) fn read_optional(workdir: &Path, rel: &str) -> Result<Option<String>, LogsError> {
-    match patchdesk_board::read_file(workdir, rel)? {
+    match patchdesk_disk::read_file(workdir, rel)? {
         Some(bytes) => String::from_utf8(bytes)
             .map(Some)
             .map_err(|_| LogsError::Invalid(format!("{rel} is not UTF-8 text; Patchdesk does not change it"))),
         None => Ok(None),
     }
-}
-
-/// Writes through [`patchdesk_board::replace_file`]: never through a link, temporary file with a
-/// random name.
-pub(crate) fn write_atomic(workdir: &Path, rel: &str, text: &str) -> Result<(), LogsError> {
-    Ok(patchdesk_board::replace_file(workdir, rel, text)?)
 }
 
 /// One line of text: newlines and tabs become spaces, so a value can never start a new
