@@ -360,3 +360,33 @@ fn crlf_task_file_stays_crlf_through_a_handoff() {
         "tasks:\r\n    F1:\r\n        description: Do it\r\n        pod_owner: Human\r\n        status: ready   # later\r\n        handoff_from: DevPod\r\n        updated_at: '2025-04-20T10:00:00Z'\r\n"
     );
 }
+
+/// A board read from text (a commit's files) is the board read from a folder with those files,
+/// problems and unknown pods included.
+#[test]
+fn a_board_from_texts_is_the_board_from_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let pods = "pods:\n  - key: DevPod\n    aliases: [dev]\n";
+    let templates = [
+        ("b10.yaml", "task_id: B10\npod_owner: NewPod\nstatus: ready\n"),
+        ("b2.yml", "task_id: B2\npod_owner: dev\nstatus: [broken\n"),
+        ("notes.md", "task_id: ignored\n"),
+        (".hidden.yaml", "task_id: H\n"),
+    ];
+    write(dir.path(), ".patchdesk/pods.yaml", pods);
+    write(dir.path(), "task.yaml", TASK_YAML);
+    for (name, text) in templates {
+        write(dir.path(), &format!("task_templates/{name}"), text);
+    }
+    let from_folder = Board::load(dir.path());
+    let texts = BoardTexts {
+        pods: Some(pods.into()),
+        tasks: Some(TASK_YAML.into()),
+        templates: templates.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
+    };
+    let from_texts = Board::from_texts(&texts);
+    assert_eq!(from_texts, from_folder);
+    assert!(from_texts.pods.iter().any(|p| !p.configured), "an unknown pod joins the list");
+    assert!(!from_texts.problems.is_empty(), "the broken template is a problem");
+    assert_eq!(Board::from_texts(&BoardTexts::default()), Board::load(tempfile::tempdir().unwrap().path()));
+}

@@ -9,8 +9,11 @@
 //! * [`compute_metrics`]: the numbers the metrics view shows, from all of the above plus the
 //!   inbox metadata (`.logs/patches/*.json`) and the handoff log.
 //!
-//! Writers come in two steps: `plan_*` computes the new text of a file without touching the
-//! disk (a [`FileChange`]), and `record_*` writes it. Nothing here commits; callers commit the
+//! Writers have a pure core: `add_trace_entry`, `add_rejection` and `count_metrics_event` take
+//! the old text (and the time, and the pods) and give the new text (a [`FileChange`]), so a
+//! caller holding the text elsewhere (a commit) uses them without a folder. `plan_*` reads the
+//! old text from a folder and calls them; `record_*` also writes the file, through the one
+//! atomic writer (`patchdesk-disk`). Nothing here commits; callers commit the
 //! files they get back. A file that cannot be read or edited safely is never written.
 
 pub mod compute;
@@ -19,9 +22,9 @@ pub mod metrics_file;
 pub mod trace;
 
 pub use compute::{compute_metrics, LeadTime, Metrics, MetricsProblem, PodMetrics, PodWeek};
-pub use feedback::{feedback_path, plan_rejection, read_feedback, record_rejection, send_back_prompt, FeedbackNote, Rejection};
-pub use metrics_file::{iso_week, metrics_path, plan_metrics, record_metrics, MetricsEvent, METRICS_FILE, METRICS_FILE_OLD};
-pub use trace::{parse_trace_log, plan_trace_entry, read_trace_log, record_trace_entry, TraceEntry, TRACE_LOG};
+pub use feedback::{add_rejection, feedback_path, plan_rejection, read_feedback, record_rejection, send_back_prompt, FeedbackNote, Rejection};
+pub use metrics_file::{count_metrics_event, iso_week, metrics_path, metrics_path_among, plan_metrics, record_metrics, MetricsEvent, METRICS_FILE, METRICS_FILE_OLD};
+pub use trace::{add_trace_entry, parse_trace_log, plan_trace_entry, read_trace_log, record_trace_entry, TraceEntry, TRACE_LOG};
 
 use patchdesk_error::{Code, Coded};
 use std::path::Path;
