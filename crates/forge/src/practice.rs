@@ -58,10 +58,15 @@ impl PracticeRemote {
         Ok(PracticeRemote { git_dir })
     }
 
-    /// True when a remote URL names a repository on this disk rather than a server.
+    /// True when a remote URL names a repository on this disk rather than a server: a
+    /// `file://` URL, an absolute or `./`/`../` path, or a Windows drive path (`C:\x`, `C:/x`).
+    /// `host:path` (git's short form for a server over SSH) is not local, even with a
+    /// one-letter host. The one test of "practice remote or server" for every crate.
     pub fn is_local_url(url: &str) -> bool {
         let u = url.trim();
-        u.starts_with("file://") || u.starts_with('/') || u.starts_with("./") || u.starts_with("../") || (u.len() > 2 && u.as_bytes()[1] == b':' && !u.contains("://"))
+        let b = u.as_bytes();
+        let drive = b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'/' | b'\\');
+        u.starts_with("file://") || u.starts_with('/') || u.starts_with("./") || u.starts_with("../") || drive
     }
 
     /// The bare repository's folder.
@@ -356,5 +361,22 @@ impl Forge for PracticeRemote {
 
     fn review_link_for_branch(&self, branch: &str) -> String {
         format!("{}#branch-{branch}", self.git_dir.display())
+    }
+}
+
+#[cfg(test)]
+mod local_url_tests {
+    use super::PracticeRemote;
+
+    /// The cases where the forge's and the project's copies disagreed, and the one-letter SSH
+    /// host the forge's copy took for a drive.
+    #[test]
+    fn one_answer_for_local_and_server_urls() {
+        for local in ["/srv/git/rtp.git", "file:///srv/git/rtp.git", "./rtp.git", "../rtp.git", "  /srv/git/rtp.git\n", "C:\\repos\\rtp.git", "c:/repos/rtp.git"] {
+            assert!(PracticeRemote::is_local_url(local), "{local:?} is on this disk");
+        }
+        for server in ["https://github.com/acme/rtp.git", "git@github.com:acme/rtp.git", "h:rtp.git", "ssh://git@h/rtp.git", "1:/x", ""] {
+            assert!(!PracticeRemote::is_local_url(server), "{server:?} is a server");
+        }
     }
 }
