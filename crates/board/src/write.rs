@@ -7,18 +7,9 @@ use serde::Serialize;
 use std::path::Path;
 use time::OffsetDateTime;
 
-/// `2025-04-19T12:34:56Z`: how Patchdesk writes times.
+/// `2025-04-19T12:34:56Z`: how Patchdesk writes times ([`patchdesk_clock::rfc3339_seconds`]).
 pub fn timestamp(now: OffsetDateTime) -> String {
-    let t = now.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    patchdesk_clock::rfc3339_seconds(now)
 }
 
 /// Pending new contents for files, written together at the end of an operation.

@@ -25,6 +25,8 @@ use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use patchdesk_clock::{Clock, SystemClock};
+use std::sync::Arc;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -234,6 +236,8 @@ const MAX_METADATA_BYTES: u64 = 8 << 20;
 pub struct Queue {
     workdir: PathBuf,
     limits: Limits,
+    /// Stamps imports and status changes.
+    clock: Arc<dyn Clock>,
 }
 
 /// A dropped file after checking.
@@ -274,7 +278,19 @@ impl Queue {
                 io::Error::new(io::ErrorKind::NotADirectory, "it is not a folder"),
             ));
         }
-        Ok(Queue { workdir, limits })
+        Ok(Queue { workdir, limits, clock: Arc::new(SystemClock) })
+    }
+
+    /// The same inbox, stamping imports and status changes with `clock`'s time (the desk's
+    /// clock; a [`patchdesk_clock::TestClock`] in tests).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Queue {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, as the inbox writes it.
+    fn stamp(&self) -> String {
+        patchdesk_clock::rfc3339(self.clock.now())
     }
 
     /// The working folder.
@@ -487,7 +503,7 @@ impl Queue {
         let (sidecar, own) = self.read_meta(&item.name)?;
         let mut own = own.unwrap_or_else(|| own_fields_of(&item));
         own.status = status;
-        own.history.push(StatusChange { status, at: now_rfc3339() });
+        own.history.push(StatusChange { status, at: self.stamp() });
         let sidecar = sidecar.unwrap_or_else(|| Sidecar::from_map(serde_json::Map::new()));
         self.write_meta(&item.name, sidecar, &own, true)?;
         self.get(name)
@@ -691,7 +707,7 @@ impl Queue {
                 ..Sidecar::default()
             },
         };
-        let at = now_rfc3339();
+        let at = self.stamp();
         let own = OwnFields {
             name: name.to_string(),
             status: Status::Queued,
@@ -1177,10 +1193,6 @@ fn safe_file_name(name: &str, fallback: &str) -> String {
         s.push_str(".txt");
     }
     s
-}
-
-fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default()
 }
 
 /// The reason inside a [`patchdesk_disk::FileError`], for the inbox's own sentences.
