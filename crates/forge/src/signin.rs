@@ -112,7 +112,10 @@ impl fmt::Debug for DeviceCode {
 /// How the device flow waits between two polls: for real in the app ([`PollWait::real`]); a
 /// test hands in its own wait, which learns the interval and returns when the test says.
 #[derive(Clone)]
-pub struct PollWait(Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>);
+pub struct PollWait(Arc<dyn Fn(Duration) -> Waiting + Send + Sync>);
+
+/// One wait of a [`PollWait`].
+pub type Waiting = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 impl PollWait {
     /// Sleeps for the interval.
@@ -121,7 +124,7 @@ impl PollWait {
     }
 
     /// Waits with `wait`, given each interval.
-    pub fn new(wait: impl Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + 'static) -> PollWait {
+    pub fn new(wait: impl Fn(Duration) -> Waiting + Send + Sync + 'static) -> PollWait {
         PollWait(Arc::new(wait))
     }
 }
