@@ -13,7 +13,7 @@ mod prompt;
 mod task;
 mod write;
 
-pub use handoff::{handoff, read_handoff_log, HandoffEntry, HandoffForm, HandoffLog, HandoffOutcome, HANDOFF_LOG};
+pub use handoff::{add_handoff_entry, handoff, read_handoff_log, NewHandoff, HandoffEntry, HandoffForm, HandoffLog, HandoffOutcome, HANDOFF_LOG};
 pub use prompt::{read_memory, relevant_memory, used_prompt_path, MemoryEntry, PromptPacket, MEMORY_FILES};
 pub use patchdesk_disk::{inspect, read_file, read_text_file, replace_file, FileError, Found};
 pub use write::{complete_task, set_task_fields, timestamp, unlock_after_done, CompleteOutcome, TaskField, UnlockOutcome};
