@@ -71,7 +71,7 @@ pub struct HandoffOutcome {
 
 /// Reads `.logs/handoff_log.yaml` in any of its forms; a missing file is an empty log.
 pub fn read_handoff_log(workdir: &Path) -> Result<HandoffLog, BoardError> {
-    match crate::files::read_text_file(workdir, HANDOFF_LOG)? {
+    match patchdesk_disk::read_text_file(workdir, HANDOFF_LOG)? {
         None => Ok(HandoffLog { form: HandoffForm::Canonical, entries: Vec::new() }),
         Some(text) => parse_log(&text),
     }
@@ -114,6 +114,67 @@ fn parse_log(text: &str) -> Result<HandoffLog, BoardError> {
         })
         .collect();
     Ok(HandoffLog { form, entries })
+}
+
+/// One handoff to add to the log (see [`add_handoff_entry`]).
+#[derive(Debug, Clone)]
+pub struct NewHandoff<'a> {
+    pub from: &'a Pod,
+    pub to: &'a Pod,
+    pub task: &'a str,
+    pub reason: &'a str,
+    pub files: &'a [String],
+    pub related_patch: Option<&'a str>,
+    /// The prompt packet written for the receiving pod.
+    pub next_prompt: &'a str,
+    pub now: OffsetDateTime,
+}
+
+/// The handoff log's new text with `handoff` appended, in the form the log already uses and
+/// with the pods spelled like its last entry: old text in (empty when there is no log yet), new
+/// text out, nothing read or written. Comments, order and unknown keys are kept. Also says
+/// which form the log has.
+pub fn add_handoff_entry(old: &str, handoff: &NewHandoff<'_>) -> Result<(String, HandoffForm), BoardError> {
+    let log = parse_log(old)?;
+    let stamp = timestamp(handoff.now);
+    let example = log.entries.last().and_then(|e| e.from.clone().or_else(|| e.to.clone())).unwrap_or_else(|| handoff.to.key.clone());
+    let (from_s, to_s) = (handoff.from.spelled_like(&example), handoff.to.spelled_like(&example));
+    let files_node = Node::strs(handoff.files);
+    let task = handoff.task.to_string();
+    let reason = handoff.reason;
+    let mut pairs: Vec<(String, Node)> = match log.form {
+        HandoffForm::Canonical => vec![
+            ("from".into(), Node::str(from_s)),
+            ("to".into(), Node::str(to_s)),
+            ("date".into(), Node::str(stamp)),
+            ("task".into(), Node::str(task)),
+            ("reason".into(), Node::str(reason)),
+            ("files".into(), files_node),
+        ],
+        HandoffForm::BareList => vec![
+            ("from".into(), Node::str(from_s)),
+            ("to".into(), Node::str(to_s)),
+            ("reason".into(), Node::str(reason)),
+            ("timestamp".into(), Node::str(stamp)),
+            ("task".into(), Node::str(task)),
+        ],
+        HandoffForm::PodFields => vec![
+            ("timestamp".into(), Node::str(stamp)),
+            ("from_pod".into(), Node::str(from_s)),
+            ("to_pod".into(), Node::str(to_s)),
+            ("task".into(), Node::str(task)),
+            ("reason".into(), Node::str(reason)),
+            ("next_prompt".into(), Node::str(handoff.next_prompt)),
+            ("reference_files".into(), files_node),
+        ],
+    };
+    if let Some(patch) = handoff.related_patch.filter(|p| !p.trim().is_empty()) {
+        pairs.push(("related_patch".into(), Node::str(patch)));
+    }
+    let path: &[&str] = if log.form == HandoffForm::BareList { &[] } else { &["handoffs"] };
+    let new = patchdesk_yaml::append_item(old, path, &Node::Map(pairs))
+        .map_err(|e| BoardError::FileInvalid(format!("Could not add the handoff: {}; nothing was written", e.in_file(HANDOFF_LOG))))?;
+    Ok((new, log.form))
 }
 
 /// Hands `task_id` to `to_pod` (any spelling of a pod): appends to the handoff log (in the
@@ -178,7 +239,7 @@ pub fn handoff(
         instructions,
         memory: prompt::relevant_memory(&memory, to, &task.id, &files),
     };
-    let template = match crate::files::read_text_file(workdir, &to.template) {
+    let template = match patchdesk_disk::read_text_file(workdir, &to.template) {
         Ok(t) => t,
         Err(e) => {
             warnings.push(format!("{e} A standard prompt was used for {}.", to.template));
@@ -197,43 +258,9 @@ pub fn handoff(
     let prompt_path = prompt::used_prompt_path(&to.key, &task.id);
 
     // 3. The log entry.
-    let log_text = crate::files::read_text_file(workdir, HANDOFF_LOG)?.unwrap_or_default();
-    let log = parse_log(&log_text)?;
-    let example = log.entries.last().and_then(|e| e.from.clone().or_else(|| e.to.clone())).unwrap_or_else(|| to.key.clone());
-    let (from_s, to_s) = (from_pod.spelled_like(&example), to.spelled_like(&example));
-    let files_node = Node::strs(&files);
-    let mut pairs: Vec<(String, Node)> = match log.form {
-        HandoffForm::Canonical => vec![
-            ("from".into(), Node::str(from_s)),
-            ("to".into(), Node::str(to_s)),
-            ("date".into(), Node::str(stamp.clone())),
-            ("task".into(), Node::str(task.id.clone())),
-            ("reason".into(), Node::str(reason)),
-            ("files".into(), files_node),
-        ],
-        HandoffForm::BareList => vec![
-            ("from".into(), Node::str(from_s)),
-            ("to".into(), Node::str(to_s)),
-            ("reason".into(), Node::str(reason)),
-            ("timestamp".into(), Node::str(stamp.clone())),
-            ("task".into(), Node::str(task.id.clone())),
-        ],
-        HandoffForm::PodFields => vec![
-            ("timestamp".into(), Node::str(stamp.clone())),
-            ("from_pod".into(), Node::str(from_s)),
-            ("to_pod".into(), Node::str(to_s)),
-            ("task".into(), Node::str(task.id.clone())),
-            ("reason".into(), Node::str(reason)),
-            ("next_prompt".into(), Node::str(prompt_path.clone())),
-            ("reference_files".into(), files_node),
-        ],
-    };
-    if let Some(patch) = related_patch.filter(|p| !p.trim().is_empty()) {
-        pairs.push(("related_patch".into(), Node::str(patch)));
-    }
-    let path: &[&str] = if log.form == HandoffForm::BareList { &[] } else { &["handoffs"] };
-    let new_log = patchdesk_yaml::append_item(&log_text, path, &Node::Map(pairs))
-        .map_err(|e| BoardError::FileInvalid(format!("Could not add the handoff: {}; nothing was written", e.in_file(HANDOFF_LOG))))?;
+    let log_text = patchdesk_disk::read_text_file(workdir, HANDOFF_LOG)?.unwrap_or_default();
+    let entry = NewHandoff { from: &from_pod, to, task: &task.id, reason, files: &files, related_patch, next_prompt: &prompt_path, now };
+    let (new_log, log_form) = add_handoff_entry(&log_text, &entry)?;
 
     changes.put(HANDOFF_LOG, new_log);
     changes.put(&prompt_path, prompt_text.clone());
@@ -245,7 +272,7 @@ pub fn handoff(
         changed_files,
         prompt_path,
         prompt_text,
-        log_form: log.form,
+        log_form,
         warnings,
     })
 }

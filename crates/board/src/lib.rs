@@ -7,16 +7,15 @@
 //! Nothing here commits: every write returns the list of files it changed, and the caller
 //! commits them.
 
-mod files;
 mod handoff;
 mod pods;
 mod prompt;
 mod task;
 mod write;
 
-pub use handoff::{handoff, read_handoff_log, HandoffEntry, HandoffForm, HandoffLog, HandoffOutcome, HANDOFF_LOG};
+pub use handoff::{add_handoff_entry, handoff, read_handoff_log, NewHandoff, HandoffEntry, HandoffForm, HandoffLog, HandoffOutcome, HANDOFF_LOG};
 pub use prompt::{read_memory, relevant_memory, used_prompt_path, MemoryEntry, PromptPacket, MEMORY_FILES};
-pub use files::{inspect, read_file, read_text_file, replace_file, FileError, Found};
+pub use patchdesk_disk::{inspect, read_file, read_text_file, replace_file, FileError, Found};
 pub use write::{complete_task, set_task_fields, timestamp, unlock_after_done, CompleteOutcome, TaskField, UnlockOutcome};
 
 pub use pods::{default_pods, find_pod, snake_case, Pod, PODS_FILE};
@@ -120,12 +119,25 @@ impl Coded for BoardError {
     }
 }
 
+/// The text of the board's files, for [`Board::from_texts`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BoardTexts {
+    /// `.patchdesk/pods.yaml`, when there is one.
+    pub pods: Option<String>,
+    /// `task.yaml`, when there is one.
+    pub tasks: Option<String>,
+    /// The files of `task_templates/` as (file name, text); names that are not `*.yaml` or
+    /// `*.yml` are skipped, as when reading the folder.
+    pub templates: Vec<(String, String)>,
+}
+
 impl Board {
     /// Reads pods and tasks from the repository at `workdir`. Never fails: unreadable files are
     /// listed in `problems` and everything else still loads.
     pub fn load(workdir: &Path) -> Board {
         let mut problems = Vec::new();
-        let mut pods = load_pods(workdir, &mut problems);
+        let pods_text = read_optional(workdir, PODS_FILE, &mut problems);
+        let pods = pods_from_text(pods_text, &mut problems);
         let mut tasks: Vec<Task> = Vec::new();
         let mut by_id: HashMap<String, usize> = HashMap::new();
 
@@ -137,7 +149,29 @@ impl Board {
                 read_task_file(&rel, &text, true, &mut tasks, &mut by_id, &mut problems);
             }
         }
+        Board::assemble(pods, tasks, by_id, problems)
+    }
 
+    /// The board from the text of its files, read by the caller from anywhere (a commit, a
+    /// test): the same board [`Board::load`] gives for a folder holding these files.
+    pub fn from_texts(texts: &BoardTexts) -> Board {
+        let mut problems = Vec::new();
+        let pods = pods_from_text(texts.pods.clone(), &mut problems);
+        let mut tasks: Vec<Task> = Vec::new();
+        let mut by_id: HashMap<String, usize> = HashMap::new();
+        if let Some(text) = &texts.tasks {
+            read_task_file(TASK_FILE, text, false, &mut tasks, &mut by_id, &mut problems);
+        }
+        let mut templates: Vec<&(String, String)> = texts.templates.iter().filter(|(name, _)| is_template_name(name)).collect();
+        templates.sort_by(|a, b| natural_cmp(&a.0, &b.0));
+        for (name, text) in templates {
+            read_task_file(&format!("{TASK_TEMPLATES_DIR}/{name}"), text, true, &mut tasks, &mut by_id, &mut problems);
+        }
+        Board::assemble(pods, tasks, by_id, problems)
+    }
+
+    /// Resolves every task's pod (unknown pods join the list) and computes readiness.
+    fn assemble(mut pods: Vec<Pod>, mut tasks: Vec<Task>, by_id: HashMap<String, usize>, problems: Vec<FileProblem>) -> Board {
         // Each spelling is resolved once: thousands of tasks name the same few pods.
         let mut resolved: HashMap<String, String> = HashMap::new();
         for task in &mut tasks {
@@ -230,8 +264,9 @@ fn pods_problem(problems: &mut Vec<FileProblem>, reason: &str) {
     problems.push(FileProblem::new(PODS_FILE, None, None, reason));
 }
 
-fn load_pods(workdir: &Path, problems: &mut Vec<FileProblem>) -> Vec<Pod> {
-    let Some(text) = read_optional(workdir, PODS_FILE, problems) else { return default_pods() };
+/// The pods of `.patchdesk/pods.yaml` (the default pods when there is none or it is unusable).
+fn pods_from_text(text: Option<String>, problems: &mut Vec<FileProblem>) -> Vec<Pod> {
+    let Some(text) = text else { return default_pods() };
     match patchdesk_yaml::from_str::<pods::PodsFile>(&text) {
         Ok(file) => {
             let pods = file.into_pods();
@@ -254,7 +289,7 @@ fn load_pods(workdir: &Path, problems: &mut Vec<FileProblem>) -> Vec<Pod> {
 /// Reads a file relative to `workdir`; missing files are `None` without a problem. A file that
 /// is a link, or sits in a linked folder, is a problem and is not read.
 fn read_optional(workdir: &Path, rel: &str, problems: &mut Vec<FileProblem>) -> Option<String> {
-    match files::read_file(workdir, rel) {
+    match patchdesk_disk::read_file(workdir, rel) {
         Ok(Some(bytes)) => match String::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(_) => {
@@ -278,7 +313,7 @@ fn template_files(workdir: &Path, problems: &mut Vec<FileProblem>) -> Vec<String
     let link_problem = |problems: &mut Vec<FileProblem>, rel: &str, e: FileError| {
         problems.push(FileProblem { path: rel.to_string(), line: None, column: None, message: e.to_string() });
     };
-    match files::inspect(workdir, TASK_TEMPLATES_DIR) {
+    match patchdesk_disk::inspect(workdir, TASK_TEMPLATES_DIR) {
         Ok(Found::Folder) => {}
         Ok(_) => return Vec::new(),
         Err(e) => {
@@ -298,7 +333,7 @@ fn template_files(workdir: &Path, problems: &mut Vec<FileProblem>) -> Vec<String
     let mut names: Vec<String> = Vec::new();
     for e in entries.filter_map(Result::ok) {
         let Ok(name) = e.file_name().into_string() else { continue };
-        if !(name.ends_with(".yaml") || name.ends_with(".yml")) || name.starts_with('.') {
+        if !is_template_name(&name) {
             continue;
         }
         match e.file_type() {
@@ -312,6 +347,11 @@ fn template_files(workdir: &Path, problems: &mut Vec<FileProblem>) -> Vec<String
     }
     names.sort_by(|a, b| natural_cmp(a, b));
     names.into_iter().map(|n| format!("{TASK_TEMPLATES_DIR}/{n}")).collect()
+}
+
+/// A file of `task_templates/` that holds a task: `*.yaml` or `*.yml`, not hidden.
+fn is_template_name(name: &str) -> bool {
+    (name.ends_with(".yaml") || name.ends_with(".yml")) && !name.starts_with('.')
 }
 
 /// Reads the tasks of one file into `tasks`. `one_task` marks a `task_templates/` file, which

@@ -39,7 +39,7 @@ pub struct PromptPacket {
 /// a sentence and counts as empty.
 pub fn read_memory(workdir: &Path) -> (Vec<MemoryEntry>, Option<String>) {
     for rel in MEMORY_FILES {
-        let text = match crate::files::read_text_file(workdir, rel) {
+        let text = match patchdesk_disk::read_text_file(workdir, rel) {
             Ok(Some(text)) => text,
             Ok(None) => continue,
             Err(e) => return (Vec::new(), Some(format!("{e} Memory entries were left out of the prompt."))),

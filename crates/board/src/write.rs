@@ -7,18 +7,9 @@ use serde::Serialize;
 use std::path::Path;
 use time::OffsetDateTime;
 
-/// `2025-04-19T12:34:56Z`: how Patchdesk writes times.
+/// `2025-04-19T12:34:56Z`: how Patchdesk writes times ([`patchdesk_clock::rfc3339_seconds`]).
 pub fn timestamp(now: OffsetDateTime) -> String {
-    let t = now.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    patchdesk_clock::rfc3339_seconds(now)
 }
 
 /// Pending new contents for files, written together at the end of an operation.
@@ -69,13 +60,13 @@ impl Changes {
     /// link on the way, no folder in the file's place), so a refusal writes nothing.
     pub(crate) fn write(self, workdir: &Path) -> Result<Vec<String>, BoardError> {
         for (rel, _) in &self.files {
-            if crate::files::inspect(workdir, rel)? == crate::files::Found::Folder {
+            if patchdesk_disk::inspect(workdir, rel)? == patchdesk_disk::Found::Folder {
                 return Err(crate::FileError::NotPlain(rel.clone(), "file").into());
             }
         }
         let mut written = Vec::new();
         for (rel, text) in self.files {
-            write_atomic(workdir, &rel, &text)?;
+            patchdesk_disk::replace_file(workdir, &rel, &text)?;
             written.push(rel);
         }
         Ok(written)
@@ -83,16 +74,10 @@ impl Changes {
 }
 
 pub(crate) fn read_text(workdir: &Path, rel: &str) -> Result<String, BoardError> {
-    match crate::files::read_text_file(workdir, rel)? {
+    match patchdesk_disk::read_text_file(workdir, rel)? {
         Some(text) => Ok(text),
         None => Err(BoardError::Io { action: "read", path: rel.to_string(), reason: "the file does not exist".into() }),
     }
-}
-
-/// Writes `text` to `rel` via a temporary file in the same folder, creating folders as needed,
-/// never through a link (see [`crate::replace_file`]).
-pub(crate) fn write_atomic(workdir: &Path, rel: &str, text: &str) -> Result<(), BoardError> {
-    Ok(crate::files::replace_file(workdir, rel, text)?)
 }
 
 /// What [`unlock_after_done`] changed.

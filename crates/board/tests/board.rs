@@ -360,3 +360,60 @@ fn crlf_task_file_stays_crlf_through_a_handoff() {
         "tasks:\r\n    F1:\r\n        description: Do it\r\n        pod_owner: Human\r\n        status: ready   # later\r\n        handoff_from: DevPod\r\n        updated_at: '2025-04-20T10:00:00Z'\r\n"
     );
 }
+
+/// A board read from text (a commit's files) is the board read from a folder with those files,
+/// problems and unknown pods included.
+#[test]
+fn a_board_from_texts_is_the_board_from_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let pods = "pods:\n  - key: DevPod\n    aliases: [dev]\n";
+    let templates = [
+        ("b10.yaml", "task_id: B10\npod_owner: NewPod\nstatus: ready\n"),
+        ("b2.yml", "task_id: B2\npod_owner: dev\nstatus: [broken\n"),
+        ("notes.md", "task_id: ignored\n"),
+        (".hidden.yaml", "task_id: H\n"),
+    ];
+    write(dir.path(), ".patchdesk/pods.yaml", pods);
+    write(dir.path(), "task.yaml", TASK_YAML);
+    for (name, text) in templates {
+        write(dir.path(), &format!("task_templates/{name}"), text);
+    }
+    let from_folder = Board::load(dir.path());
+    let texts = BoardTexts {
+        pods: Some(pods.into()),
+        tasks: Some(TASK_YAML.into()),
+        templates: templates.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
+    };
+    let from_texts = Board::from_texts(&texts);
+    assert_eq!(from_texts, from_folder);
+    assert!(from_texts.pods.iter().any(|p| !p.configured), "an unknown pod joins the list");
+    assert!(!from_texts.problems.is_empty(), "the broken template is a problem");
+    assert_eq!(Board::from_texts(&BoardTexts::default()), Board::load(tempfile::tempdir().unwrap().path()));
+}
+
+/// The handoff log's pure writer: old text in, new text out, in the log's own form, with its
+/// comments, order and unknown keys kept, and pods spelled like the log spells them.
+#[test]
+fn a_handoff_entry_is_added_to_the_old_text_in_its_form() {
+    let (dev, qa) = (Pod::from_key("DevPod"), Pod::from_key("QAPod"));
+    let files = vec!["src/a.py".to_string()];
+    let entry = NewHandoff { from: &dev, to: &qa, task: "F2.1", reason: "Tests next", files: &files, related_patch: Some("p.diff"), next_prompt: "prompts/used/QAPod/F2.1_prompt.txt", now: datetime!(2025-04-20 10:30:05 UTC) };
+    let old = "# Handoffs between pods\nowner: Dana   # unknown key, kept\nhandoffs:\n  - from: dev_pod\n    to: research_pod\n    date: 2025-04-19\n    task: F1\n    reason: first\n    mood: calm\n";
+    let (new, form) = add_handoff_entry(old, &entry).unwrap();
+    assert_eq!(form, HandoffForm::Canonical);
+    assert!(new.starts_with(old), "the old text is kept byte for byte:\n{new}");
+    let added = &new[old.len()..];
+    assert_eq!(
+        added,
+        "  - from: dev_pod\n    to: qa_pod\n    date: '2025-04-20T10:30:05Z'\n    task: F2.1\n    reason: Tests next\n    files: [src/a.py]\n    related_patch: p.diff\n",
+        "spelled like the log, in its form:\n{new}"
+    );
+    // A bare list stays a bare list; no log yet starts the canonical form.
+    let (bare, form) = add_handoff_entry("- from: DevPod\n  to: QAPod\n  reason: r\n", &entry).unwrap();
+    assert_eq!(form, HandoffForm::BareList);
+    assert!(bare.starts_with("- from: DevPod\n  to: QAPod\n  reason: r\n- from: DevPod\n  to: QAPod\n"), "{bare}");
+    let (fresh, form) = add_handoff_entry("", &entry).unwrap();
+    assert_eq!(form, HandoffForm::Canonical);
+    assert!(fresh.contains("handoffs:"), "{fresh}");
+    assert!(add_handoff_entry("handoffs: [unclosed\n", &entry).is_err());
+}

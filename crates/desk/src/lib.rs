@@ -25,6 +25,8 @@ pub mod inbox;
 pub mod send;
 pub mod settings;
 
+pub use patchdesk_clock::{Clock, SystemClock, TestClock};
+use std::sync::Arc;
 use patchdesk_error::{Code, UserError};
 use patchdesk_forge::{Forge, GitHub, PracticeRemote};
 use settings::{GitHubPlace, Overrides};
@@ -52,6 +54,8 @@ pub use time::OffsetDateTime;
 pub struct Desk {
     data_dir: PathBuf,
     overrides: Overrides,
+    /// The one place the real time comes from ([`SystemClock`] unless a test hands in another).
+    clock: Arc<dyn Clock>,
 }
 
 /// A commit author: name and e-mail.
@@ -105,7 +109,18 @@ fn origin_url(workdir: &Path) -> Option<String> {
 impl Desk {
     /// A desk whose settings live in `data_dir`, with the environment's `overrides`.
     pub fn new(data_dir: impl Into<PathBuf>, overrides: Overrides) -> Desk {
-        Desk { data_dir: data_dir.into(), overrides }
+        Desk { data_dir: data_dir.into(), overrides, clock: Arc::new(SystemClock) }
+    }
+
+    /// The same desk with another clock (tests: a [`patchdesk_clock::TestClock`]).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Desk {
+        self.clock = clock;
+        self
+    }
+
+    /// The desk's clock: what its background rounds and the practice remote stamp with.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     /// The desk of this process: the shared data folder ([`settings::data_dir`]) and the
@@ -140,7 +155,7 @@ impl Desk {
     /// in the system keyring.
     pub fn forge(&self, remote: &Remote) -> Result<ChosenForge, UserError> {
         if remote.github_repo.is_none() && PracticeRemote::is_local_url(&remote.url) {
-            let forge = PracticeRemote::open(&remote.url).map_err(|e| UserError::from(&e))?;
+            let forge = PracticeRemote::open(&remote.url).map_err(|e| UserError::from(&e))?.with_clock(self.clock.clone());
             return Ok(ChosenForge { forge: Box::new(forge), author: None });
         }
         let name = remote.github_repo.clone().or_else(|| GitHub::repo_from_url(&remote.url)).ok_or_else(|| {

@@ -91,15 +91,14 @@ pub fn read_settings(data_dir: &Path) -> Result<Settings, UserError> {
     }
 }
 
-/// Saves the settings all at once (a temporary file, then a rename).
+/// Saves the settings all at once through [`patchdesk_disk::replace_at`] (a random temporary
+/// file, fsync, then a rename; a link in the settings' place is refused).
 pub fn write_settings(data_dir: &Path, s: &Settings) -> Result<(), UserError> {
     let path = settings_path(data_dir);
-    let io = |e: std::io::Error| UserError::new(Code::Io, format!("Could not save the settings in {}: {e}", path.display()));
-    std::fs::create_dir_all(data_dir).map_err(io)?;
-    let tmp = path.with_extension("json.tmp");
+    let io = |e: &dyn std::fmt::Display| UserError::new(Code::Io, format!("Could not save the settings in {}: {e}", path.display()));
+    std::fs::create_dir_all(data_dir).map_err(|e| io(&e))?;
     let text = serde_json::to_string_pretty(s).map_err(|e| UserError::new(Code::Internal, e.to_string()))?;
-    std::fs::write(&tmp, text + "\n").map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(io)
+    patchdesk_disk::replace_at(&path, text + "\n").map_err(|e| io(&e))
 }
 
 /// Which GitHub to use and which OAuth app signs in, after the environment's say.
@@ -190,5 +189,26 @@ mod tests {
         std::fs::write(settings_path(dir.path()), "{not json").unwrap();
         let e = read_settings(dir.path()).unwrap_err();
         assert!(e.message.contains("settings.json") && e.message.contains("Fix or remove it"), "{}", e.message);
+    }
+
+    /// The old writer wrote through whatever sat at `settings.json.tmp`; the one atomic writer
+    /// uses a fresh random name and never follows a link.
+    #[test]
+    fn saving_never_writes_through_a_link_beside_the_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim");
+        std::fs::write(&victim, "keep\n").unwrap();
+        std::os::unix::fs::symlink(&victim, dir.path().join("settings.json.tmp")).unwrap();
+        set_github(dir.path(), "https://ghe.example.org/", "Iv1.abc").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep\n");
+        assert_eq!(read_settings(dir.path()).unwrap().github_client_id.as_deref(), Some("Iv1.abc"));
+        // A link in the settings' own place is refused and left alone.
+        std::fs::remove_file(settings_path(dir.path())).unwrap();
+        std::os::unix::fs::symlink(&victim, settings_path(dir.path())).unwrap();
+        let e = write_settings(dir.path(), &Settings::default()).unwrap_err();
+        assert_eq!(e.code, Code::Io, "{}", e.message);
+        assert!(e.message.contains("settings.json"), "{}", e.message);
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep\n");
     }
 }

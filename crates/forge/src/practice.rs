@@ -17,8 +17,10 @@
 //! Numbers start at 1; a lock file (`patchdesk-reviews/.lock`) keeps two writers apart.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use patchdesk_clock::{Clock, SystemClock};
 
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +32,8 @@ const DIR: &str = "patchdesk-reviews";
 #[derive(Debug, Clone)]
 pub struct PracticeRemote {
     git_dir: PathBuf,
+    /// Stamps review requests when they are opened, merged or closed.
+    clock: Arc<dyn Clock>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -56,13 +60,29 @@ impl PracticeRemote {
         let git_dir = PathBuf::from(p);
         let repo = git2::Repository::open_bare(&git_dir).map_err(|_| ForgeError::RepoNotFound { repo: p.to_string() })?;
         drop(repo);
-        Ok(PracticeRemote { git_dir })
+        Ok(PracticeRemote { git_dir, clock: Arc::new(SystemClock) })
     }
 
-    /// True when a remote URL names a repository on this disk rather than a server.
+    /// The same remote, stamping review requests with `clock`'s time.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> PracticeRemote {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, as review requests are stamped.
+    fn stamp(&self) -> String {
+        patchdesk_clock::rfc3339_seconds(self.clock.now())
+    }
+
+    /// True when a remote URL names a repository on this disk rather than a server: a
+    /// `file://` URL, an absolute or `./`/`../` path, or a Windows drive path (`C:\x`, `C:/x`).
+    /// `host:path` (git's short form for a server over SSH) is not local, even with a
+    /// one-letter host. The one test of "practice remote or server" for every crate.
     pub fn is_local_url(url: &str) -> bool {
         let u = url.trim();
-        u.starts_with("file://") || u.starts_with('/') || u.starts_with("./") || u.starts_with("../") || (u.len() > 2 && u.as_bytes()[1] == b':' && !u.contains("://"))
+        let b = u.as_bytes();
+        let drive = b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'/' | b'\\');
+        u.starts_with("file://") || u.starts_with('/') || u.starts_with("./") || u.starts_with("../") || drive
     }
 
     /// The bare repository's folder.
@@ -166,7 +186,7 @@ impl PracticeRemote {
             return Ok(());
         }
         rec.state = "closed".into();
-        rec.closed_at = Some(now_rfc3339());
+        rec.closed_at = Some(self.stamp());
         self.write_record(&rec)
     }
 
@@ -199,7 +219,7 @@ impl PracticeRemote {
         let message = format!("Merge review request #{number} from {}\n\n{}\n", rec.branch, rec.title);
         let merge = repo.commit(None, &sig, &sig, &message, &tree, &[&base, &head]).map_err(git)?;
         base_ref.set_target(merge, "patchdesk: merge review request").map_err(git)?;
-        let now = now_rfc3339();
+        let now = self.stamp();
         rec.state = "merged".into();
         rec.merged_at = Some(now.clone());
         rec.closed_at = Some(now);
@@ -208,13 +228,9 @@ impl PracticeRemote {
     }
 
     fn write_record(&self, rec: &Record) -> Result<(), ForgeError> {
-        let dir = self.dir();
-        let path = dir.join(format!("{}.json", rec.number));
-        let tmp = dir.join(format!(".tmp-{}-{}", rec.number, std::process::id()));
+        let path = self.dir().join(format!("{}.json", rec.number));
         let bytes = serde_json::to_vec_pretty(rec).map_err(|e| ForgeError::Unexpected(e.to_string()))?;
-        let mut f = fs::File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
-        f.write_all(&bytes).and_then(|_| f.sync_all()).map_err(|e| io_err(&tmp, e))?;
-        fs::rename(&tmp, &path).map_err(|e| io_err(&path, e))
+        patchdesk_disk::replace_at(&path, &bytes).map_err(|e| ForgeError::Unexpected(format!("Could not read or write {}: {e}", path.display())))
     }
 }
 
@@ -224,14 +240,6 @@ fn state_word(state: ReviewState) -> &'static str {
         ReviewState::Merged => "merged",
         ReviewState::Closed => "closed",
     }
-}
-
-fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 struct Lock(PathBuf);
@@ -292,7 +300,7 @@ impl Forge for PracticeRemote {
             base: new.base.clone(),
             draft: new.draft,
             state: "open".into(),
-            created_at: time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            created_at: self.stamp(),
             merged_at: None,
             closed_at: None,
         };
@@ -361,5 +369,49 @@ impl Forge for PracticeRemote {
 
     fn review_link_for_branch(&self, branch: &str) -> String {
         format!("{}#branch-{branch}", self.git_dir.display())
+    }
+}
+
+#[cfg(test)]
+mod local_url_tests {
+    use super::PracticeRemote;
+
+    /// The cases where the forge's and the project's copies disagreed, and the one-letter SSH
+    /// host the forge's copy took for a drive.
+    #[test]
+    fn one_answer_for_local_and_server_urls() {
+        for local in ["/srv/git/rtp.git", "file:///srv/git/rtp.git", "./rtp.git", "../rtp.git", "  /srv/git/rtp.git\n", "C:\\repos\\rtp.git", "c:/repos/rtp.git"] {
+            assert!(PracticeRemote::is_local_url(local), "{local:?} is on this disk");
+        }
+        for server in ["https://github.com/acme/rtp.git", "git@github.com:acme/rtp.git", "h:rtp.git", "ssh://git@h/rtp.git", "1:/x", ""] {
+            assert!(!PracticeRemote::is_local_url(server), "{server:?} is a server");
+        }
+    }
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::*;
+    use patchdesk_clock::TestClock;
+    use time::macros::datetime;
+
+    /// Review requests are stamped with the clock handed in, not the computer's.
+    #[test]
+    fn review_requests_are_stamped_by_the_clock_handed_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init_bare(dir.path()).unwrap();
+        let sig = git2::Signature::now("T", "t@localhost").unwrap();
+        let tree = repo.find_tree(repo.treebuilder(None).unwrap().write().unwrap()).unwrap();
+        let base = repo.commit(Some("refs/heads/main"), &sig, &sig, "base", &tree, &[]).unwrap();
+        let base = repo.find_commit(base).unwrap();
+        repo.commit(Some("refs/heads/topic"), &sig, &sig, "work", &tree, &[&base]).unwrap();
+        let clock = Arc::new(TestClock::new(datetime!(2026-11-19 14:03:00.5 UTC)));
+        let forge = PracticeRemote::open(dir.path().to_str().unwrap()).unwrap().with_clock(clock.clone());
+        let new = NewReview { title: "t".into(), body: "b".into(), branch: "topic".into(), base: "main".into(), draft: false };
+        let r = forge.open_review(&new).unwrap();
+        clock.advance(std::time::Duration::from_secs(60));
+        forge.close_review(r.number).unwrap();
+        let rec: Record = serde_json::from_slice(&fs::read(dir.path().join(DIR).join(format!("{}.json", r.number))).unwrap()).unwrap();
+        assert_eq!((rec.created_at.as_str(), rec.closed_at.as_deref()), ("2026-11-19T14:03:00Z", Some("2026-11-19T14:04:00Z")));
     }
 }

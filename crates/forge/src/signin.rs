@@ -24,10 +24,16 @@
 //! GitHub's `interval` is honoured (an interval of 0 is treated as 5 seconds, GitHub's
 //! default), `slow_down` adds 5 seconds, and `expired_token` / `access_denied` end the wait with
 //! [`SignInError::Expired`] / [`SignInError::Denied`]. octocrab 0.54 reports those two as an
-//! answer it cannot parse; this module asks once more to learn which of them it was.
+//! answer it cannot parse; this module asks once more to learn which of them it was. The wait
+//! between polls is a [`PollWait`]: real in the app, handed in by tests (which never sleep).
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
 
+use octocrab::auth::{Continue, TokenResponse};
 use octocrab::secrecy::{ExposeSecret, SecretString};
 use patchdesk_error::{Code, Coded};
 use patchdesk_secrets::{Secret, SecretsError, TokenStore};
@@ -103,6 +109,32 @@ impl fmt::Debug for DeviceCode {
     }
 }
 
+/// How the device flow waits between two polls: for real in the app ([`PollWait::real`]); a
+/// test hands in its own wait, which learns the interval and returns when the test says.
+#[derive(Clone)]
+pub struct PollWait(Arc<dyn Fn(Duration) -> Waiting + Send + Sync>);
+
+/// One wait of a [`PollWait`].
+pub type Waiting = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+impl PollWait {
+    /// Sleeps for the interval.
+    pub fn real() -> PollWait {
+        PollWait(Arc::new(|d| Box::pin(tokio::time::sleep(d))))
+    }
+
+    /// Waits with `wait`, given each interval.
+    pub fn new(wait: impl Fn(Duration) -> Waiting + Send + Sync + 'static) -> PollWait {
+        PollWait(Arc::new(wait))
+    }
+}
+
+impl fmt::Debug for PollWait {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PollWait")
+    }
+}
+
 /// Signing in to one GitHub host.
 #[derive(Debug, Clone)]
 pub struct SignIn {
@@ -110,12 +142,19 @@ pub struct SignIn {
     client_id: String,
     scopes: Vec<String>,
     store: TokenStore,
+    wait: PollWait,
 }
 
 impl SignIn {
     /// Sign-in to `base` with OAuth app `client_id`, keeping tokens in `store`.
     pub fn new(base: ApiBase, client_id: &str, store: TokenStore) -> SignIn {
-        SignIn { base, client_id: client_id.trim().to_string(), scopes: DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(), store }
+        SignIn { base, client_id: client_id.trim().to_string(), scopes: DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(), store, wait: PollWait::real() }
+    }
+
+    /// Waits between device-flow polls with `wait` instead of sleeping.
+    pub fn with_wait(mut self, wait: PollWait) -> SignIn {
+        self.wait = wait;
+        self
     }
 
     /// Asks for other scopes than [`DEFAULT_SCOPES`].
@@ -153,9 +192,23 @@ impl SignIn {
         let crab = client(&self.base, None, &self.base.web)?;
         let id = SecretString::from(self.client_id.clone());
         let ctx = Context { base: &self.base, repo: "", action: "finish signing in" };
-        let mut codes = code.codes.clone();
-        codes.interval = codes.interval.max(1);
-        match codes.poll_until_available(&crab, &id).await {
+        let codes = code.codes.clone();
+        // The first poll at once, then one per interval; `slow_down` adds 5 seconds.
+        let mut interval = Duration::from_secs(codes.interval.max(1));
+        let mut first = true;
+        let outcome = loop {
+            if !first {
+                (self.wait.0)(interval).await;
+            }
+            first = false;
+            match codes.poll_once(&crab, &id).await {
+                Ok(TokenResponse::Ok(auth)) => break Ok(auth),
+                Ok(TokenResponse::Continue { error: Continue::SlowDown }) => interval += Duration::from_secs(5),
+                Ok(TokenResponse::Continue { error: Continue::AuthorizationPending }) => {}
+                Err(e) => break Err(e),
+            }
+        };
+        match outcome {
             Ok(auth) => {
                 let token = Secret::new(auth.access_token.expose_secret().to_string());
                 self.keep(token).await

@@ -2,13 +2,15 @@
 //! pasted token, restore on start (revoked → sign in again), sign out; repository listing.
 //! Needs a Secret Service: run with `scripts/with-keyring.sh cargo test -p patchdesk-forge`.
 
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use github_standin::{DeviceStatus, RepoSpec, Standin};
 use patchdesk_error::{Code, Coded};
-use patchdesk_forge::signin::{SignIn, SignInError};
+use patchdesk_forge::signin::{PollWait, SignIn, SignInError};
 use patchdesk_forge::{list_repositories, ApiBase, ForgeError, Secret};
 use patchdesk_secrets::TokenStore;
+use tokio::sync::{mpsc, Semaphore};
 
 const CLIENT_ID: &str = "Iv1.patchdesk-test";
 
@@ -24,20 +26,46 @@ fn signin(gh: &Standin, name: &str) -> SignIn {
     SignIn::new(ApiBase::from_api(&gh.api_url()), CLIENT_ID, store)
 }
 
-async fn wait_for_poll(gh: &Standin, polls: u32) {
-    for _ in 0..300 {
-        if gh.state().device_authorizations().last().is_some_and(|d| d.polls >= polls) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+/// The device flow's waits, handed to the test: each interval the client would wait is told,
+/// and the wait ends when the test says so. Nothing really sleeps.
+struct Waits {
+    intervals: mpsc::UnboundedReceiver<Duration>,
+    go: Arc<Semaphore>,
+}
+
+impl Waits {
+    /// The interval of the client's next wait (it has polled and is now waiting).
+    async fn next(&mut self) -> Duration {
+        tokio::time::timeout(Duration::from_secs(15), self.intervals.recv()).await.expect("the client waits").expect("the client waits")
     }
-    panic!("the client never polled");
+
+    /// Ends the client's wait: it polls again.
+    fn go(&self) {
+        self.go.add_permits(1);
+    }
+}
+
+fn waits() -> (PollWait, Waits) {
+    let (tx, intervals) = mpsc::unbounded_channel();
+    let go = Arc::new(Semaphore::new(0));
+    let gate = go.clone();
+    let wait = PollWait::new(move |d| {
+        let (tx, gate) = (tx.clone(), gate.clone());
+        Box::pin(async move {
+            let _ = tx.send(d);
+            if let Ok(permit) = gate.acquire().await {
+                permit.forget();
+            }
+        })
+    });
+    (wait, Waits { intervals, go })
 }
 
 #[tokio::test]
 async fn device_flow_approved_keeps_the_token_in_the_keyring() {
     let gh = standin().await;
-    let s = signin(&gh, "approve");
+    let (wait, mut waits) = waits();
+    let s = signin(&gh, "approve").with_wait(wait);
     let code = s.start_device_flow().await.unwrap();
     assert_eq!(code.verification_uri, format!("{}/login/device", gh.web_url()));
     assert_eq!(code.interval, 1);
@@ -47,8 +75,10 @@ async fn device_flow_approved_keeps_the_token_in_the_keyring() {
         let code = code.clone();
         tokio::spawn(async move { s.finish_device_flow(&code).await })
     };
-    wait_for_poll(&gh, 1).await;
+    assert_eq!(waits.next().await, Duration::from_secs(1), "GitHub's interval");
+    assert_eq!(gh.state().device_authorizations().last().unwrap().polls, 1, "the first poll comes at once");
     gh.state().approve_device(&code.user_code, "octo").unwrap();
+    waits.go();
     let account = tokio::time::timeout(Duration::from_secs(15), waiter).await.unwrap().unwrap().unwrap();
     assert_eq!(account.login, "octo");
     assert_eq!(account.scopes, vec!["repo".to_string(), "read:org".to_string()]);
@@ -74,14 +104,16 @@ async fn device_flow_approved_keeps_the_token_in_the_keyring() {
 #[tokio::test]
 async fn device_flow_denied_and_expired_are_plain_errors() {
     let gh = standin().await;
-    let s = signin(&gh, "deny");
+    let (wait, mut waits) = waits();
+    let s = signin(&gh, "deny").with_wait(wait);
     let code = s.start_device_flow().await.unwrap();
     let waiter = {
         let (s, code) = (s.clone(), code.clone());
         tokio::spawn(async move { s.finish_device_flow(&code).await })
     };
-    wait_for_poll(&gh, 1).await;
+    assert_eq!(waits.next().await, Duration::from_secs(1));
     gh.state().deny_device(&code.user_code).unwrap();
+    waits.go();
     let e = tokio::time::timeout(Duration::from_secs(15), waiter).await.unwrap().unwrap().unwrap_err();
     assert!(matches!(e, SignInError::Denied), "{e:?}");
     assert_eq!(e.code(), Code::SignInDenied);
@@ -91,8 +123,9 @@ async fn device_flow_denied_and_expired_are_plain_errors() {
         let (s, code) = (s.clone(), code.clone());
         tokio::spawn(async move { s.finish_device_flow(&code).await })
     };
-    wait_for_poll(&gh, 1).await;
+    assert_eq!(waits.next().await, Duration::from_secs(1));
     gh.state().expire_device(&code.user_code).unwrap();
+    waits.go();
     let e = tokio::time::timeout(Duration::from_secs(15), waiter).await.unwrap().unwrap().unwrap_err();
     assert!(matches!(e, SignInError::Expired), "{e:?}");
     assert_eq!(e.code(), Code::SignInExpired);
@@ -103,7 +136,8 @@ async fn device_flow_denied_and_expired_are_plain_errors() {
 #[tokio::test]
 async fn slow_down_adds_five_seconds_between_polls() {
     let gh = standin().await;
-    let s = signin(&gh, "slow");
+    let (wait, mut waits) = waits();
+    let s = signin(&gh, "slow").with_wait(wait);
     let code = s.start_device_flow().await.unwrap();
     // Someone else polls with the same code first, so our first poll comes too fast.
     let crab = octocrab::Octocrab::builder().base_uri(gh.web_url()).unwrap().add_header(http::header::ACCEPT, "application/json".to_string()).build().unwrap();
@@ -114,17 +148,17 @@ async fn slow_down_adds_five_seconds_between_polls() {
         )
         .await
         .unwrap();
-    let started = Instant::now();
     let waiter = {
         let (s, code) = (s.clone(), code.clone());
         tokio::spawn(async move { s.finish_device_flow(&code).await })
     };
-    wait_for_poll(&gh, 2).await; // ours: slow_down
+    // Ours came too fast: slow_down, and the client waits five seconds more than the interval.
+    assert_eq!(waits.next().await, Duration::from_secs(6), "slow_down honoured");
+    assert_eq!(gh.state().device_authorizations()[0].polls, 2);
     gh.state().approve_device(&code.user_code, "octo").unwrap();
+    waits.go();
     let account = tokio::time::timeout(Duration::from_secs(20), waiter).await.unwrap().unwrap().unwrap();
     assert_eq!(account.login, "octo");
-    let waited = started.elapsed();
-    assert!(waited >= Duration::from_secs(5), "slow_down honoured: waited {waited:?}");
     assert_eq!(gh.state().device_authorizations()[0].status, DeviceStatus::Completed);
     s.sign_out().unwrap();
     gh.stop();

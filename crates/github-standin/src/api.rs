@@ -83,10 +83,6 @@ impl Call<'_> {
     }
 }
 
-pub(crate) fn now_iso() -> String {
-    crate::now_iso()
-}
-
 fn node_id(kind: &str, id: u64) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(format!("0{kind}{id}"))
@@ -580,7 +576,7 @@ fn commit_value(base: &str, r: &Repo, git: &git2::Repository, sha: git2::Oid) ->
     let api = format!("{base}/repos/{}", r.full_name());
     let sig = |s: git2::Signature<'_>| {
         let when = time::OffsetDateTime::from_unix_timestamp(s.when().seconds()).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-        json!({"name": s.name().unwrap_or_default(), "email": s.email().unwrap_or_default(), "date": crate::iso(when)})
+        json!({"name": s.name().unwrap_or_default(), "email": s.email().unwrap_or_default(), "date": patchdesk_clock::rfc3339_seconds(when)})
     };
     let parents: Vec<Value> = c
         .parent_ids()
@@ -773,7 +769,7 @@ fn create_pull(world: &mut World, call: &Call<'_>) -> Reply {
         return validation_failed(vec![json!({"resource": "PullRequest", "code": "custom", "message": msg})], CREATE_PULL_DOCS);
     }
     let id = world.new_id();
-    let now = now_iso();
+    let now = crate::now_iso();
     let r = &mut world.repos[i];
     let number = r.next_number;
     r.next_number += 1;
@@ -881,7 +877,7 @@ fn update_pull(world: &mut World, call: &Call<'_>) -> Reply {
             return validation_failed(vec![json!({"resource": "PullRequest", "code": "custom", "message": msg})], docs);
         }
     }
-    let now = now_iso();
+    let now = crate::now_iso();
     let p = &mut world.repos[i].pulls[j];
     if let Some(t) = call.body_str("title") {
         p.public.title = t.to_string();
@@ -996,7 +992,7 @@ fn request_reviewers(world: &mut World, call: &Call<'_>) -> Reply {
             p.public.requested_reviewers.push(l);
         }
     }
-    p.updated_at = now_iso();
+    p.updated_at = crate::now_iso();
     let r = &world.repos[i];
     Reply::json(201, pull_simple(world, call.base, call.repos_root, r, &r.pulls[j], call.login()))
 }

@@ -184,14 +184,10 @@ impl Drop for Standin {
     }
 }
 
-/// Current time as GitHub writes it (`2011-01-26T19:01:12Z`).
+/// Current time as GitHub writes it (`2011-01-26T19:01:12Z`). The stand-in plays GitHub, so it
+/// reads the computer's clock.
 pub(crate) fn now_iso() -> String {
-    iso(time::OffsetDateTime::now_utc())
-}
-
-pub(crate) fn iso(t: time::OffsetDateTime) -> String {
-    let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    t.to_offset(time::UtcOffset::UTC).format(&f).unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+    patchdesk_clock::rfc3339_seconds(time::OffsetDateTime::now_utc())
 }
 
 pub(crate) fn now_unix() -> u64 {

@@ -23,9 +23,10 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use patchdesk_clock::{Clock, SystemClock};
+use std::sync::Arc;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -235,6 +236,8 @@ const MAX_METADATA_BYTES: u64 = 8 << 20;
 pub struct Queue {
     workdir: PathBuf,
     limits: Limits,
+    /// Stamps imports and status changes.
+    clock: Arc<dyn Clock>,
 }
 
 /// A dropped file after checking.
@@ -275,7 +278,19 @@ impl Queue {
                 io::Error::new(io::ErrorKind::NotADirectory, "it is not a folder"),
             ));
         }
-        Ok(Queue { workdir, limits })
+        Ok(Queue { workdir, limits, clock: Arc::new(SystemClock) })
+    }
+
+    /// The same inbox, stamping imports and status changes with `clock`'s time (the desk's
+    /// clock; a [`patchdesk_clock::TestClock`] in tests).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Queue {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, as the inbox writes it.
+    fn stamp(&self) -> String {
+        patchdesk_clock::rfc3339(self.clock.now())
     }
 
     /// The working folder.
@@ -488,7 +503,7 @@ impl Queue {
         let (sidecar, own) = self.read_meta(&item.name)?;
         let mut own = own.unwrap_or_else(|| own_fields_of(&item));
         own.status = status;
-        own.history.push(StatusChange { status, at: now_rfc3339() });
+        own.history.push(StatusChange { status, at: self.stamp() });
         let sidecar = sidecar.unwrap_or_else(|| Sidecar::from_map(serde_json::Map::new()));
         self.write_meta(&item.name, sidecar, &own, true)?;
         self.get(name)
@@ -692,7 +707,7 @@ impl Queue {
                 ..Sidecar::default()
             },
         };
-        let at = now_rfc3339();
+        let at = self.stamp();
         let own = OwnFields {
             name: name.to_string(),
             status: Status::Queued,
@@ -1180,56 +1195,23 @@ fn safe_file_name(name: &str, fallback: &str) -> String {
     s
 }
 
-fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default()
-}
-
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// Writes `bytes` to a new temporary file in `dir` (flushed to disk).
-fn write_temp(dir: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
-    loop {
-        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let tmp = dir.join(format!(".patchdesk-tmp-{}-{n}", std::process::id()));
-        match fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Ok(mut f) => {
-                let written = f.write_all(bytes).and_then(|_| f.sync_all());
-                if let Err(e) = written {
-                    let _ = fs::remove_file(&tmp);
-                    return Err(e);
-                }
-                return Ok(tmp);
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
+/// The reason inside a [`patchdesk_disk::FileError`], for the inbox's own sentences.
+fn disk_error(e: patchdesk_disk::FileError) -> io::Error {
+    match e {
+        patchdesk_disk::FileError::Io { reason, .. } => io::Error::other(reason),
+        other => io::Error::other(other.to_string()),
     }
 }
 
-/// Publishes `bytes` as `dir/file_name` only if nothing is there yet. `Ok(false)`: the name is taken.
+/// Publishes `bytes` as `dir/file_name` only if nothing is there yet (through
+/// [`patchdesk_disk::create_at`]). `Ok(false)`: the name is taken.
 fn publish_new(dir: &Path, file_name: &str, bytes: &[u8]) -> io::Result<bool> {
-    let dest = dir.join(file_name);
-    if fs::symlink_metadata(&dest).is_ok() {
-        return Ok(false);
-    }
-    let tmp = write_temp(dir, bytes)?;
-    let result = match fs::hard_link(&tmp, &dest) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-        // File systems without hard links: check, then rename.
-        Err(_) if fs::symlink_metadata(&dest).is_ok() => Ok(false),
-        Err(_) => fs::rename(&tmp, &dest).map(|_| true),
-    };
-    let _ = fs::remove_file(&tmp);
-    result
+    patchdesk_disk::create_at(&dir.join(file_name), bytes).map_err(disk_error)
 }
 
-/// Replaces `dir/file_name` with `bytes` atomically.
+/// Replaces `dir/file_name` with `bytes` atomically (through [`patchdesk_disk::replace_at`]).
 fn replace_file(dir: &Path, file_name: &str, bytes: &[u8]) -> io::Result<()> {
-    let tmp = write_temp(dir, bytes)?;
-    fs::rename(&tmp, dir.join(file_name)).inspect_err(|_| {
-        let _ = fs::remove_file(&tmp);
-    })
+    patchdesk_disk::replace_at(&dir.join(file_name), bytes).map_err(disk_error)
 }
 
 #[cfg(test)]

@@ -291,13 +291,16 @@ fn list_is_newest_first_and_includes_seed_style_files() {
     .unwrap();
     fs::write(dir.path().join(".patches/README.md"), "not a patch").unwrap();
     // Make the hand-placed file clearly older.
-    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_745_066_096); // 2025-04-19T12:34:56Z
     fs::File::options().write(true).open(dir.path().join(".patches/queue/patch_20250419_123456.diff")).unwrap().set_modified(old).unwrap();
 
-    let q = Queue::open(dir.path()).unwrap();
+    // The inbox's clock is handed in: the second import is a second later, without waiting.
+    let clock = std::sync::Arc::new(patchdesk_clock::TestClock::new(time::macros::datetime!(2026-11-19 10:00 UTC)));
+    let q = Queue::open(dir.path()).unwrap().with_clock(clock.clone());
     let first = q.import(&[f("patch_one.diff", DIFF)]).imported.remove(0);
-    std::thread::sleep(std::time::Duration::from_millis(20));
+    clock.advance(std::time::Duration::from_secs(1));
     let second = q.import(&[f("patch_two.diff", DIFF.replace("new", "two"))]).imported.remove(0);
+    assert_eq!((first.received_at.as_str(), second.received_at.as_str()), ("2026-11-19T10:00:00Z", "2026-11-19T10:00:01Z"));
     let names: Vec<String> = q.list().unwrap().into_iter().map(|i| i.name).collect();
     assert_eq!(names, [second.name.clone(), first.name.clone(), "patch_20250419_123456.diff".to_string()]);
 

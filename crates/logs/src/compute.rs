@@ -247,7 +247,7 @@ pub fn compute_metrics(workdir: &Path) -> Metrics {
     // 1. Inbox metadata.
     let mut items: Vec<Item> = Vec::new();
     let meta_dir = workdir.join(".logs/patches");
-    let listed = match patchdesk_board::inspect(workdir, ".logs/patches") {
+    let listed = match patchdesk_disk::inspect(workdir, ".logs/patches") {
         Ok(_) => std::fs::read_dir(&meta_dir),
         Err(e) => {
             problem(".logs/patches", e.to_string());
@@ -264,7 +264,7 @@ pub fn compute_metrics(workdir: &Path) -> Metrics {
             names.sort();
             for n in names {
                 let rel = format!(".logs/patches/{n}");
-                match patchdesk_board::read_file(workdir, &rel) {
+                match patchdesk_disk::read_file(workdir, &rel) {
                     Ok(Some(bytes)) => match read_item(&rel, &bytes, &pods) {
                         Ok(item) => items.push(item),
                         Err(why) => problem(&rel, why),
@@ -338,7 +338,7 @@ pub fn compute_metrics(workdir: &Path) -> Metrics {
     }
 
     // 4. Review feedback: notes about patches the metadata does not show as rejected.
-    let feedback_dir = match patchdesk_board::inspect(workdir, ".logs/feedback") {
+    let feedback_dir = match patchdesk_disk::inspect(workdir, ".logs/feedback") {
         Ok(_) => std::fs::read_dir(workdir.join(".logs/feedback")).ok(),
         Err(e) => {
             problem(".logs/feedback", e.to_string());

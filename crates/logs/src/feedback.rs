@@ -50,10 +50,11 @@ pub fn feedback_path(task_id: &str) -> Result<String, LogsError> {
     Ok(format!(".logs/feedback/{id}.md"))
 }
 
-/// The feedback file with this rejection appended (created with a title when missing).
-pub fn plan_rejection(workdir: &Path, rejection: &Rejection, now: OffsetDateTime) -> Result<FileChange, LogsError> {
+/// The feedback file with this rejection appended: old text in (`None` when there is no file
+/// yet; it is created with a title), new text out, nothing read or written.
+pub fn add_rejection(old: Option<&str>, rejection: &Rejection, now: OffsetDateTime) -> Result<FileChange, LogsError> {
     let path = feedback_path(&rejection.task_id)?;
-    let mut text = read_optional(workdir, &path)?.unwrap_or_else(|| format!("# Review feedback for {}\n", one_line(&rejection.task_id)));
+    let mut text = old.map(str::to_string).unwrap_or_else(|| format!("# Review feedback for {}\n", one_line(&rejection.task_id)));
     if !text.ends_with('\n') {
         text.push('\n');
     }
@@ -77,6 +78,12 @@ pub fn plan_rejection(workdir: &Path, rejection: &Rejection, now: OffsetDateTime
         text.push('\n');
     }
     Ok(FileChange { path, text })
+}
+
+/// [`add_rejection`] on the task's feedback file in `workdir`; the file is not written.
+pub fn plan_rejection(workdir: &Path, rejection: &Rejection, now: OffsetDateTime) -> Result<FileChange, LogsError> {
+    let old = read_optional(workdir, &feedback_path(&rejection.task_id)?)?;
+    add_rejection(old.as_deref(), rejection, now)
 }
 
 /// [`plan_rejection`], then writes the file. Returns the path written.

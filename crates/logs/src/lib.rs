@@ -9,8 +9,11 @@
 //! * [`compute_metrics`]: the numbers the metrics view shows, from all of the above plus the
 //!   inbox metadata (`.logs/patches/*.json`) and the handoff log.
 //!
-//! Writers come in two steps: `plan_*` computes the new text of a file without touching the
-//! disk (a [`FileChange`]), and `record_*` writes it. Nothing here commits; callers commit the
+//! Writers have a pure core: `add_trace_entry`, `add_rejection` and `count_metrics_event` take
+//! the old text (and the time, and the pods) and give the new text (a [`FileChange`]), so a
+//! caller holding the text elsewhere (a commit) uses them without a folder. `plan_*` reads the
+//! old text from a folder and calls them; `record_*` also writes the file, through the one
+//! atomic writer (`patchdesk-disk`). Nothing here commits; callers commit the
 //! files they get back. A file that cannot be read or edited safely is never written.
 
 pub mod compute;
@@ -19,9 +22,9 @@ pub mod metrics_file;
 pub mod trace;
 
 pub use compute::{compute_metrics, LeadTime, Metrics, MetricsProblem, PodMetrics, PodWeek};
-pub use feedback::{feedback_path, plan_rejection, read_feedback, record_rejection, send_back_prompt, FeedbackNote, Rejection};
-pub use metrics_file::{iso_week, metrics_path, plan_metrics, record_metrics, MetricsEvent, METRICS_FILE, METRICS_FILE_OLD};
-pub use trace::{parse_trace_log, plan_trace_entry, read_trace_log, record_trace_entry, TraceEntry, TRACE_LOG};
+pub use feedback::{add_rejection, feedback_path, plan_rejection, read_feedback, record_rejection, send_back_prompt, FeedbackNote, Rejection};
+pub use metrics_file::{count_metrics_event, iso_week, metrics_path, metrics_path_among, plan_metrics, record_metrics, MetricsEvent, METRICS_FILE, METRICS_FILE_OLD};
+pub use trace::{add_trace_entry, parse_trace_log, plan_trace_entry, read_trace_log, record_trace_entry, TraceEntry, TRACE_LOG};
 
 use patchdesk_error::{Code, Coded};
 use std::path::Path;
@@ -44,10 +47,10 @@ pub enum LogsError {
     Unsafe(String),
 }
 
-impl From<patchdesk_board::FileError> for LogsError {
-    fn from(e: patchdesk_board::FileError) -> Self {
+impl From<patchdesk_disk::FileError> for LogsError {
+    fn from(e: patchdesk_disk::FileError) -> Self {
         match e {
-            patchdesk_board::FileError::Io { action, path, reason } => LogsError::Io { action, path, reason },
+            patchdesk_disk::FileError::Io { action, path, reason } => LogsError::Io { action, path, reason },
             other => LogsError::Unsafe(other.to_string()),
         }
     }
@@ -74,27 +77,22 @@ pub struct FileChange {
 }
 
 impl FileChange {
-    /// Writes the file (through a temporary file and a rename, creating folders as needed).
+    /// Writes the file through [`patchdesk_disk::replace_file`] (a random temporary file beside
+    /// it, then a rename; folders made as needed; never through a link).
     pub fn write(&self, workdir: &Path) -> Result<(), LogsError> {
-        write_atomic(workdir, &self.path, &self.text)
+        Ok(patchdesk_disk::replace_file(workdir, &self.path, &self.text)?)
     }
 }
 
 /// Reads `rel` as UTF-8 text; `Ok(None)` when it does not exist. A log that is a link, or sits
 /// in a linked folder, is refused.
 pub(crate) fn read_optional(workdir: &Path, rel: &str) -> Result<Option<String>, LogsError> {
-    match patchdesk_board::read_file(workdir, rel)? {
+    match patchdesk_disk::read_file(workdir, rel)? {
         Some(bytes) => String::from_utf8(bytes)
             .map(Some)
             .map_err(|_| LogsError::Invalid(format!("{rel} is not UTF-8 text; Patchdesk does not change it"))),
         None => Ok(None),
     }
-}
-
-/// Writes through [`patchdesk_board::replace_file`]: never through a link, temporary file with a
-/// random name.
-pub(crate) fn write_atomic(workdir: &Path, rel: &str, text: &str) -> Result<(), LogsError> {
-    Ok(patchdesk_board::replace_file(workdir, rel, text)?)
 }
 
 /// One line of text: newlines and tabs become spaces, so a value can never start a new

@@ -57,7 +57,12 @@ impl MetricsEvent {
 /// The metrics file of this repository: `metrics/metrics.yaml`, or `logs/metrics.yaml` when
 /// only that one exists.
 pub fn metrics_path(workdir: &Path) -> &'static str {
-    if !workdir.join(METRICS_FILE).exists() && workdir.join(METRICS_FILE_OLD).is_file() {
+    metrics_path_among(|rel| if rel == METRICS_FILE { workdir.join(rel).exists() } else { workdir.join(rel).is_file() })
+}
+
+/// [`metrics_path`] for files kept anywhere (a commit): `exists` says whether a file is there.
+pub fn metrics_path_among(exists: impl Fn(&str) -> bool) -> &'static str {
+    if !exists(METRICS_FILE) && exists(METRICS_FILE_OLD) {
         METRICS_FILE_OLD
     } else {
         METRICS_FILE
@@ -70,16 +75,23 @@ pub fn iso_week(now: OffsetDateTime) -> String {
     format!("{year:04}-W{week:02}")
 }
 
-/// The new text of the metrics file with `event` counted in the week of `now`; `None` when
-/// nothing changes (a merge already counted). The file is not written.
+/// The new text of the metrics file `rel` with `event` counted in the week of `now`: old text in
+/// (`None` when there is no file yet), new text out, nothing read or written. `pods` are the
+/// board's pods (for the spelling of a pod's key). `None` when nothing changes (a merge
+/// already counted). Comments, order and unknown keys are kept byte for byte.
+pub fn count_metrics_event(rel: &str, old: Option<&str>, event: &MetricsEvent, pods: &[Pod], now: OffsetDateTime) -> Result<Option<crate::FileChange>, LogsError> {
+    let pod = find_pod(pods, event.pod()).cloned().unwrap_or_else(|| Pod::from_key(event.pod().trim()));
+    let old = old.unwrap_or_default();
+    let new = apply_event(old, event, &pod, &iso_week(now)).map_err(|reason| LogsError::Invalid(format!("{rel}: {reason}; nothing was written")))?;
+    Ok((new != old).then(|| crate::FileChange { path: rel.to_string(), text: new }))
+}
+
+/// [`count_metrics_event`] on the metrics file in `workdir`, with the board's pods there; the
+/// file is not written.
 pub fn plan_metrics(workdir: &Path, event: &MetricsEvent, now: OffsetDateTime) -> Result<Option<crate::FileChange>, LogsError> {
     let rel = metrics_path(workdir);
     let text = read_optional(workdir, rel)?;
-    let pods = Board::load(workdir).pods;
-    let pod = find_pod(&pods, event.pod()).cloned().unwrap_or_else(|| Pod::from_key(event.pod().trim()));
-    let old = text.unwrap_or_default();
-    let new = apply_event(&old, event, &pod, &iso_week(now)).map_err(|reason| LogsError::Invalid(format!("{rel}: {reason}; nothing was written")))?;
-    Ok((new != old).then(|| crate::FileChange { path: rel.to_string(), text: new }))
+    count_metrics_event(rel, text.as_deref(), event, &Board::load(workdir).pods, now)
 }
 
 /// [`plan_metrics`], then writes the file. Returns the path written, if any.

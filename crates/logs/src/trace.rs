@@ -79,22 +79,28 @@ fn render(entry: &TraceEntry, now: OffsetDateTime) -> String {
     out
 }
 
-/// The new text of the trace log with `entry` appended (the log is created with a short header
-/// when missing). `None` when an entry for the same patch is already there, so recording a
-/// patch twice adds nothing. `entry.at` defaults to `now`.
-pub fn plan_trace_entry(workdir: &Path, entry: &TraceEntry, now: OffsetDateTime) -> Result<Option<FileChange>, LogsError> {
-    let old = read_optional(workdir, TRACE_LOG)?;
-    if let (Some(text), Some(patch)) = (&old, entry.patch.as_deref().map(one_line)) {
+/// The new text of the trace log with `entry` appended: old text in (`None` when there is no
+/// log yet; it is created with a short header), new text out, nothing read or written. `None`
+/// when an entry for the same patch is already there, so recording a patch twice adds nothing.
+/// `entry.at` defaults to `now`.
+pub fn add_trace_entry(old: Option<&str>, entry: &TraceEntry, now: OffsetDateTime) -> Option<FileChange> {
+    if let (Some(text), Some(patch)) = (old, entry.patch.as_deref().map(one_line)) {
         if parse_trace_log(text).iter().any(|e| e.patch.as_deref() == Some(patch.as_str())) {
-            return Ok(None);
+            return None;
         }
     }
-    let mut text = old.unwrap_or_else(header);
+    let mut text = old.map(str::to_string).unwrap_or_else(header);
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
     text.push_str(&render(entry, now));
-    Ok(Some(FileChange { path: TRACE_LOG.to_string(), text }))
+    Some(FileChange { path: TRACE_LOG.to_string(), text })
+}
+
+/// [`add_trace_entry`] on the trace log in `workdir`; the file is not written.
+pub fn plan_trace_entry(workdir: &Path, entry: &TraceEntry, now: OffsetDateTime) -> Result<Option<FileChange>, LogsError> {
+    let old = read_optional(workdir, TRACE_LOG)?;
+    Ok(add_trace_entry(old.as_deref(), entry, now))
 }
 
 /// [`plan_trace_entry`], then writes the file. Returns the path written, if any.

@@ -257,7 +257,7 @@ impl Project {
         let remote = self.repo.find_remote("origin").ok().and_then(|r| {
             r.url().ok().map(|url| RemoteInfo {
                 url: url.to_string(),
-                is_practice: is_local_url(url),
+                is_practice: patchdesk_forge::PracticeRemote::is_local_url(url),
             })
         });
         ProjectSummary {
@@ -275,10 +275,6 @@ pub(crate) fn fill_pod_from_board(item: &mut InboxItem, board: &Board) {
     if item.pod.is_none() {
         item.pod = item.task_id.as_deref().and_then(|id| board.task(id)).and_then(|t| t.pod.clone());
     }
-}
-
-fn is_local_url(url: &str) -> bool {
-    url.starts_with('/') || url.starts_with("file://") || url.starts_with("./") || url.starts_with("../")
 }
 
 #[cfg(test)]

@@ -301,7 +301,7 @@ pub fn restore(repo: &git2::Repository, checked: &Checked) -> Result<(), RecordE
         match head {
             Some((id, _)) if now != Some(*id) => {
                 let blob = repo.find_blob(*id)?;
-                patchdesk_board::replace_file(&workdir, p, blob.content())?;
+                patchdesk_disk::replace_file(&workdir, p, blob.content())?;
             }
             None if now.is_some() => {
                 if let Err(e) = std::fs::remove_file(workdir.join(p)) {

@@ -339,7 +339,7 @@ impl Project {
         let queue = self.queue()?;
         let base = self.repo.head()?.peel_to_tree()?.id();
         let mut cache: std::collections::BTreeMap<String, ItemCheck> =
-            patchdesk_board::read_file(self.repo.path(), "patchdesk/checks.json").ok().flatten().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+            patchdesk_disk::read_file(self.repo.path(), "patchdesk/checks.json").ok().flatten().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
         let mut fresh = std::collections::BTreeMap::new();
         let mut out = Vec::new();
         for item in queue.list()? {
@@ -408,7 +408,9 @@ impl Project {
         // Written like every other file of Patchdesk's: never through a link, a fresh temporary
         // name, then renamed into place.
         if let Ok(text) = serde_json::to_vec(&fresh) {
-            let _ = patchdesk_board::replace_file(self.repo.path(), "patchdesk/checks.json", text);
+            if let Err(e) = patchdesk_disk::replace_file(self.repo.path(), "patchdesk/checks.json", text) {
+                tracing::warn!(error = %e, "the checks already made could not be kept");
+            }
         }
         Ok(out)
     }

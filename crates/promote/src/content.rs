@@ -7,7 +7,7 @@ use std::path::Path;
 
 use git2::{Oid, Repository};
 use patchdesk_apply::{ApplyOptions, Outcome};
-use patchdesk_board::{Board, Pod};
+use patchdesk_board::{Board, BoardTexts, Pod};
 use patchdesk_forge::Forge;
 use patchdesk_intake::{InboxItem, Kind, LogKind, Queue};
 use serde_json::Value;
@@ -24,41 +24,34 @@ pub(crate) struct Names {
     pub pod: String,
 }
 
-/// Files of the base tree that pods, tasks and metrics are read from.
-const CONTEXT_FILES: &[&str] = &["task.yaml", ".patchdesk/pods.yaml", "metrics/metrics.yaml", "logs/metrics.yaml"];
-
 fn git_err(action: &'static str) -> impl Fn(git2::Error) -> PromoteError {
     move |e| PromoteError::Git { action: action.to_string(), detail: e.message().to_string() }
 }
 
-/// Copies the context files of `tree` into a temporary folder, so the board and the metrics
-/// writer (which read a working folder) see the remote's base, not the user's files.
-fn materialise(repo: &Repository, tree: &git2::Tree<'_>) -> Result<tempfile::TempDir, PromoteError> {
-    let dir = tempfile::Builder::new().prefix("patchdesk-promote-").tempdir().map_err(|e| PromoteError::Io { path: "a temporary folder".into(), detail: e.to_string() })?;
-    let write = |rel: &str, bytes: &[u8]| -> Result<(), PromoteError> {
-        let full = dir.path().join(rel);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| PromoteError::Io { path: parent.display().to_string(), detail: e.to_string() })?;
-        }
-        std::fs::write(&full, bytes).map_err(|e| PromoteError::Io { path: full.display().to_string(), detail: e.to_string() })
-    };
-    for rel in CONTEXT_FILES {
-        if let Ok(entry) = tree.get_path(Path::new(rel)) {
-            if let Ok(blob) = repo.find_blob(entry.id()) {
-                write(rel, blob.content())?;
+/// The text of the file at `rel` in `tree`, when there is one (a file that is not UTF-8 is read
+/// with replacement characters, as before).
+fn text_in(repo: &Repository, tree: &git2::Tree<'_>, rel: &str) -> Option<String> {
+    let entry = tree.get_path(Path::new(rel)).ok()?;
+    let blob = repo.find_blob(entry.id()).ok()?;
+    Some(String::from_utf8_lossy(blob.content()).into_owned())
+}
+
+/// The board of `tree` (pods, `task.yaml`, `task_templates/`), read from its blobs: the remote's
+/// base, not the user's files, and no folder on disk.
+fn board_in(repo: &Repository, tree: &git2::Tree<'_>) -> Board {
+    let mut templates = Vec::new();
+    if let Some(sub) = tree.get_path(Path::new(patchdesk_board::TASK_TEMPLATES_DIR)).ok().and_then(|e| repo.find_tree(e.id()).ok()) {
+        for e in sub.iter() {
+            if let (Ok(name), Ok(blob)) = (e.name(), repo.find_blob(e.id())) {
+                templates.push((name.to_string(), String::from_utf8_lossy(blob.content()).into_owned()));
             }
         }
     }
-    if let Ok(entry) = tree.get_path(Path::new("task_templates")) {
-        if let Ok(sub) = repo.find_tree(entry.id()) {
-            for e in sub.iter() {
-                if let (Ok(name), Ok(blob)) = (e.name(), repo.find_blob(e.id())) {
-                    write(&format!("task_templates/{name}"), blob.content())?;
-                }
-            }
-        }
-    }
-    Ok(dir)
+    Board::from_texts(&BoardTexts {
+        pods: text_in(repo, tree, patchdesk_board::PODS_FILE),
+        tasks: text_in(repo, tree, patchdesk_board::TASK_FILE),
+        templates,
+    })
 }
 
 pub(crate) fn task_id(item: &InboxItem) -> String {
@@ -101,8 +94,7 @@ fn pod_on_board(board: &Board, item: &InboxItem) -> String {
 /// The pod (short name such as `dev`) and the branch name, from the item and the base's board.
 pub(crate) fn names(repo: &Repository, item: &InboxItem, config: &PromoteConfig, base_commit: Oid) -> Result<Names, PromoteError> {
     let tree = repo.find_commit(base_commit).and_then(|c| c.tree()).map_err(git_err("read the base commit"))?;
-    let dir = materialise(repo, &tree)?;
-    let board = Board::load(dir.path());
+    let board = board_in(repo, &tree);
     let task = task_id(item);
     let pod = pod_on_board(&board, item);
     let category = board.task(&task).and_then(|t| t.category.clone()).unwrap_or_else(|| pod.clone());
@@ -316,23 +308,27 @@ pub(crate) fn build(
     }
     let files_changed: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
     if config.wants(LogChoice::TraceLog) {
-        let old = base_tree
-            .get_path(Path::new(".logs/trace_log.md"))
-            .ok()
-            .and_then(|e| repo.find_blob(e.id()).ok())
-            .map(|b| String::from_utf8_lossy(b.content()).into_owned())
-            .unwrap_or_else(|| "# Trace log\n\nOne entry per applied patch, newest last.\n".into());
-        let mut text = old;
-        if !text.ends_with('\n') {
-            text.push('\n');
+        let entry = patchdesk_logs::TraceEntry {
+            at: Some(rec.started_at.clone()),
+            task_id: Some(task.clone()),
+            summary: summary.clone(),
+            pod: Some(pod.clone()),
+            patch: Some(patch_path.clone()),
+            branch: Some(branch.clone()),
+            pr: Some(review_link.clone()),
+            repairs: None,
+            files: files_changed.clone(),
+        };
+        let old = text_in(repo, &base_tree, patchdesk_logs::TRACE_LOG);
+        if let Some(change) = patchdesk_logs::add_trace_entry(old.as_deref(), &entry, started) {
+            upserts.push((change.path, change.text.into_bytes()));
         }
-        text.push_str(&trace_entry(started, &rec.started_at, &task, &summary, &pod, &patch_path, &branch, &review_link, &files_changed));
-        upserts.push((".logs/trace_log.md".into(), text.into_bytes()));
     }
     if config.wants(LogChoice::Metrics) {
-        let dir = materialise(repo, &base_tree)?;
+        let rel = patchdesk_logs::metrics_path_among(|p| base_tree.get_path(Path::new(p)).is_ok_and(|e| e.kind() == Some(git2::ObjectType::Blob)));
+        let old = text_in(repo, &base_tree, rel);
         let event = patchdesk_logs::MetricsEvent::Promoted { pod: pod.clone(), feature: Some(task.clone()) };
-        if let Some(change) = patchdesk_logs::plan_metrics(dir.path(), &event, started)? {
+        if let Some(change) = patchdesk_logs::count_metrics_event(rel, old.as_deref(), &event, &board_in(repo, &base_tree).pods, started)? {
             upserts.push((change.path, change.text.into_bytes()));
         }
     }
@@ -419,20 +415,4 @@ fn demote_headings(text: &str) -> String {
         .map(|l| if l.starts_with('#') { format!("##{l}") } else { l.to_string() })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// One trace-log entry in the format of `patchdesk-logs`' trace module.
-#[allow(clippy::too_many_arguments)]
-fn trace_entry(now: OffsetDateTime, at: &str, task: &str, summary: &str, pod: &str, patch: &str, branch: &str, pr: &str, files: &[String]) -> String {
-    let human = now
-        .format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC"))
-        .unwrap_or_default();
-    let mut out = format!("\n## {human} — {}: {}\n\n- Time: {at}\n- Pod: {pod}\n- Patch: {patch}\n- Branch: {branch}\n- Pull request: {pr}\n", one_line(task), one_line(summary));
-    if !files.is_empty() {
-        out.push_str("- Files changed:\n");
-        for f in files {
-            out.push_str(&format!("  - {}\n", one_line(f)));
-        }
-    }
-    out
 }

@@ -149,6 +149,9 @@ pub struct PromoteRequest {
     /// For tests of resumability: stop with [`PromoteError::Interrupted`] right after this
     /// step's effect happened and before it was recorded, as a kill would.
     pub interrupt_after: Option<Step>,
+    /// Where the run's times come from (the record's steps, the commit's date): the real
+    /// clock unless a caller (a test) hands another in.
+    pub clock: std::sync::Arc<dyn patchdesk_clock::Clock>,
 }
 
 impl PromoteRequest {
@@ -168,6 +171,7 @@ impl PromoteRequest {
             reviewers: None,
             confirmed_risks: Vec::new(),
             interrupt_after: None,
+            clock: std::sync::Arc::new(patchdesk_clock::SystemClock),
         }
     }
 }
@@ -300,9 +304,6 @@ fn unconfirmed_words(item: &str, risks: &[patchdesk_patch::RiskyPath]) -> String
     )
 }
 
-pub(crate) fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(time::OffsetDateTime::UNIX_EPOCH).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-}
 
 fn git_err(action: &str) -> impl Fn(git2::Error) -> PromoteError + '_ {
     move |e| PromoteError::Git { action: action.to_string(), detail: e.message().to_string() }
@@ -321,7 +322,7 @@ impl Run<'_> {
         let e = StepEvent { step, state, detail: detail.to_string() };
         (self.on_event)(e.clone());
         self.events.push(e);
-        self.rec.mark(step, state, detail);
+        self.rec.mark(step, state, &patchdesk_clock::rfc3339_seconds(self.req.clock.now()), detail);
     }
 
     fn save(&self) -> Result<(), PromoteError> {
@@ -355,7 +356,7 @@ pub fn promote(req: &PromoteRequest, forge: &dyn Forge, on_event: &dyn Fn(StepEv
 
     let rec = match load_record(&req.workdir, &req.item)? {
         Some(r) => r,
-        None => PromoteRecord::new(&req.item, &req.remote_url, &now_rfc3339()),
+        None => PromoteRecord::new(&req.item, &req.remote_url, &patchdesk_clock::rfc3339_seconds(req.clock.now())),
     };
     let mut run = Run { req, forge, on_event, events: Vec::new(), rec };
     let result = steps(&mut run, &repo, &queue, &item, &config);

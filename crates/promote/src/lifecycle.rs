@@ -168,7 +168,7 @@ fn load_local(workdir: &Path) -> (Local, Option<String>) {
 fn save_local(workdir: &Path, local: &Local) -> Result<(), LifecycleError> {
     let mut bytes = serde_json::to_vec_pretty(local).map_err(|e| LifecycleError::Io { path: LIFECYCLE_FILE.to_string(), detail: e.to_string() })?;
     bytes.push(b'\n');
-    patchdesk_board::replace_file(workdir, LIFECYCLE_FILE, &bytes).map_err(|e| LifecycleError::Io { path: LIFECYCLE_FILE.to_string(), detail: e.to_string() })
+    patchdesk_disk::replace_file(workdir, LIFECYCLE_FILE, &bytes).map_err(|e| LifecycleError::Io { path: LIFECYCLE_FILE.to_string(), detail: e.to_string() })
 }
 
 /// Lists the lifecycle file in `.git/info/exclude`, so `git status` never shows it.
@@ -189,13 +189,13 @@ fn exclude_local_file(repo: &git2::Repository) {
             tracing::warn!(folder = %dir.display(), error = %e, "the folder for pull request states could not be made");
         }
     }
-    if let Err(e) = std::fs::write(&path, text) {
-        tracing::warn!(file = %path.display(), error = %e, "a pull request state could not be saved");
+    if let Err(e) = patchdesk_disk::replace_at(&path, text.as_bytes()) {
+        tracing::warn!(file = %path.display(), error = %e, "git's exclude list could not be saved; the pull request states file may show in git status");
     }
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
-    patchdesk_board::timestamp(t)
+    patchdesk_clock::rfc3339_seconds(t)
 }
 
 /// The task of an inbox item: its metadata's task id, else the feature, else the file stem;
@@ -614,7 +614,7 @@ fn mark_metadata(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree
     map.entry("pull_request_number").or_insert(serde_json::json!(p.review.number));
     let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
     bytes.push(b'\n');
-    match patchdesk_board::replace_file(workdir, &rel, &bytes) {
+    match patchdesk_disk::replace_file(workdir, &rel, &bytes) {
         Ok(()) => done.wrote(rel, is_tracked),
         Err(e) => done.warnings.push(e.to_string()),
     }

@@ -3,7 +3,6 @@
 //! It holds no secret: remote URLs are stored without credentials.
 
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::{PromoteError, Step, StepState};
@@ -84,8 +83,8 @@ impl PromoteRecord {
         }
     }
 
-    pub(crate) fn mark(&mut self, step: Step, state: StepState, detail: &str) {
-        let rec = StepRecord { step, state, at: crate::now_rfc3339(), detail: detail.to_string() };
+    pub(crate) fn mark(&mut self, step: Step, state: StepState, at: &str, detail: &str) {
+        let rec = StepRecord { step, state, at: at.to_string(), detail: detail.to_string() };
         match self.steps.iter_mut().find(|s| s.step == step) {
             Some(s) => *s = rec,
             None => self.steps.push(rec),
@@ -136,19 +135,16 @@ pub fn sent_reviews(workdir: &Path) -> Vec<crate::KnownReview> {
     out
 }
 
-/// Writes the record atomically (temporary file, fsync, rename).
+/// Writes the record atomically through [`patchdesk_disk::replace_file`] (random temporary file,
+/// fsync, rename; never through a link in the project).
 pub(crate) fn save_record(workdir: &Path, rec: &PromoteRecord) -> Result<(), PromoteError> {
-    let dir = workdir.join(RECORD_DIR);
-    let io = |p: &Path, e: std::io::Error| PromoteError::Io { path: p.display().to_string(), detail: e.to_string() };
-    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        std::fs::write(&ignore, "# Patchdesk's promote records: local state, not for commits.\n*\n").map_err(|e| io(&ignore, e))?;
+    let io = |p: String, e: patchdesk_disk::FileError| PromoteError::Io { path: p, detail: e.to_string() };
+    let ignore = format!("{RECORD_DIR}/.gitignore");
+    if patchdesk_disk::inspect(workdir, &ignore).map_err(|e| io(ignore.clone(), e))? == patchdesk_disk::Found::Nothing {
+        patchdesk_disk::replace_file(workdir, &ignore, "# Patchdesk's promote records: local state, not for commits.\n*\n").map_err(|e| io(ignore.clone(), e))?;
     }
     let path = record_path(workdir, &rec.item);
-    let tmp = dir.join(format!(".tmp-{}-{}", file_stem(&rec.item), std::process::id()));
+    let rel = format!("{RECORD_DIR}/{}.json", file_stem(&rec.item));
     let bytes = serde_json::to_vec_pretty(rec).map_err(|e| PromoteError::Io { path: path.display().to_string(), detail: e.to_string() })?;
-    let mut f = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
-    f.write_all(&bytes).and_then(|_| f.sync_all()).map_err(|e| io(&tmp, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))
+    patchdesk_disk::replace_file(workdir, &rel, &bytes).map_err(|e| io(path.display().to_string(), e))
 }

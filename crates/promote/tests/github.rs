@@ -100,7 +100,13 @@ fn patch_item(s: &Setup) -> String {
 }
 
 fn run(s: &Setup, item: &str, interrupt: Option<Step>) -> Result<PromoteOutcome, PromoteError> {
+    run_at(s, item, interrupt, time::OffsetDateTime::now_utc())
+}
+
+/// [`run`] with the run's clock at `now`.
+fn run_at(s: &Setup, item: &str, interrupt: Option<Step>, now: time::OffsetDateTime) -> Result<PromoteOutcome, PromoteError> {
     let mut req = PromoteRequest::new(&s.work, item, &s.url);
+    req.clock = std::sync::Arc::new(patchdesk_clock::TestClock::new(now));
     req.author = Some(("Octo Cat".into(), "octo@example.com".into()));
     req.interrupt_after = interrupt;
     promote(&req, &forge(s, TOKEN), &|_| {})
@@ -285,8 +291,8 @@ fn a_lost_record_or_a_dropped_answer_still_gives_one_pr() {
     // adopted and the open PR found again.
     std::fs::remove_dir_all(s.work.join(".patchdesk/promote")).unwrap();
     patchdesk_intake::Queue::open(&s.work).unwrap().set_status(&item, patchdesk_intake::Status::Queued).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    let again = run(&s, &item, None).unwrap();
+    // A later run (its commit would get another date if it were made again).
+    let again = run_at(&s, &item, None, time::OffsetDateTime::now_utc() + time::Duration::minutes(5)).unwrap();
     assert_eq!((again.commit.as_str(), again.pr_number), (out.commit.as_str(), out.pr_number));
     assert_one_of_each(&s, &out.branch);
     s.gh.assert_no_violations();

@@ -4,7 +4,11 @@
 //!
 //! Every folder on the way to a file is checked from the repository root, the file is opened
 //! with `O_NOFOLLOW`, and a new version is written to a temporary file created with `O_EXCL`
-//! under a random name in the same folder, then renamed over the file.
+//! under a random name in the same folder, flushed to disk, then renamed over the file.
+//!
+//! This is the one atomic file writer of Patchdesk: [`replace_file`] for project files (checked
+//! from the repository root), [`replace_at`] and [`create_at`] for files in folders Patchdesk
+//! owns (settings, records under `.git/`, the inbox's metadata).
 
 use std::io::{Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -127,10 +131,15 @@ pub fn read_text_file(workdir: &Path, rel: &str) -> Result<Option<String>, FileE
 /// `rel` itself, is refused before anything is written. An existing file keeps its permissions.
 /// Shared by every writer of the repository's logs, prompts and task files.
 pub fn replace_file(workdir: &Path, rel: &str, contents: impl AsRef<[u8]>) -> Result<(), FileError> {
-    let io = |action: &'static str, e: std::io::Error| FileError::Io { action, path: rel.to_string(), reason: e.to_string() };
+    replace_file_with(workdir, rel, |w| w.write_all(contents.as_ref()))
+}
+
+/// [`replace_file`] with the content written by `fill` (for content made while writing). When
+/// `fill` fails, the old file stays whole and the temporary file is removed.
+pub fn replace_file_with(workdir: &Path, rel: &str, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), FileError> {
     let mode = match inspect(workdir, rel)? {
         Found::Folder => return Err(FileError::NotPlain(rel.to_string(), "file")),
-        Found::File => std::fs::symlink_metadata(workdir.join(rel)).map_err(|e| io("write", e))?.permissions().mode() & 0o7777,
+        Found::File => std::fs::symlink_metadata(workdir.join(rel)).map_err(|e| io_error("write", rel, e))?.permissions().mode() & 0o7777,
         Found::Nothing => 0o644,
     };
     // Folders, one at a time, each checked again after it is made.
@@ -152,20 +161,69 @@ pub fn replace_file(workdir: &Path, rel: &str, contents: impl AsRef<[u8]>) -> Re
         }
     }
     let path = workdir.join(rel);
-    let dir = path.parent().unwrap_or(workdir);
-    let name = parts.last().copied().unwrap_or("file");
-    let prefix = format!(".{name}.");
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&prefix)
+    write_beside(&path, rel, mode, fill)
+}
+
+/// Replaces the file at `path` all at once, for files in a folder Patchdesk owns (its settings,
+/// its records under `.git/`), whose folder must already exist: a link or anything but a plain
+/// file at `path` is refused and left alone. An existing file keeps its permissions.
+pub fn replace_at(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), FileError> {
+    let shown = path.display().to_string();
+    let mode = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => return Err(FileError::Link { path: shown, kind: "file" }),
+        Ok(m) if !m.is_file() => return Err(FileError::NotPlain(shown, "file")),
+        Ok(m) => m.permissions().mode() & 0o7777,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0o644,
+        Err(e) => return Err(io_error("write", &shown, e)),
+    };
+    write_beside(path, &shown, mode, |w| w.write_all(contents.as_ref()))
+}
+
+/// Writes `contents` as `path` only when nothing is there yet (not even a link): `Ok(false)`
+/// when the name is taken. The file appears whole or not at all.
+pub fn create_at(path: &Path, contents: impl AsRef<[u8]>) -> Result<bool, FileError> {
+    let shown = path.display().to_string();
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Ok(false);
+    }
+    let mut tmp = temporary_beside(path, &shown, 0o644)?;
+    tmp.write_all(contents.as_ref()).and_then(|()| tmp.as_file().sync_data()).map_err(|e| io_error("write", &shown, e))?;
+    // Never replaces: a name taken in between is reported, the temporary file goes away.
+    match tmp.persist_noclobber(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(io_error("write", &shown, e.error)),
+    }
+}
+
+fn io_error(action: &'static str, shown: &str, e: std::io::Error) -> FileError {
+    FileError::Io { action, path: shown.to_string(), reason: e.to_string() }
+}
+
+/// A new file with a random name beside `path`, created with `O_EXCL` (never an existing file
+/// or link); removed when dropped unless persisted.
+fn temporary_beside(path: &Path, shown: &str, mode: u32) -> Result<tempfile::NamedTempFile, FileError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
         .suffix(".patchdesk-tmp")
         .rand_bytes(16)
         .permissions(std::fs::Permissions::from_mode(mode))
         .tempfile_in(dir)
-        .map_err(|e| io("write", e))?;
-    tmp.write_all(contents.as_ref()).map_err(|e| io("write", e))?;
-    tmp.as_file().sync_data().map_err(|e| io("write", e))?;
+        .map_err(|e| io_error("write", shown, e))
+}
+
+/// The one atomic write: temporary file beside `path`, `fill`, fsync, rename.
+fn write_beside(path: &Path, shown: &str, mode: u32, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), FileError> {
+    let mut tmp = temporary_beside(path, shown, mode)?;
+    fill(&mut tmp).map_err(|e| io_error("write", shown, e))?;
+    tmp.as_file().sync_data().map_err(|e| io_error("write", shown, e))?;
     // The rename replaces the name itself and never follows a link put there in between.
-    tmp.persist(&path).map_err(|e| io("write", e.error))?;
+    tmp.persist(path).map_err(|e| io_error("write", shown, e.error))?;
     Ok(())
 }
 
@@ -226,5 +284,60 @@ mod tests {
         let mode = std::fs::metadata(w.join("prompts/used/QAPod/T1_prompt.txt")).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
         assert_eq!(read_file(w, "missing.txt").unwrap(), None);
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_link_at_the_target_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim");
+        std::fs::write(&victim, "keep\n").unwrap();
+        let target = dir.path().join("settings.json");
+        symlink(&victim, &target).unwrap();
+        assert_eq!(replace_at(&target, "new").unwrap_err(), FileError::Link { path: target.display().to_string(), kind: "file" });
+        assert_eq!(replace_file(dir.path(), "settings.json", "new").unwrap_err(), FileError::Link { path: "settings.json".into(), kind: "file" });
+        assert!(!create_at(&target, "new").unwrap());
+        assert!(std::fs::symlink_metadata(&target).unwrap().file_type().is_symlink(), "the link is still there");
+        assert_eq!(std::fs::read_link(&target).unwrap(), victim);
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep\n");
+        assert_eq!(names_in(dir.path()), vec!["settings.json".to_string()], "no temporary file left");
+        // A folder in the file's place is refused too.
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        assert!(matches!(replace_at(&dir.path().join("sub"), "x"), Err(FileError::NotPlain(..))));
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_file_whole_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        replace_file(dir.path(), "logs/trace.md", "old text\n").unwrap();
+        let e = replace_file_with(dir.path(), "logs/trace.md", |w| {
+            w.write_all(b"half of the new")?;
+            Err(std::io::Error::other("the disk is full"))
+        })
+        .unwrap_err();
+        assert_eq!(e, FileError::Io { action: "write", path: "logs/trace.md".into(), reason: "the disk is full".into() });
+        assert_eq!(std::fs::read_to_string(dir.path().join("logs/trace.md")).unwrap(), "old text\n");
+        assert_eq!(names_in(&dir.path().join("logs")), vec!["trace.md".to_string()]);
+    }
+
+    #[test]
+    fn files_in_owned_folders_are_replaced_or_created_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("record.json");
+        assert!(create_at(&path, "first").unwrap());
+        assert!(!create_at(&path, "second").unwrap(), "an existing name is never replaced");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        replace_at(&path, "third").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "third");
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(names_in(dir.path()), vec!["record.json".to_string()]);
+        assert!(replace_at(&dir.path().join("missing/record.json"), "x").is_err(), "folders are not made here");
     }
 }
