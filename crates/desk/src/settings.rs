@@ -143,9 +143,46 @@ pub fn set_github(data_dir: &Path, server: &str, client_id: &str) -> Result<(), 
     write_settings(data_dir, &s)
 }
 
+/// The tabs the window has (anything else in the settings file is ignored).
+const TABS: [&str; 3] = ["inbox", "board", "numbers"];
+/// The key in `settings.json` for the window's last tab.
+const TAB_KEY: &str = "window_tab";
+
+/// The tab the window showed last, when one was remembered (and is still a tab).
+pub fn window_tab(data_dir: &Path) -> Option<String> {
+    let settings = read_settings(data_dir).ok()?;
+    settings.other.get(TAB_KEY)?.as_str().filter(|t| TABS.contains(t)).map(str::to_string)
+}
+
+/// Remembers `tab` (`inbox`, `board` or `numbers`) as the one to show at the next start.
+pub fn remember_tab(data_dir: &Path, tab: &str) -> Result<(), UserError> {
+    if !TABS.contains(&tab) {
+        return Err(UserError::new(Code::InputInvalid, format!("The window has no tab called {tab:?}; choose Inbox, Board or Numbers.")));
+    }
+    let mut settings = read_settings(data_dir)?;
+    if settings.other.get(TAB_KEY).and_then(|t| t.as_str()) == Some(tab) {
+        return Ok(());
+    }
+    settings.other.insert(TAB_KEY.to_string(), tab.into());
+    write_settings(data_dir, &settings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_tab_is_remembered_beside_the_other_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(window_tab(dir.path()), None);
+        set_github(dir.path(), "https://ghe.example.org", "").unwrap();
+        remember_tab(dir.path(), "board").unwrap();
+        assert_eq!(window_tab(dir.path()).as_deref(), Some("board"));
+        assert_eq!(read_settings(dir.path()).unwrap().github_api.as_deref(), Some("https://ghe.example.org/api/v3"));
+        let e = remember_tab(dir.path(), "secrets").unwrap_err();
+        assert_eq!(e.code, Code::InputInvalid);
+        assert_eq!(window_tab(dir.path()).as_deref(), Some("board"));
+    }
 
     /// A damaged settings file says so, not "check that the disk isn't full".
     #[test]

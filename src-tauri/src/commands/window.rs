@@ -4,18 +4,14 @@
 //! `settings.json`, which keeps keys it does not know).
 
 use crate::state::AppState;
-use patchdesk_desk::settings::{read_settings, write_settings};
-use patchdesk_error::{Code, UserError};
+use patchdesk_desk::settings;
+use patchdesk_error::UserError;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
-/// The tabs the window has (anything else in the settings file is ignored).
-const TABS: [&str; 3] = ["inbox", "board", "numbers"];
-/// The key in `settings.json`.
-const TAB_KEY: &str = "window_tab";
 /// What is kept of the window: not its visibility, decorations or full screen.
 const KEPT: StateFlags = StateFlags::SIZE.union(StateFlags::POSITION).union(StateFlags::MAXIMIZED);
 
@@ -23,24 +19,14 @@ const KEPT: StateFlags = StateFlags::SIZE.union(StateFlags::POSITION).union(Stat
 #[tauri::command]
 #[specta::specta]
 pub fn window_tab(state: State<'_, AppState>) -> Option<String> {
-    let settings = read_settings(state.desk().data_dir()).ok()?;
-    settings.other.get(TAB_KEY)?.as_str().filter(|t| TABS.contains(t)).map(str::to_string)
+    settings::window_tab(state.desk().data_dir())
 }
 
 /// Remembers `tab` (`inbox`, `board` or `numbers`) as the one to show at the next start.
 #[tauri::command]
 #[specta::specta]
 pub fn remember_tab(state: State<'_, AppState>, tab: String) -> Result<(), UserError> {
-    if !TABS.contains(&tab.as_str()) {
-        return Err(UserError::new(Code::InputInvalid, format!("The window has no tab called {tab:?}; choose Inbox, Board or Numbers.")));
-    }
-    let dir = state.desk().data_dir();
-    let mut settings = read_settings(dir)?;
-    if settings.other.get(TAB_KEY).and_then(|t| t.as_str()) == Some(tab.as_str()) {
-        return Ok(());
-    }
-    settings.other.insert(TAB_KEY.to_string(), tab.into());
-    write_settings(dir, &settings)
+    settings::remember_tab(state.desk().data_dir(), &tab)
 }
 
 /// The plugin that puts the window back where it was, keeping its file in `data_dir`.
