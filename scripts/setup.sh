@@ -47,5 +47,10 @@ if [ "$want_test" = 1 ]; then
     cargo install tauri-driver --version 2.1.0 --locked --quiet
   fi
   scripts/fetch-openapi.sh
+  # The house rules run rustfmt and clippy; rustup adds them when the toolchain lacks them.
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    say "Adding rustfmt and clippy to the Rust toolchain"
+    rustup component add rustfmt clippy
+  fi
 fi
 say "Setup complete"

@@ -2,8 +2,8 @@
 # Runs every Patchdesk test suite and exits non-zero if any fails. This is the README's test
 # command and what CI runs (.ci/run). It installs what the tests need first (scripts/setup.sh).
 #
-# Suites, in order: Rust (unit, journeys, corpus, GitHub stand-in, keyring — inside a private
-# D-Bus session with a real gnome-keyring), TypeScript bindings freshness, UI (Vitest),
+# Suites, in order: house rules (rustfmt, clippy -D warnings), Rust (unit, journeys, corpus,
+# GitHub stand-in, keyring — inside a private D-Bus session with a real gnome-keyring), TypeScript bindings freshness, UI (Vitest),
 # app build + .deb, real-window WebDriver tests under Xvfb, .deb install smoke test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,13 @@ lap() { echo "--- $1 took $(( $(date +%s) - t0 ))s"; }
 section "Setup"
 t0=$(date +%s); scripts/setup.sh --test; lap setup
 
-section "UI: type check, build and Vitest"
+section "House rules: rustfmt and clippy (warnings are errors)"
+t0=$(date +%s)
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+lap rules
+
+section "UI: type check, build and Vitest (with the UI's house rules: ui/src/architecture.test.ts)"
 t0=$(date +%s)
 (cd ui && npx tsc --noEmit && npx vite build --logLevel warn && npx vitest run)
 lap ui

@@ -48,7 +48,12 @@ impl Grants {
 pub fn allowed(granted: &HashSet<PathBuf>, roots: &[PathBuf], path: &Path) -> Result<PathBuf, UserError> {
     let refused = || {
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        UserError::new(Code::PathNotChosen, format!("{REFUSED}; drop {name} on the window, or choose it with Add files… or Open project…, and try again."))
+        UserError::new(
+            Code::PathNotChosen,
+            format!(
+                "{REFUSED}; drop {name} on the window, or choose it with Add files… or Open project…, and try again."
+            ),
+        )
     };
     if !path.is_absolute() {
         return Err(refused());
@@ -122,7 +127,10 @@ mod tests {
         std::fs::create_dir(root.path().join("sub")).unwrap();
         std::fs::write(root.path().join("in.diff"), "x").unwrap();
         let spelled = root.path().join("sub/../in.diff");
-        assert_eq!(allowed(&HashSet::new(), &[root.path().to_path_buf()], &spelled).unwrap(), root.path().join("in.diff").canonicalize().unwrap());
+        assert_eq!(
+            allowed(&HashSet::new(), &[root.path().to_path_buf()], &spelled).unwrap(),
+            root.path().join("in.diff").canonicalize().unwrap()
+        );
     }
 
     #[test]

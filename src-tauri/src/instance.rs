@@ -32,7 +32,11 @@ pub fn bus_name(identifier: &str, data_dir: Option<&Path>) -> String {
         None => identifier.to_string(),
         Some(dir) => {
             // FNV-1a: the same folder gives the same name in every build of the app.
-            let hash = dir.as_os_str().as_encoded_bytes().iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
+            let hash = dir
+                .as_os_str()
+                .as_encoded_bytes()
+                .iter()
+                .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
             format!("{identifier}.d{hash:016x}")
         }
     }
@@ -119,7 +123,18 @@ mod tests {
         std::fs::create_dir(d.join("folder")).unwrap();
         std::os::unix::fs::symlink("/etc/passwd", d.join("link.diff")).unwrap();
         std::fs::write(d.join("project.diff"), "x").unwrap();
-        let given = args(&["patch_F1.diff", "--project", "project.diff", "--verbose", "folder", "link.diff", "missing.diff", "/dev/null", "", &d.join("pod.zip").display().to_string()]);
+        let given = args(&[
+            "patch_F1.diff",
+            "--project",
+            "project.diff",
+            "--verbose",
+            "folder",
+            "link.diff",
+            "missing.diff",
+            "/dev/null",
+            "",
+            &d.join("pod.zip").display().to_string(),
+        ]);
         assert_eq!(handed_files(&given, d), vec![d.join("patch_F1.diff"), d.join("pod.zip")]);
     }
 

@@ -107,12 +107,14 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .plugin(navigation::guard())
         .invoke_handler(builder.invoke_handler())
-        .on_window_event(|window, event| {
-            match event {
-                tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => dropped(window.app_handle(), paths),
-                tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_) => commands::window::moved(window.app_handle()),
-                _ => {}
+        .on_window_event(|window, event| match event {
+            tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
+                dropped(window.app_handle(), paths)
             }
+            tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_) => {
+                commands::window::moved(window.app_handle())
+            }
+            _ => {}
         })
         .on_webview_event(|webview, event| {
             if let tauri::WebviewEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
@@ -127,7 +129,10 @@ pub fn run() {
             let start = state::StartupChoice::from_env_and_args(args.iter().cloned());
             // The same data folder (settings, demo, clones) as the `patchdesk` command's. The
             // window signs in only through the keyring (never `GITHUB_TOKEN`).
-            let overrides = patchdesk_desk::settings::Overrides { github_token: None, ..patchdesk_desk::settings::Overrides::from_env() };
+            let overrides = patchdesk_desk::settings::Overrides {
+                github_token: None,
+                ..patchdesk_desk::settings::Overrides::from_env()
+            };
             let desk = patchdesk_desk::Desk::new(patchdesk_desk::settings::data_dir(), overrides);
             let state = AppState::new(desk, start);
             app.manage(instance::OpenedWith::from_args(&state, &args));

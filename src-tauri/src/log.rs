@@ -18,7 +18,9 @@ pub fn folder(app: &tauri::AppHandle) -> Result<PathBuf, UserError> {
     if let Some(d) = std::env::var_os("PATCHDESK_LOG_DIR").filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(d));
     }
-    app.path().app_log_dir().map_err(|e| UserError::new(Code::Internal, format!("The app's log folder is not known on this computer: {e}")))
+    app.path()
+        .app_log_dir()
+        .map_err(|e| UserError::new(Code::Internal, format!("The app's log folder is not known on this computer: {e}")))
 }
 
 /// The level from `PATCHDESK_LOG` (`warn`, `debug`…; `off` for none), else info.
@@ -70,7 +72,8 @@ pub fn problem_report(dir: &Path, version: &str, platform: &str) -> String {
 
 /// The newest `patchdesk*.log` in `dir` (the daily files sort by date).
 fn newest_log(dir: &Path) -> Option<PathBuf> {
-    let names = std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned());
+    let names =
+        std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned());
     let newest = names.filter(|n| n.starts_with("patchdesk") && n.ends_with(".log")).max()?;
     Some(dir.join(newest))
 }
@@ -93,7 +96,20 @@ fn read_tail(file: &Path, limit: u64) -> std::io::Result<String> {
 /// GitHub token is forty hexadecimal digits too). Long lines are cut.
 pub fn shareable(line: &str) -> Option<String> {
     let lower = line.to_ascii_lowercase();
-    const TELLING: [&str; 12] = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "bearer", "authorization", "token=", "password", "secret", "x-access-token"];
+    const TELLING: [&str; 12] = [
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "bearer",
+        "authorization",
+        "token=",
+        "password",
+        "secret",
+        "x-access-token",
+    ];
     if TELLING.iter().any(|t| lower.contains(t)) {
         return None;
     }
@@ -126,7 +142,11 @@ pub fn shareable(line: &str) -> Option<String> {
     if !flush(&mut run, &mut out) {
         return None;
     }
-    Some(if out.chars().count() > REPORTED_WIDTH { out.chars().take(REPORTED_WIDTH).chain(['…']).collect() } else { out })
+    Some(if out.chars().count() > REPORTED_WIDTH {
+        out.chars().take(REPORTED_WIDTH).chain(['…']).collect()
+    } else {
+        out
+    })
 }
 
 #[cfg(test)]
@@ -144,7 +164,9 @@ mod report_tests {
         log.push_str("2026-11-30T10:01:00Z  WARN forge: push refused for ghp_16C7e42F292c6912E7710c838347Ae178B4a\n");
         log.push_str("2026-11-30T10:01:01Z  WARN forge: header Authorization: token abc\n");
         log.push_str("2026-11-30T10:01:02Z  WARN forge: sent https://x-access-token:Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eA@github.com/o/r\n");
-        log.push_str("2026-11-30T10:01:03Z  WARN forge: unexpected github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz\n");
+        log.push_str(
+            "2026-11-30T10:01:03Z  WARN forge: unexpected github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz\n",
+        );
         log.push_str("2026-11-30T10:01:04Z  WARN forge: odd value QWxhZGRpbjpvcGVuIHNlc2FtZUFsYWRkaW46b3Blbg\n");
         log.push_str(&format!("2026-11-30T10:01:05Z  INFO promote: committed {sha}\n"));
         std::fs::write(dir.path().join("patchdesk.2026-11-29.log"), "INFO yesterday\n").unwrap();
@@ -156,7 +178,10 @@ mod report_tests {
             assert!(!report.contains(secret), "{secret} reached the report:\n{report}");
         }
         assert!(report.contains("committed 0123456…"), "{report}");
-        assert!(report.contains("round 99") && !report.contains("round 40\n") && !report.contains("yesterday"), "{report}");
+        assert!(
+            report.contains("round 99") && !report.contains("round 40\n") && !report.contains("yesterday"),
+            "{report}"
+        );
         assert_eq!(report.lines().count(), 3 + REPORTED_LINES);
     }
 

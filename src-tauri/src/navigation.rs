@@ -16,7 +16,11 @@ pub fn is_own_page(url: &Url, dev: Option<&Url>) -> bool {
         "http" | "https" => host == "tauri.localhost" && url.port().is_none(),
         _ => false,
     };
-    let dev_server = dev.is_some_and(|d| d.scheme() == url.scheme() && d.host_str() == url.host_str() && d.port_or_known_default() == url.port_or_known_default());
+    let dev_server = dev.is_some_and(|d| {
+        d.scheme() == url.scheme()
+            && d.host_str() == url.host_str()
+            && d.port_or_known_default() == url.port_or_known_default()
+    });
     embedded || dev_server
 }
 

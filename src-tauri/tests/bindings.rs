@@ -58,11 +58,13 @@ fn the_window_may_not_open_dialogs_pages_files_or_programs_itself() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let caps: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(root.join("capabilities/main.json")).unwrap()).unwrap();
-    let plugin: Vec<&str> = caps["permissions"].as_array().unwrap().iter().filter_map(|p| p.as_str()).filter(|p| p.contains(':')).collect();
+    let plugin: Vec<&str> =
+        caps["permissions"].as_array().unwrap().iter().filter_map(|p| p.as_str()).filter(|p| p.contains(':')).collect();
     assert_eq!(plugin, ["core:event:allow-listen", "core:event:allow-unlisten", "clipboard-manager:allow-write-text"]);
     assert!(caps["permissions"].as_array().unwrap().iter().all(|p| p.is_string()), "no scoped permission objects");
 
-    let conf: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("tauri.conf.json")).unwrap()).unwrap();
+    let conf: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("tauri.conf.json")).unwrap()).unwrap();
     let csp = &conf["app"]["security"]["csp"];
     assert_eq!(csp["default-src"], "'self'");
     assert_eq!(csp["script-src"], "'self'", "no remote or inline scripts");

@@ -20,14 +20,21 @@ const PATCH: &str = "diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++
 fn no_token_reaches_the_log() {
     let tmp = tempfile::tempdir().unwrap();
     let logs = tmp.path().join("logs");
-    tracing::subscriber::set_global_default(patchdesk_app::log::subscriber(&logs, LevelFilter::TRACE).unwrap()).unwrap();
+    tracing::subscriber::set_global_default(patchdesk_app::log::subscriber(&logs, LevelFilter::TRACE).unwrap())
+        .unwrap();
 
     let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
     gh.state().add_user("octo", TOKEN, &["repo", "read:org"]);
     gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
-    gh.state().commit_files("octo", "hello", "main", "Project files", &[("src/app.py", "def main():\n    return 1\n")]).unwrap();
+    gh.state()
+        .commit_files("octo", "hello", "main", "Project files", &[("src/app.py", "def main():\n    return 1\n")])
+        .unwrap();
     let desk_with = |token: Option<&str>| {
-        let overrides = Overrides { github_api: Some(gh.api_url()), github_token: token.map(str::to_string), ..Overrides::default() };
+        let overrides = Overrides {
+            github_api: Some(gh.api_url()),
+            github_token: token.map(str::to_string),
+            ..Overrides::default()
+        };
         Desk::new(tmp.path().join("data"), overrides)
     };
 
@@ -66,7 +73,12 @@ fn no_token_reaches_the_log() {
     assert!(log.contains("promote stopped") && log.contains("promote finished"), "the log tells what happened:\n{log}");
     let b64 = base64::engine::general_purpose::STANDARD;
     for secret in [TOKEN, WRONG] {
-        for form in [secret.to_string(), b64.encode(secret), b64.encode(format!("x-access-token:{secret}")), b64.encode(format!("octo:{secret}"))] {
+        for form in [
+            secret.to_string(),
+            b64.encode(secret),
+            b64.encode(format!("x-access-token:{secret}")),
+            b64.encode(format!("octo:{secret}")),
+        ] {
             assert!(!log.contains(&form), "the log holds a token ({form})");
         }
     }

@@ -10,7 +10,13 @@ fn bench(c: &mut Criterion) {
     let empty = repo.treebuilder(None).unwrap().write().unwrap();
     let body: String = (1..=400).map(|i| format!("line number {i}\n")).collect();
     let mut files: Vec<(RepoPath, Vec<u8>, bool)> = (0..200)
-        .map(|i| (RepoPath::parse(&format!("src/m{}/f{i}.txt", i % 10)).unwrap(), format!("file {i}\n{body}").into_bytes(), false))
+        .map(|i| {
+            (
+                RepoPath::parse(&format!("src/m{}/f{i}.txt", i % 10)).unwrap(),
+                format!("file {i}\n{body}").into_bytes(),
+                false,
+            )
+        })
         .collect();
     files.push((RepoPath::parse("src/main.txt").unwrap(), body.clone().into_bytes(), false));
     let base = apply_files(&repo, empty, &files).unwrap();
@@ -23,9 +29,7 @@ fn bench(c: &mut Criterion) {
     }
     let opts = ApplyOptions::default();
     assert!(apply(&repo, base, patch.as_bytes(), &opts).unwrap().tree.is_some());
-    c.bench_function("apply small patch", |b| {
-        b.iter(|| apply(&repo, base, patch.as_bytes(), &opts).unwrap().tree)
-    });
+    c.bench_function("apply small patch", |b| b.iter(|| apply(&repo, base, patch.as_bytes(), &opts).unwrap().tree));
 }
 
 criterion_group!(benches, bench);

@@ -19,7 +19,7 @@ pub use report::*;
 use git2::{ObjectType, Oid, Repository};
 use hunks::{Image, Miss, Placement};
 use patchdesk_patch::{
-    BinaryChunk, BinaryPatch, ChangeKind, FilePatch, LineKind, ParseOptions, Patch, RepoPath, Repair, RepairKind, Risk,
+    BinaryChunk, BinaryPatch, ChangeKind, FilePatch, LineKind, ParseOptions, Patch, Repair, RepairKind, RepoPath, Risk,
     RiskyPath,
 };
 use std::collections::{HashMap, HashSet};
@@ -93,8 +93,10 @@ pub fn resolve_tree(repo: &Repository, rev: &str) -> Result<Oid, ApplyError> {
 /// patch that does not fit gives a report with outcome `Refused` or `Conflict` (nothing
 /// written); otherwise the new tree is in the object database and in the report.
 pub fn apply(repo: &Repository, base: Oid, patch: &[u8], opts: &ApplyOptions) -> Result<ApplyReport, ApplyError> {
-    let parsed =
-        patchdesk_patch::parse_with(patch, &ParseOptions { max_bytes: opts.max_patch_bytes, ..ParseOptions::default() })?;
+    let parsed = patchdesk_patch::parse_with(
+        patch,
+        &ParseOptions { max_bytes: opts.max_patch_bytes, ..ParseOptions::default() },
+    )?;
     apply_parsed(repo, base, &parsed, opts)
 }
 
@@ -149,10 +151,10 @@ pub fn apply_parsed(
         report.outcome = Outcome::Refused;
         return Ok(report);
     }
-    let tree = run.overlay.build(repo, &base_tree, true).map_err(|p| ApplyError::UnsafePath {
-        path: p.path.unwrap_or_default(),
-        reason: p.message,
-    })?;
+    let tree = run
+        .overlay
+        .build(repo, &base_tree, true)
+        .map_err(|p| ApplyError::UnsafePath { path: p.path.unwrap_or_default(), reason: p.message })?;
     report.tree = Some(tree.to_string());
     report.outcome = if run.merged {
         Outcome::Merged
@@ -195,7 +197,12 @@ struct Run<'r, 'o> {
 /// Where a symbolic link's target leads, seen from the link at `path`.
 fn link_escapes(path: &str, target: &[u8]) -> bool {
     let Ok(t) = std::str::from_utf8(target) else { return true };
-    if t.is_empty() || t.contains('\0') || t.starts_with('/') || t.starts_with('\\') || t.as_bytes().get(1) == Some(&b':') {
+    if t.is_empty()
+        || t.contains('\0')
+        || t.starts_with('/')
+        || t.starts_with('\\')
+        || t.as_bytes().get(1) == Some(&b':')
+    {
         return true;
     }
     let mut depth = path.matches('/').count() as i64;
@@ -322,7 +329,8 @@ impl Run<'_, '_> {
                     } else {
                         base.get_path(std::path::Path::new(&parent)).ok().and_then(|e| self.repo.find_tree(e.id()).ok())
                     };
-                    dir.map(|t| t.iter().filter_map(|e| e.name().ok().map(str::to_string)).collect()).unwrap_or_default()
+                    dir.map(|t| t.iter().filter_map(|e| e.name().ok().map(str::to_string)).collect())
+                        .unwrap_or_default()
                 });
                 let lower = part.to_lowercase();
                 let full = |n: &str| if parent.is_empty() { n.to_string() } else { format!("{parent}/{n}") };
@@ -403,7 +411,13 @@ impl Run<'_, '_> {
             let same_content = file.hunks.is_empty() && file.binary.is_none() && file.change != ChangeKind::Delete;
             if same_content && mode_after != Some(MODE_LINK) && file.new_path.is_some() {
                 let (id, new_mode) = (*id, mode_after.unwrap_or(*mode));
-                return self.place_entry(file, Entry { content: Content::Blob(id), mode: new_mode }, old_mode, false, (0, 0));
+                return self.place_entry(
+                    file,
+                    Entry { content: Content::Blob(id), mode: new_mode },
+                    old_mode,
+                    false,
+                    (0, 0),
+                );
             }
         }
         let old_data: Vec<u8> = match &source {
@@ -450,7 +464,9 @@ impl Run<'_, '_> {
                             self.refuse(
                                 file,
                                 None,
-                                format!("the patch says {path} is a changed binary file but does not include its content"),
+                                format!(
+                                    "the patch says {path} is a changed binary file but does not include its content"
+                                ),
                             );
                             return Ok(());
                         }
@@ -486,8 +502,14 @@ impl Run<'_, '_> {
         // Write the result into the overlay.
         match file.change {
             ChangeKind::Delete => {
-                if new_data.as_ref().is_some_and(|d| !d.is_empty()) || (file.hunks.is_empty() && file.binary.is_none() && !old_data.is_empty()) {
-                    self.refuse(file, None, format!("{path} still has content the patch does not remove, so it cannot be deleted"));
+                if new_data.as_ref().is_some_and(|d| !d.is_empty())
+                    || (file.hunks.is_empty() && file.binary.is_none() && !old_data.is_empty())
+                {
+                    self.refuse(
+                        file,
+                        None,
+                        format!("{path} still has content the patch does not remove, so it cannot be deleted"),
+                    );
                     return Ok(());
                 }
                 self.overlay.set(file.old_path.as_ref().map(RepoPath::as_str).unwrap_or_default(), None);
@@ -636,7 +658,9 @@ impl Run<'_, '_> {
                 kind: RepairKind::HunkMoved,
                 path: Some(path.to_string()),
                 hunk: None,
-                message: format!("{path} had changed since the patch was made; a 3-way merge combined both changes cleanly"),
+                message: format!(
+                    "{path} had changed since the patch was made; a 3-way merge combined both changes cleanly"
+                ),
             });
             return Ok(Some(res.content().to_vec()));
         }
@@ -659,9 +683,7 @@ impl Run<'_, '_> {
                 self.problems.push(Problem {
                     path: Some(path.to_string()),
                     hunk: Some(n),
-                    message: format!(
-                        "conflict {n} in {path}: the base changed the same lines the patch changes"
-                    ),
+                    message: format!("conflict {n} in {path}: the base changed the same lines the patch changes"),
                     ours: std::mem::take(&mut ours_l),
                     theirs: std::mem::take(&mut theirs_l),
                 });

@@ -129,7 +129,8 @@ impl Loose {
         if start {
             let shared = Arc::clone(&self.shared);
             // If the thread cannot start, everything is prepared in `write` instead.
-            self.worker = std::thread::Builder::new().name("patchdesk-blobs".into()).spawn(move || shared.work(true)).ok();
+            self.worker =
+                std::thread::Builder::new().name("patchdesk-blobs".into()).spawn(move || shared.work(true)).ok();
         }
         n
     }
@@ -147,7 +148,8 @@ impl Loose {
             jobs = self.shared.changed.wait(jobs).unwrap_or_else(|e| e.into_inner());
         }
         let packed = jobs.packed;
-        let mut ready: Vec<Option<Prepared>> = wanted.iter().map(|(n, _)| jobs.done.get_mut(*n).and_then(Option::take)).collect();
+        let mut ready: Vec<Option<Prepared>> =
+            wanted.iter().map(|(n, _)| jobs.done.get_mut(*n).and_then(Option::take)).collect();
         drop(jobs);
         let mut deflate = None;
         for ((_, data), slot) in wanted.iter().zip(ready.iter_mut()) {
@@ -157,7 +159,8 @@ impl Loose {
         }
         // A duplicate whose first copy is not wanted any more (its file was written again
         // later in the patch) is compressed after all.
-        let mut have: std::collections::HashSet<Oid> = ready.iter().flatten().filter(|p| !p.duplicate).map(|p| p.oid).collect();
+        let mut have: std::collections::HashSet<Oid> =
+            ready.iter().flatten().filter(|p| !p.duplicate).map(|p| p.oid).collect();
         for ((_, data), slot) in wanted.iter().zip(ready.iter_mut()) {
             if slot.as_ref().is_some_and(|p| p.duplicate && !have.contains(&p.oid)) {
                 *slot = deflate.get_or_insert_with(|| Deflate::new(packed)).prepare(data).ok();
@@ -177,7 +180,8 @@ impl Loose {
         let mut ids = Vec::with_capacity(wanted.len());
         for ((_, data), prepared) in wanted.iter().zip(ready) {
             let prepared = prepared.filter(|_| !packed);
-            let stored = prepared.and_then(|p| if p.duplicate { Some(p.oid) } else { store(&objects, &p).ok().map(|()| p.oid) });
+            let stored =
+                prepared.and_then(|p| if p.duplicate { Some(p.oid) } else { store(&objects, &p).ok().map(|()| p.oid) });
             ids.push(match stored {
                 Some(id) => id,
                 // Could not write it ourselves: let libgit2 try (it reports its own error).
@@ -295,7 +299,9 @@ fn write_pack(objects: &Path, blobs: &[Prepared]) -> std::io::Result<Vec<Oid>> {
     // One entry per distinct object (two files may have the same content).
     // The compressed copy of each id sorts before its duplicates, and is the one kept.
     let mut order: Vec<usize> = (0..blobs.len()).collect();
-    order.sort_by(|a, b| (blobs[*a].oid.as_bytes(), blobs[*a].duplicate).cmp(&(blobs[*b].oid.as_bytes(), blobs[*b].duplicate)));
+    order.sort_by(|a, b| {
+        (blobs[*a].oid.as_bytes(), blobs[*a].duplicate).cmp(&(blobs[*b].oid.as_bytes(), blobs[*b].duplicate))
+    });
     order.dedup_by(|a, b| blobs[*a].oid == blobs[*b].oid);
     if order.iter().any(|i| blobs[*i].duplicate) {
         return Err(std::io::Error::other("a blob's content is missing from the pack"));
@@ -427,7 +433,13 @@ mod tests {
             }
         }
         let mut count = 0;
-        repo.odb().unwrap().foreach(|_| { count += 1; true }).unwrap();
+        repo.odb()
+            .unwrap()
+            .foreach(|_| {
+                count += 1;
+                true
+            })
+            .unwrap();
         assert_eq!(count, 0);
     }
 
@@ -437,13 +449,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let repo = Repository::init_bare(dir.path()).unwrap();
         let mut loose = Loose::new(&repo, PACK_FROM);
-        let mut contents: Vec<Vec<u8>> = (0..PACK_FROM as u32).map(|i| format!("file {i}\n").repeat(i as usize % 7 + 1).into_bytes()).collect();
+        let mut contents: Vec<Vec<u8>> =
+            (0..PACK_FROM as u32).map(|i| format!("file {i}\n").repeat(i as usize % 7 + 1).into_bytes()).collect();
         contents.push(contents[3].clone()); // same content twice: one entry in the pack
         contents.push((0..300_000u32).flat_map(|i| i.to_le_bytes()).collect()); // binary, large
         let jobs: Vec<usize> = contents.iter().map(|c| loose.prepare(Arc::new(c.clone()))).collect();
         let wanted: Vec<(usize, &[u8])> = jobs.iter().zip(&contents).map(|(j, c)| (*j, c.as_slice())).collect();
         let ids = loose.write(&repo, &wanted).unwrap();
-        let packs: Vec<_> = std::fs::read_dir(dir.path().join("objects/pack")).unwrap().flatten().map(|e| e.file_name().into_string().unwrap()).collect();
+        let packs: Vec<_> = std::fs::read_dir(dir.path().join("objects/pack"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().into_string().unwrap())
+            .collect();
         assert_eq!(packs.len(), 2, "{packs:?}");
         assert!(packs.iter().any(|p| p.ends_with(".idx")) && packs.iter().any(|p| p.ends_with(".pack")));
         // libgit2 reads every object back with the same content.

@@ -31,7 +31,9 @@ pub fn risks_between(repo: &Repository, old: Oid, new: Oid) -> Result<Vec<RiskyP
             let added = added_text(repo, delta.old_file().id(), file.id());
             risk_of_change(path, added.iter().map(Vec::as_slice))
         };
-        let kind = kind.or_else(|| (delta.status() == Delta::Added && has_case_twin(repo, &new_tree, path)).then_some(Risk::CaseCollision));
+        let kind = kind.or_else(|| {
+            (delta.status() == Delta::Added && has_case_twin(repo, &new_tree, path)).then_some(Risk::CaseCollision)
+        });
         if let Some(kind) = kind {
             found.entry(path.to_string()).or_insert(kind);
         }
@@ -42,7 +44,13 @@ pub fn risks_between(repo: &Repository, old: Oid, new: Oid) -> Result<Vec<RiskyP
 /// The lines of blob `new` that blob `old` lacks (all of them for a new file): enough to tell a
 /// `.gitmodules` that gains an `ext::` address. Only read for paths that are risky already.
 fn added_text(repo: &Repository, old: Oid, new: Oid) -> Vec<Vec<u8>> {
-    let read = |id: Oid| if id.is_zero() { Vec::new() } else { repo.find_blob(id).map(|b| b.content().to_vec()).unwrap_or_default() };
+    let read = |id: Oid| {
+        if id.is_zero() {
+            Vec::new()
+        } else {
+            repo.find_blob(id).map(|b| b.content().to_vec()).unwrap_or_default()
+        }
+    };
     let before = read(old);
     let after = read(new);
     let known: std::collections::HashSet<&[u8]> = before.split(|b| *b == b'\n').collect();
@@ -56,7 +64,10 @@ fn has_case_twin(repo: &Repository, tree: &Tree<'_>, path: &str) -> bool {
     let folder = if dir.is_empty() {
         Some(tree.clone())
     } else {
-        tree.get_path(std::path::Path::new(dir)).ok().and_then(|e| e.to_object(repo).ok()).and_then(|o| o.into_tree().ok())
+        tree.get_path(std::path::Path::new(dir))
+            .ok()
+            .and_then(|e| e.to_object(repo).ok())
+            .and_then(|o| o.into_tree().ok())
     };
     let Some(folder) = folder else { return false };
     let lower = name.to_lowercase();
@@ -96,7 +107,11 @@ mod tests {
         let repo = Repository::init_bare(dir.path()).unwrap();
         let base = tree_of(
             &repo,
-            &[("README.md", b"hi\n", 0o100644), (".gitmodules", b"[submodule \"a\"]\n\turl = https://example.invalid/a\n", 0o100644), ("src/Main.rs", b"fn main() {}\n", 0o100644)],
+            &[
+                ("README.md", b"hi\n", 0o100644),
+                (".gitmodules", b"[submodule \"a\"]\n\turl = https://example.invalid/a\n", 0o100644),
+                ("src/Main.rs", b"fn main() {}\n", 0o100644),
+            ],
         );
         let new = tree_of(
             &repo,

@@ -1,8 +1,8 @@
 //! The changed paths over a base tree, and writing the new tree (only touched folders).
 
+use crate::loose::Loose;
 use crate::report::Problem;
 use git2::{ObjectType, Oid, Repository, Tree};
-use crate::loose::Loose;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -75,7 +75,9 @@ impl<'r> Overlay<'r> {
         while let Some(k) = path[at..].find('/') {
             let prefix = &path[..at + k];
             match self.changes.get(prefix) {
-                Some(Some(e)) if e.mode == MODE_LINK => return Err(format!("{path} goes through the symbolic link {prefix}")),
+                Some(Some(e)) if e.mode == MODE_LINK => {
+                    return Err(format!("{path} goes through the symbolic link {prefix}"))
+                }
                 Some(Some(_)) => return Ok(None),
                 _ => {}
             }
@@ -173,7 +175,8 @@ fn build_dir(
     write: bool,
     written: &BTreeMap<String, Oid>,
 ) -> Result<Option<Oid>, Problem> {
-    let git = |e: git2::Error| Problem::new(None, None, format!("git could not read or write objects: {}", e.message()));
+    let git =
+        |e: git2::Error| Problem::new(None, None, format!("git could not read or write objects: {}", e.message()));
     let mut entries: BTreeMap<Vec<u8>, (Oid, i32)> = BTreeMap::new();
     if let Some(id) = base {
         let tree = repo.find_tree(id).map_err(git)?;

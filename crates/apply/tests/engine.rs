@@ -28,7 +28,9 @@ fn object_count(dir: &Path) -> usize {
 }
 
 fn walk(p: &Path) -> usize {
-    std::fs::read_dir(p).map(|rd| rd.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum()).unwrap_or(0)
+    std::fs::read_dir(p)
+        .map(|rd| rd.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
+        .unwrap_or(0)
 }
 
 fn run(repo: &Repository, tree: Oid, patch: &str) -> ApplyReport {
@@ -51,7 +53,11 @@ fn shifted_hunk_is_found_and_reported() {
     let (_d, repo, tree) = repo_with(&[("f.txt", body.as_bytes(), false)]);
     let r = run(&repo, tree, "--- a/f.txt\n+++ b/f.txt\n@@ -8,3 +8,3 @@\n line 20\n-line 21\n+LINE 21\n line 22\n");
     assert_eq!(r.outcome, Outcome::Repaired);
-    assert!(r.repairs.iter().any(|x| x.message == "hunk 1 of f.txt was found 12 lines lower than the patch said"), "{:?}", r.repairs);
+    assert!(
+        r.repairs.iter().any(|x| x.message == "hunk 1 of f.txt was found 12 lines lower than the patch said"),
+        "{:?}",
+        r.repairs
+    );
     assert!(String::from_utf8(blob_at(&repo, r.tree_id().unwrap(), "f.txt").unwrap().0).unwrap().contains("LINE 21\n"));
 }
 
@@ -78,7 +84,11 @@ fn missing_context_is_refused() {
 #[test]
 fn exec_bit_survives_pure_rename() {
     let (_d, repo, tree) = repo_with(&[("run.sh", b"#!/bin/sh\necho hi\n", true)]);
-    let r = run(&repo, tree, "diff --git a/run.sh b/bin/run.sh\nsimilarity index 100%\nrename from run.sh\nrename to bin/run.sh\n");
+    let r = run(
+        &repo,
+        tree,
+        "diff --git a/run.sh b/bin/run.sh\nsimilarity index 100%\nrename from run.sh\nrename to bin/run.sh\n",
+    );
     let t = r.tree_id().unwrap();
     assert_eq!(blob_at(&repo, t, "bin/run.sh").unwrap().1, 0o100755);
     assert!(blob_at(&repo, t, "run.sh").is_none());
@@ -176,12 +186,18 @@ fn objects_only_no_refs_index_or_worktree() {
 fn bad_input_is_an_error_and_writes_nothing() {
     let (d, repo, tree) = repo_with(&[("a", b"x\n", false)]);
     let before = object_count(d.path());
-    for bad in [&b""[..], b"\0\x01\x02\x03binary\xff\xfe", b"--- a/../x\n+++ b/../x\n@@ -1 +1 @@\n-x\n+y\n", b"--- a/.git/config\n+++ b/.git/config\n@@ -1 +1 @@\n-x\n+y\n"] {
+    for bad in [
+        &b""[..],
+        b"\0\x01\x02\x03binary\xff\xfe",
+        b"--- a/../x\n+++ b/../x\n@@ -1 +1 @@\n-x\n+y\n",
+        b"--- a/.git/config\n+++ b/.git/config\n@@ -1 +1 @@\n-x\n+y\n",
+    ] {
         let e = apply(&repo, tree, bad, &ApplyOptions::default()).unwrap_err();
         let _ = patchdesk_error::Coded::code(&e);
     }
     let big = "--- a/a\n+++ b/a\n@@ -1 +1 @@\n-x\n+y\n";
-    let e = apply(&repo, tree, big.as_bytes(), &ApplyOptions { max_patch_bytes: 8, ..ApplyOptions::default() }).unwrap_err();
+    let e = apply(&repo, tree, big.as_bytes(), &ApplyOptions { max_patch_bytes: 8, ..ApplyOptions::default() })
+        .unwrap_err();
     assert_eq!(patchdesk_error::Coded::code(&e), patchdesk_error::Code::InputTooLarge);
     assert_eq!(object_count(d.path()), before);
 }
@@ -243,10 +259,18 @@ fn new_content_is_limited_by_its_total() {
     let small = ApplyOptions { max_output_bytes: 16 << 20, ..ApplyOptions::default() };
     let r = apply(&repo, tree, patch.as_bytes(), &small).unwrap();
     assert_eq!(r.outcome, Outcome::Refused);
-    assert!(r.problems[0].message.starts_with("The patch's changed files add up to more than 16 MB (stopped at c"), "{:?}", r.problems);
+    assert!(
+        r.problems[0].message.starts_with("The patch's changed files add up to more than 16 MB (stopped at c"),
+        "{:?}",
+        r.problems
+    );
     assert!(run(&repo, tree, &patch).tree.is_some());
     // Plain copies keep the stored file: nothing is read or counted.
-    let plain: String = (0..400).map(|i| format!("diff --git a/big.txt b/p{i}.txt\nsimilarity index 100%\ncopy from big.txt\ncopy to p{i}.txt\n")).collect();
+    let plain: String = (0..400)
+        .map(|i| {
+            format!("diff --git a/big.txt b/p{i}.txt\nsimilarity index 100%\ncopy from big.txt\ncopy to p{i}.txt\n")
+        })
+        .collect();
     let tiny = ApplyOptions { max_output_bytes: 1, max_read_bytes: 1, ..ApplyOptions::default() };
     let r = apply(&repo, tree, plain.as_bytes(), &tiny).unwrap();
     assert_eq!(r.outcome, Outcome::Clean, "{:?}", r.problems);
@@ -262,7 +286,11 @@ fn reading_one_large_file_many_times_is_limited() {
     let opts = ApplyOptions { max_read_bytes: 10 * big.len(), three_way: false, ..ApplyOptions::default() };
     let r = apply(&repo, tree, patch.as_bytes(), &opts).unwrap();
     assert_eq!(r.outcome, Outcome::Refused);
-    assert!(r.problems.iter().any(|p| p.message.starts_with("The patch names large files so many times")), "{:?}", r.problems.last());
+    assert!(
+        r.problems.iter().any(|p| p.message.starts_with("The patch names large files so many times")),
+        "{:?}",
+        r.problems.last()
+    );
 }
 
 #[test]
@@ -274,7 +302,10 @@ fn case_twins_are_refused_and_case_neighbours_flagged() {
     assert!(r.problems[0].message.contains("`notes/A.txt` and `notes/a.txt`"), "{:?}", r.problems);
     let r = run(&repo, tree, &add("SRC/x.rs"));
     assert_eq!(r.outcome, Outcome::Clean);
-    assert_eq!(r.risks.iter().map(|x| (x.path.as_str(), x.risk)).collect::<Vec<_>>(), [("SRC/x.rs", patchdesk_patch::Risk::CaseCollision)]);
+    assert_eq!(
+        r.risks.iter().map(|x| (x.path.as_str(), x.risk)).collect::<Vec<_>>(),
+        [("SRC/x.rs", patchdesk_patch::Risk::CaseCollision)]
+    );
     let r = run(&repo, tree, &add("src/main.rs"));
     assert_eq!(r.risks.len(), 1, "{r:?}");
     let r = run(&repo, tree, &add("src/other.rs"));
@@ -292,7 +323,13 @@ fn many_hunks_apply_exactly() {
     let mut want: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
     for (delta, k) in (0..2900).step_by(10).enumerate() {
         let a = k + 1;
-        patch.push_str(&format!("@@ -{a},3 +{},4 @@\n {}\n-{}\n+X{k}\n+Y{k}\n {}\n", a + delta, lines[k], lines[k + 1], lines[k + 2]));
+        patch.push_str(&format!(
+            "@@ -{a},3 +{},4 @@\n {}\n-{}\n+X{k}\n+Y{k}\n {}\n",
+            a + delta,
+            lines[k],
+            lines[k + 1],
+            lines[k + 2]
+        ));
     }
     for k in (0..2900).step_by(10).rev() {
         want.splice(k + 1..k + 2, [format!("X{k}"), format!("Y{k}")]);
@@ -302,7 +339,12 @@ fn many_hunks_apply_exactly() {
     let got = blob_at(&repo, r.tree_id().unwrap(), "f.txt").unwrap().0;
     assert_eq!(String::from_utf8(got).unwrap(), want.iter().map(|l| format!("{l}\n")).collect::<String>());
     // The same with bare headers: lines repeat every 700, so most hunks are ambiguous.
-    let bare = patch.lines().map(|l| if l.starts_with("@@") { "@@".to_string() } else { l.to_string() }).collect::<Vec<_>>().join("\n") + "\n";
+    let bare = patch
+        .lines()
+        .map(|l| if l.starts_with("@@") { "@@".to_string() } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
     let r = run(&repo, tree, &bare);
     assert_eq!(r.outcome, Outcome::Refused);
     assert!(r.problems[0].message.contains("could go in"), "{:?}", r.problems);

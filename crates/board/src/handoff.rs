@@ -86,11 +86,15 @@ fn parse_log(text: &str) -> Result<HandoffLog, BoardError> {
             None | Some(Value::Null) => (HandoffForm::Canonical, &[]),
             Some(Value::Sequence(items)) => {
                 let pod_fields = items.iter().any(|i| {
-                    i.as_mapping().is_some_and(|m| patchdesk_yaml::get(m, "from_pod").is_some() || patchdesk_yaml::get(m, "to_pod").is_some())
+                    i.as_mapping().is_some_and(|m| {
+                        patchdesk_yaml::get(m, "from_pod").is_some() || patchdesk_yaml::get(m, "to_pod").is_some()
+                    })
                 });
                 (if pod_fields { HandoffForm::PodFields } else { HandoffForm::Canonical }, items)
             }
-            Some(_) => return Err(BoardError::FileInvalid(format!("{HANDOFF_LOG}: `handoffs:` should be a list of handoffs"))),
+            Some(_) => {
+                return Err(BoardError::FileInvalid(format!("{HANDOFF_LOG}: `handoffs:` should be a list of handoffs")))
+            }
         },
         _ => return Err(BoardError::FileInvalid(format!("{HANDOFF_LOG}: expected a list of handoffs"))),
     };
@@ -99,7 +103,11 @@ fn parse_log(text: &str) -> Result<HandoffLog, BoardError> {
         .filter_map(|i| {
             let m = i.as_mapping()?;
             let text = |keys: &[&str]| keys.iter().find_map(|k| patchdesk_yaml::get(m, k).and_then(scalar_text));
-            let files = ["files", "reference_files"].iter().find_map(|k| patchdesk_yaml::get(m, k)).map(|v| list(Some(v))).unwrap_or_default();
+            let files = ["files", "reference_files"]
+                .iter()
+                .find_map(|k| patchdesk_yaml::get(m, k))
+                .map(|v| list(Some(v)))
+                .unwrap_or_default();
             Some(HandoffEntry {
                 from: text(&["from", "from_pod"]),
                 to: text(&["to", "to_pod"]),
@@ -137,7 +145,11 @@ pub struct NewHandoff<'a> {
 pub fn add_handoff_entry(old: &str, handoff: &NewHandoff<'_>) -> Result<(String, HandoffForm), BoardError> {
     let log = parse_log(old)?;
     let stamp = timestamp(handoff.now);
-    let example = log.entries.last().and_then(|e| e.from.clone().or_else(|| e.to.clone())).unwrap_or_else(|| handoff.to.key.clone());
+    let example = log
+        .entries
+        .last()
+        .and_then(|e| e.from.clone().or_else(|| e.to.clone()))
+        .unwrap_or_else(|| handoff.to.key.clone());
     let (from_s, to_s) = (handoff.from.spelled_like(&example), handoff.to.spelled_like(&example));
     let files_node = Node::strs(handoff.files);
     let task = handoff.task.to_string();
@@ -172,8 +184,9 @@ pub fn add_handoff_entry(old: &str, handoff: &NewHandoff<'_>) -> Result<(String,
         pairs.push(("related_patch".into(), Node::str(patch)));
     }
     let path: &[&str] = if log.form == HandoffForm::BareList { &[] } else { &["handoffs"] };
-    let new = patchdesk_yaml::append_item(old, path, &Node::Map(pairs))
-        .map_err(|e| BoardError::FileInvalid(format!("Could not add the handoff: {}; nothing was written", e.in_file(HANDOFF_LOG))))?;
+    let new = patchdesk_yaml::append_item(old, path, &Node::Map(pairs)).map_err(|e| {
+        BoardError::FileInvalid(format!("Could not add the handoff: {}; nothing was written", e.in_file(HANDOFF_LOG)))
+    })?;
     Ok((new, log.form))
 }
 
@@ -223,7 +236,8 @@ pub fn handoff(
     // 2. The prompt packet.
     let (memory, memory_problem) = prompt::read_memory(workdir);
     warnings.extend(memory_problem);
-    let goal = if task.description.trim().is_empty() { task.title.clone() } else { task.description.trim().to_string() };
+    let goal =
+        if task.description.trim().is_empty() { task.title.clone() } else { task.description.trim().to_string() };
     let mut instructions = reason.trim().to_string();
     if let Some(notes) = task.notes.as_deref().filter(|n| !n.trim().is_empty()) {
         if !instructions.is_empty() {
@@ -259,7 +273,16 @@ pub fn handoff(
 
     // 3. The log entry.
     let log_text = patchdesk_disk::read_text_file(workdir, HANDOFF_LOG)?.unwrap_or_default();
-    let entry = NewHandoff { from: &from_pod, to, task: &task.id, reason, files: &files, related_patch, next_prompt: &prompt_path, now };
+    let entry = NewHandoff {
+        from: &from_pod,
+        to,
+        task: &task.id,
+        reason,
+        files: &files,
+        related_patch,
+        next_prompt: &prompt_path,
+        now,
+    };
     let (new_log, log_form) = add_handoff_entry(&log_text, &entry)?;
 
     changes.put(HANDOFF_LOG, new_log);

@@ -13,10 +13,15 @@ mod prompt;
 mod task;
 mod write;
 
-pub use handoff::{add_handoff_entry, handoff, read_handoff_log, NewHandoff, HandoffEntry, HandoffForm, HandoffLog, HandoffOutcome, HANDOFF_LOG};
-pub use prompt::{read_memory, relevant_memory, used_prompt_path, MemoryEntry, PromptPacket, MEMORY_FILES};
+pub use handoff::{
+    add_handoff_entry, handoff, read_handoff_log, HandoffEntry, HandoffForm, HandoffLog, HandoffOutcome, NewHandoff,
+    HANDOFF_LOG,
+};
 pub use patchdesk_disk::{inspect, read_file, read_text_file, replace_file, FileError, Found};
-pub use write::{complete_task, set_task_fields, timestamp, unlock_after_done, CompleteOutcome, TaskField, UnlockOutcome};
+pub use prompt::{read_memory, relevant_memory, used_prompt_path, MemoryEntry, PromptPacket, MEMORY_FILES};
+pub use write::{
+    complete_task, set_task_fields, timestamp, unlock_after_done, CompleteOutcome, TaskField, UnlockOutcome,
+};
 
 pub use pods::{default_pods, find_pod, snake_case, Pod, PODS_FILE};
 pub use task::{derive_title, natural_cmp, Layout, Status, Task, TaskId, TaskSource};
@@ -51,12 +56,7 @@ impl FileProblem {
             Some(l) => format!("{path}, line {l}: {reason}"),
             None => format!("{path}: {reason}"),
         };
-        FileProblem {
-            path: path.to_string(),
-            line: line.map(|l| l as u32),
-            column: column.map(|c| c as u32),
-            message,
-        }
+        FileProblem { path: path.to_string(), line: line.map(|l| l as u32), column: column.map(|c| c as u32), message }
     }
 
     fn from_yaml(path: &str, e: &patchdesk_yaml::YamlError) -> Self {
@@ -162,7 +162,8 @@ impl Board {
         if let Some(text) = &texts.tasks {
             read_task_file(TASK_FILE, text, false, &mut tasks, &mut by_id, &mut problems);
         }
-        let mut templates: Vec<&(String, String)> = texts.templates.iter().filter(|(name, _)| is_template_name(name)).collect();
+        let mut templates: Vec<&(String, String)> =
+            texts.templates.iter().filter(|(name, _)| is_template_name(name)).collect();
         templates.sort_by(|a, b| natural_cmp(&a.0, &b.0));
         for (name, text) in templates {
             read_task_file(&format!("{TASK_TEMPLATES_DIR}/{name}"), text, true, &mut tasks, &mut by_id, &mut problems);
@@ -171,7 +172,12 @@ impl Board {
     }
 
     /// Resolves every task's pod (unknown pods join the list) and computes readiness.
-    fn assemble(mut pods: Vec<Pod>, mut tasks: Vec<Task>, by_id: HashMap<String, usize>, problems: Vec<FileProblem>) -> Board {
+    fn assemble(
+        mut pods: Vec<Pod>,
+        mut tasks: Vec<Task>,
+        by_id: HashMap<String, usize>,
+        problems: Vec<FileProblem>,
+    ) -> Board {
         // Each spelling is resolved once: thousands of tasks name the same few pods.
         let mut resolved: HashMap<String, String> = HashMap::new();
         for task in &mut tasks {
@@ -226,9 +232,14 @@ impl Board {
     /// Empty for an unknown pod.
     pub fn next(&self, pod: &str) -> Vec<TaskId> {
         let Some(pod) = self.pod(pod) else { return Vec::new() };
-        let mut ready: Vec<&Task> = self.tasks.iter().filter(|t| t.ready && t.pod.as_deref() == Some(pod.key.as_str())).collect();
+        let mut ready: Vec<&Task> =
+            self.tasks.iter().filter(|t| t.ready && t.pod.as_deref() == Some(pod.key.as_str())).collect();
         ready.sort_by(|a, b| {
-            fn last_if_none<T>(a: Option<T>, b: Option<T>, cmp: impl Fn(T, T) -> std::cmp::Ordering) -> std::cmp::Ordering {
+            fn last_if_none<T>(
+                a: Option<T>,
+                b: Option<T>,
+                cmp: impl Fn(T, T) -> std::cmp::Ordering,
+            ) -> std::cmp::Ordering {
                 match (a, b) {
                     (Some(x), Some(y)) => cmp(x, y),
                     (Some(_), None) => std::cmp::Ordering::Less,
@@ -250,7 +261,8 @@ impl Board {
     }
 
     fn compute_readiness(&mut self) {
-        let done: std::collections::HashSet<String> = self.tasks.iter().filter(|t| t.is_done()).map(|t| t.id.clone()).collect();
+        let done: std::collections::HashSet<String> =
+            self.tasks.iter().filter(|t| t.is_done()).map(|t| t.id.clone()).collect();
         let is_done = |id: &str| done.contains(id);
         for t in &mut self.tasks {
             t.done = t.is_done();
@@ -326,7 +338,12 @@ fn template_files(workdir: &Path, problems: &mut Vec<FileProblem>) -> Vec<String
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
         Err(e) => {
-            problems.push(FileProblem::new(TASK_TEMPLATES_DIR, None, None, &format!("the folder could not be read ({e})")));
+            problems.push(FileProblem::new(
+                TASK_TEMPLATES_DIR,
+                None,
+                None,
+                &format!("the folder could not be read ({e})"),
+            ));
             return Vec::new();
         }
     };
@@ -356,7 +373,14 @@ fn is_template_name(name: &str) -> bool {
 
 /// Reads the tasks of one file into `tasks`. `one_task` marks a `task_templates/` file, which
 /// may still use the `tasks:` layout.
-fn read_task_file(rel: &str, text: &str, one_task: bool, tasks: &mut Vec<Task>, by_id: &mut HashMap<String, usize>, problems: &mut Vec<FileProblem>) {
+fn read_task_file(
+    rel: &str,
+    text: &str,
+    one_task: bool,
+    tasks: &mut Vec<Task>,
+    by_id: &mut HashMap<String, usize>,
+    problems: &mut Vec<FileProblem>,
+) {
     let value = match patchdesk_yaml::parse_value(text) {
         Ok(v) => v,
         Err(e) => {
@@ -382,7 +406,8 @@ fn read_task_file(rel: &str, text: &str, one_task: bool, tasks: &mut Vec<Task>, 
     };
     match patchdesk_yaml::get(&top, "tasks") {
         Some(Value::Mapping(list)) => {
-            let lines: std::collections::HashMap<String, usize> = patchdesk_yaml::locate_keys(text, &["tasks"]).into_iter().collect();
+            let lines: std::collections::HashMap<String, usize> =
+                patchdesk_yaml::locate_keys(text, &["tasks"]).into_iter().collect();
             for (key, entry) in list {
                 let Some(id) = patchdesk_yaml::key_text(key) else { continue };
                 let key_path = vec!["tasks".to_string(), id.clone()];
@@ -392,7 +417,12 @@ fn read_task_file(rel: &str, text: &str, one_task: bool, tasks: &mut Vec<Task>, 
                     problems.push(FileProblem::new(rel, line, None, &reason));
                     continue;
                 };
-                let source = TaskSource { file: rel.to_string(), layout: Layout::TaskList, line: line.map(|l| l as u32), key_path };
+                let source = TaskSource {
+                    file: rel.to_string(),
+                    layout: Layout::TaskList,
+                    line: line.map(|l| l as u32),
+                    key_path,
+                };
                 push(Task::from_mapping(&id, fields, source), problems);
             }
         }
@@ -403,7 +433,8 @@ fn read_task_file(rel: &str, text: &str, one_task: bool, tasks: &mut Vec<Task>, 
         }
         None if one_task => {
             let id = one_task_id(&top, rel);
-            let source = TaskSource { file: rel.to_string(), layout: Layout::OneFile, line: Some(1), key_path: Vec::new() };
+            let source =
+                TaskSource { file: rel.to_string(), layout: Layout::OneFile, line: Some(1), key_path: Vec::new() };
             push(Task::from_mapping(&id, &top, source), problems);
         }
         None => problems.push(FileProblem::new(rel, None, None, "there is no `tasks:` section")),

@@ -70,7 +70,8 @@ impl Pod {
 
 /// The pods a board has when the repository does not configure any.
 pub fn default_pods() -> Vec<Pod> {
-    let mut pods: Vec<Pod> = ["DevPod", "QAPod", "ResearchPod", "DeliveryPod", "Human"].iter().map(|k| Pod::from_key(k)).collect();
+    let mut pods: Vec<Pod> =
+        ["DevPod", "QAPod", "ResearchPod", "DeliveryPod", "Human"].iter().map(|k| Pod::from_key(k)).collect();
     for pod in &mut pods {
         let extra: &[&str] = match pod.key.as_str() {
             "DevPod" => &["developer", "development"],

@@ -221,7 +221,8 @@ fn default_packet(p: &PromptPacket) -> String {
 /// `prompts/used/<Pod>/<task_id>_prompt.txt`, with characters unsafe in file names replaced.
 pub fn used_prompt_path(pod_key: &str, task_id: &str) -> String {
     let safe = |s: &str| {
-        let t: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
+        let t: String =
+            s.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
         let t = t.trim_start_matches('.').to_string();
         if t.is_empty() {
             "_".to_string()

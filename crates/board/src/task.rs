@@ -122,9 +122,30 @@ pub struct TaskSource {
 }
 
 const KNOWN: &[&str] = &[
-    "id", "task_id", "title", "name", "description", "phase", "category", "pod_owner", "assigned_pod", "assigned_to",
-    "status", "ready", "done", "prompt", "inputs", "outputs", "feedback_file", "created_by", "created_at",
-    "updated_at", "depends_on", "handoff_from", "notes", "priority",
+    "id",
+    "task_id",
+    "title",
+    "name",
+    "description",
+    "phase",
+    "category",
+    "pod_owner",
+    "assigned_pod",
+    "assigned_to",
+    "status",
+    "ready",
+    "done",
+    "prompt",
+    "inputs",
+    "outputs",
+    "feedback_file",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "depends_on",
+    "handoff_from",
+    "notes",
+    "priority",
 ];
 
 impl Task {
@@ -136,11 +157,7 @@ impl Task {
         let assigned_pod = text("assigned_pod");
         let pod_owner = text("pod_owner");
         let status_raw = text("status");
-        let other_fields = map
-            .keys()
-            .filter_map(key_text)
-            .filter(|k| !KNOWN.contains(&k.as_str()))
-            .collect();
+        let other_fields = map.keys().filter_map(key_text).filter(|k| !KNOWN.contains(&k.as_str())).collect();
         Task {
             id: id.to_string(),
             title,
@@ -319,7 +336,10 @@ mod tests {
 
     #[test]
     fn titles_from_descriptions() {
-        assert_eq!(derive_title("Add unit tests for symptom parser. Focus on edges.", "F2.1"), "Add unit tests for symptom parser");
+        assert_eq!(
+            derive_title("Add unit tests for symptom parser. Focus on edges.", "F2.1"),
+            "Add unit tests for symptom parser"
+        );
         assert_eq!(derive_title("", "F2.1"), "F2.1");
         let long = "Build the metrics tool that collects weekly snapshots from every pod and renders charts for leads";
         let t = derive_title(long, "x");

@@ -32,10 +32,18 @@ impl Changes {
     }
 
     /// Applies `edits` to the task's mapping in its file (the pending text when already changed).
-    pub(crate) fn edit_task(&mut self, workdir: &Path, board: &Board, task: &Task, edits: Vec<(&str, Node)>) -> Result<(), BoardError> {
+    pub(crate) fn edit_task(
+        &mut self,
+        workdir: &Path,
+        board: &Board,
+        task: &Task,
+        edits: Vec<(&str, Node)>,
+    ) -> Result<(), BoardError> {
         let rel = task.source.file.clone();
         if board.problems.iter().any(|p| p.path == rel) {
-            return Err(BoardError::FileInvalid(format!("{rel} has a problem (see the board), so Patchdesk does not change it; nothing was written")));
+            return Err(BoardError::FileInvalid(format!(
+                "{rel} has a problem (see the board), so Patchdesk does not change it; nothing was written"
+            )));
         }
         let text = match self.pending(&rel) {
             Some(t) => t.to_string(),
@@ -50,7 +58,12 @@ impl Changes {
             })
             .collect();
         let new = Edit::apply_all(&text, &edits).map_err(|e| {
-            BoardError::FileInvalid(format!("Could not update task {} in {}: {}", task.id, e.in_file(&rel), "nothing was written"))
+            BoardError::FileInvalid(format!(
+                "Could not update task {} in {}: {}",
+                task.id,
+                e.in_file(&rel),
+                "nothing was written"
+            ))
         })?;
         self.put(&rel, new);
         Ok(())
@@ -125,7 +138,13 @@ fn unlock_edits(task: &Task, stamp: &str) -> Vec<(&'static str, Node)> {
     edits
 }
 
-fn queue_unlocks(workdir: &Path, board: &Board, done_task: &str, stamp: &str, changes: &mut Changes) -> Result<Vec<TaskId>, BoardError> {
+fn queue_unlocks(
+    workdir: &Path,
+    board: &Board,
+    done_task: &str,
+    stamp: &str,
+    changes: &mut Changes,
+) -> Result<Vec<TaskId>, BoardError> {
     let mut unlocked = Vec::new();
     for t in unlockable(board, done_task) {
         changes.edit_task(workdir, board, t, unlock_edits(t, stamp))?;
@@ -188,7 +207,12 @@ pub enum TaskField {
 /// value are not rewritten; when nothing changes, nothing is written and the list is empty.
 /// Returns the files written (the caller commits them). A task file with a problem is never
 /// written.
-pub fn set_task_fields(workdir: &Path, task_id: &str, fields: &[(&str, TaskField)], now: OffsetDateTime) -> Result<Vec<String>, BoardError> {
+pub fn set_task_fields(
+    workdir: &Path,
+    task_id: &str,
+    fields: &[(&str, TaskField)],
+    now: OffsetDateTime,
+) -> Result<Vec<String>, BoardError> {
     let board = Board::load(workdir);
     let task = board.task(task_id).ok_or_else(|| BoardError::TaskNotFound(task_id.to_string()))?;
     let current = |name: &str| -> Option<TaskField> {
@@ -232,20 +256,34 @@ mod tests {
         let text = "# tasks\ntasks:\n  A:\n    status: ready  # next\n    odd_key: [1, 2]\n  B:\n    status: planned\n";
         std::fs::write(dir.path().join("task.yaml"), text).unwrap();
         let now = time::macros::datetime!(2026-11-20 10:00 UTC);
-        let files = set_task_fields(dir.path(), "A", &[("status", TaskField::Text("review".into())), ("done", TaskField::Flag(false))], now).unwrap();
+        let files = set_task_fields(
+            dir.path(),
+            "A",
+            &[("status", TaskField::Text("review".into())), ("done", TaskField::Flag(false))],
+            now,
+        )
+        .unwrap();
         assert_eq!(files, ["task.yaml"]);
         let after = std::fs::read_to_string(dir.path().join("task.yaml")).unwrap();
-        assert!(after.starts_with("# tasks\ntasks:\n  A:\n    status: review  # next\n    odd_key: [1, 2]\n"), "{after}");
+        assert!(
+            after.starts_with("# tasks\ntasks:\n  A:\n    status: review  # next\n    odd_key: [1, 2]\n"),
+            "{after}"
+        );
         assert!(after.contains("    done: false\n") && after.contains("2026-11-20T10:00:00Z"), "{after}");
         assert!(after.ends_with("  B:\n    status: planned\n"), "{after}");
         // The same values again: nothing is written, not even updated_at.
         let later = time::macros::datetime!(2026-11-21 10:00 UTC);
-        assert!(set_task_fields(dir.path(), "A", &[("status", TaskField::Text("review".into()))], later).unwrap().is_empty());
+        assert!(set_task_fields(dir.path(), "A", &[("status", TaskField::Text("review".into()))], later)
+            .unwrap()
+            .is_empty());
         assert_eq!(std::fs::read_to_string(dir.path().join("task.yaml")).unwrap(), after);
         assert!(matches!(set_task_fields(dir.path(), "Z", &[], now), Err(BoardError::TaskNotFound(_))));
         // A file with a problem is never written.
         std::fs::write(dir.path().join("task.yaml"), "tasks:\n  A:\n    status: [ready\n").unwrap();
         assert!(set_task_fields(dir.path(), "A", &[("status", TaskField::Text("done".into()))], now).is_err());
-        assert_eq!(std::fs::read_to_string(dir.path().join("task.yaml")).unwrap(), "tasks:\n  A:\n    status: [ready\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("task.yaml")).unwrap(),
+            "tasks:\n  A:\n    status: [ready\n"
+        );
     }
 }

@@ -81,7 +81,11 @@ fn repo() -> tempfile::TempDir {
         "task_templates/4.1_metrics.yaml",
         "# one task per file\ndescription: Build the weekly metrics snapshot tool\nphase: Phase 4 - Ops\npod_owner: qa-pod\nstatus: ready\nextra_stuff:\n  keep: [1, 2]\n",
     );
-    write(dir.path(), "task_templates/named.yml", "task_id: T-abc123\ndescription: Named by its field\nstatus: backlog\n");
+    write(
+        dir.path(),
+        "task_templates/named.yml",
+        "task_id: T-abc123\ndescription: Named by its field\nstatus: backlog\n",
+    );
     dir
 }
 
@@ -181,7 +185,16 @@ fn handoff_updates_task_log_and_prompt_keeping_everything_else() {
         "memory.yaml",
         "- path: src/models/agent/concussion_agent.py\n  description: The agent\n  raw_url: https://example.invalid/agent.py\n  tags: [agent]\n- path: docs/unrelated.md\n  description: Unrelated\n  pod_owner: DevPod\n- path: docs/qa_guide.md\n  description: QA guide\n  pod_owner: qa_pod\n",
     );
-    let out = handoff(dir.path(), "F2.1", "qa", "Tests next", &[], Some("patch_20250419_123456_F2.1.diff"), datetime!(2025-04-20 10:30:05 UTC)).unwrap();
+    let out = handoff(
+        dir.path(),
+        "F2.1",
+        "qa",
+        "Tests next",
+        &[],
+        Some("patch_20250419_123456_F2.1.diff"),
+        datetime!(2025-04-20 10:30:05 UTC),
+    )
+    .unwrap();
     assert_eq!(out.from, "DevPod");
     assert_eq!(out.to, "QAPod");
     assert_eq!(out.prompt_path, "prompts/used/QAPod/F2.1_prompt.txt");
@@ -213,7 +226,12 @@ fn handoff_updates_task_log_and_prompt_keeping_everything_else() {
     // The prompt: template filled, memory about the input file and the QA pod only.
     let prompt = read(dir.path(), &out.prompt_path);
     assert_eq!(prompt, out.prompt_text);
-    assert!(prompt.contains("Task: F2.1\nGoal: Add unit tests for symptom parser\nFiles:\n- src/models/agent/concussion_agent.py\n"), "{prompt}");
+    assert!(
+        prompt.contains(
+            "Task: F2.1\nGoal: Add unit tests for symptom parser\nFiles:\n- src/models/agent/concussion_agent.py\n"
+        ),
+        "{prompt}"
+    );
     assert!(prompt.contains("Do: Tests next\n\nFocus on return-to-play stage transitions\n"), "{prompt}");
     assert!(prompt.contains("- src/models/agent/concussion_agent.py: The agent (https://example.invalid/agent.py)"));
     assert!(prompt.contains("- docs/qa_guide.md: QA guide"));
@@ -230,7 +248,16 @@ fn handoff_updates_task_log_and_prompt_keeping_everything_else() {
 #[test]
 fn handoff_of_one_file_task_without_template_uses_default_packet() {
     let dir = repo();
-    let out = handoff(dir.path(), "4.1_metrics", "DeliveryPod", "Ship it", &["metrics/metrics.yaml".to_string()], None, datetime!(2025-04-21 08:00 UTC)).unwrap();
+    let out = handoff(
+        dir.path(),
+        "4.1_metrics",
+        "DeliveryPod",
+        "Ship it",
+        &["metrics/metrics.yaml".to_string()],
+        None,
+        datetime!(2025-04-21 08:00 UTC),
+    )
+    .unwrap();
     let after = read(dir.path(), "task_templates/4.1_metrics.yaml");
     assert_eq!(
         after,
@@ -267,7 +294,8 @@ fn handoff_appends_in_each_existing_log_form() {
     for (old, form, appended) in forms {
         let dir = repo();
         write(dir.path(), HANDOFF_LOG, old);
-        let out = handoff(dir.path(), "F2.1", "QAPod", "Tests next", &[], None, datetime!(2025-04-20 10:00 UTC)).unwrap();
+        let out =
+            handoff(dir.path(), "F2.1", "QAPod", "Tests next", &[], None, datetime!(2025-04-20 10:00 UTC)).unwrap();
         assert_eq!(out.log_form, form);
         let log_text = read(dir.path(), HANDOFF_LOG);
         assert_eq!(log_text, format!("{old}{appended}"), "{form:?}");
@@ -397,7 +425,16 @@ fn a_board_from_texts_is_the_board_from_the_folder() {
 fn a_handoff_entry_is_added_to_the_old_text_in_its_form() {
     let (dev, qa) = (Pod::from_key("DevPod"), Pod::from_key("QAPod"));
     let files = vec!["src/a.py".to_string()];
-    let entry = NewHandoff { from: &dev, to: &qa, task: "F2.1", reason: "Tests next", files: &files, related_patch: Some("p.diff"), next_prompt: "prompts/used/QAPod/F2.1_prompt.txt", now: datetime!(2025-04-20 10:30:05 UTC) };
+    let entry = NewHandoff {
+        from: &dev,
+        to: &qa,
+        task: "F2.1",
+        reason: "Tests next",
+        files: &files,
+        related_patch: Some("p.diff"),
+        next_prompt: "prompts/used/QAPod/F2.1_prompt.txt",
+        now: datetime!(2025-04-20 10:30:05 UTC),
+    };
     let old = "# Handoffs between pods\nowner: Dana   # unknown key, kept\nhandoffs:\n  - from: dev_pod\n    to: research_pod\n    date: 2025-04-19\n    task: F1\n    reason: first\n    mood: calm\n";
     let (new, form) = add_handoff_entry(old, &entry).unwrap();
     assert_eq!(form, HandoffForm::Canonical);

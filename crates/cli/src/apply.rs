@@ -88,7 +88,11 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
     } else {
         print_summary(&report);
     }
-    if report.tree.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if report.tree.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn print_summary(r: &ApplyReport) {
@@ -96,7 +100,9 @@ fn print_summary(r: &ApplyReport) {
         (Some(t), Outcome::Clean) => println!("Applied cleanly. New tree: {t}"),
         (Some(t), Outcome::Repaired) => println!("Applied after repairs. New tree: {t}"),
         (Some(t), _) => println!("Applied with a clean 3-way merge. New tree: {t}"),
-        (None, Outcome::Conflict) => println!("Not applied: the base has changed the same lines (conflicts below). Nothing was written."),
+        (None, Outcome::Conflict) => {
+            println!("Not applied: the base has changed the same lines (conflicts below). Nothing was written.")
+        }
         (None, _) => println!("Not applied. Nothing was written."),
     }
     for f in &r.files {

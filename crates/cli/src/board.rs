@@ -90,7 +90,11 @@ fn table(list: &TaskList) -> String {
             .iter()
             .zip(widths.iter())
             .map(|(c, &w)| {
-                let shown: String = if c.chars().count() > w { c.chars().take(w.saturating_sub(1)).chain(['…']).collect() } else { c.clone() };
+                let shown: String = if c.chars().count() > w {
+                    c.chars().take(w.saturating_sub(1)).chain(['…']).collect()
+                } else {
+                    c.clone()
+                };
                 format!("{shown:<w$}")
             })
             .collect();
@@ -126,7 +130,14 @@ pub fn handoff(args: &HandoffArgs) -> ExitCode {
         Err(e) => return fail(args.json, e),
     };
     let now = OffsetDateTime::now_utc();
-    match patchdesk_desk::board::hand_off_and_send(&desk(), project.workdir(), &args.task_id, &args.to, &args.reason, now) {
+    match patchdesk_desk::board::hand_off_and_send(
+        &desk(),
+        project.workdir(),
+        &args.task_id,
+        &args.to,
+        &args.reason,
+        now,
+    ) {
         Ok((handoff, sent)) => {
             let done = handoff.handed;
             if args.json {
@@ -143,7 +154,10 @@ pub fn handoff(args: &HandoffArgs) -> ExitCode {
                 if done.new {
                     println!("Handed {} from {} to {}.", done.task, done.from, done.to);
                 } else {
-                    println!("{} was already handed from {} to {}; nothing new to record.", done.task, done.from, done.to);
+                    println!(
+                        "{} was already handed from {} to {}; nothing new to record.",
+                        done.task, done.from, done.to
+                    );
                 }
                 println!("Prompt for {}: {}", done.to, done.prompt_path);
                 println!("Commit: {}", done.commit);

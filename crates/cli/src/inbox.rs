@@ -117,7 +117,11 @@ pub fn import(args: &ImportArgs) -> ExitCode {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {
         for item in &report.imported {
-            println!("Added {} ({})", printable(&item.file_name), printable(item.task_id.as_deref().unwrap_or("no task id")));
+            println!(
+                "Added {} ({})",
+                printable(&item.file_name),
+                printable(item.task_id.as_deref().unwrap_or("no task id"))
+            );
         }
         for d in &report.already_imported {
             println!("Already in the inbox: {}", printable(&d.file_name));
@@ -135,14 +139,24 @@ pub fn import(args: &ImportArgs) -> ExitCode {
 
 /// `patchdesk import --repo PATH -`: one chat answer from standard input, added like a paste.
 fn paste(args: &ImportArgs, project: &Project) -> ExitCode {
-    match patchdesk_desk::inbox::paste_from(project, std::io::stdin().lock(), "on standard input", args.task.as_deref(), OffsetDateTime::now_utc()) {
+    match patchdesk_desk::inbox::paste_from(
+        project,
+        std::io::stdin().lock(),
+        "on standard input",
+        args.task.as_deref(),
+        OffsetDateTime::now_utc(),
+    ) {
         Ok(item) => {
             if args.json {
                 let report = ImportReport { imported: vec![item], ..Default::default() };
                 println!("{}", serde_json::to_string(&report).unwrap_or_default());
             } else {
                 let what = patchdesk_desk::kind_label(item.kind);
-                println!("Added {} ({}, {what})", printable(&item.name), printable(item.task_id.as_deref().unwrap_or("no task id")));
+                println!(
+                    "Added {} ({}, {what})",
+                    printable(&item.name),
+                    printable(item.task_id.as_deref().unwrap_or("no task id"))
+                );
             }
             ExitCode::SUCCESS
         }

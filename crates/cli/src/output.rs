@@ -34,7 +34,8 @@ pub fn quiet_on_closed_pipe() {
             .map(String::as_str)
             .or_else(|| info.payload().downcast_ref::<&str>().copied())
             .unwrap_or("");
-        let printing = message.starts_with("failed printing to stdout") || message.starts_with("failed printing to stderr");
+        let printing =
+            message.starts_with("failed printing to stdout") || message.starts_with("failed printing to stderr");
         if printing && (message.contains("Broken pipe") || message.contains("os error 32")) {
             std::process::exit(0);
         }
@@ -63,7 +64,9 @@ pub fn desk() -> Desk {
 /// exist (usage), else 1.
 pub fn exit_code(e: &UserError) -> u8 {
     match e.code {
-        Code::RepoNotFound | Code::TaskNotFound | Code::PodNotFound | Code::ItemNotFound | Code::RemoteRepoNotFound => 2,
+        Code::RepoNotFound | Code::TaskNotFound | Code::PodNotFound | Code::ItemNotFound | Code::RemoteRepoNotFound => {
+            2
+        }
         _ => 1,
     }
 }

@@ -12,8 +12,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 use patchdesk_desk::send::SendChoices;
-use patchdesk_error::{Code, UserError};
 use patchdesk_desk::{open_project, Remote, StepEvent, StepState};
+use patchdesk_error::{Code, UserError};
 
 #[derive(Args)]
 pub struct PromoteArgs {

@@ -14,8 +14,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use patchdesk_error::{Code, UserError};
 use patchdesk_desk::{open_project, OffsetDateTime, Remote, ReviewChange};
+use patchdesk_error::{Code, UserError};
 
 #[derive(Args)]
 pub struct SyncArgs {
@@ -53,13 +53,14 @@ pub fn run(args: &SyncArgs) -> ExitCode {
         return fail(args.json, e, 2);
     };
     // Follows every request, and after a merge makes the other open ones again on the new base.
-    let followed = match patchdesk_desk::follow::follow_reviews(&desk(), project.workdir(), &remote, OffsetDateTime::now_utc()) {
-        Ok(f) => f,
-        Err(e) => {
-            let code = if e.code == Code::RemoteRepoNotFound { 2 } else { 1 };
-            return fail(args.json, e, code);
-        }
-    };
+    let followed =
+        match patchdesk_desk::follow::follow_reviews(&desk(), project.workdir(), &remote, OffsetDateTime::now_utc()) {
+            Ok(f) => f,
+            Err(e) => {
+                let code = if e.code == Code::RemoteRepoNotFound { 2 } else { 1 };
+                return fail(args.json, e, code);
+            }
+        };
     let (report, refreshed) = (followed.report, followed.refreshed);
     if args.json {
         let mut out = serde_json::to_value(&report).unwrap_or_default();

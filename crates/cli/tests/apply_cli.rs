@@ -37,7 +37,12 @@ fn json_contract_and_exit_codes() {
     assert_eq!(v["files"][0]["added"], 1);
     assert!(v["repairs"].as_array().unwrap().is_empty());
     // The tree is really in the object database and has the change.
-    let show = Command::new("git").arg("-C").arg(repo).args(["show", &format!("{}:a.txt", v["tree"].as_str().unwrap())]).output().unwrap();
+    let show = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["show", &format!("{}:a.txt", v["tree"].as_str().unwrap())])
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&show.stdout), "one\n2\n");
 
     let (code, out) = patchdesk(&["apply", "--repo", repo, "--base", "main", "--json", &p("bad.diff")]);
@@ -63,7 +68,11 @@ fn json_contract_and_exit_codes() {
 
 /// Runs `patchdesk apply --json` under `/usr/bin/time` when it exists; returns the exit code,
 /// the JSON report, the wall time and the peak memory in MiB (0 when it could not be measured).
-fn apply_measured(repo: &std::path::Path, patch: &std::path::Path, extra: &[&str]) -> (i32, serde_json::Value, f64, u64) {
+fn apply_measured(
+    repo: &std::path::Path,
+    patch: &std::path::Path,
+    extra: &[&str],
+) -> (i32, serde_json::Value, f64, u64) {
     let bin = env!("CARGO_BIN_EXE_patchdesk");
     let timer = std::path::Path::new("/usr/bin/time");
     let mut cmd = if timer.exists() {
@@ -78,8 +87,15 @@ fn apply_measured(repo: &std::path::Path, patch: &std::path::Path, extra: &[&str
     let out = cmd.output().unwrap();
     let secs = t0.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let peak = stderr.lines().filter_map(|l| l.strip_prefix("peak-kb ")).filter_map(|k| k.trim().parse::<u64>().ok()).next().unwrap_or(0) / 1024;
-    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("no JSON (exit {:?}): {stderr}", out.status.code()));
+    let peak = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("peak-kb "))
+        .filter_map(|k| k.trim().parse::<u64>().ok())
+        .next()
+        .unwrap_or(0)
+        / 1024;
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("no JSON (exit {:?}): {stderr}", out.status.code()));
     (out.status.code().unwrap_or(-1), v, secs, peak)
 }
 
@@ -104,7 +120,10 @@ fn repo_of(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 fn problems(v: &serde_json::Value) -> String {
-    v["problems"].as_array().map(|a| a.iter().map(|p| p["message"].as_str().unwrap_or("").to_string()).collect::<Vec<_>>().join(" | ")).unwrap_or_default()
+    v["problems"]
+        .as_array()
+        .map(|a| a.iter().map(|p| p["message"].as_str().unwrap_or("").to_string()).collect::<Vec<_>>().join(" | "))
+        .unwrap_or_default()
 }
 
 /// Finding 6: binary literals that each pass the per-file limit but together unpack to more
@@ -170,7 +189,10 @@ fn a_hundred_thousand_hunks_on_a_file_made_in_the_same_patch_apply_in_linear_tim
     let dir = repo_of(&[("a.txt", b"one\n")]);
     let n = 100_000;
     let body = numbered(4 * n);
-    let mut patch = format!("diff --git a/big.txt b/big.txt\nnew file mode 100644\n--- /dev/null\n+++ b/big.txt\n@@ -0,0 +1,{} @@\n", 4 * n);
+    let mut patch = format!(
+        "diff --git a/big.txt b/big.txt\nnew file mode 100644\n--- /dev/null\n+++ b/big.txt\n@@ -0,0 +1,{} @@\n",
+        4 * n
+    );
     for l in body.lines() {
         patch.push('+');
         patch.push_str(l);
@@ -219,7 +241,11 @@ fn hunks_far_from_their_line_numbers_end_in_time() {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            if x & 1 == 0 { "a" } else { "b" }
+            if x & 1 == 0 {
+                "a"
+            } else {
+                "b"
+            }
         })
         .collect();
     let body: String = all.iter().map(|l| format!("{l}\n")).collect();
@@ -344,7 +370,11 @@ fn disguised_git_folders_direction_tricks_and_case_twins_are_refused() {
     assert_eq!(v["risks"][0]["path"], "readme.md");
     // A rename that only changes case is fine.
     let rename = dir.path().join("rename.diff");
-    std::fs::write(&rename, "diff --git a/README.md b/readme.md\nsimilarity index 100%\nrename from README.md\nrename to readme.md\n").unwrap();
+    std::fs::write(
+        &rename,
+        "diff --git a/README.md b/readme.md\nsimilarity index 100%\nrename from README.md\nrename to readme.md\n",
+    )
+    .unwrap();
     let (code, v, _, _) = apply_measured(dir.path(), &rename, &[]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["risks"].as_array().unwrap().len(), 0, "{v}");

@@ -17,7 +17,8 @@ fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn demo(dir: &Path) -> PathBuf {
@@ -52,10 +53,21 @@ fn tasks_on_the_demo_lists_every_task_and_what_is_next() {
     let out = patchdesk(&["tasks", "--repo", s(&project), "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v = json(&out);
-    let rows: Vec<(String, bool)> = v["tasks"].as_array().unwrap().iter().map(|t| (t["id"].as_str().unwrap().to_string(), t["ready"].as_bool().unwrap())).collect();
+    let rows: Vec<(String, bool)> = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["id"].as_str().unwrap().to_string(), t["ready"].as_bool().unwrap()))
+        .collect();
     assert_eq!(
         rows,
-        [("F1.1".into(), false), ("F2.1".into(), true), ("F2.2".into(), false), ("F3.1".into(), false), ("F4.1".into(), false)]
+        [
+            ("F1.1".into(), false),
+            ("F2.1".into(), true),
+            ("F2.2".into(), false),
+            ("F3.1".into(), false),
+            ("F4.1".into(), false)
+        ]
     );
     let f21 = &v["tasks"][1];
     assert_eq!(f21["title"], "Tests for the stage parser");
@@ -90,8 +102,25 @@ fn tasks_orders_next_by_phase_then_created_then_priority_across_layouts() {
     let v = json(&patchdesk(&["tasks", "--repo", s(&w), "--json"]));
     assert_eq!(v["next"]["DevPod"], serde_json::json!(["A00", "A0", "A1", "B2"]), "{v}");
     assert_eq!(v["next"]["QAPod"], serde_json::json!(["T9"]));
-    let ready: Vec<(&str, bool)> = v["tasks"].as_array().unwrap().iter().map(|t| (t["id"].as_str().unwrap(), t["ready"].as_bool().unwrap())).collect();
-    assert_eq!(ready, [("B2", true), ("A1", true), ("A0", true), ("A00", true), ("W1", false), ("D1", false), ("T8", false), ("T9", true)]);
+    let ready: Vec<(&str, bool)> = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["id"].as_str().unwrap(), t["ready"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        ready,
+        [
+            ("B2", true),
+            ("A1", true),
+            ("A0", true),
+            ("A00", true),
+            ("W1", false),
+            ("D1", false),
+            ("T8", false),
+            ("T9", true)
+        ]
+    );
 }
 
 #[test]
@@ -107,7 +136,17 @@ fn handoff_on_the_demo_writes_logs_task_prompt_metrics_and_one_commit() {
     fs::write(project.join("src/rtp/stages.py"), "# being edited\n").unwrap();
     let status_before = git(&project, &["status", "--porcelain"]);
 
-    let out = patchdesk(&["handoff", "--repo", s(&project), "F2.1", "--to", "delivery", "--reason", "Tests pass; package the release", "--json"]);
+    let out = patchdesk(&[
+        "handoff",
+        "--repo",
+        s(&project),
+        "F2.1",
+        "--to",
+        "delivery",
+        "--reason",
+        "Tests pass; package the release",
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v = json(&out);
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
@@ -125,9 +164,15 @@ fn handoff_on_the_demo_writes_logs_task_prompt_metrics_and_one_commit() {
     assert_eq!(git(&remote, &["rev-parse", "refs/heads/main"]).trim(), commit);
 
     // The commit: message and exactly the changed files.
-    assert_eq!(git(&project, &["log", "-1", "--format=%B"]), "Hand off F2.1: QAPod → DeliveryPod\n\nTests pass; package the release\n\nPatchdesk-Record: board\n\n");
+    assert_eq!(
+        git(&project, &["log", "-1", "--format=%B"]),
+        "Hand off F2.1: QAPod → DeliveryPod\n\nTests pass; package the release\n\nPatchdesk-Record: board\n\n"
+    );
     let files = git(&project, &["diff", "--name-only", &before, commit]);
-    assert_eq!(files, ".logs/handoff_log.yaml\nmetrics/metrics.yaml\nprompts/used/DeliveryPod/F2.1_prompt.txt\ntask.yaml\n");
+    assert_eq!(
+        files,
+        ".logs/handoff_log.yaml\nmetrics/metrics.yaml\nprompts/used/DeliveryPod/F2.1_prompt.txt\ntask.yaml\n"
+    );
     assert_eq!(git(&project, &["status", "--porcelain"]), status_before, "the lead's changes are as they were");
     assert_eq!(fs::read_to_string(project.join("src/rtp/stages.py")).unwrap(), "# being edited\n");
 
@@ -159,14 +204,28 @@ fn handoff_on_the_demo_writes_logs_task_prompt_metrics_and_one_commit() {
     // Metrics: one handoff for the QA pod this week, spelled like the file's pods (`research`).
     let metrics = fs::read_to_string(project.join("metrics/metrics.yaml")).unwrap();
     let week = this_week();
-    let snapshot = metrics.split(&format!("week: {week}")).nth(1).or_else(|| metrics.split(&format!("week: '{week}'")).nth(1)).or_else(|| metrics.split(&format!("week: \"{week}\"")).nth(1));
+    let snapshot = metrics
+        .split(&format!("week: {week}"))
+        .nth(1)
+        .or_else(|| metrics.split(&format!("week: '{week}'")).nth(1))
+        .or_else(|| metrics.split(&format!("week: \"{week}\"")).nth(1));
     let snapshot = snapshot.unwrap_or_else(|| panic!("no snapshot for {week} in\n{metrics}"));
     let qa = snapshot.split("qa:\n").nth(1).unwrap_or_else(|| panic!("{metrics}"));
     assert!(qa.contains("handoffs: 1\n"), "{metrics}");
     assert!(metrics.contains("      research:\n        patch_count: 1\n"), "the old week is kept:\n{metrics}");
 
     // Running it again changes nothing and answers the same.
-    let again = patchdesk(&["handoff", "--repo", s(&project), "F2.1", "--to", "DeliveryPod", "--reason", "Tests pass; package the release", "--json"]);
+    let again = patchdesk(&[
+        "handoff",
+        "--repo",
+        s(&project),
+        "F2.1",
+        "--to",
+        "DeliveryPod",
+        "--reason",
+        "Tests pass; package the release",
+        "--json",
+    ]);
     assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
     assert_eq!(json(&again)["commit"], commit);
     assert_eq!(git(&project, &["rev-parse", "HEAD"]).trim(), commit);
@@ -192,7 +251,8 @@ fn handoff_of_a_template_task_in_a_hand_made_repo() {
             (".logs/handoff_log.yaml", "- from: dev\n  to: qa\n  reason: old\n  timestamp: 2020-01-01\n"),
         ],
     );
-    let out = patchdesk(&["handoff", "--repo", s(&w), "2.3_build_metrics_tool", "--to", "QAPod", "--reason", "Needs tests"]);
+    let out =
+        patchdesk(&["handoff", "--repo", s(&w), "2.3_build_metrics_tool", "--to", "QAPod", "--reason", "Needs tests"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Handed 2.3_build_metrics_tool from DevPod to QAPod."), "{text}");
@@ -220,7 +280,8 @@ fn handoff_of_a_template_task_in_a_hand_made_repo() {
 #[test]
 fn handoff_refuses_bad_yaml_and_usage_errors_without_changing_anything() {
     let dir = tempfile::tempdir().unwrap();
-    let broken = "tasks:\n  F1:\n    description: ok\n    pod_owner: DevPod\n  F2\n    description: missing colon above\n";
+    let broken =
+        "tasks:\n  F1:\n    description: ok\n    pod_owner: DevPod\n  F2\n    description: missing colon above\n";
     let w = repo(dir.path(), &[("task.yaml", broken), (".logs/handoff_log.yaml", "handoffs: []\n")]);
     let head = git(&w, &["rev-parse", "HEAD"]);
 
@@ -245,7 +306,10 @@ fn handoff_refuses_bad_yaml_and_usage_errors_without_changing_anything() {
     let head = git(&project, &["rev-parse", "HEAD"]);
     for (args, code) in [
         (vec!["handoff", "--repo", s(&project), "F9.9", "--to", "qa", "--reason", "r", "--json"], "task_not_found"),
-        (vec!["handoff", "--repo", s(&project), "F2.1", "--to", "MarketingPod", "--reason", "r", "--json"], "pod_not_found"),
+        (
+            vec!["handoff", "--repo", s(&project), "F2.1", "--to", "MarketingPod", "--reason", "r", "--json"],
+            "pod_not_found",
+        ),
         (vec!["handoff", "--repo", s(dir.path()), "F2.1", "--to", "qa", "--reason", "r", "--json"], "repo_not_found"),
         (vec!["tasks", "--repo", s(dir.path()), "--json"], "repo_not_found"),
     ] {
@@ -290,7 +354,10 @@ fn handoff_goes_ahead_when_metrics_yaml_is_broken_and_leaves_it_alone() {
     let broken = "weekly_snapshots:\n  - week: 2026-W47\n   pods: oops\n";
     let w = repo(
         dir.path(),
-        &[("task.yaml", "tasks:\n  T1:\n    description: Do it\n    assigned_pod: DevPod\n    status: ready\n"), ("metrics/metrics.yaml", broken)],
+        &[
+            ("task.yaml", "tasks:\n  T1:\n    description: Do it\n    assigned_pod: DevPod\n    status: ready\n"),
+            ("metrics/metrics.yaml", broken),
+        ],
     );
     let out = patchdesk(&["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -315,7 +382,11 @@ fn handoff_refuses_when_the_lead_staged_something_else_in_task_yaml() {
     let head = git(&w, &["rev-parse", "HEAD"]);
     let out = patchdesk(&["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("You have unsaved changes in task.yaml that are not committed."), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("You have unsaved changes in task.yaml that are not committed."),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(fs::read_to_string(w.join("task.yaml")).unwrap(), on_disk);
     assert!(!w.join(".logs").exists() && !w.join("prompts").exists());
     assert_eq!(git(&w, &["rev-parse", "HEAD"]), head);
@@ -445,8 +516,16 @@ fn handoff_never_writes_through_a_committed_link_named_like_its_temporary_file()
     fs::write(&victim, "the lead's file outside the project\n").unwrap();
     let w = repo_with_links(
         dir.path(),
-        &[("task.yaml", ONE_TASK), (".logs/handoff_log.yaml", "handoffs: []\n"), ("metrics/metrics.yaml", "weekly_snapshots: []\n")],
-        &[(".task.yaml.patchdesk-tmp", &victim), (".logs/.handoff_log.yaml.patchdesk-tmp", &victim), ("metrics/.metrics.yaml.patchdesk-tmp", &victim)],
+        &[
+            ("task.yaml", ONE_TASK),
+            (".logs/handoff_log.yaml", "handoffs: []\n"),
+            ("metrics/metrics.yaml", "weekly_snapshots: []\n"),
+        ],
+        &[
+            (".task.yaml.patchdesk-tmp", &victim),
+            (".logs/.handoff_log.yaml.patchdesk-tmp", &victim),
+            ("metrics/.metrics.yaml.patchdesk-tmp", &victim),
+        ],
     );
     let out = patchdesk(&["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -471,7 +550,11 @@ fn a_task_file_or_log_folder_that_is_a_link_is_refused_and_nothing_outside_chang
     let before = snapshot(outside.path());
 
     // task.yaml itself a link: tasks names the problem, handoff refuses.
-    let w = repo_with_links(&dir.path().join("a"), &[("README.md", "hi\n")], &[("task.yaml", &outside.path().join("task.yaml"))]);
+    let w = repo_with_links(
+        &dir.path().join("a"),
+        &[("README.md", "hi\n")],
+        &[("task.yaml", &outside.path().join("task.yaml"))],
+    );
     let head = git(&w, &["rev-parse", "HEAD"]);
     let v = json(&patchdesk(&["tasks", "--repo", s(&w), "--json"]));
     assert_eq!(v["tasks"], serde_json::json!([]));
@@ -481,7 +564,11 @@ fn a_task_file_or_log_folder_that_is_a_link_is_refused_and_nothing_outside_chang
     );
     let out = patchdesk(&["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("task.yaml is a link to another place"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("task.yaml is a link to another place"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(git(&w, &["rev-parse", "HEAD"]), head);
     assert_eq!(snapshot(outside.path()), before);
 
@@ -513,7 +600,8 @@ fn a_repository_whose_files_live_in_another_folder_is_refused() {
     let there = snapshot(elsewhere.path());
     let here = snapshot(&w);
     let head = git(&w, &["rev-parse", "HEAD"]);
-    for args in [vec!["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go"], vec!["tasks", "--repo", s(&w)]] {
+    for args in [vec!["handoff", "--repo", s(&w), "T1", "--to", "qa", "--reason", "go"], vec!["tasks", "--repo", s(&w)]]
+    {
         let out = patchdesk(&args);
         assert_ne!(out.status.code(), Some(0), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
@@ -528,7 +616,12 @@ fn a_repository_whose_files_live_in_another_folder_is_refused() {
 fn many_tasks(n: usize) -> String {
     let mut text = String::from("# generated\ntasks:\n");
     for i in 0..n {
-        text.push_str(&format!("  T{i}:\n    title: Task number {i}\n    assigned_pod: {}\n    status: {}\n    phase: Phase {}\n", ["dev", "qa", "delivery"][i % 3], if i % 7 == 0 { "done" } else { "ready" }, i % 5));
+        text.push_str(&format!(
+            "  T{i}:\n    title: Task number {i}\n    assigned_pod: {}\n    status: {}\n    phase: Phase {}\n",
+            ["dev", "qa", "delivery"][i % 3],
+            if i % 7 == 0 { "done" } else { "ready" },
+            i % 5
+        ));
         if i >= 2 {
             text.push_str(&format!("    depends_on: [T{}, T{}]\n", i - 1, i - 2));
         }

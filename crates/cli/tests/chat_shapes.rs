@@ -93,9 +93,8 @@ fn objects(repo: &Path) -> usize {
 }
 
 fn walk(dir: &Path) -> usize {
-    std::fs::read_dir(dir).map_or(0, |rd| {
-        rd.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum()
-    })
+    std::fs::read_dir(dir)
+        .map_or(0, |rd| rd.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
 }
 
 fn apply_answer(repo: &Path, answer: &str) -> (i32, Value) {
@@ -137,7 +136,10 @@ fn an_ambiguous_edit_block_is_refused_and_nothing_is_written() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = repo_with(tmp.path(), &[("src/app.py", APP)]);
     let before = objects(&repo);
-    let (code, json) = apply_answer(&repo, "src/app.py\n```python\n<<<<<<< SEARCH\n    return 1\n=======\n    return 2\n>>>>>>> REPLACE\n```\n");
+    let (code, json) = apply_answer(
+        &repo,
+        "src/app.py\n```python\n<<<<<<< SEARCH\n    return 1\n=======\n    return 2\n>>>>>>> REPLACE\n```\n",
+    );
     assert_eq!(code, 1, "{json}");
     assert_eq!(json["outcome"], "refused");
     assert!(json["tree"].is_null());

@@ -27,7 +27,8 @@ fn run_set(corpus: &Path, set: &str, repos: &HashMap<String, PathBuf>) -> Tally 
         let id = case["id"].as_str().unwrap();
         let repo = &repos[case["repo"].as_str().unwrap().rsplit('/').next().unwrap()];
         // The corpus is real history, which has links: the project allows them.
-        let (code, json) = common::apply_case(repo, case, &corpus.join(set).join(case["patch"].as_str().unwrap()), &["--allow-links"]);
+        let (code, json) =
+            common::apply_case(repo, case, &corpus.join(set).join(case["patch"].as_str().unwrap()), &["--allow-links"]);
         let tree = json["tree"].as_str().map(str::to_string);
         let outcome = json["outcome"].as_str().unwrap_or("?").to_string();
         let expected = case["expected_result"].as_str().unwrap();

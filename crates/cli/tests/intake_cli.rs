@@ -14,7 +14,11 @@ const DIFF: &str = "diff --git a/docs/goals.md b/docs/goals.md\nindex 1111111..2
 /// Runs `patchdesk args…` with at most 1 GiB of memory; fails the test if it runs past `secs`.
 fn bounded(args: &[&str], paths: &[&Path], secs: u64) -> (Output, Duration) {
     let mut cmd = Command::new("sh");
-    cmd.arg("-c").arg("ulimit -v 1048576; exec \"$0\" \"$@\"").arg(env!("CARGO_BIN_EXE_patchdesk")).args(args).args(paths);
+    cmd.arg("-c")
+        .arg("ulimit -v 1048576; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_patchdesk"))
+        .args(args)
+        .args(paths);
     let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let started = Instant::now();
     loop {
@@ -248,7 +252,8 @@ fn apply_refuses_devices_and_pipes() {
     let fifo = tmp.path().join("patch.diff");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     for input in [Path::new("/dev/zero"), fifo.as_path()] {
-        let (out, took) = bounded(&["apply", "--json", "--base", "HEAD", "--repo", project.to_str().unwrap()], &[input], 10);
+        let (out, took) =
+            bounded(&["apply", "--json", "--base", "HEAD", "--repo", project.to_str().unwrap()], &[input], 10);
         assert_no_panic(&out);
         assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -41,7 +41,9 @@ fn demo(root: &Path) -> String {
 
 fn queued(project: &str) -> Vec<String> {
     let dir = Path::new(project).join(".patches/queue");
-    let mut names: Vec<String> = std::fs::read_dir(dir).map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
     names.sort();
     names
 }
@@ -102,7 +104,10 @@ fn hostile_answers_on_standard_input_are_refused_in_one_sentence() {
         assert_eq!(queued(&project), before);
     }
     let out = run(&["import", "--repo", &project, "--task", "F9.9", "-"], V4A.as_bytes());
-    assert_eq!(text(&out.stderr), "patchdesk: There is no task F9.9 on the board; choose the task the answer is for from the list.\n");
+    assert_eq!(
+        text(&out.stderr),
+        "patchdesk: There is no task F9.9 on the board; choose the task the answer is for from the list.\n"
+    );
 }
 
 /// Attack: an answer of 33 million one-character lines (100 MB, under the size limit of a
@@ -114,7 +119,9 @@ fn an_answer_of_millions_of_lines_is_refused_within_bounds() {
     let dir = tempfile::tempdir().unwrap();
     let project = demo(&dir.path().join("demo"));
     let before = queued(&project);
-    for (lines, said) in [(33_000_000, "Patchdesk reads chat answers up to 64.0 MB"), (3_000_000, "more than 2000000 lines")] {
+    for (lines, said) in
+        [(33_000_000, "Patchdesk reads chat answers up to 64.0 MB"), (3_000_000, "more than 2000000 lines")]
+    {
         let mut answer = b"*** Begin Patch\n*** Add File: big.txt\n".to_vec();
         answer.extend(std::iter::repeat_n(&b"+x\n"[..], lines).flatten());
         answer.extend_from_slice(b"*** End Patch\n");

@@ -26,13 +26,27 @@ fn promote_to_the_practice_remote_with_json() {
     assert_eq!(v["pr_number"], 1);
     assert_eq!(v["commit"].as_str().unwrap().len(), 40);
     assert!(v["pr_url"].as_str().unwrap().contains("practice-remote.git"));
-    let steps: Vec<&str> = v["steps"].as_array().unwrap().iter().filter(|s| s["state"] == "done").map(|s| s["step"].as_str().unwrap()).collect();
+    let steps: Vec<&str> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["state"] == "done")
+        .map(|s| s["step"].as_str().unwrap())
+        .collect();
     assert_eq!(steps, ["prepare", "commit", "push", "open_review", "finish"]);
     let bare = git2::Repository::open_bare(root.join("practice-remote.git")).unwrap();
-    assert_eq!(bare.find_reference("refs/heads/chatgpt/dev/f2.2").unwrap().target().unwrap().to_string(), v["commit"].as_str().unwrap());
+    assert_eq!(
+        bare.find_reference("refs/heads/chatgpt/dev/f2.2").unwrap().target().unwrap().to_string(),
+        v["commit"].as_str().unwrap()
+    );
 
     // A queued item by name, as a draft.
-    let out = patchdesk().args(["promote", "--draft", "--json", "--repo"]).arg(&project).arg("patch_F3.1_20261119_154500.zip").output().unwrap();
+    let out = patchdesk()
+        .args(["promote", "--draft", "--json", "--repo"])
+        .arg(&project)
+        .arg("patch_F3.1_20261119_154500.zip")
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((v["branch"].as_str().unwrap(), v["pr_number"].as_u64().unwrap()), ("chatgpt/dev/f3.1", 2));
@@ -56,7 +70,11 @@ fn standin_and_clone(token: &str) -> (github_standin::Standin, tempfile::TempDir
     // The lead's clone (public repository: no token needed to read).
     git2::Repository::clone(&gh.git_url("octo", "hello"), tmp.path().join("lead")).unwrap();
     let patch = tmp.path().join("patch_20261121_090000_F9.1.diff");
-    std::fs::write(&patch, "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n").unwrap();
+    std::fs::write(
+        &patch,
+        "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n",
+    )
+    .unwrap();
     (gh, tmp)
 }
 
@@ -125,7 +143,9 @@ impl Recorder {
 
     /// Answers everything with 401 and a Basic challenge, as a server wanting a password would.
     fn asking_for_a_password() -> Recorder {
-        Recorder::start(|_| "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"git\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into())
+        Recorder::start(|_| {
+            "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"git\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into()
+        })
     }
 
     fn url(&self) -> String {
@@ -170,8 +190,12 @@ fn demo_with_origin(url: &str) -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 fn error_of(out: &std::process::Output) -> (String, String) {
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
-    (v["error"]["code"].as_str().unwrap_or_default().to_string(), v["error"]["message"].as_str().unwrap_or_default().to_string())
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    (
+        v["error"]["code"].as_str().unwrap_or_default().to_string(),
+        v["error"]["message"].as_str().unwrap_or_default().to_string(),
+    )
 }
 
 #[test]
@@ -217,7 +241,10 @@ fn a_handoff_never_sends_the_sign_in_to_another_host() {
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let sent = v["sent"].as_str().unwrap();
-    assert!(sent.contains(&format!("This project's remote ({}) is not on GitHub (127.0.0.1:{})", evil.url(), api.port)), "{sent}");
+    assert!(
+        sent.contains(&format!("This project's remote ({}) is not on GitHub (127.0.0.1:{})", evil.url(), api.port)),
+        "{sent}"
+    );
     assert!(!sent.contains("did not accept your sign-in"), "{sent}");
     evil.assert_got_no_token(&token);
     api.assert_got_no_token(&token);

@@ -34,7 +34,12 @@ fn sync_follows_the_practice_remote() {
     assert_eq!(v["reviews"].as_array().unwrap().len(), 0);
     assert!(v["commit"].is_null());
 
-    let out = patchdesk().args(["promote", "--json", "--repo"]).arg(&project).arg(root.join("Downloads/patch_20261118_101500_F2.2.diff")).output().unwrap();
+    let out = patchdesk()
+        .args(["promote", "--json", "--repo"])
+        .arg(&project)
+        .arg(root.join("Downloads/patch_20261118_101500_F2.2.diff"))
+        .output()
+        .unwrap();
     let number = json(&out)["pr_number"].as_u64().unwrap();
     let v = json(&sync(&project));
     assert_eq!(v["reviews"][0]["change"], "in_review");
@@ -42,7 +47,10 @@ fn sync_follows_the_practice_remote() {
     assert_eq!(v["commit"].as_str().unwrap().len(), 40);
     assert_eq!(last_subject(&project), format!("#{number} opened: F2.2 in review"));
 
-    patchdesk_forge::PracticeRemote::open(&root.join("practice-remote.git").to_string_lossy()).unwrap().merge_review(number).unwrap();
+    patchdesk_forge::PracticeRemote::open(&root.join("practice-remote.git").to_string_lossy())
+        .unwrap()
+        .merge_review(number)
+        .unwrap();
     let v = json(&sync(&project));
     let r = &v["reviews"][0];
     assert_eq!((r["state"].as_str(), r["change"].as_str()), (Some("merged"), Some("merged")));
@@ -58,7 +66,10 @@ fn sync_follows_the_practice_remote() {
     let out = patchdesk().args(["sync", "--repo"]).arg(&project).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains(&format!("#{number}")) && text.contains("merged") && text.contains("Nothing to record."), "{text}");
+    assert!(
+        text.contains(&format!("#{number}")) && text.contains("merged") && text.contains("Nothing to record."),
+        "{text}"
+    );
 }
 
 /// Two requests open at once: once one is merged, `sync` makes the other again on the new main
@@ -70,11 +81,21 @@ fn sync_brings_the_other_open_request_up_to_date_after_a_merge() {
     assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
     let project = root.join("project");
     let send = |file: &str| {
-        let out = patchdesk().args(["promote", "--json", "--repo"]).arg(&project).arg(root.join("Downloads").join(file)).output().unwrap();
+        let out = patchdesk()
+            .args(["promote", "--json", "--repo"])
+            .arg(&project)
+            .arg(root.join("Downloads").join(file))
+            .output()
+            .unwrap();
         json(&out)["pr_number"].as_u64().unwrap()
     };
     let first = send("patch_20261118_101500_F2.2.diff");
-    let zip = std::fs::read_dir(root.join("Downloads")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).find(|n| n.ends_with(".zip")).unwrap();
+    let zip = std::fs::read_dir(root.join("Downloads"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".zip"))
+        .unwrap();
     let second = send(&zip);
     let practice = patchdesk_forge::PracticeRemote::open(&root.join("practice-remote.git").to_string_lossy()).unwrap();
     practice.merge_review(first).unwrap();
@@ -100,7 +121,11 @@ fn sync_follows_github_with_a_token_from_the_environment() {
     let work = tmp.path().join("lead");
     git2::Repository::clone(&gh.git_url("octo", "hello"), &work).unwrap();
     let patch = tmp.path().join("patch_20261121_090000_F9.1.diff");
-    std::fs::write(&patch, "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n").unwrap();
+    std::fs::write(
+        &patch,
+        "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n",
+    )
+    .unwrap();
     let env = |c: &mut Command| {
         c.env("GITHUB_TOKEN", "fake-cli-sync-token").env("PATCHDESK_GITHUB_API", gh.api_url());
     };
@@ -118,7 +143,13 @@ fn sync_follows_github_with_a_token_from_the_environment() {
     c.args(["sync", "--json", "--repo"]).arg(&work);
     env(&mut c);
     assert_eq!(json(&c.output().unwrap())["reviews"][0]["not_modified"], true);
-    let statuses: Vec<u16> = gh.state().requests().iter().filter(|r| r.operation.as_deref() == Some("pulls/get")).map(|r| r.status).collect();
+    let statuses: Vec<u16> = gh
+        .state()
+        .requests()
+        .iter()
+        .filter(|r| r.operation.as_deref() == Some("pulls/get"))
+        .map(|r| r.status)
+        .collect();
     assert_eq!(statuses, [304]);
 
     gh.state().merge_pull("octo", "hello", number, "octo").unwrap();
@@ -131,7 +162,10 @@ fn sync_follows_github_with_a_token_from_the_environment() {
 
     // A refused token: exit 1 with a coded error, nothing committed.
     let mut c = patchdesk();
-    c.args(["sync", "--json", "--repo"]).arg(&work).env("GITHUB_TOKEN", "not-known").env("PATCHDESK_GITHUB_API", gh.api_url());
+    c.args(["sync", "--json", "--repo"])
+        .arg(&work)
+        .env("GITHUB_TOKEN", "not-known")
+        .env("PATCHDESK_GITHUB_API", gh.api_url());
     let out = c.output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -159,14 +193,25 @@ fn sync_says_when_there_is_no_remote_or_no_sign_in() {
     let sig = git2::Signature::now("Lead", "lead@example.com").unwrap();
     let tree = repo.find_tree(repo.index().unwrap().write_tree().unwrap()).unwrap();
     repo.commit(Some("HEAD"), &sig, &sig, "start", &tree, &[]).unwrap();
-    let sync = || patchdesk().args(["sync", "--json", "--repo"]).arg(&work).env_remove("GITHUB_TOKEN").env_remove("PATCHDESK_GITHUB_API").output().unwrap();
+    let sync = || {
+        patchdesk()
+            .args(["sync", "--json", "--repo"])
+            .arg(&work)
+            .env_remove("GITHUB_TOKEN")
+            .env_remove("PATCHDESK_GITHUB_API")
+            .output()
+            .unwrap()
+    };
     let out = sync();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["error"]["code"], "no_remote");
     repo.remote("origin", "https://github.com/octo/hello.git").unwrap();
     let out = sync();
     assert_eq!(out.status.code(), Some(1));
-    let code = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["error"]["code"].as_str().unwrap().to_string();
+    let code = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["error"]["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
     // Without an OS keyring (outside scripts/with-keyring.sh) the keyring is what is missing.
     assert!(code == "not_signed_in" || code == "keyring_unavailable", "{code}");
 }
@@ -182,7 +227,9 @@ fn sync_never_sends_the_sign_in_to_another_host() {
     let token = format!("fake-sync-{}-not-a-real-token", std::process::id());
     gh.state().add_user("octo", &token, &["repo"]);
     gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
-    gh.state().commit_files("octo", "hello", "main", "docs", &[("docs/a.md", "one\n"), ("docs/b.md", "bee\n")]).unwrap();
+    gh.state()
+        .commit_files("octo", "hello", "main", "docs", &[("docs/a.md", "one\n"), ("docs/b.md", "bee\n")])
+        .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let work = tmp.path().join("lead");
     git2::Repository::clone(&gh.git_url("octo", "hello"), &work).unwrap();
@@ -226,7 +273,11 @@ fn sync_never_sends_the_sign_in_to_another_host() {
     let words = refreshed[0]["words"].as_str().unwrap();
     assert!(words.contains(&format!("This project's remote ({evil}) is not on GitHub")), "{words}");
     let got = seen.lock().unwrap().clone();
-    assert!(!String::from_utf8_lossy(&got).to_lowercase().contains("authorization"), "{}", String::from_utf8_lossy(&got));
+    assert!(
+        !String::from_utf8_lossy(&got).to_lowercase().contains("authorization"),
+        "{}",
+        String::from_utf8_lossy(&got)
+    );
     assert!(!got.windows(token.len()).any(|w| w == token.as_bytes()));
     assert_eq!(gh.state().branch_sha("octo", "hello", "chatgpt/auto/f9.2"), branch_before, "nothing replaced");
     gh.stop();
@@ -253,7 +304,12 @@ fn sync_follows_the_github_repository_named_even_when_the_remote_is_a_folder() {
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("No pull requests to follow on octo/hello on 127.0.0.1:9"), "{text}");
     // Without it, a folder is the practice remote.
-    let out = patchdesk().args(["sync", "--repo"]).arg(&project).env("PATCHDESK_DATA_DIR", tmp.path().join("data")).output().unwrap();
+    let out = patchdesk()
+        .args(["sync", "--repo"])
+        .arg(&project)
+        .env("PATCHDESK_DATA_DIR", tmp.path().join("data"))
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("No pull requests to follow on the practice remote"));
 }
 
@@ -273,9 +329,15 @@ fn promote_and_sync_use_the_github_server_set_in_the_window() {
     let work = tmp.path().join("lead");
     git2::Repository::clone(&gh.git_url("octo", "hello"), &work).unwrap();
     let patch = tmp.path().join("patch_20261121_090000_F9.1.diff");
-    std::fs::write(&patch, "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n").unwrap();
+    std::fs::write(
+        &patch,
+        "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n",
+    )
+    .unwrap();
     let env = |c: &mut Command| {
-        c.env("GITHUB_TOKEN", "fake-pat-window-server").env_remove("PATCHDESK_GITHUB_API").env("PATCHDESK_DATA_DIR", &data);
+        c.env("GITHUB_TOKEN", "fake-pat-window-server")
+            .env_remove("PATCHDESK_GITHUB_API")
+            .env("PATCHDESK_DATA_DIR", &data);
     };
     let mut c = patchdesk();
     c.args(["promote", "--json", "--base", "main", "--repo"]).arg(&work).arg(&patch);

@@ -1,8 +1,8 @@
 //! Applying a patch file to any tree of a repository, in git's object store only: the check a
 //! script (or a pod, through the API) runs before anything goes to the inbox.
 
-use patchdesk_apply::{ApplyError, ApplyOptions, Links};
 pub use patchdesk_apply::{use_git_object_checks, ApplyReport, Outcome, Problem};
+use patchdesk_apply::{ApplyError, ApplyOptions, Links};
 use patchdesk_error::{Code, Coded, UserError};
 use std::path::{Path, PathBuf};
 
@@ -41,8 +41,10 @@ pub fn apply_file(input: &ApplyFile) -> Result<ApplyReport, UserError> {
         Ok(Err(e)) => return Err(UserError::new(e.code(), e.to_string())),
         Err(_) => return Err(UserError::new(Code::Io, format!("cannot read {}", input.patch_file.display()))),
     };
-    let repo = opened.map_err(|_| UserError::new(Code::RepoNotFound, format!("{} is not a git repository", input.repo.display())))?;
-    let base = patchdesk_apply::resolve_tree(&repo, &input.base).map_err(|e| UserError::new(e.code(), e.to_string()))?;
+    let repo = opened
+        .map_err(|_| UserError::new(Code::RepoNotFound, format!("{} is not a git repository", input.repo.display())))?;
+    let base =
+        patchdesk_apply::resolve_tree(&repo, &input.base).map_err(|e| UserError::new(e.code(), e.to_string()))?;
     let links = if input.allow_links { Links::Allow } else { Links::Refuse };
     let opts = ApplyOptions { max_patch_bytes: input.max_bytes, links, ..ApplyOptions::default() };
     match patchdesk_shapes::apply_text(&repo, base, &data, &opts) {
@@ -63,7 +65,10 @@ fn refused(patch_file: &Path, e: &ApplyError) -> ApplyReport {
         problems: vec![Problem {
             path: None,
             hunk: None,
-            message: format!("{}: {e}", patch_file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
+            message: format!(
+                "{}: {e}",
+                patch_file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            ),
             ours: Vec::new(),
             theirs: Vec::new(),
         }],

@@ -18,7 +18,12 @@ pub fn tasks(workdir: &Path) -> TaskList {
 /// the board does not know is refused.
 pub fn next_task(workdir: &Path, pod: &str) -> Result<Option<TaskRow>, UserError> {
     let board = patchdesk_board::Board::load(workdir);
-    let key = board.pod(pod).map(|p| p.key.clone()).ok_or_else(|| UserError::from(&patchdesk_board::BoardError::PodNotFound(pod.to_string(), board.pods.iter().map(|p| p.key.as_str()).collect::<Vec<_>>().join(", "))))?;
+    let key = board.pod(pod).map(|p| p.key.clone()).ok_or_else(|| {
+        UserError::from(&patchdesk_board::BoardError::PodNotFound(
+            pod.to_string(),
+            board.pods.iter().map(|p| p.key.as_str()).collect::<Vec<_>>().join(", "),
+        ))
+    })?;
     let list = tasks(workdir);
     let first = list.next.iter().find(|(k, _)| *k == key).and_then(|(_, ids)| ids.first().cloned());
     Ok(first.and_then(|id| list.tasks.into_iter().find(|t| t.id == id)))
@@ -35,11 +40,24 @@ pub struct Handoff {
 /// Hands `task` to pod `to`: appends to the handoff log, updates the task, writes the prompt
 /// packet (with the input `files` the lead chose, empty: the task's, and the patch it follows
 /// from), and records all of it as one commit on the current branch. Nothing is sent.
-pub fn hand_off(workdir: &Path, task: &str, to: &str, reason: &str, files: &[String], related_patch: Option<&str>, now: OffsetDateTime) -> Result<Handoff, UserError> {
-    let handed = patchdesk_project::record::hand_off_with(workdir, task, to, reason, files, related_patch, now).map_err(|e| UserError::from(&e))?;
+pub fn hand_off(
+    workdir: &Path,
+    task: &str,
+    to: &str,
+    reason: &str,
+    files: &[String],
+    related_patch: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<Handoff, UserError> {
+    let handed = patchdesk_project::record::hand_off_with(workdir, task, to, reason, files, related_patch, now)
+        .map_err(|e| UserError::from(&e))?;
     let path = workdir.join(&handed.prompt_path);
-    let prompt = std::fs::read_to_string(&path)
-        .map_err(|e| UserError::new(Code::Io, format!("The prompt was written but could not be read back from {}: {e}", path.display())))?;
+    let prompt = std::fs::read_to_string(&path).map_err(|e| {
+        UserError::new(
+            Code::Io,
+            format!("The prompt was written but could not be read back from {}: {e}", path.display()),
+        )
+    })?;
     Ok(Handoff { handed, prompt })
 }
 
@@ -57,7 +75,16 @@ pub struct HandoffSent {
 /// [`hand_off`], then the board's commits sent to `origin` when there is one. A failure to send
 /// is kept in `error`, not a failed handoff. Blocks on the network.
 #[allow(clippy::too_many_arguments)]
-pub fn hand_off_then_send(desk: &Desk, workdir: &Path, task: &str, to: &str, reason: &str, files: &[String], related_patch: Option<&str>, now: OffsetDateTime) -> Result<HandoffSent, UserError> {
+pub fn hand_off_then_send(
+    desk: &Desk,
+    workdir: &Path,
+    task: &str,
+    to: &str,
+    reason: &str,
+    files: &[String],
+    related_patch: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<HandoffSent, UserError> {
     let handoff = hand_off(workdir, task, to, reason, files, related_patch, now)?;
     let (board, error) = match Remote::origin(workdir).map(|remote| send_board(desk, workdir, &remote)) {
         None => (None, None),
@@ -69,7 +96,14 @@ pub fn hand_off_then_send(desk: &Desk, workdir: &Path, task: &str, to: &str, rea
 
 /// [`hand_off_then_send`] with the task's own files, the send said in one sentence (`None`: no
 /// remote). A failure to send is a sentence, not a failed handoff.
-pub fn hand_off_and_send(desk: &Desk, workdir: &Path, task: &str, to: &str, reason: &str, now: OffsetDateTime) -> Result<(Handoff, Option<String>), UserError> {
+pub fn hand_off_and_send(
+    desk: &Desk,
+    workdir: &Path,
+    task: &str,
+    to: &str,
+    reason: &str,
+    now: OffsetDateTime,
+) -> Result<(Handoff, Option<String>), UserError> {
     let done = hand_off_then_send(desk, workdir, task, to, reason, &[], None, now)?;
     let sent = match (done.board, done.error) {
         (Some(sent), _) => Some(sent.words),
@@ -91,7 +125,8 @@ pub struct BoardSending {
 /// remote work. Offline: an error with code `offline`, and they wait for the next try.
 pub fn send_board(desk: &Desk, workdir: &Path, remote: &Remote) -> Result<BoardSending, UserError> {
     let chosen = desk.forge(remote)?;
-    let sent = patchdesk_promote::board::send_board(workdir, &remote.url, chosen.forge.as_ref()).map_err(|e| UserError::from(&e))?;
+    let sent = patchdesk_promote::board::send_board(workdir, &remote.url, chosen.forge.as_ref())
+        .map_err(|e| UserError::from(&e))?;
     Ok(BoardSending { words: sent.describe(), sent })
 }
 

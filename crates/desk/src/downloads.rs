@@ -37,7 +37,10 @@ fn a_folder(f: &str) -> Result<(), UserError> {
     if Path::new(f).is_dir() {
         return Ok(());
     }
-    Err(UserError::new(Code::InputInvalid, format!("{f} is not a folder on this computer. Choose a folder that exists.")))
+    Err(UserError::new(
+        Code::InputInvalid,
+        format!("{f} is not a folder on this computer. Choose a folder that exists."),
+    ))
 }
 
 /// Turns the watch on (for `folder`, or the download folder when none is given) or off, in the
@@ -140,7 +143,10 @@ impl Pickup {
             Ok(r) => (Some(r), None),
             Err(e) => (None, Some(e)),
         };
-        let unmatched: Vec<PathBuf> = report.as_ref().map(|r| r.unmatched.iter().map(|u| found.dir.join(&u.file_name)).collect()).unwrap_or_default();
+        let unmatched: Vec<PathBuf> = report
+            .as_ref()
+            .map(|r| r.unmatched.iter().map(|u| found.dir.join(&u.file_name)).collect())
+            .unwrap_or_default();
         let mut next = Vec::new();
         for path in &unmatched {
             let left = self.waiting.iter().find(|(p, _)| p == path).map_or(LOG_RETRIES, |(_, n)| *n);
@@ -151,7 +157,12 @@ impl Pickup {
         let still_waiting = !next.is_empty();
         self.waiting = next;
         let worth_telling = error.is_some()
-            || report.as_ref().is_some_and(|r| !r.imported.is_empty() || !r.attached.is_empty() || !r.refused.is_empty() || (!still_waiting && !r.unmatched.is_empty()));
+            || report.as_ref().is_some_and(|r| {
+                !r.imported.is_empty()
+                    || !r.attached.is_empty()
+                    || !r.refused.is_empty()
+                    || (!still_waiting && !r.unmatched.is_empty())
+            });
         worth_telling.then(|| Arrived {
             folder: found.dir.display().to_string(),
             files: found.files.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect(),
@@ -163,7 +174,12 @@ impl Pickup {
     /// One round on the shared pickup: scan `folder` (the watch held only while looking), put
     /// what arrived in the inbox with `import` (the open project's [`crate::inbox::import`]),
     /// and return what to tell, in order.
-    pub fn round(shared: &Mutex<Pickup>, folder: Option<PathBuf>, now: SystemTime, import: impl FnOnce(&[PathBuf]) -> Result<ImportReport, UserError>) -> Vec<Arrived> {
+    pub fn round(
+        shared: &Mutex<Pickup>,
+        folder: Option<PathBuf>,
+        now: SystemTime,
+        import: impl FnOnce(&[PathBuf]) -> Result<ImportReport, UserError>,
+    ) -> Vec<Arrived> {
         let lock = || shared.lock().unwrap_or_else(|p| p.into_inner());
         let mut news = Vec::new();
         let found = lock().scan(folder, now, &mut news);

@@ -33,12 +33,22 @@ pub struct Followed {
 /// board up to date (one commit); after a merge, the other open requests are made again on the
 /// new base. Cheap to call often: GitHub answers "not changed" without counting against the
 /// limit when nothing happened. Blocks on the network.
-pub fn follow_reviews(desk: &Desk, workdir: &Path, remote: &Remote, now: OffsetDateTime) -> Result<Followed, UserError> {
+pub fn follow_reviews(
+    desk: &Desk,
+    workdir: &Path,
+    remote: &Remote,
+    now: OffsetDateTime,
+) -> Result<Followed, UserError> {
     let chosen = desk.forge(remote)?;
     let forge = chosen.forge.as_ref();
     let report = patchdesk_promote::lifecycle::follow_reviews(workdir, forge, now).map_err(|e| UserError::from(&e))?;
     let refreshed = if report.reviews.iter().any(|r| r.change == ReviewChange::Merged) {
-        let open: Vec<String> = report.reviews.iter().filter(|r| r.review.state == ReviewState::Open).map(|r| r.review.item.clone()).collect();
+        let open: Vec<String> = report
+            .reviews
+            .iter()
+            .filter(|r| r.review.state == ReviewState::Open)
+            .map(|r| r.review.item.clone())
+            .collect();
         patchdesk_promote::refresh::refresh_open(workdir, &remote.url, forge, &open)
             .into_iter()
             .map(|(item, words)| RefreshedReview { item, words })

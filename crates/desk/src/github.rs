@@ -17,7 +17,11 @@ pub const KEYRING_PREFIX: &str = "patchdesk";
 /// The sign-in for the GitHub the lead chose.
 pub(crate) fn sign_in(desk: &Desk) -> Result<SignIn, UserError> {
     let place = desk.github_place()?;
-    Ok(SignIn::new(ApiBase::from_api(&place.api), place.client_id.as_deref().unwrap_or(""), TokenStore::new(KEYRING_PREFIX)))
+    Ok(SignIn::new(
+        ApiBase::from_api(&place.api),
+        place.client_id.as_deref().unwrap_or(""),
+        TokenStore::new(KEYRING_PREFIX),
+    ))
 }
 
 /// The web address of the GitHub the lead chose (`https://github.com`, or the Enterprise
@@ -180,7 +184,12 @@ pub async fn repositories(desk: &Desk, filter: &str) -> Result<Vec<RepoSummary>,
 /// copy into the app's data folder (`progress` hears how far it got); later it opens that copy.
 /// The sign-in goes only to the signed-in host. Safe to call again after any failure. Blocks on
 /// the network.
-pub fn connect(desk: &Desk, full_name: &str, clone_url: &str, progress: &mut dyn FnMut(CloneProgress)) -> Result<Project, UserError> {
+pub fn connect(
+    desk: &Desk,
+    full_name: &str,
+    clone_url: &str,
+    progress: &mut dyn FnMut(CloneProgress),
+) -> Result<Project, UserError> {
     let (base, saved) = saved_token(desk)?;
     let Some((_, token)) = saved else {
         return Err(UserError::new(Code::NotSignedIn, "Sign in to GitHub first, then choose the repository."));
@@ -205,7 +214,10 @@ fn device_flow_ready(client_id: Option<&str>) -> Result<(), UserError> {
 fn pasted_token(token: &str) -> Result<String, UserError> {
     let token = token.trim();
     if token.is_empty() || token.chars().any(char::is_whitespace) {
-        return Err(UserError::new(Code::InputInvalid, "Paste the whole token, without spaces. It starts with ghp_ or github_pat_."));
+        return Err(UserError::new(
+            Code::InputInvalid,
+            "Paste the whole token, without spaces. It starts with ghp_ or github_pat_.",
+        ));
     }
     Ok(token.to_string())
 }
@@ -215,10 +227,14 @@ fn pasted_token(token: &str) -> Result<String, UserError> {
 fn clone_destination(root: &Path, host: &str, full_name: &str, clone_url: &str) -> Result<PathBuf, UserError> {
     let url_host = clone_url.split_once("://").map(|(_, r)| r.split('/').next().unwrap_or("").to_lowercase());
     if url_host.as_deref() != Some(host) {
-        return Err(UserError::new(Code::InputInvalid, format!("{clone_url} is not on {host}; Patchdesk only sends your sign-in to {host}.")));
+        return Err(UserError::new(
+            Code::InputInvalid,
+            format!("{clone_url} is not on {host}; Patchdesk only sends your sign-in to {host}."),
+        ));
     }
-    patchdesk_project::connect::clone_folder(root, host, full_name)
-        .ok_or_else(|| UserError::new(Code::InputInvalid, format!("{full_name} is not a repository name of the form owner/name.")))
+    patchdesk_project::connect::clone_folder(root, host, full_name).ok_or_else(|| {
+        UserError::new(Code::InputInvalid, format!("{full_name} is not a repository name of the form owner/name."))
+    })
 }
 
 #[cfg(test)]

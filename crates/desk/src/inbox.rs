@@ -23,14 +23,25 @@ pub fn recognise_paste(project: &Project, text: &[u8]) -> Result<PastePreview, U
 /// Adds a chat answer to the inbox, saved like a download (`patch_<ts>_<task>.txt`) under the
 /// task it names or `task` (the lead's choice from the board), so nothing is lost if the app
 /// closes.
-pub fn paste_answer(project: &Project, text: &[u8], task: Option<&str>, now: OffsetDateTime) -> Result<InboxItem, UserError> {
+pub fn paste_answer(
+    project: &Project,
+    text: &[u8],
+    task: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<InboxItem, UserError> {
     Ok(project.paste_answer(text, task, now)?)
 }
 
 /// [`paste_answer`] for an answer read from `input` (the CLI's standard input, named in refusals
 /// by `source`, e.g. "on standard input"): read with the inbox's size cap, so an endless stream
 /// is refused instead of read whole.
-pub fn paste_from(project: &Project, input: impl Read, source: &str, task: Option<&str>, now: OffsetDateTime) -> Result<InboxItem, UserError> {
+pub fn paste_from(
+    project: &Project,
+    input: impl Read,
+    source: &str,
+    task: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<InboxItem, UserError> {
     let max = project.queue()?.limits().max_input_bytes;
     let mut text = Vec::new();
     input

@@ -26,11 +26,11 @@ pub mod send;
 pub mod settings;
 
 pub use patchdesk_clock::{Clock, SystemClock, TestClock};
-use std::sync::Arc;
 use patchdesk_error::{Code, UserError};
 use patchdesk_forge::{Forge, GitHub, PracticeRemote};
 use settings::{GitHubPlace, Overrides};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 // ---- types the front ends need, so they never name a domain crate ----
 pub use patchdesk_error::Coded;
@@ -40,11 +40,13 @@ pub use patchdesk_logs::Metrics;
 pub use patchdesk_project::connect::CloneProgress;
 pub use patchdesk_project::demo;
 pub use patchdesk_project::demo::DemoProject;
-pub use patchdesk_promote::lifecycle::{FollowReport, FollowedReview, ReviewChange};
 pub use patchdesk_project::record::{HandedOff, TaskList, TaskRow};
-pub use patchdesk_project::review::{DiffHunk, DiffLine, DiffLineKind, FileDiff, ItemCheck, Review, ReviewFile, ReviewLog};
+pub use patchdesk_project::review::{
+    DiffHunk, DiffLine, DiffLineKind, FileDiff, ItemCheck, Review, ReviewFile, ReviewLog,
+};
 pub use patchdesk_project::{Overview, Project, ProjectSummary, Rejected, RemoteInfo};
 pub use patchdesk_promote::board::BoardSent;
+pub use patchdesk_promote::lifecycle::{FollowReport, FollowedReview, ReviewChange};
 pub use patchdesk_promote::{KnownReview, PromoteOutcome, PromotePreview, Step, StepEvent, StepState};
 pub use time::OffsetDateTime;
 
@@ -94,8 +96,9 @@ impl Remote {
 
     /// [`Remote::of`], or the refusal a person can act on.
     pub fn required(workdir: &Path, url: Option<&str>, github_repo: Option<&str>) -> Result<Remote, UserError> {
-        Remote::of(workdir, url, github_repo)
-            .ok_or_else(|| UserError::new(Code::NoRemote, "This project has no remote called origin to send the change to."))
+        Remote::of(workdir, url, github_repo).ok_or_else(|| {
+            UserError::new(Code::NoRemote, "This project has no remote called origin to send the change to.")
+        })
     }
 }
 
@@ -155,7 +158,8 @@ impl Desk {
     /// in the system keyring.
     pub fn forge(&self, remote: &Remote) -> Result<ChosenForge, UserError> {
         if remote.github_repo.is_none() && PracticeRemote::is_local_url(&remote.url) {
-            let forge = PracticeRemote::open(&remote.url).map_err(|e| UserError::from(&e))?.with_clock(self.clock.clone());
+            let forge =
+                PracticeRemote::open(&remote.url).map_err(|e| UserError::from(&e))?.with_clock(self.clock.clone());
             return Ok(ChosenForge { forge: Box::new(forge), author: None });
         }
         let name = remote.github_repo.clone().or_else(|| GitHub::repo_from_url(&remote.url)).ok_or_else(|| {
@@ -176,7 +180,10 @@ impl Desk {
                 None => {
                     return Err(UserError::new(
                         Code::NotSignedIn,
-                        format!("Not signed in to {}. Sign in to GitHub in Patchdesk (or set GITHUB_TOKEN), then try again.", base.host()),
+                        format!(
+                        "Not signed in to {}. Sign in to GitHub in Patchdesk (or set GITHUB_TOKEN), then try again.",
+                        base.host()
+                    ),
                     ))
                 }
             },

@@ -38,7 +38,14 @@ pub fn preview(workdir: &Path, name: &str) -> Result<PromotePreview, UserError> 
 /// with the delivery logs, pushed, and a review request opened (or found, when an earlier
 /// attempt got that far). `on_event` hears each step. Safe to run again after any failure.
 /// Blocks on the network: front ends with a window call it off the window's thread.
-pub fn send_for_review(desk: &Desk, workdir: &Path, name: &str, remote: &Remote, choices: SendChoices, on_event: &dyn Fn(StepEvent)) -> Result<PromoteOutcome, UserError> {
+pub fn send_for_review(
+    desk: &Desk,
+    workdir: &Path,
+    name: &str,
+    remote: &Remote,
+    choices: SendChoices,
+    on_event: &dyn Fn(StepEvent),
+) -> Result<PromoteOutcome, UserError> {
     let chosen = desk.forge(remote)?;
     let mut req = PromoteRequest::new(workdir, name, &remote.url);
     req.author = chosen.author;

@@ -84,7 +84,13 @@ pub fn read_settings(data_dir: &Path) -> Result<Settings, UserError> {
     let path = settings_path(data_dir);
     match std::fs::read(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-            UserError::new(Code::SettingsInvalid, format!("The settings file {} could not be read ({e}). Fix or remove it, then try again.", path.display()))
+            UserError::new(
+                Code::SettingsInvalid,
+                format!(
+                    "The settings file {} could not be read ({e}). Fix or remove it, then try again.",
+                    path.display()
+                ),
+            )
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
         Err(e) => Err(UserError::new(Code::Io, format!("The settings file {} could not be read: {e}", path.display()))),
@@ -95,7 +101,9 @@ pub fn read_settings(data_dir: &Path) -> Result<Settings, UserError> {
 /// file, fsync, then a rename; a link in the settings' place is refused).
 pub fn write_settings(data_dir: &Path, s: &Settings) -> Result<(), UserError> {
     let path = settings_path(data_dir);
-    let io = |e: &dyn std::fmt::Display| UserError::new(Code::Io, format!("Could not save the settings in {}: {e}", path.display()));
+    let io = |e: &dyn std::fmt::Display| {
+        UserError::new(Code::Io, format!("Could not save the settings in {}: {e}", path.display()))
+    };
     std::fs::create_dir_all(data_dir).map_err(|e| io(&e))?;
     let text = serde_json::to_string_pretty(s).map_err(|e| UserError::new(Code::Internal, e.to_string()))?;
     patchdesk_disk::replace_at(&path, text + "\n").map_err(|e| io(&e))
@@ -128,8 +136,14 @@ pub fn set_github(data_dir: &Path, server: &str, client_id: &str) -> Result<(), 
     let server = server.trim().trim_end_matches('/');
     s.github_api = if server.is_empty() || server.eq_ignore_ascii_case("https://github.com") {
         None
-    } else if !(server.starts_with("https://") || server.starts_with("http://127.0.0.1") || server.starts_with("http://localhost")) {
-        return Err(UserError::new(Code::InputInvalid, format!("{server} is not a secure web address. Give the server's address starting with https://.")));
+    } else if !(server.starts_with("https://")
+        || server.starts_with("http://127.0.0.1")
+        || server.starts_with("http://localhost"))
+    {
+        return Err(UserError::new(
+            Code::InputInvalid,
+            format!("{server} is not a secure web address. Give the server's address starting with https://."),
+        ));
     } else if server.ends_with("/api/v3") || server.contains("127.0.0.1") || server.contains("localhost") {
         Some(server.to_string())
     } else {
@@ -157,7 +171,10 @@ pub fn window_tab(data_dir: &Path) -> Option<String> {
 /// Remembers `tab` (`inbox`, `board` or `numbers`) as the one to show at the next start.
 pub fn remember_tab(data_dir: &Path, tab: &str) -> Result<(), UserError> {
     if !TABS.contains(&tab) {
-        return Err(UserError::new(Code::InputInvalid, format!("The window has no tab called {tab:?}; choose Inbox, Board or Numbers.")));
+        return Err(UserError::new(
+            Code::InputInvalid,
+            format!("The window has no tab called {tab:?}; choose Inbox, Board or Numbers."),
+        ));
     }
     let mut settings = read_settings(data_dir)?;
     if settings.other.get(TAB_KEY).and_then(|t| t.as_str()) == Some(tab) {
@@ -203,7 +220,10 @@ mod tests {
         assert_eq!(s.github_api.as_deref(), Some("https://ghe.example.org/api/v3"));
         assert_eq!(s.other.get("theme").and_then(|v| v.as_str()), Some("dark"));
         let place = github_place(dir.path(), &Overrides::default()).unwrap();
-        assert_eq!(place, GitHubPlace { api: "https://ghe.example.org/api/v3".into(), client_id: Some("Iv1.abc".into()) });
+        assert_eq!(
+            place,
+            GitHubPlace { api: "https://ghe.example.org/api/v3".into(), client_id: Some("Iv1.abc".into()) }
+        );
         let env = Overrides { github_api: Some("http://127.0.0.1:9".into()), ..Overrides::default() };
         assert_eq!(github_place(dir.path(), &env).unwrap().api, "http://127.0.0.1:9");
     }

@@ -18,10 +18,14 @@ fn the_practice_remote_stamps_with_the_desks_clock() {
     let base = repo.commit(Some("refs/heads/main"), &sig, &sig, "base", &tree, &[]).unwrap();
     repo.commit(Some("refs/heads/topic"), &sig, &sig, "work", &tree, &[&repo.find_commit(base).unwrap()]).unwrap();
 
-    let desk = Desk::new(dir.path().join("data"), Overrides::default()).with_clock(Arc::new(TestClock::new(datetime!(2031-02-03 04:05:06 UTC))));
+    let desk = Desk::new(dir.path().join("data"), Overrides::default())
+        .with_clock(Arc::new(TestClock::new(datetime!(2031-02-03 04:05:06 UTC))));
     let chosen = desk.forge(&Remote { url: bare.display().to_string(), github_repo: None }).unwrap();
-    let new = NewReview { title: "t".into(), body: "b".into(), branch: "topic".into(), base: "main".into(), draft: false };
+    let new =
+        NewReview { title: "t".into(), body: "b".into(), branch: "topic".into(), base: "main".into(), draft: false };
     let review = chosen.forge.open_review(&new).unwrap();
-    let record: serde_json::Value = serde_json::from_slice(&std::fs::read(bare.join(format!("patchdesk-reviews/{}.json", review.number))).unwrap()).unwrap();
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bare.join(format!("patchdesk-reviews/{}.json", review.number))).unwrap())
+            .unwrap();
     assert_eq!(record["created_at"], "2031-02-03T04:05:06Z");
 }

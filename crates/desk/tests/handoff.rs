@@ -19,7 +19,17 @@ fn a_handoff_is_sent_with_it_and_an_unreachable_remote_only_delays_the_send() {
     let workdir = project.workdir().to_path_buf();
     let files = vec!["src/rtp/stages.py".to_string()];
 
-    let done = board::hand_off_then_send(&desk, &workdir, "F2.1", "DevPod", "QA is done; build it.", &files, None, datetime!(2026-11-21 09:00 UTC)).unwrap();
+    let done = board::hand_off_then_send(
+        &desk,
+        &workdir,
+        "F2.1",
+        "DevPod",
+        "QA is done; build it.",
+        &files,
+        None,
+        datetime!(2026-11-21 09:00 UTC),
+    )
+    .unwrap();
     assert!(done.handoff.handed.new);
     assert!(done.handoff.prompt.contains("src/rtp/stages.py"), "{}", done.handoff.prompt);
     assert!(done.error.is_none(), "{:?}", done.error);
@@ -28,7 +38,17 @@ fn a_handoff_is_sent_with_it_and_an_unreachable_remote_only_delays_the_send() {
 
     // The remote is gone (a disk unplugged): the handoff is still made; the send waits.
     std::fs::rename(&demo.practice_remote, tmp.path().join("away.git")).unwrap();
-    let later = board::hand_off_then_send(&desk, &workdir, "F2.2", "QAPod", "Ready for tests.", &[], None, datetime!(2026-11-21 10:00 UTC)).unwrap();
+    let later = board::hand_off_then_send(
+        &desk,
+        &workdir,
+        "F2.2",
+        "QAPod",
+        "Ready for tests.",
+        &[],
+        None,
+        datetime!(2026-11-21 10:00 UTC),
+    )
+    .unwrap();
     assert!(later.handoff.handed.new);
     assert!(later.board.is_none());
     let error = later.error.expect("the send's failure is said");

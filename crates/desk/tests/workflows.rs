@@ -35,14 +35,23 @@ fn the_demo_loop_through_the_desk_with_the_follow_up_in_the_background() {
     assert_eq!(checks.iter().find(|c| c.name == chat).unwrap().outcome, patchdesk_desk::apply::Outcome::Repaired);
 
     // Reject at a time passed in: the feedback entry carries that date; then restore it.
-    let rejected = inbox::reject(&project, &chat, "Use the stage names from the guide.", datetime!(2026-11-20 10:00 UTC)).unwrap();
+    let rejected =
+        inbox::reject(&project, &chat, "Use the stage names from the guide.", datetime!(2026-11-20 10:00 UTC)).unwrap();
     assert_eq!(rejected.item.status, Status::Rejected);
     let feedback = std::fs::read_to_string(workdir.join(&rejected.feedback_path)).unwrap();
     assert!(feedback.contains("2026-11-20") && feedback.contains("Use the stage names"), "{feedback}");
     assert_eq!(inbox::set_status(&project, &chat, Status::Queued).unwrap().status, Status::Queued);
 
     // Hand a task on: one commit, the prompt, and the board sent with it.
-    let (handoff, sent) = board::hand_off_and_send(&desk, &workdir, "F2.1", "DevPod", "QA is done; build it.", datetime!(2026-11-21 09:00 UTC)).unwrap();
+    let (handoff, sent) = board::hand_off_and_send(
+        &desk,
+        &workdir,
+        "F2.1",
+        "DevPod",
+        "QA is done; build it.",
+        datetime!(2026-11-21 09:00 UTC),
+    )
+    .unwrap();
     assert!(handoff.handed.new);
     assert!(handoff.prompt.contains("F2.1"), "{}", handoff.prompt);
     assert!(sent.is_some_and(|w| !w.starts_with("Not sent")));
@@ -51,7 +60,10 @@ fn the_demo_loop_through_the_desk_with_the_follow_up_in_the_background() {
     // Send for review to the practice remote (origin, a folder on this disk).
     let remote = Remote::origin(&workdir).unwrap();
     let steps = Mutex::new(Vec::new());
-    let out = send::send_for_review(&desk, &workdir, &clean, &remote, SendChoices::default(), &|e| steps.lock().unwrap().push(e.step)).unwrap();
+    let out = send::send_for_review(&desk, &workdir, &clean, &remote, SendChoices::default(), &|e| {
+        steps.lock().unwrap().push(e.step)
+    })
+    .unwrap();
     assert!(out.pr_url.contains("practice-remote.git"), "{}", out.pr_url);
     assert!(!steps.lock().unwrap().is_empty());
     let practice = patchdesk_forge::PracticeRemote::open(&demo.practice_remote.to_string_lossy()).unwrap();
@@ -83,9 +95,20 @@ fn the_demo_loop_through_the_desk_with_the_follow_up_in_the_background() {
     assert_eq!(tip.parent_count(), 1, "made again on the remote's main, not a merge");
     let merged_main = tip.parent(0).unwrap();
     assert!(merged_main.message().unwrap().starts_with("Merge"), "on top of the merge: {:?}", merged_main.message());
-    let trace = tip.tree().unwrap().get_path(Path::new(".logs/trace_log.md")).unwrap().to_object(&sent).unwrap().peel_to_blob().unwrap();
+    let trace = tip
+        .tree()
+        .unwrap()
+        .get_path(Path::new(".logs/trace_log.md"))
+        .unwrap()
+        .to_object(&sent)
+        .unwrap()
+        .peel_to_blob()
+        .unwrap();
     let trace = String::from_utf8_lossy(trace.content()).into_owned();
-    assert!(trace.contains("Merged #1") && trace.matches(&out.branch).count() >= 2, "both the promote's entry and the merge's: {trace}");
+    assert!(
+        trace.contains("Merged #1") && trace.matches(&out.branch).count() >= 2,
+        "both the promote's entry and the merge's: {trace}"
+    );
     // Again: nothing new to tell.
     rounds.now();
     let again = told.recv().unwrap().unwrap();
@@ -109,12 +132,17 @@ fn the_forge_follows_what_the_person_said_and_the_server_the_window_saved() {
     let token = Overrides { github_token: Some("fake-pat-desk-forge".into()), ..Overrides::default() };
     let desk = Desk::new(&data, token.clone());
     let folder = demo.practice_remote.to_string_lossy().into_owned();
-    let describe = |desk: &Desk, url: &str, repo: Option<&str>| desk.forge(&Remote { url: url.into(), github_repo: repo.map(str::to_string) }).map(|c| c.forge.describe());
+    let describe = |desk: &Desk, url: &str, repo: Option<&str>| {
+        desk.forge(&Remote { url: url.into(), github_repo: repo.map(str::to_string) }).map(|c| c.forge.describe())
+    };
 
     assert!(describe(&desk, &folder, None).unwrap().starts_with("the practice remote at "));
     // Named: GitHub, whatever the address looks like, on the server the window saved.
     assert_eq!(describe(&desk, &folder, Some("octo/hello")).unwrap(), "octo/hello on ghe.example.org");
-    assert_eq!(describe(&desk, "https://ghe.example.org/octo/hello.git", None).unwrap(), "octo/hello on ghe.example.org");
+    assert_eq!(
+        describe(&desk, "https://ghe.example.org/octo/hello.git", None).unwrap(),
+        "octo/hello on ghe.example.org"
+    );
     // The environment wins over the file.
     let env = Desk::new(&data, Overrides { github_api: Some("http://127.0.0.1:9".into()), ..token });
     assert_eq!(describe(&env, &folder, Some("octo/hello")).unwrap(), "octo/hello on 127.0.0.1:9");

@@ -53,7 +53,11 @@ fn bad_path(rel: &str) -> FileError {
 /// repository root with `symlink_metadata`: no folder on the way and not the path itself may
 /// be a link. Says what is there.
 pub fn inspect(workdir: &Path, rel: &str) -> Result<Found, FileError> {
-    if rel.is_empty() || rel.starts_with('/') || rel.contains('\0') || rel.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+    if rel.is_empty()
+        || rel.starts_with('/')
+        || rel.contains('\0')
+        || rel.split('/').any(|c| c.is_empty() || c == "." || c == "..")
+    {
         return Err(bad_path(rel));
     }
     let parts: Vec<&str> = rel.split('/').collect();
@@ -102,7 +106,11 @@ pub fn read_file(workdir: &Path, rel: &str) -> Result<Option<Vec<u8>>, FileError
             FileError::Io { action: "read", path: rel.to_string(), reason: e.to_string() }
         }
     };
-    let mut file = match std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(workdir.join(rel)) {
+    let mut file = match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(workdir.join(rel))
+    {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(io(e)),
@@ -119,9 +127,11 @@ pub fn read_file(workdir: &Path, rel: &str) -> Result<Option<Vec<u8>>, FileError
 pub fn read_text_file(workdir: &Path, rel: &str) -> Result<Option<String>, FileError> {
     match read_file(workdir, rel)? {
         None => Ok(None),
-        Some(bytes) => String::from_utf8(bytes)
-            .map(Some)
-            .map_err(|_| FileError::Io { action: "read", path: rel.to_string(), reason: "the file is not UTF-8 text".into() }),
+        Some(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| FileError::Io {
+            action: "read",
+            path: rel.to_string(),
+            reason: "the file is not UTF-8 text".into(),
+        }),
     }
 }
 
@@ -136,10 +146,17 @@ pub fn replace_file(workdir: &Path, rel: &str, contents: impl AsRef<[u8]>) -> Re
 
 /// [`replace_file`] with the content written by `fill` (for content made while writing). When
 /// `fill` fails, the old file stays whole and the temporary file is removed.
-pub fn replace_file_with(workdir: &Path, rel: &str, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), FileError> {
+pub fn replace_file_with(
+    workdir: &Path,
+    rel: &str,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), FileError> {
     let mode = match inspect(workdir, rel)? {
         Found::Folder => return Err(FileError::NotPlain(rel.to_string(), "file")),
-        Found::File => std::fs::symlink_metadata(workdir.join(rel)).map_err(|e| io_error("write", rel, e))?.permissions().mode() & 0o7777,
+        Found::File => {
+            std::fs::symlink_metadata(workdir.join(rel)).map_err(|e| io_error("write", rel, e))?.permissions().mode()
+                & 0o7777
+        }
         Found::Nothing => 0o644,
     };
     // Folders, one at a time, each checked again after it is made.
@@ -187,7 +204,9 @@ pub fn create_at(path: &Path, contents: impl AsRef<[u8]>) -> Result<bool, FileEr
         return Ok(false);
     }
     let mut tmp = temporary_beside(path, &shown, 0o644)?;
-    tmp.write_all(contents.as_ref()).and_then(|()| tmp.as_file().sync_data()).map_err(|e| io_error("write", &shown, e))?;
+    tmp.write_all(contents.as_ref())
+        .and_then(|()| tmp.as_file().sync_data())
+        .map_err(|e| io_error("write", &shown, e))?;
     // Never replaces: a name taken in between is reported, the temporary file goes away.
     match tmp.persist_noclobber(path) {
         Ok(_) => Ok(true),
@@ -218,7 +237,12 @@ fn temporary_beside(path: &Path, shown: &str, mode: u32) -> Result<tempfile::Nam
 }
 
 /// The one atomic write: temporary file beside `path`, `fill`, fsync, rename.
-fn write_beside(path: &Path, shown: &str, mode: u32, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), FileError> {
+fn write_beside(
+    path: &Path,
+    shown: &str,
+    mode: u32,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), FileError> {
     let mut tmp = temporary_beside(path, shown, mode)?;
     fill(&mut tmp).map_err(|e| io_error("write", shown, e))?;
     tmp.as_file().sync_data().map_err(|e| io_error("write", shown, e))?;
@@ -258,7 +282,10 @@ mod tests {
         assert_eq!(std::fs::read_to_string(outside.path().join("victim")).unwrap(), "keep\n");
         assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
         // No temporary file is left behind.
-        let names: Vec<String> = std::fs::read_dir(w.join("metrics")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let names: Vec<String> = std::fs::read_dir(w.join("metrics"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
         assert_eq!(names.len(), 2, "{names:?}");
         for bad in ["", "/etc/passwd", "../x", "a//b", "./a"] {
             assert!(replace_file(w, bad, "x").is_err(), "{bad}");
@@ -279,7 +306,8 @@ mod tests {
         let w = dir.path();
         replace_file(w, "prompts/used/QAPod/T1_prompt.txt", "hello\n").unwrap();
         assert_eq!(read_text_file(w, "prompts/used/QAPod/T1_prompt.txt").unwrap().as_deref(), Some("hello\n"));
-        std::fs::set_permissions(w.join("prompts/used/QAPod/T1_prompt.txt"), std::fs::Permissions::from_mode(0o640)).unwrap();
+        std::fs::set_permissions(w.join("prompts/used/QAPod/T1_prompt.txt"), std::fs::Permissions::from_mode(0o640))
+            .unwrap();
         replace_file(w, "prompts/used/QAPod/T1_prompt.txt", "again\n").unwrap();
         let mode = std::fs::metadata(w.join("prompts/used/QAPod/T1_prompt.txt")).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
@@ -287,7 +315,8 @@ mod tests {
     }
 
     fn names_in(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         names.sort();
         names
     }
@@ -300,8 +329,14 @@ mod tests {
         std::fs::write(&victim, "keep\n").unwrap();
         let target = dir.path().join("settings.json");
         symlink(&victim, &target).unwrap();
-        assert_eq!(replace_at(&target, "new").unwrap_err(), FileError::Link { path: target.display().to_string(), kind: "file" });
-        assert_eq!(replace_file(dir.path(), "settings.json", "new").unwrap_err(), FileError::Link { path: "settings.json".into(), kind: "file" });
+        assert_eq!(
+            replace_at(&target, "new").unwrap_err(),
+            FileError::Link { path: target.display().to_string(), kind: "file" }
+        );
+        assert_eq!(
+            replace_file(dir.path(), "settings.json", "new").unwrap_err(),
+            FileError::Link { path: "settings.json".into(), kind: "file" }
+        );
         assert!(!create_at(&target, "new").unwrap());
         assert!(std::fs::symlink_metadata(&target).unwrap().file_type().is_symlink(), "the link is still there");
         assert_eq!(std::fs::read_link(&target).unwrap(), victim);
@@ -321,7 +356,10 @@ mod tests {
             Err(std::io::Error::other("the disk is full"))
         })
         .unwrap_err();
-        assert_eq!(e, FileError::Io { action: "write", path: "logs/trace.md".into(), reason: "the disk is full".into() });
+        assert_eq!(
+            e,
+            FileError::Io { action: "write", path: "logs/trace.md".into(), reason: "the disk is full".into() }
+        );
         assert_eq!(std::fs::read_to_string(dir.path().join("logs/trace.md")).unwrap(), "old text\n");
         assert_eq!(names_in(&dir.path().join("logs")), vec!["trace.md".to_string()]);
     }

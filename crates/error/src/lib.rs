@@ -188,7 +188,10 @@ mod tests {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{wire}\""));
             assert_eq!(code.to_string(), wire);
             let e = UserError::new(code, "No repository at /x");
-            assert_eq!(serde_json::to_value(&e).unwrap(), serde_json::json!({"code": wire, "message": "No repository at /x"}));
+            assert_eq!(
+                serde_json::to_value(&e).unwrap(),
+                serde_json::json!({"code": wire, "message": "No repository at /x"})
+            );
         }
     }
 
@@ -196,7 +199,8 @@ mod tests {
     /// none for a code that does not exist.
     #[test]
     fn every_code_has_plain_words_in_the_window_table() {
-        let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/lib/errors/errors.ts")).unwrap();
+        let table =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/lib/errors/errors.ts")).unwrap();
         let body = table.split("ERROR_TEXT").nth(1).expect("errors.ts has ERROR_TEXT");
         let keys: Vec<&str> = body
             .lines()

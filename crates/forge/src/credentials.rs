@@ -65,7 +65,11 @@ fn origin(url: &str) -> Option<Origin> {
             Some(i) => (&authority[..i], &authority[i..]),
             None => (authority, ""),
         };
-        if host.is_empty() || host.starts_with('.') || host.ends_with('.') || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
+        if host.is_empty()
+            || host.starts_with('.')
+            || host.ends_with('.')
+            || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        {
             return None;
         }
         (host.to_ascii_lowercase(), after)
@@ -113,9 +117,13 @@ impl GitCredentials {
     /// that go nowhere.
     pub fn new(base: &ApiBase, token: Secret) -> GitCredentials {
         let api = base.api.trim().trim_end_matches('/');
-        let web = if api.eq_ignore_ascii_case("https://api.github.com") { "https://github.com" } else { base.web.as_str() };
-        let to = origin(web)
-            .filter(|o| o.scheme == "https" || (is_loopback(&o.host) && origin(api).is_some_and(|a| a.scheme == "http" && a.host == o.host && a.port == o.port)));
+        let web =
+            if api.eq_ignore_ascii_case("https://api.github.com") { "https://github.com" } else { base.web.as_str() };
+        let to = origin(web).filter(|o| {
+            o.scheme == "https"
+                || (is_loopback(&o.host)
+                    && origin(api).is_some_and(|a| a.scheme == "http" && a.host == o.host && a.port == o.port))
+        });
         GitCredentials { words: base.host(), to, token }
     }
 

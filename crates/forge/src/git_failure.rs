@@ -36,7 +36,9 @@ pub fn classify(e: &git2::Error, sign_in_offered: u32) -> GitFailure {
     if e.code() == ErrorCode::NotFastForward {
         return GitFailure::NotFastForward;
     }
-    if e.code() == ErrorCode::NotFound && matches!(e.class(), ErrorClass::Repository | ErrorClass::Os | ErrorClass::Config) {
+    if e.code() == ErrorCode::NotFound
+        && matches!(e.class(), ErrorClass::Repository | ErrorClass::Os | ErrorClass::Config)
+    {
         return GitFailure::RepoNotFound;
     }
     let lower = e.message().to_lowercase();
@@ -57,7 +59,8 @@ pub fn classify(e: &git2::Error, sign_in_offered: u32) -> GitFailure {
             None => {}
         }
     }
-    if lower.contains("hook") || lower.contains("declined") || lower.contains("protected") || lower.contains("rejected") {
+    if lower.contains("hook") || lower.contains("declined") || lower.contains("protected") || lower.contains("rejected")
+    {
         return GitFailure::Declined;
     }
     if matches!(e.class(), ErrorClass::Net | ErrorClass::Http | ErrorClass::Os) {
@@ -91,31 +94,76 @@ mod tests {
 
     #[test]
     fn libgit2_codes_and_classes_decide_first() {
-        assert_eq!(classify(&err(ErrorCode::Auth, ErrorClass::Http, "unexpected authentication failure"), 1), GitFailure::SignInRefused);
-        assert_eq!(classify(&err(ErrorCode::GenericError, ErrorClass::None, "any words at all"), 2), GitFailure::SignInRefused);
+        assert_eq!(
+            classify(&err(ErrorCode::Auth, ErrorClass::Http, "unexpected authentication failure"), 1),
+            GitFailure::SignInRefused
+        );
+        assert_eq!(
+            classify(&err(ErrorCode::GenericError, ErrorClass::None, "any words at all"), 2),
+            GitFailure::SignInRefused
+        );
         assert_eq!(classify(&err(ErrorCode::Certificate, ErrorClass::Ssl, "x"), 0), GitFailure::Offline(SECURE));
-        assert_eq!(classify(&err(ErrorCode::NotFastForward, ErrorClass::Reference, "cannot push non-fastforwardable reference"), 1), GitFailure::NotFastForward);
-        assert_eq!(classify(&err(ErrorCode::NotFound, ErrorClass::Repository, "could not find repository at '/x'"), 0), GitFailure::RepoNotFound);
-        assert_eq!(classify(&err(ErrorCode::GenericError, ErrorClass::Net, "failed to resolve address for x: Name or service not known"), 0), GitFailure::Offline("the server's name could not be found"));
-        assert_eq!(classify(&err(ErrorCode::GenericError, ErrorClass::Os, "failed to connect to 127.0.0.1: Connection refused"), 0), GitFailure::Offline("the connection was refused"));
+        assert_eq!(
+            classify(
+                &err(ErrorCode::NotFastForward, ErrorClass::Reference, "cannot push non-fastforwardable reference"),
+                1
+            ),
+            GitFailure::NotFastForward
+        );
+        assert_eq!(
+            classify(&err(ErrorCode::NotFound, ErrorClass::Repository, "could not find repository at '/x'"), 0),
+            GitFailure::RepoNotFound
+        );
+        assert_eq!(
+            classify(
+                &err(
+                    ErrorCode::GenericError,
+                    ErrorClass::Net,
+                    "failed to resolve address for x: Name or service not known"
+                ),
+                0
+            ),
+            GitFailure::Offline("the server's name could not be found")
+        );
+        assert_eq!(
+            classify(
+                &err(ErrorCode::GenericError, ErrorClass::Os, "failed to connect to 127.0.0.1: Connection refused"),
+                0
+            ),
+            GitFailure::Offline("the connection was refused")
+        );
         // Our own sentences are never read: a sign-in refused once more is counted, not worded.
-        assert_eq!(classify(&err(ErrorCode::GenericError, ErrorClass::None, "the remote refused the saved sign-in"), 1), GitFailure::Other);
+        assert_eq!(
+            classify(&err(ErrorCode::GenericError, ErrorClass::None, "the remote refused the saved sign-in"), 1),
+            GitFailure::Other
+        );
         assert_eq!(classify(&err(ErrorCode::GenericError, ErrorClass::None, "something odd"), 0), GitFailure::Other);
     }
 
     #[test]
     fn an_unexpected_http_answer_is_read_by_its_status() {
-        let http = |n: u16| classify(&err(ErrorCode::GenericError, ErrorClass::Http, &format!("unexpected http status code: {n}")), 1);
+        let http = |n: u16| {
+            classify(&err(ErrorCode::GenericError, ErrorClass::Http, &format!("unexpected http status code: {n}")), 1)
+        };
         assert_eq!(http(401), GitFailure::SignInRefused);
         assert_eq!(http(403), GitFailure::Forbidden);
         assert_eq!(http(404), GitFailure::RepoNotFound);
         assert_eq!(http(500), GitFailure::Other);
-        assert_eq!(classify(&err(ErrorCode::GenericError, ErrorClass::Http, "too many redirects or authentication replays"), 1), GitFailure::Offline("the connection failed"));
+        assert_eq!(
+            classify(
+                &err(ErrorCode::GenericError, ErrorClass::Http, "too many redirects or authentication replays"),
+                1
+            ),
+            GitFailure::Offline("the connection failed")
+        );
     }
 
     #[test]
     fn a_declined_push_and_a_moved_branch_are_told_from_the_servers_words() {
-        assert_eq!(classify(&err(ErrorCode::GenericError, ErrorClass::Net, "pre-receive hook declined"), 1), GitFailure::Declined);
+        assert_eq!(
+            classify(&err(ErrorCode::GenericError, ErrorClass::Net, "pre-receive hook declined"), 1),
+            GitFailure::Declined
+        );
         assert!(branch_moved("stale info"));
         assert!(branch_moved("failed to update ref: cannot lock ref"));
         assert!(!branch_moved("protected branch hook declined"));

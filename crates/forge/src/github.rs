@@ -11,7 +11,7 @@ use patchdesk_secrets::Secret;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::{Forge, ForgeError, GitCredentials, ForgeKind, NewReview, ReviewPoll, ReviewRequest, ReviewState};
+use crate::{Forge, ForgeError, ForgeKind, GitCredentials, NewReview, ReviewPoll, ReviewRequest, ReviewState};
 
 /// Where GitHub's API and web pages are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -116,13 +116,21 @@ fn transport_words(e: &octocrab::Error) -> String {
 /// What went wrong on the network, in words a lead can act on (never the library's own text),
 /// from the failure's own text in lower case.
 pub fn plain_network_words(lower: &str) -> &'static str {
-    if lower.contains("dns") || lower.contains("lookup") || lower.contains("resolve") || lower.contains("name or service not known") {
+    if lower.contains("dns")
+        || lower.contains("lookup")
+        || lower.contains("resolve")
+        || lower.contains("name or service not known")
+    {
         "the server's name could not be found"
     } else if lower.contains("timed out") || lower.contains("timeout") || lower.contains("deadline") {
         "the connection timed out"
     } else if lower.contains("refused") {
         "the connection was refused"
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("ssl") || lower.contains("handshake") {
+    } else if lower.contains("certificate")
+        || lower.contains("tls")
+        || lower.contains("ssl")
+        || lower.contains("handshake")
+    {
         "a secure connection could not be set up"
     } else {
         "the connection failed"
@@ -138,7 +146,14 @@ pub(crate) struct Context<'a> {
 }
 
 /// Maps an HTTP error status and GitHub's message to a [`ForgeError`].
-pub(crate) fn status_error(ctx: &Context<'_>, status: u16, message: &str, errors: &[Value], remaining_zero: bool, reset: Option<u64>) -> ForgeError {
+pub(crate) fn status_error(
+    ctx: &Context<'_>,
+    status: u16,
+    message: &str,
+    errors: &[Value],
+    remaining_zero: bool,
+    reset: Option<u64>,
+) -> ForgeError {
     let details: Vec<String> = errors
         .iter()
         .map(|e| {
@@ -156,15 +171,24 @@ pub(crate) fn status_error(ctx: &Context<'_>, status: u16, message: &str, errors
     match status {
         401 => ForgeError::AuthRejected,
         403 | 429 if remaining_zero || all.to_lowercase().contains("rate limit") => ForgeError::RateLimited { reset },
-        403 => ForgeError::PermissionDenied { action: ctx.action.to_string(), repo: ctx.repo.to_string(), detail: message.trim_end_matches('.').to_string() },
+        403 => ForgeError::PermissionDenied {
+            action: ctx.action.to_string(),
+            repo: ctx.repo.to_string(),
+            detail: message.trim_end_matches('.').to_string(),
+        },
         404 => ForgeError::RepoNotFound { repo: ctx.repo.to_string() },
         422 if all.contains("A pull request already exists") => ForgeError::ReviewExists { branch: String::new() },
-        422 if all.contains("No commits between") => ForgeError::NoChanges { branch: String::new(), base: String::new() },
+        422 if all.contains("No commits between") => {
+            ForgeError::NoChanges { branch: String::new(), base: String::new() }
+        }
         422 => {
-            let detail = if details.is_empty() { message.to_string() } else { format!("{message} ({})", details.join("; ")) };
+            let detail =
+                if details.is_empty() { message.to_string() } else { format!("{message} ({})", details.join("; ")) };
             ForgeError::Invalid { detail: detail.trim_end_matches('.').to_string() }
         }
-        s if s >= 500 => ForgeError::Offline { host: ctx.base.host(), detail: format!("GitHub answered with a server error ({s})") },
+        s if s >= 500 => {
+            ForgeError::Offline { host: ctx.base.host(), detail: format!("GitHub answered with a server error ({s})") }
+        }
         s => ForgeError::Unexpected(format!("GitHub answered {s} when trying to {}: {message}", ctx.action)),
     }
 }
@@ -180,13 +204,27 @@ pub(crate) fn map_error(ctx: &Context<'_>, e: octocrab::Error) -> ForgeError {
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.trim() == "0");
             let reset = source.rate_limit_reset.or_else(|| {
-                source.headers.as_ref().and_then(|h| h.get("x-ratelimit-reset")).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok())
+                source
+                    .headers
+                    .as_ref()
+                    .and_then(|h| h.get("x-ratelimit-reset"))
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse().ok())
             });
-            status_error(ctx, source.status_code.as_u16(), &source.message, source.errors.as_deref().unwrap_or(&[]), remaining_zero, reset)
+            status_error(
+                ctx,
+                source.status_code.as_u16(),
+                &source.message,
+                source.errors.as_deref().unwrap_or(&[]),
+                remaining_zero,
+                reset,
+            )
         }
-        octocrab::Error::Json { .. } | octocrab::Error::Serde { .. } => {
-            ForgeError::Unexpected(format!("GitHub's answer when trying to {} could not be read ({})", ctx.action, short(&e.to_string())))
-        }
+        octocrab::Error::Json { .. } | octocrab::Error::Serde { .. } => ForgeError::Unexpected(format!(
+            "GitHub's answer when trying to {} could not be read ({})",
+            ctx.action,
+            short(&e.to_string())
+        )),
         _ => {
             let detail = transport_words(&e);
             tracing::warn!(host = %ctx.base.host(), action = ctx.action, detail, "GitHub could not be reached");
@@ -232,7 +270,8 @@ pub async fn check_token(base: &ApiBase, token: &Secret) -> Result<Account, Forg
         let message = v.get("message").and_then(Value::as_str).unwrap_or_default();
         return Err(status_error(&ctx, status, message, &[], remaining_zero, reset));
     }
-    let user: UserJson = serde_json::from_str(&text).map_err(|_| ForgeError::Unexpected("GitHub's description of your account could not be read".into()))?;
+    let user: UserJson = serde_json::from_str(&text)
+        .map_err(|_| ForgeError::Unexpected("GitHub's description of your account could not be read".into()))?;
     Ok(Account { login: user.login, name: user.name, email: user.email, scopes })
 }
 
@@ -346,14 +385,24 @@ impl GitHub {
             .trim_end_matches(".git")
             .split_once('/')
             .filter(|(o, n)| !o.is_empty() && !n.is_empty() && !n.contains('/'))
-            .ok_or_else(|| ForgeError::Unexpected(format!("\"{repo}\" is not a repository name; write it as owner/name")))?;
+            .ok_or_else(|| {
+                ForgeError::Unexpected(format!("\"{repo}\" is not a repository name; write it as owner/name"))
+            })?;
         let rt = runtime()?;
         let crab = {
             let _guard = rt.enter();
             client(&base, Some(&token), &base.api)?
         };
         let git = GitCredentials::new(&base, token);
-        Ok(GitHub { full: format!("{owner}/{name}"), owner: owner.to_string(), name: name.to_string(), base, git, rt, crab })
+        Ok(GitHub {
+            full: format!("{owner}/{name}"),
+            owner: owner.to_string(),
+            name: name.to_string(),
+            base,
+            git,
+            rt,
+            crab,
+        })
     }
 
     /// `owner/name` from a GitHub remote URL (`https://github.com/o/r.git`, `git@github.com:o/r.git`).
@@ -402,8 +451,12 @@ impl GitHub {
                 other => other,
             });
         }
-        let pull: PullJson = serde_json::from_str(&text)
-            .map_err(|e| ForgeError::Unexpected(format!("GitHub's answer about pull request #{number} could not be read ({})", short(&e.to_string()))))?;
+        let pull: PullJson = serde_json::from_str(&text).map_err(|e| {
+            ForgeError::Unexpected(format!(
+                "GitHub's answer about pull request #{number} could not be read ({})",
+                short(&e.to_string())
+            ))
+        })?;
         let merged_at = pull.merged_at.clone();
         let closed_at = pull.closed_at.clone();
         Ok(ReviewPoll::Changed { review: pull.into(), etag: new_tag, merged_at, closed_at })
@@ -439,27 +492,36 @@ impl Forge for GitHub {
         struct R {
             default_branch: String,
         }
-        let r: R = self.rt.block_on(self.crab.get(self.route(""), None::<&()>)).map_err(|e| map_error(&self.ctx("read the repository"), e))?;
+        let r: R = self
+            .rt
+            .block_on(self.crab.get(self.route(""), None::<&()>))
+            .map_err(|e| map_error(&self.ctx("read the repository"), e))?;
         Ok(r.default_branch)
     }
 
     fn open_review(&self, new: &NewReview) -> Result<ReviewRequest, ForgeError> {
-        let body = json!({"title": new.title, "head": new.branch, "base": new.base, "body": new.body, "draft": new.draft});
+        let body =
+            json!({"title": new.title, "head": new.branch, "base": new.base, "body": new.body, "draft": new.draft});
         let result: Result<PullJson, _> = self.rt.block_on(self.crab.post(self.route("/pulls"), Some(&body)));
         match result {
             Ok(p) => Ok(p.into()),
             Err(e) => Err(match map_error(&self.ctx("open a pull request"), e) {
                 ForgeError::ReviewExists { .. } => ForgeError::ReviewExists { branch: new.branch.clone() },
-                ForgeError::NoChanges { .. } => ForgeError::NoChanges { branch: new.branch.clone(), base: new.base.clone() },
+                ForgeError::NoChanges { .. } => {
+                    ForgeError::NoChanges { branch: new.branch.clone(), base: new.base.clone() }
+                }
                 other => other,
             }),
         }
     }
 
     fn find_open_review(&self, branch: &str, base: &str) -> Result<Option<ReviewRequest>, ForgeError> {
-        let params = [("state", "open".to_string()), ("head", format!("{}:{branch}", self.owner)), ("base", base.to_string())];
-        let list: Vec<PullJson> =
-            self.rt.block_on(self.crab.get(self.route("/pulls"), Some(&params))).map_err(|e| map_error(&self.ctx("list pull requests"), e))?;
+        let params =
+            [("state", "open".to_string()), ("head", format!("{}:{branch}", self.owner)), ("base", base.to_string())];
+        let list: Vec<PullJson> = self
+            .rt
+            .block_on(self.crab.get(self.route("/pulls"), Some(&params)))
+            .map_err(|e| map_error(&self.ctx("list pull requests"), e))?;
         Ok(list.into_iter().find(|p| p.head.name == branch).map(Into::into))
     }
 
@@ -491,8 +553,10 @@ impl Forge for GitHub {
         let mut out = Vec::new();
         for page in 1..=20u32 {
             let params = [("state", "all".to_string()), ("per_page", "100".to_string()), ("page", page.to_string())];
-            let list: Vec<PullJson> =
-                self.rt.block_on(self.crab.get(self.route("/pulls"), Some(&params))).map_err(|e| map_error(&self.ctx("list pull requests"), e))?;
+            let list: Vec<PullJson> = self
+                .rt
+                .block_on(self.crab.get(self.route("/pulls"), Some(&params)))
+                .map_err(|e| map_error(&self.ctx("list pull requests"), e))?;
             let n = list.len();
             out.extend(list.into_iter().map(ReviewRequest::from));
             if n < 100 {
@@ -549,10 +613,19 @@ mod tests {
 
     #[test]
     fn network_failures_are_told_in_plain_words() {
-        assert_eq!(plain_network_words("error trying to connect: tcp connect error: connection refused (os error 111)"), "the connection was refused");
-        assert_eq!(plain_network_words("dns error: failed to lookup address information"), "the server's name could not be found");
+        assert_eq!(
+            plain_network_words("error trying to connect: tcp connect error: connection refused (os error 111)"),
+            "the connection was refused"
+        );
+        assert_eq!(
+            plain_network_words("dns error: failed to lookup address information"),
+            "the server's name could not be found"
+        );
         assert_eq!(plain_network_words("operation timed out"), "the connection timed out");
-        assert_eq!(plain_network_words("invalid peer certificate: unknownissuer"), "a secure connection could not be set up");
+        assert_eq!(
+            plain_network_words("invalid peer certificate: unknownissuer"),
+            "a secure connection could not be set up"
+        );
         assert_eq!(plain_network_words("something odd"), "the connection failed");
     }
 

@@ -332,9 +332,18 @@ mod tests {
 
     #[test]
     fn branch_names_are_git_safe_and_lower_case() {
-        assert_eq!(branch_name("chatgpt/<pod>/<task_id>", "dev", "F4.3_RTP guidance", "").as_deref(), Some("chatgpt/dev/f4.3_rtp-guidance"));
-        assert_eq!(branch_name("chatgpt/<pod>/<task_id>", "QA", "../../etc/x.lock", "").as_deref(), Some("chatgpt/qa/etc-x"));
-        assert_eq!(branch_name("chatgpt/auto/<category>/<task_id>", "dev", "2.3_build", "dev").as_deref(), Some("chatgpt/auto/dev/2.3_build"));
+        assert_eq!(
+            branch_name("chatgpt/<pod>/<task_id>", "dev", "F4.3_RTP guidance", "").as_deref(),
+            Some("chatgpt/dev/f4.3_rtp-guidance")
+        );
+        assert_eq!(
+            branch_name("chatgpt/<pod>/<task_id>", "QA", "../../etc/x.lock", "").as_deref(),
+            Some("chatgpt/qa/etc-x")
+        );
+        assert_eq!(
+            branch_name("chatgpt/auto/<category>/<task_id>", "dev", "2.3_build", "dev").as_deref(),
+            Some("chatgpt/auto/dev/2.3_build")
+        );
         assert_eq!(branch_name("<task_id>", "dev", "...", ""), None);
         for weird in ["a b", "x~y^z:w", "@{u}", "-lead", "ünï"] {
             let b = branch_name("chatgpt/<pod>/<task_id>", "dev", weird, "").unwrap();

@@ -58,7 +58,8 @@ impl PracticeRemote {
     pub fn open(path: &str) -> Result<PracticeRemote, ForgeError> {
         let p = path.strip_prefix("file://").unwrap_or(path);
         let git_dir = PathBuf::from(p);
-        let repo = git2::Repository::open_bare(&git_dir).map_err(|_| ForgeError::RepoNotFound { repo: p.to_string() })?;
+        let repo =
+            git2::Repository::open_bare(&git_dir).map_err(|_| ForgeError::RepoNotFound { repo: p.to_string() })?;
         drop(repo);
         Ok(PracticeRemote { git_dir, clock: Arc::new(SystemClock) })
     }
@@ -91,7 +92,8 @@ impl PracticeRemote {
     }
 
     fn repo(&self) -> Result<git2::Repository, ForgeError> {
-        git2::Repository::open_bare(&self.git_dir).map_err(|_| ForgeError::RepoNotFound { repo: self.git_dir.display().to_string() })
+        git2::Repository::open_bare(&self.git_dir)
+            .map_err(|_| ForgeError::RepoNotFound { repo: self.git_dir.display().to_string() })
     }
 
     fn dir(&self) -> PathBuf {
@@ -156,7 +158,11 @@ impl PracticeRemote {
                 Ok(_) => return Ok(Lock(path)),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     // A lock left by a process that died long ago is stale.
-                    let stale = fs::metadata(&path).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok()).is_some_and(|d| d.as_secs() > 30);
+                    let stale = fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok())
+                        .is_some_and(|d| d.as_secs() > 30);
                     if stale {
                         if let Err(e) = fs::remove_file(&path) {
                             tracing::warn!(file = %path.display(), error = %e, "a stale lock of the practice remote could not be removed");
@@ -168,7 +174,10 @@ impl PracticeRemote {
                 Err(e) => return Err(io_err(&path, e)),
             }
         }
-        Err(ForgeError::Unexpected(format!("the practice remote at {} is busy; try again in a moment", self.git_dir.display())))
+        Err(ForgeError::Unexpected(format!(
+            "the practice remote at {} is busy; try again in a moment",
+            self.git_dir.display()
+        )))
     }
 
     fn record(&self, number: u64) -> Result<Record, ForgeError> {
@@ -200,9 +209,13 @@ impl PracticeRemote {
         let mut rec = self.record(number)?;
         let state = self.to_request(&repo, &rec).state;
         if state != ReviewState::Open {
-            return Err(ForgeError::Invalid { detail: format!("review request #{number} is {} already, so it cannot be merged", state_word(state)) });
+            return Err(ForgeError::Invalid {
+                detail: format!("review request #{number} is {} already, so it cannot be merged", state_word(state)),
+            });
         }
-        let git = |e: git2::Error| ForgeError::Unexpected(format!("git could not merge review request #{number}: {}", e.message()));
+        let git = |e: git2::Error| {
+            ForgeError::Unexpected(format!("git could not merge review request #{number}: {}", e.message()))
+        };
         let head = repo
             .find_reference(&format!("refs/heads/{}", rec.branch))
             .or_else(|_| repo.find_reference(&format!("refs/reviews/{number}")))
@@ -212,10 +225,13 @@ impl PracticeRemote {
         let base = base_ref.peel_to_commit().map_err(git)?;
         let mut index = repo.merge_commits(&base, &head, None).map_err(git)?;
         if index.has_conflicts() {
-            return Err(ForgeError::Invalid { detail: format!("review request #{number} conflicts with {}; nothing was merged", rec.base) });
+            return Err(ForgeError::Invalid {
+                detail: format!("review request #{number} conflicts with {}; nothing was merged", rec.base),
+            });
         }
         let tree = repo.find_tree(index.write_tree_to(&repo).map_err(git)?).map_err(git)?;
-        let sig = repo.signature().or_else(|_| git2::Signature::now("Patchdesk", "patchdesk@localhost")).map_err(git)?;
+        let sig =
+            repo.signature().or_else(|_| git2::Signature::now("Patchdesk", "patchdesk@localhost")).map_err(git)?;
         let message = format!("Merge review request #{number} from {}\n\n{}\n", rec.branch, rec.title);
         let merge = repo.commit(None, &sig, &sig, &message, &tree, &[&base, &head]).map_err(git)?;
         base_ref.set_target(merge, "patchdesk: merge review request").map_err(git)?;
@@ -230,7 +246,8 @@ impl PracticeRemote {
     fn write_record(&self, rec: &Record) -> Result<(), ForgeError> {
         let path = self.dir().join(format!("{}.json", rec.number));
         let bytes = serde_json::to_vec_pretty(rec).map_err(|e| ForgeError::Unexpected(e.to_string()))?;
-        patchdesk_disk::replace_at(&path, &bytes).map_err(|e| ForgeError::Unexpected(format!("Could not read or write {}: {e}", path.display())))
+        patchdesk_disk::replace_at(&path, &bytes)
+            .map_err(|e| ForgeError::Unexpected(format!("Could not read or write {}: {e}", path.display())))
     }
 }
 
@@ -280,14 +297,19 @@ impl Forge for PracticeRemote {
         let _lock = self.lock()?;
         let repo = self.repo()?;
         let records = self.records()?;
-        if records.iter().any(|r| r.branch == new.branch && r.base == new.base && self.to_request(&repo, r).state == ReviewState::Open) {
+        if records.iter().any(|r| {
+            r.branch == new.branch && r.base == new.base && self.to_request(&repo, r).state == ReviewState::Open
+        }) {
             return Err(ForgeError::ReviewExists { branch: new.branch.clone() });
         }
         let tip = |b: &str| repo.find_reference(&format!("refs/heads/{b}")).ok().and_then(|x| x.target());
         let (Some(head), Some(base)) = (tip(&new.branch), tip(&new.base)) else {
-            return Err(ForgeError::Invalid { detail: format!("the branch {} or {} is not on the practice remote", new.branch, new.base) });
+            return Err(ForgeError::Invalid {
+                detail: format!("the branch {} or {} is not on the practice remote", new.branch, new.base),
+            });
         };
-        let (ahead, _) = repo.graph_ahead_behind(head, base).map_err(|e| ForgeError::Unexpected(e.message().to_string()))?;
+        let (ahead, _) =
+            repo.graph_ahead_behind(head, base).map_err(|e| ForgeError::Unexpected(e.message().to_string()))?;
         if ahead == 0 {
             return Err(ForgeError::NoChanges { branch: new.branch.clone(), base: new.base.clone() });
         }
@@ -339,10 +361,23 @@ impl Forge for PracticeRemote {
         let rec = self.record(number)?;
         let review = self.to_request(&repo, &rec);
         // The tag covers everything the answer depends on: the record and both branch tips.
-        let tip = |b: &str| repo.find_reference(&format!("refs/heads/{b}")).ok().and_then(|x| x.target()).map(|o| o.to_string()).unwrap_or_default();
+        let tip = |b: &str| {
+            repo.find_reference(&format!("refs/heads/{b}"))
+                .ok()
+                .and_then(|x| x.target())
+                .map(|o| o.to_string())
+                .unwrap_or_default()
+        };
         let bytes = serde_json::to_vec(&rec).map_err(|e| ForgeError::Unexpected(e.to_string()))?;
-        let seed = format!("{}\n{}\n{}\n{:?}", String::from_utf8_lossy(&bytes), tip(&rec.branch), tip(&rec.base), review.state);
-        let tag = git2::Oid::hash_object(git2::ObjectType::Blob, seed.as_bytes()).map_err(|e| ForgeError::Unexpected(e.message().to_string()))?;
+        let seed = format!(
+            "{}\n{}\n{}\n{:?}",
+            String::from_utf8_lossy(&bytes),
+            tip(&rec.branch),
+            tip(&rec.base),
+            review.state
+        );
+        let tag = git2::Oid::hash_object(git2::ObjectType::Blob, seed.as_bytes())
+            .map_err(|e| ForgeError::Unexpected(e.message().to_string()))?;
         let tag = format!("\"{tag}\"");
         if etag == Some(tag.as_str()) {
             return Ok(ReviewPoll::NotModified);
@@ -380,10 +415,25 @@ mod local_url_tests {
     /// host the forge's copy took for a drive.
     #[test]
     fn one_answer_for_local_and_server_urls() {
-        for local in ["/srv/git/rtp.git", "file:///srv/git/rtp.git", "./rtp.git", "../rtp.git", "  /srv/git/rtp.git\n", "C:\\repos\\rtp.git", "c:/repos/rtp.git"] {
+        for local in [
+            "/srv/git/rtp.git",
+            "file:///srv/git/rtp.git",
+            "./rtp.git",
+            "../rtp.git",
+            "  /srv/git/rtp.git\n",
+            "C:\\repos\\rtp.git",
+            "c:/repos/rtp.git",
+        ] {
             assert!(PracticeRemote::is_local_url(local), "{local:?} is on this disk");
         }
-        for server in ["https://github.com/acme/rtp.git", "git@github.com:acme/rtp.git", "h:rtp.git", "ssh://git@h/rtp.git", "1:/x", ""] {
+        for server in [
+            "https://github.com/acme/rtp.git",
+            "git@github.com:acme/rtp.git",
+            "h:rtp.git",
+            "ssh://git@h/rtp.git",
+            "1:/x",
+            "",
+        ] {
             assert!(!PracticeRemote::is_local_url(server), "{server:?} is a server");
         }
     }
@@ -407,11 +457,22 @@ mod clock_tests {
         repo.commit(Some("refs/heads/topic"), &sig, &sig, "work", &tree, &[&base]).unwrap();
         let clock = Arc::new(TestClock::new(datetime!(2026-11-19 14:03:00.5 UTC)));
         let forge = PracticeRemote::open(dir.path().to_str().unwrap()).unwrap().with_clock(clock.clone());
-        let new = NewReview { title: "t".into(), body: "b".into(), branch: "topic".into(), base: "main".into(), draft: false };
+        let new = NewReview {
+            title: "t".into(),
+            body: "b".into(),
+            branch: "topic".into(),
+            base: "main".into(),
+            draft: false,
+        };
         let r = forge.open_review(&new).unwrap();
         clock.advance(std::time::Duration::from_secs(60));
         forge.close_review(r.number).unwrap();
-        let rec: Record = serde_json::from_slice(&fs::read(dir.path().join(DIR).join(format!("{}.json", r.number))).unwrap()).unwrap();
-        assert_eq!((rec.created_at.as_str(), rec.closed_at.as_deref()), ("2026-11-19T14:03:00Z", Some("2026-11-19T14:04:00Z")));
+        let rec: Record =
+            serde_json::from_slice(&fs::read(dir.path().join(DIR).join(format!("{}.json", r.number))).unwrap())
+                .unwrap();
+        assert_eq!(
+            (rec.created_at.as_str(), rec.closed_at.as_deref()),
+            ("2026-11-19T14:03:00Z", Some("2026-11-19T14:04:00Z"))
+        );
     }
 }

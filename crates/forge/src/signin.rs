@@ -53,10 +53,14 @@ pub const SIGNED_IN_ACCOUNT: &str = "~signed-in";
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
     /// The person pressed "Cancel" on GitHub's page.
-    #[error("The sign-in was refused on GitHub's page. To connect Patchdesk, start signing in again and press Authorize.")]
+    #[error(
+        "The sign-in was refused on GitHub's page. To connect Patchdesk, start signing in again and press Authorize."
+    )]
     Denied,
     /// The code was not entered in time.
-    #[error("The sign-in code ran out of time before it was entered on GitHub. Start signing in again for a new code.")]
+    #[error(
+        "The sign-in code ran out of time before it was entered on GitHub. Start signing in again for a new code."
+    )]
     Expired,
     /// GitHub said something else (network, refused token, rate limit).
     #[error(transparent)]
@@ -148,7 +152,13 @@ pub struct SignIn {
 impl SignIn {
     /// Sign-in to `base` with OAuth app `client_id`, keeping tokens in `store`.
     pub fn new(base: ApiBase, client_id: &str, store: TokenStore) -> SignIn {
-        SignIn { base, client_id: client_id.trim().to_string(), scopes: DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(), store, wait: PollWait::real() }
+        SignIn {
+            base,
+            client_id: client_id.trim().to_string(),
+            scopes: DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(),
+            store,
+            wait: PollWait::real(),
+        }
     }
 
     /// Waits between device-flow polls with `wait` instead of sleeping.
@@ -220,7 +230,10 @@ impl SignIn {
                     "device_code": codes.device_code,
                     "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
                 });
-                let resp = crab._post(format!("{}/login/oauth/access_token", self.base.web), Some(&body)).await.map_err(|e| map_error(&ctx, e))?;
+                let resp = crab
+                    ._post(format!("{}/login/oauth/access_token", self.base.web), Some(&body))
+                    .await
+                    .map_err(|e| map_error(&ctx, e))?;
                 let text = crab.body_to_string(resp).await.map_err(|e| map_error(&ctx, e))?;
                 let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
                 Err(match v.get("error").and_then(Value::as_str) {

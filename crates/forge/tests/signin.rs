@@ -36,7 +36,10 @@ struct Waits {
 impl Waits {
     /// The interval of the client's next wait (it has polled and is now waiting).
     async fn next(&mut self) -> Duration {
-        tokio::time::timeout(Duration::from_secs(15), self.intervals.recv()).await.expect("the client waits").expect("the client waits")
+        tokio::time::timeout(Duration::from_secs(15), self.intervals.recv())
+            .await
+            .expect("the client waits")
+            .expect("the client waits")
     }
 
     /// Ends the client's wait: it polls again.
@@ -140,7 +143,12 @@ async fn slow_down_adds_five_seconds_between_polls() {
     let s = signin(&gh, "slow").with_wait(wait);
     let code = s.start_device_flow().await.unwrap();
     // Someone else polls with the same code first, so our first poll comes too fast.
-    let crab = octocrab::Octocrab::builder().base_uri(gh.web_url()).unwrap().add_header(http::header::ACCEPT, "application/json".to_string()).build().unwrap();
+    let crab = octocrab::Octocrab::builder()
+        .base_uri(gh.web_url())
+        .unwrap()
+        .add_header(http::header::ACCEPT, "application/json".to_string())
+        .build()
+        .unwrap();
     let _ = crab
         ._post(
             format!("{}/login/oauth/access_token", gh.web_url()),
@@ -186,7 +194,11 @@ async fn repositories_are_listed_across_pages_and_filtered() {
     let gh = standin().await;
     gh.state().add_user("octo", "fake-pat-list", &["repo"]);
     for i in 0..130 {
-        let spec = if i % 10 == 0 { RepoSpec::new("octo", &format!("repo-{i:03}")).private() } else { RepoSpec::new("octo", &format!("repo-{i:03}")) };
+        let spec = if i % 10 == 0 {
+            RepoSpec::new("octo", &format!("repo-{i:03}")).private()
+        } else {
+            RepoSpec::new("octo", &format!("repo-{i:03}"))
+        };
         gh.state().add_repo(spec).unwrap();
     }
     gh.state().add_repo(RepoSpec::new("octo", "rtp-guide").default_branch("trunk")).unwrap();

@@ -40,7 +40,10 @@ pub(crate) fn not_found() -> Reply {
 
 /// 422 "Validation Failed" with GitHub's `errors` list.
 pub(crate) fn validation_failed(errors: Vec<Value>, docs: &str) -> Reply {
-    Reply::json(422, json!({"message": "Validation Failed", "errors": errors, "documentation_url": docs, "status": "422"}))
+    Reply::json(
+        422,
+        json!({"message": "Validation Failed", "errors": errors, "documentation_url": docs, "status": "422"}),
+    )
 }
 
 /// Who is calling.
@@ -280,7 +283,13 @@ fn open_git(root: &Path, r: &Repo) -> Option<git2::Repository> {
 /// Tips of `head` and `base` (empty strings for missing branches).
 pub(crate) fn branch_tips(dir: &Path, head: &str, base: &str) -> (String, String) {
     let Ok(git) = git2::Repository::open_bare(dir) else { return (String::new(), String::new()) };
-    let tip = |b: &str| git.find_reference(&format!("refs/heads/{b}")).ok().and_then(|r| r.target()).map(|o| o.to_string()).unwrap_or_default();
+    let tip = |b: &str| {
+        git.find_reference(&format!("refs/heads/{b}"))
+            .ok()
+            .and_then(|r| r.target())
+            .map(|o| o.to_string())
+            .unwrap_or_default()
+    };
     (tip(head), tip(base))
 }
 
@@ -465,7 +474,8 @@ fn paginate<T: Clone>(call: &Call<'_>, path: &str, items: &[T]) -> (Vec<T>, Opti
     let page = call.query("page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).max(1);
     let last = items.len().div_ceil(per_page).max(1);
     let slice = items.iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
-    let keep: Vec<(String, String)> = call.query.iter().filter(|(k, _)| k != "page" && k != "per_page").cloned().collect();
+    let keep: Vec<(String, String)> =
+        call.query.iter().filter(|(k, _)| k != "page" && k != "per_page").cloned().collect();
     let url = |p: usize| {
         let mut q = form_urlencoded::Serializer::new(String::new());
         for (k, v) in &keep {
@@ -517,7 +527,10 @@ pub(crate) fn dispatch(world: &mut World, call: &Call<'_>) -> Reply {
         "issues/list-labels-for-repo" => list_labels(world, call),
         "pulls/request-reviewers" => request_reviewers(world, call),
         "rate-limit/get" => rate_limit(world),
-        _ => Reply::json(501, json!({"message": format!("the GitHub stand-in does not serve {}", call.operation), "documentation_url": DOCS})),
+        _ => Reply::json(
+            501,
+            json!({"message": format!("the GitHub stand-in does not serve {}", call.operation), "documentation_url": DOCS}),
+        ),
     }
 }
 
@@ -575,7 +588,8 @@ fn commit_value(base: &str, r: &Repo, git: &git2::Repository, sha: git2::Oid) ->
     let c = git.find_commit(sha).ok()?;
     let api = format!("{base}/repos/{}", r.full_name());
     let sig = |s: git2::Signature<'_>| {
-        let when = time::OffsetDateTime::from_unix_timestamp(s.when().seconds()).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let when =
+            time::OffsetDateTime::from_unix_timestamp(s.when().seconds()).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
         json!({"name": s.name().unwrap_or_default(), "email": s.email().unwrap_or_default(), "date": patchdesk_clock::rfc3339_seconds(when)})
     };
     let parents: Vec<Value> = c
@@ -745,7 +759,9 @@ fn create_pull(world: &mut World, call: &Call<'_>) -> Reply {
         errors.push(json!({"resource": "PullRequest", "code": "missing_field", "field": "title"}));
     }
     let tips = open_git(call.repos_root, r);
-    let tip = |b: &str| tips.as_ref().and_then(|g| g.find_reference(&format!("refs/heads/{b}")).ok()).and_then(|x| x.target());
+    let tip = |b: &str| {
+        tips.as_ref().and_then(|g| g.find_reference(&format!("refs/heads/{b}")).ok()).and_then(|x| x.target())
+    };
     let head_name = head_branch(r, &head_raw).map(str::to_string);
     let head_tip = head_name.as_deref().and_then(tip);
     let base_tip = tip(&base_name);
@@ -758,15 +774,25 @@ fn create_pull(world: &mut World, call: &Call<'_>) -> Reply {
     if !errors.is_empty() {
         return validation_failed(errors, CREATE_PULL_DOCS);
     }
-    let (head_name, head_tip, base_tip) = (head_name.unwrap_or_default(), head_tip.expect("checked"), base_tip.expect("checked"));
-    if r.pulls.iter().any(|p| p.public.state == PullState::Open && p.public.head == head_name && p.public.base == base_name) {
+    let (head_name, head_tip, base_tip) =
+        (head_name.unwrap_or_default(), head_tip.expect("checked"), base_tip.expect("checked"));
+    if r.pulls
+        .iter()
+        .any(|p| p.public.state == PullState::Open && p.public.head == head_name && p.public.base == base_name)
+    {
         let msg = format!("A pull request already exists for {}:{}.", r.owner, head_name);
-        return validation_failed(vec![json!({"resource": "PullRequest", "code": "custom", "message": msg})], CREATE_PULL_DOCS);
+        return validation_failed(
+            vec![json!({"resource": "PullRequest", "code": "custom", "message": msg})],
+            CREATE_PULL_DOCS,
+        );
     }
     let ahead = tips.as_ref().and_then(|g| g.graph_ahead_behind(head_tip, base_tip).ok()).map(|(a, _)| a).unwrap_or(0);
     if ahead == 0 {
         let msg = format!("No commits between {base_name} and {head_name}");
-        return validation_failed(vec![json!({"resource": "PullRequest", "code": "custom", "message": msg})], CREATE_PULL_DOCS);
+        return validation_failed(
+            vec![json!({"resource": "PullRequest", "code": "custom", "message": msg})],
+            CREATE_PULL_DOCS,
+        );
     }
     let id = world.new_id();
     let now = crate::now_iso();
@@ -832,7 +858,8 @@ fn list_pulls(world: &World, call: &Call<'_>) -> Reply {
     if !ascending {
         pulls.reverse();
     }
-    let values: Vec<Value> = pulls.iter().map(|p| pull_simple(world, call.base, call.repos_root, r, p, call.login())).collect();
+    let values: Vec<Value> =
+        pulls.iter().map(|p| pull_simple(world, call.base, call.repos_root, r, p, call.login())).collect();
     let (page, link) = paginate(call, &format!("/repos/{}/pulls", r.full_name()), &values);
     with_link(Reply::json(200, Value::Array(page)), link)
 }
@@ -863,15 +890,28 @@ fn update_pull(world: &mut World, call: &Call<'_>) -> Reply {
     if let Some(base) = call.body_str("base") {
         let (_, tip) = branch_tips(&dir, "", base);
         if tip.is_empty() {
-            return validation_failed(vec![json!({"resource": "PullRequest", "field": "base", "code": "invalid"})], docs);
+            return validation_failed(
+                vec![json!({"resource": "PullRequest", "field": "base", "code": "invalid"})],
+                docs,
+            );
         }
     }
     if call.body_str("state") == Some("open") {
         let p = &world.repos[i].pulls[j];
         if p.public.state == PullState::Merged {
-            return validation_failed(vec![json!({"resource": "PullRequest", "code": "custom", "message": "state cannot be changed. The pull request has been merged."})], docs);
+            return validation_failed(
+                vec![
+                    json!({"resource": "PullRequest", "code": "custom", "message": "state cannot be changed. The pull request has been merged."}),
+                ],
+                docs,
+            );
         }
-        let clash = world.repos[i].pulls.iter().any(|o| o.public.number != p.public.number && o.public.state == PullState::Open && o.public.head == p.public.head && o.public.base == p.public.base);
+        let clash = world.repos[i].pulls.iter().any(|o| {
+            o.public.number != p.public.number
+                && o.public.state == PullState::Open
+                && o.public.head == p.public.head
+                && o.public.base == p.public.base
+        });
         if clash && p.public.state == PullState::Closed {
             let msg = format!("A pull request already exists for {}:{}.", world.repos[i].owner, p.public.head);
             return validation_failed(vec![json!({"resource": "PullRequest", "code": "custom", "message": msg})], docs);
@@ -927,15 +967,28 @@ fn add_labels(world: &mut World, call: &Call<'_>) -> Reply {
         })
         .collect();
     if names.is_empty() || names.iter().any(|n| n.trim().is_empty()) {
-        return validation_failed(vec![json!({"resource": "Label", "code": "invalid", "field": "name"})], "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue");
+        return validation_failed(
+            vec![json!({"resource": "Label", "code": "invalid", "field": "name"})],
+            "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue",
+        );
     }
     for name in names {
         // GitHub creates labels that do not exist yet.
         if !world.repos[i].labels.iter().any(|l| l.name.eq_ignore_ascii_case(&name)) {
             let id = world.new_id();
-            world.repos[i].labels.push(crate::state::Label { id, name: name.clone(), color: "ededed".into(), description: None });
+            world.repos[i].labels.push(crate::state::Label {
+                id,
+                name: name.clone(),
+                color: "ededed".into(),
+                description: None,
+            });
         }
-        let canonical = world.repos[i].labels.iter().find(|l| l.name.eq_ignore_ascii_case(&name)).map(|l| l.name.clone()).unwrap_or(name);
+        let canonical = world.repos[i]
+            .labels
+            .iter()
+            .find(|l| l.name.eq_ignore_ascii_case(&name))
+            .map(|l| l.name.clone())
+            .unwrap_or(name);
         let p = &mut world.repos[i].pulls[j];
         if !p.public.labels.contains(&canonical) {
             p.public.labels.push(canonical);
@@ -971,7 +1024,11 @@ fn request_reviewers(world: &mut World, call: &Call<'_>) -> Reply {
     let Some(j) = pull_index(world, i, call, "pull_number") else { return not_found() };
     let docs = "https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request";
     let strings = |key: &str| -> Vec<String> {
-        call.body.and_then(|b| b.get(key)).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
+        call.body
+            .and_then(|b| b.get(key))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default()
     };
     let reviewers = strings("reviewers");
     let teams = strings("team_reviewers");
@@ -980,7 +1037,11 @@ fn request_reviewers(world: &mut World, call: &Call<'_>) -> Reply {
     if reviewers.iter().any(|l| l.eq_ignore_ascii_case(&author)) {
         return validation_failed(vec![], docs).with_message("Review cannot be requested from pull request author.");
     }
-    let not_collaborator = reviewers.iter().any(|l| world.user(l).is_none() || r.permission(Some(l)).is_none_or(|p| p < Permission::Read) || (!l.eq_ignore_ascii_case(&r.owner) && !r.collaborators.contains_key(&l.to_lowercase())));
+    let not_collaborator = reviewers.iter().any(|l| {
+        world.user(l).is_none()
+            || r.permission(Some(l)).is_none_or(|p| p < Permission::Read)
+            || (!l.eq_ignore_ascii_case(&r.owner) && !r.collaborators.contains_key(&l.to_lowercase()))
+    });
     if not_collaborator || !teams.is_empty() {
         let msg = format!("Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the {} repository.", r.full_name());
         return validation_failed(vec![], docs).with_message(&msg);

@@ -18,7 +18,8 @@ use serde_json::{json, Map, Value};
 
 use crate::state::{Device, DeviceAuthorization, DeviceStatus, Token, World};
 
-const ERROR_URI: &str = "https://docs.github.com/developers/apps/authorizing-oauth-apps#error-codes-for-the-device-flow";
+const ERROR_URI: &str =
+    "https://docs.github.com/developers/apps/authorizing-oauth-apps#error-codes-for-the-device-flow";
 /// Polls arriving this much earlier than the interval are still accepted (network jitter).
 const POLL_TOLERANCE: Duration = Duration::from_millis(250);
 
@@ -151,7 +152,11 @@ pub(crate) fn device_code(world: &mut World, base: &str, params: Map<String, Val
     let request = Value::Object(params);
     let problems = check("code-request", "device code request", &request);
     let Some(client_id) = request.get("client_id").and_then(Value::as_str).filter(|c| !c.is_empty()) else {
-        return Exchange { status: 401, body: oauth_error("incorrect_client_credentials", "The client_id is missing."), problems };
+        return Exchange {
+            status: 401,
+            body: oauth_error("incorrect_client_credentials", "The client_id is missing."),
+            problems,
+        };
     };
     let scopes: Vec<String> = request
         .get("scope")
@@ -168,7 +173,13 @@ pub(crate) fn device_code(world: &mut World, base: &str, params: Map<String, Val
     let expires_in = if world.device_expires_in == 0 { 900 } else { world.device_expires_in };
     world.devices.push(Device {
         device_code: device_code.clone(),
-        public: DeviceAuthorization { user_code: user_code.clone(), client_id: client_id.to_string(), scopes, polls: 0, status: DeviceStatus::Pending },
+        public: DeviceAuthorization {
+            user_code: user_code.clone(),
+            client_id: client_id.to_string(),
+            scopes,
+            polls: 0,
+            status: DeviceStatus::Pending,
+        },
         approved_for: None,
         interval,
         expires_at: Instant::now() + Duration::from_secs(expires_in),
@@ -211,7 +222,8 @@ fn token_answer(world: &mut World, request: &Value) -> Value {
     let now = Instant::now();
     let d = &mut world.devices[i];
     d.public.polls += 1;
-    let too_soon = d.last_poll.is_some_and(|t| now.duration_since(t) + POLL_TOLERANCE < Duration::from_secs(d.interval));
+    let too_soon =
+        d.last_poll.is_some_and(|t| now.duration_since(t) + POLL_TOLERANCE < Duration::from_secs(d.interval));
     d.last_poll = Some(now);
     match d.public.status {
         DeviceStatus::Expired => oauth_error("expired_token", "The device code has expired."),

@@ -20,7 +20,11 @@ pub(crate) struct GitReply {
 
 impl GitReply {
     fn text(status: u16, text: &str) -> GitReply {
-        GitReply { status, headers: vec![("content-type".into(), "text/plain; charset=utf-8".into())], body: text.as_bytes().to_vec() }
+        GitReply {
+            status,
+            headers: vec![("content-type".into(), "text/plain; charset=utf-8".into())],
+            body: text.as_bytes().to_vec(),
+        }
     }
 }
 
@@ -53,7 +57,12 @@ fn challenge(message: &str) -> GitReply {
 }
 
 /// Decides who may do what; on success the canonical `PATH_INFO` and the user name.
-fn authorize(world: &World, path: &str, write: bool, token: Option<String>) -> Result<(String, Option<String>), GitReply> {
+fn authorize(
+    world: &World,
+    path: &str,
+    write: bool,
+    token: Option<String>,
+) -> Result<(String, Option<String>), GitReply> {
     let mut parts = path.trim_start_matches('/').splitn(3, '/');
     let owner = parts.next().unwrap_or_default();
     let repo_git = parts.next().unwrap_or_default();
@@ -62,7 +71,11 @@ fn authorize(world: &World, path: &str, write: bool, token: Option<String>) -> R
     let caller = match token {
         Some(t) => match world.tokens.get(&t) {
             Some(tok) if !tok.revoked => Some(tok.clone()),
-            _ => return Err(challenge("Invalid username or token. Password authentication is not supported for Git operations.\n")),
+            _ => {
+                return Err(challenge(
+                    "Invalid username or token. Password authentication is not supported for Git operations.\n",
+                ))
+            }
         },
         None => None,
     };
@@ -76,7 +89,8 @@ fn authorize(world: &World, path: &str, write: bool, token: Option<String>) -> R
         }
         return Err(challenge("Authentication required.\n"));
     };
-    let scoped = caller.scopes.iter().any(|s| s == "repo") || (!r.private && caller.scopes.iter().any(|s| s == "public_repo"));
+    let scoped =
+        caller.scopes.iter().any(|s| s == "repo") || (!r.private && caller.scopes.iter().any(|s| s == "public_repo"));
     match r.permission(Some(&caller.login)) {
         None => Err(not_found()),
         Some(_) if r.private && !caller.scopes.iter().any(|s| s == "repo") => Err(not_found()),
@@ -88,7 +102,14 @@ fn authorize(world: &World, path: &str, write: bool, token: Option<String>) -> R
 }
 
 /// Serves one git smart-HTTP request.
-pub(crate) async fn serve(shared: &Shared, method: &str, path: &str, query: &str, headers: &HeaderMap, body: Vec<u8>) -> GitReply {
+pub(crate) async fn serve(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: Vec<u8>,
+) -> GitReply {
     let write = path.ends_with("/git-receive-pack") || query.split('&').any(|kv| kv == "service=git-receive-pack");
     let decided = {
         let world = shared.lock();

@@ -38,7 +38,8 @@ use axum::http::{HeaderMap, HeaderValue, Response, StatusCode};
 use serde_json::{json, Value};
 
 pub use state::{
-    DeviceAuthorization, DeviceStatus, Permission, PullRequest, PullState, RepoSpec, RequestRecord, StandinState, Tamper, Violation,
+    DeviceAuthorization, DeviceStatus, Permission, PullRequest, PullState, RepoSpec, RequestRecord, StandinState,
+    Tamper, Violation,
 };
 
 use crate::api::{Caller, Reply};
@@ -80,10 +81,14 @@ impl Standin {
     /// Starts a stand-in from blocking code: its own thread runs a tokio runtime.
     pub fn start_blocking() -> Result<Standin, StartError> {
         let spec = openapi::shared_spec().map_err(StartError)?;
-        let dir = tempfile::Builder::new().prefix("github-standin-").tempdir().map_err(|e| StartError(format!("cannot create a temporary folder: {e}")))?;
+        let dir = tempfile::Builder::new()
+            .prefix("github-standin-")
+            .tempdir()
+            .map_err(|e| StartError(format!("cannot create a temporary folder: {e}")))?;
         let repos_root = dir.path().join("repos");
         std::fs::create_dir_all(&repos_root).map_err(|e| StartError(e.to_string()))?;
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| StartError(format!("cannot listen on 127.0.0.1: {e}")))?;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+            .map_err(|e| StartError(format!("cannot listen on 127.0.0.1: {e}")))?;
         listener.set_nonblocking(true).map_err(|e| StartError(e.to_string()))?;
         let addr = listener.local_addr().map_err(|e| StartError(e.to_string()))?;
         let world = World { device_interval: 5, device_expires_in: 900, ..World::default() };
@@ -155,7 +160,11 @@ impl Standin {
         let v = self.violations();
         if !v.is_empty() {
             let list: Vec<String> = v.iter().map(|x| format!("  - {x}")).collect();
-            panic!("the GitHub stand-in saw {} request(s)/response(s) that do not match GitHub's OpenAPI description:\n{}", v.len(), list.join("\n"));
+            panic!(
+                "the GitHub stand-in saw {} request(s)/response(s) that do not match GitHub's OpenAPI description:\n{}",
+                v.len(),
+                list.join("\n")
+            );
         }
     }
 
@@ -207,7 +216,14 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response<Body> {
 
     if git_http::is_git_path(&path) {
         let reply = git_http::serve(&app.shared, &method, &path, &query, &parts.headers, bytes).await;
-        record(&app.shared, &method, &shown, Some(format!("git/{}", git_operation(&path, &query))), reply.status, Vec::new());
+        record(
+            &app.shared,
+            &method,
+            &shown,
+            Some(format!("git/{}", git_operation(&path, &query))),
+            reply.status,
+            Vec::new(),
+        );
         let mut resp = Response::builder().status(reply.status);
         for (k, v) in &reply.headers {
             resp = resp.header(k, v);
@@ -240,11 +256,16 @@ fn git_operation(path: &str, query: &str) -> &'static str {
 }
 
 fn plain(status: u16, text: &str) -> Response<Body> {
-    Response::builder().status(status).header("content-type", "text/plain; charset=utf-8").body(Body::from(text.to_string())).unwrap_or_default()
+    Response::builder()
+        .status(status)
+        .header("content-type", "text/plain; charset=utf-8")
+        .body(Body::from(text.to_string()))
+        .unwrap_or_default()
 }
 
 fn to_http(reply: Reply) -> Response<Body> {
-    let mut resp = Response::builder().status(StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    let mut resp =
+        Response::builder().status(StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
     for (k, v) in &reply.headers {
         if let Ok(v) = HeaderValue::from_str(v) {
             resp = resp.header(k.as_str(), v);
@@ -282,12 +303,25 @@ fn record(shared: &Shared, method: &str, path: &str, operation: Option<String>, 
     let mut w = shared.lock();
     for problem in problems {
         eprintln!("[github-standin] VIOLATION {method} {path}: {problem}");
-        w.violations.push(Violation { method: method.to_string(), path: path.to_string(), operation: operation.clone(), problem });
+        w.violations.push(Violation {
+            method: method.to_string(),
+            path: path.to_string(),
+            operation: operation.clone(),
+            problem,
+        });
     }
     w.requests.push(RequestRecord { method: method.to_string(), path: path.to_string(), operation, status });
 }
 
-fn device_flow(app: &App, method: &str, path: &str, shown: &str, query: &str, headers: &HeaderMap, body: &[u8]) -> Response<Body> {
+fn device_flow(
+    app: &App,
+    method: &str,
+    path: &str,
+    shown: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response<Body> {
     let operation = if path.ends_with("device/code") { "device-flow/code" } else { "device-flow/access-token" };
     if method != "POST" {
         record(&app.shared, method, shown, Some(operation.into()), 404, vec![format!("{path} only takes POST")]);
@@ -312,7 +346,11 @@ fn device_flow(app: &App, method: &str, path: &str, shown: &str, query: &str, he
     };
     record(&app.shared, method, shown, Some(operation.into()), exchange.status, exchange.problems);
     let (ctype, bytes) = device::render(&exchange.body, accept.contains("application/json"));
-    Response::builder().status(exchange.status).header("content-type", ctype).body(Body::from(bytes)).unwrap_or_default()
+    Response::builder()
+        .status(exchange.status)
+        .header("content-type", ctype)
+        .body(Body::from(bytes))
+        .unwrap_or_default()
 }
 
 /// The bearer/token credential of a REST request: `None` when absent, `Some(token)` else.
@@ -330,7 +368,14 @@ fn rest(app: &App, method: &str, path: &str, query: &str, shown: &str, headers: 
     let base = app.shared.base_url.clone();
     let Some(m) = app.spec.find(method, path) else {
         let reply = api::error(404, "Not Found", "https://docs.github.com/rest");
-        record(&app.shared, method, shown, None, 404, vec![format!("no operation in GitHub's description matches {method} {path}")]);
+        record(
+            &app.shared,
+            method,
+            shown,
+            None,
+            404,
+            vec![format!("no operation in GitHub's description matches {method} {path}")],
+        );
         return reply;
     };
     let op = Some(m.operation_id.clone());
@@ -352,7 +397,10 @@ fn rest(app: &App, method: &str, path: &str, query: &str, shown: &str, headers: 
         problems.push(format!("the JSON body is sent as content type {content_type:?}, not application/json"));
     }
     if !problems.is_empty() {
-        let reply = Reply::json(422, json!({"message": format!("Invalid request.\n\n{}", problems.join("\n")), "documentation_url": "https://docs.github.com/rest", "status": "422"}));
+        let reply = Reply::json(
+            422,
+            json!({"message": format!("Invalid request.\n\n{}", problems.join("\n")), "documentation_url": "https://docs.github.com/rest", "status": "422"}),
+        );
         record(&app.shared, method, shown, op, 422, problems);
         return reply;
     }
@@ -366,7 +414,11 @@ fn rest(app: &App, method: &str, path: &str, query: &str, shown: &str, headers: 
             _ => None,
         },
     };
-    let used = w.requests.iter().filter(|r| r.operation.as_deref().is_some_and(|o| !o.starts_with("git/") && !o.starts_with("device-flow/"))).count() as u64;
+    let used = w
+        .requests
+        .iter()
+        .filter(|r| r.operation.as_deref().is_some_and(|o| !o.starts_with("git/") && !o.starts_with("device-flow/")))
+        .count() as u64;
     let mut reply = if token.is_some() && caller.is_none() {
         api::error(401, "Bad credentials", "https://docs.github.com/rest")
     } else if w.rate_limited > 0 && m.operation_id != "rate-limit/get" {

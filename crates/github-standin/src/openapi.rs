@@ -241,9 +241,9 @@ impl Spec {
             }
         }
         for (k, _) in query {
-            let known = params
-                .iter()
-                .any(|p| p.get("in").and_then(Value::as_str) == Some("query") && p.get("name").and_then(Value::as_str) == Some(k));
+            let known = params.iter().any(|p| {
+                p.get("in").and_then(Value::as_str) == Some("query") && p.get("name").and_then(Value::as_str) == Some(k)
+            });
             if !known {
                 problems.push(format!("query parameter `{k}` is not defined for {}", m.operation_id));
             }
@@ -277,7 +277,9 @@ impl Spec {
         let responses = self.operation(m).get("responses");
         let documented = responses.and_then(|r| r.get(status.to_string())).map(|r| self.deref(r));
         let (schema_owner, key) = match documented {
-            Some(resp) => (resp.pointer("/content/application~1json/schema"), format!("{}|response|{status}", m.operation_id)),
+            Some(resp) => {
+                (resp.pointer("/content/application~1json/schema"), format!("{}|response|{status}", m.operation_id))
+            }
             None if GLOBAL_ERROR_STATUSES.contains(&status) => {
                 (self.doc.pointer("/components/schemas/basic-error"), "global|basic-error".to_string())
             }
@@ -287,11 +289,15 @@ impl Spec {
             (None, None) => Vec::new(),
             // GitHub sends its usual error object even where the description documents an
             // error status without content (for example 422 of pulls/request-reviewers).
-            (None, Some(body)) if status >= 400 => match self.validator("global|basic-error", &serde_json::json!({"$ref": "#/components/schemas/basic-error"})) {
+            (None, Some(body)) if status >= 400 => match self
+                .validator("global|basic-error", &serde_json::json!({"$ref": "#/components/schemas/basic-error"}))
+            {
                 Ok(v) => v.iter_errors(body).map(|e| describe("response body", &e)).collect(),
                 Err(e) => vec![e],
             },
-            (None, Some(_)) => vec![format!("status {status} of {} documents no JSON body, but one was sent", m.operation_id)],
+            (None, Some(_)) => {
+                vec![format!("status {status} of {} documents no JSON body, but one was sent", m.operation_id)]
+            }
             (Some(_), None) => vec![format!("status {status} of {} needs a JSON body, none was sent", m.operation_id)],
             (Some(schema), Some(body)) => {
                 let schema = if key == "global|basic-error" {
@@ -326,7 +332,11 @@ impl Spec {
             if defs.contains_key(&name) {
                 continue;
             }
-            let source = self.doc.pointer(&format!("/components/schemas/{}", escape_pointer(&name))).cloned().unwrap_or(Value::Bool(false));
+            let source = self
+                .doc
+                .pointer(&format!("/components/schemas/{}", escape_pointer(&name)))
+                .cloned()
+                .unwrap_or(Value::Bool(false));
             defs.insert(name.clone(), Value::Null);
             let converted = convert(&source, &mut pending);
             defs.insert(name, converted);
@@ -388,8 +398,8 @@ fn convert(node: &Value, pending: &mut Vec<String>) -> Value {
                 let key = if k == "oneOf" && has_discriminator { "anyOf".to_string() } else { k.clone() };
                 out.insert(key, Value::Array(list));
             }
-            "nullable" | "discriminator" | "example" | "examples" | "description" | "title" | "externalDocs" | "xml"
-            | "readOnly" | "writeOnly" | "deprecated" => {}
+            "nullable" | "discriminator" | "example" | "examples" | "description" | "title" | "externalDocs"
+            | "xml" | "readOnly" | "writeOnly" | "deprecated" => {}
             other if other.starts_with("x-") => {}
             _ => {
                 out.insert(k.clone(), v.clone());

@@ -178,7 +178,14 @@ pub struct Violation {
 
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {} ({}): {}", self.method, self.path, self.operation.as_deref().unwrap_or("no operation"), self.problem)
+        write!(
+            f,
+            "{} {} ({}): {}",
+            self.method,
+            self.path,
+            self.operation.as_deref().unwrap_or("no operation"),
+            self.problem
+        )
     }
 }
 
@@ -320,9 +327,7 @@ impl World {
     }
 
     pub fn repo_index(&self, owner: &str, name: &str) -> Option<usize> {
-        self.repos
-            .iter()
-            .position(|r| r.owner.eq_ignore_ascii_case(owner) && r.name.eq_ignore_ascii_case(name))
+        self.repos.iter().position(|r| r.owner.eq_ignore_ascii_case(owner) && r.name.eq_ignore_ascii_case(name))
     }
 
     /// A fresh unguessable-looking value (tokens, device codes).
@@ -487,12 +492,21 @@ impl StandinState {
     /// Label names of a repository.
     pub fn labels(&self, owner: &str, repo: &str) -> Vec<String> {
         let w = self.shared.lock();
-        w.repo_index(owner, repo).map(|i| w.repos[i].labels.iter().map(|l| l.name.clone()).collect()).unwrap_or_default()
+        w.repo_index(owner, repo)
+            .map(|i| w.repos[i].labels.iter().map(|l| l.name.clone()).collect())
+            .unwrap_or_default()
     }
 
     /// Commits `files` (path, content) on top of `branch` (created from the default branch
     /// when missing) in the bare repository. Returns the new commit id.
-    pub fn commit_files(&self, owner: &str, repo: &str, branch: &str, message: &str, files: &[(&str, &str)]) -> Result<String, String> {
+    pub fn commit_files(
+        &self,
+        owner: &str,
+        repo: &str,
+        branch: &str,
+        message: &str,
+        files: &[(&str, &str)],
+    ) -> Result<String, String> {
         let (dir, default_branch) = {
             let w = self.shared.lock();
             let i = w.repo_index(owner, repo).ok_or_else(|| format!("no repository {owner}/{repo}"))?;
@@ -500,7 +514,11 @@ impl StandinState {
             (self.shared.git_dir(&r.owner, &r.name), r.default_branch.clone())
         };
         let git = git2::Repository::open_bare(&dir).map_err(git_err)?;
-        let start = if git.find_reference(&format!("refs/heads/{branch}")).is_ok() { None } else { Some(default_branch.as_str()) };
+        let start = if git.find_reference(&format!("refs/heads/{branch}")).is_ok() {
+            None
+        } else {
+            Some(default_branch.as_str())
+        };
         let files: Vec<(&str, &[u8])> = files.iter().map(|(p, c)| (*p, c.as_bytes())).collect();
         commit_files_in(&git, branch, start, message, &files)
     }
@@ -530,7 +548,9 @@ impl StandinState {
     /// All pull requests of a repository, oldest first.
     pub fn pull_requests(&self, owner: &str, repo: &str) -> Vec<PullRequest> {
         let w = self.shared.lock();
-        w.repo_index(owner, repo).map(|i| w.repos[i].pulls.iter().map(|p| p.public.clone()).collect()).unwrap_or_default()
+        w.repo_index(owner, repo)
+            .map(|i| w.repos[i].pulls.iter().map(|p| p.public.clone()).collect())
+            .unwrap_or_default()
     }
 
     /// Merges an open pull request like the merge button: a merge commit on the base branch
@@ -539,12 +559,19 @@ impl StandinState {
         let mut w = self.shared.lock();
         let i = w.repo_index(owner, repo).ok_or_else(|| format!("no repository {owner}/{repo}"))?;
         let dir = self.shared.git_dir(&w.repos[i].owner, &w.repos[i].name);
-        let pull = w.repos[i].pulls.iter_mut().find(|p| p.public.number == number).ok_or_else(|| format!("no pull request #{number}"))?;
+        let pull = w.repos[i]
+            .pulls
+            .iter_mut()
+            .find(|p| p.public.number == number)
+            .ok_or_else(|| format!("no pull request #{number}"))?;
         if pull.public.state != PullState::Open {
             return Err(format!("pull request #{number} is not open"));
         }
         let git = git2::Repository::open_bare(&dir).map_err(git_err)?;
-        let head = git.find_reference(&format!("refs/heads/{}", pull.public.head)).and_then(|r| r.peel_to_commit()).map_err(git_err)?;
+        let head = git
+            .find_reference(&format!("refs/heads/{}", pull.public.head))
+            .and_then(|r| r.peel_to_commit())
+            .map_err(git_err)?;
         let mut base_ref = git.find_reference(&format!("refs/heads/{}", pull.public.base)).map_err(git_err)?;
         let base = base_ref.peel_to_commit().map_err(git_err)?;
         let mut index = git.merge_commits(&base, &head, None).map_err(git_err)?;
@@ -553,7 +580,8 @@ impl StandinState {
         }
         let tree = git.find_tree(index.write_tree_to(&git).map_err(git_err)?).map_err(git_err)?;
         let sig = git2::Signature::now(merged_by, &format!("{merged_by}@users.noreply.invalid")).map_err(git_err)?;
-        let message = format!("Merge pull request #{number} from {}/{}\n\n{}", owner, pull.public.head, pull.public.title);
+        let message =
+            format!("Merge pull request #{number} from {}/{}\n\n{}", owner, pull.public.head, pull.public.title);
         let merge = git.commit(None, &sig, &sig, &message, &tree, &[&base, &head]).map_err(git_err)?;
         base_ref.set_target(merge, "merge pull request").map_err(git_err)?;
         let now = crate::now_iso();
@@ -572,7 +600,11 @@ impl StandinState {
         let mut w = self.shared.lock();
         let i = w.repo_index(owner, repo).ok_or_else(|| format!("no repository {owner}/{repo}"))?;
         let dir = self.shared.git_dir(&w.repos[i].owner, &w.repos[i].name);
-        let pull = w.repos[i].pulls.iter_mut().find(|p| p.public.number == number).ok_or_else(|| format!("no pull request #{number}"))?;
+        let pull = w.repos[i]
+            .pulls
+            .iter_mut()
+            .find(|p| p.public.number == number)
+            .ok_or_else(|| format!("no pull request #{number}"))?;
         if pull.public.state != PullState::Open {
             return Err(format!("pull request #{number} is not open"));
         }
@@ -597,7 +629,11 @@ impl StandinState {
     /// The next request to `operation` (an OpenAPI operation id such as `pulls/create`)
     /// gets this status with a GitHub-shaped error body carrying `message`.
     pub fn fail_next(&self, operation: &str, status: u16, message: &str) {
-        self.shared.lock().forced.push(ForcedError { operation: operation.to_string(), status, message: message.to_string() });
+        self.shared.lock().forced.push(ForcedError {
+            operation: operation.to_string(),
+            status,
+            message: message.to_string(),
+        });
     }
 
     /// The next request to `operation` is carried out (state changes happen) but the
@@ -635,7 +671,11 @@ impl StandinState {
         let mut w = self.shared.lock();
         w.ensure_user(login);
         crate::device::expire_due(&mut w);
-        let d = w.devices.iter_mut().find(|d| d.public.user_code == user_code).ok_or_else(|| format!("no device code {user_code}"))?;
+        let d = w
+            .devices
+            .iter_mut()
+            .find(|d| d.public.user_code == user_code)
+            .ok_or_else(|| format!("no device code {user_code}"))?;
         if d.public.status != DeviceStatus::Pending {
             return Err(format!("device code {user_code} is {:?}", d.public.status));
         }
@@ -656,7 +696,11 @@ impl StandinState {
 
     fn set_device_status(&self, user_code: &str, status: DeviceStatus) -> Result<(), String> {
         let mut w = self.shared.lock();
-        let d = w.devices.iter_mut().find(|d| d.public.user_code == user_code).ok_or_else(|| format!("no device code {user_code}"))?;
+        let d = w
+            .devices
+            .iter_mut()
+            .find(|d| d.public.user_code == user_code)
+            .ok_or_else(|| format!("no device code {user_code}"))?;
         if d.public.status != DeviceStatus::Pending {
             return Err(format!("device code {user_code} is {:?}", d.public.status));
         }
@@ -696,7 +740,13 @@ fn install_hook(dir: &Path) -> Result<(), String> {
 
 /// Writes `files` as a commit on `branch`. The parent is the branch's tip, or `start`'s tip
 /// when the branch does not exist yet, or none.
-pub(crate) fn commit_files_in(git: &git2::Repository, branch: &str, start: Option<&str>, message: &str, files: &[(&str, &[u8])]) -> Result<String, String> {
+pub(crate) fn commit_files_in(
+    git: &git2::Repository,
+    branch: &str,
+    start: Option<&str>,
+    message: &str,
+    files: &[(&str, &[u8])],
+) -> Result<String, String> {
     let tip = |name: &str| git.find_reference(&format!("refs/heads/{name}")).ok().and_then(|r| r.peel_to_commit().ok());
     let parent = tip(branch).or_else(|| start.and_then(tip));
     let mut index = git2::Index::new().map_err(git_err)?;
@@ -704,7 +754,9 @@ pub(crate) fn commit_files_in(git: &git2::Repository, branch: &str, start: Optio
         index.read_tree(&p.tree().map_err(git_err)?).map_err(git_err)?;
     }
     for (path, content) in files {
-        if Path::new(path).is_absolute() || path.split('/').any(|c| c.is_empty() || c == ".." || c == "." || c == ".git") {
+        if Path::new(path).is_absolute()
+            || path.split('/').any(|c| c.is_empty() || c == ".." || c == "." || c == ".git")
+        {
             return Err(format!("invalid file path {path:?}"));
         }
         let blob = git.blob(content).map_err(git_err)?;
@@ -727,6 +779,7 @@ pub(crate) fn commit_files_in(git: &git2::Repository, branch: &str, start: Optio
     let tree = git.find_tree(index.write_tree_to(git).map_err(git_err)?).map_err(git_err)?;
     let sig = git2::Signature::now("Stand-in", "standin@example.invalid").map_err(git_err)?;
     let parents: Vec<&git2::Commit> = parent.iter().collect();
-    let id = git.commit(Some(&format!("refs/heads/{branch}")), &sig, &sig, message, &tree, &parents).map_err(git_err)?;
+    let id =
+        git.commit(Some(&format!("refs/heads/{branch}")), &sig, &sig, message, &tree, &parents).map_err(git_err)?;
     Ok(id.to_string())
 }

@@ -15,12 +15,7 @@ pub async fn standin_with_repo() -> Standin {
 }
 
 pub fn client(gh: &Standin, token: &str) -> octocrab::Octocrab {
-    octocrab::Octocrab::builder()
-        .base_uri(gh.api_url())
-        .unwrap()
-        .personal_token(token.to_string())
-        .build()
-        .unwrap()
+    octocrab::Octocrab::builder().base_uri(gh.api_url()).unwrap().personal_token(token.to_string()).build().unwrap()
 }
 
 pub fn github_error(e: &octocrab::Error) -> &octocrab::GitHubError {

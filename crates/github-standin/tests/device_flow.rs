@@ -74,7 +74,10 @@ async fn approved_device_code_gives_a_working_token() {
     let token = auth.access_token.expose_secret().to_string();
     assert!(token.starts_with("fake-oauth-"));
     assert_eq!(auth.scope, ["repo", "read:org"]);
-    assert_eq!(gh.state().token_owner(&token), Some(("octo".to_string(), vec!["repo".to_string(), "read:org".to_string()])));
+    assert_eq!(
+        gh.state().token_owner(&token),
+        Some(("octo".to_string(), vec!["repo".to_string(), "read:org".to_string()]))
+    );
     let d = &gh.state().device_authorizations()[0];
     assert_eq!(d.status, DeviceStatus::Completed);
     assert!(d.polls >= 2, "pending at least once, then the token");
@@ -140,12 +143,16 @@ async fn without_json_accept_the_answer_is_form_encoded() {
     let gh = standin().await;
     let crab = web_client(&gh, false);
     let resp = crab
-        ._post(format!("{}/login/device/code", gh.web_url()), Some(&serde_json::json!({"client_id": CLIENT_ID, "scope": "repo"})))
+        ._post(
+            format!("{}/login/device/code", gh.web_url()),
+            Some(&serde_json::json!({"client_id": CLIENT_ID, "scope": "repo"})),
+        )
         .await
         .unwrap();
     assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("application/x-www-form-urlencoded"));
     let text = crab.body_to_string(resp).await.unwrap();
-    let pairs: std::collections::HashMap<String, String> = form_urlencoded::parse(text.as_bytes()).into_owned().collect();
+    let pairs: std::collections::HashMap<String, String> =
+        form_urlencoded::parse(text.as_bytes()).into_owned().collect();
     assert_eq!(pairs["interval"], "1");
     assert_eq!(pairs["device_code"].len(), 40);
     gh.stop();

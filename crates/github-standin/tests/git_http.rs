@@ -88,7 +88,13 @@ fn git2_push_with_a_bad_token_is_refused_after_one_try() {
     let err = repo.find_remote("origin").unwrap().push(&["HEAD:refs/heads/feature"], Some(&mut push)).unwrap_err();
     assert_eq!(tries.get(), 2, "asked once, gave up on the second request: {err}");
     assert!(gh.state().branch_sha("octo", "hello", "feature").is_none());
-    let statuses: Vec<u16> = gh.state().requests().iter().filter(|r| r.operation.as_deref() == Some("git/receive-pack")).map(|r| r.status).collect();
+    let statuses: Vec<u16> = gh
+        .state()
+        .requests()
+        .iter()
+        .filter(|r| r.operation.as_deref() == Some("git/receive-pack"))
+        .map(|r| r.status)
+        .collect();
     assert!(statuses.contains(&401), "{statuses:?}");
 }
 
@@ -139,7 +145,11 @@ fn git_cli_clone_push_and_refusals() {
     let before = gh.state().branch_sha("octo", "hello", "main");
     let out = git(&work, &["push", "origin", "HEAD:refs/heads/main"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("GH006: Protected branch update failed"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("GH006: Protected branch update failed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(gh.state().branch_sha("octo", "hello", "main"), before);
 
     // A reader cannot push: 403.

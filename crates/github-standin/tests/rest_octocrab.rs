@@ -3,12 +3,16 @@
 
 mod common;
 
+use axum::http;
 use common::{client, github_error, standin_with_repo, TOKEN};
 use github_standin::{Permission, PullState, RepoSpec, Tamper};
-use axum::http;
 use octocrab::params;
 
-async fn raw_get(crab: &octocrab::Octocrab, url: &str, headers: Option<http::HeaderMap>) -> (u16, http::HeaderMap, String) {
+async fn raw_get(
+    crab: &octocrab::Octocrab,
+    url: &str,
+    headers: Option<http::HeaderMap>,
+) -> (u16, http::HeaderMap, String) {
     let resp = crab._get_with_headers(url, headers).await.expect("request goes through");
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
@@ -18,7 +22,13 @@ async fn raw_get(crab: &octocrab::Octocrab, url: &str, headers: Option<http::Hea
 
 fn with_feature_branch(gh: &github_standin::Standin, branch: &str) -> String {
     gh.state()
-        .commit_files("octo", "hello", branch, "Add guidance", &[("docs/guide.md", "# Guide\n"), ("src/lib.rs", "pub fn f() {}\n")])
+        .commit_files(
+            "octo",
+            "hello",
+            branch,
+            "Add guidance",
+            &[("docs/guide.md", "# Guide\n"), ("src/lib.rs", "pub fn f() {}\n")],
+        )
         .unwrap()
 }
 
@@ -207,7 +217,8 @@ async fn missing_permission_is_403() {
     let gh = standin_with_repo().await;
     gh.state().add_user("guest", "fake-pat-guest", &["repo"]);
     with_feature_branch(&gh, "feature");
-    let err = client(&gh, "fake-pat-guest").pulls("octo", "hello").create("x", "feature", "main").send().await.unwrap_err();
+    let err =
+        client(&gh, "fake-pat-guest").pulls("octo", "hello").create("x", "feature", "main").send().await.unwrap_err();
     let e = github_error(&err);
     assert_eq!(e.status_code.as_u16(), 403);
     assert!(e.message.contains("not accessible"), "{}", e.message);
@@ -253,7 +264,8 @@ async fn branches_and_refs_come_from_the_bare_repository() {
     let gh = standin_with_repo().await;
     let sha = with_feature_branch(&gh, "chatgpt/dev/x");
     let crab = client(&gh, TOKEN);
-    let r = crab.repos("octo", "hello").get_ref(&params::repos::Reference::Branch("chatgpt/dev/x".into())).await.unwrap();
+    let r =
+        crab.repos("octo", "hello").get_ref(&params::repos::Reference::Branch("chatgpt/dev/x".into())).await.unwrap();
     match r.object {
         octocrab::models::repos::Object::Commit { sha: s, .. } => assert_eq!(s, sha),
         other => panic!("unexpected {other:?}"),
@@ -266,7 +278,8 @@ async fn branches_and_refs_come_from_the_bare_repository() {
     let (_, _, body) = raw_get(&crab, &url, None).await;
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["protected"], true);
-    let err = crab.repos("octo", "hello").get_ref(&params::repos::Reference::Branch("missing".into())).await.unwrap_err();
+    let err =
+        crab.repos("octo", "hello").get_ref(&params::repos::Reference::Branch("missing".into())).await.unwrap_err();
     assert_eq!(github_error(&err).status_code.as_u16(), 404);
     gh.stop();
 }
@@ -299,7 +312,8 @@ async fn a_wrong_request_is_caught_as_a_violation() {
     let crab = client(&gh, TOKEN);
     // An unknown query parameter, a body of the wrong type, an unknown route.
     let _ = crab._get(format!("{}/user/repos?per_pge=2", gh.api_url())).await.unwrap();
-    let bad: Result<serde_json::Value, _> = crab.post("/repos/octo/hello/pulls", Some(&serde_json::json!({"title": 5, "head": "x", "base": "main"}))).await;
+    let bad: Result<serde_json::Value, _> =
+        crab.post("/repos/octo/hello/pulls", Some(&serde_json::json!({"title": 5, "head": "x", "base": "main"}))).await;
     assert_eq!(github_error(&bad.unwrap_err()).status_code.as_u16(), 422);
     let _ = crab._get(format!("{}/repos/octo/hello/nonsense", gh.api_url())).await.unwrap();
     let v = gh.take_violations();

@@ -33,7 +33,11 @@ pub fn read_batch_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Batc
     if bytes.len() as u64 > u64::from(limits.max_input_bytes) {
         return Err(IntakeError::too_large(
             &file,
-            format!("it is {}, and the limit is {}", human_bytes(bytes.len() as u64), human_bytes(u64::from(limits.max_input_bytes))),
+            format!(
+                "it is {}, and the limit is {}",
+                human_bytes(bytes.len() as u64),
+                human_bytes(u64::from(limits.max_input_bytes))
+            ),
         ));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -140,15 +144,39 @@ mod tests {
             (r#"{"commit_message": " ", "files": [{"path": "a", "content": "x"}]}"#, Code::PatchUnreadable, "blank"),
             (r#"{"commit_message": "m", "files": {}}"#, Code::PatchUnreadable, "not a list"),
             (r#"{"commit_message": "m", "files": []}"#, Code::EmptyInput, "empty"),
-            (r#"{"commit_message": "m", "files": [{"content": "x"}]}"#, Code::PatchUnreadable, "file 1 in the list has no \"path\""),
+            (
+                r#"{"commit_message": "m", "files": [{"content": "x"}]}"#,
+                Code::PatchUnreadable,
+                "file 1 in the list has no \"path\"",
+            ),
             (r#"{"commit_message": "m", "files": [{"path": "a"}]}"#, Code::PatchUnreadable, "\"a\" has no \"content\""),
             (r#"{"commit_message": "m", "files": [{"path": "a", "content": 5}]}"#, Code::PatchUnreadable, "not text"),
-            (r#"{"commit_message": "m", "files": [{"path": "a", "content": "1"}, {"path": "./a", "content": "2"}]}"#, Code::PatchUnreadable, "\"a\" twice"),
-            (r#"{"commit_message": "m", "files": [{"path": "a", "content": "1"}, {"path": "a/b", "content": "2"}]}"#, Code::PatchUnreadable, "both a file and the folder"),
+            (
+                r#"{"commit_message": "m", "files": [{"path": "a", "content": "1"}, {"path": "./a", "content": "2"}]}"#,
+                Code::PatchUnreadable,
+                "\"a\" twice",
+            ),
+            (
+                r#"{"commit_message": "m", "files": [{"path": "a", "content": "1"}, {"path": "a/b", "content": "2"}]}"#,
+                Code::PatchUnreadable,
+                "both a file and the folder",
+            ),
             (r#"{"commit_message": "m", "files": [{"path": "../x", "content": "1"}]}"#, Code::UnsafePath, "climbs out"),
-            (r#"{"commit_message": "m", "files": [{"path": "/etc/passwd", "content": "1"}]}"#, Code::UnsafePath, "absolute"),
-            (r#"{"commit_message": "m", "files": [{"path": ".git/hooks/pre-commit", "content": "1"}]}"#, Code::UnsafePath, ".git"),
-            (r#"{"commit_message": "m", "branch": 3, "files": [{"path": "a", "content": "1"}]}"#, Code::PatchUnreadable, "branch"),
+            (
+                r#"{"commit_message": "m", "files": [{"path": "/etc/passwd", "content": "1"}]}"#,
+                Code::UnsafePath,
+                "absolute",
+            ),
+            (
+                r#"{"commit_message": "m", "files": [{"path": ".git/hooks/pre-commit", "content": "1"}]}"#,
+                Code::UnsafePath,
+                ".git",
+            ),
+            (
+                r#"{"commit_message": "m", "branch": 3, "files": [{"path": "a", "content": "1"}]}"#,
+                Code::PatchUnreadable,
+                "branch",
+            ),
         ];
         for (json, code, words) in cases {
             let e = read_batch("payload.json", json.as_bytes()).unwrap_err();

@@ -106,7 +106,12 @@ pub fn read_bundle_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Bun
 
 /// Reads a ZIP bundle from memory, spending the unpacked bytes and the entries from `budget`
 /// (one budget for everything dropped together).
-pub fn read_bundle_within(name: &str, bytes: &[u8], limits: &Limits, budget: &mut Budget) -> Result<Bundle, IntakeError> {
+pub fn read_bundle_within(
+    name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &mut Budget,
+) -> Result<Bundle, IntakeError> {
     let file = display_name(name);
     let too_large = |detail: String| IntakeError::too_large(&file, detail);
     if bytes.len() as u64 > u64::from(limits.max_input_bytes) {
@@ -145,9 +150,7 @@ pub fn read_bundle_within(name: &str, bytes: &[u8], limits: &Limits, budget: &mu
     let mut ignored = Vec::new();
     let mut declared_total: u64 = 0;
     for index in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(index)
-            .map_err(|_| damaged(&file))?;
+        let entry = archive.by_index_raw(index).map_err(|_| damaged(&file))?;
         let raw_name = entry.name().to_string();
         if is_os_junk(&raw_name) {
             ignored.push(raw_name);
@@ -164,8 +167,7 @@ pub fn read_bundle_within(name: &str, bytes: &[u8], limits: &Limits, budget: &mu
             return Err(IntakeError::unreadable(&file, format!("\"{shown}\" is password-protected")));
         }
         let is_dir = entry.is_dir();
-        let path = RepoPath::parse(&raw_name)
-            .map_err(|e| IntakeError::unsafe_path(&file, format!("{e}.")))?;
+        let path = RepoPath::parse(&raw_name).map_err(|e| IntakeError::unsafe_path(&file, format!("{e}.")))?;
         if !is_dir {
             if entry.size() > u64::from(limits.max_entry_bytes) {
                 return Err(too_large(format!(
@@ -403,8 +405,10 @@ fn central_directory_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
     const EOCD_LEN: usize = 22;
     let search_from = bytes.len().saturating_sub(EOCD_LEN + u16::MAX as usize);
     let at = (search_from..=bytes.len().checked_sub(EOCD_LEN)?).rev().find(|&i| bytes[i..].starts_with(EOCD))?;
-    let u16_at = |i: usize| -> Option<usize> { Some(u16::from_le_bytes(bytes.get(i..i + 2)?.try_into().ok()?) as usize) };
-    let u32_at = |i: usize| -> Option<usize> { usize::try_from(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().ok()?)).ok() };
+    let u16_at =
+        |i: usize| -> Option<usize> { Some(u16::from_le_bytes(bytes.get(i..i + 2)?.try_into().ok()?) as usize) };
+    let u32_at =
+        |i: usize| -> Option<usize> { usize::try_from(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().ok()?)).ok() };
     let count = u16_at(at + 10)?;
     let size = u32_at(at + 12)?;
     if count == 0xFFFF || size == 0xFFFF_FFFF {

@@ -301,9 +301,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut watch = DownloadsWatch::new(dir.path(), SystemTime::now() - Duration::from_secs(1));
         std::fs::write(dir.path().join("update.diff"), "diff --git a/x b/x\n").unwrap();
-        std::fs::write(dir.path().join("update.json"), r#"{"task_id": "F3.1", "patch_file": ".patches/update.diff"}"#).unwrap();
+        std::fs::write(dir.path().join("update.json"), r#"{"task_id": "F3.1", "patch_file": ".patches/update.diff"}"#)
+            .unwrap();
         std::fs::write(dir.path().join("other.diff"), "diff --git a/x b/x\n").unwrap();
-        std::fs::write(dir.path().join("other.json"), r#"{"task_id": "F3.2", "patch_file": ".patches/else.diff"}"#).unwrap();
+        std::fs::write(dir.path().join("other.json"), r#"{"task_id": "F3.2", "patch_file": ".patches/else.diff"}"#)
+            .unwrap();
         watch.scan();
         let mut got = watch.scan();
         got.sort();

@@ -24,10 +24,7 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, IntakeError> {
     let meta = opened.metadata().map_err(|e| not_opened(&file, &e))?;
     refuse_odd(&file, path, &meta, limit)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(limit)).unwrap_or(0));
-    opened
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| not_opened(&file, &e))?;
+    opened.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| not_opened(&file, &e))?;
     if bytes.len() as u64 > limit {
         return Err(too_large(&file, bytes.len() as u64, limit));
     }
@@ -73,8 +70,12 @@ fn too_large(file: &str, size: u64, limit: u64) -> IntakeError {
 
 fn not_opened(file: &str, e: &io::Error) -> IntakeError {
     let why = match e.kind() {
-        io::ErrorKind::NotFound => "it is not there any more (it may have been moved or deleted); add it again from where it is now",
-        io::ErrorKind::PermissionDenied => "this computer does not let Patchdesk read it; check that you can open it, then add it again",
+        io::ErrorKind::NotFound => {
+            "it is not there any more (it may have been moved or deleted); add it again from where it is now"
+        }
+        io::ErrorKind::PermissionDenied => {
+            "this computer does not let Patchdesk read it; check that you can open it, then add it again"
+        }
         _ if e.raw_os_error() == Some(LINK_LOOP) => {
             "it is a link to another file, and Patchdesk only takes the file itself; add the file it points to instead"
         }

@@ -133,7 +133,9 @@ pub fn log_kind_of(name: &str) -> Option<LogKind> {
             Some("changelogs") => LogKind::Changelog,
             Some("handoff_notes") => LogKind::HandoffNotes,
             Some("feedback") => LogKind::Feedback,
-            _ if ext == "txt" && crate::name::pod_from_path(&parts.iter().map(String::as_str).collect::<Vec<_>>()).is_some() => {
+            _ if ext == "txt"
+                && crate::name::pod_from_path(&parts.iter().map(String::as_str).collect::<Vec<_>>()).is_some() =>
+            {
                 LogKind::PromptUsed
             }
             _ => return None,
@@ -241,7 +243,8 @@ pub(crate) fn as_reason(sentence: &str) -> String {
     let s = sentence.trim().trim_end_matches('.');
     let first = s.split(' ').next().unwrap_or("");
     // "The answer…" becomes "the answer…"; a path or a name at the start is kept as written.
-    let word = first.len() > 1 && first.chars().all(|c| c.is_alphabetic()) && first.chars().skip(1).all(char::is_lowercase);
+    let word =
+        first.len() > 1 && first.chars().all(|c| c.is_alphabetic()) && first.chars().skip(1).all(char::is_lowercase);
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if word => c.to_lowercase().chain(chars).collect(),
@@ -372,9 +375,24 @@ fn is_blank(line: &[u8]) -> bool {
 
 /// Lines that may stand before a diff without making it "chat": `diff -ruN` preambles.
 fn is_diff_preamble(line: &[u8]) -> bool {
-    ["diff ", "Only in ", "Index: ", "===", "Common subdirectories", "Binary files ", "index ", "new file mode", "deleted file mode", "similarity index", "rename from", "rename to", "old mode", "new mode"]
-        .iter()
-        .any(|p| line.starts_with(p.as_bytes()))
+    [
+        "diff ",
+        "Only in ",
+        "Index: ",
+        "===",
+        "Common subdirectories",
+        "Binary files ",
+        "index ",
+        "new file mode",
+        "deleted file mode",
+        "similarity index",
+        "rename from",
+        "rename to",
+        "old mode",
+        "new mode",
+    ]
+    .iter()
+    .any(|p| line.starts_with(p.as_bytes()))
 }
 
 fn is_hunk_header(line: &[u8]) -> bool {
@@ -429,9 +447,8 @@ pub fn sniff_diff(text: &[u8]) -> Option<DiffFlavor> {
     if !(git || unified || bare_hunk) {
         return None;
     }
-    let mbox_start = first_content.is_some_and(|l| {
-        l.starts_with(b"From ") && l.len() >= 45 && l[5..45].iter().all(u8::is_ascii_hexdigit)
-    });
+    let mbox_start = first_content
+        .is_some_and(|l| l.starts_with(b"From ") && l.len() >= 45 && l[5..45].iter().all(u8::is_ascii_hexdigit));
     if mbox_start || (mail_headers.0 && mail_headers.1) {
         return Some(DiffFlavor::Mbox);
     }

@@ -27,11 +27,13 @@ pub use batch::{read_batch, read_batch_with, Batch};
 pub use bundle::{read_bundle, read_bundle_with, read_bundle_within, read_full_files, Bundle, BundleLog, FullFile};
 pub use downloads::{downloads_folder, looks_like_pod_download, DownloadsWatch, SeenFile};
 pub use error::IntakeError;
-pub use kind::{identify, identify_with, is_os_junk, log_kind_of, sniff_diff, DiffFlavor, Kind, LogKind};
 pub use input::{check_input, read_input};
+pub use kind::{identify, identify_with, is_os_junk, log_kind_of, sniff_diff, DiffFlavor, Kind, LogKind};
 pub use limits::{Budget, Limits};
+pub use name::{
+    parse_name, pod_from_branch, split_extension, strip_duplicate_marker, task_from_branch, NameForm, NameInfo,
+};
 pub use paste::{kind_label, task_named_in, PastePreview};
-pub use name::{parse_name, pod_from_branch, split_extension, strip_duplicate_marker, task_from_branch, NameForm, NameInfo};
 pub use queue::{
     Attached, Duplicate, ImportReport, InboxItem, LogRef, PromotePaths, Queue, Refusal, Status, Unmatched,
 };

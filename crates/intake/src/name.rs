@@ -109,9 +109,9 @@ pub fn parse_name(raw: &str) -> NameInfo {
     let task_log = match ext.as_str() {
         "md" | "txt" | "yaml" | "yml" => {
             let suffixes = ["_handoff", "_prompt", "_reasoning_trace", "_thought_trace", "_changelog", "_feedback"];
-            let by_suffix = suffixes.iter().find_map(|s| {
-                lower.ends_with(s).then(|| &stem[..stem.len() - s.len()]).filter(|t| is_task_id(t))
-            });
+            let by_suffix = suffixes
+                .iter()
+                .find_map(|s| lower.ends_with(s).then(|| &stem[..stem.len() - s.len()]).filter(|t| is_task_id(t)));
             let by_folder = matches!(parent.as_deref(), Some("changelogs" | "feedback" | "handoff_notes"))
                 .then_some(stem)
                 .filter(|t| is_task_id(t) && !is_generic_log_stem(t));
@@ -340,7 +340,13 @@ mod tests {
                 Some("2025-04-22T10:30:45"),
                 "patch_20250422_103045_2.3_build_metrics_tool.diff",
             ),
-            case("patch_20250419_123456.diff", Timestamp, None, Some("2025-04-19T12:34:56"), "patch_20250419_123456.diff"),
+            case(
+                "patch_20250419_123456.diff",
+                Timestamp,
+                None,
+                Some("2025-04-19T12:34:56"),
+                "patch_20250419_123456.diff",
+            ),
             case(
                 "patch_1.1_capture_project_goals_20250501_090000.diff",
                 TaskTimestamp,
@@ -384,7 +390,13 @@ mod tests {
             case("patch_F2.1 copy.diff", Task, Some("F2.1"), None, "patch_F2.1.diff"),
             case("patch_F2.1 copy 3.diff", Task, Some("F2.1"), None, "patch_F2.1.diff"),
             case("patch_F2.1 - Copy (2).diff", Task, Some("F2.1"), None, "patch_F2.1.diff"),
-            case("patch_F2.1_20250419_123456 (1).zip", TaskTimestamp, Some("F2.1"), Some("2025-04-19T12:34:56"), "patch_F2.1_20250419_123456.zip"),
+            case(
+                "patch_F2.1_20250419_123456 (1).zip",
+                TaskTimestamp,
+                Some("F2.1"),
+                Some("2025-04-19T12:34:56"),
+                "patch_F2.1_20250419_123456.zip",
+            ),
             // A browser that added ".txt".
             case("patch_F2.1.diff.txt", Task, Some("F2.1"), None, "patch_F2.1.diff.txt"),
             // Sidecars carry the patch's name.
@@ -401,7 +413,13 @@ mod tests {
             // Logs named for their task.
             case("handoff_notes/F2.1_handoff.md", TaskLog, Some("F2.1"), None, "F2.1_handoff.md"),
             case("F2.1_prompt.txt", TaskLog, Some("F2.1"), None, "F2.1_prompt.txt"),
-            case(".logs/changelogs/1.1_capture_project_goals.md", TaskLog, Some("1.1_capture_project_goals"), None, "1.1_capture_project_goals.md"),
+            case(
+                ".logs/changelogs/1.1_capture_project_goals.md",
+                TaskLog,
+                Some("1.1_capture_project_goals"),
+                None,
+                "1.1_capture_project_goals.md",
+            ),
             case("changelog.yaml", Other, None, None, "changelog.yaml"),
             case("random notes.diff", Other, None, None, "random notes.diff"),
             case("patch_.diff", Other, None, None, "patch_.diff"),
@@ -436,7 +454,10 @@ mod tests {
     #[test]
     fn branches_name_pod_and_task() {
         assert_eq!(pod_from_branch("chatgpt/auto/dev/1.1_capture_project_goals").as_deref(), Some("dev"));
-        assert_eq!(task_from_branch("chatgpt/auto/dev/1.1_capture_project_goals").as_deref(), Some("1.1_capture_project_goals"));
+        assert_eq!(
+            task_from_branch("chatgpt/auto/dev/1.1_capture_project_goals").as_deref(),
+            Some("1.1_capture_project_goals")
+        );
         assert_eq!(pod_from_branch("chatgpt/dev/f4.3_rtp_guidance").as_deref(), Some("dev"));
         assert_eq!(task_from_branch("chatgpt/dev/f4.3_rtp_guidance"), None);
         assert_eq!(pod_from_branch("main"), None);
@@ -454,7 +475,19 @@ mod tests {
 
     #[test]
     fn odd_input_does_not_panic() {
-        for s in ["(", ")", "()", " (1)", "(1).diff", "patch_", "patch_é_20250101_101010", "ü (1).zip", "a/b\\c/", "patch_2025042", "patch_ééééééééééééééé"] {
+        for s in [
+            "(",
+            ")",
+            "()",
+            " (1)",
+            "(1).diff",
+            "patch_",
+            "patch_é_20250101_101010",
+            "ü (1).zip",
+            "a/b\\c/",
+            "patch_2025042",
+            "patch_ééééééééééééééé",
+        ] {
             let _ = parse_name(s);
             let _ = strip_duplicate_marker(s);
         }

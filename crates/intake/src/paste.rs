@@ -52,7 +52,10 @@ impl Queue {
     /// budgets) and says what it is; nothing is written.
     pub fn recognise_paste(&self, text: &[u8]) -> Result<PastePreview, IntakeError> {
         if text.iter().all(|b| b.is_ascii_whitespace()) {
-            return Err(refusal(Code::EmptyInput, "There is no text to add: the clipboard is empty. Copy the pod's answer in the chat first."));
+            return Err(refusal(
+                Code::EmptyInput,
+                "There is no text to add: the clipboard is empty. Copy the pod's answer in the chat first.",
+            ));
         }
         let max = u64::from(self.limits().max_input_bytes);
         if text.len() as u64 > max {
@@ -66,7 +69,10 @@ impl Queue {
             ));
         }
         if looks_binary(text) {
-            return Err(refusal(Code::PatchUnreadable, "The pasted text holds binary data, not a chat answer; copy the pod's answer as text."));
+            return Err(refusal(
+                Code::PatchUnreadable,
+                "The pasted text holds binary data, not a chat answer; copy the pod's answer as text.",
+            ));
         }
         let mut budget = Budget::for_drop(self.limits());
         let (kind, paths) = match self.check_one(PASTED, text, &mut budget) {
@@ -80,7 +86,12 @@ impl Queue {
             1 => "1 file".to_string(),
             n => format!("{n} files"),
         };
-        Ok(PastePreview { kind, description: format!("{}, {files}", kind_label(kind)), paths, task_id: task_named_in(text) })
+        Ok(PastePreview {
+            kind,
+            description: format!("{}, {files}", kind_label(kind)),
+            paths,
+            task_id: task_named_in(text),
+        })
     }
 
     /// Adds a pasted chat answer to the inbox as `patch_<YYYYMMDD_HHMMSS>_<task>.txt` (`now`
@@ -99,7 +110,10 @@ impl Queue {
     pub fn paste_as(&self, text: &[u8], task: Option<&str>, now: OffsetDateTime) -> Result<InboxItem, IntakeError> {
         self.recognise_paste(text)?;
         let Some(task) = task.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string) else {
-            return Err(refusal(Code::TaskNotFound, "The pasted answer does not name its task; choose the task it is for."));
+            return Err(refusal(
+                Code::TaskNotFound,
+                "The pasted answer does not name its task; choose the task it is for.",
+            ));
         };
         let now = now.to_offset(time::UtcOffset::UTC);
         let name = format!(
@@ -112,10 +126,14 @@ impl Queue {
             now.second()
         );
         // The name must read back as this task (no folders, no odd characters in the id).
-        if task.len() > 200 || parse_name(&name).task_id.as_deref() != Some(task.as_str()) || name.contains(['/', '\\']) {
+        if task.len() > 200 || parse_name(&name).task_id.as_deref() != Some(task.as_str()) || name.contains(['/', '\\'])
+        {
             return Err(refusal(
                 Code::TaskNotFound,
-                format!("\"{}\" is not a task id Patchdesk can file an answer under; choose a task from the board.", task.escape_debug()),
+                format!(
+                    "\"{}\" is not a task id Patchdesk can file an answer under; choose a task from the board.",
+                    task.escape_debug()
+                ),
             ));
         }
         let report = self.import(&[(name, text.to_vec())]);
@@ -143,11 +161,15 @@ fn not_a_change() -> IntakeError {
 fn pasted_words(e: IntakeError) -> IntakeError {
     let code = patchdesk_error::Coded::code(&e);
     match e {
-        IntakeError::Unreadable { reason, .. } if reason.starts_with("Patchdesk does not recognise it") => not_a_change(),
+        IntakeError::Unreadable { reason, .. } if reason.starts_with("Patchdesk does not recognise it") => {
+            not_a_change()
+        }
         IntakeError::Unreadable { reason, .. } | IntakeError::UnsafePath { reason, .. } => {
             refusal(code, format!("The pasted answer cannot be used: {}", finished(&reason)))
         }
-        IntakeError::TooLarge { detail, .. } => refusal(code, format!("The pasted answer is too large: {}", finished(&detail))),
+        IntakeError::TooLarge { detail, .. } => {
+            refusal(code, format!("The pasted answer is too large: {}", finished(&detail)))
+        }
         other => other,
     }
 }
@@ -166,15 +188,20 @@ pub fn task_named_in(text: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(&text[..text.len().min(1 << 20)]);
     let mut found: Option<String> = None;
     for line in text.lines().take(20_000) {
-        let line = line.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '#' | '*' | '-' | '>' | '"' | '`' | '_' | '{' | ','));
+        let line = line.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '#' | '*' | '-' | '>' | '"' | '`' | '_' | '{' | ',')
+        });
         let lower = line.to_ascii_lowercase();
-        let rest = ["task_id", "task id", "task-id", "task"].iter().find_map(|w| lower.strip_prefix(w).map(|r| &line[line.len() - r.len()..]));
+        let rest = ["task_id", "task id", "task-id", "task"]
+            .iter()
+            .find_map(|w| lower.strip_prefix(w).map(|r| &line[line.len() - r.len()..]));
         let Some(rest) = rest else { continue };
         // "Task: F2.1", not "Tasks are…" or "task at hand".
         let after = rest.trim_start_matches(['*', '"', '`', '_']);
         let Some(value) = after.strip_prefix(':').or_else(|| after.strip_prefix(" #")) else { continue };
         let value = value.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '"' | '`' | '_' | '#'));
-        let id: String = value.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')).collect();
+        let id: String =
+            value.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')).collect();
         let id = id.trim_end_matches(['.', '-', '_']).to_string();
         if id.is_empty() || !id.bytes().any(|b| b.is_ascii_digit()) || id.len() > 200 {
             continue;
@@ -194,7 +221,10 @@ mod tests {
     #[test]
     fn the_task_an_answer_names() {
         assert_eq!(task_named_in(b"Task: F2.1\n*** Begin Patch\n").as_deref(), Some("F2.1"));
-        assert_eq!(task_named_in(b"**Task ID:** `2.3_build_metrics_tool`\n").as_deref(), Some("2.3_build_metrics_tool"));
+        assert_eq!(
+            task_named_in(b"**Task ID:** `2.3_build_metrics_tool`\n").as_deref(),
+            Some("2.3_build_metrics_tool")
+        );
         assert_eq!(task_named_in(b"{\"task_id\": \"F3.1\", \"summary\": \"x\"}\n").as_deref(), Some("F3.1"));
         assert_eq!(task_named_in(b"## Task #F1.2.\n").as_deref(), Some("F1.2"));
         assert_eq!(task_named_in(b"Task: F2.1\nTask: F2.1\n").as_deref(), Some("F2.1"));

@@ -9,14 +9,15 @@
 //! Writes are atomic (temporary file, then link or rename in the same folder), never replace
 //! a different existing file, and nothing is written when any dropped file is refused.
 
-use crate::bundle::{read_bundle_with, read_bundle_within, Bundle};
-use crate::input::{check_input, read_input};
 use crate::batch::{read_batch_with, Batch};
+use crate::bundle::{read_bundle_with, read_bundle_within, Bundle};
 use crate::error::IntakeError;
+use crate::input::{check_input, read_input};
 use crate::kind::{identify_with, is_os_junk, sketch_diff, Kind, LogKind};
 use crate::limits::{Budget, Limits};
 use crate::name::{parse_name, split_extension, strip_duplicate_marker, task_from_branch, NameInfo};
 use crate::sidecar::Sidecar;
+use patchdesk_clock::{Clock, SystemClock};
 use patchdesk_error::UserError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -25,7 +26,6 @@ use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use patchdesk_clock::{Clock, SystemClock};
 use std::sync::Arc;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -320,14 +320,19 @@ impl Queue {
         let max_input = u64::from(self.limits.max_input_bytes);
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
-            let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.display().to_string());
             if is_os_junk(&file_name) {
                 report.ignored.push(file_name);
                 continue;
             }
             let limit = max_input.min(budget.bytes_left());
             let read = match read_input(path, limit) {
-                Err(IntakeError::TooLarge { file, .. }) if limit < max_input && check_input(path, max_input).is_ok() => {
+                Err(IntakeError::TooLarge { file, .. })
+                    if limit < max_input && check_input(path, max_input).is_ok() =>
+                {
                     Err(IntakeError::TooLarge { file, detail: budget.spend_bytes(u64::MAX).unwrap_err() })
                 }
                 other => other,
@@ -349,7 +354,13 @@ impl Queue {
     }
 
     /// Checks and stores one drop; `bytes_counted`: the files' own bytes are already spent.
-    fn import_within(&self, files: &[(String, Vec<u8>)], mut report: ImportReport, budget: &mut Budget, bytes_counted: bool) -> ImportReport {
+    fn import_within(
+        &self,
+        files: &[(String, Vec<u8>)],
+        mut report: ImportReport,
+        budget: &mut Budget,
+        bytes_counted: bool,
+    ) -> ImportReport {
         let mut dropped = Vec::new();
         for (file_name, bytes) in files {
             if is_os_junk(file_name) {
@@ -391,22 +402,32 @@ impl Queue {
                     report.unmatched.push(Unmatched {
                         file_name: dropped[c].file_name.to_string(),
                         kind: dropped[c].kind,
-                        reason: format!("it came with \"{}\", which was imported before; nothing was changed", d.file_name),
+                        reason: format!(
+                            "it came with \"{}\", which was imported before; nothing was changed",
+                            d.file_name
+                        ),
                     });
                 }
                 continue;
             }
             let sidecar = sidecar_of.get(&p).map(|&i| &dropped[i]);
-            let logs: Vec<&Dropped> = logs_of.get(&p).map(|v| v.iter().map(|&i| &dropped[i]).collect()).unwrap_or_default();
+            let logs: Vec<&Dropped> =
+                logs_of.get(&p).map(|v| v.iter().map(|&i| &dropped[i]).collect()).unwrap_or_default();
             match self.store(d, &sha, sidecar, &logs) {
                 Ok(item) => {
                     for c in sidecar.into_iter().chain(logs.iter().copied()) {
-                        report.attached.push(Attached { file_name: c.file_name.to_string(), to: item.name.clone(), kind: c.kind });
+                        report.attached.push(Attached {
+                            file_name: c.file_name.to_string(),
+                            to: item.name.clone(),
+                            kind: c.kind,
+                        });
                     }
                     known.insert(sha, item.clone());
                     report.imported.push(item);
                 }
-                Err(e) => report.refused.push(Refusal { file_name: d.file_name.to_string(), error: UserError::from(&e) }),
+                Err(e) => {
+                    report.refused.push(Refusal { file_name: d.file_name.to_string(), error: UserError::from(&e) })
+                }
             }
         }
         report
@@ -538,7 +559,10 @@ impl Queue {
                         return Err(IntakeError::io(
                             "promote to",
                             &paths.promoted,
-                            io::Error::new(io::ErrorKind::AlreadyExists, "a different file with that name is already there"),
+                            io::Error::new(
+                                io::ErrorKind::AlreadyExists,
+                                "a different file with that name is already there",
+                            ),
                         ));
                     }
                 }
@@ -556,7 +580,12 @@ impl Queue {
     // ---- checking
 
     /// Checks one file like an import does: its kind and the paths it writes.
-    pub(crate) fn check_one(&self, file_name: &str, bytes: &[u8], budget: &mut Budget) -> Result<(Kind, Vec<String>), IntakeError> {
+    pub(crate) fn check_one(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+        budget: &mut Budget,
+    ) -> Result<(Kind, Vec<String>), IntakeError> {
         let d = self.check(file_name, bytes, budget)?;
         Ok((d.kind, touched_paths(&d)))
     }
@@ -564,7 +593,9 @@ impl Queue {
     fn check<'a>(&self, file_name: &'a str, bytes: &'a [u8], budget: &mut Budget) -> Result<Dropped<'a>, IntakeError> {
         let kind = identify_with(file_name, bytes, &self.limits)?;
         let content = match kind {
-            Kind::Diff { flavor } if flavor.is_answer() => Content::Answer(check_answer(file_name, bytes, &self.limits)?),
+            Kind::Diff { flavor } if flavor.is_answer() => {
+                Content::Answer(check_answer(file_name, bytes, &self.limits)?)
+            }
             Kind::Diff { .. } => {
                 check_diff_paths(file_name, bytes)?;
                 Content::Diff
@@ -581,7 +612,9 @@ impl Queue {
             Kind::Batch => {
                 let batch = read_batch_with(file_name, bytes, &self.limits)?;
                 for _ in &batch.files {
-                    budget.spend_file().map_err(|why| IntakeError::too_large(&crate::kind::display_name(file_name), why))?;
+                    budget
+                        .spend_file()
+                        .map_err(|why| IntakeError::too_large(&crate::kind::display_name(file_name), why))?;
                 }
                 Content::Batch(batch)
             }
@@ -593,7 +626,13 @@ impl Queue {
 
     // ---- storing
 
-    fn store(&self, d: &Dropped, sha: &str, sidecar: Option<&Dropped>, logs: &[&Dropped]) -> Result<InboxItem, IntakeError> {
+    fn store(
+        &self,
+        d: &Dropped,
+        sha: &str,
+        sidecar: Option<&Dropped>,
+        logs: &[&Dropped],
+    ) -> Result<InboxItem, IntakeError> {
         self.refuse_links(&crate::kind::display_name(d.file_name))?;
         let queue_dir = self.workdir.join(QUEUE_DIR);
         let meta_dir = self.workdir.join(META_DIR);
@@ -640,7 +679,14 @@ impl Queue {
         }
     }
 
-    fn store_rest(&self, d: &Dropped, sha: &str, name: &str, sidecar: Option<&Dropped>, logs: &[&Dropped]) -> Result<(), IntakeError> {
+    fn store_rest(
+        &self,
+        d: &Dropped,
+        sha: &str,
+        name: &str,
+        sidecar: Option<&Dropped>,
+        logs: &[&Dropped],
+    ) -> Result<(), IntakeError> {
         let mut log_refs = Vec::new();
         if !logs.is_empty() {
             let dir = self.workdir.join(QUEUE_DIR).join(format!("{name}{LOGS_SUFFIX}"));
@@ -661,7 +707,11 @@ impl Queue {
                     }
                 }
                 let stored = stored.ok_or_else(|| {
-                    IntakeError::io("write", &dir, io::Error::new(io::ErrorKind::AlreadyExists, "every name tried is taken"))
+                    IntakeError::io(
+                        "write",
+                        &dir,
+                        io::Error::new(io::ErrorKind::AlreadyExists, "every name tried is taken"),
+                    )
                 })?;
                 log_refs.push(LogRef { kind, name: stored, in_bundle: false, location: String::new() });
             }
@@ -682,10 +732,13 @@ impl Queue {
         };
         let paths = touched_paths(d);
         let derived_summary = derived_summary(d, &paths);
-        let branch = pod_sidecar
-            .as_ref()
-            .and_then(|s| s.branch_name.clone())
-            .or_else(|| if let Content::Batch(b) = &d.content { b.branch.clone() } else { None });
+        let branch = pod_sidecar.as_ref().and_then(|s| s.branch_name.clone()).or_else(|| {
+            if let Content::Batch(b) = &d.content {
+                b.branch.clone()
+            } else {
+                None
+            }
+        });
         let task_id = pod_sidecar
             .as_ref()
             .and_then(|s| s.task_id.clone())
@@ -1021,9 +1074,10 @@ fn match_companions(
         if !matches!(d.kind, Kind::Log { .. }) {
             continue;
         }
-        let by_task = d.name.task_id.as_deref().and_then(|t| {
-            unique(tasks.iter().filter(|(_, pt)| pt.as_deref() == Some(t)).map(|(p, _)| *p).collect())
-        });
+        let by_task =
+            d.name.task_id.as_deref().and_then(|t| {
+                unique(tasks.iter().filter(|(_, pt)| pt.as_deref() == Some(t)).map(|(p, _)| *p).collect())
+            });
         let only = (patches.len() == 1).then(|| patches[0]);
         match by_task.or(only) {
             Some(p) => logs_of.entry(p).or_default().push(l),
@@ -1051,7 +1105,9 @@ fn check_diff_paths(file_name: &str, bytes: &[u8]) -> Result<(), IntakeError> {
     let shown = crate::kind::display_name(file_name);
     match patchdesk_patch::parse(bytes) {
         Err(ParseError::Path { source, .. }) => Err(unsafe_path(&shown, source, "a patch")),
-        Err(e @ (ParseError::BinaryTooLarge { .. } | ParseError::TooManyLines { .. } | ParseError::TooManyHunks { .. })) => {
+        Err(
+            e @ (ParseError::BinaryTooLarge { .. } | ParseError::TooManyLines { .. } | ParseError::TooManyHunks { .. }),
+        ) => {
             let words = e.to_string();
             let mut chars = words.trim_end_matches('.').chars();
             let detail: String = chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default();
@@ -1088,7 +1144,8 @@ fn check_answer(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<St
             _ => None,
         };
         for raw in std::iter::once(f.path.as_str()).chain(moved) {
-            let path = patchdesk_patch::RepoPath::parse(raw).map_err(|source| unsafe_path(&shown, source, "an answer"))?;
+            let path =
+                patchdesk_patch::RepoPath::parse(raw).map_err(|source| unsafe_path(&shown, source, "an answer"))?;
             let path = path.as_str().to_string();
             if !paths.contains(&path) {
                 paths.push(path);
@@ -1172,10 +1229,16 @@ fn numbered(base: &str, n: u32) -> String {
 /// A single safe file name: separators and characters Windows refuses become `_`, no leading
 /// dot, at most 150 bytes.
 fn safe_file_name(name: &str, fallback: &str) -> String {
-    let mut s: String = name
-        .chars()
-        .map(|c| if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
-        .collect();
+    let mut s: String =
+        name.chars()
+            .map(|c| {
+                if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
     s = s.trim_matches([' ', '.']).to_string();
     if s.is_empty() {
         return fallback.to_string();
@@ -1239,6 +1302,9 @@ mod tests {
 
     #[test]
     fn summaries_and_folders() {
-        assert_eq!(top_folders(&["docs/a.md".into(), "README.md".into(), "docs/b.md".into(), "src/x.rs".into()]), ["docs/", "src/"]);
+        assert_eq!(
+            top_folders(&["docs/a.md".into(), "README.md".into(), "docs/b.md".into(), "src/x.rs".into()]),
+            ["docs/", "src/"]
+        );
     }
 }

@@ -35,14 +35,16 @@ pub struct Sidecar {
     pub(crate) order: Vec<String>,
 }
 
-const KNOWN: [&str; 7] = ["patch_file", "task_id", "summary", "output_folders", "output_files", "prompt", "branch_name"];
+const KNOWN: [&str; 7] =
+    ["patch_file", "task_id", "summary", "output_folders", "output_files", "prompt", "branch_name"];
 
 impl Sidecar {
     /// Reads sidecar JSON. `file` names the file in error messages.
     pub fn from_json(file: &str, bytes: &[u8]) -> Result<Sidecar, IntakeError> {
         crate::kind::refuse_json_flood(file, strip_bom(bytes))?;
-        let value: Value = serde_json::from_slice(strip_bom(bytes))
-            .map_err(|e| IntakeError::unreadable(file, format!("its metadata is not valid JSON ({})", json_error_words(&e))))?;
+        let value: Value = serde_json::from_slice(strip_bom(bytes)).map_err(|e| {
+            IntakeError::unreadable(file, format!("its metadata is not valid JSON ({})", json_error_words(&e)))
+        })?;
         match value {
             Value::Object(map) => Ok(Sidecar::from_map(map)),
             _ => Err(IntakeError::unreadable(file, "its metadata is JSON but not an object ({...})")),
@@ -111,7 +113,8 @@ impl Sidecar {
 
     fn known_value(&self, key: &str) -> Option<Value> {
         let s = |v: &Option<String>| v.as_ref().map(|x| Value::String(x.clone()));
-        let l = |v: &Option<Vec<String>>| v.as_ref().map(|x| Value::Array(x.iter().cloned().map(Value::String).collect()));
+        let l =
+            |v: &Option<Vec<String>>| v.as_ref().map(|x| Value::Array(x.iter().cloned().map(Value::String).collect()));
         match key {
             "patch_file" => s(&self.patch_file),
             "task_id" => s(&self.task_id),

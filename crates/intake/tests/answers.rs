@@ -38,7 +38,12 @@ fn every_shape_becomes_an_inbox_item() {
         ("patch_F2.2.md", BLOCKS, DiffFlavor::EditBlocks, "Changes docs/goals.md"),
         ("patch_F2.3.txt", WHOLE, DiffFlavor::WholeFiles, "Changes docs/goals.md"),
         // An envelope saved as .diff is still an OpenAI patch, not a broken diff.
-        ("patch_F2.4.diff", &V4A.replace("hello", "hello again"), DiffFlavor::OpenAiPatch, "Changes docs/goals.md and docs/new.md"),
+        (
+            "patch_F2.4.diff",
+            &V4A.replace("hello", "hello again"),
+            DiffFlavor::OpenAiPatch,
+            "Changes docs/goals.md and docs/new.md",
+        ),
     ];
     for (name, text, flavor, summary) in cases {
         let report = q.import(&[(name.to_string(), text.as_bytes().to_vec())]);
@@ -79,7 +84,10 @@ fn answers_with_unsafe_paths_are_refused_at_import() {
         // The same text pasted is refused the same way.
         let e = q.paste(text.as_bytes(), Some("F2.1"), datetime!(2026-11-30 12:00:00 UTC)).unwrap_err();
         assert_eq!(e.code(), Code::UnsafePath, "{name}: {e}");
-        assert!(e.to_string().starts_with("The pasted answer cannot be used: ") && e.to_string().contains(shown), "{e}");
+        assert!(
+            e.to_string().starts_with("The pasted answer cannot be used: ") && e.to_string().contains(shown),
+            "{e}"
+        );
         assert!(files_under(dir.path()).is_empty());
     }
 }

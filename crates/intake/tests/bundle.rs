@@ -151,7 +151,10 @@ fn too_many_entries_are_refused() {
     let e = refused("many.zip", &zip, &Limits { max_entries: 10, ..Limits::default() });
     assert_eq!(e.code(), Code::InputTooLarge);
     assert!(e.to_string().contains("more than 10 entries"), "{e}");
-    assert_eq!(read_bundle_with("many.zip", &zip, &Limits { max_entries: 11, ..Limits::default() }).unwrap().files.len(), 11);
+    assert_eq!(
+        read_bundle_with("many.zip", &zip, &Limits { max_entries: 11, ..Limits::default() }).unwrap().files.len(),
+        11
+    );
 }
 
 #[test]
@@ -202,7 +205,11 @@ fn duplicate_entries_are_refused_with_their_name() {
     assert!(e.to_string().contains("\"docs/a.md\" twice"), "{e}");
     assert!(e.to_string().contains("patch_F2.1_20260101_101010.zip"), "{e}");
     // metadata.json twice, the same way.
-    let zip = zip_of(&[E::File("metadata.json", b"{\"task_id\": \"A\"}"), E::File("metadatb.json", b"{\"task_id\": \"B\"}"), E::File("x.md", b"x")]);
+    let zip = zip_of(&[
+        E::File("metadata.json", b"{\"task_id\": \"A\"}"),
+        E::File("metadatb.json", b"{\"task_id\": \"B\"}"),
+        E::File("x.md", b"x"),
+    ]);
     let e = refused("m.zip", &replace_all(&zip, b"metadatb.json", b"metadata.json"), &Limits::default());
     assert!(e.to_string().contains("\"metadata.json\" twice"), "{e}");
 }

@@ -58,7 +58,9 @@ fn chat_damaged_patches_are_still_recognised_as_diffs() {
         let Kind::Diff { flavor } = kind else { panic!("{}: {kind:?}", row["id"]) };
         match row["damage"].as_str() {
             "fence" | "combo" => assert_eq!(flavor, DiffFlavor::Chat, "{}", row["id"]),
-            "noheaders" => assert!(matches!(flavor, DiffFlavor::Unified | DiffFlavor::Mbox), "{}: {flavor:?}", row["id"]),
+            "noheaders" => {
+                assert!(matches!(flavor, DiffFlavor::Unified | DiffFlavor::Mbox), "{}: {flavor:?}", row["id"])
+            }
             _ => assert_ne!(flavor, DiffFlavor::Chat, "{}", row["id"]),
         }
         count += 1;

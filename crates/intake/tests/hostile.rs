@@ -43,7 +43,12 @@ fn mkfifo(path: &Path) {
 }
 
 fn refusal<'a>(report: &'a patchdesk_intake::ImportReport, file: &str) -> &'a patchdesk_error::UserError {
-    &report.refused.iter().find(|r| r.file_name == file).unwrap_or_else(|| panic!("{file} not refused: {report:#?}")).error
+    &report
+        .refused
+        .iter()
+        .find(|r| r.file_name == file)
+        .unwrap_or_else(|| panic!("{file} not refused: {report:#?}"))
+        .error
 }
 
 /// Sixteen ZIPs that each pass every per-file limit unpack to more than one drop may bring:
@@ -54,7 +59,8 @@ fn a_drop_of_many_bundles_is_held_to_one_budget() {
     let limits = Limits { max_compression_ratio: 1_000_000, max_drop_bytes: 64 << 20, ..Limits::default() };
     let q = Queue::open_with(dir.path(), limits).unwrap();
     let bomb = small_entries_bomb(8);
-    let files: Vec<(String, Vec<u8>)> = (0..16).map(|i| (format!("patch_F{i}_20260101_101010.zip"), bomb.clone())).collect();
+    let files: Vec<(String, Vec<u8>)> =
+        (0..16).map(|i| (format!("patch_F{i}_20260101_101010.zip"), bomb.clone())).collect();
     let report = q.import(&files);
     assert!(report.imported.is_empty(), "{report:#?}");
     assert!(!report.refused.is_empty());
@@ -66,7 +72,25 @@ fn a_drop_of_many_bundles_is_held_to_one_budget() {
     // The file count is one budget too.
     let limits = Limits { max_drop_files: 20, ..Limits::default() };
     let q = Queue::open_with(dir.path(), limits).unwrap();
-    let report = q.import(&files[..3].iter().map(|(n, _)| (n.clone(), zip_of(&[E::File("a/1.md", b"1"), E::File("a/2.md", b"2"), E::File("a/3.md", b"3"), E::File("a/4.md", b"4"), E::File("a/5.md", b"5"), E::File("a/6.md", b"6"), E::File("a/7.md", b"7")]))).collect::<Vec<_>>());
+    let report = q.import(
+        &files[..3]
+            .iter()
+            .map(|(n, _)| {
+                (
+                    n.clone(),
+                    zip_of(&[
+                        E::File("a/1.md", b"1"),
+                        E::File("a/2.md", b"2"),
+                        E::File("a/3.md", b"3"),
+                        E::File("a/4.md", b"4"),
+                        E::File("a/5.md", b"5"),
+                        E::File("a/6.md", b"6"),
+                        E::File("a/7.md", b"7"),
+                    ]),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
     assert!(report.refused.iter().any(|r| r.error.message.contains("more than 20 files")), "{report:#?}");
     assert!(snapshot(dir.path()).is_empty());
 }
@@ -78,7 +102,8 @@ fn sixteen_small_zip_bombs_are_refused_fast() {
     let dir = tempfile::tempdir().unwrap();
     let q = Queue::open(dir.path()).unwrap();
     let bomb = small_entries_bomb(200);
-    let files: Vec<(String, Vec<u8>)> = (0..16).map(|i| (format!("patch_F{i}_20260101_101010.zip"), bomb.clone())).collect();
+    let files: Vec<(String, Vec<u8>)> =
+        (0..16).map(|i| (format!("patch_F{i}_20260101_101010.zip"), bomb.clone())).collect();
     let started = Instant::now();
     let report = q.import(&files);
     let took = started.elapsed();
@@ -234,7 +259,8 @@ fn a_json_flood_is_refused_before_it_is_built() {
     }
     assert!(patchdesk_intake::read_batch("payload.json", object_flood.as_bytes()).is_err());
     assert!(patchdesk_intake::Sidecar::from_json("meta.json", flood.as_bytes()).is_err());
-    let files: Vec<String> = (0..5000).map(|i| format!("{{\"path\": \"docs/{i}.md\", \"content\": \"a, b: [c] {{d}}\\n\"}}")).collect();
+    let files: Vec<String> =
+        (0..5000).map(|i| format!("{{\"path\": \"docs/{i}.md\", \"content\": \"a, b: [c] {{d}}\\n\"}}")).collect();
     let batch = format!("{{\"commit_message\": \"m\", \"files\": [{}]}}", files.join(","));
     assert_eq!(patchdesk_intake::read_batch("payload.json", batch.as_bytes()).unwrap().files.len(), 5000);
 }

@@ -81,7 +81,8 @@ fn a_diff_is_stored_with_metadata_written_from_its_name() {
 fn sha256_is_the_content_hash() {
     let dir = tempfile::tempdir().unwrap();
     let q = Queue::open(dir.path()).unwrap();
-    let item = q.import(&[f("a.diff", "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n")]).imported.remove(0);
+    let item =
+        q.import(&[f("a.diff", "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n")]).imported.remove(0);
     // sha256 of these exact bytes, computed here on its own.
     use sha2::Digest;
     let expected = hex::encode(sha2::Sha256::digest(b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"));
@@ -112,7 +113,10 @@ fn a_dropped_sidecar_and_logs_travel_with_their_patch() {
     assert_eq!(item.timestamp.as_deref(), Some("2025-05-01T09:00:00"));
     let kinds: Vec<LogKind> = item.logs.iter().map(|l| l.kind).collect();
     assert_eq!(kinds, [LogKind::ThoughtTrace, LogKind::HandoffNotes]);
-    assert_eq!(item.logs[0].location, ".patches/queue/patch_1.1_capture_project_goals_20250501_090000.diff.logs/thought_trace.yaml");
+    assert_eq!(
+        item.logs[0].location,
+        ".patches/queue/patch_1.1_capture_project_goals_20250501_090000.diff.logs/thought_trace.yaml"
+    );
     assert_eq!(q.read_log(&item.name, &item.logs[1]).unwrap(), b"Over to QA.\n");
     assert!(dir.path().join(&item.logs[0].location).is_file());
 
@@ -185,7 +189,10 @@ fn any_bad_file_in_a_drop_means_nothing_is_written() {
         (vec![f("patch_B.diff", DIFF2), f("patch_C.diff", "")], Code::EmptyInput),
         (vec![f("patch_B.diff", DIFF2), f("patch_D.diff", &junk)], Code::PatchUnreadable),
         (vec![f("patch_B.diff", DIFF2), f("patch_B.json", "{\"task_id\": ")], Code::PatchUnreadable),
-        (vec![f("payload.json", r#"{"commit_message": "m", "files": [{"path": ".git/config", "content": "x"}]}"#)], Code::UnsafePath),
+        (
+            vec![f("payload.json", r#"{"commit_message": "m", "files": [{"path": ".git/config", "content": "x"}]}"#)],
+            Code::UnsafePath,
+        ),
         (vec![f("patch_bomb.zip", zip_of(&[E::File("z.txt", &vec![0u8; 4 << 20])]))], Code::InputTooLarge),
         (vec![f("patch_link.zip", zip_of(&[E::Symlink("docs/l", "/etc/shadow")]))], Code::UnsafePath),
         (vec![f("patch_enc.zip", mark_encrypted(zip_of(&[E::File("a.md", b"a")])))], Code::PatchUnreadable),
@@ -196,7 +203,11 @@ fn any_bad_file_in_a_drop_means_nothing_is_written() {
         assert!(!r.is_clean(), "{names:?}");
         assert!(r.imported.is_empty());
         assert_eq!(r.refused[0].error.code, code, "{names:?}: {}", r.refused[0].error.message);
-        assert!(r.refused[0].error.message.contains(&r.refused[0].file_name.replace(" (1)", "")), "{}", r.refused[0].error.message);
+        assert!(
+            r.refused[0].error.message.contains(&r.refused[0].file_name.replace(" (1)", "")),
+            "{}",
+            r.refused[0].error.message
+        );
         if names.len() > 1 {
             assert_eq!(r.held_back, [names[0].clone()]);
         }
@@ -292,7 +303,12 @@ fn list_is_newest_first_and_includes_seed_style_files() {
     fs::write(dir.path().join(".patches/README.md"), "not a patch").unwrap();
     // Make the hand-placed file clearly older.
     let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_745_066_096); // 2025-04-19T12:34:56Z
-    fs::File::options().write(true).open(dir.path().join(".patches/queue/patch_20250419_123456.diff")).unwrap().set_modified(old).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(dir.path().join(".patches/queue/patch_20250419_123456.diff"))
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
 
     // The inbox's clock is handed in: the second import is a second later, without waiting.
     let clock = std::sync::Arc::new(patchdesk_clock::TestClock::new(time::macros::datetime!(2026-11-19 10:00 UTC)));
@@ -300,7 +316,10 @@ fn list_is_newest_first_and_includes_seed_style_files() {
     let first = q.import(&[f("patch_one.diff", DIFF)]).imported.remove(0);
     clock.advance(std::time::Duration::from_secs(1));
     let second = q.import(&[f("patch_two.diff", DIFF.replace("new", "two"))]).imported.remove(0);
-    assert_eq!((first.received_at.as_str(), second.received_at.as_str()), ("2026-11-19T10:00:00Z", "2026-11-19T10:00:01Z"));
+    assert_eq!(
+        (first.received_at.as_str(), second.received_at.as_str()),
+        ("2026-11-19T10:00:00Z", "2026-11-19T10:00:01Z")
+    );
     let names: Vec<String> = q.list().unwrap().into_iter().map(|i| i.name).collect();
     assert_eq!(names, [second.name.clone(), first.name.clone(), "patch_20250419_123456.diff".to_string()]);
 

@@ -22,7 +22,8 @@ fn feed(name: &str, bytes: &[u8], limits: &Limits) -> bool {
 #[test]
 fn mutated_and_truncated_zips_never_panic() {
     let limits = small_limits();
-    let seeds = [pod_bundle(), zip_of(&[E::Stored("a.md", b"stored text"), E::Dir("d/"), E::File("d/b.md", &[7u8; 5000])])];
+    let seeds =
+        [pod_bundle(), zip_of(&[E::Stored("a.md", b"stored text"), E::Dir("d/"), E::File("d/b.md", &[7u8; 5000])])];
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut accepted = 0;
     let rounds = 1500;
@@ -67,7 +68,8 @@ fn mutated_and_truncated_zips_never_panic() {
 fn random_bytes_and_names_never_panic() {
     let limits = small_limits();
     let mut rng = Rng(42);
-    let names = ["x.diff", "patch_F2.1.zip", "payload.json", "thought_trace.yaml", "", "a/b/c", "patch_ (1).diff", "é.md"];
+    let names =
+        ["x.diff", "patch_F2.1.zip", "payload.json", "thought_trace.yaml", "", "a/b/c", "patch_ (1).diff", "é.md"];
     for round in 0..3000 {
         let len = rng.below(600);
         let mut bytes = rng.bytes(len);
@@ -116,7 +118,32 @@ fn names_with_multibyte_characters_anywhere_never_panic() {
         }
     }
     // And random ones from a pool of pieces that matter to the readers.
-    let pieces = ["patch_", "gpt_patch_", "2026", "1111", "_", "-", "T", "12", "3456", ".", "diff", "zip", "json", " (", "1", ")", " copy", "/", "\\", "é", "日本", "😀", "\u{202e}", "F2.1"];
+    let pieces = [
+        "patch_",
+        "gpt_patch_",
+        "2026",
+        "1111",
+        "_",
+        "-",
+        "T",
+        "12",
+        "3456",
+        ".",
+        "diff",
+        "zip",
+        "json",
+        " (",
+        "1",
+        ")",
+        " copy",
+        "/",
+        "\\",
+        "é",
+        "日本",
+        "😀",
+        "\u{202e}",
+        "F2.1",
+    ];
     let mut rng = Rng(0x5EED);
     for _ in 0..20_000 {
         let n = 1 + rng.below(12);

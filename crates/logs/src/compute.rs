@@ -196,7 +196,8 @@ fn text(v: Option<&Json>) -> Option<String> {
 }
 
 fn read_item(file: &str, bytes: &[u8], pods: &Pods) -> Result<Item, String> {
-    let value: Json = serde_json::from_slice(bytes).map_err(|e| format!("{file} is not valid JSON (line {}): it was left out of the metrics", e.line()))?;
+    let value: Json = serde_json::from_slice(bytes)
+        .map_err(|e| format!("{file} is not valid JSON (line {}): it was left out of the metrics", e.line()))?;
     let Json::Object(top) = value else {
         return Err(format!("{file} does not hold patch details (expected {{...}}); it was left out of the metrics"));
     };
@@ -226,7 +227,8 @@ fn read_item(file: &str, bytes: &[u8], pods: &Pods) -> Result<Item, String> {
         task,
         pod,
         received: own.and_then(|o| text(o.get("received_at"))),
-        promoted: first("promoted").or_else(|| (status.as_deref() == Some("merged")).then(|| first("merged")).flatten()),
+        promoted: first("promoted")
+            .or_else(|| (status.as_deref() == Some("merged")).then(|| first("merged")).flatten()),
         merged: first("merged"),
         rejected: first("rejected").is_some() || status.as_deref() == Some("rejected"),
         repaired: chat || repairs(own.and_then(|o| o.get("repairs"))) || repairs(top.get("repairs")),
@@ -302,7 +304,13 @@ pub fn compute_metrics(workdir: &Path) -> Metrics {
         }
         let lead = |from: &Option<String>, to: &Option<String>| -> Option<LeadTime> {
             let (f, to) = (from.as_deref()?, to.as_deref()?);
-            Some(LeadTime { item: item.name.clone(), task_id: item.task.clone(), pod: Some(item.pod.clone()), week: week_of_text(to)?, hours: hours_between(f, to)? })
+            Some(LeadTime {
+                item: item.name.clone(),
+                task_id: item.task.clone(),
+                pod: Some(item.pod.clone()),
+                week: week_of_text(to)?,
+                hours: hours_between(f, to)?,
+            })
         };
         drop_to_pr.extend(lead(&item.received, &item.promoted));
         pr_to_merge.extend(lead(&item.promoted, &item.merged));
@@ -312,7 +320,10 @@ pub fn compute_metrics(workdir: &Path) -> Metrics {
     match read_trace_log(workdir) {
         Ok(entries) => {
             if entries.is_empty() && !workdir.join(crate::TRACE_LOG).exists() {
-                problem(crate::TRACE_LOG, format!("{} does not exist yet; it is written when a patch is applied", crate::TRACE_LOG));
+                problem(
+                    crate::TRACE_LOG,
+                    format!("{} does not exist yet; it is written when a patch is applied", crate::TRACE_LOG),
+                );
             }
             for e in entries {
                 count_trace_entry(&e, &pods, &mut seen_patches, &mut t);
@@ -346,7 +357,11 @@ pub fn compute_metrics(workdir: &Path) -> Metrics {
         }
     };
     if let Some(entries) = feedback_dir {
-        let mut files: Vec<String> = entries.filter_map(Result::ok).filter_map(|e| e.file_name().into_string().ok()).filter(|n| n.ends_with(".md")).collect();
+        let mut files: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".md"))
+            .collect();
         files.sort();
         for f in files {
             let task = f.trim_end_matches(".md");
@@ -409,7 +424,12 @@ fn read_yaml_counts(rel: &str, text: &str, pods: &Pods, t: &mut Tally, problem: 
     let snapshots = match doc.as_mapping().and_then(|m| patchdesk_yaml::get(m, "weekly_snapshots")) {
         Some(Value::Sequence(s)) => s.clone(),
         None | Some(Value::Null) if matches!(doc, Value::Null | Value::Mapping(_)) => Vec::new(),
-        _ => return problem(rel, format!("{rel}: `weekly_snapshots:` should be a list of weeks; its counts were left out")),
+        _ => {
+            return problem(
+                rel,
+                format!("{rel}: `weekly_snapshots:` should be a list of weeks; its counts were left out"),
+            )
+        }
     };
     let n = |m: &patchdesk_yaml::Mapping, k: &str| -> u32 {
         match patchdesk_yaml::get(m, k) {
@@ -423,7 +443,9 @@ fn read_yaml_counts(rel: &str, text: &str, pods: &Pods, t: &mut Tally, problem: 
             problem(rel, format!("{rel}: week number {} is not a `key: value` block; it was left out", i + 1));
             continue;
         };
-        let Some(week) = patchdesk_yaml::get(m, "week").and_then(patchdesk_yaml::key_text).and_then(|w| normalise_week(&w)) else {
+        let Some(week) =
+            patchdesk_yaml::get(m, "week").and_then(patchdesk_yaml::key_text).and_then(|w| normalise_week(&w))
+        else {
             problem(rel, format!("{rel}: week number {} has no readable `week:`; it was left out", i + 1));
             continue;
         };
@@ -450,7 +472,13 @@ fn normalise_week(s: &str) -> Option<String> {
     week_of_text(s)
 }
 
-fn assemble(t: Tally, pods: &Pods, drop_to_pr: Vec<LeadTime>, pr_to_merge: Vec<LeadTime>, problems: Vec<MetricsProblem>) -> Metrics {
+fn assemble(
+    t: Tally,
+    pods: &Pods,
+    drop_to_pr: Vec<LeadTime>,
+    pr_to_merge: Vec<LeadTime>,
+    problems: Vec<MetricsProblem>,
+) -> Metrics {
     let mut per_pod: BTreeMap<String, BTreeMap<String, (Counts, Counts)>> = BTreeMap::new();
     for ((pod, week), c) in &t.logs {
         per_pod.entry(pod.clone()).or_default().entry(week.clone()).or_default().0 = *c;
@@ -476,7 +504,12 @@ fn assemble(t: Tally, pods: &Pods, drop_to_pr: Vec<LeadTime>, pr_to_merge: Vec<L
         let (mut yaml_proposed, mut yaml_merged, mut patches, mut log_handoffs, mut yaml_handoffs) = (0, 0, 0, 0, 0);
         for (week, (logs, yaml)) in weeks_map {
             all_weeks.insert(week.clone());
-            let w = PodWeek { patches: logs.patches.max(yaml.patches), merged: logs.merged.max(yaml.merged), handoffs: logs.handoffs.max(yaml.handoffs), week };
+            let w = PodWeek {
+                patches: logs.patches.max(yaml.patches),
+                merged: logs.merged.max(yaml.merged),
+                handoffs: logs.handoffs.max(yaml.handoffs),
+                week,
+            };
             patches += w.patches;
             yaml_proposed += yaml.proposed;
             yaml_merged += yaml.merged;

@@ -43,9 +43,15 @@ pub struct FeedbackNote {
 /// `.logs/feedback/<task_id>.md`, refusing ids that are not a plain file name.
 pub fn feedback_path(task_id: &str) -> Result<String, LogsError> {
     let id = task_id.trim();
-    let plain = !id.is_empty() && id != "." && id != ".." && !id.starts_with('.') && !id.contains(['/', '\\', '\0', ':', '\n', '\r']);
+    let plain = !id.is_empty()
+        && id != "."
+        && id != ".."
+        && !id.starts_with('.')
+        && !id.contains(['/', '\\', '\0', ':', '\n', '\r']);
     if !plain {
-        return Err(LogsError::BadName(format!("\"{task_id}\" cannot be used as a file name for feedback; nothing was written")));
+        return Err(LogsError::BadName(format!(
+            "\"{task_id}\" cannot be used as a file name for feedback; nothing was written"
+        )));
     }
     Ok(format!(".logs/feedback/{id}.md"))
 }
@@ -54,7 +60,8 @@ pub fn feedback_path(task_id: &str) -> Result<String, LogsError> {
 /// yet; it is created with a title), new text out, nothing read or written.
 pub fn add_rejection(old: Option<&str>, rejection: &Rejection, now: OffsetDateTime) -> Result<FileChange, LogsError> {
     let path = feedback_path(&rejection.task_id)?;
-    let mut text = old.map(str::to_string).unwrap_or_else(|| format!("# Review feedback for {}\n", one_line(&rejection.task_id)));
+    let mut text =
+        old.map(str::to_string).unwrap_or_else(|| format!("# Review feedback for {}\n", one_line(&rejection.task_id)));
     if !text.ends_with('\n') {
         text.push('\n');
     }
@@ -155,7 +162,8 @@ pub fn send_back_prompt(workdir: &Path, task_id: &str) -> Result<String, LogsErr
         return Err(LogsError::Invalid(format!("There is no review feedback for task {task_id} yet.")));
     };
     let task = one_line(task_id);
-    let patch = latest.patch.as_deref().map(|p| format!("Your patch {p}")).unwrap_or_else(|| "Your last patch".to_string());
+    let patch =
+        latest.patch.as_deref().map(|p| format!("Your patch {p}")).unwrap_or_else(|| "Your last patch".to_string());
     let mut out = format!("{patch} for task {task} was reviewed and sent back.\n\n");
     match latest.reviewer.as_deref() {
         Some(r) => out.push_str(&format!("What {r} asked for:\n")),

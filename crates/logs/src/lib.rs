@@ -22,9 +22,17 @@ pub mod metrics_file;
 pub mod trace;
 
 pub use compute::{compute_metrics, LeadTime, Metrics, MetricsProblem, PodMetrics, PodWeek};
-pub use feedback::{add_rejection, feedback_path, plan_rejection, read_feedback, record_rejection, send_back_prompt, FeedbackNote, Rejection};
-pub use metrics_file::{count_metrics_event, iso_week, metrics_path, metrics_path_among, plan_metrics, record_metrics, MetricsEvent, METRICS_FILE, METRICS_FILE_OLD};
-pub use trace::{add_trace_entry, parse_trace_log, plan_trace_entry, read_trace_log, record_trace_entry, TraceEntry, TRACE_LOG};
+pub use feedback::{
+    add_rejection, feedback_path, plan_rejection, read_feedback, record_rejection, send_back_prompt, FeedbackNote,
+    Rejection,
+};
+pub use metrics_file::{
+    count_metrics_event, iso_week, metrics_path, metrics_path_among, plan_metrics, record_metrics, MetricsEvent,
+    METRICS_FILE, METRICS_FILE_OLD,
+};
+pub use trace::{
+    add_trace_entry, parse_trace_log, plan_trace_entry, read_trace_log, record_trace_entry, TraceEntry, TRACE_LOG,
+};
 
 use patchdesk_error::{Code, Coded};
 use std::path::Path;

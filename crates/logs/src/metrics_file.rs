@@ -79,16 +79,27 @@ pub fn iso_week(now: OffsetDateTime) -> String {
 /// (`None` when there is no file yet), new text out, nothing read or written. `pods` are the
 /// board's pods (for the spelling of a pod's key). `None` when nothing changes (a merge
 /// already counted). Comments, order and unknown keys are kept byte for byte.
-pub fn count_metrics_event(rel: &str, old: Option<&str>, event: &MetricsEvent, pods: &[Pod], now: OffsetDateTime) -> Result<Option<crate::FileChange>, LogsError> {
+pub fn count_metrics_event(
+    rel: &str,
+    old: Option<&str>,
+    event: &MetricsEvent,
+    pods: &[Pod],
+    now: OffsetDateTime,
+) -> Result<Option<crate::FileChange>, LogsError> {
     let pod = find_pod(pods, event.pod()).cloned().unwrap_or_else(|| Pod::from_key(event.pod().trim()));
     let old = old.unwrap_or_default();
-    let new = apply_event(old, event, &pod, &iso_week(now)).map_err(|reason| LogsError::Invalid(format!("{rel}: {reason}; nothing was written")))?;
+    let new = apply_event(old, event, &pod, &iso_week(now))
+        .map_err(|reason| LogsError::Invalid(format!("{rel}: {reason}; nothing was written")))?;
     Ok((new != old).then(|| crate::FileChange { path: rel.to_string(), text: new }))
 }
 
 /// [`count_metrics_event`] on the metrics file in `workdir`, with the board's pods there; the
 /// file is not written.
-pub fn plan_metrics(workdir: &Path, event: &MetricsEvent, now: OffsetDateTime) -> Result<Option<crate::FileChange>, LogsError> {
+pub fn plan_metrics(
+    workdir: &Path,
+    event: &MetricsEvent,
+    now: OffsetDateTime,
+) -> Result<Option<crate::FileChange>, LogsError> {
     let rel = metrics_path(workdir);
     let text = read_optional(workdir, rel)?;
     count_metrics_event(rel, text.as_deref(), event, &Board::load(workdir).pods, now)
@@ -122,7 +133,9 @@ fn apply_event(text: &str, event: &MetricsEvent, pod: &Pod, week: &str) -> Resul
         Some(_) => return Err("`weekly_snapshots:` should be a list of weeks".into()),
     };
     let example = pod_key_example(&snapshots);
-    let found = snapshots.iter().position(|s| s.as_mapping().and_then(|m| patchdesk_yaml::get(m, "week")).and_then(week_of).as_deref() == Some(week));
+    let found = snapshots.iter().position(|s| {
+        s.as_mapping().and_then(|m| patchdesk_yaml::get(m, "week")).and_then(week_of).as_deref() == Some(week)
+    });
     let Some(index) = found else {
         let key = pod.spelled_like(&example);
         let node = new_snapshot(event, &key, week);
@@ -192,7 +205,9 @@ fn new_pod_entry(event: &MetricsEvent) -> Node {
 /// A whole new week for the event.
 fn new_snapshot(event: &MetricsEvent, key: &str, week: &str) -> Node {
     let feature: Vec<String> = match event {
-        MetricsEvent::Promoted { feature, .. } | MetricsEvent::Merged { feature, .. } => feature.iter().cloned().collect(),
+        MetricsEvent::Promoted { feature, .. } | MetricsEvent::Merged { feature, .. } => {
+            feature.iter().cloned().collect()
+        }
         MetricsEvent::Handoff { .. } => Vec::new(),
     };
     let (delivered, outstanding) = match event {
@@ -233,7 +248,9 @@ fn list_node(items: &[String]) -> Node {
 fn snapshot_edits(snapshot: &Mapping, event: &MetricsEvent, pod: &Pod, example: &str) -> Result<Vec<Edit>, String> {
     let path = |parts: &[&str]| parts.iter().map(|p| p.to_string()).collect::<Vec<String>>();
     let feature = match event {
-        MetricsEvent::Promoted { feature, .. } | MetricsEvent::Merged { feature, .. } => feature.clone().filter(|f| !f.trim().is_empty()),
+        MetricsEvent::Promoted { feature, .. } | MetricsEvent::Merged { feature, .. } => {
+            feature.clone().filter(|f| !f.trim().is_empty())
+        }
         MetricsEvent::Handoff { .. } => None,
     };
     let delivered = texts(patchdesk_yaml::get(snapshot, "features_delivered"), "features_delivered")?;
@@ -249,7 +266,8 @@ fn snapshot_edits(snapshot: &Mapping, event: &MetricsEvent, pod: &Pod, example: 
         Some(Value::Mapping(m)) => Some(m),
         Some(_) => return Err("`pods:` should hold one entry per pod".into()),
     };
-    let existing = pods.and_then(|m| m.iter().find(|(k, _)| patchdesk_yaml::key_text(k).is_some_and(|k| pod.matches(&k))));
+    let existing =
+        pods.and_then(|m| m.iter().find(|(k, _)| patchdesk_yaml::key_text(k).is_some_and(|k| pod.matches(&k))));
     match (pods, existing) {
         (None, _) => {
             let key = pod.spelled_like(example);
@@ -348,12 +366,15 @@ fn is_dash(t: &str) -> bool {
 /// `key`, keeping every other byte of the file.
 fn edit_list_item(text: &str, key: &str, index: usize, edits: &[Edit]) -> Result<String, String> {
     let lines = split_lines(text);
-    let cannot = || format!("the list `{key}` is written in a form Patchdesk does not edit (it must be `- ` lines under `{key}:`)");
+    let cannot = || {
+        format!("the list `{key}` is written in a form Patchdesk does not edit (it must be `- ` lines under `{key}:`)")
+    };
     let owner = lines
         .iter()
         .position(|l| {
             let t = l.text.trim_end();
-            indent(l.text) == Some(0) && (t == format!("{key}:") || t.starts_with(&format!("{key}: #")) || t == format!("\"{key}\":"))
+            indent(l.text) == Some(0)
+                && (t == format!("{key}:") || t.starts_with(&format!("{key}: #")) || t == format!("\"{key}\":"))
         })
         .ok_or_else(cannot)?;
     // The list's lines: until the next top-level line that is not a list item.
@@ -448,7 +469,9 @@ fn edit_list_item(text: &str, key: &str, index: usize, edits: &[Edit]) -> Result
     }
     match patchdesk_yaml::parse_value(&out) {
         Ok(v) if v == expected => Ok(out),
-        _ => Err(format!("changing `{key}` could not be done without touching other parts of the file (its layout is unusual)")),
+        _ => Err(format!(
+            "changing `{key}` could not be done without touching other parts of the file (its layout is unusual)"
+        )),
     }
 }
 

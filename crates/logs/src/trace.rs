@@ -98,13 +98,21 @@ pub fn add_trace_entry(old: Option<&str>, entry: &TraceEntry, now: OffsetDateTim
 }
 
 /// [`add_trace_entry`] on the trace log in `workdir`; the file is not written.
-pub fn plan_trace_entry(workdir: &Path, entry: &TraceEntry, now: OffsetDateTime) -> Result<Option<FileChange>, LogsError> {
+pub fn plan_trace_entry(
+    workdir: &Path,
+    entry: &TraceEntry,
+    now: OffsetDateTime,
+) -> Result<Option<FileChange>, LogsError> {
     let old = read_optional(workdir, TRACE_LOG)?;
     Ok(add_trace_entry(old.as_deref(), entry, now))
 }
 
 /// [`plan_trace_entry`], then writes the file. Returns the path written, if any.
-pub fn record_trace_entry(workdir: &Path, entry: &TraceEntry, now: OffsetDateTime) -> Result<Option<String>, LogsError> {
+pub fn record_trace_entry(
+    workdir: &Path,
+    entry: &TraceEntry,
+    now: OffsetDateTime,
+) -> Result<Option<String>, LogsError> {
     match plan_trace_entry(workdir, entry, now)? {
         Some(change) => {
             change.write(workdir)?;
@@ -154,7 +162,9 @@ pub fn parse_trace_log(text: &str) -> Vec<TraceEntry> {
             "files changed" | "files" => {
                 in_files = value.is_empty();
                 if !value.is_empty() {
-                    entry.files.extend(value.split(',').map(|f| f.trim().trim_matches('`').to_string()).filter(|f| !f.is_empty()));
+                    entry.files.extend(
+                        value.split(',').map(|f| f.trim().trim_matches('`').to_string()).filter(|f| !f.is_empty()),
+                    );
                 }
             }
             _ => {}
@@ -187,7 +197,8 @@ fn first_date(s: &str) -> Option<String> {
     (0..b.len().saturating_sub(9)).find_map(|i| {
         let w = &b[i..i + 10];
         let digits = |r: std::ops::Range<usize>| w[r].iter().all(u8::is_ascii_digit);
-        (digits(0..4) && w[4] == b'-' && digits(5..7) && w[7] == b'-' && digits(8..10)).then(|| s[i..i + 10].to_string())
+        (digits(0..4) && w[4] == b'-' && digits(5..7) && w[7] == b'-' && digits(8..10))
+            .then(|| s[i..i + 10].to_string())
     })
 }
 

@@ -16,7 +16,8 @@ fn write(dir: &Path, rel: &str, text: &str) {
 /// Metadata as the intake writes it: the pod's sidecar fields plus ours under "patchdesk".
 fn meta(name: &str, task: &str, pod: &str, flavor: &str, history: &[(&str, &str)]) -> String {
     let received = history[0].1;
-    let history: Vec<serde_json::Value> = history.iter().map(|(s, at)| serde_json::json!({"status": s, "at": at})).collect();
+    let history: Vec<serde_json::Value> =
+        history.iter().map(|(s, at)| serde_json::json!({"status": s, "at": at})).collect();
     let status = history.last().map(|h| h["status"].clone()).unwrap_or(serde_json::json!("queued"));
     serde_json::to_string_pretty(&serde_json::json!({
         "task_id": task,
@@ -29,7 +30,8 @@ fn meta(name: &str, task: &str, pod: &str, flavor: &str, history: &[(&str, &str)
     .unwrap()
 }
 
-const TASKS: &str = "tasks:\n  F2.1:\n    pod_owner: QAPod\n  F2.2:\n    pod_owner: DevPod\n  F3.1:\n    pod_owner: DevPod\n";
+const TASKS: &str =
+    "tasks:\n  F2.1:\n    pod_owner: QAPod\n  F2.2:\n    pod_owner: DevPod\n  F3.1:\n    pod_owner: DevPod\n";
 
 fn pod<'m>(m: &'m Metrics, key: &str) -> &'m PodMetrics {
     m.pods.iter().find(|p| p.pod == key).unwrap_or_else(|| panic!("no {key} in {:?}", m.pods))
@@ -41,10 +43,44 @@ fn every_source_adds_up_without_counting_twice() {
     let w = dir.path();
     write(w, "task.yaml", TASKS);
     // DevPod: one patch promoted after 3 h and merged 24 h later; one rejected, damaged in chat.
-    write(w, ".logs/patches/a.json", &meta("a.diff", "F2.2", "DevPod", "git", &[("queued", "2026-11-16T09:00:00Z"), ("promoted", "2026-11-16T12:00:00Z"), ("merged", "2026-11-17T12:00:00Z")]));
-    write(w, ".logs/patches/b.json", &meta("b.diff", "F3.1", "dev", "chat", &[("queued", "2026-11-18T09:00:00Z"), ("rejected", "2026-11-18T10:00:00Z")]));
+    write(
+        w,
+        ".logs/patches/a.json",
+        &meta(
+            "a.diff",
+            "F2.2",
+            "DevPod",
+            "git",
+            &[
+                ("queued", "2026-11-16T09:00:00Z"),
+                ("promoted", "2026-11-16T12:00:00Z"),
+                ("merged", "2026-11-17T12:00:00Z"),
+            ],
+        ),
+    );
+    write(
+        w,
+        ".logs/patches/b.json",
+        &meta(
+            "b.diff",
+            "F3.1",
+            "dev",
+            "chat",
+            &[("queued", "2026-11-18T09:00:00Z"), ("rejected", "2026-11-18T10:00:00Z")],
+        ),
+    );
     // QAPod: promoted after 1 h, still open; the following week.
-    write(w, ".logs/patches/c.json", &meta("c.diff", "F2.1", "qa_pod", "git", &[("queued", "2026-11-23T08:00:00Z"), ("promoted", "2026-11-23T09:00:00Z")]));
+    write(
+        w,
+        ".logs/patches/c.json",
+        &meta(
+            "c.diff",
+            "F2.1",
+            "qa_pod",
+            "git",
+            &[("queued", "2026-11-23T08:00:00Z"), ("promoted", "2026-11-23T09:00:00Z")],
+        ),
+    );
     // A seed-style sidecar without Patchdesk's fields: counted nowhere, but no problem either.
     write(w, ".logs/patches/seed.json", "{\"patch_file\": \".patches/x.diff\", \"task_id\": \"F2.1\", \"summary\": \"x\", \"output_folders\": [\"docs/\"]}");
     // The trace log: a.diff again (not counted twice) and an older patch with no metadata.
@@ -57,15 +93,31 @@ fn every_source_adds_up_without_counting_twice() {
     // metrics.yaml: the same W47 DevPod patch as the metadata (max, not sum), and an older week.
     write(w, "metrics/metrics.yaml", "weekly_snapshots:\n  - week: 2026-W46\n    pods:\n      research:\n        patch_count: 1\n        merged: 1\n        proposed: 1\n  - week: 2026-W47\n    pods:\n      dev:\n        patch_count: 1\n        proposed: 1\n        handoffs: 1\n");
     // A second rejection known only from the feedback file.
-    record_rejection(w, &Rejection { task_id: "F3.1".into(), patch: "b.diff".into(), note: "same as the metadata".into(), reviewer: None }, datetime!(2026-11-18 10:00 UTC)).unwrap();
-    record_rejection(w, &Rejection { task_id: "F3.1".into(), patch: "older.diff".into(), note: "by hand".into(), reviewer: None }, datetime!(2026-11-18 11:00 UTC)).unwrap();
+    record_rejection(
+        w,
+        &Rejection {
+            task_id: "F3.1".into(),
+            patch: "b.diff".into(),
+            note: "same as the metadata".into(),
+            reviewer: None,
+        },
+        datetime!(2026-11-18 10:00 UTC),
+    )
+    .unwrap();
+    record_rejection(
+        w,
+        &Rejection { task_id: "F3.1".into(), patch: "older.diff".into(), note: "by hand".into(), reviewer: None },
+        datetime!(2026-11-18 11:00 UTC),
+    )
+    .unwrap();
 
     let m = compute_metrics(w);
     assert!(m.problems.is_empty(), "{:?}", m.problems);
     assert_eq!(m.weeks, ["2026-W46", "2026-W47", "2026-W48"]);
 
     let dev = pod(&m, "DevPod");
-    let weeks: Vec<(&str, u32, u32, u32)> = dev.weeks.iter().map(|w| (w.week.as_str(), w.patches, w.merged, w.handoffs)).collect();
+    let weeks: Vec<(&str, u32, u32, u32)> =
+        dev.weeks.iter().map(|w| (w.week.as_str(), w.patches, w.merged, w.handoffs)).collect();
     assert_eq!(weeks, [("2026-W47", 2, 1, 1)]);
     assert_eq!((dev.patches, dev.promoted, dev.merged, dev.rejected, dev.repaired), (2, 1, 1, 2, 1));
     assert_eq!((dev.handoffs_out, dev.handoffs_in), (1, 0));
@@ -132,7 +184,11 @@ fn garbled_files_are_problems_not_crashes() {
     fs::write(w.join(".logs/patches/binary.json"), [0xff, 0xfe, 0x00]).unwrap();
     write(w, ".logs/trace_log.md", "## 2026-13-45 — ??\n- Time: yesterday\n- Repairs: many\n");
     write(w, ".logs/handoff_log.yaml", "handoffs:\n  - from: dev\n   to: qa\n");
-    write(w, "metrics/metrics.yaml", "weekly_snapshots:\n  - week: someday\n    pods:\n      dev:\n        patch_count: 3\n  - 42\n");
+    write(
+        w,
+        "metrics/metrics.yaml",
+        "weekly_snapshots:\n  - week: someday\n    pods:\n      dev:\n        patch_count: 3\n  - 42\n",
+    );
     write(w, ".logs/feedback/F2.2.md", "no headings at all\n");
 
     let m = compute_metrics(w);
@@ -140,7 +196,14 @@ fn garbled_files_are_problems_not_crashes() {
     paths.sort();
     assert_eq!(
         paths,
-        [".logs/handoff_log.yaml", ".logs/patches/bad.json", ".logs/patches/binary.json", ".logs/patches/list.json", "metrics/metrics.yaml", "metrics/metrics.yaml"]
+        [
+            ".logs/handoff_log.yaml",
+            ".logs/patches/bad.json",
+            ".logs/patches/binary.json",
+            ".logs/patches/list.json",
+            "metrics/metrics.yaml",
+            "metrics/metrics.yaml"
+        ]
     );
     assert!(m.problems.iter().all(|p| p.message.contains(&p.path)), "{:?}", m.problems);
     // What could be read still counts.

@@ -35,8 +35,15 @@ fn read(dir: &Path, rel: &str) -> String {
 /// The pod entry `pod` of week `week`, as read back.
 fn pod_entry(text: &str, week: &str, pod: &str) -> Value {
     let doc = patchdesk_yaml::parse_value(text).unwrap();
-    let snaps = patchdesk_yaml::get(doc.as_mapping().unwrap(), "weekly_snapshots").unwrap().as_sequence().unwrap().clone();
-    let snap = snaps.iter().find(|s| patchdesk_yaml::get(s.as_mapping().unwrap(), "week").and_then(patchdesk_yaml::key_text).as_deref() == Some(week)).unwrap_or_else(|| panic!("no {week} in\n{text}"));
+    let snaps =
+        patchdesk_yaml::get(doc.as_mapping().unwrap(), "weekly_snapshots").unwrap().as_sequence().unwrap().clone();
+    let snap = snaps
+        .iter()
+        .find(|s| {
+            patchdesk_yaml::get(s.as_mapping().unwrap(), "week").and_then(patchdesk_yaml::key_text).as_deref()
+                == Some(week)
+        })
+        .unwrap_or_else(|| panic!("no {week} in\n{text}"));
     let pods = patchdesk_yaml::get(snap.as_mapping().unwrap(), "pods").unwrap().as_mapping().unwrap();
     patchdesk_yaml::get(pods, pod).unwrap_or_else(|| panic!("no pod {pod} in {week}:\n{text}")).clone()
 }
@@ -47,9 +54,22 @@ fn num(v: &Value, k: &str) -> i64 {
 
 fn list(text: &str, week: &str, key: &str) -> Vec<String> {
     let doc = patchdesk_yaml::parse_value(text).unwrap();
-    let snaps = patchdesk_yaml::get(doc.as_mapping().unwrap(), "weekly_snapshots").unwrap().as_sequence().unwrap().clone();
-    let snap = snaps.iter().find(|s| patchdesk_yaml::get(s.as_mapping().unwrap(), "week").and_then(patchdesk_yaml::key_text).as_deref() == Some(week)).unwrap();
-    patchdesk_yaml::get(snap.as_mapping().unwrap(), key).unwrap().as_sequence().unwrap().iter().filter_map(patchdesk_yaml::key_text).collect()
+    let snaps =
+        patchdesk_yaml::get(doc.as_mapping().unwrap(), "weekly_snapshots").unwrap().as_sequence().unwrap().clone();
+    let snap = snaps
+        .iter()
+        .find(|s| {
+            patchdesk_yaml::get(s.as_mapping().unwrap(), "week").and_then(patchdesk_yaml::key_text).as_deref()
+                == Some(week)
+        })
+        .unwrap();
+    patchdesk_yaml::get(snap.as_mapping().unwrap(), key)
+        .unwrap()
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(patchdesk_yaml::key_text)
+        .collect()
 }
 
 const SEED: &str = "# Delivery metrics (seed format)\nweekly_snapshots:\n  - week: \"2026-W46\"   # last week\n    pods:\n      research:\n        patch_count: 1\n        features: [F1.1]\n        merged: 1\n        proposed: 1\n        handoffs: 1\n        thought_traces: 1\n    features_delivered: [F1.1]\n    features_outstanding: []\n  - week: \"2026-W47\"\n    pods:\n      dev:\n        patch_count: 2\n        features:\n          - F2.2\n        merged: 0\n        proposed: 2\n        handoffs: 0\n        thought_traces: 3\n        reviewer_notes: keep me   # unknown key\n    features_delivered: []\n    features_outstanding: [F2.2, F3.1]\n    notes: unknown week field\ntrailer: kept\n";
@@ -64,7 +84,10 @@ fn events_count_in_their_week_and_keep_everything_else() {
     let text = read(w, METRICS_FILE);
     let dev = pod_entry(&text, "2026-W47", "dev");
     assert_eq!((num(&dev, "patch_count"), num(&dev, "proposed"), num(&dev, "merged")), (3, 3, 0));
-    assert!(text.contains("        features:\n          - F2.2\n          - F3.1\n"), "block list kept as block:\n{text}");
+    assert!(
+        text.contains("        features:\n          - F2.2\n          - F3.1\n"),
+        "block list kept as block:\n{text}"
+    );
     assert_eq!(list(&text, "2026-W47", "features_outstanding"), ["F2.2", "F3.1"], "already outstanding: not twice");
 
     record_metrics(w, &merged("dev_pod", "F2.2"), W47).unwrap();
@@ -119,7 +142,10 @@ fn a_missing_file_is_created_and_the_old_place_is_used_when_it_is_the_only_one()
     assert!(!o.join(METRICS_FILE).exists());
     let text = read(o, METRICS_FILE_OLD);
     // The week written as a date in W47 is that week; the pod key keeps its CamelCase spelling.
-    assert!(text.starts_with("weekly_snapshots:\n- week: 2026-11-17\n  pods:\n    DevPod:\n      patch_count: 5\n"), "{text}");
+    assert!(
+        text.starts_with("weekly_snapshots:\n- week: 2026-11-17\n  pods:\n    DevPod:\n      patch_count: 5\n"),
+        "{text}"
+    );
     record_metrics(o, &handoff("qa"), W47).unwrap();
     assert!(read(o, METRICS_FILE_OLD).contains("    QAPod:\n"), "{}", read(o, METRICS_FILE_OLD));
 
@@ -134,7 +160,11 @@ fn a_missing_file_is_created_and_the_old_place_is_used_when_it_is_the_only_one()
 fn windows_line_endings_stay() {
     let dir = tempfile::tempdir().unwrap();
     let w = dir.path();
-    write(w, METRICS_FILE, "weekly_snapshots:\r\n  - week: 2026-W47\r\n    pods:\r\n      dev:\r\n        handoffs: 2\r\n");
+    write(
+        w,
+        METRICS_FILE,
+        "weekly_snapshots:\r\n  - week: 2026-W47\r\n    pods:\r\n      dev:\r\n        handoffs: 2\r\n",
+    );
     record_metrics(w, &handoff("dev"), W47).unwrap();
     record_metrics(w, &handoff("qa"), W47).unwrap();
     let text = read(w, METRICS_FILE);
@@ -164,7 +194,8 @@ fn files_that_cannot_be_changed_safely_are_left_alone() {
 #[test]
 fn damaged_versions_of_a_real_file_never_panic_and_never_write_garbage() {
     // Every prefix (a half-written file) and every file with one line missing.
-    let mut variants: Vec<String> = (0..=SEED.len()).filter(|&i| SEED.is_char_boundary(i)).map(|i| SEED[..i].to_string()).collect();
+    let mut variants: Vec<String> =
+        (0..=SEED.len()).filter(|&i| SEED.is_char_boundary(i)).map(|i| SEED[..i].to_string()).collect();
     let lines: Vec<&str> = SEED.split_inclusive('\n').collect();
     for skip in 0..lines.len() {
         variants.push(lines.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, l)| *l).collect());
@@ -177,7 +208,8 @@ fn damaged_versions_of_a_real_file_never_panic_and_never_write_garbage() {
         for event in [promoted("dev", "F7"), merged("qa", "F8"), handoff("research")] {
             match plan_metrics(w, &event, W47) {
                 Ok(Some(change)) => {
-                    let value = patchdesk_yaml::parse_value(&change.text).unwrap_or_else(|e| panic!("wrote invalid YAML ({e}) from\n{v}\n---\n{}", change.text));
+                    let value = patchdesk_yaml::parse_value(&change.text)
+                        .unwrap_or_else(|e| panic!("wrote invalid YAML ({e}) from\n{v}\n---\n{}", change.text));
                     assert!(value.as_mapping().is_some());
                     written += 1;
                 }

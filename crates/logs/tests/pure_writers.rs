@@ -2,7 +2,10 @@
 //! order and unknown keys survive; the folder writers give the very same text.
 
 use patchdesk_board::{Board, BoardTexts, Pod};
-use patchdesk_logs::{add_rejection, add_trace_entry, count_metrics_event, metrics_path_among, plan_metrics, plan_rejection, plan_trace_entry, parse_trace_log};
+use patchdesk_logs::{
+    add_rejection, add_trace_entry, count_metrics_event, metrics_path_among, parse_trace_log, plan_metrics,
+    plan_rejection, plan_trace_entry,
+};
 use patchdesk_logs::{MetricsEvent, Rejection, TraceEntry, METRICS_FILE, METRICS_FILE_OLD, TRACE_LOG};
 use std::fs;
 use time::macros::datetime;
@@ -34,7 +37,11 @@ fn a_trace_entry_is_added_to_the_old_text_once() {
         "\n## 2026-11-19 14:03 UTC — F2.2: Stage guidance with a fallback\n\n- Time: 2026-11-19T14:03:00Z\n- Pod: DevPod\n- Patch: .patches/a.diff\n- Branch: chatgpt/dev/f2.2\n- Files changed:\n  - src/a.py\n"
     ), "{}", change.text);
     assert_eq!(parse_trace_log(&change.text).len(), 2);
-    assert_eq!(add_trace_entry(Some(&change.text), &entry(".patches/a.diff"), W47), None, "the same patch twice adds nothing");
+    assert_eq!(
+        add_trace_entry(Some(&change.text), &entry(".patches/a.diff"), W47),
+        None,
+        "the same patch twice adds nothing"
+    );
     let fresh = add_trace_entry(None, &entry(".patches/a.diff"), W47).unwrap();
     assert!(fresh.text.starts_with("# Trace log\n"), "{}", fresh.text);
     // The folder writer gives the same text.
@@ -46,7 +53,12 @@ fn a_trace_entry_is_added_to_the_old_text_once() {
 
 #[test]
 fn a_rejection_is_added_to_the_old_text() {
-    let r = Rejection { task_id: "F2.2".into(), patch: "p.diff".into(), note: "Go back one stage.\n\nNot to stage 1.".into(), reviewer: Some("Dana".into()) };
+    let r = Rejection {
+        task_id: "F2.2".into(),
+        patch: "p.diff".into(),
+        note: "Go back one stage.\n\nNot to stage 1.".into(),
+        reviewer: Some("Dana".into()),
+    };
     let old = "# Review feedback for F2.2\n\nA line someone added.";
     let change = add_rejection(Some(old), &r, W47).unwrap();
     assert_eq!(change.path, ".logs/feedback/F2.2.md");
@@ -74,16 +86,26 @@ fn a_metrics_event_keeps_comments_order_and_unknown_keys() {
         .replace("          - F1\n", "          - F1\n          - F2\n")
         .replace("features_outstanding: [F1]", "features_outstanding: [F1, F2]");
     assert_eq!(patchdesk_yaml::parse_value(&change.text).unwrap(), patchdesk_yaml::parse_value(&expected).unwrap());
-    for kept in ["# Team metrics — edited by hand too\n", "  # the first week\n", "patch_count: 3   # by hand\n", "    custom_note: keep me   # unknown key\n", "owner: Dana\n"] {
+    for kept in [
+        "# Team metrics — edited by hand too\n",
+        "  # the first week\n",
+        "patch_count: 3   # by hand\n",
+        "    custom_note: keep me   # unknown key\n",
+        "owner: Dana\n",
+    ] {
         assert!(change.text.contains(kept), "{kept:?} kept in {}", change.text);
     }
-    let order: Vec<usize> = ["weekly_snapshots", "custom_note", "features_delivered", "owner"].iter().map(|k| change.text.find(k).unwrap()).collect();
+    let order: Vec<usize> = ["weekly_snapshots", "custom_note", "features_delivered", "owner"]
+        .iter()
+        .map(|k| change.text.find(k).unwrap())
+        .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "order kept: {}", change.text);
     // A merge counted twice changes nothing the second time; a broken file is refused.
     let merged = MetricsEvent::Merged { pod: "DevPod".into(), feature: Some("F1".into()) };
     let once = count_metrics_event(METRICS_FILE, Some(METRICS), &merged, &pods, W47).unwrap().unwrap();
     assert_eq!(count_metrics_event(METRICS_FILE, Some(&once.text), &merged, &pods, W47).unwrap(), None);
-    let e = count_metrics_event(METRICS_FILE_OLD, Some("weekly_snapshots: [unclosed\n"), &event, &pods, W47).unwrap_err();
+    let e =
+        count_metrics_event(METRICS_FILE_OLD, Some("weekly_snapshots: [unclosed\n"), &event, &pods, W47).unwrap_err();
     assert!(e.to_string().starts_with("logs/metrics.yaml: "), "{e}");
     // No file yet: a new one, in the board's spelling of the pod.
     let fresh = count_metrics_event(METRICS_FILE, None, &event, &pods, W47).unwrap().unwrap();
@@ -93,7 +115,10 @@ fn a_metrics_event_keeps_comments_order_and_unknown_keys() {
     fs::create_dir_all(dir.path().join("metrics")).unwrap();
     fs::write(dir.path().join(METRICS_FILE), METRICS).unwrap();
     let board = Board::from_texts(&BoardTexts::default());
-    assert_eq!(plan_metrics(dir.path(), &event, W47).unwrap(), count_metrics_event(METRICS_FILE, Some(METRICS), &event, &board.pods, W47).unwrap());
+    assert_eq!(
+        plan_metrics(dir.path(), &event, W47).unwrap(),
+        count_metrics_event(METRICS_FILE, Some(METRICS), &event, &board.pods, W47).unwrap()
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The trace log and review feedback files on real folders.
 
 use patchdesk_logs::{
-    plan_trace_entry, read_feedback, read_trace_log, record_rejection, record_trace_entry, send_back_prompt, Rejection, TraceEntry, TRACE_LOG,
+    plan_trace_entry, read_feedback, read_trace_log, record_rejection, record_trace_entry, send_back_prompt, Rejection,
+    TraceEntry, TRACE_LOG,
 };
 use std::fs;
 use time::macros::datetime;
@@ -95,7 +96,12 @@ fn rejections_build_the_feedback_file_and_the_send_back_prompt() {
         text,
         "# Review feedback for F2.2\n\n## 2026-11-19 14:03 UTC — patch_20261118_101500_F2.2.diff was sent back\n\n- Time: 2026-11-19T14:03:00Z\n- Patch: patch_20261118_101500_F2.2.diff\n- Reviewer: Dana\n\n> Stage 6 is missing.\n>\n> ## Also\n> The tests do not run.\n"
     );
-    let second = Rejection { task_id: "F2.2".into(), patch: "patch_F2.2_v2.diff".into(), note: "Going back one stage, not to stage 1.".into(), reviewer: None };
+    let second = Rejection {
+        task_id: "F2.2".into(),
+        patch: "patch_F2.2_v2.diff".into(),
+        note: "Going back one stage, not to stage 1.".into(),
+        reviewer: None,
+    };
     record_rejection(w, &second, datetime!(2026-11-20 08:00 UTC)).unwrap();
 
     let notes = read_feedback(w, "F2.2").unwrap();
@@ -125,7 +131,12 @@ fn half_written_logs_never_panic() {
     let dir = tempfile::tempdir().unwrap();
     let w = dir.path();
     record_trace_entry(w, &entry(), datetime!(2026-11-19 14:03 UTC)).unwrap();
-    let r = Rejection { task_id: "F1".into(), patch: "p.diff".into(), note: "é — ünïcode\n> quoted".into(), reviewer: Some("Zoë".into()) };
+    let r = Rejection {
+        task_id: "F1".into(),
+        patch: "p.diff".into(),
+        note: "é — ünïcode\n> quoted".into(),
+        reviewer: Some("Zoë".into()),
+    };
     record_rejection(w, &r, datetime!(2026-11-19 14:03 UTC)).unwrap();
     let trace = fs::read_to_string(w.join(TRACE_LOG)).unwrap();
     let feedback = fs::read_to_string(w.join(".logs/feedback/F1.md")).unwrap();

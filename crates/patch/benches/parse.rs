@@ -13,7 +13,8 @@ fn big_diff() -> Vec<u8> {
     let mut one = Vec::new();
     for repo in ["ripgrep", "requests"] {
         let dir = corpus().join("real/patches").join(repo);
-        let mut names: Vec<_> = std::fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        let mut names: Vec<_> =
+            std::fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
         names.sort();
         for p in names.iter().filter(|p| p.to_string_lossy().contains("-gitdiff")) {
             one.extend(std::fs::read(p).unwrap());

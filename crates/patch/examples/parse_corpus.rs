@@ -5,7 +5,11 @@ fn main() {
             Ok(p) => {
                 let hunks: usize = p.files.iter().map(|f| f.hunks.len()).sum();
                 let untrusted = p.files.iter().filter(|f| !f.positions_trusted).count();
-                println!("OK {arg} files={} hunks={hunks} untrusted={untrusted} repairs={}", p.files.len(), p.repairs.len());
+                println!(
+                    "OK {arg} files={} hunks={hunks} untrusted={untrusted} repairs={}",
+                    p.files.len(),
+                    p.repairs.len()
+                );
             }
             Err(e) => println!("ERR {arg}: {e}"),
         }

@@ -287,10 +287,7 @@ impl Patch<'_> {
                             lines: h
                                 .lines
                                 .iter()
-                                .map(|l| LineView {
-                                    kind: l.kind,
-                                    text: String::from_utf8_lossy(l.text).into_owned(),
-                                })
+                                .map(|l| LineView { kind: l.kind, text: String::from_utf8_lossy(l.text).into_owned() })
                                 .collect(),
                         })
                         .collect(),

@@ -146,7 +146,9 @@ fn parse_halves<'a>(input: &'a [u8], opts: &ParseOptions) -> Option<Patch<'a>> {
     if hunks_a + hunks_b > opts.max_hunks {
         return None;
     }
-    let plain = |p: &Patch<'_>| p.format == PatchFormat::GitDiff && p.commits.is_empty() && p.repairs.is_empty() && !p.files.is_empty();
+    let plain = |p: &Patch<'_>| {
+        p.format == PatchFormat::GitDiff && p.commits.is_empty() && p.repairs.is_empty() && !p.files.is_empty()
+    };
     if !plain(&a) || !plain(&b) {
         return None;
     }
@@ -600,7 +602,8 @@ impl<'a> Parser<'a> {
         let start = self.i;
         while self.i < self.lines.len() {
             let l = self.lines[self.i];
-            if trim_end(l) == b"---" || l.starts_with(b"diff --git ") || self.at_file_header(self.i) || is_mbox_start(l) {
+            if trim_end(l) == b"---" || l.starts_with(b"diff --git ") || self.at_file_header(self.i) || is_mbox_start(l)
+            {
                 break;
             }
             self.i += 1;
@@ -694,7 +697,8 @@ impl<'a> Parser<'a> {
         if self.at_file_header(self.i) {
             let dl = self.i;
             let o = header_name(&self.lines[dl][4..]).ok_or_else(|| self.err(dl, "the --- line has no file name"))?;
-            let n = header_name(&self.lines[dl + 1][4..]).ok_or_else(|| self.err(dl + 1, "the +++ line has no file name"))?;
+            let n = header_name(&self.lines[dl + 1][4..])
+                .ok_or_else(|| self.err(dl + 1, "the +++ line has no file name"))?;
             names.old = (!o.absent).then_some(o.name);
             names.new = (!n.absent).then_some(n.name);
             self.i += 2;
@@ -817,7 +821,8 @@ impl<'a> Parser<'a> {
     fn read_plain_section(&mut self, after_diff_cmd: bool) -> Result<(), ParseError> {
         let start = self.i;
         let o = header_name(&self.lines[start][4..]).ok_or_else(|| self.err(start, "the --- line has no file name"))?;
-        let n = header_name(&self.lines[start + 1][4..]).ok_or_else(|| self.err(start + 1, "the +++ line has no file name"))?;
+        let n = header_name(&self.lines[start + 1][4..])
+            .ok_or_else(|| self.err(start + 1, "the +++ line has no file name"))?;
         self.i += 2;
         let names = Names { old: (!o.absent).then_some(o.name), new: (!n.absent).then_some(n.name), prefixed: false };
         let (old_path, new_path) = self.resolve_names(start, names, true)?;
@@ -884,7 +889,8 @@ impl<'a> Parser<'a> {
                 break;
             }
             let before = compressed.len();
-            binary::decode_line(l, &mut compressed).ok_or_else(|| self.err(self.i, "a binary patch line is damaged"))?;
+            binary::decode_line(l, &mut compressed)
+                .ok_or_else(|| self.err(self.i, "a binary patch line is damaged"))?;
             let decoded = compressed.len() - before;
             if decoded > self.binary.decoded_left {
                 return Err(over);

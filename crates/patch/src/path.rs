@@ -217,10 +217,15 @@ mod tests {
             "git~1::$INDEX_ALLOCATION/config",
         ] {
             let got = RepoPath::parse(p);
-            assert!(matches!(got, Err(PathError::GitDir(_) | PathError::GitAlias(_) | PathError::Bidi { .. })), "{p:?}: {got:?}");
+            assert!(
+                matches!(got, Err(PathError::GitDir(_) | PathError::GitAlias(_) | PathError::Bidi { .. })),
+                "{p:?}: {got:?}"
+            );
         }
         // Look-alikes that are not `.git` stay allowed.
-        for p in [".github/workflows/ci.yml", ".gitignore", ".gitmodules", "git~10/x", ".git-blame-ignore-revs", "a.git/x"] {
+        for p in
+            [".github/workflows/ci.yml", ".gitignore", ".gitmodules", "git~10/x", ".git-blame-ignore-revs", "a.git/x"]
+        {
             assert!(RepoPath::parse(p).is_ok(), "{p}");
         }
         // Zero-width joiners in ordinary names (Persian, emoji) are fine.
@@ -233,7 +238,9 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("docs/invoice<U+202E>fdp.exe"), "{text}");
         assert!(!text.contains('\u{202e}'), "{text}");
-        for c in ['\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{200f}'] {
+        for c in
+            ['\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{200f}']
+        {
             assert!(matches!(RepoPath::parse(&format!("a{c}b.txt")), Err(PathError::Bidi { .. })), "{c:?}");
         }
     }

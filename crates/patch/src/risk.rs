@@ -90,7 +90,9 @@ pub fn risk(path: &str) -> Option<Risk> {
 /// `ext::` address is more than a submodule change.
 pub fn risk_of_change<'l>(path: &str, added: impl IntoIterator<Item = &'l [u8]>) -> Option<Risk> {
     let r = risk(path)?;
-    if r == Risk::Submodules && added.into_iter().any(|l| memchr::memmem::find(&l.to_ascii_lowercase(), b"ext::").is_some()) {
+    if r == Risk::Submodules
+        && added.into_iter().any(|l| memchr::memmem::find(&l.to_ascii_lowercase(), b"ext::").is_some())
+    {
         return Some(Risk::SubmoduleCommand);
     }
     Some(r)
@@ -146,7 +148,10 @@ mod tests {
     #[test]
     fn sentences_name_the_path_in_plain_words() {
         let r = RiskyPath::new(".github/workflows/ci.yml", Risk::Workflow);
-        assert_eq!(r.message, "changes the automation GitHub runs with your repository's secrets (.github/workflows/ci.yml)");
+        assert_eq!(
+            r.message,
+            "changes the automation GitHub runs with your repository's secrets (.github/workflows/ci.yml)"
+        );
         for risk in [
             Risk::Workflow,
             Risk::Submodules,

@@ -181,7 +181,11 @@ fn damage_fence_prose_crlf() {
     let text = format!("Here is the fix:\n\n```diff\n{GIT}```\n\nHope this helps!\n").replace('\n', "\r\n");
     let p = parse(text.as_bytes()).unwrap();
     let k = kinds(&p);
-    assert!(k.contains(&RepairKind::Fence) && k.contains(&RepairKind::SurroundingText) && k.contains(&RepairKind::CrlfLineEnds));
+    assert!(
+        k.contains(&RepairKind::Fence)
+            && k.contains(&RepairKind::SurroundingText)
+            && k.contains(&RepairKind::CrlfLineEnds)
+    );
     let h = &p.files[0].hunks[0];
     assert_eq!(h.lines.len(), 5);
     assert_eq!(h.lines[0].text, b"fn main() {");
@@ -216,7 +220,10 @@ fn git_binary_literal() {
 fn bad_inputs_are_plain_errors() {
     assert_eq!(parse(b"").unwrap_err(), ParseError::Empty);
     assert_eq!(parse(b"  \n\n").unwrap_err(), ParseError::Empty);
-    assert!(matches!(parse_with(GIT.as_bytes(), &ParseOptions { max_bytes: 10, ..ParseOptions::default() }), Err(ParseError::TooLarge { .. })));
+    assert!(matches!(
+        parse_with(GIT.as_bytes(), &ParseOptions { max_bytes: 10, ..ParseOptions::default() }),
+        Err(ParseError::TooLarge { .. })
+    ));
     let junk: Vec<u8> = (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect();
     assert_eq!(parse(&junk).unwrap_err(), ParseError::Binary);
     assert_eq!(parse(b"just some prose\nwith no diff\n").unwrap_err(), ParseError::NotAPatch);

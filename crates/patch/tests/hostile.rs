@@ -55,7 +55,8 @@ fn hunks_and_lines_are_limited_per_patch() {
     assert_eq!(err, ParseError::TooManyHunks { limit: 49 });
     assert!(parse_with(patch.as_bytes(), &ParseOptions { max_hunks: 50, ..ParseOptions::default() }).is_ok());
     let lines = patch.lines().count();
-    let err = parse_with(patch.as_bytes(), &ParseOptions { max_lines: lines - 1, ..ParseOptions::default() }).unwrap_err();
+    let err =
+        parse_with(patch.as_bytes(), &ParseOptions { max_lines: lines - 1, ..ParseOptions::default() }).unwrap_err();
     assert_eq!(err, ParseError::TooManyLines { limit: lines - 1 });
     assert!(err.to_string().contains("Ask the pod to split the change"), "{err}");
 }

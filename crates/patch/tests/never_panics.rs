@@ -36,15 +36,32 @@ fn seeds() -> Vec<Vec<u8>> {
             }
         }
     }
-    out.push(b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at end of file\n".to_vec());
+    out.push(
+        b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at end of file\n".to_vec(),
+    );
     out.push(b"diff --git a/b b/b\nGIT binary patch\nliteral 7\nOcmc~u&B@8<VgLXNY62es\n\n".to_vec());
     out
 }
 
 const TOKENS: &[&[u8]] = &[
-    b"\n", b"@@ ", b"@@ -1,3 +1,4 @@\n", b"--- a/x\n+++ b/x\n", b"diff --git a/x b/x\n", b"\\ No newline at end of file\n",
-    b"\r\n", b"```\n", b"\0", b"new file mode 100755\n", b"rename from a\nrename to b\n", b"GIT binary patch\nliteral 5\n",
-    b"delta 3\n", b"-- \n2.4\n", b"\"a/\\303\"", b"/dev/null", b"\t1970-01-01 00:00:00", b"From 0123456789abcdef0123456789abcdef01234567 Mon\n",
+    b"\n",
+    b"@@ ",
+    b"@@ -1,3 +1,4 @@\n",
+    b"--- a/x\n+++ b/x\n",
+    b"diff --git a/x b/x\n",
+    b"\\ No newline at end of file\n",
+    b"\r\n",
+    b"```\n",
+    b"\0",
+    b"new file mode 100755\n",
+    b"rename from a\nrename to b\n",
+    b"GIT binary patch\nliteral 5\n",
+    b"delta 3\n",
+    b"-- \n2.4\n",
+    b"\"a/\\303\"",
+    b"/dev/null",
+    b"\t1970-01-01 00:00:00",
+    b"From 0123456789abcdef0123456789abcdef01234567 Mon\n",
 ];
 
 fn mutate(rng: &mut Rng, data: &mut Vec<u8>) {

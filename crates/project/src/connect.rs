@@ -32,7 +32,9 @@ pub struct CloneProgress {
 /// Where Patchdesk keeps its clone of `full_name` (`owner/name`) from `host`, inside `root`
 /// (the app's data folder for repositories). `None` when the name is not a plain `owner/name`.
 pub fn clone_folder(root: &Path, host: &str, full_name: &str) -> Option<PathBuf> {
-    let safe = |s: &str| !s.is_empty() && s != "." && s != ".." && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    let safe = |s: &str| {
+        !s.is_empty() && s != "." && s != ".." && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    };
     let (owner, name) = full_name.split_once('/')?;
     // `127.0.0.1:8080` → `127.0.0.1_8080` (a port is fine in a host, not in every folder name).
     let host = host.to_ascii_lowercase().replace(':', "_");
@@ -69,7 +71,10 @@ pub fn clone_or_open(
     if dest.exists() {
         return Err(ProjectError::Dropped(
             Code::RepoBusy,
-            format!("{} already exists and is not a Patchdesk clone. Move that folder away, then connect again.", dest.display()),
+            format!(
+                "{} already exists and is not a Patchdesk clone. Move that folder away, then connect again.",
+                dest.display()
+            ),
         ));
     }
     let parent = dest.parent().ok_or_else(|| ProjectError::io(dest, std::io::Error::other("no parent folder")))?;
@@ -94,7 +99,9 @@ pub fn clone_or_open(
             // Checked on every request, with the address of the server asking: a redirect may
             // lead elsewhere than `url`.
             cb.credentials(|asking, _user, allowed| {
-                let Some(token) = creds.for_url(asking).filter(|_| allowed.contains(git2::CredentialType::USER_PASS_PLAINTEXT)) else {
+                let Some(token) =
+                    creds.for_url(asking).filter(|_| allowed.contains(git2::CredentialType::USER_PASS_PLAINTEXT))
+                else {
                     *refused.borrow_mut() = Some(asking.split(['?', '#']).next().unwrap_or(asking).to_string());
                     return Err(git2::Error::from_str("the sign-in is only for the signed-in host"));
                 };
@@ -217,7 +224,8 @@ mod tests {
         let last = calls.last().unwrap();
         assert_eq!(last.received, last.total);
         // No temporary folder is left; a second call opens without downloading.
-        let siblings: Vec<_> = std::fs::read_dir(dest.parent().unwrap()).unwrap().flatten().map(|e| e.file_name()).collect();
+        let siblings: Vec<_> =
+            std::fs::read_dir(dest.parent().unwrap()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(siblings, vec![std::ffi::OsString::from("hello")]);
         let mut again = 0;
         clone_or_open(&format!("{url}/"), &dest, None, &mut |_| again += 1).unwrap();
@@ -227,10 +235,17 @@ mod tests {
     #[test]
     fn the_sign_in_is_never_offered_to_another_host() {
         let tmp = tempfile::tempdir().unwrap();
-        let creds = GitCredentials::new(&patchdesk_forge::ApiBase::github_com(), patchdesk_forge::Secret::new("fake-connect-token"));
+        let creds = GitCredentials::new(
+            &patchdesk_forge::ApiBase::github_com(),
+            patchdesk_forge::Secret::new("fake-connect-token"),
+        );
         // Nothing listens there: the refusal comes before any connection.
         let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        for url in [format!("http://127.0.0.1:{dead}/octo/hello.git"), "https://github.com.evil.net/octo/hello.git".to_string(), "http://github.com/octo/hello.git".to_string()] {
+        for url in [
+            format!("http://127.0.0.1:{dead}/octo/hello.git"),
+            "https://github.com.evil.net/octo/hello.git".to_string(),
+            "http://github.com/octo/hello.git".to_string(),
+        ] {
             let dest = tmp.path().join("data/x/octo/hello");
             let Err(err) = clone_or_open(&url, &dest, Some(&creds), &mut |_| {}) else { panic!("cloned {url}") };
             let ProjectError::Dropped(code, words) = &err else { panic!("{err}") };
@@ -254,7 +269,9 @@ mod tests {
         let url = origin_repo(&tmp.path().join("one"));
         clone_or_open(&url, &dest, None, &mut |_| {}).unwrap();
         let other = origin_repo(&tmp.path().join("two"));
-        let Err(err) = clone_or_open(&other, &dest, None, &mut |_| {}) else { panic!("opened another repository's clone") };
+        let Err(err) = clone_or_open(&other, &dest, None, &mut |_| {}) else {
+            panic!("opened another repository's clone")
+        };
         assert!(err.to_string().contains("different repository"), "{err}");
     }
 }

@@ -61,7 +61,8 @@ impl DemoProject {
     pub fn downloads(&self) -> Result<Vec<(String, Vec<u8>)>, ProjectError> {
         let mut out = Vec::new();
         for name in [CLEAN_PATCH, CLEAN_SIDECAR, CHAT_PATCH, ZIP_BUNDLE] {
-            let bytes = fs::read(self.downloads.join(name)).map_err(|e| ProjectError::io(&self.downloads.join(name), e))?;
+            let bytes =
+                fs::read(self.downloads.join(name)).map_err(|e| ProjectError::io(&self.downloads.join(name), e))?;
             out.push((name.to_string(), bytes));
         }
         Ok(out)
@@ -102,10 +103,8 @@ fn signature(minutes: i64) -> Result<Signature<'static>, git2::Error> {
 
 fn build(demo: &DemoProject) -> Result<(), ProjectError> {
     fs::create_dir_all(&demo.root).map_err(|e| ProjectError::io(&demo.root, e))?;
-    let repo = Repository::init_opts(
-        &demo.project,
-        git2::RepositoryInitOptions::new().initial_head("main").no_reinit(true),
-    )?;
+    let repo =
+        Repository::init_opts(&demo.project, git2::RepositoryInitOptions::new().initial_head("main").no_reinit(true))?;
     {
         let mut config = repo.config()?;
         config.set_str("user.name", "Demo Lead")?;
@@ -162,7 +161,13 @@ fn write_files(workdir: &Path, files: &[(&'static str, &'static str)]) -> Result
     Ok(paths)
 }
 
-fn commit_all(repo: &Repository, paths: &[&str], message: &str, minutes: i64, parent: Option<Oid>) -> Result<Oid, ProjectError> {
+fn commit_all(
+    repo: &Repository,
+    paths: &[&str],
+    message: &str,
+    minutes: i64,
+    parent: Option<Oid>,
+) -> Result<Oid, ProjectError> {
     let mut index = repo.index()?;
     for p in paths {
         index.add_path(Path::new(p))?;

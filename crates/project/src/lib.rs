@@ -8,8 +8,8 @@ pub mod config;
 pub mod connect;
 pub mod demo;
 mod paste;
-pub mod review;
 pub mod record;
+pub mod review;
 
 use patchdesk_board::Board;
 use patchdesk_error::{Code, Coded, UserError};
@@ -249,24 +249,14 @@ impl Project {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| self.workdir.display().to_string())
             });
-        let branch = self
-            .repo
-            .head()
-            .ok()
-            .and_then(|h| h.shorthand().ok().map(str::to_string));
+        let branch = self.repo.head().ok().and_then(|h| h.shorthand().ok().map(str::to_string));
         let remote = self.repo.find_remote("origin").ok().and_then(|r| {
             r.url().ok().map(|url| RemoteInfo {
                 url: url.to_string(),
                 is_practice: patchdesk_forge::PracticeRemote::is_local_url(url),
             })
         });
-        ProjectSummary {
-            name,
-            path: self.workdir.display().to_string(),
-            branch,
-            remote,
-            is_demo: marker.is_some(),
-        }
+        ProjectSummary { name, path: self.workdir.display().to_string(), branch, remote, is_demo: marker.is_some() }
     }
 }
 
@@ -299,7 +289,17 @@ mod tests {
         let bare = git2::Repository::open_bare(&demo.practice_remote).unwrap();
         let remote_main = bare.refname_to_id("refs/heads/main").unwrap();
         assert_eq!(remote_main, project.repo().refname_to_id("refs/heads/main").unwrap());
-        assert_eq!(project.repo().revwalk().map(|mut w| { w.push_head().unwrap(); w.count() }).unwrap(), 3);
+        assert_eq!(
+            project
+                .repo()
+                .revwalk()
+                .map(|mut w| {
+                    w.push_head().unwrap();
+                    w.count()
+                })
+                .unwrap(),
+            3
+        );
 
         // a user change survives reopening
         std::fs::write(demo.project.join("notes.txt"), "mine").unwrap();
@@ -314,7 +314,8 @@ mod tests {
         let project = Project::open(&demo.project).unwrap();
         project.seed_demo_inbox(&demo).unwrap();
         let checks = project.check_items().unwrap();
-        let by_task = |t: &str| checks.iter().find(|c| c.name.contains(t)).unwrap_or_else(|| panic!("{t} in {checks:?}"));
+        let by_task =
+            |t: &str| checks.iter().find(|c| c.name.contains(t)).unwrap_or_else(|| panic!("{t} in {checks:?}"));
         assert_eq!(checks.len(), 3, "{checks:?}");
         let clean = by_task("F2.2");
         assert_eq!((clean.outcome, clean.repairs, clean.problem_files), (patchdesk_apply::Outcome::Clean, 0, 0));
@@ -333,7 +334,10 @@ mod tests {
         let again = project.check_items().unwrap();
         assert_eq!(again.len(), 3);
         let text = std::fs::read_to_string(&cache).unwrap();
-        assert!(!text.contains(&format!("@{}", git2::Oid::ZERO_SHA1)) && text.matches('@').count() == 3, "only current entries kept: {text}");
+        assert!(
+            !text.contains(&format!("@{}", git2::Oid::ZERO_SHA1)) && text.matches('@').count() == 3,
+            "only current entries kept: {text}"
+        );
     }
 
     #[test]
@@ -372,7 +376,13 @@ mod tests {
         let zip_bytes = std::fs::read(demo.downloads.join(demo::ZIP_BUNDLE)).unwrap();
         let zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
         let names: Vec<&str> = zip.file_names().collect();
-        for expected in ["metadata.json", "reasoning_trace.md", "prompt_used.txt", "docs/rtp_guidance.md", "__MACOSX/docs/._rtp_guidance.md"] {
+        for expected in [
+            "metadata.json",
+            "reasoning_trace.md",
+            "prompt_used.txt",
+            "docs/rtp_guidance.md",
+            "__MACOSX/docs/._rtp_guidance.md",
+        ] {
             assert!(names.contains(&expected), "{expected} missing from {names:?}");
         }
     }

@@ -23,7 +23,12 @@ impl Project {
     /// (`patch_<YYYYMMDD_HHMMSS>_<task>.txt`, `now` in UTC), and returns the new item. The task
     /// is `task` (it must be on the board), else the one the text names; with neither the
     /// paste is refused and the lead chooses one.
-    pub fn paste_answer(&self, text: &[u8], task: Option<&str>, now: OffsetDateTime) -> Result<InboxItem, ProjectError> {
+    pub fn paste_answer(
+        &self,
+        text: &[u8],
+        task: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<InboxItem, ProjectError> {
         let task = match task.map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => {
                 let board = Board::load(&self.workdir);

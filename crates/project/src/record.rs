@@ -136,7 +136,8 @@ pub fn check_own_folder(repo: &git2::Repository) -> Result<(), RecordError> {
 /// Opens the repository whose working folder is exactly `workdir`, refusing one whose files
 /// live in another folder ([`check_own_folder`]).
 pub fn open_repository(workdir: &Path) -> Result<git2::Repository, RecordError> {
-    let repo = git2::Repository::open(workdir).map_err(|_| RecordError::NotARepository(workdir.display().to_string()))?;
+    let repo =
+        git2::Repository::open(workdir).map_err(|_| RecordError::NotARepository(workdir.display().to_string()))?;
     if check_own_folder(&repo).is_err() {
         return Err(RecordError::OtherFolder(workdir.display().to_string()));
     }
@@ -224,7 +225,11 @@ fn converted(repo: &git2::Repository, path: &Path) -> bool {
 
 /// True when git sees no difference between `HEAD`'s version of `rel` and the file on disk once
 /// converted (compares `HEAD` with the disk directly; no index involved).
-fn same_after_conversion(repo: &git2::Repository, head_tree: Option<&git2::Tree<'_>>, rel: &str) -> Result<bool, RecordError> {
+fn same_after_conversion(
+    repo: &git2::Repository,
+    head_tree: Option<&git2::Tree<'_>>,
+    rel: &str,
+) -> Result<bool, RecordError> {
     let mut opts = git2::DiffOptions::new();
     opts.pathspec(rel).disable_pathspec_match(true).include_untracked(true);
     let diff = repo.diff_tree_to_workdir(head_tree, Some(&mut opts))?;
@@ -282,7 +287,10 @@ pub fn check_can_commit(repo: &git2::Repository, paths: &[&str], action: &str) -
         }
         let on_disk = working_blob(&workdir, p)?;
         let same = on_disk == head.map(|h| h.0)
-            || (on_disk.is_some() && head.is_some() && converted(repo, path) && same_after_conversion(repo, head_tree.as_ref(), p)?);
+            || (on_disk.is_some()
+                && head.is_some()
+                && converted(repo, path)
+                && same_after_conversion(repo, head_tree.as_ref(), p)?);
         if !same {
             return Err(unsaved());
         }
@@ -346,7 +354,12 @@ pub fn record_paths(repo: &git2::Repository, paths: &[&str], message: &str) -> R
 /// commit is `HEAD`'s tree plus the blobs of exactly these files as they are on disk (read
 /// without following links), its message ends with [`RECORD_TRAILER`], and only these files'
 /// entries in the user's index are updated (to the committed blobs).
-pub fn record_checked_paths(repo: &git2::Repository, paths: &[&str], message: &str, checked: &Checked) -> Result<Recorded, RecordError> {
+pub fn record_checked_paths(
+    repo: &git2::Repository,
+    paths: &[&str],
+    message: &str,
+    checked: &Checked,
+) -> Result<Recorded, RecordError> {
     let branch = ready_branch(repo)?;
     let workdir = workdir_of(repo)?;
     let parent = match repo.find_reference(&branch) {
@@ -383,7 +396,8 @@ pub fn record_checked_paths(repo: &git2::Repository, paths: &[&str], message: &s
             Some(bytes) => {
                 // The blob git itself would store: converted when the repository says so.
                 let id = if converted(repo, path) { repo.blob_path(&workdir.join(path))? } else { repo.blob(&bytes)? };
-                let executable = std::fs::symlink_metadata(workdir.join(path)).is_ok_and(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o111 != 0);
+                let executable = std::fs::symlink_metadata(workdir.join(path))
+                    .is_ok_and(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o111 != 0);
                 let mode = if executable { git2::FileMode::BlobExecutable } else { git2::FileMode::Blob };
                 updates.upsert(*p, id, mode);
                 entries.push((p.to_string(), Some((id, u32::from(mode)))));
@@ -437,7 +451,10 @@ fn update_user_index(repo: &git2::Repository, workdir: &Path, entries: &[(String
             Some((id, mode)) => {
                 let Ok(meta) = std::fs::symlink_metadata(workdir.join(path)) else { continue };
                 let fresh = current.as_ref().is_some_and(|e| {
-                    e.id == *id && e.mode == *mode && i64::from(e.mtime.seconds()) == meta.mtime() && u64::from(e.file_size) == meta.size()
+                    e.id == *id
+                        && e.mode == *mode
+                        && i64::from(e.mtime.seconds()) == meta.mtime()
+                        && u64::from(e.file_size) == meta.size()
                 });
                 if fresh {
                     continue;
@@ -568,7 +585,13 @@ pub fn handoff_message(task: &str, from: &str, to: &str, reason: &str) -> String
 /// went there, nothing new is written; any of its files left uncommitted by an interrupted run
 /// are committed. The repository is checked before anything is written, so a refusal leaves
 /// every file as it was.
-pub fn hand_off(workdir: &Path, task_id: &str, to_pod: &str, reason: &str, now: OffsetDateTime) -> Result<HandedOff, RecordError> {
+pub fn hand_off(
+    workdir: &Path,
+    task_id: &str,
+    to_pod: &str,
+    reason: &str,
+    now: OffsetDateTime,
+) -> Result<HandedOff, RecordError> {
     hand_off_with(workdir, task_id, to_pod, reason, &[], None, now)
 }
 
@@ -602,11 +625,19 @@ pub fn hand_off_with(
     })?;
     let prompt_path = patchdesk_board::used_prompt_path(&to.key, &task.id);
     let metrics = patchdesk_logs::metrics_path(workdir);
-    let files: Vec<String> = vec![task.source.file.clone(), patchdesk_board::HANDOFF_LOG.to_string(), prompt_path.clone(), metrics.to_string()];
+    let files: Vec<String> = vec![
+        task.source.file.clone(),
+        patchdesk_board::HANDOFF_LOG.to_string(),
+        prompt_path.clone(),
+        metrics.to_string(),
+    ];
     let file_refs: Vec<&str> = files.iter().map(String::as_str).collect();
     let checked = check_can_commit(&repo, &file_refs, &format!("hand off {}", task.id))?;
     if let Some(p) = board.problems.iter().find(|p| p.path == task.source.file) {
-        return Err(RecordError::Refused(format!("{} — Patchdesk does not change a file it cannot read; nothing was changed.", p.message)));
+        return Err(RecordError::Refused(format!(
+            "{} — Patchdesk does not change a file it cannot read; nothing was changed.",
+            p.message
+        )));
     }
 
     if task.pod.as_deref() == Some(to.key.as_str()) {
@@ -617,7 +648,11 @@ pub fn hand_off_with(
         if !already {
             return Err(RecordError::AlreadyWith { task: task.id.clone(), pod: to.key.clone() });
         }
-        let from = last.and_then(|e| e.from.as_deref()).and_then(|f| board.pod(f)).map(|p| p.key.clone()).unwrap_or_else(|| "Human".into());
+        let from = last
+            .and_then(|e| e.from.as_deref())
+            .and_then(|f| board.pod(f))
+            .map(|p| p.key.clone())
+            .unwrap_or_else(|| "Human".into());
         let head = repo.head()?.peel_to_commit()?.id();
         return Ok(HandedOff {
             task: task.id.clone(),
@@ -683,7 +718,8 @@ mod tests {
     /// A repository with two commits' worth of files on `main`.
     fn repo_with(files: &[(&str, &str)]) -> (tempfile::TempDir, git2::Repository) {
         let dir = tempfile::tempdir().unwrap();
-        let repo = git2::Repository::init_opts(dir.path(), git2::RepositoryInitOptions::new().initial_head("main")).unwrap();
+        let repo =
+            git2::Repository::init_opts(dir.path(), git2::RepositoryInitOptions::new().initial_head("main")).unwrap();
         {
             let mut c = repo.config().unwrap();
             c.set_str("user.name", "Lead").unwrap();
@@ -712,7 +748,12 @@ mod tests {
 
     #[test]
     fn commits_only_the_named_files_and_keeps_the_users_changes() {
-        let (dir, repo) = repo_with(&[("task.yaml", "tasks: {}\n"), ("src/a.py", "a = 1\n"), ("notes.md", "n\n"), ("old.txt", "bye\n")]);
+        let (dir, repo) = repo_with(&[
+            ("task.yaml", "tasks: {}\n"),
+            ("src/a.py", "a = 1\n"),
+            ("notes.md", "n\n"),
+            ("old.txt", "bye\n"),
+        ]);
         let w = dir.path();
         // The user's own work: a staged change, an unstaged change, a staged-then-edited file, an untracked file.
         fs::write(w.join("src/a.py"), "a = 2\n").unwrap();
@@ -728,7 +769,9 @@ mod tests {
         fs::remove_file(w.join("old.txt")).unwrap();
         let head_before = repo.head().unwrap().target().unwrap();
 
-        let oid = commit_paths(&repo, &["task.yaml", ".logs/handoff_log.yaml", "old.txt"], "Hand off F1: A → B\n\nbecause").unwrap();
+        let oid =
+            commit_paths(&repo, &["task.yaml", ".logs/handoff_log.yaml", "old.txt"], "Hand off F1: A → B\n\nbecause")
+                .unwrap();
         let commit = repo.find_commit(oid).unwrap();
         assert_eq!(commit.parent_id(0).unwrap(), head_before);
         assert_eq!(commit.message().unwrap(), "Hand off F1: A → B\n\nbecause\n\nPatchdesk-Record: board\n");
@@ -800,7 +843,8 @@ mod tests {
     #[test]
     fn the_first_commit_of_an_empty_branch_works() {
         let dir = tempfile::tempdir().unwrap();
-        let repo = git2::Repository::init_opts(dir.path(), git2::RepositoryInitOptions::new().initial_head("trunk")).unwrap();
+        let repo =
+            git2::Repository::init_opts(dir.path(), git2::RepositoryInitOptions::new().initial_head("trunk")).unwrap();
         fs::write(dir.path().join("task.yaml"), "tasks: {}\n").unwrap();
         fs::write(dir.path().join("other.txt"), "left alone\n").unwrap();
         let oid = commit_paths(&repo, &["task.yaml"], "Start").unwrap();
@@ -827,15 +871,29 @@ mod tests {
         assert!(done.new);
         assert_eq!((done.from.as_str(), done.to.as_str()), ("DevPod", "QAPod"));
         let commit = repo.find_commit(Oid::from_str(&done.commit).unwrap()).unwrap();
-        assert_eq!(commit.message().unwrap(), "Hand off T1: DevPod → QAPod\n\nready for tests\n\nPatchdesk-Record: board\n");
+        assert_eq!(
+            commit.message().unwrap(),
+            "Hand off T1: DevPod → QAPod\n\nready for tests\n\nPatchdesk-Record: board\n"
+        );
         // The working files are the committed blobs.
         for f in &done.changed_files {
-            let blob = commit.tree().unwrap().get_path(Path::new(f)).unwrap().to_object(&repo).unwrap().peel_to_blob().unwrap();
+            let blob = commit
+                .tree()
+                .unwrap()
+                .get_path(Path::new(f))
+                .unwrap()
+                .to_object(&repo)
+                .unwrap()
+                .peel_to_blob()
+                .unwrap();
             assert_eq!(blob.content(), fs::read(w.join(f)).unwrap(), "{f}");
         }
         let mut files = done.changed_files.clone();
         files.sort();
-        assert_eq!(files, [".logs/handoff_log.yaml", "metrics/metrics.yaml", "prompts/used/QAPod/T1_prompt.txt", "task.yaml"]);
+        assert_eq!(
+            files,
+            [".logs/handoff_log.yaml", "metrics/metrics.yaml", "prompts/used/QAPod/T1_prompt.txt", "task.yaml"]
+        );
         assert_eq!(git(w, &["status", "--porcelain"]), "");
 
         let again = hand_off(w, "T1", "QAPod", "ready for tests", now).unwrap();
@@ -886,7 +944,10 @@ mod tests {
             err.to_string(),
             "You have unsaved changes in task.yaml that are not committed. Patchdesk did not hand off T1 so that your changes stay as they are: commit or undo them in task.yaml, then try again."
         );
-        assert_eq!(fs::read_to_string(w.join("task.yaml")).unwrap(), "tasks:\n  T1:\n    title: One!\n    assigned_pod: dev\n");
+        assert_eq!(
+            fs::read_to_string(w.join("task.yaml")).unwrap(),
+            "tasks:\n  T1:\n    title: One!\n    assigned_pod: dev\n"
+        );
         assert_eq!(fs::read_to_string(w.join(".logs/handoff_log.yaml")).unwrap(), "handoffs: []\n");
         assert!(!w.join("prompts").exists());
         assert_eq!(repo.head().unwrap().target().unwrap(), head);
@@ -911,7 +972,10 @@ mod tests {
         fs::write(w.join(".logs/handoff_log.yaml"), "handoffs: []\n# my note\n").unwrap();
         let files = vec!["docs/guide.md".to_string()];
         let err = hand_off_with(w, "T1", "qa", "please test", &files, Some("patch_T1.diff"), now).unwrap_err();
-        assert!(err.to_string().starts_with("You have unsaved changes in .logs/handoff_log.yaml that are not committed."), "{err}");
+        assert!(
+            err.to_string().starts_with("You have unsaved changes in .logs/handoff_log.yaml that are not committed."),
+            "{err}"
+        );
         assert_eq!(fs::read_to_string(w.join(".logs/handoff_log.yaml")).unwrap(), "handoffs: []\n# my note\n");
         assert!(fs::read_to_string(w.join("task.yaml")).unwrap().contains("assigned_pod: dev\n"));
         assert_eq!(fs::read_to_string(w.join("metrics/metrics.yaml")).unwrap(), "weekly_snapshots: []\n");
@@ -990,7 +1054,10 @@ mod tests {
         let now = time::macros::datetime!(2026-11-19 10:00 UTC);
         hand_off(w, "T1", "qa", "go", now).unwrap();
         let after = index_bytes(w);
-        assert!(after.contains(before.iter().find(|(p, _)| p == "notes.md").unwrap()), "the lead's staged file is as it was");
+        assert!(
+            after.contains(before.iter().find(|(p, _)| p == "notes.md").unwrap()),
+            "the lead's staged file is as it was"
+        );
         assert_eq!(git(w, &["status", "--porcelain"]), "A  notes.md\n");
         assert_eq!(
             git(w, &["show", "--name-only", "--format=", "HEAD"]),

@@ -319,7 +319,12 @@ impl Project {
                 let links = crate::config::ReviewPolicy::load(&self.workdir).map(|p| p.links()).unwrap_or_default();
                 // Every shape a chat hands out (diffs, OpenAI patches, edit blocks, whole files),
                 // through the one function `patchdesk apply` and Send for review use.
-                let report = patchdesk_shapes::apply_text(&self.repo, base, bytes, &ApplyOptions { links, ..ApplyOptions::default() })?;
+                let report = patchdesk_shapes::apply_text(
+                    &self.repo,
+                    base,
+                    bytes,
+                    &ApplyOptions { links, ..ApplyOptions::default() },
+                )?;
                 Ok((report.outcome, report.tree_id(), report.repairs, report.problems))
             }
             Kind::Bundle | Kind::Batch => {
@@ -339,12 +344,21 @@ impl Project {
         let queue = self.queue()?;
         let base = self.repo.head()?.peel_to_tree()?.id();
         let mut cache: std::collections::BTreeMap<String, ItemCheck> =
-            patchdesk_disk::read_file(self.repo.path(), "patchdesk/checks.json").ok().flatten().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+            patchdesk_disk::read_file(self.repo.path(), "patchdesk/checks.json")
+                .ok()
+                .flatten()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or_default();
         let mut fresh = std::collections::BTreeMap::new();
         let mut out = Vec::new();
         for item in queue.list()? {
             if matches!(item.kind, Kind::Sidecar | Kind::Log { .. })
-                || matches!(item.status, patchdesk_intake::Status::Rejected | patchdesk_intake::Status::Promoted | patchdesk_intake::Status::Merged)
+                || matches!(
+                    item.status,
+                    patchdesk_intake::Status::Rejected
+                        | patchdesk_intake::Status::Promoted
+                        | patchdesk_intake::Status::Merged
+                )
             {
                 continue;
             }
@@ -368,7 +382,11 @@ impl Project {
             let check = match cache.remove(&key) {
                 Some(c) => ItemCheck { name: item.name.clone(), ..c },
                 None => {
-                    match queue.read_bytes(&item.name).map_err(ProjectError::from).and_then(|b| self.apply_item(&item, &b, base)) {
+                    match queue
+                        .read_bytes(&item.name)
+                        .map_err(ProjectError::from)
+                        .and_then(|b| self.apply_item(&item, &b, base))
+                    {
                         Ok((outcome, tree, repairs, problems)) => {
                             let files = match tree {
                                 Some(t) => self.changed_files(base, t).unwrap_or_default(),

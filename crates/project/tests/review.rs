@@ -65,7 +65,13 @@ fn chat_patch_review_shows_its_repairs() {
 #[test]
 fn zip_bundle_review_has_the_full_file_and_the_pod_s_reasoning() {
     let (_dir, p) = demo_project();
-    let status_before = std::process::Command::new("git").arg("-C").arg(p.workdir()).args(["status", "--porcelain"]).output().unwrap().stdout;
+    let status_before = std::process::Command::new("git")
+        .arg("-C")
+        .arg(p.workdir())
+        .args(["status", "--porcelain"])
+        .output()
+        .unwrap()
+        .stdout;
     let name = item_named(&p, demo::ZIP_BUNDLE);
     let r = p.review(&name).unwrap();
     assert_eq!(r.outcome, Outcome::Clean);
@@ -79,7 +85,13 @@ fn zip_bundle_review_has_the_full_file_and_the_pod_s_reasoning() {
     assert!(reasoning.text.contains("Coaches read this on a phone"));
     // junk from the Mac zipper is not a file of the change
     assert!(r.files.iter().all(|f| !f.path.contains("__MACOSX")));
-    let after = std::process::Command::new("git").arg("-C").arg(p.workdir()).args(["status", "--porcelain"]).output().unwrap().stdout;
+    let after = std::process::Command::new("git")
+        .arg("-C")
+        .arg(p.workdir())
+        .args(["status", "--porcelain"])
+        .output()
+        .unwrap()
+        .stdout;
     assert_eq!(status_before, after, "review never touches the working folder");
     assert!(!p.workdir().join("docs/rtp_guidance.md").exists());
 }

@@ -36,14 +36,13 @@ use patchdesk_forge::{Forge, ForgeError, NewReview, ReviewRequest};
 use serde::{Deserialize, Serialize};
 
 use crate::transport::{self, FETCH_PREFIX};
-use patchdesk_project::record::RECORD_TRAILER;
 use crate::PromoteError;
+use patchdesk_project::record::RECORD_TRAILER;
 
 /// Prefix of the branches board changes go on when the default branch refuses them.
 pub const BOARD_BRANCH_PREFIX: &str = "patchdesk/board-";
 /// Local ref holding the commit being sent (the push source; never a user's ref).
 pub const BOARD_SOURCE_REF: &str = "refs/patchdesk/board/send";
-
 
 /// How many commits a review request's description lists before summing up the rest.
 const LISTED_COMMITS: usize = 100;
@@ -135,7 +134,11 @@ pub enum BoardSent {
 }
 
 fn changes(n: u32) -> String {
-    if n == 1 { "1 board change".to_string() } else { format!("{n} board changes") }
+    if n == 1 {
+        "1 board change".to_string()
+    } else {
+        format!("{n} board changes")
+    }
 }
 
 fn held_words(held: u32, subjects: &[String]) -> String {
@@ -144,12 +147,17 @@ fn held_words(held: u32, subjects: &[String]) -> String {
     if held as usize > subjects.len() {
         names.push_str(&format!(" and {} more", held as usize - subjects.len()));
     }
-    let (count, verb) = if held == 1 { ("1 commit of yours".to_string(), "is") } else { (format!("{held} commits of yours"), "are") };
+    let (count, verb) =
+        if held == 1 { ("1 commit of yours".to_string(), "is") } else { (format!("{held} commits of yours"), "are") };
     format!("{count} ({names}) {verb} not sent: Patchdesk only sends the board changes it made. Send your own commits yourself when they are ready.")
 }
 
 fn commits(n: u32) -> String {
-    if n == 1 { "1 newer commit".to_string() } else { format!("{n} newer commits") }
+    if n == 1 {
+        "1 newer commit".to_string()
+    } else {
+        format!("{n} newer commits")
+    }
 }
 
 impl BoardSent {
@@ -212,20 +220,32 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
     if has_credentials(remote_url) {
         return Err(PromoteError::Input("the remote address carries a user name or password; Patchdesk uses the saved sign-in instead. Remove the credentials from the address.".into()));
     }
-    let repo = Repository::open(workdir).map_err(|_| PromoteError::Git { action: "open the repository".into(), detail: format!("there is no git repository at {}", workdir.display()) })?;
+    let repo = Repository::open(workdir).map_err(|_| PromoteError::Git {
+        action: "open the repository".into(),
+        detail: format!("there is no git repository at {}", workdir.display()),
+    })?;
     let creds = forge.git_credentials();
     let key = transport::remote_key(remote_url);
 
     let (heads, listed_default) = transport::list_remote(&repo, remote_url, creds)?;
     let has = |b: &str| heads.iter().any(|(n, _)| n == b);
-    let default = match listed_default.clone().filter(|d| has(d)).or_else(|| ["main", "master"].into_iter().find(|b| has(b)).map(str::to_string)).or(listed_default) {
+    let default = match listed_default
+        .clone()
+        .filter(|d| has(d))
+        .or_else(|| ["main", "master"].into_iter().find(|b| has(b)).map(str::to_string))
+        .or(listed_default)
+    {
         Some(d) => d,
         None => forge.default_branch()?,
     };
 
     // The project's branch, and its newest commit.
     let head = repo.head().ok();
-    let branch = head.as_ref().filter(|h| h.is_branch()).and_then(|h| h.shorthand().ok().map(str::to_string)).unwrap_or_default();
+    let branch = head
+        .as_ref()
+        .filter(|h| h.is_branch())
+        .and_then(|h| h.shorthand().ok().map(str::to_string))
+        .unwrap_or_default();
     if branch != default {
         return Ok(BoardSent::NotOnDefaultBranch { branch, default });
     }
@@ -240,11 +260,13 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
     // The remote's side, fetched into Patchdesk's own refs.
     let remote = if has(&default) {
         transport::fetch(&repo, remote_url, creds, &key, &[default.as_str()])?;
-        let fetched = repo
-            .find_reference(&format!("{FETCH_PREFIX}/{key}/{default}"))
-            .ok()
-            .and_then(|r| r.target())
-            .ok_or_else(|| PromoteError::Git { action: "fetch the default branch".into(), detail: format!("{default} was not fetched") })?;
+        let fetched =
+            repo.find_reference(&format!("{FETCH_PREFIX}/{key}/{default}")).ok().and_then(|r| r.target()).ok_or_else(
+                || PromoteError::Git {
+                    action: "fetch the default branch".into(),
+                    detail: format!("{default} was not fetched"),
+                },
+            )?;
         Some(fetched)
     } else {
         None
@@ -287,7 +309,12 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
         ours = unsent;
     }
     let subjects: Vec<String> = held.iter().take(NAMED_HELD).map(|o| subject(&repo, *o)).collect();
-    let holding = |sent: u32| BoardSent::Held { branch: default.clone(), sent, held: count(held.len()), subjects: subjects.clone() };
+    let holding = |sent: u32| BoardSent::Held {
+        branch: default.clone(),
+        sent,
+        held: count(held.len()),
+        subjects: subjects.clone(),
+    };
     if ours.is_empty() {
         return Ok(match (held.is_empty(), theirs) {
             (false, _) => holding(0),
@@ -302,7 +329,8 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
             return Ok(holding(0));
         }
         // Every commit of the branch is Patchdesk's: it goes as it is.
-        repo.reference(BOARD_SOURCE_REF, local, true, "patchdesk: board changes to send").map_err(git_err("keep the commit to send"))?;
+        repo.reference(BOARD_SOURCE_REF, local, true, "patchdesk: board changes to send")
+            .map_err(git_err("keep the commit to send"))?;
         transport::push(&repo, remote_url, creds, BOARD_SOURCE_REF, &default)?;
         return Ok(BoardSent::Sent { branch: default, commits: count(ours.len()) });
     };
@@ -317,18 +345,23 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
             rebuilt.push(tip.id());
             continue;
         }
-        let mut index = repo.cherrypick_commit(&commit, &tip, 0, None).map_err(git_err("make the board change again on the remote's branch"))?;
+        let mut index = repo
+            .cherrypick_commit(&commit, &tip, 0, None)
+            .map_err(git_err("make the board change again on the remote's branch"))?;
         if index.has_conflicts() && !merge_log_additions(&repo, &mut index)? {
             return Ok(BoardSent::DoesNotApply { branch: default, subject: subject(&repo, *oid) });
         }
-        let tree_id = index.write_tree_to(&repo).map_err(git_err("make the board change again on the remote's branch"))?;
+        let tree_id =
+            index.write_tree_to(&repo).map_err(git_err("make the board change again on the remote's branch"))?;
         if tree_id == tip.tree_id() {
             // The remote has this change already.
             continue;
         }
         let tree = repo.find_tree(tree_id).map_err(git_err("make the board change again on the remote's branch"))?;
         let message = String::from_utf8_lossy(commit.message_raw_bytes()).into_owned();
-        let made = repo.commit(None, &commit.author(), &commit.committer(), &message, &tree, &[&tip]).map_err(git_err("make the board change again on the remote's branch"))?;
+        let made = repo
+            .commit(None, &commit.author(), &commit.committer(), &message, &tree, &[&tip])
+            .map_err(git_err("make the board change again on the remote's branch"))?;
         tip = repo.find_commit(made).map_err(git_err("make the board change again on the remote's branch"))?;
         rebuilt.push(made);
     }
@@ -338,14 +371,19 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
     let to_send = count(rebuilt.len());
     let new_tip = tip.id();
 
-    repo.reference(BOARD_SOURCE_REF, new_tip, true, "patchdesk: board changes to send").map_err(git_err("keep the commit to send"))?;
+    repo.reference(BOARD_SOURCE_REF, new_tip, true, "patchdesk: board changes to send")
+        .map_err(git_err("keep the commit to send"))?;
     match transport::push(&repo, remote_url, creds, BOARD_SOURCE_REF, &default) {
         Ok(()) if held.is_empty() => Ok(BoardSent::Sent { branch: default, commits: to_send }),
         Ok(()) => Ok(holding(to_send)),
-        Err(PromoteError::PushRejected { .. }) => Ok(match as_review(&repo, remote_url, forge, &heads, &default, new_tip, Some(remote_tip))? {
-            BoardSent::AsReview { number, url, branch, base, commits, .. } => BoardSent::AsReview { number, url, branch, base, commits, held: count(held.len()), subjects },
-            other => other,
-        }),
+        Err(PromoteError::PushRejected { .. }) => {
+            Ok(match as_review(&repo, remote_url, forge, &heads, &default, new_tip, Some(remote_tip))? {
+                BoardSent::AsReview { number, url, branch, base, commits, .. } => {
+                    BoardSent::AsReview { number, url, branch, base, commits, held: count(held.len()), subjects }
+                }
+                other => other,
+            })
+        }
         Err(e) => Err(e),
     }
 }
@@ -359,7 +397,9 @@ fn merge_log_additions(repo: &Repository, index: &mut git2::Index) -> Result<boo
     for conflict in index.conflicts().map_err(&err)? {
         let conflict = conflict.map_err(&err)?;
         // In the cherry-pick, "our" side is the remote's tip, "their" side the board change.
-        let (Some(base), Some(remote), Some(change)) = (conflict.ancestor, conflict.our, conflict.their) else { return Ok(false) };
+        let (Some(base), Some(remote), Some(change)) = (conflict.ancestor, conflict.our, conflict.their) else {
+            return Ok(false);
+        };
         let plain = [&base, &remote, &change].iter().all(|e| e.mode == u32::from(git2::FileMode::Blob));
         let Ok(path) = String::from_utf8(change.path.clone()) else { return Ok(false) };
         if !plain || !is_board_file(&path) || base.path != change.path || remote.path != change.path {
@@ -403,7 +443,8 @@ fn has_trailer(commit: &git2::Commit<'_>) -> bool {
 pub fn is_board_file(path: &str) -> bool {
     let under = |dir: &str| path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/') && rest.len() > 1);
     path == patchdesk_board::TASK_FILE
-        || (under(patchdesk_board::TASK_TEMPLATES_DIR) && !path[patchdesk_board::TASK_TEMPLATES_DIR.len() + 1..].contains('/'))
+        || (under(patchdesk_board::TASK_TEMPLATES_DIR)
+            && !path[patchdesk_board::TASK_TEMPLATES_DIR.len() + 1..].contains('/'))
         || under(".logs")
         || under("metrics")
         || path == "logs/metrics.yaml"
@@ -475,13 +516,24 @@ fn new_commits(repo: &Repository, local: Oid, remote: Option<Oid>) -> Result<Vec
 }
 
 fn subject(repo: &Repository, oid: Oid) -> String {
-    repo.find_commit(oid).ok().and_then(|c| c.summary().ok().flatten().map(str::to_string)).unwrap_or_else(|| oid.to_string()[..8].to_string())
+    repo.find_commit(oid)
+        .ok()
+        .and_then(|c| c.summary().ok().flatten().map(str::to_string))
+        .unwrap_or_else(|| oid.to_string()[..8].to_string())
 }
 
 /// The default branch refused the push: the commits go on a board branch with a review
 /// request. An open request for earlier board changes (a board branch whose tip the project
 /// builds on) is extended and reused rather than a second one opened.
-fn as_review(repo: &Repository, url: &str, forge: &dyn Forge, heads: &transport::RemoteHeads, base: &str, local: Oid, remote: Option<Oid>) -> Result<BoardSent, PromoteError> {
+fn as_review(
+    repo: &Repository,
+    url: &str,
+    forge: &dyn Forge,
+    heads: &transport::RemoteHeads,
+    base: &str,
+    local: Oid,
+    remote: Option<Oid>,
+) -> Result<BoardSent, PromoteError> {
     let creds = forge.git_credentials();
     let list = new_commits(repo, local, remote)?;
     let n = count(list.len());
@@ -497,7 +549,9 @@ fn as_review(repo: &Repository, url: &str, forge: &dyn Forge, heads: &transport:
         .map(|(name, tip)| (name.as_str(), *tip))
         .collect();
     // The most recent (closest to the project's commit) first.
-    earlier.sort_by_key(|(_, tip)| std::cmp::Reverse(repo.graph_ahead_behind(*tip, remote.unwrap_or(*tip)).map(|(a, _)| a).unwrap_or(0)));
+    earlier.sort_by_key(|(_, tip)| {
+        std::cmp::Reverse(repo.graph_ahead_behind(*tip, remote.unwrap_or(*tip)).map(|(a, _)| a).unwrap_or(0))
+    });
     for (name, tip) in earlier {
         if let Some(review) = forge.find_open_review(name, base)? {
             if tip != local {
@@ -523,11 +577,19 @@ fn as_review(repo: &Repository, url: &str, forge: &dyn Forge, heads: &transport:
     if title.chars().count() > TITLE_LIMIT {
         title = title.chars().take(TITLE_LIMIT - 1).collect::<String>() + "…";
     }
-    let new = NewReview { title, body: review_body(repo, &list, base), branch: branch.clone(), base: base.to_string(), draft: false };
+    let new = NewReview {
+        title,
+        body: review_body(repo, &list, base),
+        branch: branch.clone(),
+        base: base.to_string(),
+        draft: false,
+    };
     let review = match forge.open_review(&new) {
         Ok(r) => r,
         Err(ForgeError::ReviewExists { .. }) => forge.find_open_review(&branch, base)?.ok_or_else(|| {
-            PromoteError::Forge(ForgeError::Invalid { detail: format!("a pull request for {branch} is said to exist, but none is open into {base}") })
+            PromoteError::Forge(ForgeError::Invalid {
+                detail: format!("a pull request for {branch} is said to exist, but none is open into {base}"),
+            })
         })?,
         Err(ForgeError::Offline { host, detail }) => match forge.find_open_review(&branch, base) {
             // The answer may have been lost after the request was opened.
@@ -540,7 +602,15 @@ fn as_review(repo: &Repository, url: &str, forge: &dyn Forge, heads: &transport:
 }
 
 fn as_review_result(review: ReviewRequest, branch: &str, base: &str, commits: u32) -> BoardSent {
-    BoardSent::AsReview { number: review.number, url: review.url, branch: branch.to_string(), base: base.to_string(), commits, held: 0, subjects: Vec::new() }
+    BoardSent::AsReview {
+        number: review.number,
+        url: review.url,
+        branch: branch.to_string(),
+        base: base.to_string(),
+        commits,
+        held: 0,
+        subjects: Vec::new(),
+    }
 }
 
 fn review_body(repo: &Repository, list: &[Oid], base: &str) -> String {

@@ -45,7 +45,9 @@ fn render_section(s: &Section, text: &str, trimmed: bool) -> String {
     }
     if trimmed {
         match &s.full_at {
-            Some((label, link)) => out.push_str(&format!("\n_… trimmed to fit GitHub's size limit; the full text is in [{label}]({link})._\n")),
+            Some((label, link)) => out.push_str(&format!(
+                "\n_… trimmed to fit GitHub's size limit; the full text is in [{label}]({link})._\n"
+            )),
             None => out.push_str("\n_… trimmed to fit GitHub's size limit._\n"),
         }
     }
@@ -87,7 +89,10 @@ pub fn render(sections: &[Section], footer: &str, budget: usize) -> String {
         }
         let over = len - budget;
         // Trim the longest section: to the excess, or to its fair share, whichever cuts more.
-        let Some((i, longest)) = texts.iter().enumerate().map(|(i, t)| (i, t.chars().count())).max_by_key(|(_, n)| *n) else { break };
+        let Some((i, longest)) = texts.iter().enumerate().map(|(i, t)| (i, t.chars().count())).max_by_key(|(_, n)| *n)
+        else {
+            break;
+        };
         if longest == 0 {
             break;
         }
@@ -107,7 +112,12 @@ mod tests {
     use super::*;
 
     fn section(h: &str, text: String) -> Section {
-        Section { heading: h.into(), text, full_at: Some((format!("{h}.md"), format!("https://x/{h}.md"))), fenced: h == "Prompt" }
+        Section {
+            heading: h.into(),
+            text,
+            full_at: Some((format!("{h}.md"), format!("https://x/{h}.md"))),
+            fenced: h == "Prompt",
+        }
     }
 
     #[test]

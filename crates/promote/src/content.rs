@@ -40,7 +40,9 @@ fn text_in(repo: &Repository, tree: &git2::Tree<'_>, rel: &str) -> Option<String
 /// base, not the user's files, and no folder on disk.
 fn board_in(repo: &Repository, tree: &git2::Tree<'_>) -> Board {
     let mut templates = Vec::new();
-    if let Some(sub) = tree.get_path(Path::new(patchdesk_board::TASK_TEMPLATES_DIR)).ok().and_then(|e| repo.find_tree(e.id()).ok()) {
+    if let Some(sub) =
+        tree.get_path(Path::new(patchdesk_board::TASK_TEMPLATES_DIR)).ok().and_then(|e| repo.find_tree(e.id()).ok())
+    {
         for e in sub.iter() {
             if let (Ok(name), Ok(blob)) = (e.name(), repo.find_blob(e.id())) {
                 templates.push((name.to_string(), String::from_utf8_lossy(blob.content()).into_owned()));
@@ -55,7 +57,10 @@ fn board_in(repo: &Repository, tree: &git2::Tree<'_>) -> Board {
 }
 
 pub(crate) fn task_id(item: &InboxItem) -> String {
-    item.task_id.clone().or_else(|| item.feature.clone()).unwrap_or_else(|| patchdesk_intake::split_extension(&item.name).0.to_string())
+    item.task_id
+        .clone()
+        .or_else(|| item.feature.clone())
+        .unwrap_or_else(|| patchdesk_intake::split_extension(&item.name).0.to_string())
 }
 
 /// The pull request title Patchdesk proposes for `item`: `[<task_id>] <summary>`.
@@ -73,12 +78,21 @@ pub(crate) fn pod_for(workdir: &Path, item: &InboxItem) -> String {
 }
 
 /// The branch the settings' pattern gives for `item` on the board in `workdir`.
-pub(crate) fn branch_for(workdir: &Path, item: &InboxItem, config: &PromoteConfig, pod: &str) -> Result<String, PromoteError> {
+pub(crate) fn branch_for(
+    workdir: &Path,
+    item: &InboxItem,
+    config: &PromoteConfig,
+    pod: &str,
+) -> Result<String, PromoteError> {
     let board = Board::load(workdir);
     let task = task_id(item);
     let category = board.task(&task).and_then(|t| t.category.clone()).unwrap_or_else(|| pod.to_string());
-    patchdesk_forge::branch_name(&config.branch_pattern, pod, &task, &category)
-        .ok_or_else(|| PromoteError::Config(format!("the branch pattern {:?} gives no usable branch name for task {task}", config.branch_pattern)))
+    patchdesk_forge::branch_name(&config.branch_pattern, pod, &task, &category).ok_or_else(|| {
+        PromoteError::Config(format!(
+            "the branch pattern {:?} gives no usable branch name for task {task}",
+            config.branch_pattern
+        ))
+    })
 }
 
 fn pod_on_board(board: &Board, item: &InboxItem) -> String {
@@ -88,18 +102,31 @@ fn pod_on_board(board: &Board, item: &InboxItem) -> String {
         Some(r) => board.pod(&r).cloned().unwrap_or_else(|| Pod::from_key(&r)).spelled_like("dev"),
         None => "auto".to_string(),
     };
-    if pod.trim().is_empty() { "auto".to_string() } else { pod }
+    if pod.trim().is_empty() {
+        "auto".to_string()
+    } else {
+        pod
+    }
 }
 
 /// The pod (short name such as `dev`) and the branch name, from the item and the base's board.
-pub(crate) fn names(repo: &Repository, item: &InboxItem, config: &PromoteConfig, base_commit: Oid) -> Result<Names, PromoteError> {
+pub(crate) fn names(
+    repo: &Repository,
+    item: &InboxItem,
+    config: &PromoteConfig,
+    base_commit: Oid,
+) -> Result<Names, PromoteError> {
     let tree = repo.find_commit(base_commit).and_then(|c| c.tree()).map_err(git_err("read the base commit"))?;
     let board = board_in(repo, &tree);
     let task = task_id(item);
     let pod = pod_on_board(&board, item);
     let category = board.task(&task).and_then(|t| t.category.clone()).unwrap_or_else(|| pod.clone());
-    let branch = patchdesk_forge::branch_name(&config.branch_pattern, &pod, &task, &category)
-        .ok_or_else(|| PromoteError::Config(format!("the branch pattern {:?} gives no usable branch name for task {task}", config.branch_pattern)))?;
+    let branch = patchdesk_forge::branch_name(&config.branch_pattern, &pod, &task, &category).ok_or_else(|| {
+        PromoteError::Config(format!(
+            "the branch pattern {:?} gives no usable branch name for task {task}",
+            config.branch_pattern
+        ))
+    })?;
     Ok(Names { branch, pod })
 }
 
@@ -116,7 +143,8 @@ pub(crate) struct Built {
 impl Built {
     /// Writes the commit object (no ref is moved).
     pub fn write_commit(&self, repo: &Repository, base: Oid) -> Result<Oid, PromoteError> {
-        let sig = git2::Signature::new(&self.author.0, &self.author.1, &self.when).map_err(git_err("write the commit"))?;
+        let sig =
+            git2::Signature::new(&self.author.0, &self.author.1, &self.when).map_err(git_err("write the commit"))?;
         let tree = repo.find_tree(self.tree).map_err(git_err("write the commit"))?;
         let parent = repo.find_commit(base).map_err(git_err("write the commit"))?;
         repo.commit(None, &sig, &sig, &self.message, &tree, &[&parent]).map_err(git_err("write the commit"))
@@ -124,7 +152,8 @@ impl Built {
 }
 
 fn safe_component(s: &str) -> String {
-    let out: String = s.chars().map(|c| if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' }).collect();
+    let out: String =
+        s.chars().map(|c| if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' }).collect();
     let out = out.trim_start_matches('.').to_string();
     if out.is_empty() {
         "item".into()
@@ -151,12 +180,17 @@ struct ChangedFile {
     removed: usize,
 }
 
-fn changed_files(repo: &Repository, base: &git2::Tree<'_>, new: &git2::Tree<'_>) -> Result<Vec<ChangedFile>, PromoteError> {
+fn changed_files(
+    repo: &Repository,
+    base: &git2::Tree<'_>,
+    new: &git2::Tree<'_>,
+) -> Result<Vec<ChangedFile>, PromoteError> {
     let mut opts = git2::DiffOptions::new();
     let diff = repo.diff_tree_to_tree(Some(base), Some(new), Some(&mut opts)).map_err(git_err("compare the change"))?;
     let mut out = Vec::new();
     for (i, d) in diff.deltas().enumerate() {
-        let path = d.new_file().path().or(d.old_file().path()).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        let path =
+            d.new_file().path().or(d.old_file().path()).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
         let status = match d.status() {
             git2::Delta::Added => "added",
             git2::Delta::Deleted => "deleted",
@@ -192,7 +226,8 @@ pub(crate) fn build(
     let pod = rec.pod.clone().unwrap_or_else(|| "auto".into());
     let task = task_id(item);
     let summary = summary(item);
-    let started = OffsetDateTime::parse(&rec.started_at, &time::format_description::well_known::Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let started = OffsetDateTime::parse(&rec.started_at, &time::format_description::well_known::Rfc3339)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let base_c = repo.find_commit(base_commit).map_err(git_err("read the base commit"))?;
     let base_tree = base_c.tree().map_err(git_err("read the base commit"))?;
     let bytes = queue.read_bytes(&item.name)?;
@@ -200,11 +235,17 @@ pub(crate) fn build(
     // The change itself.
     let policy = crate::ReviewPolicy::load(queue.workdir())?;
     let options = ApplyOptions { links: policy.links(), ..ApplyOptions::default() };
-    let does_not_apply = |detail: String, conflict: bool| PromoteError::DoesNotApply { item: item.name.clone(), base: base_name.clone(), detail, conflict };
+    let does_not_apply = |detail: String, conflict: bool| PromoteError::DoesNotApply {
+        item: item.name.clone(),
+        base: base_name.clone(),
+        detail,
+        conflict,
+    };
     let applied = match &item.kind {
         Kind::Diff { .. } => {
             // Any shape a chat hands out, read and placed exactly as the review screen did.
-            let report = patchdesk_shapes::apply_text(repo, base_tree.id(), &bytes, &options).map_err(|e| does_not_apply(e.to_string(), false))?;
+            let report = patchdesk_shapes::apply_text(repo, base_tree.id(), &bytes, &options)
+                .map_err(|e| does_not_apply(e.to_string(), false))?;
             match (report.outcome, report.tree_id()) {
                 (Outcome::Conflict, _) => return Err(does_not_apply(problems(&report.problems), true)),
                 (Outcome::Refused, _) | (_, None) => return Err(does_not_apply(problems(&report.problems), false)),
@@ -214,14 +255,18 @@ pub(crate) fn build(
         Kind::Bundle | Kind::Batch => {
             let files = patchdesk_intake::read_full_files(&item.kind, &item.file_name, &bytes)?;
             let files: Vec<_> = files.into_iter().map(|f| (f.path, f.content, f.executable)).collect();
-            patchdesk_apply::apply_files(repo, base_tree.id(), &files).map_err(|e| does_not_apply(e.to_string(), false))?
+            patchdesk_apply::apply_files(repo, base_tree.id(), &files)
+                .map_err(|e| does_not_apply(e.to_string(), false))?
         }
-        Kind::Sidecar | Kind::Log { .. } => return Err(PromoteError::NotPromotable(format!("{} is not a change", item.file_name))),
+        Kind::Sidecar | Kind::Log { .. } => {
+            return Err(PromoteError::NotPromotable(format!("{} is not a change", item.file_name)))
+        }
     };
     // Paths that need the lead's "I understand" are held until it is given (whatever shape the
     // change came in: the list is read from the two trees).
     if let Some(confirmed) = confirmed_risks {
-        let risks = patchdesk_apply::risks_between(repo, base_tree.id(), applied).map_err(|e| does_not_apply(e.to_string(), false))?;
+        let risks = patchdesk_apply::risks_between(repo, base_tree.id(), applied)
+            .map_err(|e| does_not_apply(e.to_string(), false))?;
         let open: Vec<_> = risks.into_iter().filter(|r| !confirmed.iter().any(|c| c == &r.path)).collect();
         if !open.is_empty() {
             return Err(PromoteError::RisksNotConfirmed { item: item.name.clone(), risks: open });
@@ -248,7 +293,10 @@ pub(crate) fn build(
     let handoff = find(&[LogKind::HandoffNotes]);
     let pod_key = {
         let raw = item.pod.clone().unwrap_or_else(|| pod.clone());
-        let p = patchdesk_board::default_pods().into_iter().find(|p| p.matches(&raw)).unwrap_or_else(|| Pod::from_key(&raw));
+        let p = patchdesk_board::default_pods()
+            .into_iter()
+            .find(|p| p.matches(&raw))
+            .unwrap_or_else(|| Pod::from_key(&raw));
         safe_component(&p.key)
     };
     let task_file = safe_component(&task);
@@ -300,9 +348,14 @@ pub(crate) fn build(
         map.insert("base".into(), Value::String(base_name.clone()));
         map.insert("promoted_at".into(), Value::String(rec.started_at.clone()));
         map.insert("pull_request".into(), Value::String(review_link.clone()));
-        let mut text = serde_json::to_vec_pretty(&Value::Object(map)).map_err(|e| PromoteError::Io { path: item.metadata_path.clone(), detail: e.to_string() })?;
+        let mut text = serde_json::to_vec_pretty(&Value::Object(map))
+            .map_err(|e| PromoteError::Io { path: item.metadata_path.clone(), detail: e.to_string() })?;
         text.push(b'\n');
-        let meta_path = if item.metadata_path.starts_with(".logs/patches/") { item.metadata_path.clone() } else { format!(".logs/patches/{}.json", safe_component(patchdesk_intake::split_extension(&item.name).0)) };
+        let meta_path = if item.metadata_path.starts_with(".logs/patches/") {
+            item.metadata_path.clone()
+        } else {
+            format!(".logs/patches/{}.json", safe_component(patchdesk_intake::split_extension(&item.name).0))
+        };
         upserts.push((meta_path.clone(), text));
         log_paths.push(("metadata".into(), meta_path));
     }
@@ -325,10 +378,14 @@ pub(crate) fn build(
         }
     }
     if config.wants(LogChoice::Metrics) {
-        let rel = patchdesk_logs::metrics_path_among(|p| base_tree.get_path(Path::new(p)).is_ok_and(|e| e.kind() == Some(git2::ObjectType::Blob)));
+        let rel = patchdesk_logs::metrics_path_among(|p| {
+            base_tree.get_path(Path::new(p)).is_ok_and(|e| e.kind() == Some(git2::ObjectType::Blob))
+        });
         let old = text_in(repo, &base_tree, rel);
         let event = patchdesk_logs::MetricsEvent::Promoted { pod: pod.clone(), feature: Some(task.clone()) };
-        if let Some(change) = patchdesk_logs::count_metrics_event(rel, old.as_deref(), &event, &board_in(repo, &base_tree).pods, started)? {
+        if let Some(change) =
+            patchdesk_logs::count_metrics_event(rel, old.as_deref(), &event, &board_in(repo, &base_tree).pods, started)?
+        {
             upserts.push((change.path, change.text.into_bytes()));
         }
     }
@@ -363,7 +420,10 @@ pub(crate) fn build(
         },
         Section {
             heading: "Thought process (reasoning trace)".into(),
-            text: reasoning.as_ref().map(|c| demote_headings(&c.2)).unwrap_or_else(|| "The pod did not send a reasoning trace.".into()),
+            text: reasoning
+                .as_ref()
+                .map(|c| demote_headings(&c.2))
+                .unwrap_or_else(|| "The pod did not send a reasoning trace.".into()),
             full_at: link(&reasoning_path),
             fenced: false,
         },
@@ -387,21 +447,29 @@ pub(crate) fn build(
         },
         Section {
             heading: "Prompt used".into(),
-            text: prompt.as_ref().map(|c| c.2.clone()).unwrap_or_else(|| "The pod did not send the prompt it used.".into()),
+            text: prompt
+                .as_ref()
+                .map(|c| c.2.clone())
+                .unwrap_or_else(|| "The pod did not send the prompt it used.".into()),
             full_at: link(&prompt_path),
             fenced: prompt.is_some(),
         },
     ];
-    let footer = format!("---\nSent with Patchdesk · Pod: `{pod}` · Task: `{}` · Patch: `{}`\n", one_line(&task), item.name);
+    let footer =
+        format!("---\nSent with Patchdesk · Pod: `{pod}` · Task: `{}` · Patch: `{}`\n", one_line(&task), item.name);
     let body = body::render(&sections, &footer, body::BODY_BUDGET);
     Ok(Built { tree, message, title, body, author, when })
 }
 
 fn problems(list: &[patchdesk_apply::Problem]) -> String {
-    let parts: Vec<String> = list.iter().take(3).map(|p| match &p.path {
-        Some(path) => format!("{path}: {}", p.message),
-        None => p.message.clone(),
-    }).collect();
+    let parts: Vec<String> = list
+        .iter()
+        .take(3)
+        .map(|p| match &p.path {
+            Some(path) => format!("{path}: {}", p.message),
+            None => p.message.clone(),
+        })
+        .collect();
     if parts.is_empty() {
         "the change does not fit".into()
     } else {

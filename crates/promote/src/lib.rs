@@ -37,16 +37,16 @@
 
 pub mod board;
 pub mod body;
+mod content;
 pub mod lifecycle;
+mod merge;
 pub mod record;
 pub mod refresh;
-mod content;
-mod merge;
 mod request;
 mod transport;
 
-pub use patchdesk_project::config;
 pub use config::{LogChoice, PromoteConfig, ReviewPolicy, ALL_LOGS, CONFIG_FILE};
+pub use patchdesk_project::config;
 pub use record::{load_record, record_path, sent_reviews, PromoteRecord, StepRecord, RECORD_DIR};
 pub use request::KnownReview;
 pub use transport::{FETCH_PREFIX, PROMOTE_PREFIX};
@@ -304,7 +304,6 @@ fn unconfirmed_words(item: &str, risks: &[patchdesk_patch::RiskyPath]) -> String
     )
 }
 
-
 fn git_err(action: &str) -> impl Fn(git2::Error) -> PromoteError + '_ {
     move |e| PromoteError::Git { action: action.to_string(), detail: e.message().to_string() }
 }
@@ -339,20 +338,30 @@ impl Run<'_> {
 
 /// Promotes one inbox item: see the module documentation for the steps. Blocking (git and
 /// network); the app runs it off the UI thread. `on_event` receives every step change.
-pub fn promote(req: &PromoteRequest, forge: &dyn Forge, on_event: &dyn Fn(StepEvent)) -> Result<PromoteOutcome, PromoteError> {
+pub fn promote(
+    req: &PromoteRequest,
+    forge: &dyn Forge,
+    on_event: &dyn Fn(StepEvent),
+) -> Result<PromoteOutcome, PromoteError> {
     if board::has_credentials(&req.remote_url) {
         return Err(PromoteError::Input("the remote address carries a user name or password; Patchdesk uses the saved sign-in instead. Remove the credentials from the address.".into()));
     }
     let queue = Queue::open(&req.workdir)?;
     let item = queue.get(&req.item)?;
     if matches!(item.kind, Kind::Sidecar | Kind::Log { .. }) {
-        return Err(PromoteError::NotPromotable(format!("{} is a pod's metadata or log, not a change; it is sent with the patch it belongs to.", item.file_name)));
+        return Err(PromoteError::NotPromotable(format!(
+            "{} is a pod's metadata or log, not a change; it is sent with the patch it belongs to.",
+            item.file_name
+        )));
     }
     if item.status == Status::Rejected {
         return Err(PromoteError::NotPromotable(format!("{} was turned down; it is not sent for review.", item.name)));
     }
     let config = PromoteConfig::load(&req.workdir)?;
-    let repo = Repository::discover(&req.workdir).map_err(|_| PromoteError::Git { action: "open the repository".into(), detail: format!("there is no git repository at {}", req.workdir.display()) })?;
+    let repo = Repository::discover(&req.workdir).map_err(|_| PromoteError::Git {
+        action: "open the repository".into(),
+        detail: format!("there is no git repository at {}", req.workdir.display()),
+    })?;
 
     let rec = match load_record(&req.workdir, &req.item)? {
         Some(r) => r,
@@ -367,8 +376,15 @@ pub fn promote(req: &PromoteRequest, forge: &dyn Forge, on_event: &dyn Fn(StepEv
         }
         Err(PromoteError::Interrupted(step)) => Err(PromoteError::Interrupted(step)),
         Err(e) => {
-            let step = Step::ALL.into_iter().find(|s| run.rec.steps.iter().any(|r| r.step == *s && r.state == StepState::Started)).unwrap_or(Step::Prepare);
-            run.rec.status = if e.is_offline() { "Waiting to send: no network connection. Send again when online.".into() } else { format!("Not sent: {e}") };
+            let step = Step::ALL
+                .into_iter()
+                .find(|s| run.rec.steps.iter().any(|r| r.step == *s && r.state == StepState::Started))
+                .unwrap_or(Step::Prepare);
+            run.rec.status = if e.is_offline() {
+                "Waiting to send: no network connection. Send again when online.".into()
+            } else {
+                format!("Not sent: {e}")
+            };
             let msg = e.to_string();
             run.event(step, StepState::Failed, &msg);
             tracing::warn!(item = %run.req.item, ?step, code = %e.code(), "promote stopped");
@@ -380,7 +396,13 @@ pub fn promote(req: &PromoteRequest, forge: &dyn Forge, on_event: &dyn Fn(StepEv
     }
 }
 
-fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_intake::InboxItem, config: &PromoteConfig) -> Result<PromoteOutcome, PromoteError> {
+fn steps(
+    run: &mut Run<'_>,
+    repo: &Repository,
+    queue: &Queue,
+    item: &patchdesk_intake::InboxItem,
+    config: &PromoteConfig,
+) -> Result<PromoteOutcome, PromoteError> {
     let url = run.req.remote_url.clone();
     let creds = run.forge.git_credentials();
     let key = transport::remote_key(&url);
@@ -394,20 +416,25 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
         // The remote's HEAD names its default branch; a bare repository made with a plain
         // `git init --bare` may point HEAD at a branch that does not exist, so check.
         let has = |b: &str| heads.iter().any(|(n, _)| n == b);
-        let default = default.filter(|d| has(d)).or_else(|| ["main", "master"].into_iter().find(|b| has(b)).map(str::to_string));
+        let default =
+            default.filter(|d| has(d)).or_else(|| ["main", "master"].into_iter().find(|b| has(b)).map(str::to_string));
         let base = match run.req.base.clone().or_else(|| config.base.clone()).or(default) {
             Some(b) => b,
             None => run.forge.default_branch()?,
         };
         if !heads.iter().any(|(n, _)| *n == base) {
-            return Err(PromoteError::Forge(ForgeError::Invalid { detail: format!("the base branch {base} does not exist on the remote") }));
+            return Err(PromoteError::Forge(ForgeError::Invalid {
+                detail: format!("the base branch {base} does not exist on the remote"),
+            }));
         }
         transport::fetch(repo, &url, creds, &key, &[base.as_str()])?;
-        let base_commit = repo
-            .find_reference(&format!("{FETCH_PREFIX}/{key}/{base}"))
-            .ok()
-            .and_then(|r| r.target())
-            .ok_or_else(|| PromoteError::Git { action: "fetch the base branch".into(), detail: format!("{base} was not fetched") })?;
+        let base_commit =
+            repo.find_reference(&format!("{FETCH_PREFIX}/{key}/{base}")).ok().and_then(|r| r.target()).ok_or_else(
+                || PromoteError::Git {
+                    action: "fetch the base branch".into(),
+                    detail: format!("{base} was not fetched"),
+                },
+            )?;
         let mut names = content::names(repo, item, config, base_commit)?;
         if let Some(own) = run.req.branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
             if !git2::Reference::is_valid_name(&format!("refs/heads/{own}")) || own == base {
@@ -430,11 +457,13 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
     let base = run.rec.base.clone().unwrap_or_default();
     let branch = run.rec.branch.clone().unwrap_or_default();
     let pod = run.rec.pod.clone().unwrap_or_default();
-    let base_commit = Oid::from_str(run.rec.base_commit.as_deref().unwrap_or_default()).map_err(git_err("read the recorded base commit"))?;
+    let base_commit = Oid::from_str(run.rec.base_commit.as_deref().unwrap_or_default())
+        .map_err(git_err("read the recorded base commit"))?;
     let source_ref = format!("{PROMOTE_PREFIX}/{branch}");
 
     // 2. commit
-    let existing = run.rec.commit.as_deref().and_then(|c| Oid::from_str(c).ok()).filter(|c| repo.find_commit(*c).is_ok());
+    let existing =
+        run.rec.commit.as_deref().and_then(|c| Oid::from_str(c).ok()).filter(|c| repo.find_commit(*c).is_ok());
     let (commit, mut built) = match existing {
         Some(c) => {
             run.event(Step::Commit, StepState::Skipped, "made before");
@@ -443,16 +472,28 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
         }
         None => {
             run.event(Step::Commit, StepState::Started, "applying the change to the latest base");
-            let built = content::build(repo, queue, item, config, run.forge, &run.rec, base_commit, run.req.author.clone(), Some(&run.req.confirmed_risks))?;
+            let built = content::build(
+                repo,
+                queue,
+                item,
+                config,
+                run.forge,
+                &run.rec,
+                base_commit,
+                run.req.author.clone(),
+                Some(&run.req.confirmed_risks),
+            )?;
             let adopted = adopt_remote(repo, &key, &branch, base_commit, &built.message);
             let commit = match adopted {
                 Some(c) => c,
                 None => built.write_commit(repo, base_commit)?,
             };
-            repo.reference(&source_ref, commit, true, "patchdesk: promote").map_err(git_err("keep the promote commit"))?;
+            repo.reference(&source_ref, commit, true, "patchdesk: promote")
+                .map_err(git_err("keep the promote commit"))?;
             run.interrupt(Step::Commit)?;
             run.rec.commit = Some(commit.to_string());
-            let detail = if adopted.is_some() { "found on the remote branch from an earlier run" } else { "one commit" };
+            let detail =
+                if adopted.is_some() { "found on the remote branch from an earlier run" } else { "one commit" };
             run.event(Step::Commit, StepState::Done, detail);
             run.save()?;
             (commit, Some(built))
@@ -495,16 +536,49 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
         let built = match built.take() {
             Some(b) => b,
             // The commit was built (and its risks confirmed) before it was pushed.
-            None => content::build(repo, queue, item, config, run.forge, &run.rec, base_commit, run.req.author.clone(), None)?,
+            None => content::build(
+                repo,
+                queue,
+                item,
+                config,
+                run.forge,
+                &run.rec,
+                base_commit,
+                run.req.author.clone(),
+                None,
+            )?,
         };
-        let title = run.req.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).unwrap_or_else(|| built.title.clone());
-        let body = run.req.body.as_deref().filter(|b| !b.trim().is_empty()).map(body::fit_own_text).unwrap_or_else(|| built.body.clone());
-        let new = NewReview { title, body, branch: branch.clone(), base: base.clone(), draft: run.req.draft.unwrap_or(config.draft) };
+        let title = run
+            .req
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| built.title.clone());
+        let body = run
+            .req
+            .body
+            .as_deref()
+            .filter(|b| !b.trim().is_empty())
+            .map(body::fit_own_text)
+            .unwrap_or_else(|| built.body.clone());
+        let new = NewReview {
+            title,
+            body,
+            branch: branch.clone(),
+            base: base.clone(),
+            draft: run.req.draft.unwrap_or(config.draft),
+        };
         let (review, detail) = match run.forge.open_review(&new) {
             Ok(r) => (r, "opened"),
             Err(ForgeError::ReviewExists { .. }) => match run.forge.find_open_review(&branch, &base)? {
                 Some(r) => (r, "found the one already open"),
-                None => return Err(PromoteError::Forge(ForgeError::Invalid { detail: format!("GitHub says a pull request for {branch} exists, but none is open into {base}") })),
+                None => {
+                    return Err(PromoteError::Forge(ForgeError::Invalid {
+                        detail: format!("GitHub says a pull request for {branch} exists, but none is open into {base}"),
+                    }))
+                }
             },
             Err(ForgeError::Offline { host, detail }) => {
                 // The answer may have been lost after GitHub opened it: look before giving up.
@@ -529,10 +603,19 @@ fn steps(run: &mut Run<'_>, repo: &Repository, queue: &Queue, item: &patchdesk_i
     } else {
         run.event(Step::Finish, StepState::Started, "labels and reviewers");
         let wanted = run.req.labels.as_ref().unwrap_or(&config.labels);
-        let mut labels: Vec<String> = wanted.iter().map(|l| l.trim().replace("<pod>", &pod)).filter(|l| !l.is_empty()).collect();
+        let mut labels: Vec<String> =
+            wanted.iter().map(|l| l.trim().replace("<pod>", &pod)).filter(|l| !l.is_empty()).collect();
         labels.dedup();
         run.forge.add_labels(number, &labels)?;
-        let reviewers: Vec<String> = run.req.reviewers.as_ref().unwrap_or(&config.reviewers).iter().map(|r| r.trim().trim_start_matches('@').to_string()).filter(|r| !r.is_empty()).collect();
+        let reviewers: Vec<String> = run
+            .req
+            .reviewers
+            .as_ref()
+            .unwrap_or(&config.reviewers)
+            .iter()
+            .map(|r| r.trim().trim_start_matches('@').to_string())
+            .filter(|r| !r.is_empty())
+            .collect();
         run.forge.request_reviewers(number, &reviewers)?;
         queue.set_status(&item.name, Status::Promoted)?;
         run.interrupt(Step::Finish)?;
@@ -590,8 +673,16 @@ pub fn preview(workdir: &Path, item: &str) -> Result<PromotePreview, PromoteErro
     let item = queue.get(item)?;
     let config = PromoteConfig::load(workdir)?;
     let pod = content::pod_for(workdir, &item);
-    let mut labels: Vec<String> = config.labels.iter().map(|l| l.replace("<pod>", &pod)).filter(|l| !l.trim().is_empty()).collect();
+    let mut labels: Vec<String> =
+        config.labels.iter().map(|l| l.replace("<pod>", &pod)).filter(|l| !l.trim().is_empty()).collect();
     labels.dedup();
     let branch = content::branch_for(workdir, &item, &config, &pod)?;
-    Ok(PromotePreview { title: content::default_title(&item), labels, reviewers: config.reviewers.clone(), draft: config.draft, base: config.base.clone(), branch })
+    Ok(PromotePreview {
+        title: content::default_title(&item),
+        labels,
+        reviewers: config.reviewers.clone(),
+        draft: config.draft,
+        base: config.base.clone(),
+        branch,
+    })
 }

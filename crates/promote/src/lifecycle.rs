@@ -24,13 +24,13 @@
 //! (`patchdesk_project::record`, with the `Patchdesk-Record: board` trailer): nothing else
 //! the user changed is touched, and the repository is checked before anything is written.
 
-use patchdesk_project::record::{check_can_commit, open_repository, record_checked_paths, restore, RecordError};
+use crate::KnownReview;
 use patchdesk_board::{Board, BoardError, TaskField};
 use patchdesk_error::{Code, Coded, UserError};
 use patchdesk_forge::{Forge, ForgeError, ReviewPoll, ReviewState};
 use patchdesk_intake::{Queue, Status};
 use patchdesk_logs::{LogsError, MetricsEvent, TraceEntry};
-use crate::KnownReview;
+use patchdesk_project::record::{check_can_commit, open_repository, record_checked_paths, restore, RecordError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -166,9 +166,11 @@ fn load_local(workdir: &Path) -> (Local, Option<String>) {
 }
 
 fn save_local(workdir: &Path, local: &Local) -> Result<(), LifecycleError> {
-    let mut bytes = serde_json::to_vec_pretty(local).map_err(|e| LifecycleError::Io { path: LIFECYCLE_FILE.to_string(), detail: e.to_string() })?;
+    let mut bytes = serde_json::to_vec_pretty(local)
+        .map_err(|e| LifecycleError::Io { path: LIFECYCLE_FILE.to_string(), detail: e.to_string() })?;
     bytes.push(b'\n');
-    patchdesk_disk::replace_file(workdir, LIFECYCLE_FILE, &bytes).map_err(|e| LifecycleError::Io { path: LIFECYCLE_FILE.to_string(), detail: e.to_string() })
+    patchdesk_disk::replace_file(workdir, LIFECYCLE_FILE, &bytes)
+        .map_err(|e| LifecycleError::Io { path: LIFECYCLE_FILE.to_string(), detail: e.to_string() })
 }
 
 /// Lists the lifecycle file in `.git/info/exclude`, so `git status` never shows it.
@@ -238,7 +240,9 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
 
     // 1. Ask the forge (no writes yet).
     let mut polled: Vec<(KnownReview, bool)> = Vec::new();
-    for sent in crate::sent_reviews(workdir).into_iter().filter(|r| forge.serves(r.remote.as_deref().unwrap_or_default())) {
+    for sent in
+        crate::sent_reviews(workdir).into_iter().filter(|r| forge.serves(r.remote.as_deref().unwrap_or_default()))
+    {
         let number = sent.number;
         let previous = local.reviews.get(&sent.item).filter(|k| k.number == number).cloned();
         let etag = previous.as_ref().and_then(|k| k.etag.clone());
@@ -251,11 +255,19 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
             Err(e) => return Err(e.into()),
         };
         let task_id = task_of(queue.as_ref(), &board, &sent.item);
-        let pod = task_id.as_deref().and_then(|t| board.task(t)).and_then(|t| t.pod.clone()).or_else(|| sent.pod.clone());
+        let pod =
+            task_id.as_deref().and_then(|t| board.task(t)).and_then(|t| t.pod.clone()).or_else(|| sent.pod.clone());
         let (known, not_modified) = match (answer, previous) {
             (ReviewPoll::NotModified, Some(k)) => {
                 // Where it lives is the promote record's to say (a refresh moves its head).
-                let k = KnownReview { checked_at: Some(stamp.clone()), remote: sent.remote, branch: sent.branch, base: sent.base, head: sent.head, ..k };
+                let k = KnownReview {
+                    checked_at: Some(stamp.clone()),
+                    remote: sent.remote,
+                    branch: sent.branch,
+                    base: sent.base,
+                    head: sent.head,
+                    ..k
+                };
                 (k, true)
             }
             (ReviewPoll::NotModified, None) => continue,
@@ -292,12 +304,13 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
         if change == ReviewChange::Unchanged {
             continue;
         }
-        let title = queue
-            .as_ref()
-            .and_then(|q| q.get(&k.item).ok())
-            .and_then(|i| i.summary)
-            .unwrap_or_else(|| k.item.clone());
-        let at = if change == ReviewChange::Merged { k.merged_at.clone().or(k.closed_at.clone()) } else { k.closed_at.clone() };
+        let title =
+            queue.as_ref().and_then(|q| q.get(&k.item).ok()).and_then(|i| i.summary).unwrap_or_else(|| k.item.clone());
+        let at = if change == ReviewChange::Merged {
+            k.merged_at.clone().or(k.closed_at.clone())
+        } else {
+            k.closed_at.clone()
+        };
         pending.push(Pending { review: k.clone(), change, at, title });
     }
 
@@ -310,7 +323,11 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
         }
     }
     let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
-    let checked = if refs.is_empty() { Default::default() } else { check_can_commit(&repo, &refs, "record what happened to the pull requests")? };
+    let checked = if refs.is_empty() {
+        Default::default()
+    } else {
+        check_can_commit(&repo, &refs, "record what happened to the pull requests")?
+    };
 
     // 4. Carry out each transition.
     let mut results: BTreeMap<String, Done> = BTreeMap::new();
@@ -330,10 +347,18 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
     // 5. One commit for the run.
     let mut commit = None;
     if !changed_all.is_empty() {
-        let lines: Vec<String> = pending.iter().filter_map(|p| results.get(&p.review.item).map(|r| r.summary.clone())).filter(|s| !s.is_empty()).collect();
+        let lines: Vec<String> = pending
+            .iter()
+            .filter_map(|p| results.get(&p.review.item).map(|r| r.summary.clone()))
+            .filter(|s| !s.is_empty())
+            .collect();
         let message = match lines.as_slice() {
             [one] => format!("{one}\n"),
-            many => format!("Pull request updates: {}\n\n{}\n", many.len(), many.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")),
+            many => format!(
+                "Pull request updates: {}\n\n{}\n",
+                many.len(),
+                many.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")
+            ),
         };
         let paths: Vec<&str> = changed_all.iter().map(String::as_str).collect();
         let recorded = match record_checked_paths(&repo, &paths, &message, &checked) {
@@ -353,13 +378,23 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
     // 6. Remember.
     let mut reviews = Vec::new();
     for (mut k, not_modified) in polled {
-        let Done { summary, unlocked, changed: changed_files, warnings: item_warnings, .. } = results.remove(&k.item).unwrap_or_default();
-        let change = pending.iter().find(|p| p.review.item == k.item).map(|p| p.change).unwrap_or(ReviewChange::Unchanged);
+        let Done { summary, unlocked, changed: changed_files, warnings: item_warnings, .. } =
+            results.remove(&k.item).unwrap_or_default();
+        let change =
+            pending.iter().find(|p| p.review.item == k.item).map(|p| p.change).unwrap_or(ReviewChange::Unchanged);
         // A transition with a problem is tried again next time (each part is idempotent).
         if item_warnings.is_empty() {
             k.applied = Some(k.state);
         }
-        reviews.push(FollowedReview { review: k.clone(), change, not_modified, summary, unlocked, changed_files, warnings: item_warnings });
+        reviews.push(FollowedReview {
+            review: k.clone(),
+            change,
+            not_modified,
+            summary,
+            unlocked,
+            changed_files,
+            warnings: item_warnings,
+        });
         local.reviews.insert(k.item.clone(), k);
     }
     exclude_local_file(&repo);
@@ -391,7 +426,13 @@ impl Done {
 }
 
 /// Files a transition may change, for the check before writing.
-fn candidate_paths(workdir: &Path, board: &Board, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, p: &Pending) -> Vec<String> {
+fn candidate_paths(
+    workdir: &Path,
+    board: &Board,
+    queue: Option<&Queue>,
+    head: Option<&git2::Tree<'_>>,
+    p: &Pending,
+) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(task) = p.review.task_id.as_deref().and_then(|t| board.task(t)) {
         out.push(task.source.file.clone());
@@ -453,7 +494,14 @@ fn in_review(workdir: &Path, p: &Pending, now: OffsetDateTime, done: &mut Done) 
     }
 }
 
-fn merged(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, p: &Pending, now: OffsetDateTime, done: &mut Done) {
+fn merged(
+    workdir: &Path,
+    queue: Option<&Queue>,
+    head: Option<&git2::Tree<'_>>,
+    p: &Pending,
+    now: OffsetDateTime,
+    done: &mut Done,
+) {
     let at = p.at.clone().unwrap_or_else(|| rfc3339(now));
     let board = Board::load(workdir);
     let task = p.review.task_id.as_deref().and_then(|t| board.task(t));
@@ -473,7 +521,10 @@ fn merged(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, 
                 Err(e) => done.warnings.push(board_warning(&e, id)),
             }
         }
-        (Some(id), None) => done.warnings.push(format!("Task {id} is not on the board, so no task was marked done for pull request #{}.", p.review.number)),
+        (Some(id), None) => done.warnings.push(format!(
+            "Task {id} is not on the board, so no task was marked done for pull request #{}.",
+            p.review.number
+        )),
         (None, _) => {}
     }
     let task_word = p.review.task_id.clone().unwrap_or_else(|| p.review.item.clone());
@@ -485,7 +536,9 @@ fn merged(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, 
 
     // The trace log: one entry per merge.
     let already = patchdesk_logs::read_trace_log(workdir)
-        .map(|entries| entries.iter().any(|e| e.pr.as_deref() == Some(p.review.url.as_str()) && e.summary.starts_with("Merged #")))
+        .map(|entries| {
+            entries.iter().any(|e| e.pr.as_deref() == Some(p.review.url.as_str()) && e.summary.starts_with("Merged #"))
+        })
         .unwrap_or(false);
     if !already {
         let entry = TraceEntry {
@@ -509,7 +562,11 @@ fn merged(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, 
     // The metrics file, when the repository keeps one.
     if workdir.join(patchdesk_logs::metrics_path(workdir)).is_file() {
         if let Some(pod) = p.review.pod.clone() {
-            match patchdesk_logs::record_metrics(workdir, &MetricsEvent::Merged { pod, feature: p.review.task_id.clone() }, now) {
+            match patchdesk_logs::record_metrics(
+                workdir,
+                &MetricsEvent::Merged { pod, feature: p.review.task_id.clone() },
+                now,
+            ) {
                 Ok(Some(f)) => done.wrote(f, true),
                 Ok(None) => {}
                 Err(e) => done.warnings.push(logs_warning(&e)),
@@ -520,7 +577,14 @@ fn merged(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, 
     mark_metadata(workdir, queue, head, p, "merged", "merged_at", &at, Status::Merged, done);
 }
 
-fn closed(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, p: &Pending, now: OffsetDateTime, done: &mut Done) {
+fn closed(
+    workdir: &Path,
+    queue: Option<&Queue>,
+    head: Option<&git2::Tree<'_>>,
+    p: &Pending,
+    now: OffsetDateTime,
+    done: &mut Done,
+) {
     let at = p.at.clone().unwrap_or_else(|| rfc3339(now));
     let board = Board::load(workdir);
     let task = p.review.task_id.as_deref().and_then(|t| board.task(t));
@@ -534,11 +598,14 @@ fn closed(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, 
 
     // The note for the pod, once.
     let marker = format!("Pull request #{} was closed without merging", p.review.number);
-    let noted = patchdesk_logs::read_feedback(workdir, id).map(|notes| notes.iter().any(|n| n.note.contains(&marker))).unwrap_or(false);
+    let noted = patchdesk_logs::read_feedback(workdir, id)
+        .map(|notes| notes.iter().any(|n| n.note.contains(&marker)))
+        .unwrap_or(false);
     let feedback = patchdesk_logs::feedback_path(id).ok();
     if !noted {
         let note = format!("{marker} ({}). The task is back with {pod}: look at the review comments there, then hand over a new patch.", p.review.url);
-        let rejection = patchdesk_logs::Rejection { task_id: id.to_string(), patch: p.review.item.clone(), note, reviewer: None };
+        let rejection =
+            patchdesk_logs::Rejection { task_id: id.to_string(), patch: p.review.item.clone(), note, reviewer: None };
         match patchdesk_logs::plan_rejection(workdir, &rejection, now).and_then(|c| c.write(workdir).map(|_| c.path)) {
             Ok(f) => done.wrote(f, true),
             Err(e) => done.warnings.push(logs_warning(&e)),
@@ -547,7 +614,10 @@ fn closed(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, 
 
     // The task, back to its pod.
     match task {
-        Some(t) if t.is_done() => done.warnings.push(format!("Task {id} is marked done, so it was left as it is although pull request #{} was closed without merging.", p.review.number)),
+        Some(t) if t.is_done() => done.warnings.push(format!(
+            "Task {id} is marked done, so it was left as it is although pull request #{} was closed without merging.",
+            p.review.number
+        )),
         Some(_) => {
             let mut fields = vec![("status", TaskField::Text("in_progress".into()))];
             if let Some(f) = feedback {
@@ -572,7 +642,17 @@ fn logs_warning(e: &LogsError) -> String {
 /// the inbox's own (not in the repository), the inbox status changes too, so the inbox and the
 /// metrics see the merge or the rejection; a file the repository tracks is committed instead.
 #[allow(clippy::too_many_arguments)]
-fn mark_metadata(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree<'_>>, p: &Pending, status: &str, time_field: &str, at: &str, inbox: Status, done: &mut Done) {
+fn mark_metadata(
+    workdir: &Path,
+    queue: Option<&Queue>,
+    head: Option<&git2::Tree<'_>>,
+    p: &Pending,
+    status: &str,
+    time_field: &str,
+    at: &str,
+    inbox: Status,
+    done: &mut Done,
+) {
     let Some(q) = queue else { return };
     let Ok(item) = q.get(&p.review.item) else {
         done.warnings.push(format!("{} is no longer in the inbox, so its metadata was not updated.", p.review.item));
@@ -582,7 +662,11 @@ fn mark_metadata(workdir: &Path, queue: Option<&Queue>, head: Option<&git2::Tree
     let is_tracked = tracked(head, &rel);
     if !is_tracked && item.status != inbox {
         if let Err(e) = q.set_status(&p.review.item, inbox) {
-            done.warnings.push(format!("The inbox status of {} was not updated: {}", p.review.item, UserError::from(&e).message));
+            done.warnings.push(format!(
+                "The inbox status of {} was not updated: {}",
+                p.review.item,
+                UserError::from(&e).message
+            ));
             return;
         }
     }
@@ -627,7 +711,8 @@ pub fn review_states(workdir: &Path) -> Vec<KnownReview> {
     let (local, _) = load_local(workdir);
     let mut out: Vec<KnownReview> = local.reviews.into_values().collect();
     let known: BTreeSet<String> = out.iter().map(|k| k.item.clone()).collect();
-    let fresh: Vec<KnownReview> = crate::sent_reviews(workdir).into_iter().filter(|p| !known.contains(&p.item)).collect();
+    let fresh: Vec<KnownReview> =
+        crate::sent_reviews(workdir).into_iter().filter(|p| !known.contains(&p.item)).collect();
     if !fresh.is_empty() {
         let queue = Queue::open(workdir).ok();
         let board = Board::load(workdir);

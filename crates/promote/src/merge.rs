@@ -71,7 +71,11 @@ fn merge_metrics(base: &[u8], ours: &[u8], theirs: &[u8]) -> Option<Vec<u8>> {
     let mut merged = merge_value(Some(&b), Some(&o), Some(&t))??;
     delivered_not_outstanding(&mut merged);
     // Written afresh, so comments inside are lost; the remote's header comment is kept.
-    let header: String = String::from_utf8_lossy(theirs).lines().take_while(|l| l.starts_with('#') || l.trim().is_empty()).map(|l| format!("{l}\n")).collect();
+    let header: String = String::from_utf8_lossy(theirs)
+        .lines()
+        .take_while(|l| l.starts_with('#') || l.trim().is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
     patchdesk_yaml::to_string(&merged).ok().map(|body| format!("{header}{body}").into_bytes())
 }
 
@@ -84,8 +88,13 @@ fn merge_value(base: Option<&Value>, ours: Option<&Value>, theirs: Option<&Value
         return Some(ours.cloned());
     }
     match (ours?, theirs?) {
-        (Value::Mapping(o), Value::Mapping(t)) => merge_mappings(base.and_then(Value::as_mapping), o, t).map(|m| Some(Value::Mapping(m))),
-        (Value::Sequence(o), Value::Sequence(t)) => merge_lists(base.and_then(Value::as_sequence).map(Vec::as_slice).unwrap_or_default(), o, t).map(|s| Some(Value::Sequence(s))),
+        (Value::Mapping(o), Value::Mapping(t)) => {
+            merge_mappings(base.and_then(Value::as_mapping), o, t).map(|m| Some(Value::Mapping(m)))
+        }
+        (Value::Sequence(o), Value::Sequence(t)) => {
+            merge_lists(base.and_then(Value::as_sequence).map(Vec::as_slice).unwrap_or_default(), o, t)
+                .map(|s| Some(Value::Sequence(s)))
+        }
         (Value::Number(o), Value::Number(t)) => {
             let b = match base {
                 None => 0,
@@ -148,7 +157,8 @@ fn merge_lists(base: &[Value], ours: &[Value], theirs: &[Value]) -> Option<Vec<V
 fn delivered_not_outstanding(doc: &mut Value) {
     let Some(weeks) = doc.get_mut("weekly_snapshots").and_then(Value::as_sequence_mut) else { return };
     for week in weeks.iter_mut().filter_map(Value::as_mapping_mut) {
-        let delivered: Vec<Value> = week.get("features_delivered").and_then(Value::as_sequence).cloned().unwrap_or_default();
+        let delivered: Vec<Value> =
+            week.get("features_delivered").and_then(Value::as_sequence).cloned().unwrap_or_default();
         if let Some(outstanding) = week.get_mut("features_outstanding").and_then(Value::as_sequence_mut) {
             outstanding.retain(|f| !delivered.contains(f));
         }
@@ -164,7 +174,10 @@ mod tests {
         let base = b"# Trace\n\n## one\n";
         let ours = b"# Trace\n\n## one\n## merged\n";
         let theirs = b"# Trace\n\n## one\n## promoted\n";
-        assert_eq!(merge_log(".logs/trace_log.md", base, ours, theirs).unwrap(), b"# Trace\n\n## one\n## promoted\n## merged\n");
+        assert_eq!(
+            merge_log(".logs/trace_log.md", base, ours, theirs).unwrap(),
+            b"# Trace\n\n## one\n## promoted\n## merged\n"
+        );
         // A line changed (not only added) on either side is a collision.
         assert!(merge_log(".logs/trace_log.md", base, b"# Trace\n\n## ONE\n## merged\n", theirs).is_none());
         assert!(merge_log(".logs/trace_log.md", base, ours, b"# Trace\n## promoted\n").is_none());
@@ -185,7 +198,10 @@ mod tests {
         let weeks = v["weekly_snapshots"].as_sequence().unwrap();
         assert_eq!(weeks.len(), 2, "{}", String::from_utf8_lossy(&merged));
         let w49 = &weeks[1];
-        assert_eq!((w49["pods"]["dev"]["patch_count"].as_i64(), w49["pods"]["dev"]["merged"].as_i64()), (Some(1), Some(1)));
+        assert_eq!(
+            (w49["pods"]["dev"]["patch_count"].as_i64(), w49["pods"]["dev"]["merged"].as_i64()),
+            (Some(1), Some(1))
+        );
         assert_eq!(w49["features_delivered"], Value::Sequence(vec![Value::from("F2.2")]));
         assert_eq!(w49["features_outstanding"], Value::Sequence(Vec::new()));
         // Both sides setting one text differently collide.

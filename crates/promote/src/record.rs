@@ -94,7 +94,8 @@ impl PromoteRecord {
 
 /// A file-system-safe form of an item name.
 pub(crate) fn file_stem(item: &str) -> String {
-    let s: String = item.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' }).collect();
+    let s: String =
+        item.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' }).collect();
     let s = s.trim_start_matches('.').to_string();
     if s.is_empty() {
         "item".into()
@@ -112,9 +113,10 @@ pub fn record_path(workdir: &Path, item: &str) -> PathBuf {
 pub fn load_record(workdir: &Path, item: &str) -> Result<Option<PromoteRecord>, PromoteError> {
     let path = record_path(workdir, item);
     match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| PromoteError::Io { path: path.display().to_string(), detail: format!("the promote record is damaged ({e}); move it away to start over") }),
+        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| PromoteError::Io {
+            path: path.display().to_string(),
+            detail: format!("the promote record is damaged ({e}); move it away to start over"),
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(PromoteError::Io { path: path.display().to_string(), detail: e.to_string() }),
     }
@@ -141,10 +143,16 @@ pub(crate) fn save_record(workdir: &Path, rec: &PromoteRecord) -> Result<(), Pro
     let io = |p: String, e: patchdesk_disk::FileError| PromoteError::Io { path: p, detail: e.to_string() };
     let ignore = format!("{RECORD_DIR}/.gitignore");
     if patchdesk_disk::inspect(workdir, &ignore).map_err(|e| io(ignore.clone(), e))? == patchdesk_disk::Found::Nothing {
-        patchdesk_disk::replace_file(workdir, &ignore, "# Patchdesk's promote records: local state, not for commits.\n*\n").map_err(|e| io(ignore.clone(), e))?;
+        patchdesk_disk::replace_file(
+            workdir,
+            &ignore,
+            "# Patchdesk's promote records: local state, not for commits.\n*\n",
+        )
+        .map_err(|e| io(ignore.clone(), e))?;
     }
     let path = record_path(workdir, &rec.item);
     let rel = format!("{RECORD_DIR}/{}.json", file_stem(&rec.item));
-    let bytes = serde_json::to_vec_pretty(rec).map_err(|e| PromoteError::Io { path: path.display().to_string(), detail: e.to_string() })?;
+    let bytes = serde_json::to_vec_pretty(rec)
+        .map_err(|e| PromoteError::Io { path: path.display().to_string(), detail: e.to_string() })?;
     patchdesk_disk::replace_file(workdir, &rel, &bytes).map_err(|e| io(path.display().to_string(), e))
 }

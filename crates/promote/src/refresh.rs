@@ -69,7 +69,10 @@ impl Left {
             Left::NeverSent => "it was never sent for review".into(),
             Left::NotOpenYet => "its review request is not open yet".into(),
             Left::BaseGone => "its base branch is gone from the remote".into(),
-            Left::BranchChanged => "its branch has other work on it now (someone else pushed to it), so Patchdesk does not replace it".into(),
+            Left::BranchChanged => {
+                "its branch has other work on it now (someone else pushed to it), so Patchdesk does not replace it"
+                    .into()
+            }
             Left::AlreadyInBase => "it is already part of the base branch".into(),
             Left::DoesNotApply { base, detail } => format!("it no longer applies to the newest {base}: {detail}"),
         }
@@ -92,9 +95,14 @@ pub fn refresh(req: &PromoteRequest, forge: &dyn Forge) -> Result<Refreshed, Pro
     let Some(mut rec) = load_record(&req.workdir, &req.item)? else {
         return left(Left::NeverSent);
     };
-    let (Some(base), Some(branch), Some(old_base), Some(old_commit), true, Some(_)) =
-        (rec.base.clone(), rec.branch.clone(), rec.base_commit.clone(), rec.commit.clone(), rec.pushed, rec.review_number)
-    else {
+    let (Some(base), Some(branch), Some(old_base), Some(old_commit), true, Some(_)) = (
+        rec.base.clone(),
+        rec.branch.clone(),
+        rec.base_commit.clone(),
+        rec.commit.clone(),
+        rec.pushed,
+        rec.review_number,
+    ) else {
         return left(Left::NotOpenYet);
     };
     let queue = Queue::open(&req.workdir)?;
@@ -119,15 +127,15 @@ pub fn refresh(req: &PromoteRequest, forge: &dyn Forge) -> Result<Refreshed, Pro
     };
     let key = transport::remote_key(&url);
     transport::fetch(&repo, &url, creds, &key, &[base.as_str()])?;
-    let base_commit = repo
-        .find_reference(&format!("{FETCH_PREFIX}/{key}/{base}"))
-        .ok()
-        .and_then(|r| r.target())
-        .ok_or_else(|| PromoteError::Git { action: "fetch the base branch".into(), detail: format!("{base} was not fetched") })?;
+    let base_commit =
+        repo.find_reference(&format!("{FETCH_PREFIX}/{key}/{base}")).ok().and_then(|r| r.target()).ok_or_else(
+            || PromoteError::Git { action: "fetch the base branch".into(), detail: format!("{base} was not fetched") },
+        )?;
     if repo.graph_descendant_of(base_commit, ours).unwrap_or(false) {
         return left(Left::AlreadyInBase);
     }
-    let built = match content::build(&repo, &queue, &item, &config, forge, &rec, base_commit, req.author.clone(), None) {
+    let built = match content::build(&repo, &queue, &item, &config, forge, &rec, base_commit, req.author.clone(), None)
+    {
         Ok(b) => b,
         Err(e) => return left(Left::DoesNotApply { base, detail: e.to_string() }),
     };
@@ -152,13 +160,22 @@ pub fn refresh(req: &PromoteRequest, forge: &dyn Forge) -> Result<Refreshed, Pro
 /// Refreshes every item of `open` (items whose review requests are open) against `remote_url`;
 /// what happened to each, in words, for those that were made again or could not be.
 /// Call it after a review request was merged: the others then sit on an older base.
-pub fn refresh_open(workdir: &std::path::Path, remote_url: &str, forge: &dyn Forge, open: &[String]) -> Vec<(String, String)> {
+pub fn refresh_open(
+    workdir: &std::path::Path,
+    remote_url: &str,
+    forge: &dyn Forge,
+    open: &[String],
+) -> Vec<(String, String)> {
     let mut said = Vec::new();
     for item in open {
         let req = PromoteRequest::new(workdir, item, remote_url);
         match refresh(&req, forge) {
-            Ok(Refreshed::Remade { .. }) => said.push((item.clone(), format!("{item}: made again on the newest base so it can still be merged"))),
-            Ok(Refreshed::Left { why }) if why.worth_saying() => said.push((item.clone(), format!("{item}: left as it is because {}", why.words()))),
+            Ok(Refreshed::Remade { .. }) => {
+                said.push((item.clone(), format!("{item}: made again on the newest base so it can still be merged")))
+            }
+            Ok(Refreshed::Left { why }) if why.worth_saying() => {
+                said.push((item.clone(), format!("{item}: left as it is because {}", why.words())))
+            }
             Ok(_) => {}
             Err(e) => {
                 tracing::warn!(item = %item, code = %e.code(), "an open review request could not be brought up to date");

@@ -39,7 +39,9 @@ fn callbacks<'a>(creds: Option<&'a GitCredentials>, asked: &'a Asked) -> git2::R
         // Asked with the address of the server that wants it, on every request: a redirect
         // may have led somewhere else than the remote.
         cb.credentials(move |url, _user, allowed| {
-            let Some(token) = creds.for_url(url).filter(|_| allowed.contains(git2::CredentialType::USER_PASS_PLAINTEXT)) else {
+            let Some(token) =
+                creds.for_url(url).filter(|_| allowed.contains(git2::CredentialType::USER_PASS_PLAINTEXT))
+            else {
                 *asked.refused.borrow_mut() = Some(url.to_string());
                 return Err(git2::Error::from_str("the sign-in is only for the signed-in host"));
             };
@@ -61,7 +63,13 @@ fn host_of(url: &str) -> String {
 }
 
 /// Maps a git failure while talking to `url`.
-fn network_error(url: &str, action: &str, e: &git2::Error, creds: Option<&GitCredentials>, asked: &Asked) -> PromoteError {
+fn network_error(
+    url: &str,
+    action: &str,
+    e: &git2::Error,
+    creds: Option<&GitCredentials>,
+    asked: &Asked,
+) -> PromoteError {
     if let (Some(c), Some(other)) = (creds, asked.refused.borrow().as_deref()) {
         let other = other.split(['?', '#']).next().unwrap_or(other);
         return PromoteError::Forge(c.refusal(other));
@@ -86,14 +94,21 @@ fn network_error(url: &str, action: &str, e: &git2::Error, creds: Option<&GitCre
 }
 
 fn anonymous<'r>(repo: &'r Repository, url: &str) -> Result<git2::Remote<'r>, PromoteError> {
-    repo.remote_anonymous(url).map_err(|_| PromoteError::Git { action: "read the remote's address".into(), detail: format!("{url} is not an address git can use") })
+    repo.remote_anonymous(url).map_err(|_| PromoteError::Git {
+        action: "read the remote's address".into(),
+        detail: format!("{url} is not an address git can use"),
+    })
 }
 
 /// The remote's branches (name → commit).
 pub(crate) type RemoteHeads = Vec<(String, git2::Oid)>;
 
 /// The remote's branches and its default branch.
-pub(crate) fn list_remote(repo: &Repository, url: &str, creds: Option<&GitCredentials>) -> Result<(RemoteHeads, Option<String>), PromoteError> {
+pub(crate) fn list_remote(
+    repo: &Repository,
+    url: &str,
+    creds: Option<&GitCredentials>,
+) -> Result<(RemoteHeads, Option<String>), PromoteError> {
     check(creds, url)?;
     let mut remote = anonymous(repo, url)?;
     let asked = Asked::default();
@@ -109,12 +124,21 @@ pub(crate) fn list_remote(repo: &Repository, url: &str, creds: Option<&GitCreden
         .iter()
         .filter_map(|h| h.name().strip_prefix("refs/heads/").map(|n| (n.to_string(), h.oid())))
         .collect();
-    let default = conn.default_branch().ok().and_then(|b| b.as_str().ok().map(|s| s.trim_start_matches("refs/heads/").to_string()));
+    let default = conn
+        .default_branch()
+        .ok()
+        .and_then(|b| b.as_str().ok().map(|s| s.trim_start_matches("refs/heads/").to_string()));
     Ok((heads, default))
 }
 
 /// Fetches branches into `refs/patchdesk/remote/<key>/<branch>`; returns nothing on success.
-pub(crate) fn fetch(repo: &Repository, url: &str, creds: Option<&GitCredentials>, key: &str, branches: &[&str]) -> Result<(), PromoteError> {
+pub(crate) fn fetch(
+    repo: &Repository,
+    url: &str,
+    creds: Option<&GitCredentials>,
+    key: &str,
+    branches: &[&str],
+) -> Result<(), PromoteError> {
     check(creds, url)?;
     let mut remote = anonymous(repo, url)?;
     let specs: Vec<String> = branches.iter().map(|b| format!("+refs/heads/{b}:{FETCH_PREFIX}/{key}/{b}")).collect();
@@ -123,11 +147,19 @@ pub(crate) fn fetch(repo: &Repository, url: &str, creds: Option<&GitCredentials>
     opts.remote_callbacks(callbacks(creds, &asked));
     opts.download_tags(git2::AutotagOption::None);
     opts.update_fetchhead(false);
-    remote.fetch(&specs, Some(&mut opts), Some("patchdesk: fetch for promote")).map_err(|e| network_error(url, "fetch from the remote", &e, creds, &asked))
+    remote
+        .fetch(&specs, Some(&mut opts), Some("patchdesk: fetch for promote"))
+        .map_err(|e| network_error(url, "fetch from the remote", &e, creds, &asked))
 }
 
 /// Pushes local ref `source` to `refs/heads/<branch>` (never forced).
-pub(crate) fn push(repo: &Repository, url: &str, creds: Option<&GitCredentials>, source: &str, branch: &str) -> Result<(), PromoteError> {
+pub(crate) fn push(
+    repo: &Repository,
+    url: &str,
+    creds: Option<&GitCredentials>,
+    source: &str,
+    branch: &str,
+) -> Result<(), PromoteError> {
     push_ref(repo, url, creds, source, branch, None).map(|_| ())
 }
 
@@ -145,12 +177,26 @@ pub(crate) fn push(repo: &Repository, url: &str, creds: Option<&GitCredentials>,
 /// reads the branch back afterwards ([`crate::refresh`] does).
 ///
 /// `Ok(false)`: the branch was not at `expected`, and nothing was replaced.
-pub(crate) fn push_replacing(repo: &Repository, url: &str, creds: Option<&GitCredentials>, source: &str, branch: &str, expected: git2::Oid) -> Result<bool, PromoteError> {
+pub(crate) fn push_replacing(
+    repo: &Repository,
+    url: &str,
+    creds: Option<&GitCredentials>,
+    source: &str,
+    branch: &str,
+    expected: git2::Oid,
+) -> Result<bool, PromoteError> {
     push_ref(repo, url, creds, source, branch, Some(expected))
 }
 
 /// Pushes; `Ok(false)` when a lease was given and the branch was elsewhere.
-fn push_ref(repo: &Repository, url: &str, creds: Option<&GitCredentials>, source: &str, branch: &str, lease: Option<git2::Oid>) -> Result<bool, PromoteError> {
+fn push_ref(
+    repo: &Repository,
+    url: &str,
+    creds: Option<&GitCredentials>,
+    source: &str,
+    branch: &str,
+    lease: Option<git2::Oid>,
+) -> Result<bool, PromoteError> {
     check(creds, url)?;
     let mut remote = anonymous(repo, url)?;
     let asked = Asked::default();
@@ -183,8 +229,14 @@ fn push_ref(repo: &Repository, url: &str, creds: Option<&GitCredentials>, source
                 return Ok(false);
             }
             return Err(match classify(&e, asked.tries.get()) {
-                GitFailure::NotFastForward => PromoteError::PushRejected { branch: branch.to_string(), detail: "it has changed there since Patchdesk last looked".into() },
-                GitFailure::Declined => PromoteError::PushRejected { branch: branch.to_string(), detail: "the remote does not take changes to it directly".into() },
+                GitFailure::NotFastForward => PromoteError::PushRejected {
+                    branch: branch.to_string(),
+                    detail: "it has changed there since Patchdesk last looked".into(),
+                },
+                GitFailure::Declined => PromoteError::PushRejected {
+                    branch: branch.to_string(),
+                    detail: "the remote does not take changes to it directly".into(),
+                },
                 _ => network_error(url, "push the branch", &e, creds, &asked),
             });
         }

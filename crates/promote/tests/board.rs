@@ -32,7 +32,11 @@ fn head(work: &Path) -> git2::Oid {
 }
 
 fn remote_branch(git_dir: &Path, branch: &str) -> Option<git2::Oid> {
-    git2::Repository::open_bare(git_dir).unwrap().find_reference(&format!("refs/heads/{branch}")).ok().and_then(|r| r.target())
+    git2::Repository::open_bare(git_dir)
+        .unwrap()
+        .find_reference(&format!("refs/heads/{branch}"))
+        .ok()
+        .and_then(|r| r.target())
 }
 
 /// Someone else adds a commit on `branch` directly in the bare repository.
@@ -43,7 +47,8 @@ fn commit_on_remote(git_dir: &Path, branch: &str, path: &str, text: &str) -> git
     b.upsert(path, bare.blob(text.as_bytes()).unwrap(), git2::FileMode::Blob);
     let tree = bare.find_tree(b.create_updated(&bare, &parent.tree().unwrap()).unwrap()).unwrap();
     let sig = git2::Signature::now("Someone Else", "else@example.com").unwrap();
-    bare.commit(Some(&format!("refs/heads/{branch}")), &sig, &sig, "A change made elsewhere", &tree, &[&parent]).unwrap()
+    bare.commit(Some(&format!("refs/heads/{branch}")), &sig, &sig, "A change made elsewhere", &tree, &[&parent])
+        .unwrap()
 }
 
 #[test]
@@ -51,8 +56,10 @@ fn handoffs_are_pushed_to_main_and_a_rerun_is_up_to_date() {
     let (_tmp, d, url) = demo_project();
     let forge = PracticeRemote::open(&url).unwrap();
     let main_before = remote_branch(&d.practice_remote, "main").unwrap();
-    let first = patchdesk_project::record::hand_off(&d.project, "F2.1", "DeliveryPod", "Tests are written", now()).unwrap();
-    let second = patchdesk_project::record::hand_off(&d.project, "F2.2", "QAPod", "Guidance is ready for tests", now()).unwrap();
+    let first =
+        patchdesk_project::record::hand_off(&d.project, "F2.1", "DeliveryPod", "Tests are written", now()).unwrap();
+    let second =
+        patchdesk_project::record::hand_off(&d.project, "F2.2", "QAPod", "Guidance is ready for tests", now()).unwrap();
     assert!(first.new && second.new);
     let local = head(&d.project);
     assert_eq!(local.to_string(), second.commit);
@@ -71,7 +78,13 @@ fn handoffs_are_pushed_to_main_and_a_rerun_is_up_to_date() {
     assert_eq!(common::snapshot(&d.project), before);
     // Only Patchdesk's own refs were written.
     let repo = git2::Repository::open(&d.project).unwrap();
-    let own: Vec<String> = repo.references().unwrap().flatten().filter_map(|r| r.name().ok().map(str::to_string)).filter(|n| n.starts_with("refs/patchdesk/")).collect();
+    let own: Vec<String> = repo
+        .references()
+        .unwrap()
+        .flatten()
+        .filter_map(|r| r.name().ok().map(str::to_string))
+        .filter(|n| n.starts_with("refs/patchdesk/"))
+        .collect();
     assert!(!own.is_empty());
 
     let again = send_board(&d.project, &url, &forge).unwrap();
@@ -96,7 +109,8 @@ fn newer_commits_on_the_remote_are_never_overwritten() {
     assert!(behind.describe().contains("Bring the project up to date"), "{}", behind.describe());
 
     // A handoff here as well: it is made again on top of their commit, which stays.
-    let done = patchdesk_project::record::hand_off(&d.project, "F2.1", "DeliveryPod", "Tests are written", now()).unwrap();
+    let done =
+        patchdesk_project::record::hand_off(&d.project, "F2.1", "DeliveryPod", "Tests are written", now()).unwrap();
     let before = common::snapshot(&d.project);
     let sent = send_board(&d.project, &url, &forge).unwrap();
     assert_eq!(sent, BoardSent::Sent { branch: "main".into(), commits: 1 });
@@ -108,10 +122,19 @@ fn newer_commits_on_the_remote_are_never_overwritten() {
     let mine = project.find_commit(git2::Oid::from_str(&done.commit).unwrap()).unwrap();
     assert_eq!((c.message_bytes(), c.author().name()), (mine.message_bytes(), mine.author().name()));
     for file in &done.changed_files {
-        assert_eq!(common::file_in(&bare, &tip.to_string(), file), common::file_in(&project, &done.commit, file), "{file}");
+        assert_eq!(
+            common::file_in(&bare, &tip.to_string(), file),
+            common::file_in(&project, &done.commit, file),
+            "{file}"
+        );
     }
     assert_eq!(common::file_in(&bare, &tip.to_string(), "docs/elsewhere.md").as_deref(), Some("Written elsewhere\n"));
-    let branches: Vec<String> = bare.branches(None).unwrap().flatten().filter_map(|(b, _)| b.name().ok().flatten().map(str::to_string)).collect();
+    let branches: Vec<String> = bare
+        .branches(None)
+        .unwrap()
+        .flatten()
+        .filter_map(|(b, _)| b.name().ok().flatten().map(str::to_string))
+        .collect();
     assert_eq!(branches, vec!["main".to_string()], "no other branch was pushed");
     assert!(forge_reviews(&forge).is_empty());
     assert_eq!(common::snapshot(&d.project), before, "the project's branch and files are as they were");
@@ -145,12 +168,16 @@ fn the_users_own_commits_are_never_published() {
     let forge = PracticeRemote::open(&url).unwrap();
     let main_before = remote_branch(&d.practice_remote, "main").unwrap();
     let wip = commit_in(&d.project, "secret.txt", "the lead's private notes\n", "WIP, do not publish");
-    let done = patchdesk_project::record::hand_off(&d.project, "F2.1", "DeliveryPod", "Tests are written", now()).unwrap();
+    let done =
+        patchdesk_project::record::hand_off(&d.project, "F2.1", "DeliveryPod", "Tests are written", now()).unwrap();
     let local = head(&d.project);
     let before = common::snapshot(&d.project);
 
     let sent = send_board(&d.project, &url, &forge).unwrap();
-    assert_eq!(sent, BoardSent::Held { branch: "main".into(), sent: 1, held: 1, subjects: vec!["WIP, do not publish".into()] });
+    assert_eq!(
+        sent,
+        BoardSent::Held { branch: "main".into(), sent: 1, held: 1, subjects: vec!["WIP, do not publish".into()] }
+    );
     assert_eq!(
         sent.describe(),
         "Sent 1 board change to main on the remote. 1 commit of yours ('WIP, do not publish') is not sent: Patchdesk only sends the board changes it made. Send your own commits yourself when they are ready."
@@ -164,7 +191,11 @@ fn the_users_own_commits_are_never_published() {
     assert!(bare.find_commit(wip).is_err(), "the WIP commit is not on the remote at all");
     let project = git2::Repository::open(&d.project).unwrap();
     for file in &done.changed_files {
-        assert_eq!(common::file_in(&bare, &tip.to_string(), file), common::file_in(&project, &done.commit, file), "{file}");
+        assert_eq!(
+            common::file_in(&bare, &tip.to_string(), file),
+            common::file_in(&project, &done.commit, file),
+            "{file}"
+        );
     }
     // The lead's branch, index and files: as they were.
     assert_eq!(common::snapshot(&d.project), before);
@@ -173,8 +204,15 @@ fn the_users_own_commits_are_never_published() {
 
     // A rerun sends nothing twice and still says what is waiting.
     let again = send_board(&d.project, &url, &forge).unwrap();
-    assert_eq!(again, BoardSent::Held { branch: "main".into(), sent: 0, held: 1, subjects: vec!["WIP, do not publish".into()] });
-    assert!(again.describe().starts_with("No board changes were waiting to be sent to main. 1 commit of yours"), "{}", again.describe());
+    assert_eq!(
+        again,
+        BoardSent::Held { branch: "main".into(), sent: 0, held: 1, subjects: vec!["WIP, do not publish".into()] }
+    );
+    assert!(
+        again.describe().starts_with("No board changes were waiting to be sent to main. 1 commit of yours"),
+        "{}",
+        again.describe()
+    );
     assert_eq!(remote_branch(&d.practice_remote, "main"), Some(tip));
 
     // A later handoff goes on top of the first one's copy.
@@ -196,10 +234,25 @@ fn only_board_files_with_the_trailer_count_as_patchdesks() {
     commit_in(&d.project, "src/app.rs", "fn main() {}\n", "Hand off F9: A → B\n\nPatchdesk-Record: board\n");
     commit_in(&d.project, "task.yaml", "tasks: {}\n", "Tidy the task file");
     let out = send_board(&d.project, &url, &forge).unwrap();
-    assert_eq!(out, BoardSent::Held { branch: "main".into(), sent: 0, held: 2, subjects: vec!["Hand off F9: A → B".into(), "Tidy the task file".into()] });
+    assert_eq!(
+        out,
+        BoardSent::Held {
+            branch: "main".into(),
+            sent: 0,
+            held: 2,
+            subjects: vec!["Hand off F9: A → B".into(), "Tidy the task file".into()]
+        }
+    );
     assert_eq!(remote_branch(&d.practice_remote, "main"), Some(main_before));
-    assert!(patchdesk_promote::board::is_board_file("task.yaml") && patchdesk_promote::board::is_board_file(".logs/handoff_log.yaml"));
-    assert!(!patchdesk_promote::board::is_board_file("src/app.rs") && !patchdesk_promote::board::is_board_file(".logs") && !patchdesk_promote::board::is_board_file("task_templates/a/b.yaml"));
+    assert!(
+        patchdesk_promote::board::is_board_file("task.yaml")
+            && patchdesk_promote::board::is_board_file(".logs/handoff_log.yaml")
+    );
+    assert!(
+        !patchdesk_promote::board::is_board_file("src/app.rs")
+            && !patchdesk_promote::board::is_board_file(".logs")
+            && !patchdesk_promote::board::is_board_file("task_templates/a/b.yaml")
+    );
 }
 
 /// A handoff whose lines were changed on the remote meanwhile is not forced in: nothing is sent.
@@ -212,7 +265,12 @@ fn a_board_change_that_no_longer_fits_sends_nothing() {
     let before = common::snapshot(&d.project);
     let out = send_board(&d.project, &url, &forge).unwrap();
     assert_eq!(out, BoardSent::DoesNotApply { branch: "main".into(), subject: "Note".into() });
-    assert!(out.describe().contains("'Note' no longer fits main on the remote") && out.describe().contains("nothing was sent"), "{}", out.describe());
+    assert!(
+        out.describe().contains("'Note' no longer fits main on the remote")
+            && out.describe().contains("nothing was sent"),
+        "{}",
+        out.describe()
+    );
     assert_eq!(remote_branch(&d.practice_remote, "main"), Some(theirs));
     assert_eq!(common::snapshot(&d.project), before);
 }
@@ -234,7 +292,9 @@ fn a_merge_recorded_after_the_remote_merged_it_is_sent_with_both_log_entries() {
     let url = d.practice_remote.to_string_lossy().into_owned();
     let forge = PracticeRemote::open(&url).unwrap();
     let item = common::item_named(&d, demo::CLEAN_PATCH);
-    let out = patchdesk_promote::promote(&patchdesk_promote::PromoteRequest::new(&d.project, &item, &url), &forge, &|_| {}).unwrap();
+    let out =
+        patchdesk_promote::promote(&patchdesk_promote::PromoteRequest::new(&d.project, &item, &url), &forge, &|_| {})
+            .unwrap();
     forge.merge_review(out.pr_number).unwrap();
     let merged_main = remote_branch(&d.practice_remote, "main").unwrap();
     // Followed in the week the promote counted its patch in, so both count in the same week.
@@ -245,26 +305,48 @@ fn a_merge_recorded_after_the_remote_merged_it_is_sent_with_both_log_entries() {
     commit_in(&d.project, "notes/mine.md", "my notes\n", "My own notes");
 
     let sent = send_board(&d.project, &url, &forge).unwrap();
-    assert_eq!(sent, BoardSent::Held { branch: "main".into(), sent: 1, held: 1, subjects: vec!["My own notes".into()] });
+    assert_eq!(
+        sent,
+        BoardSent::Held { branch: "main".into(), sent: 1, held: 1, subjects: vec!["My own notes".into()] }
+    );
     let bare = git2::Repository::open_bare(&d.practice_remote).unwrap();
     let tip = bare.find_reference("refs/heads/main").unwrap().peel_to_commit().unwrap();
     assert_eq!(tip.parent_ids().collect::<Vec<_>>(), [merged_main], "one commit on top of the merge");
-    assert!(tip.message().unwrap().starts_with("Merged #1: F2.2 done") && tip.message().unwrap().ends_with("Patchdesk-Record: board\n"));
+    assert!(
+        tip.message().unwrap().starts_with("Merged #1: F2.2 done")
+            && tip.message().unwrap().ends_with("Patchdesk-Record: board\n")
+    );
     assert!(tip.tree().unwrap().get_path(Path::new("notes/mine.md")).is_err(), "the lead's commit is not sent");
     // The trace log: the promote's entry, then the merge's.
     let trace = remote_file(&d.practice_remote, "main", ".logs/trace_log.md");
     let (promoted, merged) = (trace.find(&out.branch).unwrap(), trace.find("Merged #1").unwrap());
     assert!(promoted < merged, "{trace}");
     // The week's metrics: the patch counted by the promote and the merge counted by the follow-up.
-    let metrics = patchdesk_yaml::parse_value(&remote_file(&d.practice_remote, "main", "metrics/metrics.yaml")).unwrap();
-    let week = metrics["weekly_snapshots"].as_sequence().unwrap().iter().find(|w| w["pods"]["dev"].is_mapping()).expect("the dev pod's week");
+    let metrics =
+        patchdesk_yaml::parse_value(&remote_file(&d.practice_remote, "main", "metrics/metrics.yaml")).unwrap();
+    let week = metrics["weekly_snapshots"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|w| w["pods"]["dev"].is_mapping())
+        .expect("the dev pod's week");
     let dev = &week["pods"]["dev"];
-    assert_eq!((dev["patch_count"].as_i64(), dev["proposed"].as_i64(), dev["merged"].as_i64()), (Some(1), Some(1), Some(1)), "{week:?}");
+    assert_eq!(
+        (dev["patch_count"].as_i64(), dev["proposed"].as_i64(), dev["merged"].as_i64()),
+        (Some(1), Some(1), Some(1)),
+        "{week:?}"
+    );
     assert!(week["features_delivered"].as_sequence().unwrap().iter().any(|f| f.as_str() == Some("F2.2")), "{week:?}");
-    assert!(!week["features_outstanding"].as_sequence().unwrap().iter().any(|f| f.as_str() == Some("F2.2")), "{week:?}");
+    assert!(
+        !week["features_outstanding"].as_sequence().unwrap().iter().any(|f| f.as_str() == Some("F2.2")),
+        "{week:?}"
+    );
     // Again: the copy on the remote is recognised, nothing new is sent.
     let again = send_board(&d.project, &url, &forge).unwrap();
-    assert_eq!(again, BoardSent::Held { branch: "main".into(), sent: 0, held: 1, subjects: vec!["My own notes".into()] });
+    assert_eq!(
+        again,
+        BoardSent::Held { branch: "main".into(), sent: 0, held: 1, subjects: vec!["My own notes".into()] }
+    );
     assert_eq!(remote_branch(&d.practice_remote, "main"), Some(tip.id()));
 }
 
@@ -327,7 +409,15 @@ fn setup() -> Setup {
     let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
     gh.state().add_user("octo", TOKEN, &["repo", "read:org"]);
     gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
-    gh.state().commit_files("octo", "hello", "main", "Project files", &[("task.yaml", "tasks: {}\n"), ("docs/notes.md", "# Notes\n")]).unwrap();
+    gh.state()
+        .commit_files(
+            "octo",
+            "hello",
+            "main",
+            "Project files",
+            &[("task.yaml", "tasks: {}\n"), ("docs/notes.md", "# Notes\n")],
+        )
+        .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let work = tmp.path().join("lead");
     let url = gh.git_url("octo", "hello");
@@ -371,13 +461,20 @@ fn a_protected_main_gets_one_pull_request() {
     let s = setup();
     s.gh.state().protect_branch("octo", "hello", "main").unwrap();
     let main_before = remote_branch(&bare(&s), "main").unwrap();
-    commit_here(&s.work, ".logs/handoff_log.yaml", "handoffs: [{task: F2.1}]\n", "Hand off F2.1: QAPod → DeliveryPod\n\nTests are written");
+    commit_here(
+        &s.work,
+        ".logs/handoff_log.yaml",
+        "handoffs: [{task: F2.1}]\n",
+        "Hand off F2.1: QAPod → DeliveryPod\n\nTests are written",
+    );
     let local = commit_here(&s.work, "task.yaml", "tasks: {F2.1: {status: review}}\n", "Hand off F2.2: DevPod → QAPod");
     let before = common::snapshot(&s.work);
 
     let out = send_board(&s.work, &s.url, &forge(&s)).unwrap();
     let branch = format!("patchdesk/board-{}", &local.to_string()[..8]);
-    let BoardSent::AsReview { number, url, branch: got, base, commits, held: 0, .. } = out.clone() else { panic!("{out:?}") };
+    let BoardSent::AsReview { number, url, branch: got, base, commits, held: 0, .. } = out.clone() else {
+        panic!("{out:?}")
+    };
     assert_eq!((got.as_str(), base.as_str(), commits), (branch.as_str(), "main", 2));
     assert!(out.describe().contains(&format!("went as pull request #{number}")), "{}", out.describe());
     // main is untouched; the commits are on the board branch.
@@ -389,7 +486,10 @@ fn a_protected_main_gets_one_pull_request() {
     assert_eq!((pr.number, pr.head.as_str(), pr.base.as_str()), (number, branch.as_str(), "main"));
     assert_eq!(pr.title, "Board changes: Hand off F2.2: DevPod → QAPod and 1 more");
     let body = pr.body.clone().unwrap_or_default();
-    assert!(body.contains("- Hand off F2.2: DevPod → QAPod (") && body.contains("- Hand off F2.1: QAPod → DeliveryPod ("), "{body}");
+    assert!(
+        body.contains("- Hand off F2.2: DevPod → QAPod (") && body.contains("- Hand off F2.1: QAPod → DeliveryPod ("),
+        "{body}"
+    );
     assert!(url.contains(&number.to_string()), "{url}");
     assert_eq!(common::snapshot(&s.work), before, "the lead's files and branches are untouched");
 
@@ -399,7 +499,8 @@ fn a_protected_main_gets_one_pull_request() {
     assert_eq!(s.gh.state().pull_requests("octo", "hello").len(), 1);
 
     // A later handoff joins the open pull request instead of opening a second one.
-    let later = commit_here(&s.work, "task.yaml", "tasks: {F2.1: {status: done}}\n", "Hand off F3.1: DevPod → DeliveryPod");
+    let later =
+        commit_here(&s.work, "task.yaml", "tasks: {F2.1: {status: done}}\n", "Hand off F3.1: DevPod → DeliveryPod");
     let third = send_board(&s.work, &s.url, &forge(&s)).unwrap();
     let BoardSent::AsReview { number: n3, branch: b3, commits: c3, .. } = third.clone() else { panic!("{third:?}") };
     assert_eq!((n3, b3.as_str(), c3), (number, branch.as_str(), 3));
@@ -433,7 +534,10 @@ fn a_protected_main_gets_a_pull_request_of_patchdesks_commits_only() {
     let tip = remote_branch(&bare(&s), &branch).unwrap();
     assert_eq!(remote.find_commit(tip).unwrap().parent_ids().collect::<Vec<_>>(), vec![main_before]);
     assert_eq!(common::file_in(&remote, &tip.to_string(), "secret.txt"), None);
-    assert_eq!(common::file_in(&remote, &tip.to_string(), ".logs/handoff_log.yaml").as_deref(), Some("handoffs: [{task: F2.1}]\n"));
+    assert_eq!(
+        common::file_in(&remote, &tip.to_string(), ".logs/handoff_log.yaml").as_deref(),
+        Some("handoffs: [{task: F2.1}]\n")
+    );
     assert_eq!(remote_branch(&bare(&s), "main"), Some(main_before));
     assert_eq!(s.gh.state().pull_requests("octo", "hello").len(), 1);
     assert_eq!(common::snapshot(&s.work), before);
@@ -450,7 +554,8 @@ fn offline_is_the_offline_error_and_changes_nothing() {
     let main_before = remote_branch(&bare(&s), "main");
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     // Signed in to that address (a server that went away), so the sign-in may go there.
-    let dead_forge = GitHub::new(ApiBase::from_api(&format!("http://{dead}")), "octo/hello", Secret::new(TOKEN)).unwrap();
+    let dead_forge =
+        GitHub::new(ApiBase::from_api(&format!("http://{dead}")), "octo/hello", Secret::new(TOKEN)).unwrap();
     let dead = format!("http://{dead}/octo/hello.git");
     let before = common::snapshot(&s.work);
     let e = send_board(&s.work, &dead, &dead_forge).unwrap_err();

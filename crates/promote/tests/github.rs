@@ -40,7 +40,8 @@ fn setup() -> Setup {
     gh.state().add_user("octo", TOKEN, &["repo", "read:org"]);
     gh.state().set_profile("octo", Some("Octo Cat"), Some("octo@example.com"));
     gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
-    let mut files: Vec<(String, String)> = vec![("src/app.py".into(), "def main():\n    return 1\n".into()), ("docs/notes.md".into(), "# Notes\n".into())];
+    let mut files: Vec<(String, String)> =
+        vec![("src/app.py".into(), "def main():\n    return 1\n".into()), ("docs/notes.md".into(), "# Notes\n".into())];
     for i in 0..20 {
         files.push((format!("src/mod{i:02}.py"), format!("VALUE = {i}\n\n\ndef f():\n    return VALUE\n")));
     }
@@ -96,7 +97,13 @@ const SIDECAR: &str = r#"{"task_id": "F4.3", "summary": "Add RTP generator", "po
 
 fn patch_item(s: &Setup) -> String {
     let diff = diff_of(&s.work, &[("src/app.py", "def main():\n    return 2\n"), ("src/rtp.py", "RTP = True\n")]);
-    import(&s.work, vec![("patch_20261120_101500_F4.3.diff", diff), ("patch_20261120_101500_F4.3.json", SIDECAR.as_bytes().to_vec())])
+    import(
+        &s.work,
+        vec![
+            ("patch_20261120_101500_F4.3.diff", diff),
+            ("patch_20261120_101500_F4.3.json", SIDECAR.as_bytes().to_vec()),
+        ],
+    )
 }
 
 fn run(s: &Setup, item: &str, interrupt: Option<Step>) -> Result<PromoteOutcome, PromoteError> {
@@ -104,7 +111,12 @@ fn run(s: &Setup, item: &str, interrupt: Option<Step>) -> Result<PromoteOutcome,
 }
 
 /// [`run`] with the run's clock at `now`.
-fn run_at(s: &Setup, item: &str, interrupt: Option<Step>, now: time::OffsetDateTime) -> Result<PromoteOutcome, PromoteError> {
+fn run_at(
+    s: &Setup,
+    item: &str,
+    interrupt: Option<Step>,
+    now: time::OffsetDateTime,
+) -> Result<PromoteOutcome, PromoteError> {
     let mut req = PromoteRequest::new(&s.work, item, &s.url);
     req.clock = std::sync::Arc::new(patchdesk_clock::TestClock::new(now));
     req.author = Some(("Octo Cat".into(), "octo@example.com".into()));
@@ -150,7 +162,15 @@ fn a_patch_becomes_one_commit_and_one_pull_request() {
     assert!(!pr.draft);
     assert_eq!(pr.author, "octo");
     let body = pr.body.unwrap();
-    for part in ["## What was added", "| `src/app.py` | modified | +1 −1 |", "| `src/rtp.py` | added | +1 −0 |", "## Why (changelog)", "## Thought process (reasoning trace)", "## Files", "## Prompt used"] {
+    for part in [
+        "## What was added",
+        "| `src/app.py` | modified | +1 −1 |",
+        "| `src/rtp.py` | added | +1 −0 |",
+        "## Why (changelog)",
+        "## Thought process (reasoning trace)",
+        "## Files",
+        "## Prompt used",
+    ] {
         assert!(body.contains(part), "{part} missing from:\n{body}");
     }
     assert_eq!(out.pr_url, format!("{}/octo/hello/pull/{}", s.gh.api_url(), out.pr_number));
@@ -161,8 +181,14 @@ fn a_patch_becomes_one_commit_and_one_pull_request() {
     assert_eq!(c.message().unwrap(), format!("[F4.3] Add RTP generator\n\nPod: dev\nPatch: {item}\n"));
     assert_eq!(common::file_in(&b, &out.commit, "src/app.py").unwrap(), "def main():\n    return 2\n");
     assert_eq!(common::file_in(&b, &out.commit, "src/rtp.py").unwrap(), "RTP = True\n");
-    assert_eq!(common::file_in(&b, &out.commit, "src/mod07.py").unwrap(), "VALUE = 7\n\n\ndef f():\n    return VALUE\n");
-    let meta: serde_json::Value = serde_json::from_str(&common::file_in(&b, &out.commit, ".logs/patches/patch_20261120_101500_F4.3.json").unwrap()).unwrap();
+    assert_eq!(
+        common::file_in(&b, &out.commit, "src/mod07.py").unwrap(),
+        "VALUE = 7\n\n\ndef f():\n    return VALUE\n"
+    );
+    let meta: serde_json::Value = serde_json::from_str(
+        &common::file_in(&b, &out.commit, ".logs/patches/patch_20261120_101500_F4.3.json").unwrap(),
+    )
+    .unwrap();
     assert_eq!(meta["status"], "promoted");
     assert_eq!(meta["branch"], "chatgpt/dev/f4.3");
     assert_eq!(meta["reviewer_note"], "kept", "the pod's own fields survive");
@@ -171,7 +197,8 @@ fn a_patch_becomes_one_commit_and_one_pull_request() {
     assert!(common::file_in(&b, &out.commit, ".logs/trace_log.md").unwrap().contains("F4.3: Add RTP generator"));
     assert!(common::file_in(&b, &out.commit, "metrics/metrics.yaml").unwrap().contains("patch_count: 1"));
     // API calls after sign-in: create the PR, label it.
-    let api: Vec<String> = s.gh.state().requests().iter().filter_map(|r| r.operation.clone()).filter(|o| !o.starts_with("git/")).collect();
+    let api: Vec<String> =
+        s.gh.state().requests().iter().filter_map(|r| r.operation.clone()).filter(|o| !o.starts_with("git/")).collect();
     assert_eq!(api, vec!["pulls/create".to_string(), "issues/add-labels".to_string()]);
     // The lead's repository is untouched.
     assert_eq!(common::snapshot(&s.work), before);
@@ -217,7 +244,10 @@ fn zip_bytes(entries: &[(&str, &str)]) -> Vec<u8> {
 fn a_zip_bundle_and_a_batch_become_pull_requests() {
     let s = setup();
     let zip = zip_bytes(&[
-        ("metadata.json", r#"{"task_id": "F5.1", "summary": "Coach guide", "output_folders": ["docs/"], "pod": "QAPod"}"#),
+        (
+            "metadata.json",
+            r#"{"task_id": "F5.1", "summary": "Coach guide", "output_folders": ["docs/"], "pod": "QAPod"}"#,
+        ),
         ("reasoning_trace.md", "# Reasoning\n\n## Thoughts\n- Phones first.\n"),
         ("prompt_used.txt", "You are the QA pod. Task F5.1.\n"),
         ("docs/guide.md", "# Guide\n\nStage one.\n"),
@@ -229,8 +259,14 @@ fn a_zip_bundle_and_a_batch_become_pull_requests() {
     let b = bare(&s);
     assert_eq!(common::file_in(&b, &out.commit, "docs/guide.md").unwrap(), "# Guide\n\nStage one.\n");
     assert!(common::file_in(&b, &out.commit, "__MACOSX/docs/._guide.md").is_none());
-    assert_eq!(common::file_in(&b, &out.commit, ".logs/reasoning/F5.1.md").unwrap(), "# Reasoning\n\n## Thoughts\n- Phones first.\n");
-    assert_eq!(common::file_in(&b, &out.commit, "prompts/used/QAPod/F5.1_prompt.txt").unwrap(), "You are the QA pod. Task F5.1.\n");
+    assert_eq!(
+        common::file_in(&b, &out.commit, ".logs/reasoning/F5.1.md").unwrap(),
+        "# Reasoning\n\n## Thoughts\n- Phones first.\n"
+    );
+    assert_eq!(
+        common::file_in(&b, &out.commit, "prompts/used/QAPod/F5.1_prompt.txt").unwrap(),
+        "You are the QA pod. Task F5.1.\n"
+    );
     let pr = s.gh.state().pull_request("octo", "hello", out.pr_number).unwrap();
     assert_eq!(pr.title, "[F5.1] Coach guide");
     assert_eq!(pr.labels, vec!["pod:qa".to_string()]);
@@ -308,7 +344,10 @@ fn errors_are_coded_in_plain_words() {
     assert_eq!(e.code(), Code::AuthRejected, "{e}");
     assert!(e.to_string().contains("Sign in to GitHub again"), "{e}");
     assert!(!e.to_string().contains(TOKEN));
-    assert_eq!(patchdesk_intake::Queue::open(&s.work).unwrap().get(&item).unwrap().status, patchdesk_intake::Status::Queued);
+    assert_eq!(
+        patchdesk_intake::Queue::open(&s.work).unwrap().get(&item).unwrap().status,
+        patchdesk_intake::Status::Queued
+    );
 
     // 403: rate limit, with the reset time; then missing permission.
     let s = setup();
@@ -324,7 +363,8 @@ fn errors_are_coded_in_plain_words() {
     s.gh.state().add_user("reader", "fake-pat-reader_token", &["repo"]);
     s.gh.state().grant("octo", "hello", "reader", Permission::Read).unwrap();
     let item = patch_item(&s);
-    let reader = GitHub::new(ApiBase::from_api(&s.gh.api_url()), "octo/hello", Secret::new("fake-pat-reader_token")).unwrap();
+    let reader =
+        GitHub::new(ApiBase::from_api(&s.gh.api_url()), "octo/hello", Secret::new("fake-pat-reader_token")).unwrap();
     let e = promote(&PromoteRequest::new(&s.work, &item, &s.url), &reader, &|_| {}).unwrap_err();
     assert_eq!(e.code(), Code::PermissionDenied, "{e}");
 
@@ -352,7 +392,9 @@ fn errors_are_coded_in_plain_words() {
     // Push rejected: the branch exists on GitHub with someone else's work.
     let s = setup();
     let item = patch_item(&s);
-    s.gh.state().commit_files("octo", "hello", "chatgpt/dev/f4.3", "Someone else's work", &[("other.txt", "x\n")]).unwrap();
+    s.gh.state()
+        .commit_files("octo", "hello", "chatgpt/dev/f4.3", "Someone else's work", &[("other.txt", "x\n")])
+        .unwrap();
     let e = run(&s, &item, None).unwrap_err();
     assert_eq!(e.code(), Code::PushRejected, "{e}");
     assert!(s.gh.state().pull_requests("octo", "hello").is_empty());
@@ -362,8 +404,11 @@ fn errors_are_coded_in_plain_words() {
     let item = patch_item(&s);
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     // Signed in to that address (a server that went away), so the sign-in may go there.
-    let dead_forge = GitHub::new(ApiBase::from_api(&format!("http://{dead}")), "octo/hello", Secret::new(TOKEN)).unwrap();
-    let e = promote(&PromoteRequest::new(&s.work, &item, &format!("http://{dead}/octo/hello.git")), &dead_forge, &|_| {}).unwrap_err();
+    let dead_forge =
+        GitHub::new(ApiBase::from_api(&format!("http://{dead}")), "octo/hello", Secret::new(TOKEN)).unwrap();
+    let e =
+        promote(&PromoteRequest::new(&s.work, &item, &format!("http://{dead}/octo/hello.git")), &dead_forge, &|_| {})
+            .unwrap_err();
     assert_eq!(e.code(), Code::Offline, "{e}");
     assert!(e.is_offline());
     // In plain words: none of git's own text.
@@ -371,8 +416,14 @@ fn errors_are_coded_in_plain_words() {
         e.to_string(),
         format!("Could not reach {dead}: the connection was refused. Check the internet connection; the item stays in the inbox and can be sent later.")
     );
-    assert_eq!(patchdesk_promote::pending_status(&s.work, &item).unwrap(), "Waiting to send: no network connection. Send again when online.");
-    assert_eq!(patchdesk_intake::Queue::open(&s.work).unwrap().get(&item).unwrap().status, patchdesk_intake::Status::Queued);
+    assert_eq!(
+        patchdesk_promote::pending_status(&s.work, &item).unwrap(),
+        "Waiting to send: no network connection. Send again when online."
+    );
+    assert_eq!(
+        patchdesk_intake::Queue::open(&s.work).unwrap().get(&item).unwrap().status,
+        patchdesk_intake::Status::Queued
+    );
     let out = run(&s, &item, None).unwrap();
     assert_one_of_each(&s, &out.branch);
     assert!(patchdesk_promote::pending_status(&s.work, &item).is_none());
@@ -383,10 +434,21 @@ fn errors_are_coded_in_plain_words() {
 #[test]
 fn benchmark_api_calls_and_time_for_a_twenty_file_patch() {
     let s = setup();
-    let contents: Vec<(String, String)> = (0..20).map(|i| (format!("src/mod{i:02}.py"), format!("VALUE = {}\n\n\ndef f():\n    return VALUE * 2\n", i + 100))).collect();
+    let contents: Vec<(String, String)> = (0..20)
+        .map(|i| (format!("src/mod{i:02}.py"), format!("VALUE = {}\n\n\ndef f():\n    return VALUE * 2\n", i + 100)))
+        .collect();
     let changes: Vec<(&str, &str)> = contents.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let diff = diff_of(&s.work, &changes);
-    let item = import(&s.work, vec![("patch_20261120_140000_F7.7.diff", diff), ("patch_20261120_140000_F7.7.json", br#"{"task_id": "F7.7", "summary": "Twenty files", "pod": "DevPod"}"#.to_vec())]);
+    let item = import(
+        &s.work,
+        vec![
+            ("patch_20261120_140000_F7.7.diff", diff),
+            (
+                "patch_20261120_140000_F7.7.json",
+                br#"{"task_id": "F7.7", "summary": "Twenty files", "pod": "DevPod"}"#.to_vec(),
+            ),
+        ],
+    );
     s.gh.state().clear_requests();
     let start = std::time::Instant::now();
     let out = run(&s, &item, None).unwrap();
@@ -394,7 +456,10 @@ fn benchmark_api_calls_and_time_for_a_twenty_file_patch() {
     let reqs = s.gh.state().requests();
     let api = reqs.iter().filter(|r| r.operation.as_deref().is_some_and(|o| !o.starts_with("git/"))).count();
     let git = reqs.len() - api;
-    println!("BENCH promote 20-file patch: {api} API calls, {git} git HTTP requests, {:.0} ms", took.as_secs_f64() * 1000.0);
+    println!(
+        "BENCH promote 20-file patch: {api} API calls, {git} git HTTP requests, {:.0} ms",
+        took.as_secs_f64() * 1000.0
+    );
     assert_eq!(common::paths_in(&bare(&s), &out.commit).iter().filter(|p| p.starts_with("src/mod")).count(), 20);
     assert!(api <= 3, "{api} API calls");
     s.gh.assert_no_violations();
@@ -421,10 +486,19 @@ fn repository_settings_choose_labels_reviewers_draft_and_logs() {
     assert_eq!(pr.requested_reviewers, vec!["lead".to_string()]);
     let b = bare(&s);
     let main = b.find_reference("refs/heads/main").unwrap().peel_to_commit().unwrap().id().to_string();
-    assert_eq!(common::file_in(&b, &out.commit, "metrics/metrics.yaml"), common::file_in(&b, &main, "metrics/metrics.yaml"), "metrics not chosen");
+    assert_eq!(
+        common::file_in(&b, &out.commit, "metrics/metrics.yaml"),
+        common::file_in(&b, &main, "metrics/metrics.yaml"),
+        "metrics not chosen"
+    );
     assert!(common::file_in(&b, &out.commit, ".logs/trace_log.md").is_none(), "trace log not chosen");
     assert!(common::file_in(&b, &out.commit, &format!(".patches/{item}")).is_some());
-    let api = s.gh.state().requests().iter().filter(|r| r.operation.as_deref().is_some_and(|o| !o.starts_with("git/"))).count();
+    let api =
+        s.gh.state()
+            .requests()
+            .iter()
+            .filter(|r| r.operation.as_deref().is_some_and(|o| !o.starts_with("git/")))
+            .count();
     assert_eq!(api, 3, "create, labels, reviewers");
     s.gh.assert_no_violations();
 }

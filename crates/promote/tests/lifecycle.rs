@@ -8,12 +8,12 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::{demo_project, item_named};
 use github_standin::{RepoSpec, Standin};
 use patchdesk_board::{Board, Status};
 use patchdesk_forge::{ApiBase, Forge, GitHub, PracticeRemote, ReviewPoll, ReviewState, Secret};
-use patchdesk_promote::lifecycle::{follow_reviews, review_states, FollowReport, ReviewChange, LIFECYCLE_FILE};
-use common::{demo_project, item_named};
 use patchdesk_project::demo;
+use patchdesk_promote::lifecycle::{follow_reviews, review_states, FollowReport, ReviewChange, LIFECYCLE_FILE};
 use patchdesk_promote::{promote, PromoteOutcome, PromoteRequest};
 
 const TOKEN: &str = "fake-lifecycle-test-token-91c3";
@@ -51,7 +51,8 @@ fn review<'a>(report: &'a FollowReport, item: &str) -> &'a patchdesk_promote::li
 }
 
 fn changed_in(work: &Path, commit: &str) -> Vec<String> {
-    let mut files: Vec<String> = git(work, &["diff", "--name-only", &format!("{commit}~1"), commit]).lines().map(str::to_string).collect();
+    let mut files: Vec<String> =
+        git(work, &["diff", "--name-only", &format!("{commit}~1"), commit]).lines().map(str::to_string).collect();
     files.sort();
     files
 }
@@ -128,7 +129,10 @@ fn diff_of(work: &Path, path: &str, content: &str) -> Vec<u8> {
 fn import_patch(work: &Path, task: &str, path: &str, content: &str) -> String {
     let q = patchdesk_intake::Queue::open(work).unwrap();
     let sidecar = format!(r#"{{"task_id": "{task}", "summary": "Work on {task}", "pod_note": "kept"}}"#);
-    let files = vec![(format!("patch_20261119_101500_{task}.diff"), diff_of(work, path, content)), (format!("patch_20261119_101500_{task}.json"), sidecar.into_bytes())];
+    let files = vec![
+        (format!("patch_20261119_101500_{task}.diff"), diff_of(work, path, content)),
+        (format!("patch_20261119_101500_{task}.json"), sidecar.into_bytes()),
+    ];
     let report = q.import(&files);
     assert!(report.refused.is_empty(), "{:?}", report.refused);
     report.imported[0].name.clone()
@@ -159,7 +163,10 @@ fn github_pull_requests_move_the_board_once() {
     // Before any sync: the board knows the request from the promote record, as open.
     let known = review_states(w);
     assert_eq!(known.len(), 1);
-    assert_eq!((known[0].number, known[0].state, known[0].checked_at.clone()), (out1.pr_number, ReviewState::Open, None));
+    assert_eq!(
+        (known[0].number, known[0].state, known[0].checked_at.clone()),
+        (out1.pr_number, ReviewState::Open, None)
+    );
     assert_eq!(known[0].task_id.as_deref(), Some("T1"));
 
     // 1. Open: the card goes to review, in one commit.
@@ -204,31 +211,47 @@ fn github_pull_requests_move_the_board_once() {
     let tasks = read(w, "task.yaml");
     assert!(tasks.starts_with("# The board for the lifecycle tests\n"), "comments kept");
     assert!(tasks.contains("    reviewer_hint: keep me\n"), "unknown fields kept");
-    assert!(tasks.contains("    done: true\n") && tasks.contains("    updated_at: '2026-11-20T10:00:00Z'\n"), "{tasks}");
+    assert!(
+        tasks.contains("    done: true\n") && tasks.contains("    updated_at: '2026-11-20T10:00:00Z'\n"),
+        "{tasks}"
+    );
     let trace = read(w, ".logs/trace_log.md");
     assert!(trace.contains(&format!("T1: Merged #{} — Work on T1", out1.pr_number)), "{trace}");
-    assert!(trace.contains(&format!("- Pull request: {}", out1.pr_url)) && trace.contains("- Branch: chatgpt/dev/t1"), "{trace}");
+    assert!(
+        trace.contains(&format!("- Pull request: {}", out1.pr_url)) && trace.contains("- Branch: chatgpt/dev/t1"),
+        "{trace}"
+    );
     let metrics = read(w, "metrics/metrics.yaml");
     assert!(metrics.contains("merged: 1") && metrics.contains("features_delivered: [T1]"), "{metrics}");
-    let meta: serde_json::Value = serde_json::from_str(&read(w, ".logs/patches/patch_20261119_101500_T1.json")).unwrap();
+    let meta: serde_json::Value =
+        serde_json::from_str(&read(w, ".logs/patches/patch_20261119_101500_T1.json")).unwrap();
     assert_eq!(meta["status"], "merged");
     assert!(meta["merged_at"].as_str().is_some_and(|t| t.ends_with('Z')), "{meta}");
     assert_eq!(meta["pod_note"], "kept");
     assert_eq!(meta["patchdesk"]["status"], "merged", "the inbox sees the merge");
     let c = r.commit.clone().expect("one commit");
-    assert_eq!(git(w, &["log", "-1", "--format=%s"]).trim(), format!("Merged #{}: T1 done; T2 now ready", out1.pr_number));
+    assert_eq!(
+        git(w, &["log", "-1", "--format=%s"]).trim(),
+        format!("Merged #{}: T1 done; T2 now ready", out1.pr_number)
+    );
     assert_eq!(changed_in(w, &c), [".logs/trace_log.md", "metrics/metrics.yaml", "task.yaml"]);
     assert_eq!(commit_count(w), start + 2);
-    assert_eq!(git(w, &["status", "--porcelain", "--", "docs", "scratch.txt"]), user_status, "the user's changes are untouched");
+    assert_eq!(
+        git(w, &["status", "--porcelain", "--", "docs", "scratch.txt"]),
+        user_status,
+        "the user's changes are untouched"
+    );
     assert_eq!(read(w, "docs/guide.md"), "# Guide\n\nmy draft\n");
 
     // 4. Again: nothing changes.
-    let files_before: Vec<String> = ["task.yaml", ".logs/trace_log.md", "metrics/metrics.yaml"].iter().map(|f| read(w, f)).collect();
+    let files_before: Vec<String> =
+        ["task.yaml", ".logs/trace_log.md", "metrics/metrics.yaml"].iter().map(|f| read(w, f)).collect();
     let r = follow_reviews(w, &forge, now()).unwrap();
     assert_eq!(r.commit, None);
     assert_eq!(review(&r, &t1).change, ReviewChange::Unchanged);
     assert_eq!(commit_count(w), start + 2);
-    let files_after: Vec<String> = ["task.yaml", ".logs/trace_log.md", "metrics/metrics.yaml"].iter().map(|f| read(w, f)).collect();
+    let files_after: Vec<String> =
+        ["task.yaml", ".logs/trace_log.md", "metrics/metrics.yaml"].iter().map(|f| read(w, f)).collect();
     assert_eq!(files_before, files_after);
 
     // 5. Another pull request, closed without merging: back to its pod with a note.
@@ -245,12 +268,20 @@ fn github_pull_requests_move_the_board_once() {
     assert_eq!(board.task("T3").unwrap().pod.as_deref(), Some("DevPod"));
     assert_eq!(board.task("T3").unwrap().feedback_file.as_deref(), Some(".logs/feedback/T3.md"));
     let note = read(w, ".logs/feedback/T3.md");
-    assert!(note.contains(&format!("Pull request #{} was closed without merging", out3.pr_number)) && note.contains("back with DevPod"), "{note}");
-    let meta: serde_json::Value = serde_json::from_str(&read(w, ".logs/patches/patch_20261119_101500_T3.json")).unwrap();
+    assert!(
+        note.contains(&format!("Pull request #{} was closed without merging", out3.pr_number))
+            && note.contains("back with DevPod"),
+        "{note}"
+    );
+    let meta: serde_json::Value =
+        serde_json::from_str(&read(w, ".logs/patches/patch_20261119_101500_T3.json")).unwrap();
     assert_eq!(meta["status"], "closed");
     assert_eq!(meta["patchdesk"]["status"], "rejected");
     let c = r.commit.clone().expect("one commit");
-    assert_eq!(git(w, &["log", "-1", "--format=%s"]).trim(), format!("Closed #{} without merging: T3 back to DevPod", out3.pr_number));
+    assert_eq!(
+        git(w, &["log", "-1", "--format=%s"]).trim(),
+        format!("Closed #{} without merging: T3 back to DevPod", out3.pr_number)
+    );
     assert_eq!(changed_in(w, &c), [".logs/feedback/T3.md", "task.yaml"]);
     // And again: nothing.
     let r = follow_reviews(w, &forge, now()).unwrap();
@@ -271,12 +302,17 @@ fn github_review_status_answers_304_and_404() {
     let forge = github(&h);
     let t1 = import_patch(&h.work, "T1", "src/gen.py", "def generate():\n    return [2]\n");
     let out = promote_on(&h.work, &h.url, &t1, &forge);
-    let ReviewPoll::Changed { review, etag, merged_at, closed_at } = forge.review_status(out.pr_number, None).unwrap() else { panic!("first answer has data") };
+    let ReviewPoll::Changed { review, etag, merged_at, closed_at } = forge.review_status(out.pr_number, None).unwrap()
+    else {
+        panic!("first answer has data")
+    };
     assert_eq!((review.state, merged_at, closed_at), (ReviewState::Open, None, None));
     let etag = etag.expect("GitHub sends an ETag");
     assert_eq!(forge.review_status(out.pr_number, Some(&etag)).unwrap(), ReviewPoll::NotModified);
     h.gh.state().merge_pull("octo", "guide", out.pr_number, "octo").unwrap();
-    let ReviewPoll::Changed { review, merged_at, .. } = forge.review_status(out.pr_number, Some(&etag)).unwrap() else { panic!("merging changes the answer") };
+    let ReviewPoll::Changed { review, merged_at, .. } = forge.review_status(out.pr_number, Some(&etag)).unwrap() else {
+        panic!("merging changes the answer")
+    };
     assert_eq!(review.state, ReviewState::Merged);
     assert!(merged_at.is_some());
     let err = forge.review_status(99, None).unwrap_err();
@@ -293,7 +329,6 @@ fn github_review_status_answers_304_and_404() {
 }
 
 // ------------------------------------------------------------------ practice remote
-
 
 #[test]
 fn practice_remote_merges_and_closes_move_the_demo_board() {
@@ -337,7 +372,10 @@ fn practice_remote_merges_and_closes_move_the_demo_board() {
     let (status, _, _, ready) = task_status(w, "F4.1");
     assert_eq!((status, ready), (Status::Ready, true));
     let c = r.commit.clone().unwrap();
-    assert_eq!(git(w, &["log", "-1", "--format=%s"]).trim(), format!("Merged #{}: F2.2 done; F4.1 now ready", out22.pr_number));
+    assert_eq!(
+        git(w, &["log", "-1", "--format=%s"]).trim(),
+        format!("Merged #{}: F2.2 done; F4.1 now ready", out22.pr_number)
+    );
     assert_eq!(changed_in(w, &c), [".logs/trace_log.md", "metrics/metrics.yaml", "task.yaml"]);
     let metrics = read(w, "metrics/metrics.yaml");
     assert!(metrics.contains("features_delivered: [F1.1, F3.1, F2.2]"), "{metrics}");
@@ -361,7 +399,10 @@ fn practice_remote_merges_and_closes_move_the_demo_board() {
     assert_eq!((f.change, f.review.pod.as_deref()), (ReviewChange::Closed, Some("QAPod")));
     assert_eq!(task_status(w, "F2.1").0, Status::InProgress);
     assert!(read(w, ".logs/feedback/F2.1.md").contains("was closed without merging"));
-    assert_eq!(git(w, &["log", "-1", "--format=%s"]).trim(), format!("Closed #{} without merging: F2.1 back to QAPod", out21.pr_number));
+    assert_eq!(
+        git(w, &["log", "-1", "--format=%s"]).trim(),
+        format!("Closed #{} without merging: F2.1 back to QAPod", out21.pr_number)
+    );
     assert_eq!(commit_count(w), start + 4, "one commit per run that changed something");
     let prompt = patchdesk_logs::send_back_prompt(w, "F2.1").unwrap();
     assert!(prompt.contains("closed without merging"), "{prompt}");
@@ -393,7 +434,10 @@ fn a_repository_that_cannot_take_the_commit_changes_nothing() {
     assert_eq!(snapshot(w), files, "no file changed: task, trace log, metrics, metadata");
     // Staged exactly as on disk is still not committed: refused the same way.
     git(w, &["add", "task.yaml"]);
-    assert!(follow_reviews(w, &forge, now()).unwrap_err().to_string().starts_with("You have unsaved changes in task.yaml"));
+    assert!(follow_reviews(w, &forge, now())
+        .unwrap_err()
+        .to_string()
+        .starts_with("You have unsaved changes in task.yaml"));
     // Once the lead commits it, the merge goes through.
     git(w, &["commit", "-q", "-m", "my edits"]);
     let r = follow_reviews(w, &forge, now()).unwrap();
@@ -445,7 +489,10 @@ fn unsaved_edits_in_any_log_the_follow_up_writes_are_refused() {
         std::fs::write(w.join(rel), &mine).unwrap();
         let files = snapshot(w);
         let err = follow_reviews(w, &forge, now()).unwrap_err();
-        assert!(err.to_string().starts_with(&format!("You have unsaved changes in {rel} that are not committed.")), "{err}");
+        assert!(
+            err.to_string().starts_with(&format!("You have unsaved changes in {rel} that are not committed.")),
+            "{err}"
+        );
         assert_eq!(snapshot(w), files, "{rel}: nothing written");
         assert_eq!(head(w), before);
         match old {

@@ -25,13 +25,19 @@ fn demo_project() -> (tempfile::TempDir, demo::DemoProject, Project) {
 fn a_pasted_openai_patch_is_reviewed_with_its_repairs_and_sent_as_reviewed() {
     let (_dir, d, p) = demo_project();
     let preview = p.recognise_paste(V4A.as_bytes()).unwrap();
-    assert_eq!((preview.kind, preview.description.as_str(), preview.task_id.clone()), (Kind::Diff { flavor: DiffFlavor::OpenAiPatch }, "OpenAI patch, 1 file", None));
+    assert_eq!(
+        (preview.kind, preview.description.as_str(), preview.task_id.clone()),
+        (Kind::Diff { flavor: DiffFlavor::OpenAiPatch }, "OpenAI patch, 1 file", None)
+    );
 
     // No task named, none chosen: the lead is asked; a task not on the board is refused.
     let e = p.paste_answer(V4A.as_bytes(), None, datetime!(2026-11-30 12:00:00 UTC)).unwrap_err();
     assert_eq!(e.code(), Code::TaskNotFound);
     let e = p.paste_answer(V4A.as_bytes(), Some("F9.9"), datetime!(2026-11-30 12:00:00 UTC)).unwrap_err();
-    assert_eq!((e.code(), e.to_string().as_str()), (Code::TaskNotFound, "There is no task F9.9 on the board; choose the task the answer is for from the list."));
+    assert_eq!(
+        (e.code(), e.to_string().as_str()),
+        (Code::TaskNotFound, "There is no task F9.9 on the board; choose the task the answer is for from the list.")
+    );
     assert!(p.queue().unwrap().list().unwrap().is_empty());
 
     let item = p.paste_answer(V4A.as_bytes(), Some("F2.2"), datetime!(2026-11-30 12:00:00 UTC)).unwrap();
@@ -42,13 +48,23 @@ fn a_pasted_openai_patch_is_reviewed_with_its_repairs_and_sent_as_reviewed() {
     assert_eq!(r.outcome, Outcome::Repaired, "{:?}", r.problems);
     assert_eq!(r.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["src/rtp/guidance.py"]);
     let kinds: Vec<RepairKind> = r.repairs.iter().map(|x| x.kind).collect();
-    assert!(kinds.contains(&RepairKind::PathTail) && kinds.contains(&RepairKind::TrailingWhitespace), "{:#?}", r.repairs);
+    assert!(
+        kinds.contains(&RepairKind::PathTail) && kinds.contains(&RepairKind::TrailingWhitespace),
+        "{:#?}",
+        r.repairs
+    );
     let tail = r.repairs.iter().find(|x| x.kind == RepairKind::PathTail).unwrap();
     assert_eq!(tail.message, "The pod wrote guidance.py; the project's only file with that name is src/rtp/guidance.py, so the change was applied there.");
     let spaces = r.repairs.iter().find(|x| x.kind == RepairKind::TrailingWhitespace).unwrap();
     assert!(spaces.message.contains("matched once spaces at line ends were ignored"), "{spaces:?}");
     let diff = p.review_file(&item.name, "src/rtp/guidance.py", 3).unwrap();
-    let added: Vec<&str> = diff.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == DiffLineKind::Added).map(|l| l.text.as_str()).collect();
+    let added: Vec<&str> = diff
+        .hunks
+        .iter()
+        .flat_map(|h| &h.lines)
+        .filter(|l| l.kind == DiffLineKind::Added)
+        .map(|l| l.text.as_str())
+        .collect();
     assert_eq!(added.len(), 1);
     assert!(added[0].contains("Rest if symptoms come back."));
     // The file's own lines are kept (no trailing spaces brought in from the answer).
@@ -81,7 +97,10 @@ fn the_task_the_answer_names_is_used_when_the_board_has_it() {
     // A task the board does not have is not taken from the text: the lead chooses.
     let unknown = format!("Task: Z7.7\n\n{}", V4A.replace("come back", "return"));
     assert_eq!(p.recognise_paste(unknown.as_bytes()).unwrap().task_id, None);
-    assert_eq!(p.paste_answer(unknown.as_bytes(), None, datetime!(2026-11-30 12:00:00 UTC)).unwrap_err().code(), Code::TaskNotFound);
+    assert_eq!(
+        p.paste_answer(unknown.as_bytes(), None, datetime!(2026-11-30 12:00:00 UTC)).unwrap_err().code(),
+        Code::TaskNotFound
+    );
 }
 
 #[test]
@@ -99,7 +118,8 @@ fn every_shape_reviews_and_elided_code_is_refused() {
     let r = p.review(&item.name).unwrap();
     assert_eq!((r.outcome, r.files.len()), (Outcome::Repaired, 1), "{:?}", r.problems);
 
-    let elided = "**src/rtp/guidance.py**\n```python\nfrom .stages import STAGES\n\n# ... rest of the file unchanged ...\n```\n";
+    let elided =
+        "**src/rtp/guidance.py**\n```python\nfrom .stages import STAGES\n\n# ... rest of the file unchanged ...\n```\n";
     let item = p.paste_answer(elided.as_bytes(), Some("F4.1"), at).unwrap();
     let r = p.review(&item.name).unwrap();
     assert_eq!(r.outcome, Outcome::Refused);

@@ -6,11 +6,10 @@ mod common;
 
 use std::cell::RefCell;
 
-use patchdesk_forge::{Forge, PracticeRemote, ReviewState};
 use common::{demo_project, item_named};
+use patchdesk_forge::{Forge, PracticeRemote, ReviewState};
 use patchdesk_project::demo;
 use patchdesk_promote::{promote, PromoteRequest, Step, StepState};
-
 
 #[test]
 fn demo_items_become_branches_commits_and_review_requests() {
@@ -29,7 +28,8 @@ fn demo_items_become_branches_commits_and_review_requests() {
     for (n, (file, branch, title, pod)) in cases.iter().enumerate() {
         let name = item_named(&d, file);
         let events = RefCell::new(Vec::new());
-        let out = promote(&PromoteRequest::new(&d.project, &name, &url), &forge, &|e| events.borrow_mut().push(e)).unwrap();
+        let out =
+            promote(&PromoteRequest::new(&d.project, &name, &url), &forge, &|e| events.borrow_mut().push(e)).unwrap();
         assert_eq!(out.branch, *branch);
         assert_eq!(out.base, "main");
         assert_eq!(out.pr_number, n as u64 + 1);
@@ -53,21 +53,31 @@ fn demo_items_become_branches_commits_and_review_requests() {
         // The delivery logs.
         let patch = common::bytes_in(&bare, &out.commit, &format!(".patches/{name}")).unwrap();
         assert!(patch == std::fs::read(d.downloads.join(file)).unwrap(), "the patch travels byte for byte");
-        let meta_path = common::paths_in(&bare, &out.commit).into_iter().find(|p| p.starts_with(".logs/patches/") && p.ends_with(".json")).unwrap();
-        let meta: serde_json::Value = serde_json::from_str(&common::file_in(&bare, &out.commit, &meta_path).unwrap()).unwrap();
+        let meta_path = common::paths_in(&bare, &out.commit)
+            .into_iter()
+            .find(|p| p.starts_with(".logs/patches/") && p.ends_with(".json"))
+            .unwrap();
+        let meta: serde_json::Value =
+            serde_json::from_str(&common::file_in(&bare, &out.commit, &meta_path).unwrap()).unwrap();
         assert_eq!(meta["status"], "promoted");
         assert_eq!(meta["branch"], *branch);
         assert!(meta.get("patchdesk").is_none(), "Patchdesk's private fields stay local");
         let trace = common::file_in(&bare, &out.commit, ".logs/trace_log.md").unwrap();
         assert!(trace.starts_with("# Trace log"), "the old text is kept");
-        assert!(trace.contains(&format!("- Patch: .patches/{name}")) && trace.contains(&format!("- Branch: {branch}")), "{trace}");
+        assert!(
+            trace.contains(&format!("- Patch: .patches/{name}")) && trace.contains(&format!("- Branch: {branch}")),
+            "{trace}"
+        );
         let metrics = common::file_in(&bare, &out.commit, "metrics/metrics.yaml").unwrap();
         assert!(metrics.contains(&format!("      {pod}:\n        patch_count: 1")), "{metrics}");
         // The review request, listed like a pull request.
         let reviews = forge.list_reviews().unwrap();
         assert_eq!(reviews.len(), n + 1);
         let r = &reviews[0];
-        assert_eq!((r.number, r.branch.as_str(), r.base.as_str(), r.state), (out.pr_number, *branch, "main", ReviewState::Open));
+        assert_eq!(
+            (r.number, r.branch.as_str(), r.base.as_str(), r.state),
+            (out.pr_number, *branch, "main", ReviewState::Open)
+        );
         assert!(r.title.starts_with(title));
         assert!(r.body.contains("## What was added") && r.body.contains("## Thought process (reasoning trace)"));
         assert!(bare.find_reference(&format!("refs/reviews/{}", r.number)).is_ok());
@@ -117,7 +127,16 @@ fn merged_requests_are_listed_as_merged() {
 
 /// The demo with two items sent for review (clean patch, then ZIP bundle), both still open.
 #[allow(clippy::type_complexity)]
-fn two_open_reviews() -> (tempfile::TempDir, demo::DemoProject, String, PracticeRemote, String, String, patchdesk_promote::PromoteOutcome, patchdesk_promote::PromoteOutcome) {
+fn two_open_reviews() -> (
+    tempfile::TempDir,
+    demo::DemoProject,
+    String,
+    PracticeRemote,
+    String,
+    String,
+    patchdesk_promote::PromoteOutcome,
+    patchdesk_promote::PromoteOutcome,
+) {
     let (tmp, d) = demo_project();
     let url = d.practice_remote.to_string_lossy().into_owned();
     let forge = PracticeRemote::open(&url).unwrap();
@@ -155,7 +174,10 @@ fn a_second_open_review_is_made_again_on_the_moved_base_and_then_merges() {
     let c = bare.find_commit(tip).unwrap();
     assert_eq!(c.parent_ids().collect::<Vec<_>>(), vec![main], "one commit on the new main");
     let trace = common::file_in(&bare, &commit, ".logs/trace_log.md").unwrap();
-    assert!(trace.contains(&format!(".patches/{first}")) && trace.contains(&format!(".patches/{second}")), "both entries: {trace}");
+    assert!(
+        trace.contains(&format!(".patches/{first}")) && trace.contains(&format!(".patches/{second}")),
+        "both entries: {trace}"
+    );
     for (path, content) in demo::intended_change(demo::ZIP_BUNDLE) {
         assert_eq!(common::file_in(&bare, &commit, path).as_deref(), Some(*content), "{path}");
     }
@@ -206,10 +228,17 @@ impl Forge for RacingReviewer {
     fn default_branch(&self) -> Result<String, patchdesk_forge::ForgeError> {
         self.inner.default_branch()
     }
-    fn open_review(&self, new: &patchdesk_forge::NewReview) -> Result<patchdesk_forge::ReviewRequest, patchdesk_forge::ForgeError> {
+    fn open_review(
+        &self,
+        new: &patchdesk_forge::NewReview,
+    ) -> Result<patchdesk_forge::ReviewRequest, patchdesk_forge::ForgeError> {
         self.inner.open_review(new)
     }
-    fn find_open_review(&self, branch: &str, base: &str) -> Result<Option<patchdesk_forge::ReviewRequest>, patchdesk_forge::ForgeError> {
+    fn find_open_review(
+        &self,
+        branch: &str,
+        base: &str,
+    ) -> Result<Option<patchdesk_forge::ReviewRequest>, patchdesk_forge::ForgeError> {
         self.inner.find_open_review(branch, base)
     }
     fn add_labels(&self, number: u64, labels: &[String]) -> Result<(), patchdesk_forge::ForgeError> {
@@ -221,7 +250,11 @@ impl Forge for RacingReviewer {
     fn list_reviews(&self) -> Result<Vec<patchdesk_forge::ReviewRequest>, patchdesk_forge::ForgeError> {
         self.inner.list_reviews()
     }
-    fn review_status(&self, number: u64, etag: Option<&str>) -> Result<patchdesk_forge::ReviewPoll, patchdesk_forge::ForgeError> {
+    fn review_status(
+        &self,
+        number: u64,
+        etag: Option<&str>,
+    ) -> Result<patchdesk_forge::ReviewPoll, patchdesk_forge::ForgeError> {
         self.inner.review_status(number, etag)
     }
     fn serves(&self, remote_url: &str) -> bool {
@@ -246,7 +279,12 @@ fn a_reviewers_push_during_a_refresh_is_never_overwritten() {
     let (_tmp, d, url, forge, _, second, one, two) = two_open_reviews();
     forge.merge_review(one.pr_number).unwrap();
 
-    let racing = RacingReviewer { inner: PracticeRemote::open(&url).unwrap(), git_dir: d.practice_remote.clone(), branch: two.branch.clone(), pushed: Default::default() };
+    let racing = RacingReviewer {
+        inner: PracticeRemote::open(&url).unwrap(),
+        git_dir: d.practice_remote.clone(),
+        branch: two.branch.clone(),
+        pushed: Default::default(),
+    };
     let record_before = std::fs::read(patchdesk_promote::record_path(&d.project, &second)).unwrap();
     let out = refresh(&PromoteRequest::new(&d.project, &second, &url), &racing).unwrap();
     let reviewers = racing.pushed.lock().unwrap().expect("the reviewer pushed during the refresh");
@@ -255,9 +293,16 @@ fn a_reviewers_push_during_a_refresh_is_never_overwritten() {
     let bare = git2::Repository::open_bare(&d.practice_remote).unwrap();
     let tip = bare.find_reference(&format!("refs/heads/{}", two.branch)).unwrap().target().unwrap();
     assert_eq!(tip, reviewers, "the reviewer's commit is still there");
-    assert_eq!(std::fs::read(patchdesk_promote::record_path(&d.project, &second)).unwrap(), record_before, "nothing recorded as remade");
+    assert_eq!(
+        std::fs::read(patchdesk_promote::record_path(&d.project, &second)).unwrap(),
+        record_before,
+        "nothing recorded as remade"
+    );
 
     // Asked again, the branch holds someone else's work: left alone.
-    assert_eq!(refresh(&PromoteRequest::new(&d.project, &second, &url), &forge).unwrap(), Refreshed::Left { why: Left::BranchChanged });
+    assert_eq!(
+        refresh(&PromoteRequest::new(&d.project, &second, &url), &forge).unwrap(),
+        Refreshed::Left { why: Left::BranchChanged }
+    );
     assert_eq!(bare.find_reference(&format!("refs/heads/{}", two.branch)).unwrap().target().unwrap(), reviewers);
 }

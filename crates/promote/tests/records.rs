@@ -77,18 +77,35 @@ fn records_written_by_the_previous_version_are_still_read() {
     assert_eq!(sent.len(), 1, "the unfinished promote opened no request: {sent:?}");
     let opened = &sent[0];
     assert_eq!(Some(opened.clone()), rec.review());
-    assert_eq!((opened.item.as_str(), opened.number, opened.state), ("patch_20261120_101500_F2.2.diff", 3, ReviewState::Open));
+    assert_eq!(
+        (opened.item.as_str(), opened.number, opened.state),
+        ("patch_20261120_101500_F2.2.diff", 3, ReviewState::Open)
+    );
     assert_eq!(
         (opened.branch.as_deref(), opened.base.as_deref(), opened.head.as_deref(), opened.remote.as_deref()),
-        (Some("chatgpt/dev/f2.2"), Some("main"), Some("2222222222222222222222222222222222222222"), Some("/home/lead/demo/practice-remote.git"))
+        (
+            Some("chatgpt/dev/f2.2"),
+            Some("main"),
+            Some("2222222222222222222222222222222222222222"),
+            Some("/home/lead/demo/practice-remote.git")
+        )
     );
 
     // The lifecycle's file: the old entry, its item from its key, the new fields empty.
     let known = review_states(w);
-    assert_eq!(known.iter().map(|k| k.item.as_str()).collect::<Vec<_>>(), ["patch_20261119_090000_F1.1.diff", "patch_20261120_101500_F2.2.diff"]);
+    assert_eq!(
+        known.iter().map(|k| k.item.as_str()).collect::<Vec<_>>(),
+        ["patch_20261119_090000_F1.1.diff", "patch_20261120_101500_F2.2.diff"]
+    );
     let old = &known[0];
-    assert_eq!((old.number, old.state, old.applied, old.etag.as_deref()), (1, ReviewState::Merged, Some(ReviewState::Merged), Some("W/\"abc\"")));
-    assert_eq!((old.task_id.as_deref(), old.pod.as_deref(), old.checked_at.as_deref()), (Some("F1.1"), Some("ResearchPod"), Some("2026-11-19T12:01:00Z")));
+    assert_eq!(
+        (old.number, old.state, old.applied, old.etag.as_deref()),
+        (1, ReviewState::Merged, Some(ReviewState::Merged), Some("W/\"abc\""))
+    );
+    assert_eq!(
+        (old.task_id.as_deref(), old.pod.as_deref(), old.checked_at.as_deref()),
+        (Some("F1.1"), Some("ResearchPod"), Some("2026-11-19T12:01:00Z"))
+    );
     assert_eq!((old.branch.clone(), old.base.clone(), old.head.clone()), (None, None, None));
     assert_eq!(known[1].number, 3);
     assert_eq!(known[1].checked_at, None, "never checked yet");

@@ -88,7 +88,11 @@ fn links_from_pods_are_refused_unless_the_project_allows_them_and_then_held() {
     assert!(err.to_string().contains("docs/latest"), "{err}");
 
     std::fs::create_dir_all(d.project.join(".patchdesk")).unwrap();
-    std::fs::write(d.project.join(".patchdesk/config.yaml"), "# the project's settings\nreview:\n  allow_links: true\n").unwrap();
+    std::fs::write(
+        d.project.join(".patchdesk/config.yaml"),
+        "# the project's settings\nreview:\n  allow_links: true\n",
+    )
+    .unwrap();
     let err = promote(&PromoteRequest::new(&d.project, &name, &url), &forge, &|_| {}).unwrap_err();
     assert_eq!(err.code(), Code::RisksNotConfirmed, "allowed links still need a look: {err}");
     let mut req = PromoteRequest::new(&d.project, &name, &url);

@@ -149,8 +149,7 @@ impl TokenStore {
         let what = format!("{account} on {service}");
         // Built explicitly on the Secret Service credential: never the library's default
         // store, which silently becomes an in-memory mock when features are missing.
-        let credential = SsCredential::new_with_target(None, &service, &account)
-            .map_err(|e| classify(e, &what))?;
+        let credential = SsCredential::new_with_target(None, &service, &account).map_err(|e| classify(e, &what))?;
         Ok((Entry::new_with_credential(Box::new(credential)), what))
     }
 }
@@ -176,10 +175,9 @@ fn classify(err: keyring::Error, what: &str) -> SecretsError {
         keyring::Error::PlatformFailure(e) | keyring::Error::NoStorageAccess(e) => {
             SecretsError::KeyringUnavailable { detail: e.to_string() }
         }
-        keyring::Error::BadEncoding(_) => SecretsError::Unexpected {
-            what: what.to_string(),
-            detail: "the stored value is not text".into(),
-        },
+        keyring::Error::BadEncoding(_) => {
+            SecretsError::Unexpected { what: what.to_string(), detail: "the stored value is not text".into() }
+        }
         other => SecretsError::Unexpected { what: what.to_string(), detail: other.to_string() },
     }
 }

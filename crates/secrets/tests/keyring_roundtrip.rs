@@ -10,11 +10,7 @@ use patchdesk_secrets::{Secret, SecretsError, TokenStore};
 /// A store with a prefix no other test (or real sign-in) uses.
 fn store() -> TokenStore {
     static NEXT: AtomicU32 = AtomicU32::new(0);
-    let prefix = format!(
-        "patchdesk-test-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    );
+    let prefix = format!("patchdesk-test-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
     let store = TokenStore::new(prefix);
     if let Err(e) = store.probe() {
         panic!(

@@ -111,7 +111,12 @@ impl Chunk {
 
     /// An edit block as a chunk: the lines SEARCH and REPLACE share at both ends become
     /// context (kept from the file), the rest is removed and added.
-    pub fn from_search_replace(number: usize, search: Vec<String>, replace: Vec<String>, start_line: Option<usize>) -> Chunk {
+    pub fn from_search_replace(
+        number: usize,
+        search: Vec<String>,
+        replace: Vec<String>,
+        start_line: Option<usize>,
+    ) -> Chunk {
         let head = search.iter().zip(&replace).take_while(|(a, b)| a == b).count();
         let tail = search[head..].iter().rev().zip(replace[head..].iter().rev()).take_while(|(a, b)| a == b).count();
         let mut lines = Vec::with_capacity(search.len() + replace.len() - head - tail);
@@ -152,7 +157,13 @@ pub const DEFAULT_MAX_LINES: usize = 2_000_000;
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 64 << 20, max_files: 10_000, max_blocks: 100_000, max_work: 400_000_000, max_lines: DEFAULT_MAX_LINES }
+        Limits {
+            max_bytes: 64 << 20,
+            max_files: 10_000,
+            max_blocks: 100_000,
+            max_work: 400_000_000,
+            max_lines: DEFAULT_MAX_LINES,
+        }
     }
 }
 

@@ -88,7 +88,10 @@ pub(crate) fn read(input: &[u8], limits: &Limits) -> Result<Answer, ReadError> {
         }
         total += 1;
         if total > limits.max_blocks {
-            return Err(ReadError::new(format!("The answer has more than {} edit blocks; Patchdesk takes at most that many at once.", limits.max_blocks)));
+            return Err(ReadError::new(format!(
+                "The answer has more than {} edit blocks; Patchdesk takes at most that many at once.",
+                limits.max_blocks
+            )));
         }
         // Which file: a path line just before (past blank and fence lines), or the file of
         // the block that ended right there, or a Cline <path> tag.
@@ -190,7 +193,10 @@ pub(crate) fn read(input: &[u8], limits: &Limits) -> Result<Answer, ReadError> {
         let n = chunks.len() + 1;
         chunks.push(Chunk::from_search_replace(n, search, replace, start_line));
         if order.len() > limits.max_files {
-            return Err(ReadError::new(format!("The answer changes more than {} files; Patchdesk takes at most that many at once.", limits.max_files)));
+            return Err(ReadError::new(format!(
+                "The answer changes more than {} files; Patchdesk takes at most that many at once.",
+                limits.max_files
+            )));
         }
         last_end = Some(end);
         last_path = Some(path);

@@ -45,7 +45,8 @@ fn diff(a: &[L<'_>], b: &[L<'_>]) -> Vec<Step> {
         let mut t = vec![0u32; (n + 1) * w];
         for i in (0..n).rev() {
             for j in (0..m).rev() {
-                t[i * w + j] = if am[i] == bm[j] { t[(i + 1) * w + j + 1] + 1 } else { t[(i + 1) * w + j].max(t[i * w + j + 1]) };
+                t[i * w + j] =
+                    if am[i] == bm[j] { t[(i + 1) * w + j + 1] + 1 } else { t[(i + 1) * w + j].max(t[i * w + j + 1]) };
             }
         }
         let (mut i, mut j) = (0, 0);
@@ -78,7 +79,8 @@ fn hunks<'a>(old: &'a [u8], new: &'a [u8]) -> Vec<Hunk<'a>> {
     let a = lines(old);
     let b = lines(new);
     let steps = diff(&a, &b);
-    let changed: Vec<usize> = steps.iter().enumerate().filter(|(_, s)| !matches!(s, Step::Same(..))).map(|(i, _)| i).collect();
+    let changed: Vec<usize> =
+        steps.iter().enumerate().filter(|(_, s)| !matches!(s, Step::Same(..))).map(|(i, _)| i).collect();
     let mut out = Vec::new();
     let mut k = 0;
     while k < changed.len() {
@@ -91,7 +93,15 @@ fn hunks<'a>(old: &'a [u8], new: &'a [u8]) -> Vec<Hunk<'a>> {
         k += 1;
         let from = first.saturating_sub(CONTEXT);
         let to = (last + CONTEXT + 1).min(steps.len());
-        let mut h = Hunk { old_start: 0, old_count: 0, new_start: 0, new_count: 0, bare_header: false, section: b"", lines: Vec::new() };
+        let mut h = Hunk {
+            old_start: 0,
+            old_count: 0,
+            new_start: 0,
+            new_count: 0,
+            bare_header: false,
+            section: b"",
+            lines: Vec::new(),
+        };
         // Where the hunk starts on each side: the first old/new line at or after `from`.
         let old_at = steps[from..].iter().find_map(|s| match s {
             Step::Same(i, _) | Step::Gone(i) => Some(*i),
@@ -118,8 +128,10 @@ fn hunks<'a>(old: &'a [u8], new: &'a [u8]) -> Vec<Hunk<'a>> {
                 }
             }
         }
-        h.old_start = if h.old_count == 0 { old_at.unwrap_or(a.len()) as u32 } else { old_at.map_or(0, |i| i + 1) as u32 };
-        h.new_start = if h.new_count == 0 { new_at.unwrap_or(b.len()) as u32 } else { new_at.map_or(0, |j| j + 1) as u32 };
+        h.old_start =
+            if h.old_count == 0 { old_at.unwrap_or(a.len()) as u32 } else { old_at.map_or(0, |i| i + 1) as u32 };
+        h.new_start =
+            if h.new_count == 0 { new_at.unwrap_or(b.len()) as u32 } else { new_at.map_or(0, |j| j + 1) as u32 };
         out.push(h);
     }
     out
@@ -197,7 +209,9 @@ mod tests {
         let old: String = (1..=40).map(|i| format!("line {i}\n")).collect();
         let mut new = old.replace("line 3\n", "line three\n").replace("line 30\n", "");
         new.push_str("tail");
-        for (o, n) in [(old.as_str(), new.as_str()), ("", "a\nb\n"), ("a\nb\n", ""), ("a\nb", "a\nb\n"), ("x\n", "y\nx\n")] {
+        for (o, n) in
+            [(old.as_str(), new.as_str()), ("", "a\nb\n"), ("a\nb\n", ""), ("a\nb", "a\nb\n"), ("x\n", "y\nx\n")]
+        {
             let hs = hunks(o.as_bytes(), n.as_bytes());
             assert_eq!(replay(o.as_bytes(), &hs), n.as_bytes(), "{o:?} -> {n:?}");
         }

@@ -23,7 +23,7 @@ mod text;
 mod v4a;
 mod whole;
 
-pub use answer::{Answer, Chunk, DEFAULT_MAX_LINES, FileChange, Limits, Op, ReadError, Role, Shape};
+pub use answer::{Answer, Chunk, FileChange, Limits, Op, ReadError, Role, Shape, DEFAULT_MAX_LINES};
 pub use locate::Rung;
 #[cfg(feature = "git")]
 pub use onto::{apply_answer, apply_text, TreeBase};
@@ -66,7 +66,8 @@ fn has_marker_line(text: &[u8]) -> bool {
             Some(b'<') | Some(b'-') => {
                 let end = memchr::memchr(b'\n', line).unwrap_or(line.len());
                 let line = &line[..end];
-                (line.starts_with(b"<<<<<") || line.starts_with(b"-----")) && memchr::memmem::find(line, b"SEARCH").is_some()
+                (line.starts_with(b"<<<<<") || line.starts_with(b"-----"))
+                    && memchr::memmem::find(line, b"SEARCH").is_some()
             }
             _ => false,
         }
@@ -82,12 +83,16 @@ pub fn read(text: &[u8], limits: &Limits) -> Result<Answer, ReadError> {
     match sniff(text) {
         Some(Shape::OpenAiPatch) => v4a::read(text, limits),
         Some(Shape::EditBlocks) => blocks::read(text, limits),
-        _ => whole::read(text, limits).map_err(|e| {
-            if e.message == whole::NO_FILES {
-                ReadError::new(NO_CHANGE)
-            } else {
-                e
-            }
-        }),
+        _ => {
+            whole::read(text, limits).map_err(
+                |e| {
+                    if e.message == whole::NO_FILES {
+                        ReadError::new(NO_CHANGE)
+                    } else {
+                        e
+                    }
+                },
+            )
+        }
     }
 }

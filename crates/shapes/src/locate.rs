@@ -134,7 +134,14 @@ impl<'a> Image<'a> {
 
     /// Every place at or after `from` where `needle` matches on `rung` (at most [`CAP`]).
     /// With `at_end`, only a match that ends the file counts.
-    pub fn find(&mut self, needle: &[&[u8]], from: usize, rung: Rung, at_end: bool, budget: &mut Budget) -> Result<Vec<usize>, OutOfWork> {
+    pub fn find(
+        &mut self,
+        needle: &[&[u8]],
+        from: usize,
+        rung: Rung,
+        at_end: bool,
+        budget: &mut Budget,
+    ) -> Result<Vec<usize>, OutOfWork> {
         let m = needle.len();
         let n = self.lines.len();
         if m == 0 || m > n || from > n - m {
@@ -185,7 +192,13 @@ impl<'a> Image<'a> {
     }
 
     /// The first rung on which `needle` matches anywhere at or after `from`, with its places.
-    pub fn ladder(&mut self, needle: &[&[u8]], from: usize, at_end: bool, budget: &mut Budget) -> Result<Option<(Rung, Vec<usize>)>, OutOfWork> {
+    pub fn ladder(
+        &mut self,
+        needle: &[&[u8]],
+        from: usize,
+        at_end: bool,
+        budget: &mut Budget,
+    ) -> Result<Option<(Rung, Vec<usize>)>, OutOfWork> {
         for rung in Rung::ALL {
             let found = self.find(needle, from, rung, at_end, budget)?;
             if !found.is_empty() {

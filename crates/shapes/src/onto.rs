@@ -65,7 +65,14 @@ fn answer_limits(opts: &ApplyOptions) -> Limits {
 }
 
 fn refused(problems: Vec<Problem>) -> ApplyReport {
-    ApplyReport { outcome: Outcome::Refused, tree: None, files: Vec::new(), repairs: Vec::new(), problems, risks: Vec::new() }
+    ApplyReport {
+        outcome: Outcome::Refused,
+        tree: None,
+        files: Vec::new(),
+        repairs: Vec::new(),
+        problems,
+        risks: Vec::new(),
+    }
 }
 
 fn problem(path: Option<String>, message: String) -> Problem {

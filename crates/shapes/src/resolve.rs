@@ -151,13 +151,28 @@ fn is_crlf(lines: &[&[u8]]) -> bool {
 
 /// How a comment that says code was left out begins (`# rest of the file unchanged`).
 const ELIDED: &[&str] = &[
-    "rest of", "existing code", "existing imports", "existing methods", "existing functions", "existing tests",
-    "remaining code", "previous code", "other code", "unchanged", "same as before", "omitted", "code omitted",
-    "keep existing", "your existing", "the rest", "everything else",
+    "rest of",
+    "existing code",
+    "existing imports",
+    "existing methods",
+    "existing functions",
+    "existing tests",
+    "remaining code",
+    "previous code",
+    "other code",
+    "unchanged",
+    "same as before",
+    "omitted",
+    "code omitted",
+    "keep existing",
+    "your existing",
+    "the rest",
+    "everything else",
 ];
 
 /// Words that say the same only next to `...` (`# ... unchanged ...`).
-const ELIDED_WITH_DOTS: &[&str] = &["unchanged", "omitted", "as before", "other code", "no changes", "existing", "same", "rest", "more"];
+const ELIDED_WITH_DOTS: &[&str] =
+    &["unchanged", "omitted", "as before", "other code", "no changes", "existing", "same", "rest", "more"];
 
 /// What kind of stand-in a line is: bare dots (`...`, `// ...`) or words (`# existing code`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,7 +188,9 @@ fn elided(line: &str) -> Option<Elided> {
     }
     let only_dots = |s: &str| {
         let s = s.trim();
-        !s.is_empty() && s.chars().all(|c| c == '.' || c == '\u{2026}' || c == ' ') && (s.contains("...") || s.contains('\u{2026}'))
+        !s.is_empty()
+            && s.chars().all(|c| c == '.' || c == '\u{2026}' || c == ' ')
+            && (s.contains("...") || s.contains('\u{2026}'))
     };
     if only_dots(t) {
         return Some(Elided::Dots);
@@ -195,10 +212,18 @@ fn elided(line: &str) -> Option<Elided> {
     if lower.len() > 80 {
         return None;
     }
-    let dotted = lower.starts_with("...") || lower.ends_with("...") || lower.starts_with('\u{2026}') || lower.ends_with('\u{2026}');
-    let plain = lower.trim_matches(|c: char| c == '.' || c == '\u{2026}' || c == ' ' || c == '(' || c == ')' || c == '[' || c == ']');
+    let dotted = lower.starts_with("...")
+        || lower.ends_with("...")
+        || lower.starts_with('\u{2026}')
+        || lower.ends_with('\u{2026}');
+    let plain = lower.trim_matches(|c: char| {
+        c == '.' || c == '\u{2026}' || c == ' ' || c == '(' || c == ')' || c == '[' || c == ']'
+    });
     let begins = plain.len() <= 50 && ELIDED.iter().any(|p| plain.starts_with(p));
-    let with_dots = dotted && ELIDED_WITH_DOTS.iter().any(|p| plain.split(|c: char| !c.is_alphanumeric()).any(|w| w == *p) || (p.contains(' ') && plain.contains(p)));
+    let with_dots = dotted
+        && ELIDED_WITH_DOTS.iter().any(|p| {
+            plain.split(|c: char| !c.is_alphanumeric()).any(|w| w == *p) || (p.contains(' ') && plain.contains(p))
+        });
     (begins || with_dots).then_some(Elided::Words)
 }
 
@@ -319,11 +344,15 @@ impl<'b> Work<'b> {
     /// file this answer removes) already has are real code. In a new file only words count
     /// (`...` alone is also Python's Ellipsis and a doctest's continuation).
     fn elision_in(&mut self, path: &str, new_lines: &[&str], old: Option<&[u8]>) -> bool {
-        let marks: Vec<&str> = new_lines.iter().copied().filter(|l| match elided(l) {
-            Some(Elided::Words) => true,
-            Some(Elided::Dots) => old.is_some(),
-            None => false,
-        }).collect();
+        let marks: Vec<&str> = new_lines
+            .iter()
+            .copied()
+            .filter(|l| match elided(l) {
+                Some(Elided::Words) => true,
+                Some(Elided::Dots) => old.is_some(),
+                None => false,
+            })
+            .collect();
         if marks.is_empty() {
             return false;
         }
@@ -357,8 +386,12 @@ fn indent(s: &[u8]) -> &[u8] {
 }
 
 fn shift_of(file: &[&[u8]], pod: &[&[u8]]) -> Option<Shift> {
-    let pairs: Vec<(&[u8], &[u8])> =
-        file.iter().zip(pod).filter(|(f, p)| !trim(f).is_empty() && !trim(p).is_empty()).map(|(f, p)| (indent(f), indent(p))).collect();
+    let pairs: Vec<(&[u8], &[u8])> = file
+        .iter()
+        .zip(pod)
+        .filter(|(f, p)| !trim(f).is_empty() && !trim(p).is_empty())
+        .map(|(f, p)| (indent(f), indent(p)))
+        .collect();
     if pairs.iter().all(|(f, p)| f == p) {
         return Some(Shift::None);
     }
@@ -379,7 +412,12 @@ fn shift_of(file: &[&[u8]], pod: &[&[u8]]) -> Option<Shift> {
 }
 
 /// The lines that replace `matched` (the file's lines where the chunk's old lines were found).
-fn replacement(body: &[(Role, String)], matched: &[&[u8]], rung: Rung, crlf: bool) -> Result<Vec<Vec<u8>>, &'static str> {
+fn replacement(
+    body: &[(Role, String)],
+    matched: &[&[u8]],
+    rung: Rung,
+    crlf: bool,
+) -> Result<Vec<Vec<u8>>, &'static str> {
     let pod_old: Vec<&[u8]> = body.iter().filter(|(r, _)| *r != Role::New).map(|(_, t)| t.as_bytes()).collect();
     let shift = if rung >= Rung::Indentation {
         shift_of(matched, &pod_old).ok_or("its lines are indented unlike the file's, and not by one steady amount")?
@@ -402,7 +440,9 @@ fn replacement(body: &[(Role, String)], matched: &[&[u8]], rung: Rung, crlf: boo
                     Shift::Add(p) if !trim(t).is_empty() => [p.as_slice(), t].concat(),
                     Shift::Remove(p) if !trim(t).is_empty() => match t.strip_prefix(p.as_slice()) {
                         Some(r) => r.to_vec(),
-                        None => return Err("its new lines are indented unlike the file's, and not by one steady amount"),
+                        None => {
+                            return Err("its new lines are indented unlike the file's, and not by one steady amount")
+                        }
                     },
                     _ => t.to_vec(),
                 };
@@ -465,7 +505,10 @@ impl Work<'_> {
             return Ok(Found::At { body, rung, places, len });
         }
         let new: Vec<&[u8]> = chunk.new_lines().map(str::as_bytes).collect();
-        if !new.is_empty() && chunk.lines.iter().any(|(r, _)| *r != Role::Context) && img.ladder(&new, 0, false, &mut self.budget)?.is_some() {
+        if !new.is_empty()
+            && chunk.lines.iter().any(|(r, _)| *r != Role::Context)
+            && img.ladder(&new, 0, false, &mut self.budget)?.is_some()
+        {
             self.repairs.push(Repair {
                 kind: RepairKind::AlreadyInMain,
                 path: Some(path.to_string()),
@@ -496,7 +539,15 @@ impl Work<'_> {
     }
 
     /// The replacement for a chunk found at `pos`, or a refusal.
-    fn replace_at(&mut self, path: &str, img: &Image<'_>, chunk: &Chunk, what: &str, found: (&[(Role, String)], Rung, usize, usize), crlf: bool) -> Option<Vec<Vec<u8>>> {
+    fn replace_at(
+        &mut self,
+        path: &str,
+        img: &Image<'_>,
+        chunk: &Chunk,
+        what: &str,
+        found: (&[(Role, String)], Rung, usize, usize),
+        crlf: bool,
+    ) -> Option<Vec<Vec<u8>>> {
         let (body, rung, pos, len) = found;
         match replacement(body, &img.lines[pos..pos + len], rung, crlf) {
             Ok(lines) => {
@@ -504,7 +555,13 @@ impl Work<'_> {
                 Some(lines)
             }
             Err(why) => {
-                self.refuse(path, format!("{what} {} of {path} was found, but {why}; ask the pod for the change again.", chunk.number));
+                self.refuse(
+                    path,
+                    format!(
+                        "{what} {} of {path} was found, but {why}; ask the pod for the change again.",
+                        chunk.number
+                    ),
+                );
                 None
             }
         }
@@ -527,7 +584,9 @@ fn feasible(places: &[Vec<usize>], lens: &[usize]) -> Vec<Vec<usize>> {
             can[i][ci] = i + 1 == k || places[i + 1].iter().zip(&can[i + 1]).any(|(&p, &r)| r && c + lens[i] <= p);
         }
     }
-    (0..k).map(|i| places[i].iter().enumerate().filter(|(ci, _)| reach[i][*ci] && can[i][*ci]).map(|(_, &c)| c).collect()).collect()
+    (0..k)
+        .map(|i| places[i].iter().enumerate().filter(|(ci, _)| reach[i][*ci] && can[i][*ci]).map(|(_, &c)| c).collect())
+        .collect()
 }
 
 impl Work<'_> {
@@ -576,7 +635,10 @@ impl Work<'_> {
 
     fn update(&mut self, raw: &str, move_to: Option<&str>, chunks: &[Chunk]) -> Result<(), OutOfWork> {
         let Some((path, content)) = self.existing(raw) else { return Ok(()) };
-        let news: Vec<&str> = chunks.iter().flat_map(|c| c.lines.iter().filter(|(r, _)| *r == Role::New).map(|(_, t)| t.as_str())).collect();
+        let news: Vec<&str> = chunks
+            .iter()
+            .flat_map(|c| c.lines.iter().filter(|(r, _)| *r == Role::New).map(|(_, t)| t.as_str()))
+            .collect();
         if self.elision_in(&path, &news, Some(&content)) {
             return Ok(());
         }
@@ -599,7 +661,13 @@ impl Work<'_> {
             match self.candidates(&path, &mut img, chunk, "Change")? {
                 Found::At { body, rung, places, len } => {
                     if places.len() >= CAP {
-                        self.ambiguous(&path, "Change", chunk, places.len(), "an `@@` line naming the function it is in");
+                        self.ambiguous(
+                            &path,
+                            "Change",
+                            chunk,
+                            places.len(),
+                            "an `@@` line naming the function it is in",
+                        );
                         failed = true;
                     } else {
                         found.push((chunk, body, rung, places, len));
@@ -683,7 +751,10 @@ impl Work<'_> {
             }
         };
         let base_bytes = content.clone().unwrap_or_default();
-        let news: Vec<&str> = chunks.iter().flat_map(|c| c.lines.iter().filter(|(r, _)| *r == Role::New).map(|(_, t)| t.as_str())).collect();
+        let news: Vec<&str> = chunks
+            .iter()
+            .flat_map(|c| c.lines.iter().filter(|(r, _)| *r == Role::New).map(|(_, t)| t.as_str()))
+            .collect();
         let existed = content.is_some();
         if self.elision_in(&path, &news, existed.then_some(base_bytes.as_slice())) {
             return Ok(());
@@ -703,7 +774,10 @@ impl Work<'_> {
                     self.repairs.push(Repair {
                         kind: RepairKind::AlreadyInMain,
                         path: Some(path.clone()),
-                        message: format!("Edit block {} of {path} makes the file as main already has it; it was skipped.", chunk.number),
+                        message: format!(
+                            "Edit block {} of {path} makes the file as main already has it; it was skipped.",
+                            chunk.number
+                        ),
                     });
                 } else {
                     self.refuse(&path, format!("Edit block {} of {path} has an empty SEARCH, which makes a new file, but main already has {path}; ask the pod for a block that names the lines to replace.", chunk.number));
@@ -729,7 +803,9 @@ impl Work<'_> {
                     }
                 },
             };
-            let Some(new) = self.replace_at(&path, &img, chunk, "Edit block", (&body, rung, pos, len), crlf) else { return Ok(()) };
+            let Some(new) = self.replace_at(&path, &img, chunk, "Edit block", (&body, rung, pos, len), crlf) else {
+                return Ok(());
+            };
             drop(img);
             lines.splice(pos..pos + len, new);
             changed = true;
@@ -760,9 +836,14 @@ impl Work<'_> {
                     let (ls, _) = lines_of(c);
                     let ls: Vec<&[u8]> = ls.into_iter().map(trim).filter(|l| !l.is_empty()).collect();
                     let hit = ls.iter().filter(|l| std::str::from_utf8(l).is_ok_and(|s| given_set.contains(s))).count();
-                    if ls.is_empty() { 0.0 } else { hit as f64 / ls.len() as f64 }
+                    if ls.is_empty() {
+                        0.0
+                    } else {
+                        hit as f64 / ls.len() as f64
+                    }
                 };
-                let contents: Vec<(String, Vec<u8>)> = cands.iter().filter_map(|c| self.current(c).ok().flatten().map(|x| (c.clone(), x))).collect();
+                let contents: Vec<(String, Vec<u8>)> =
+                    cands.iter().filter_map(|c| self.current(c).ok().flatten().map(|x| (c.clone(), x))).collect();
                 let close: Vec<&(String, Vec<u8>)> = contents.iter().filter(|(_, c)| similar(c) >= 0.5).collect();
                 if let ([one], 1) = (close.as_slice(), cands.len()) {
                     self.repairs.push(Repair {
@@ -824,7 +905,11 @@ pub fn place(answer: &Answer, base: &dyn Base, limits: &Limits) -> Result<Plan, 
         state: BTreeMap::new(),
         order: Vec::new(),
         all_paths: None,
-        repairs: answer.notes.iter().map(|n| Repair { kind: RepairKind::Reading, path: None, message: n.clone() }).collect(),
+        repairs: answer
+            .notes
+            .iter()
+            .map(|n| Repair { kind: RepairKind::Reading, path: None, message: n.clone() })
+            .collect(),
         refusals: Vec::new(),
         budget: Budget { left: limits.max_work },
         loose: BTreeMap::new(),
@@ -885,31 +970,76 @@ pub fn place(answer: &Answer, base: &dyn Base, limits: &Limits) -> Result<Plan, 
             (Some(b), None) => {
                 // A deletion whose content reappears elsewhere is a move (keeps the file's mode).
                 let moved_to = w.order.iter().find(|q| {
-                    *q != path && !consumed.contains(*q) && read_base(q).is_none() && w.state[*q].content.as_ref() == Some(b)
+                    *q != path
+                        && !consumed.contains(*q)
+                        && read_base(q).is_none()
+                        && w.state[*q].content.as_ref() == Some(b)
                 });
                 if let Some(q) = moved_to.cloned().filter(|q| RepoPath::parse(q).is_ok()) {
                     consumed.insert(q.clone());
-                    files.push(PlannedFile { change: Change::Rename, old_path: Some(rp), new_path: RepoPath::parse(&q).ok(), old: b.clone(), new: b.clone() });
-                } else if let Some(q) = w.order.iter().find(|q| w.state[*q].moved_from.as_deref() == Some(path.as_str())).cloned() {
+                    files.push(PlannedFile {
+                        change: Change::Rename,
+                        old_path: Some(rp),
+                        new_path: RepoPath::parse(&q).ok(),
+                        old: b.clone(),
+                        new: b.clone(),
+                    });
+                } else if let Some(q) =
+                    w.order.iter().find(|q| w.state[*q].moved_from.as_deref() == Some(path.as_str())).cloned()
+                {
                     consumed.insert(q.clone());
                     let new = w.state[&q].content.clone().unwrap_or_default();
-                    files.push(PlannedFile { change: Change::Rename, old_path: Some(rp), new_path: RepoPath::parse(&q).ok(), old: b.clone(), new });
+                    files.push(PlannedFile {
+                        change: Change::Rename,
+                        old_path: Some(rp),
+                        new_path: RepoPath::parse(&q).ok(),
+                        old: b.clone(),
+                        new,
+                    });
                 } else {
-                    files.push(PlannedFile { change: Change::Delete, old_path: Some(rp), new_path: None, old: b.clone(), new: Vec::new() });
+                    files.push(PlannedFile {
+                        change: Change::Delete,
+                        old_path: Some(rp),
+                        new_path: None,
+                        old: b.clone(),
+                        new: Vec::new(),
+                    });
                 }
             }
             (None, Some(n)) => {
-                if let Some(src) = slot.moved_from.clone().filter(|s| !consumed.contains(s) && w.state.get(s).is_some_and(|x| x.content.is_none())) {
+                if let Some(src) = slot
+                    .moved_from
+                    .clone()
+                    .filter(|s| !consumed.contains(s) && w.state.get(s).is_some_and(|x| x.content.is_none()))
+                {
                     consumed.insert(src.clone());
                     let old = read_base(&src).unwrap_or_default();
-                    files.push(PlannedFile { change: Change::Rename, old_path: RepoPath::parse(&src).ok(), new_path: Some(rp), old, new: n.clone() });
+                    files.push(PlannedFile {
+                        change: Change::Rename,
+                        old_path: RepoPath::parse(&src).ok(),
+                        new_path: Some(rp),
+                        old,
+                        new: n.clone(),
+                    });
                 } else {
-                    files.push(PlannedFile { change: Change::Add, old_path: None, new_path: Some(rp), old: Vec::new(), new: n.clone() });
+                    files.push(PlannedFile {
+                        change: Change::Add,
+                        old_path: None,
+                        new_path: Some(rp),
+                        old: Vec::new(),
+                        new: n.clone(),
+                    });
                 }
             }
             (Some(b), Some(n)) => {
                 if b != n {
-                    files.push(PlannedFile { change: Change::Modify, old_path: Some(rp.clone()), new_path: Some(rp), old: b.clone(), new: n.clone() });
+                    files.push(PlannedFile {
+                        change: Change::Modify,
+                        old_path: Some(rp.clone()),
+                        new_path: Some(rp),
+                        old: b.clone(),
+                        new: n.clone(),
+                    });
                 }
             }
         }

@@ -87,15 +87,35 @@ pub(crate) fn fence_closes(open: &Fence<'_>, line: &str) -> bool {
 
 /// File names with neither a folder nor an extension that are still clearly files.
 const BARE_NAMES: &[&str] = &[
-    "Makefile", "makefile", "GNUmakefile", "Dockerfile", "Containerfile", "Gemfile", "Rakefile", "Procfile", "PKGBUILD",
-    "LICENSE", "COPYING", "README", "CHANGELOG", "AUTHORS", "NOTICE", "Vagrantfile", "Justfile", "justfile", "Brewfile",
-    "Pipfile", "Jenkinsfile", "CODEOWNERS",
+    "Makefile",
+    "makefile",
+    "GNUmakefile",
+    "Dockerfile",
+    "Containerfile",
+    "Gemfile",
+    "Rakefile",
+    "Procfile",
+    "PKGBUILD",
+    "LICENSE",
+    "COPYING",
+    "README",
+    "CHANGELOG",
+    "AUTHORS",
+    "NOTICE",
+    "Vagrantfile",
+    "Justfile",
+    "justfile",
+    "Brewfile",
+    "Pipfile",
+    "Jenkinsfile",
+    "CODEOWNERS",
 ];
 
 /// Whether `s` can be a repository path as an answer writes it: no spaces or markup, and
 /// either a folder, an extension or a well-known bare file name.
 pub(crate) fn looks_like_path(s: &str) -> bool {
-    if s.is_empty() || s.len() > 1024 || s.contains("://") || s.starts_with('-') || s.ends_with('.') || s.ends_with('/') {
+    if s.is_empty() || s.len() > 1024 || s.contains("://") || s.starts_with('-') || s.ends_with('.') || s.ends_with('/')
+    {
         return false;
     }
     if s.chars().any(|c| c.is_whitespace() || c.is_control() || "`*<>|\"'?:;,!{}$".contains(c)) {
@@ -115,7 +135,9 @@ pub(crate) fn looks_like_path(s: &str) -> bool {
     match last.rfind('.') {
         Some(i) => {
             let ext = &last[i + 1..];
-            !ext.is_empty() && ext.len() <= 12 && ext.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            !ext.is_empty()
+                && ext.len() <= 12
+                && ext.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
                 && last[..i].chars().all(|c| c.is_alphanumeric() || "._-+@~=[]()".contains(c))
                 && ext.chars().any(|c| c.is_ascii_alphabetic())
         }
@@ -134,7 +156,10 @@ pub(crate) fn name_from_label(line: &str) -> Option<String> {
 /// file name with no extension (`benchsuite`), which that place leaves no doubt about.
 pub(crate) fn name_before_block(line: &str) -> Option<String> {
     let s = strip_label(line)?;
-    let bare = !s.is_empty() && s.len() <= 255 && s.chars().all(|c| c.is_alphanumeric() || "._-+@".contains(c)) && s.chars().any(|c| c.is_alphanumeric());
+    let bare = !s.is_empty()
+        && s.len() <= 255
+        && s.chars().all(|c| c.is_alphanumeric() || "._-+@".contains(c))
+        && s.chars().any(|c| c.is_alphanumeric());
     (looks_like_path(s) || bare).then(|| s.to_string())
 }
 
@@ -151,7 +176,17 @@ fn strip_label(line: &str) -> Option<&str> {
                 s = r.trim();
             }
         }
-        for p in ["file path:", "filepath:", "filename:", "file name:", "file:", "path:", "in file", "updated file:", "new file:"] {
+        for p in [
+            "file path:",
+            "filepath:",
+            "filename:",
+            "file name:",
+            "file:",
+            "path:",
+            "in file",
+            "updated file:",
+            "new file:",
+        ] {
             if s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)) {
                 s = s[p.len()..].trim();
             }
@@ -208,7 +243,8 @@ pub(crate) fn name_from_info(info: &str) -> Option<String> {
             return Some(p.to_string());
         }
     }
-    (!braced && looks_like_path(first) && (first.contains('/') || first.trim_start_matches('.').contains('.'))).then(|| first.to_string())
+    (!braced && looks_like_path(first) && (first.contains('/') || first.trim_start_matches('.').contains('.')))
+        .then(|| first.to_string())
 }
 
 /// The path a first-line comment names (`# src/x.py`, `// src/x.py`, `<!-- x.html -->`).
@@ -225,7 +261,8 @@ pub(crate) fn name_from_comment(line: &str) -> Option<String> {
         ["//", "#", "--", ";", "%"].iter().find_map(|p| s.strip_prefix(p))?
     };
     let body = body.trim();
-    let body = ["file:", "File:", "filename:", "path:"].iter().find_map(|p| body.strip_prefix(p)).unwrap_or(body).trim();
+    let body =
+        ["file:", "File:", "filename:", "path:"].iter().find_map(|p| body.strip_prefix(p)).unwrap_or(body).trim();
     (looks_like_path(body) && (body.contains('/') || body.contains('.'))).then(|| body.to_string())
 }
 
@@ -252,7 +289,12 @@ mod tests {
         ] {
             assert_eq!(name_from_label(l).as_deref(), want, "{l}");
         }
-        for (l, want) in [("benchsuite", Some("benchsuite")), ("**Makefile**", Some("Makefile")), ("Here it is", None), ("```", None)] {
+        for (l, want) in [
+            ("benchsuite", Some("benchsuite")),
+            ("**Makefile**", Some("Makefile")),
+            ("Here it is", None),
+            ("```", None),
+        ] {
             assert_eq!(name_before_block(l).as_deref(), want, "{l}");
         }
     }

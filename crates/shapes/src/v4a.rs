@@ -74,7 +74,9 @@ pub(crate) fn read(input: &[u8], limits: &Limits) -> Result<Answer, ReadError> {
         if !closed {
             // No end marker: the envelope runs to the fence that holds it, or to the end.
             end = start;
-            while end < lines.len() && !(text::fence_open(lines[end]).is_some() && lines[end].trim_start().starts_with(['`', '~'])) {
+            while end < lines.len()
+                && !(text::fence_open(lines[end]).is_some() && lines[end].trim_start().starts_with(['`', '~']))
+            {
                 end += 1;
             }
             notes.push("The OpenAI patch had no `*** End Patch` line; it was read to its end.".to_string());
@@ -100,14 +102,27 @@ fn marker<'a>(line: &'a str, m: &str) -> Option<&'a str> {
 
 fn unreadable(line_no: usize, line: &str, why: &str) -> ReadError {
     let shown: String = line.chars().take(80).collect();
-    ReadError::new(format!("Line {} of the OpenAI patch (`{}`) {why}; ask the pod for the patch again.", line_no + 1, shown.trim()))
+    ReadError::new(format!(
+        "Line {} of the OpenAI patch (`{}`) {why}; ask the pod for the patch again.",
+        line_no + 1,
+        shown.trim()
+    ))
 }
 
-fn body(lines: &[&str], first: usize, files: &mut Vec<FileChange>, blocks: &mut usize, limits: &Limits) -> Result<(), ReadError> {
+fn body(
+    lines: &[&str],
+    first: usize,
+    files: &mut Vec<FileChange>,
+    blocks: &mut usize,
+    limits: &Limits,
+) -> Result<(), ReadError> {
     let mut i = 0;
     let count = |files: &Vec<FileChange>| -> Result<(), ReadError> {
         if files.len() >= limits.max_files {
-            return Err(ReadError::new(format!("The answer changes more than {} files; Patchdesk takes at most that many at once.", limits.max_files)));
+            return Err(ReadError::new(format!(
+                "The answer changes more than {} files; Patchdesk takes at most that many at once.",
+                limits.max_files
+            )));
         }
         Ok(())
     };
@@ -147,7 +162,13 @@ fn body(lines: &[&str], first: usize, files: &mut Vec<FileChange>, blocks: &mut 
             }
             let mut chunks: Vec<Chunk> = Vec::new();
             let mut cur: Option<Chunk> = None;
-            let new_chunk = |n: usize| Chunk { number: n, scopes: Vec::new(), lines: Vec::new(), end_of_file: false, start_line: None };
+            let new_chunk = |n: usize| Chunk {
+                number: n,
+                scopes: Vec::new(),
+                lines: Vec::new(),
+                end_of_file: false,
+                start_line: None,
+            };
             while i < lines.len() {
                 let l = lines[i];
                 let t = l.trim();
@@ -207,10 +228,15 @@ fn body(lines: &[&str], first: usize, files: &mut Vec<FileChange>, blocks: &mut 
             }
             *blocks += chunks.len();
             if *blocks > limits.max_blocks {
-                return Err(ReadError::new(format!("The answer has more than {} changes; Patchdesk takes at most that many at once.", limits.max_blocks)));
+                return Err(ReadError::new(format!(
+                    "The answer has more than {} changes; Patchdesk takes at most that many at once.",
+                    limits.max_blocks
+                )));
             }
             if chunks.is_empty() && move_to.is_none() {
-                return Err(ReadError::new(format!("The OpenAI patch updates {path} but gives no changes for it; ask the pod for the patch again.")));
+                return Err(ReadError::new(format!(
+                    "The OpenAI patch updates {path} but gives no changes for it; ask the pod for the patch again."
+                )));
             }
             files.push(FileChange { path: path.to_string(), op: Op::Update { move_to, chunks } });
             continue;
@@ -250,7 +276,8 @@ mod tests {
 
     #[test]
     fn crlf_and_padded_markers_are_read() {
-        let a = read_str("*** Begin Patch \r\n  *** Update File: a.txt\r\n@@\r\n-a\r\n+b\r\n *** End Patch\r\n").unwrap();
+        let a =
+            read_str("*** Begin Patch \r\n  *** Update File: a.txt\r\n@@\r\n-a\r\n+b\r\n *** End Patch\r\n").unwrap();
         assert_eq!(a.files.len(), 1);
         assert!(a.notes.iter().any(|n| n.contains("Windows")));
     }

@@ -47,7 +47,10 @@ pub(crate) fn read(input: &[u8], limits: &Limits) -> Result<Answer, ReadError> {
                     }
                 } else {
                     if files.len() >= limits.max_files {
-                        return Err(ReadError::new(format!("The answer changes more than {} files; Patchdesk takes at most that many at once.", limits.max_files)));
+                        return Err(ReadError::new(format!(
+                            "The answer changes more than {} files; Patchdesk takes at most that many at once.",
+                            limits.max_files
+                        )));
                     }
                     files.push(FileChange { path, op });
                 }
@@ -109,7 +112,9 @@ mod tests {
 
     fn whole(a: &Answer, n: usize) -> (&str, Vec<&str>, bool) {
         match &a.files[n].op {
-            Op::Whole { lines, first_line_names_it } => (a.files[n].path.as_str(), lines.iter().map(String::as_str).collect(), *first_line_names_it),
+            Op::Whole { lines, first_line_names_it } => {
+                (a.files[n].path.as_str(), lines.iter().map(String::as_str).collect(), *first_line_names_it)
+            }
             _ => panic!(),
         }
     }

@@ -23,7 +23,8 @@ fn base(files: &[(&str, &str)]) -> Mem {
 }
 
 fn run(b: &Mem, answer: &str) -> Result<Plan, Vec<Refusal>> {
-    let a = read(answer.as_bytes(), &Limits::default()).map_err(|e| vec![Refusal { path: None, message: e.message }])?;
+    let a =
+        read(answer.as_bytes(), &Limits::default()).map_err(|e| vec![Refusal { path: None, message: e.message }])?;
     place(&a, b, &Limits::default())
 }
 
@@ -34,7 +35,10 @@ fn new_of<'p>(plan: &'p Plan, path: &str) -> &'p str {
 
 fn refused(r: Result<Plan, Vec<Refusal>>) -> String {
     match r {
-        Ok(p) => panic!("expected a refusal, got {:?}", p.files.iter().map(|f| String::from_utf8_lossy(&f.new).into_owned()).collect::<Vec<_>>()),
+        Ok(p) => panic!(
+            "expected a refusal, got {:?}",
+            p.files.iter().map(|f| String::from_utf8_lossy(&f.new).into_owned()).collect::<Vec<_>>()
+        ),
         Err(v) => v.into_iter().map(|r| r.message).collect::<Vec<_>>().join(" | "),
     }
 }
@@ -69,7 +73,10 @@ fn indentation_rung_keeps_the_files_indentation() {
     // The pod lost one level of indentation on every line.
     let p = run(&b, &v4a("a.py", "@@\n def f(self):\n-    a = 1\n+    a = 2\n+    b = 3\n     return a\n")).unwrap();
     assert_eq!(new_of(&p, "a.py"), "class A:\n    def f(self):\n        a = 2\n        b = 3\n        return a\n");
-    assert!(p.repairs.iter().any(|r| r.kind == RepairKind::Loose(Rung::Indentation) && r.message.contains("indentation")));
+    assert!(p
+        .repairs
+        .iter()
+        .any(|r| r.kind == RepairKind::Loose(Rung::Indentation) && r.message.contains("indentation")));
     // Uneven indentation cannot be carried over safely.
     let p = run(&b, &v4a("a.py", "@@\n def f(self):\n-a = 1\n+a = 2\n     return a\n"));
     assert!(refused(p).contains("indented unlike the file's"));
@@ -101,14 +108,21 @@ fn a_scope_line_or_start_line_makes_it_unique() {
     let file = "class A:\n    def f(self):\n        pass\nclass B:\n    def f(self):\n        pass\n";
     let b2 = base(&[("c.py", file)]);
     let p = run(&b2, &v4a("c.py", "@@ class B:\n@@     def f(self):\n-        pass\n+        return 1\n")).unwrap();
-    assert_eq!(new_of(&p, "c.py"), "class A:\n    def f(self):\n        pass\nclass B:\n    def f(self):\n        return 1\n");
+    assert_eq!(
+        new_of(&p, "c.py"),
+        "class A:\n    def f(self):\n        pass\nclass B:\n    def f(self):\n        return 1\n"
+    );
     // A scope that comes before both places does not single one out.
     let msg = refused(run(&b, &v4a("a.py", "@@ import os\n-    x = 1\n+    x = 2\n")));
     assert!(msg.contains("fits 2 places"), "{msg}");
     // :start_line: picks the block at that line, and only that.
-    let p = run(&b, "a.py\n<<<<<<< SEARCH\n:start_line:8\n-------\n    x = 1\n=======\n    x = 2\n>>>>>>> REPLACE\n").unwrap();
+    let p = run(&b, "a.py\n<<<<<<< SEARCH\n:start_line:8\n-------\n    x = 1\n=======\n    x = 2\n>>>>>>> REPLACE\n")
+        .unwrap();
     assert!(new_of(&p, "a.py").ends_with("def two():\n    x = 2\n    return x\n"));
-    let msg = refused(run(&b, "a.py\n<<<<<<< SEARCH\n:start_line:6\n-------\n    x = 1\n=======\n    x = 2\n>>>>>>> REPLACE\n"));
+    let msg = refused(run(
+        &b,
+        "a.py\n<<<<<<< SEARCH\n:start_line:6\n-------\n    x = 1\n=======\n    x = 2\n>>>>>>> REPLACE\n",
+    ));
     assert!(msg.contains("fits 2 places"), "{msg}");
 }
 
@@ -123,8 +137,12 @@ fn the_answers_order_can_single_out_each_place() {
 #[test]
 fn elided_code_is_refused() {
     let b = base(&[("a.py", PY)]);
-    let msg = refused(run(&b, "**a.py**\n```python\nimport os\n\n# ... existing code ...\n\ndef three():\n    pass\n```\n"));
-    assert!(msg.contains("a.py: the pod left part of the file out") && msg.contains("ask it for the whole file"), "{msg}");
+    let msg =
+        refused(run(&b, "**a.py**\n```python\nimport os\n\n# ... existing code ...\n\ndef three():\n    pass\n```\n"));
+    assert!(
+        msg.contains("a.py: the pod left part of the file out") && msg.contains("ask it for the whole file"),
+        "{msg}"
+    );
     let msg = refused(run(&b, &v4a("a.py", "@@ def two():\n-    x = 1\n+    # rest of the function unchanged\n")));
     assert!(msg.contains("left part of the file out"), "{msg}");
     // `...` that main already has is real code; in a new file it is Python's Ellipsis.
@@ -154,9 +172,14 @@ fn a_change_already_in_main_says_so() {
     let msg = refused(run(&b, &format!("**a.py**\n```\n{PY}```\n")));
     assert!(msg.contains("already in main"), "{msg}");
     // One change already there, one not: the other is applied and the first named.
-    let p = run(&b, &v4a("a.py", "@@ def one():\n-    y = 1\n+    x = 1\n@@ def two():\n-    return x\n+    return -x\n")).unwrap();
+    let p =
+        run(&b, &v4a("a.py", "@@ def one():\n-    y = 1\n+    x = 1\n@@ def two():\n-    return x\n+    return -x\n"))
+            .unwrap();
     assert!(new_of(&p, "a.py").ends_with("    return -x\n"));
-    assert!(p.repairs.iter().any(|r| r.kind == RepairKind::AlreadyInMain && r.message.contains("Change 1 of a.py is already in main")));
+    assert!(p
+        .repairs
+        .iter()
+        .any(|r| r.kind == RepairKind::AlreadyInMain && r.message.contains("Change 1 of a.py is already in main")));
 }
 
 #[test]
@@ -176,9 +199,13 @@ fn a_path_is_matched_by_its_tail_only_when_one_file_fits() {
 fn whole_files_create_replace_and_refuse_fragments() {
     let long: String = (0..40).map(|i| format!("line {i}\n")).collect();
     let b = base(&[("big.txt", &long), ("a.py", "import os\n")]);
-    let p = run(&b, "Here:\n\n`new/file.rs`\n```rust\nfn main() {}\n```\n\n### a.py\n```python\nimport sys\n```\n").unwrap();
+    let p = run(&b, "Here:\n\n`new/file.rs`\n```rust\nfn main() {}\n```\n\n### a.py\n```python\nimport sys\n```\n")
+        .unwrap();
     assert_eq!(new_of(&p, "new/file.rs"), "fn main() {}\n");
-    assert_eq!(p.files.iter().find(|f| f.new_path.as_ref().unwrap().as_str() == "new/file.rs").unwrap().change, Change::Add);
+    assert_eq!(
+        p.files.iter().find(|f| f.new_path.as_ref().unwrap().as_str() == "new/file.rs").unwrap().change,
+        Change::Add
+    );
     assert_eq!(new_of(&p, "a.py"), "import sys\n");
     let msg = refused(run(&b, "**big.txt**\n```\nline 0\nline 1\n```\n"));
     assert!(msg.contains("looks like part of the file"), "{msg}");
@@ -192,7 +219,10 @@ fn v4a_adds_deletes_and_moves() {
     assert_eq!(kinds, vec![Change::Add, Change::Delete, Change::Rename]);
     assert_eq!(new_of(&p, "new/a.txt"), "one\n2\n");
     // A move onto an existing file, or adding a file main already has differently, is refused.
-    let msg = refused(run(&b, "*** Begin Patch\n*** Update File: old/a.txt\n*** Move to: gone.txt\n@@\n-two\n+2\n*** End Patch\n"));
+    let msg = refused(run(
+        &b,
+        "*** Begin Patch\n*** Update File: old/a.txt\n*** Move to: gone.txt\n@@\n-two\n+2\n*** End Patch\n",
+    ));
     assert!(msg.contains("already has a gone.txt"), "{msg}");
     let msg = refused(run(&b, "*** Begin Patch\n*** Add File: gone.txt\n+other\n*** End Patch\n"));
     assert!(msg.contains("already has a different gone.txt"), "{msg}");
@@ -245,7 +275,8 @@ fn diffs_quoting_markers_are_not_taken_for_shapes() {
     // A unified diff of a document that quotes an envelope, or adds Cline-style marker lines.
     let quoted = "--- a/doc.md\n+++ b/doc.md\n@@ -1,3 +1,3 @@\n *** Begin Patch\n *** Update File: x\n-old\n+new\n";
     assert_eq!(sniff(quoted.as_bytes()), None);
-    let cline = "--- a/doc.md\n+++ b/doc.md\n@@ -1,2 +1,5 @@\n intro\n+------- SEARCH\n+a\n+=======\n+b\n++++++++ REPLACE\n";
+    let cline =
+        "--- a/doc.md\n+++ b/doc.md\n@@ -1,2 +1,5 @@\n intro\n+------- SEARCH\n+a\n+=======\n+b\n++++++++ REPLACE\n";
     assert_eq!(sniff(cline.as_bytes()), None);
     assert_eq!(sniff(b"x\n*** Begin Patch\n*** Delete File: a\n*** End Patch\n"), Some(Shape::OpenAiPatch));
     assert_eq!(sniff(b"a.txt\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n"), Some(Shape::EditBlocks));

@@ -83,7 +83,9 @@ pub(crate) fn check(text: &str) -> Result<(), Exceeded> {
     let mut count = Count { nodes: 0, cap, exceeded: None };
     let result = Probe { depth: 0, count: &mut count }.deserialize(serde_norway::Deserializer::from_str(text));
     match (result, count.exceeded) {
-        (_, Some(Exceeded::Entries { cap, .. })) => Err(Exceeded::Entries { cap, aliases: scan.aliases > 0 || may_use_aliases(text) }),
+        (_, Some(Exceeded::Entries { cap, .. })) => {
+            Err(Exceeded::Entries { cap, aliases: scan.aliases > 0 || may_use_aliases(text) })
+        }
         (_, Some(e)) => Err(e),
         _ => Ok(()),
     }
@@ -149,7 +151,9 @@ pub(crate) fn scan(text: &str) -> Scan {
                 (value_start, json_like) = (false, true);
             }
             b',' if flow => (value_start, json_like) = (true, false),
-            b':' if blank_at(i + 1) || (flow && (json_like || matches!(b.get(i + 1), Some(b',' | b'[' | b']' | b'{' | b'}')))) => {
+            b':' if blank_at(i + 1)
+                || (flow && (json_like || matches!(b.get(i + 1), Some(b',' | b'[' | b']' | b'{' | b'}')))) =>
+            {
                 (value_start, json_like) = (true, false);
             }
             b'-' | b'?' if value_start && blank_at(i + 1) => {}
@@ -159,7 +163,10 @@ pub(crate) fn scan(text: &str) -> Scan {
                     aliases += 1;
                     (value_start, json_like) = (false, false);
                 }
-                while i < b.len() && !b[i].is_ascii_whitespace() && !(flow && matches!(b[i], b',' | b'[' | b']' | b'{' | b'}')) {
+                while i < b.len()
+                    && !b[i].is_ascii_whitespace()
+                    && !(flow && matches!(b[i], b',' | b'[' | b']' | b'{' | b'}'))
+                {
                     i += 1;
                 }
                 continue;

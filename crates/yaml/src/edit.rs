@@ -140,7 +140,8 @@ pub fn append_item<P: AsRef<str>>(text: &str, path: &[P], item: &Node) -> Result
                 Some(entry) => append_to_entry(&mut doc, entry, item, step)?,
                 None => {
                     let indent = map.child_indent(step);
-                    let mut lines = vec![format!("{}{}:", pad(indent), render_scalar(&Scalar::str(key.clone()), false))];
+                    let mut lines =
+                        vec![format!("{}{}:", pad(indent), render_scalar(&Scalar::str(key.clone()), false))];
                     lines.extend(render_item(indent + doc.seq_offset(step), 1, item, step));
                     doc.insert_lines(map.insert_at(&doc), lines);
                 }
@@ -225,11 +226,15 @@ impl Doc {
         if trimmed.trim().is_empty() || trimmed.starts_with('#') {
             return Ok(None);
         }
-        if n == 0 && (trimmed == "---" || trimmed.starts_with("--- #") || trimmed == "..." || trimmed.starts_with('%')) {
+        if n == 0 && (trimmed == "---" || trimmed.starts_with("--- #") || trimmed == "..." || trimmed.starts_with('%'))
+        {
             return Ok(None);
         }
         if trimmed.starts_with('\t') {
-            return Err(YamlError::not_editable(Some(i + 1), "this line is indented with a tab; Patchdesk only edits files indented with spaces"));
+            return Err(YamlError::not_editable(
+                Some(i + 1),
+                "this line is indented with a tab; Patchdesk only edits files indented with spaces",
+            ));
         }
         Ok(Some(n))
     }
@@ -389,16 +394,30 @@ fn resolve<P: AsRef<str>>(doc: &Doc, keys: &[P]) -> Result<MapRef, YamlError> {
         match entry.kind {
             Kind::Empty => {}
             Kind::FlowMap => {
-                return Err(YamlError::not_editable(at, format!("`{name}` is written in the compact {{...}} form, which Patchdesk does not edit")))
+                return Err(YamlError::not_editable(
+                    at,
+                    format!("`{name}` is written in the compact {{...}} form, which Patchdesk does not edit"),
+                ))
             }
             Kind::Special => {
-                return Err(YamlError::not_editable(at, format!("`{name}` uses an anchor, alias or tag, which Patchdesk does not edit")))
+                return Err(YamlError::not_editable(
+                    at,
+                    format!("`{name}` uses an anchor, alias or tag, which Patchdesk does not edit"),
+                ))
             }
-            _ => return Err(YamlError::not_editable(at, format!("`{name}` holds a single value, not `key: value` fields"))),
+            _ => {
+                return Err(YamlError::not_editable(
+                    at,
+                    format!("`{name}` holds a single value, not `key: value` fields"),
+                ))
+            }
         }
         if let Some((i, n)) = doc.first_content(entry.line + 1, entry.last + 1)? {
             if doc.is_dash_line(i, n) {
-                return Err(YamlError::not_editable(Some(i + 1), format!("`{name}` holds a list, not `key: value` fields")));
+                return Err(YamlError::not_editable(
+                    Some(i + 1),
+                    format!("`{name}` holds a list, not `key: value` fields"),
+                ));
             }
         }
         let mut child = scan_mapping(doc, entry.line + 1, entry.last + 1, Some(entry.indent))?;
@@ -433,7 +452,12 @@ fn scan_mapping(doc: &Doc, from: usize, to: usize, parent: Option<usize>) -> Res
         if n > m {
             match entries.last_mut() {
                 Some(e) => e.last = i,
-                None => return Err(YamlError::not_editable(Some(i + 1), "this line is indented more than the lines above it")),
+                None => {
+                    return Err(YamlError::not_editable(
+                        Some(i + 1),
+                        "this line is indented more than the lines above it",
+                    ))
+                }
             }
             continue;
         }
@@ -443,7 +467,9 @@ fn scan_mapping(doc: &Doc, from: usize, to: usize, parent: Option<usize>) -> Res
                     e.last = i;
                     continue;
                 }
-                _ => return Err(YamlError::not_editable(Some(i + 1), "a list item appears where a `key:` was expected")),
+                _ => {
+                    return Err(YamlError::not_editable(Some(i + 1), "a list item appears where a `key:` was expected"))
+                }
             }
         }
         let entry = parse_entry(text, n, i).map_err(|why| YamlError::not_editable(Some(i + 1), why))?;
@@ -469,7 +495,10 @@ fn parse_entry(text: &str, n: usize, line: usize) -> Result<Entry, String> {
             (rest[1..end - 1].replace("''", "'"), end)
         }
         b'?' | b'[' | b'{' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`' => {
-            return Err("this line uses a YAML form Patchdesk does not edit (complex key, flow collection, anchor or tag)".into())
+            return Err(
+                "this line uses a YAML form Patchdesk does not edit (complex key, flow collection, anchor or tag)"
+                    .into(),
+            )
         }
         _ => {
             let colon = plain_key_colon(rest).ok_or("this line has no `key:` part")?;
@@ -661,7 +690,10 @@ fn render_item(dash: usize, gap: usize, item: &Node, step: usize) -> Vec<String>
 /// Replaces the value of an existing entry.
 fn replace_value(doc: &mut Doc, e: &Entry, node: &Node, step: usize) -> Result<(), YamlError> {
     if e.kind == Kind::Special {
-        return Err(YamlError::not_editable(Some(e.line + 1), format!("`{}` uses an anchor, alias or tag, which Patchdesk does not edit", e.key)));
+        return Err(YamlError::not_editable(
+            Some(e.line + 1),
+            format!("`{}` uses an anchor, alias or tag, which Patchdesk does not edit", e.key),
+        ));
     }
     let children = (e.line + 1, e.last + 1);
     let line_text = doc.lines[e.line].text.clone();
@@ -680,12 +712,15 @@ fn replace_value(doc: &mut Doc, e: &Entry, node: &Node, step: usize) -> Result<(
         }
         Node::List(items) => {
             let block = match doc.first_content(children.0, children.1)? {
-                Some((i, n)) if e.kind == Kind::Empty && doc.is_dash_line(i, n) => Some((n, dash_gap(&doc.lines[i].text[n..]))),
+                Some((i, n)) if e.kind == Kind::Empty && doc.is_dash_line(i, n) => {
+                    Some((n, dash_gap(&doc.lines[i].text[n..])))
+                }
                 _ => None,
             };
             match block {
                 Some((dash, gap)) if !items.is_empty() => {
-                    let lines = items.iter().flat_map(|s| render_item(dash, gap, &Node::Scalar(s.clone()), step)).collect();
+                    let lines =
+                        items.iter().flat_map(|s| render_item(dash, gap, &Node::Scalar(s.clone()), step)).collect();
                     doc.replace_lines(children.0, children.1, lines);
                 }
                 _ => {
@@ -773,7 +808,10 @@ fn append_to_entry(doc: &mut Doc, e: &Entry, item: &Node, step: usize) -> Result
     };
     if !empty_inline {
         let why = match e.kind {
-            Kind::FlowSeq => format!("`{}` is written in the compact [...] form; Patchdesk only adds to lists written with `- ` lines", e.key),
+            Kind::FlowSeq => format!(
+                "`{}` is written in the compact [...] form; Patchdesk only adds to lists written with `- ` lines",
+                e.key
+            ),
             _ => format!("`{}` is not a list", e.key),
         };
         return Err(YamlError::not_editable(at, why));
@@ -783,7 +821,12 @@ fn append_to_entry(doc: &mut Doc, e: &Entry, item: &Node, step: usize) -> Result
             let gap = dash_gap(&doc.lines[i].text[n..]);
             doc.insert_lines(e.last + 1, render_item(n, gap, item, step));
         }
-        Some((i, _)) => return Err(YamlError::not_editable(Some(i + 1), format!("`{}` holds `key: value` fields, not a list", e.key))),
+        Some((i, _)) => {
+            return Err(YamlError::not_editable(
+                Some(i + 1),
+                format!("`{}` holds `key: value` fields, not a list", e.key),
+            ))
+        }
         None => {
             clear_inline(doc, e);
             let dash = e.indent + doc.seq_offset(step);

@@ -74,7 +74,9 @@ impl YamlError {
     /// The reason in plain words, without file or position.
     pub fn reason(&self) -> &str {
         match self {
-            YamlError::Invalid { message, .. } | YamlError::NotEditable { message, .. } | YamlError::TooLarge { message } => message,
+            YamlError::Invalid { message, .. }
+            | YamlError::NotEditable { message, .. }
+            | YamlError::TooLarge { message } => message,
         }
     }
 

@@ -99,7 +99,10 @@ mod tests {
     #[test]
     fn missing_dash_points_at_the_line_without_it() {
         let err = crate::parse_value("inputs:\n  - a.md\n  b.md\nstatus: ready\n").unwrap_err();
-        assert_eq!(err.in_file("task.yaml"), "task.yaml, line 3: this line has no `key:` part, or it is a list item missing its dash");
+        assert_eq!(
+            err.in_file("task.yaml"),
+            "task.yaml, line 3: this line has no `key:` part, or it is a list item missing its dash"
+        );
         assert_eq!(err.column(), Some(3));
     }
 

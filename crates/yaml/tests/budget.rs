@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 /// A billion-laughs document: 9 levels of 10 aliases each, under a `tasks:` key.
 fn laughs() -> String {
-    let mut t = String::from("a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+    let mut t = String::from(
+        "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+    );
     for i in 1..10 {
         let prev = format!("*a{}", i - 1);
         t.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
@@ -71,7 +73,12 @@ fn a_few_aliases_still_read() {
 
 #[test]
 fn deep_brackets_are_refused_before_the_parser_slows_down() {
-    for text in ["tasks: ".to_string() + &"[".repeat(200_000), "tasks: ".to_string() + &"[\n".repeat(100_000), "tasks: ".to_string() + &"{a: ".repeat(50_000), "[".repeat(200_000) + &"]".repeat(200_000)] {
+    for text in [
+        "tasks: ".to_string() + &"[".repeat(200_000),
+        "tasks: ".to_string() + &"[\n".repeat(100_000),
+        "tasks: ".to_string() + &"{a: ".repeat(50_000),
+        "[".repeat(200_000) + &"]".repeat(200_000),
+    ] {
         let err = refused_quickly(&text);
         let sentence = err.in_file("task.yaml");
         assert!(sentence.starts_with("task.yaml nests lists or brackets more than 64 levels deep"), "{sentence}");
@@ -113,7 +120,9 @@ fn brackets_hidden_behind_quotes_still_count() {
 #[test]
 fn brackets_inside_comments_and_quotes_are_text() {
     let deep = "[".repeat(200_000);
-    for text in [format!("a: 1 # {deep}\n"), format!("a: \"{deep}\"\n"), format!("a: '{deep}'\n"), format!("a: |\n  {deep}\n")] {
+    for text in
+        [format!("a: 1 # {deep}\n"), format!("a: \"{deep}\"\n"), format!("a: '{deep}'\n"), format!("a: |\n  {deep}\n")]
+    {
         let start = Instant::now();
         let v = parse_value(&text);
         assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
@@ -141,7 +150,10 @@ fn a_fifty_megabyte_document_is_refused_by_size() {
     let text = "tasks:\n".to_string() + &"  - a\n".repeat(50 * 1024 * 1024 / 6);
     let err = refused_quickly(&text);
     let sentence = err.in_file("task.yaml");
-    assert!(sentence.starts_with("task.yaml is 51 MB, more than the 16 MB Patchdesk reads in a YAML file"), "{sentence}");
+    assert!(
+        sentence.starts_with("task.yaml is 51 MB, more than the 16 MB Patchdesk reads in a YAML file"),
+        "{sentence}"
+    );
 }
 
 #[test]
@@ -149,7 +161,9 @@ fn a_large_ordinary_document_still_reads() {
     let mut text = String::from("tasks:\n");
     let mut i = 0;
     while text.len() < 1024 * 1024 {
-        text.push_str(&format!("  T{i}:\n    description: Task number {i}\n    status: ready\n    inputs: [a.md, b.md]\n"));
+        text.push_str(&format!(
+            "  T{i}:\n    description: Task number {i}\n    status: ready\n    inputs: [a.md, b.md]\n"
+        ));
         i += 1;
     }
     let v = parse_value(&text).unwrap();

@@ -72,7 +72,8 @@ fn quoting_style_of_the_old_value_is_kept() {
 
 #[test]
 fn quoted_key_is_found_and_missing_key_is_added_at_end_of_its_mapping() {
-    let out = set_value(TASKS_2, &["tasks", "1.1_capture_project_goals", "handoff_from"], &Node::str("DevPod")).unwrap();
+    let out =
+        set_value(TASKS_2, &["tasks", "1.1_capture_project_goals", "handoff_from"], &Node::str("DevPod")).unwrap();
     let (old, new) = changed_lines(TASKS_2, &out);
     assert!(old.is_empty());
     assert_eq!(new, vec!["    handoff_from: DevPod\n"]);
@@ -83,7 +84,10 @@ fn quoted_key_is_found_and_missing_key_is_added_at_end_of_its_mapping() {
 #[test]
 fn adding_after_a_block_scalar_and_plain_date() {
     let out = set_value(TASKS_2, &["tasks", "F2.1", "updated_at"], &Node::str("2025-04-20T10:00:00Z")).unwrap();
-    assert!(out.contains("    created_at: 2025-04-19\n    updated_at: '2025-04-20T10:00:00Z'\n\n# trailing comment"), "{out}");
+    assert!(
+        out.contains("    created_at: 2025-04-19\n    updated_at: '2025-04-20T10:00:00Z'\n\n# trailing comment"),
+        "{out}"
+    );
     // A plain date replaced by a date stays plain.
     let out = set_value(TASKS_2, &["tasks", "F2.1", "created_at"], &Node::str("2025-05-01")).unwrap();
     assert!(out.contains("    created_at: 2025-05-01\n"), "{out}");
@@ -101,7 +105,12 @@ fn block_list_flush_with_its_key_is_rewritten_in_place() {
     let out = set_list(TASKS_2, &["tasks", "F2.1", "inputs"], &[Scalar::str("a.py"), Scalar::str("yes")]).unwrap();
     assert!(out.contains("    inputs:\n      - a.py\n      - 'yes'\n    notes: |"), "{out}");
     // Flow list stays flow.
-    let out = set_list(TASKS_2, &["tasks", "1.1_capture_project_goals", "depends_on"], &[Scalar::str("a,b"), Scalar::str("c")]).unwrap();
+    let out = set_list(
+        TASKS_2,
+        &["tasks", "1.1_capture_project_goals", "depends_on"],
+        &[Scalar::str("a,b"), Scalar::str("c")],
+    )
+    .unwrap();
     assert!(out.contains("    depends_on: ['a,b', c]\n"));
 }
 
@@ -142,7 +151,12 @@ fn values_that_need_quotes_read_back() {
 
 #[test]
 fn map_value_is_written_as_block() {
-    let out = set_value("top:\n  a: 1\n", &["top", "meta"], &Node::Map(vec![("by".into(), Node::str("QAPod")), ("count".into(), Node::Scalar(Scalar::Int(2)))])).unwrap();
+    let out = set_value(
+        "top:\n  a: 1\n",
+        &["top", "meta"],
+        &Node::Map(vec![("by".into(), Node::str("QAPod")), ("count".into(), Node::Scalar(Scalar::Int(2)))]),
+    )
+    .unwrap();
     assert_eq!(out, "top:\n  a: 1\n  meta:\n    by: QAPod\n    count: 2\n");
 }
 
@@ -162,7 +176,10 @@ fn append_to_flush_list_of_mappings() {
     let out = append_item(HANDOFFS, &["handoffs"], &handoff_item()).unwrap();
     let (old, new) = changed_lines(HANDOFFS, &out);
     assert!(old.is_empty());
-    assert_eq!(new, vec!["- from: qa_pod\n", "  to: delivery_pod\n", "  files: [a.md, b c.md]\n", "  reason: 'Ready: ship it'\n"]);
+    assert_eq!(
+        new,
+        vec!["- from: qa_pod\n", "  to: delivery_pod\n", "  files: [a.md, b c.md]\n", "  reason: 'Ready: ship it'\n"]
+    );
     assert!(out.starts_with("# handoff log\nhandoffs:\n- from: dev_pod\n"));
     assert!(out.ends_with("  reason: 'Ready: ship it'\n\n# end\n"));
 }
@@ -195,7 +212,10 @@ fn append_creates_list_in_empty_file_and_under_missing_or_empty_key() {
 #[test]
 fn flow_mappings_anchors_and_multiple_documents_are_refused() {
     let flow = "tasks: {F1: {status: ready}}\n";
-    assert!(matches!(set_value(flow, &["tasks", "F1", "status"], &Node::str("done")), Err(YamlError::NotEditable { .. })));
+    assert!(matches!(
+        set_value(flow, &["tasks", "F1", "status"], &Node::str("done")),
+        Err(YamlError::NotEditable { .. })
+    ));
     let anchors = "base: &b\n  status: ready\ntasks:\n  F1: *b\n";
     assert!(set_value(anchors, &["tasks", "F1", "status"], &Node::str("done")).is_err());
     let anchored_value = "a: &x 1\nb: *x\n";

@@ -3,8 +3,8 @@
 
 use crate::events::ReviewsFollowed;
 use crate::state::AppState;
-use patchdesk_desk::board::{self, HandoffSent};
 use patchdesk_desk::background::Rounds;
+use patchdesk_desk::board::{self, HandoffSent};
 use patchdesk_desk::{follow, KnownReview, Metrics, OffsetDateTime};
 use patchdesk_error::{Code, UserError};
 use std::time::Duration;
@@ -19,13 +19,22 @@ const FOLLOW_EVERY: Duration = Duration::from_secs(60);
 /// is said in the answer and left to the minute's round.
 #[tauri::command]
 #[specta::specta]
-pub async fn hand_off_task(state: State<'_, AppState>, task: String, to: String, reason: String, files: Vec<String>, related_patch: Option<String>) -> Result<HandoffSent, UserError> {
+pub async fn hand_off_task(
+    state: State<'_, AppState>,
+    task: String,
+    to: String,
+    reason: String,
+    files: Vec<String>,
+    related_patch: Option<String>,
+) -> Result<HandoffSent, UserError> {
     let workdir = state.workdir()?;
     let desk = state.desk().clone();
     let now = OffsetDateTime::now_utc();
-    tauri::async_runtime::spawn_blocking(move || board::hand_off_then_send(&desk, &workdir, &task, &to, &reason, &files, related_patch.as_deref(), now))
-        .await
-        .map_err(|e| UserError::new(Code::Internal, format!("Handing off stopped unexpectedly: {e}")))?
+    tauri::async_runtime::spawn_blocking(move || {
+        board::hand_off_then_send(&desk, &workdir, &task, &to, &reason, &files, related_patch.as_deref(), now)
+    })
+    .await
+    .map_err(|e| UserError::new(Code::Internal, format!("Handing off stopped unexpectedly: {e}")))?
 }
 
 /// The project's numbers for the metrics view: patches per pod per week, lead times, merge
@@ -45,9 +54,10 @@ pub fn project_metrics(state: State<'_, AppState>) -> Result<Metrics, UserError>
 pub async fn follow_reviews(state: State<'_, AppState>) -> Result<ReviewsFollowed, UserError> {
     let workdir = state.workdir()?;
     let desk = state.desk().clone();
-    let done = tauri::async_runtime::spawn_blocking(move || follow::follow_up(&desk, &workdir, OffsetDateTime::now_utc()))
-        .await
-        .map_err(|e| UserError::new(Code::Internal, format!("Checking the reviews stopped unexpectedly: {e}")))?;
+    let done =
+        tauri::async_runtime::spawn_blocking(move || follow::follow_up(&desk, &workdir, OffsetDateTime::now_utc()))
+            .await
+            .map_err(|e| UserError::new(Code::Internal, format!("Checking the reviews stopped unexpectedly: {e}")))?;
     Ok(done.map(ReviewsFollowed::from).unwrap_or_default())
 }
 

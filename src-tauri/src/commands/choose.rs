@@ -33,8 +33,12 @@ pub async fn choose_paths(app: AppHandle, what: Choosing) -> Result<Vec<String>,
             dialog = dialog.set_parent(&window);
         }
         let picked: Vec<tauri_plugin_dialog::FilePath> = match what {
-            Choosing::ProjectFolder => dialog.set_title("Open a project folder").blocking_pick_folder().into_iter().collect(),
-            Choosing::WatchFolder => dialog.set_title("Watch this folder for pod downloads").blocking_pick_folder().into_iter().collect(),
+            Choosing::ProjectFolder => {
+                dialog.set_title("Open a project folder").blocking_pick_folder().into_iter().collect()
+            }
+            Choosing::WatchFolder => {
+                dialog.set_title("Watch this folder for pod downloads").blocking_pick_folder().into_iter().collect()
+            }
             Choosing::PodFiles => dialog
                 .set_title("Add files from a pod")
                 .add_filter("Pod downloads", &["diff", "patch", "zip", "json", "md", "yaml", "yml", "txt"])

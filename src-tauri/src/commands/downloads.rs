@@ -26,7 +26,11 @@ pub fn watched_folder(state: State<'_, AppState>) -> Option<String> {
 /// Returns the folder now watched. `folder` must be one the person chose.
 #[tauri::command]
 #[specta::specta]
-pub fn set_downloads_watch(state: State<'_, AppState>, on: bool, folder: Option<String>) -> Result<Option<String>, UserError> {
+pub fn set_downloads_watch(
+    state: State<'_, AppState>,
+    on: bool,
+    folder: Option<String>,
+) -> Result<Option<String>, UserError> {
     let folder = folder.map(|f| f.trim().to_string()).filter(|f| !f.is_empty());
     if let Some(f) = &folder {
         state.allowed_path(f, None)?;
@@ -56,7 +60,12 @@ pub fn seen_downloads(watching: State<'_, Watching>) -> Vec<SeenFile> {
 /// window), and it is read like any drop.
 #[tauri::command]
 #[specta::specta]
-pub fn add_seen_download(app: AppHandle, state: State<'_, AppState>, watching: State<'_, Watching>, name: String) -> Result<ImportReport, UserError> {
+pub fn add_seen_download(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    watching: State<'_, Watching>,
+    name: String,
+) -> Result<ImportReport, UserError> {
     let (path, folder) = {
         let mut pickup = watching.lock();
         let folder = pickup.folder().map(|d| d.display().to_string()).unwrap_or_default();
@@ -90,7 +99,9 @@ pub fn start(app: &AppHandle) {
         let state = app.state::<AppState>();
         let watching = app.state::<Watching>();
         let folder: Option<PathBuf> = downloads::watched(state.desk());
-        let news = Pickup::round(&watching.0, folder, SystemTime::now(), |files| state.with_project(|p| inbox::import(p, files)));
+        let news = Pickup::round(&watching.0, folder, SystemTime::now(), |files| {
+            state.with_project(|p| inbox::import(p, files))
+        });
         for arrived in news {
             if arrived.report.is_some() || arrived.error.is_some() {
                 notify(app, arrived.report.as_ref(), arrived.error.as_ref(), &arrived.files);
@@ -108,14 +119,18 @@ pub fn start(app: &AppHandle) {
 fn notify(app: &AppHandle, report: Option<&ImportReport>, error: Option<&UserError>, files: &[String]) {
     use tauri_plugin_notification::NotificationExt;
     let (title, body) = match (report, error) {
-        (_, Some(e)) => ("Patchdesk could not add a download".to_string(), format!("{}: {}", files.join(", "), e.message)),
+        (_, Some(e)) => {
+            ("Patchdesk could not add a download".to_string(), format!("{}: {}", files.join(", "), e.message))
+        }
         (Some(r), None) if !r.imported.is_empty() => {
             let first = &r.imported[0];
             let what = first.summary.clone().unwrap_or_else(|| first.file_name.clone());
             let more = if r.imported.len() > 1 { format!(" and {} more", r.imported.len() - 1) } else { String::new() };
             ("New from a pod, ready to review".to_string(), format!("{what}{more}"))
         }
-        (Some(r), None) if !r.attached.is_empty() => ("Pod logs added".to_string(), format!("{} attached to their patch", files.join(", "))),
+        (Some(r), None) if !r.attached.is_empty() => {
+            ("Pod logs added".to_string(), format!("{} attached to their patch", files.join(", ")))
+        }
         _ => return,
     };
     let _ = app.notification().builder().title(title).body(body).show();

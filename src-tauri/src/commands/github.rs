@@ -35,7 +35,10 @@ pub fn github_settings(state: State<'_, AppState>, server: String, client_id: St
 /// call `github_finish_sign_in`, which waits for the person.
 #[tauri::command]
 #[specta::specta]
-pub async fn github_start_sign_in(state: State<'_, AppState>, session: State<'_, GitHubSession>) -> Result<SignInCode, UserError> {
+pub async fn github_start_sign_in(
+    state: State<'_, AppState>,
+    session: State<'_, GitHubSession>,
+) -> Result<SignInCode, UserError> {
     session.0.start(state.desk()).await
 }
 
@@ -43,7 +46,10 @@ pub async fn github_start_sign_in(state: State<'_, AppState>, session: State<'_,
 /// the token in the keyring and returns the account. `github_cancel_sign_in` stops the wait.
 #[tauri::command]
 #[specta::specta]
-pub async fn github_finish_sign_in(state: State<'_, AppState>, session: State<'_, GitHubSession>) -> Result<Account, UserError> {
+pub async fn github_finish_sign_in(
+    state: State<'_, AppState>,
+    session: State<'_, GitHubSession>,
+) -> Result<Account, UserError> {
     session.0.finish(state.desk()).await
 }
 
@@ -81,7 +87,12 @@ pub async fn github_repositories(state: State<'_, AppState>, filter: String) -> 
 /// opens that copy. Safe to call again after any failure.
 #[tauri::command]
 #[specta::specta]
-pub async fn connect_github_repository(app: AppHandle, state: State<'_, AppState>, full_name: String, clone_url: String) -> Result<Overview, UserError> {
+pub async fn connect_github_repository(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    full_name: String,
+    clone_url: String,
+) -> Result<Overview, UserError> {
     let desk = state.desk().clone();
     let progress_app = app.clone();
     let project = tauri::async_runtime::spawn_blocking(move || {

@@ -11,9 +11,13 @@ use tauri_plugin_opener::OpenerExt;
 pub fn open_log_folder(app: AppHandle) -> Result<String, UserError> {
     let dir = crate::log::folder(&app)?;
     let shown = dir.display().to_string();
-    std::fs::create_dir_all(&dir).map_err(|e| UserError::new(Code::Io, format!("The log folder {shown} could not be made: {e}")))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| UserError::new(Code::Io, format!("The log folder {shown} could not be made: {e}")))?;
     app.opener().open_path(shown.clone(), None::<&str>).map_err(|_| {
-        UserError::new(Code::NotOpened, format!("Patchdesk could not open the log folder {shown}. Open it yourself in your file manager."))
+        UserError::new(
+            Code::NotOpened,
+            format!("Patchdesk could not open the log folder {shown}. Open it yourself in your file manager."),
+        )
     })?;
     Ok(shown)
 }
@@ -46,7 +50,9 @@ pub fn problem_report(app: AppHandle) -> Result<String, UserError> {
 fn platform() -> String {
     let os = format!("{} {}", std::env::consts::OS, std::env::consts::ARCH);
     let release = std::fs::read_to_string("/etc/os-release").ok().and_then(|t| {
-        t.lines().find_map(|l| l.strip_prefix("PRETTY_NAME=")).map(|n| n.trim_matches('"').chars().take(80).collect::<String>())
+        t.lines()
+            .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+            .map(|n| n.trim_matches('"').chars().take(80).collect::<String>())
     });
     match release {
         Some(name) if !name.is_empty() => format!("{name}, {os}"),

@@ -1,7 +1,9 @@
 //! The inbox: dropping pod downloads in, reviewing them, rejecting or keeping them.
 
 use crate::state::AppState;
-use patchdesk_desk::{inbox, FileDiff, ImportReport, InboxItem, ItemCheck, OffsetDateTime, PastePreview, Rejected, Review, Status};
+use patchdesk_desk::{
+    inbox, FileDiff, ImportReport, InboxItem, ItemCheck, OffsetDateTime, PastePreview, Rejected, Review, Status,
+};
 use patchdesk_error::UserError;
 use std::path::PathBuf;
 use tauri::State;
@@ -13,7 +15,10 @@ use tauri::State;
 #[specta::specta]
 pub fn import_files(state: State<'_, AppState>, paths: Vec<String>) -> Result<ImportReport, UserError> {
     state.with_project(|p| {
-        let paths = paths.iter().map(|path| state.allowed_path(path, Some(p.workdir()))).collect::<Result<Vec<PathBuf>, _>>()?;
+        let paths = paths
+            .iter()
+            .map(|path| state.allowed_path(path, Some(p.workdir())))
+            .collect::<Result<Vec<PathBuf>, _>>()?;
         inbox::import(p, &paths)
     })
 }
@@ -29,7 +34,12 @@ pub fn review_item(state: State<'_, AppState>, name: String) -> Result<Review, U
 /// The lines of one file of a reviewed item, with `context` unchanged lines around changes.
 #[tauri::command]
 #[specta::specta]
-pub fn review_file(state: State<'_, AppState>, name: String, path: String, context: u32) -> Result<FileDiff, UserError> {
+pub fn review_file(
+    state: State<'_, AppState>,
+    name: String,
+    path: String,
+    context: u32,
+) -> Result<FileDiff, UserError> {
     state.with_project(|p| inbox::review_file(p, &name, &path, context))
 }
 
@@ -58,7 +68,9 @@ pub async fn inbox_checks(app: tauri::AppHandle) -> Result<Vec<ItemCheck>, UserE
         state.with_project(inbox::check_items)
     })
     .await
-    .map_err(|e| UserError::new(patchdesk_error::Code::Internal, format!("Checking the inbox stopped unexpectedly: {e}")))?
+    .map_err(|e| {
+        UserError::new(patchdesk_error::Code::Internal, format!("Checking the inbox stopped unexpectedly: {e}"))
+    })?
 }
 
 /// What Patchdesk recognises in pasted text ("OpenAI patch, 2 files", its paths, the task it

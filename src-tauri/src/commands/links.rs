@@ -29,14 +29,24 @@ pub fn web_address(url: &str) -> Option<Url> {
 /// GitHub server the person set (`web`, same scheme, host and port).
 pub fn is_github_page(url: &Url, web: &str) -> bool {
     let host = url.host_str().unwrap_or("").to_ascii_lowercase();
-    let on_github = url.scheme() == "https" && url.port().is_none() && (host == "github.com" || host.ends_with(".github.com"));
-    let on_server = Url::parse(web).is_ok_and(|w| w.scheme() == url.scheme() && w.host_str().map(str::to_ascii_lowercase) == Some(host.clone()) && w.port_or_known_default() == url.port_or_known_default());
+    let on_github =
+        url.scheme() == "https" && url.port().is_none() && (host == "github.com" || host.ends_with(".github.com"));
+    let on_server = Url::parse(web).is_ok_and(|w| {
+        w.scheme() == url.scheme()
+            && w.host_str().map(str::to_ascii_lowercase) == Some(host.clone())
+            && w.port_or_known_default() == url.port_or_known_default()
+    });
     on_github || on_server
 }
 
 fn open(app: &AppHandle, url: &Url) -> Result<(), UserError> {
     app.opener().open_url(url.as_str(), None::<&str>).map_err(|_| {
-        UserError::new(Code::NotOpened, format!("Patchdesk could not start your web browser for {url}. Copy the address into your browser instead."))
+        UserError::new(
+            Code::NotOpened,
+            format!(
+                "Patchdesk could not start your web browser for {url}. Copy the address into your browser instead."
+            ),
+        )
     })
 }
 

@@ -34,7 +34,11 @@ pub fn open_demo_project(app: AppHandle, state: State<'_, AppState>) -> Result<O
 }
 
 /// Makes `project` the open one and tells the window.
-pub(crate) fn opened(app: &AppHandle, state: &AppState, project: patchdesk_desk::Project) -> Result<Overview, UserError> {
+pub(crate) fn opened(
+    app: &AppHandle,
+    state: &AppState,
+    project: patchdesk_desk::Project,
+) -> Result<Overview, UserError> {
     let overview = patchdesk_desk::overview(&project)?;
     state.open(project);
     let _ = ProjectOpened { summary: overview.summary.clone() }.emit(app);

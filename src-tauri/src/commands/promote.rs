@@ -20,7 +20,12 @@ pub fn promote_preview(state: State<'_, AppState>, name: String) -> Result<Promo
 /// `PromoteProgress` events. Safe to run again after any failure.
 #[tauri::command]
 #[specta::specta]
-pub async fn send_for_review(app: AppHandle, state: State<'_, AppState>, name: String, choices: SendChoices) -> Result<PromoteOutcome, UserError> {
+pub async fn send_for_review(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+    choices: SendChoices,
+) -> Result<PromoteOutcome, UserError> {
     let workdir = state.workdir()?;
     let remote = Remote::required(&workdir, None, None)?;
     let desk = state.desk().clone();

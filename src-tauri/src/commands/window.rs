@@ -31,7 +31,10 @@ pub fn remember_tab(state: State<'_, AppState>, tab: String) -> Result<(), UserE
 
 /// The plugin that puts the window back where it was, keeping its file in `data_dir`.
 pub fn geometry_plugin(data_dir: &Path) -> tauri::plugin::TauriPlugin<tauri::Wry> {
-    tauri_plugin_window_state::Builder::new().with_state_flags(KEPT).with_filename(data_dir.join("window-state.json").display().to_string()).build()
+    tauri_plugin_window_state::Builder::new()
+        .with_state_flags(KEPT)
+        .with_filename(data_dir.join("window-state.json").display().to_string())
+        .build()
 }
 
 /// A save is waiting (the window moved or was resized less than half a second ago).

@@ -48,7 +48,8 @@ struct Sandbox {
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).env("GIT_CONFIG_NOSYSTEM", "1").output().expect("git runs");
+    let out =
+        Command::new("git").arg("-C").arg(dir).args(args).env("GIT_CONFIG_NOSYSTEM", "1").output().expect("git runs");
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -58,11 +59,16 @@ impl Sandbox {
     fn new(files: &[(&str, &[u8])]) -> Sandbox {
         let dir = tempfile::tempdir().expect("temp folder");
         let root = dir.path().to_path_buf();
-        let (repo, inputs, outside, home) = (root.join("repo"), root.join("inputs"), root.join("outside"), root.join("home"));
+        let (repo, inputs, outside, home) =
+            (root.join("repo"), root.join("inputs"), root.join("outside"), root.join("home"));
         for d in [&repo, &inputs, &outside, &home, &root.join("run")] {
             fs::create_dir_all(d).unwrap();
         }
-        fs::write(outside.join("secret.yaml"), "tasks:\n  S1:\n    description: outside the project, never to be read or changed\n").unwrap();
+        fs::write(
+            outside.join("secret.yaml"),
+            "tasks:\n  S1:\n    description: outside the project, never to be read or changed\n",
+        )
+        .unwrap();
         fs::write(home.join(".gitconfig"), "[user]\n\tname = Lead\n\temail = lead@example.invalid\n").unwrap();
         git(&repo, &["init", "-q", "-b", "main"]);
         git(&repo, &["config", "user.name", "Lead"]);
@@ -125,7 +131,10 @@ fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>, skip_git: b
         let Ok(meta) = fs::symlink_metadata(&p) else { continue };
         let ft = meta.file_type();
         if ft.is_symlink() {
-            out.insert(rel, format!("link -> {}", fs::read_link(&p).map(|t| t.display().to_string()).unwrap_or_default()));
+            out.insert(
+                rel,
+                format!("link -> {}", fs::read_link(&p).map(|t| t.display().to_string()).unwrap_or_default()),
+            );
         } else if ft.is_dir() {
             walk(base, &p, out, skip_git);
         } else if ft.is_file() {
@@ -183,7 +192,8 @@ fn run(sb: &Sandbox, case: &str, args: &[OsString]) -> Run {
         .stderr(Stdio::from(fs::File::create(sb.root.join("run/stderr.txt")).unwrap()))
         .process_group(0);
     let start = Instant::now();
-    let mut child = cmd.spawn().expect("prlimit and /usr/bin/time are installed (util-linux, time; scripts/setup.sh --test)");
+    let mut child =
+        cmd.spawn().expect("prlimit and /usr/bin/time are installed (util-linux, time; scripts/setup.sh --test)");
     let mut ended_by = None;
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
@@ -208,7 +218,13 @@ fn run(sb: &Sandbox, case: &str, args: &[OsString]) -> Run {
     let peak_mb = fields.next().and_then(|k| k.parse::<u64>().ok()).map_or(0, |kb| kb.div_ceil(1024));
     let read = |name: &str| String::from_utf8_lossy(&fs::read(sb.root.join(name)).unwrap_or_default()).into_owned();
     let r = Run { exit, ended_by, stdout: read("run/stdout.txt"), stderr: read("run/stderr.txt"), ms, peak_mb };
-    println!("hostile {case}: {} ms, {} MB peak, exit {:?}{}", r.ms, r.peak_mb, r.exit, r.ended_by.as_deref().map(|e| format!(", {e}")).unwrap_or_default());
+    println!(
+        "hostile {case}: {} ms, {} MB peak, exit {:?}{}",
+        r.ms,
+        r.peak_mb,
+        r.exit,
+        r.ended_by.as_deref().map(|e| format!(", {e}")).unwrap_or_default()
+    );
     r
 }
 
@@ -231,8 +247,24 @@ fn assert_survived(r: &Run) {
 
 /// Words that mean nothing to a team lead and show a library's error leaked through.
 const JARGON: &[&str] = &[
-    "Error:", "error:", "EOCD", "libgit2", "git2", "zip::", "ZipError", "Zip archive", "InvalidArchive", "os error", "errno", "Os {", "Custom {", "kind:",
-    "thread '", "RUST_BACKTRACE", "\\u{", "0x",
+    "Error:",
+    "error:",
+    "EOCD",
+    "libgit2",
+    "git2",
+    "zip::",
+    "ZipError",
+    "Zip archive",
+    "InvalidArchive",
+    "os error",
+    "errno",
+    "Os {",
+    "Custom {",
+    "kind:",
+    "thread '",
+    "RUST_BACKTRACE",
+    "\\u{",
+    "0x",
 ];
 
 /// `sentence` is one plain sentence naming `file`: one line, no jargon, no control characters.
@@ -249,7 +281,10 @@ fn assert_plain_sentence_naming_one_of(sentence: &str, files: &[&str]) {
     for j in JARGON {
         assert!(!s.contains(j), "jargon {j:?} in: {s}");
     }
-    assert!(!s.chars().any(|c| c.is_control() || is_bidi_control(c) || c == '\u{fffd}'), "control or raw bytes in: {s:?}");
+    assert!(
+        !s.chars().any(|c| c.is_control() || is_bidi_control(c) || c == '\u{fffd}'),
+        "control or raw bytes in: {s:?}"
+    );
     assert!(s.chars().count() <= 400, "not one sentence ({} characters): {s}", s.chars().count());
 }
 
@@ -260,7 +295,13 @@ fn is_bidi_control(c: char) -> bool {
 /// A refusal: exit 1 or 2, stderr is one plain sentence naming `file`, and nothing changed.
 fn assert_refused(r: &Run, file: &str, before: &State, sb: &Sandbox) {
     assert_survived(r);
-    assert!(matches!(r.exit, Some(1 | 2)), "expected a refusal (exit 1 or 2), got {:?}\nstdout: {}\nstderr: {}", r.exit, clip(&r.stdout), clip(&r.stderr));
+    assert!(
+        matches!(r.exit, Some(1 | 2)),
+        "expected a refusal (exit 1 or 2), got {:?}\nstdout: {}\nstderr: {}",
+        r.exit,
+        clip(&r.stdout),
+        clip(&r.stderr)
+    );
     assert_plain_sentence(&r.stderr, file);
     assert_unchanged(before, sb);
 }
@@ -285,9 +326,14 @@ fn clip(s: &str) -> String {
 
 /// `apply --json`: the refusal's one message (problems or error), which must be one plain sentence.
 fn apply_refusal(r: &Run) -> String {
-    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap_or_else(|e| panic!("apply --json did not print JSON ({e}): {}\nstderr: {}", clip(&r.stdout), clip(&r.stderr)));
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap_or_else(|e| {
+        panic!("apply --json did not print JSON ({e}): {}\nstderr: {}", clip(&r.stdout), clip(&r.stderr))
+    });
     assert!(v["tree"].is_null(), "the patch was applied: {}", clip(&r.stdout));
-    let problems: Vec<String> = v["problems"].as_array().map(|a| a.iter().filter_map(|p| p["message"].as_str().map(String::from)).collect()).unwrap_or_default();
+    let problems: Vec<String> = v["problems"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p["message"].as_str().map(String::from)).collect())
+        .unwrap_or_default();
     let error = v["error"]["message"].as_str().map(String::from);
     let all: Vec<String> = problems.into_iter().chain(error).collect();
     assert_eq!(all.len(), 1, "expected exactly one refusal message: {all:?}");
@@ -296,8 +342,13 @@ fn apply_refusal(r: &Run) -> String {
 
 /// `tasks --json`: the problems listed for the board.
 fn board_problems(r: &Run) -> Vec<String> {
-    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap_or_else(|e| panic!("tasks --json did not print JSON ({e}): {}\nstderr: {}", clip(&r.stdout), clip(&r.stderr)));
-    v["problems"].as_array().map(|a| a.iter().filter_map(|p| p["message"].as_str().map(String::from)).collect()).unwrap_or_default()
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap_or_else(|e| {
+        panic!("tasks --json did not print JSON ({e}): {}\nstderr: {}", clip(&r.stdout), clip(&r.stderr))
+    });
+    v["problems"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p["message"].as_str().map(String::from)).collect())
+        .unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,7 +369,8 @@ fn zlib_zeros(len: usize) -> Vec<u8> {
 
 /// git's base85 lines for a `GIT binary patch` chunk.
 fn git_base85(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 85] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+    const ALPHABET: &[u8; 85] =
+        b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
     let mut out = String::new();
     for line in data.chunks(52) {
         let n = line.len();
@@ -401,7 +453,10 @@ fn zip(entries: &[(&str, &[u8])], deflate: bool) -> Vec<u8> {
 /// A small, valid pod diff adding `path`.
 fn diff_adding(path: &str, text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
-    let mut d = format!("diff --git a/{path} b/{path}\nnew file mode 100644\n--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{} @@\n", lines.len());
+    let mut d = format!(
+        "diff --git a/{path} b/{path}\nnew file mode 100644\n--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{} @@\n",
+        lines.len()
+    );
     for l in lines {
         d.push_str(&format!("+{l}\n"));
     }
@@ -458,7 +513,11 @@ fn git_binary_literal_bomb_is_refused_at_apply() {
     let sb = Sandbox::new(&[]);
     let file = sb.input("bomb.diff", patch.as_bytes());
     let before = sb.state();
-    let r = run(&sb, "git binary literal bomb (apply)", &args(&[&"apply", &"--repo", &sb.repo, &"--base", &"HEAD", &"--json", &file]));
+    let r = run(
+        &sb,
+        "git binary literal bomb (apply)",
+        &args(&[&"apply", &"--repo", &sb.repo, &"--base", &"HEAD", &"--json", &file]),
+    );
     assert_survived(&r);
     assert_plain_sentence_naming_one_of(&apply_refusal(&r), &["bomb.diff", "blob0.bin"]);
     assert_unchanged(&before, &sb);
@@ -587,7 +646,12 @@ fn hunks_on_big_txt(bare: bool) -> String {
     for h in 0..100_000 {
         let first = h * 4;
         let header = if bare { "@@".to_string() } else { format!("@@ -{},3 +{},3 @@", first + 1, first + 1) };
-        patch.push_str(&format!("{header}\n line {first}\n-line {}\n+changed {}\n line {}\n", first + 1, first + 1, first + 2));
+        patch.push_str(&format!(
+            "{header}\n line {first}\n-line {}\n+changed {}\n line {}\n",
+            first + 1,
+            first + 1,
+            first + 2
+        ));
     }
     patch
 }
@@ -599,7 +663,9 @@ fn big_txt() -> String {
 #[test]
 fn patch_with_100k_hunks_on_a_file_created_earlier_in_it_applies_in_time() {
     let text = big_txt();
-    let mut patch = String::from("diff --git a/big.txt b/big.txt\nnew file mode 100644\n--- /dev/null\n+++ b/big.txt\n@@ -0,0 +1,400000 @@\n");
+    let mut patch = String::from(
+        "diff --git a/big.txt b/big.txt\nnew file mode 100644\n--- /dev/null\n+++ b/big.txt\n@@ -0,0 +1,400000 @@\n",
+    );
     for l in text.lines() {
         patch.push_str(&format!("+{l}\n"));
     }
@@ -607,7 +673,11 @@ fn patch_with_100k_hunks_on_a_file_created_earlier_in_it_applies_in_time() {
     let sb = Sandbox::new(&[]);
     let file = sb.input("hunks.diff", patch.as_bytes());
     let before = sb.state();
-    let r = run(&sb, "100k hunks on a file created in the same patch (apply)", &args(&[&"apply", &"--repo", &sb.repo, &"--base", &"HEAD", &"--json", &file]));
+    let r = run(
+        &sb,
+        "100k hunks on a file created in the same patch (apply)",
+        &args(&[&"apply", &"--repo", &sb.repo, &"--base", &"HEAD", &"--json", &file]),
+    );
     assert_survived(&r);
     if r.exit != Some(0) {
         assert_plain_sentence_naming_one_of(&apply_refusal(&r), &["hunks.diff", "big.txt"]);
@@ -621,7 +691,11 @@ fn patch_with_100k_bare_hunk_headers_applies_in_time() {
     let sb = Sandbox::new(&[("big.txt", big_txt().as_bytes())]);
     let file = sb.input("bare.diff", patch.as_bytes());
     let before = sb.state();
-    let r = run(&sb, "100k bare @@ hunks (apply)", &args(&[&"apply", &"--repo", &sb.repo, &"--base", &"HEAD", &"--json", &file]));
+    let r = run(
+        &sb,
+        "100k bare @@ hunks (apply)",
+        &args(&[&"apply", &"--repo", &sb.repo, &"--base", &"HEAD", &"--json", &file]),
+    );
     assert_survived(&r);
     if r.exit != Some(0) {
         assert_plain_sentence_naming_one_of(&apply_refusal(&r), &["bare.diff", "big.txt"]);
@@ -636,7 +710,10 @@ fn a_huge_single_line_is_refused_by_size() {
     let path = sb.inputs.join("patch_20261130_0404.diff");
     {
         let mut f = std::io::BufWriter::new(fs::File::create(&path).unwrap());
-        f.write_all(b"diff --git a/one.txt b/one.txt\nnew file mode 100644\n--- /dev/null\n+++ b/one.txt\n@@ -0,0 +1 @@\n+").unwrap();
+        f.write_all(
+            b"diff --git a/one.txt b/one.txt\nnew file mode 100644\n--- /dev/null\n+++ b/one.txt\n@@ -0,0 +1 @@\n+",
+        )
+        .unwrap();
         let chunk = vec![b'a'; 1 << 20];
         for _ in 0..200 {
             f.write_all(&chunk).unwrap();
@@ -705,14 +782,20 @@ fn right_to_left_override_in_a_path_is_named_in_plain_words() {
     let before = sb.state();
     let r = run(&sb, "right-to-left override in a path (import)", &args(&[&"import", &"--repo", &sb.repo, &file]));
     assert_survived(&r);
-    assert!(!r.stdout.chars().chain(r.stderr.chars()).any(is_bidi_control), "a raw right-to-left override reached the terminal");
+    assert!(
+        !r.stdout.chars().chain(r.stderr.chars()).any(is_bidi_control),
+        "a raw right-to-left override reached the terminal"
+    );
     if r.exit != Some(0) {
         assert_refused(&r, "patch_20261130_0606.diff", &before, &sb);
         assert!(r.stderr.contains("right-to-left"), "the refusal does not say what is wrong: {}", r.stderr);
     }
     let r = run(&sb, "right-to-left override in a path (inbox)", &args(&[&"inbox", &"--repo", &sb.repo]));
     assert_survived(&r);
-    assert!(!r.stdout.chars().chain(r.stderr.chars()).any(|c| is_bidi_control(c) || (c.is_control() && c != '\n')), "raw control characters in the inbox listing");
+    assert!(
+        !r.stdout.chars().chain(r.stderr.chars()).any(|c| is_bidi_control(c) || (c.is_control() && c != '\n')),
+        "raw control characters in the inbox listing"
+    );
     assert_nothing_outside(&before, &sb);
 }
 
@@ -726,11 +809,17 @@ fn diff_adding_link(path: &str, target: &str) -> String {
 
 #[test]
 fn symlinks_added_by_a_patch_are_refused() {
-    for (case, target) in [("outside", "../../outside/secret.yaml"), ("absolute", "/etc/passwd"), ("inside", "README.md")] {
+    for (case, target) in
+        [("outside", "../../outside/secret.yaml"), ("absolute", "/etc/passwd"), ("inside", "README.md")]
+    {
         let sb = Sandbox::new(&[]);
         let file = sb.input("link.diff", diff_adding_link("docs/link", target).as_bytes());
         let before = sb.state();
-        let r = run(&sb, &format!("symlink ({case}) added by a patch (apply)"), &args(&[&"apply", &"--repo", &sb.repo, &"--base", &"HEAD", &"--json", &file]));
+        let r = run(
+            &sb,
+            &format!("symlink ({case}) added by a patch (apply)"),
+            &args(&[&"apply", &"--repo", &sb.repo, &"--base", &"HEAD", &"--json", &file]),
+        );
         assert_survived(&r);
         let sentence = apply_refusal(&r);
         assert_plain_sentence(&sentence, "docs/link");
@@ -752,19 +841,37 @@ fn a_symlinked_task_yaml_is_not_followed() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_plain_sentence(&problems[0], "task.yaml");
     let secret = fs::read(sb.outside.join("secret.yaml")).unwrap();
-    let r = run(&sb, "symlinked task.yaml (handoff)", &args(&[&"handoff", &"--repo", &sb.repo, &"S1", &"--to", &"qa", &"--reason", &"ready for checks"]));
+    let r = run(
+        &sb,
+        "symlinked task.yaml (handoff)",
+        &args(&[&"handoff", &"--repo", &sb.repo, &"S1", &"--to", &"qa", &"--reason", &"ready for checks"]),
+    );
     assert_eq!(fs::read(sb.outside.join("secret.yaml")).unwrap(), secret, "the handoff wrote through the link");
     assert_refused(&r, "task.yaml", &before, &sb);
 }
 
 #[test]
 fn git_folder_aliases_are_refused_at_import() {
-    for (i, path) in [".GIT/config", ".git./hooks/x", "git~1/config", ".git/hooks/post-checkout", "GIT~1/config", ".git\u{200c}/config"].iter().enumerate() {
+    for (i, path) in [
+        ".GIT/config",
+        ".git./hooks/x",
+        "git~1/config",
+        ".git/hooks/post-checkout",
+        "GIT~1/config",
+        ".git\u{200c}/config",
+    ]
+    .iter()
+    .enumerate()
+    {
         let sb = Sandbox::new(&[]);
         let name = format!("patch_20261130_08{i:02}.diff");
         let file = sb.input(&name, diff_adding(path, "[core]\n\thooksPath = /tmp\n").as_bytes());
         let before = sb.state();
-        let r = run(&sb, &format!("git alias {} (import)", path.escape_default()), &args(&[&"import", &"--repo", &sb.repo, &file]));
+        let r = run(
+            &sb,
+            &format!("git alias {} (import)", path.escape_default()),
+            &args(&[&"import", &"--repo", &sb.repo, &file]),
+        );
         assert_refused(&r, &name, &before, &sb);
     }
 }

@@ -31,7 +31,8 @@ fn intended_tree(repo_dir: &std::path::Path, base: Oid, changes: &[(&str, &str)]
 }
 
 fn status(dir: &std::path::Path) -> String {
-    let out = Command::new("git").current_dir(dir).args(["status", "--porcelain", "--untracked-files=all"]).output().unwrap();
+    let out =
+        Command::new("git").current_dir(dir).args(["status", "--porcelain", "--untracked-files=all"]).output().unwrap();
     String::from_utf8(out.stdout).unwrap()
 }
 

@@ -21,7 +21,10 @@ pub fn corpus_dir(manifest: &str) -> Option<PathBuf> {
 pub fn corpus_or_skip(manifest: &str) -> Option<PathBuf> {
     let dir = corpus_dir(manifest);
     if dir.is_none() {
-        assert!(std::env::var_os("PATCHDESK_CORPUS_OPTIONAL").is_some(), "patch corpus not found: set PATCHDESK_CORPUS");
+        assert!(
+            std::env::var_os("PATCHDESK_CORPUS_OPTIONAL").is_some(),
+            "patch corpus not found: set PATCHDESK_CORPUS"
+        );
         eprintln!("corpus not found; skipped");
     }
     dir

@@ -52,7 +52,10 @@ fn main() {
                 "hello",
                 "main",
                 "Add the guide",
-                &[("src/guide.txt", "Rest for two days.\nWalk on day three.\nRun on day five.\n"), ("README.md", "# Hello\n")],
+                &[
+                    ("src/guide.txt", "Rest for two days.\nWalk on day three.\nRun on day five.\n"),
+                    ("README.md", "# Hello\n"),
+                ],
             )
         })
         .and_then(|_| state.add_repo(RepoSpec::new(&login, "website").private()));
@@ -68,8 +71,12 @@ fn main() {
         let Ok(line) = line else { break };
         let mut words = line.split_whitespace();
         let answer = match (words.next(), words.next()) {
-            (Some("approve"), Some(code)) => state.approve_device(code, &login).map(|()| "ok".to_string()).unwrap_or_else(|e| format!("error: {e}")),
-            (Some("deny"), Some(code)) => state.deny_device(code).map(|()| "ok".to_string()).unwrap_or_else(|e| format!("error: {e}")),
+            (Some("approve"), Some(code)) => {
+                state.approve_device(code, &login).map(|()| "ok".to_string()).unwrap_or_else(|e| format!("error: {e}"))
+            }
+            (Some("deny"), Some(code)) => {
+                state.deny_device(code).map(|()| "ok".to_string()).unwrap_or_else(|e| format!("error: {e}"))
+            }
             (Some("pulls"), Some(full)) => {
                 let (owner, name) = full.split_once('/').unwrap_or((full, ""));
                 let pulls: Vec<_> = state
@@ -86,7 +93,8 @@ fn main() {
                 json!(pulls).to_string()
             }
             (Some("violations"), None) => {
-                let list: Vec<String> = gh.violations().iter().map(|v| format!("{} {}: {}", v.method, v.path, v.problem)).collect();
+                let list: Vec<String> =
+                    gh.violations().iter().map(|v| format!("{} {}: {}", v.method, v.path, v.problem)).collect();
                 json!(list).to_string()
             }
             _ => format!("error: unknown command {line:?}"),

@@ -25,7 +25,11 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
             }
             walk(root, &path, out);
         } else if !is_patchdesk_area(&rel) {
-            let bytes = if ft.is_symlink() { std::fs::read_link(&path).unwrap().to_string_lossy().into_owned().into_bytes() } else { std::fs::read(&path).unwrap() };
+            let bytes = if ft.is_symlink() {
+                std::fs::read_link(&path).unwrap().to_string_lossy().into_owned().into_bytes()
+            } else {
+                std::fs::read(&path).unwrap()
+            };
             out.insert(rel, hex::encode(Sha256::digest(&bytes)));
         }
     }
@@ -41,7 +45,11 @@ pub fn snapshot(workdir: &Path) -> BTreeMap<String, String> {
     out.insert("<HEAD>".into(), std::fs::read_to_string(repo.path().join("HEAD")).unwrap());
     for r in repo.references().unwrap().flatten() {
         let name = r.name().unwrap_or_default().to_string();
-        if name.starts_with("refs/heads/") || name == "refs/stash" || name.starts_with("refs/remotes/") || name.starts_with("refs/tags/") {
+        if name.starts_with("refs/heads/")
+            || name == "refs/stash"
+            || name.starts_with("refs/remotes/")
+            || name.starts_with("refs/tags/")
+        {
             out.insert(name, r.target().map(|o| o.to_string()).unwrap_or_default());
         }
     }
@@ -60,12 +68,15 @@ pub fn file_in(repo: &git2::Repository, commit: &str, path: &str) -> Option<Stri
 pub fn paths_in(repo: &git2::Repository, commit: &str) -> Vec<String> {
     let c = repo.find_commit(git2::Oid::from_str(commit).unwrap()).unwrap();
     let mut out = Vec::new();
-    c.tree().unwrap().walk(git2::TreeWalkMode::PreOrder, |dir, e| {
-        if e.kind() == Some(git2::ObjectType::Blob) {
-            out.push(format!("{dir}{}", e.name().unwrap_or_default()));
-        }
-        git2::TreeWalkResult::Ok
-    }).unwrap();
+    c.tree()
+        .unwrap()
+        .walk(git2::TreeWalkMode::PreOrder, |dir, e| {
+            if e.kind() == Some(git2::ObjectType::Blob) {
+                out.push(format!("{dir}{}", e.name().unwrap_or_default()));
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .unwrap();
     out
 }
 
@@ -87,5 +98,10 @@ pub fn demo_project() -> (tempfile::TempDir, patchdesk_project::demo::DemoProjec
 /// The inbox name of the demo's sample download `file`.
 pub fn item_named(d: &patchdesk_project::demo::DemoProject, file: &str) -> String {
     let q = patchdesk_intake::Queue::open(&d.project).unwrap();
-    q.list().unwrap().into_iter().find(|i| i.file_name == file).unwrap_or_else(|| panic!("{file} not in the inbox")).name
+    q.list()
+        .unwrap()
+        .into_iter()
+        .find(|i| i.file_name == file)
+        .unwrap_or_else(|| panic!("{file} not in the inbox"))
+        .name
 }
