@@ -47,9 +47,7 @@ fn sync_follows_the_practice_remote() {
     assert_eq!(v["commit"].as_str().unwrap().len(), 40);
     assert_eq!(last_subject(&project), format!("#{number} opened: F2.2 in review"));
 
-    patchdesk_forge::PracticeRemote::open(&root.join("practice-remote.git").to_string_lossy())
-        .unwrap()
-        .merge_review(number)
+    patchdesk_desk::practice::merge(&practice_desk(), &root.join("practice-remote.git").to_string_lossy(), number)
         .unwrap();
     let v = json(&sync(&project));
     let r = &v["reviews"][0];
@@ -97,14 +95,17 @@ fn sync_brings_the_other_open_request_up_to_date_after_a_merge() {
         .find(|n| n.ends_with(".zip"))
         .unwrap();
     let second = send(&zip);
-    let practice = patchdesk_forge::PracticeRemote::open(&root.join("practice-remote.git").to_string_lossy()).unwrap();
-    practice.merge_review(first).unwrap();
-    assert!(practice.merge_review(second).is_err(), "the second clashes in the shared logs before sync");
+    let practice = root.join("practice-remote.git").to_string_lossy().into_owned();
+    patchdesk_desk::practice::merge(&practice_desk(), &practice, first).unwrap();
+    assert!(
+        patchdesk_desk::practice::merge(&practice_desk(), &practice, second).is_err(),
+        "the second clashes in the shared logs before sync"
+    );
     let v = json(&sync(&project));
     let refreshed = v["refreshed"].as_array().unwrap();
     assert_eq!(refreshed.len(), 1, "{v}");
     assert!(refreshed[0]["words"].as_str().unwrap().contains("made again on the newest base"), "{v}");
-    practice.merge_review(second).unwrap();
+    patchdesk_desk::practice::merge(&practice_desk(), &practice, second).unwrap();
     let v = json(&sync(&project));
     assert!(v["reviews"].as_array().unwrap().iter().all(|r| r["state"] == "merged"), "{v}");
 }
@@ -349,4 +350,9 @@ fn promote_and_sync_use_the_github_server_set_in_the_window() {
     env(&mut c);
     assert_eq!(json(&c.output().unwrap())["reviews"][0]["change"], "in_review");
     gh.stop();
+}
+
+/// A desk for playing the practice remote's reviewer (its data folder is not used).
+fn practice_desk() -> patchdesk_desk::Desk {
+    patchdesk_desk::Desk::new(std::env::temp_dir().join("patchdesk-practice-reviewer"), Default::default())
 }

@@ -22,6 +22,7 @@ pub mod downloads;
 pub mod follow;
 pub mod github;
 pub mod inbox;
+pub mod practice;
 pub mod send;
 pub mod settings;
 
