@@ -1,17 +1,14 @@
 //! `patchdesk promote` on the demo: a patch file and a queued item go to the practice remote,
 //! `--json` gives {branch, commit, pr_number, pr_url, steps}; bad input exits 2.
 
-use std::process::Command;
+mod hub;
 
-fn patchdesk() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_patchdesk"))
-}
+use hub::{demo, patchdesk, standin_and_clone};
 
 #[test]
 fn promote_to_the_practice_remote_with_json() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
+    let root = demo(tmp.path());
     let project = root.join("project");
     // A patch file: imported first, then sent.
     let out = patchdesk()
@@ -58,29 +55,9 @@ fn promote_to_the_practice_remote_with_json() {
     assert_eq!(v["error"]["code"], "item_not_found");
 }
 
-/// A stand-in with `octo/hello` (`docs/a.md`) and `token`'s user, the lead's clone in `lead/`
-/// and a patch to `docs/a.md` in `patch_20261121_090000_F9.1.diff`, both in the folder returned.
-fn standin_and_clone(token: &str) -> (github_standin::Standin, tempfile::TempDir) {
-    use github_standin::{RepoSpec, Standin};
-    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
-    gh.state().add_user("octo", token, &["repo"]);
-    gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
-    gh.state().commit_files("octo", "hello", "main", "docs", &[("docs/a.md", "one\n")]).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    // The lead's clone (public repository: no token needed to read).
-    git2::Repository::clone(&gh.git_url("octo", "hello"), tmp.path().join("lead")).unwrap();
-    let patch = tmp.path().join("patch_20261121_090000_F9.1.diff");
-    std::fs::write(
-        &patch,
-        "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n",
-    )
-    .unwrap();
-    (gh, tmp)
-}
-
 #[test]
 fn promote_to_github_with_a_token_from_the_environment() {
-    let (gh, tmp) = standin_and_clone("fake-pat-cli_env_token");
+    let (gh, tmp) = standin_and_clone("fake-pat-cli_env_token", &[("docs/a.md", "one\n")]);
     let (work, patch) = (tmp.path().join("lead"), tmp.path().join("patch_20261121_090000_F9.1.diff"));
     let out = patchdesk()
         .args(["promote", "--json", "--base", "main", "--repo"])
@@ -181,8 +158,7 @@ fn base64_of(s: &str) -> String {
 /// The demo project with `origin` pointed at `url`.
 fn demo_with_origin(url: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
+    let root = demo(tmp.path());
     let project = root.join("project");
     let repo = git2::Repository::open(&project).unwrap();
     repo.remote_set_url("origin", url).unwrap();
@@ -285,7 +261,7 @@ fn a_redirect_to_another_host_gets_no_sign_in() {
 #[test]
 fn verbose_logs_go_to_stderr_without_the_token() {
     let token = fake_token();
-    let (gh, tmp) = standin_and_clone(&token);
+    let (gh, tmp) = standin_and_clone(&token, &[("docs/a.md", "one\n")]);
     let (work, patch) = (tmp.path().join("lead"), tmp.path().join("patch_20261121_090000_F9.1.diff"));
     let run = |token: &str, log: Option<&str>, verbose: bool| {
         let mut cmd = patchdesk();
