@@ -3,20 +3,14 @@
 
 mod hub;
 
-use hub::{demo, patchdesk, standin_and_clone};
+use hub::{demo, patchdesk, promote, standin_and_clone};
 
 #[test]
 fn promote_to_the_practice_remote_with_json() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = demo(tmp.path());
-    let project = root.join("project");
+    let (root, project) = demo(tmp.path());
     // A patch file: imported first, then sent.
-    let out = patchdesk()
-        .args(["promote", "--json", "--repo"])
-        .arg(&project)
-        .arg(root.join("Downloads/patch_20261118_101500_F2.2.diff"))
-        .output()
-        .unwrap();
+    let out = promote(&project, root.join("Downloads/patch_20261118_101500_F2.2.diff")).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["branch"], "chatgpt/dev/f2.2");
@@ -49,7 +43,7 @@ fn promote_to_the_practice_remote_with_json() {
     assert_eq!((v["branch"].as_str().unwrap(), v["pr_number"].as_u64().unwrap()), ("chatgpt/dev/f3.1", 2));
 
     // Unknown item: exit 2 with a coded error.
-    let out = patchdesk().args(["promote", "--json", "--repo"]).arg(&project).arg("nope.diff").output().unwrap();
+    let out = promote(&project, "nope.diff").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["error"]["code"], "item_not_found");
@@ -158,8 +152,7 @@ fn base64_of(s: &str) -> String {
 /// The demo project with `origin` pointed at `url`.
 fn demo_with_origin(url: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let root = demo(tmp.path());
-    let project = root.join("project");
+    let (_, project) = demo(tmp.path());
     let repo = git2::Repository::open(&project).unwrap();
     repo.remote_set_url("origin", url).unwrap();
     (tmp, project)
@@ -180,14 +173,8 @@ fn promote_never_sends_the_github_sign_in_to_another_host() {
     let (tmp, project) = demo_with_origin(&evil.url());
     let token = fake_token();
     let patch = tmp.path().join("demo/Downloads/patch_20261118_101500_F2.2.diff");
-    let out = patchdesk()
-        .args(["promote", "--json", "--repo"])
-        .arg(&project)
-        .arg(&patch)
-        .env("GITHUB_TOKEN", &token)
-        .env_remove("PATCHDESK_GITHUB_API")
-        .output()
-        .unwrap();
+    let out =
+        promote(&project, &patch).env("GITHUB_TOKEN", &token).env_remove("PATCHDESK_GITHUB_API").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let (code, message) = error_of(&out);
     assert_eq!(code, "remote_not_signed_in_host", "{message}");
@@ -239,10 +226,7 @@ fn a_redirect_to_another_host_gets_no_sign_in() {
     let api_url = format!("http://127.0.0.1:{}", redirecting.port);
     let (tmp, project) = demo_with_origin(&redirecting.url());
     let token = fake_token();
-    let out = patchdesk()
-        .args(["promote", "--json", "--repo"])
-        .arg(&project)
-        .arg(tmp.path().join("demo/Downloads/patch_20261118_101500_F2.2.diff"))
+    let out = promote(&project, tmp.path().join("demo/Downloads/patch_20261118_101500_F2.2.diff"))
         .env("GITHUB_TOKEN", &token)
         .env("PATCHDESK_GITHUB_API", &api_url)
         .output()

@@ -6,7 +6,7 @@ mod hub;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use hub::{demo, patchdesk, standin_and_clone};
+use hub::{demo, patchdesk, promote, standin_and_clone};
 
 fn json(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
@@ -25,20 +25,14 @@ fn last_subject(repo: &Path) -> String {
 #[test]
 fn sync_follows_the_practice_remote() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = demo(tmp.path());
-    let project = root.join("project");
+    let (root, project) = demo(tmp.path());
 
     // Nothing sent yet: nothing to follow.
     let v = json(&sync(&project));
     assert_eq!(v["reviews"].as_array().unwrap().len(), 0);
     assert!(v["commit"].is_null());
 
-    let out = patchdesk()
-        .args(["promote", "--json", "--repo"])
-        .arg(&project)
-        .arg(root.join("Downloads/patch_20261118_101500_F2.2.diff"))
-        .output()
-        .unwrap();
+    let out = promote(&project, root.join("Downloads/patch_20261118_101500_F2.2.diff")).output().unwrap();
     let number = json(&out)["pr_number"].as_u64().unwrap();
     let v = json(&sync(&project));
     assert_eq!(v["reviews"][0]["change"], "in_review");
@@ -76,15 +70,9 @@ fn sync_follows_the_practice_remote() {
 #[test]
 fn sync_brings_the_other_open_request_up_to_date_after_a_merge() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = demo(tmp.path());
-    let project = root.join("project");
+    let (root, project) = demo(tmp.path());
     let send = |file: &str| {
-        let out = patchdesk()
-            .args(["promote", "--json", "--repo"])
-            .arg(&project)
-            .arg(root.join("Downloads").join(file))
-            .output()
-            .unwrap();
+        let out = promote(&project, root.join("Downloads").join(file)).output().unwrap();
         json(&out)["pr_number"].as_u64().unwrap()
     };
     let first = send("patch_20261118_101500_F2.2.diff");
@@ -268,8 +256,7 @@ fn sync_never_sends_the_sign_in_to_another_host() {
 #[test]
 fn sync_follows_the_github_repository_named_even_when_the_remote_is_a_folder() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = demo(tmp.path());
-    let project = root.join("project");
+    let (_, project) = demo(tmp.path());
     let out = patchdesk()
         .args(["sync", "--github-repo", "octo/hello", "--repo"])
         .arg(&project)

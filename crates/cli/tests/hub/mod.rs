@@ -12,11 +12,19 @@ pub fn patchdesk() -> Command {
     Command::new(env!("CARGO_BIN_EXE_patchdesk"))
 }
 
-/// `patchdesk demo` into `dir/demo`: the demo's root (its project is in `project/`).
-pub fn demo(dir: &Path) -> PathBuf {
+/// `patchdesk promote --json` of `item` (a file, or an inbox item's name) in `project`.
+pub fn promote(project: &Path, item: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut c = patchdesk();
+    c.args(["promote", "--json", "--repo"]).arg(project).arg(item);
+    c
+}
+
+/// `patchdesk demo` into `dir/demo`: the demo's root and its project (`project/` in it).
+pub fn demo(dir: &Path) -> (PathBuf, PathBuf) {
     let root = dir.join("demo");
     assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
-    root
+    let project = root.join("project");
+    (root, project)
 }
 
 /// A stand-in with `octo/hello` (`files` on main) and `token`'s user, the lead's clone in
