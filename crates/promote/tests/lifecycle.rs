@@ -94,6 +94,13 @@ fn import_patch(work: &Path, task: &str, path: &str, content: &str) -> String {
     report.imported[0].name.clone()
 }
 
+/// The demo's practice remote: its address and the forge on it.
+fn practice(d: &demo::DemoProject) -> (String, PracticeRemote) {
+    let url = d.practice_remote.to_string_lossy().into_owned();
+    let forge = PracticeRemote::open(&url).unwrap();
+    (url, forge)
+}
+
 fn promote_on(work: &Path, url: &str, item: &str, forge: &dyn Forge) -> PromoteOutcome {
     let mut req = PromoteRequest::new(work, item, url);
     req.author = Some(("Octo Cat".into(), "octo@example.com".into()));
@@ -290,8 +297,7 @@ fn github_review_status_answers_304_and_404() {
 fn practice_remote_merges_and_closes_move_the_demo_board() {
     let (_tmp, d) = demo_project();
     let w = &d.project;
-    let url = d.practice_remote.to_string_lossy().into_owned();
-    let forge = PracticeRemote::open(&url).unwrap();
+    let (url, forge) = practice(&d);
     let start = commit_count(w);
 
     // F3.1 (the ZIP bundle) is sent and merged: done, but F4.1 still waits for F2.2.
@@ -368,8 +374,7 @@ fn practice_remote_merges_and_closes_move_the_demo_board() {
 fn a_repository_that_cannot_take_the_commit_changes_nothing() {
     let (_tmp, d) = demo_project();
     let w = &d.project;
-    let url = d.practice_remote.to_string_lossy().into_owned();
-    let forge = PracticeRemote::open(&url).unwrap();
+    let (url, forge) = practice(&d);
     let item = item_named(&d, demo::CLEAN_PATCH);
     let out = promote_on(w, &url, &item, &forge);
     forge.merge_review(out.pr_number).unwrap();
@@ -428,8 +433,7 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn unsaved_edits_in_any_log_the_follow_up_writes_are_refused() {
     let (_tmp, d) = demo_project();
     let w = &d.project;
-    let url = d.practice_remote.to_string_lossy().into_owned();
-    let forge = PracticeRemote::open(&url).unwrap();
+    let (url, forge) = practice(&d);
     let merged = item_named(&d, demo::CLEAN_PATCH);
     let out = promote_on(w, &url, &merged, &forge);
     forge.merge_review(out.pr_number).unwrap();
@@ -466,8 +470,7 @@ fn unsaved_edits_in_any_log_the_follow_up_writes_are_refused() {
 fn requests_for_another_remote_are_left_alone() {
     let (_tmp, d) = demo_project();
     let w = &d.project;
-    let url = d.practice_remote.to_string_lossy().into_owned();
-    let forge = PracticeRemote::open(&url).unwrap();
+    let (url, forge) = practice(&d);
     let item = item_named(&d, demo::CLEAN_PATCH);
     promote_on(w, &url, &item, &forge);
     let other_dir = tempfile::tempdir().unwrap();
