@@ -190,6 +190,25 @@ pub fn add_handoff_entry(old: &str, handoff: &NewHandoff<'_>) -> Result<(String,
     Ok((new, log.form))
 }
 
+/// What the lead asks of a handoff: task `task_id` to pod `to_pod` (any spelling) because of
+/// `reason`, with the `input_files` the receiving pod gets (empty: the task's `inputs`) and the
+/// patch the handoff follows from, both recorded in the handoff log and the prompt packet.
+#[derive(Debug, Clone, Copy)]
+pub struct HandoffRequest<'a> {
+    pub task_id: &'a str,
+    pub to_pod: &'a str,
+    pub reason: &'a str,
+    pub input_files: &'a [String],
+    pub related_patch: Option<&'a str>,
+}
+
+impl<'a> HandoffRequest<'a> {
+    /// `task_id` to `to_pod` because of `reason`, with the task's own input files and no patch.
+    pub fn new(task_id: &'a str, to_pod: &'a str, reason: &'a str) -> Self {
+        HandoffRequest { task_id, to_pod, reason, input_files: &[], related_patch: None }
+    }
+}
+
 /// Hands `task_id` to `to_pod` (any spelling of a pod): appends to the handoff log (in the
 /// form the log already uses), updates the task (`assigned_pod` or `pod_owner`, whichever it
 /// uses; `status: ready` unless done; `handoff_from`; `updated_at`) and writes the prompt
@@ -198,13 +217,10 @@ pub fn add_handoff_entry(old: &str, handoff: &NewHandoff<'_>) -> Result<(String,
 /// written; nothing is committed.
 pub fn handoff(
     workdir: &Path,
-    task_id: &str,
-    to_pod: &str,
-    reason: &str,
-    input_files: &[String],
-    related_patch: Option<&str>,
+    request: &HandoffRequest<'_>,
     now: OffsetDateTime,
 ) -> Result<HandoffOutcome, BoardError> {
+    let HandoffRequest { task_id, to_pod, reason, input_files, related_patch } = *request;
     let board = Board::load(workdir);
     let task = board.task(task_id).ok_or_else(|| BoardError::TaskNotFound(task_id.to_string()))?;
     let to: &Pod = board.pod(to_pod).ok_or_else(|| {

@@ -159,7 +159,7 @@ fn bad_yaml_is_a_problem_with_its_line_and_the_rest_loads() {
     assert!(board.task("4.1_metrics").is_some());
 
     // A file with a problem is never written to.
-    let err = handoff(dir.path(), "X1", "qa", "r", &[], None, datetime!(2025-04-20 10:00 UTC));
+    let err = handoff(dir.path(), &HandoffRequest::new("X1", "qa", "r"), datetime!(2025-04-20 10:00 UTC));
     assert!(matches!(err, Err(BoardError::TaskNotFound(_))));
     assert_eq!(read(dir.path(), "task.yaml"), broken);
 }
@@ -185,16 +185,11 @@ fn handoff_updates_task_log_and_prompt_keeping_everything_else() {
         "memory.yaml",
         "- path: src/models/agent/concussion_agent.py\n  description: The agent\n  raw_url: https://example.invalid/agent.py\n  tags: [agent]\n- path: docs/unrelated.md\n  description: Unrelated\n  pod_owner: DevPod\n- path: docs/qa_guide.md\n  description: QA guide\n  pod_owner: qa_pod\n",
     );
-    let out = handoff(
-        dir.path(),
-        "F2.1",
-        "qa",
-        "Tests next",
-        &[],
-        Some("patch_20250419_123456_F2.1.diff"),
-        datetime!(2025-04-20 10:30:05 UTC),
-    )
-    .unwrap();
+    let request = HandoffRequest {
+        related_patch: Some("patch_20250419_123456_F2.1.diff"),
+        ..HandoffRequest::new("F2.1", "qa", "Tests next")
+    };
+    let out = handoff(dir.path(), &request, datetime!(2025-04-20 10:30:05 UTC)).unwrap();
     assert_eq!(out.from, "DevPod");
     assert_eq!(out.to, "QAPod");
     assert_eq!(out.prompt_path, "prompts/used/QAPod/F2.1_prompt.txt");
@@ -248,16 +243,10 @@ fn handoff_updates_task_log_and_prompt_keeping_everything_else() {
 #[test]
 fn handoff_of_one_file_task_without_template_uses_default_packet() {
     let dir = repo();
-    let out = handoff(
-        dir.path(),
-        "4.1_metrics",
-        "DeliveryPod",
-        "Ship it",
-        &["metrics/metrics.yaml".to_string()],
-        None,
-        datetime!(2025-04-21 08:00 UTC),
-    )
-    .unwrap();
+    let files = ["metrics/metrics.yaml".to_string()];
+    let request =
+        HandoffRequest { input_files: &files, ..HandoffRequest::new("4.1_metrics", "DeliveryPod", "Ship it") };
+    let out = handoff(dir.path(), &request, datetime!(2025-04-21 08:00 UTC)).unwrap();
     let after = read(dir.path(), "task_templates/4.1_metrics.yaml");
     assert_eq!(
         after,
@@ -295,7 +284,8 @@ fn handoff_appends_in_each_existing_log_form() {
         let dir = repo();
         write(dir.path(), HANDOFF_LOG, old);
         let out =
-            handoff(dir.path(), "F2.1", "QAPod", "Tests next", &[], None, datetime!(2025-04-20 10:00 UTC)).unwrap();
+            handoff(dir.path(), &HandoffRequest::new("F2.1", "QAPod", "Tests next"), datetime!(2025-04-20 10:00 UTC))
+                .unwrap();
         assert_eq!(out.log_form, form);
         let log_text = read(dir.path(), HANDOFF_LOG);
         assert_eq!(log_text, format!("{old}{appended}"), "{form:?}");
@@ -312,15 +302,18 @@ fn handoff_errors_change_nothing() {
     let dir = repo();
     write(dir.path(), HANDOFF_LOG, "handoffs:\n  - from: a\n   to: b\n");
     let before = read(dir.path(), "task.yaml");
-    let err = handoff(dir.path(), "F2.1", "qa", "r", &[], None, datetime!(2025-04-20 10:00 UTC)).unwrap_err();
+    let err =
+        handoff(dir.path(), &HandoffRequest::new("F2.1", "qa", "r"), datetime!(2025-04-20 10:00 UTC)).unwrap_err();
     assert!(matches!(err, BoardError::FileInvalid(_)), "{err}");
     assert!(err.to_string().contains(".logs/handoff_log.yaml, line"), "{err}");
     assert_eq!(read(dir.path(), "task.yaml"), before);
     assert!(!dir.path().join("prompts/used").exists());
 
-    let err = handoff(dir.path(), "F2.1", "MarketingPod", "r", &[], None, datetime!(2025-04-20 10:00 UTC)).unwrap_err();
+    let err = handoff(dir.path(), &HandoffRequest::new("F2.1", "MarketingPod", "r"), datetime!(2025-04-20 10:00 UTC))
+        .unwrap_err();
     assert_eq!(patchdesk_error::Coded::code(&err), patchdesk_error::Code::PodNotFound);
-    let err = handoff(dir.path(), "NOPE", "qa", "r", &[], None, datetime!(2025-04-20 10:00 UTC)).unwrap_err();
+    let err =
+        handoff(dir.path(), &HandoffRequest::new("NOPE", "qa", "r"), datetime!(2025-04-20 10:00 UTC)).unwrap_err();
     assert_eq!(patchdesk_error::Coded::code(&err), patchdesk_error::Code::TaskNotFound);
     assert_eq!(read(dir.path(), "task.yaml"), before);
 }
@@ -382,7 +375,8 @@ fn crlf_task_file_stays_crlf_through_a_handoff() {
     let dir = tempfile::tempdir().unwrap();
     let text = "tasks:\r\n    F1:\r\n        description: Do it\r\n        pod_owner: DevPod\r\n        status: backlog   # later\r\n";
     write(dir.path(), "task.yaml", text);
-    handoff(dir.path(), "F1", "Human", "Needs a decision", &[], None, datetime!(2025-04-20 10:00 UTC)).unwrap();
+    handoff(dir.path(), &HandoffRequest::new("F1", "Human", "Needs a decision"), datetime!(2025-04-20 10:00 UTC))
+        .unwrap();
     assert_eq!(
         read(dir.path(), "task.yaml"),
         "tasks:\r\n    F1:\r\n        description: Do it\r\n        pod_owner: Human\r\n        status: ready   # later\r\n        handoff_from: DevPod\r\n        updated_at: '2025-04-20T10:00:00Z'\r\n"

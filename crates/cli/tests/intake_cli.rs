@@ -77,6 +77,13 @@ fn assert_no_panic(out: &Output) {
     assert!(out.status.code().is_some(), "ended by a signal (out of memory?): {err}");
 }
 
+/// The run refused the drop: no panic, exit code 1, and the refusal says `words`.
+fn assert_refused(out: &Output, words: &str) {
+    assert_no_panic(out);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(words), "{}", text(&out.stderr));
+}
+
 #[test]
 fn a_name_with_a_multibyte_character_is_imported() {
     let tmp = tempfile::tempdir().unwrap();
@@ -108,9 +115,7 @@ fn a_fifo_is_refused_without_waiting_on_it() {
     let fifo = tmp.path().join("patch_F2.1.diff");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     let (out, took) = import(&project, &[&fifo]);
-    assert_no_panic(&out);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("a pipe"), "{}", text(&out.stderr));
+    assert_refused(&out, "a pipe");
     assert!(took < Duration::from_secs(5), "{took:?}");
 }
 
@@ -124,9 +129,7 @@ fn a_link_to_a_private_file_is_refused() {
     let link = tmp.path().join("patch_20261130_101500_F2.1.diff");
     std::os::unix::fs::symlink(ssh.join("id_ed25519"), &link).unwrap();
     let (out, _) = import(&project, &[&link]);
-    assert_no_panic(&out);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("is a link"), "{}", text(&out.stderr));
+    assert_refused(&out, "is a link");
     assert!(!project.join(".patches").exists(), "nothing written");
 }
 
@@ -144,9 +147,7 @@ fn a_drop_of_sixteen_small_zip_bombs_is_refused_in_bounded_memory() {
     }
     let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
     let (out, took) = import(&project, &refs);
-    assert_no_panic(&out);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("ZIP bombs"), "{}", text(&out.stderr));
+    assert_refused(&out, "ZIP bombs");
     assert_eq!(text(&out.stderr).matches("Refused").count(), 16, "{}", text(&out.stderr));
     assert!(took < Duration::from_secs(10), "{took:?}");
     assert!(!project.join(".patches").exists(), "nothing written");
@@ -160,9 +161,7 @@ fn a_json_flood_is_refused_in_bounded_memory() {
     let file = tmp.path().join("payload.json");
     std::fs::write(&file, format!("[{}0]", "0,".repeat(50 << 20))).unwrap();
     let (out, took) = import(&project, &[&file]);
-    assert_no_panic(&out);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("JSON values"), "{}", text(&out.stderr));
+    assert_refused(&out, "JSON values");
     assert!(took < Duration::from_secs(10), "{took:?}");
 }
 

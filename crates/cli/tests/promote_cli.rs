@@ -1,25 +1,16 @@
 //! `patchdesk promote` on the demo: a patch file and a queued item go to the practice remote,
 //! `--json` gives {branch, commit, pr_number, pr_url, steps}; bad input exits 2.
 
-use std::process::Command;
+mod hub;
 
-fn patchdesk() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_patchdesk"))
-}
+use hub::{demo, patchdesk, promote, standin_and_clone};
 
 #[test]
 fn promote_to_the_practice_remote_with_json() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
-    let project = root.join("project");
+    let (root, project) = demo(tmp.path());
     // A patch file: imported first, then sent.
-    let out = patchdesk()
-        .args(["promote", "--json", "--repo"])
-        .arg(&project)
-        .arg(root.join("Downloads/patch_20261118_101500_F2.2.diff"))
-        .output()
-        .unwrap();
+    let out = promote(&project, root.join("Downloads/patch_20261118_101500_F2.2.diff")).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["branch"], "chatgpt/dev/f2.2");
@@ -52,35 +43,15 @@ fn promote_to_the_practice_remote_with_json() {
     assert_eq!((v["branch"].as_str().unwrap(), v["pr_number"].as_u64().unwrap()), ("chatgpt/dev/f3.1", 2));
 
     // Unknown item: exit 2 with a coded error.
-    let out = patchdesk().args(["promote", "--json", "--repo"]).arg(&project).arg("nope.diff").output().unwrap();
+    let out = promote(&project, "nope.diff").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["error"]["code"], "item_not_found");
 }
 
-/// A stand-in with `octo/hello` (`docs/a.md`) and `token`'s user, the lead's clone in `lead/`
-/// and a patch to `docs/a.md` in `patch_20261121_090000_F9.1.diff`, both in the folder returned.
-fn standin_and_clone(token: &str) -> (github_standin::Standin, tempfile::TempDir) {
-    use github_standin::{RepoSpec, Standin};
-    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
-    gh.state().add_user("octo", token, &["repo"]);
-    gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
-    gh.state().commit_files("octo", "hello", "main", "docs", &[("docs/a.md", "one\n")]).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    // The lead's clone (public repository: no token needed to read).
-    git2::Repository::clone(&gh.git_url("octo", "hello"), tmp.path().join("lead")).unwrap();
-    let patch = tmp.path().join("patch_20261121_090000_F9.1.diff");
-    std::fs::write(
-        &patch,
-        "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n",
-    )
-    .unwrap();
-    (gh, tmp)
-}
-
 #[test]
 fn promote_to_github_with_a_token_from_the_environment() {
-    let (gh, tmp) = standin_and_clone("fake-pat-cli_env_token");
+    let (gh, tmp) = standin_and_clone("fake-pat-cli_env_token", &[("docs/a.md", "one\n")]);
     let (work, patch) = (tmp.path().join("lead"), tmp.path().join("patch_20261121_090000_F9.1.diff"));
     let out = patchdesk()
         .args(["promote", "--json", "--base", "main", "--repo"])
@@ -181,9 +152,7 @@ fn base64_of(s: &str) -> String {
 /// The demo project with `origin` pointed at `url`.
 fn demo_with_origin(url: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
-    let project = root.join("project");
+    let (_, project) = demo(tmp.path());
     let repo = git2::Repository::open(&project).unwrap();
     repo.remote_set_url("origin", url).unwrap();
     (tmp, project)
@@ -204,14 +173,8 @@ fn promote_never_sends_the_github_sign_in_to_another_host() {
     let (tmp, project) = demo_with_origin(&evil.url());
     let token = fake_token();
     let patch = tmp.path().join("demo/Downloads/patch_20261118_101500_F2.2.diff");
-    let out = patchdesk()
-        .args(["promote", "--json", "--repo"])
-        .arg(&project)
-        .arg(&patch)
-        .env("GITHUB_TOKEN", &token)
-        .env_remove("PATCHDESK_GITHUB_API")
-        .output()
-        .unwrap();
+    let out =
+        promote(&project, &patch).env("GITHUB_TOKEN", &token).env_remove("PATCHDESK_GITHUB_API").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let (code, message) = error_of(&out);
     assert_eq!(code, "remote_not_signed_in_host", "{message}");
@@ -263,10 +226,7 @@ fn a_redirect_to_another_host_gets_no_sign_in() {
     let api_url = format!("http://127.0.0.1:{}", redirecting.port);
     let (tmp, project) = demo_with_origin(&redirecting.url());
     let token = fake_token();
-    let out = patchdesk()
-        .args(["promote", "--json", "--repo"])
-        .arg(&project)
-        .arg(tmp.path().join("demo/Downloads/patch_20261118_101500_F2.2.diff"))
+    let out = promote(&project, tmp.path().join("demo/Downloads/patch_20261118_101500_F2.2.diff"))
         .env("GITHUB_TOKEN", &token)
         .env("PATCHDESK_GITHUB_API", &api_url)
         .output()
@@ -285,7 +245,7 @@ fn a_redirect_to_another_host_gets_no_sign_in() {
 #[test]
 fn verbose_logs_go_to_stderr_without_the_token() {
     let token = fake_token();
-    let (gh, tmp) = standin_and_clone(&token);
+    let (gh, tmp) = standin_and_clone(&token, &[("docs/a.md", "one\n")]);
     let (work, patch) = (tmp.path().join("lead"), tmp.path().join("patch_20261121_090000_F9.1.diff"));
     let run = |token: &str, log: Option<&str>, verbose: bool| {
         let mut cmd = patchdesk();

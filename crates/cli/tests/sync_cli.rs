@@ -1,12 +1,12 @@
 //! `patchdesk sync`: follows the pull requests `patchdesk promote` opened, on the practice
 //! remote and on the GitHub stand-in; `--json` gives the lifecycle report.
 
+mod hub;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn patchdesk() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_patchdesk"))
-}
+use hub::{demo, patchdesk, promote, standin_and_clone};
 
 fn json(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
@@ -25,21 +25,14 @@ fn last_subject(repo: &Path) -> String {
 #[test]
 fn sync_follows_the_practice_remote() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
-    let project = root.join("project");
+    let (root, project) = demo(tmp.path());
 
     // Nothing sent yet: nothing to follow.
     let v = json(&sync(&project));
     assert_eq!(v["reviews"].as_array().unwrap().len(), 0);
     assert!(v["commit"].is_null());
 
-    let out = patchdesk()
-        .args(["promote", "--json", "--repo"])
-        .arg(&project)
-        .arg(root.join("Downloads/patch_20261118_101500_F2.2.diff"))
-        .output()
-        .unwrap();
+    let out = promote(&project, root.join("Downloads/patch_20261118_101500_F2.2.diff")).output().unwrap();
     let number = json(&out)["pr_number"].as_u64().unwrap();
     let v = json(&sync(&project));
     assert_eq!(v["reviews"][0]["change"], "in_review");
@@ -75,16 +68,9 @@ fn sync_follows_the_practice_remote() {
 #[test]
 fn sync_brings_the_other_open_request_up_to_date_after_a_merge() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
-    let project = root.join("project");
+    let (root, project) = demo(tmp.path());
     let send = |file: &str| {
-        let out = patchdesk()
-            .args(["promote", "--json", "--repo"])
-            .arg(&project)
-            .arg(root.join("Downloads").join(file))
-            .output()
-            .unwrap();
+        let out = promote(&project, root.join("Downloads").join(file)).output().unwrap();
         json(&out)["pr_number"].as_u64().unwrap()
     };
     let first = send("patch_20261118_101500_F2.2.diff");
@@ -112,21 +98,10 @@ fn sync_brings_the_other_open_request_up_to_date_after_a_merge() {
 
 #[test]
 fn sync_follows_github_with_a_token_from_the_environment() {
-    use github_standin::{RepoSpec, Standin};
-    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
-    gh.state().add_user("octo", "fake-cli-sync-token", &["repo"]);
-    gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
     let board = "tasks:\n  F9.1:\n    title: One\n    pod_owner: DevPod\n    status: in_progress\n  F9.2:\n    title: Two\n    pod_owner: QAPod\n    status: planned\n    depends_on: [F9.1]\n";
-    gh.state().commit_files("octo", "hello", "main", "docs", &[("docs/a.md", "one\n"), ("task.yaml", board)]).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
+    let (gh, tmp) = standin_and_clone("fake-cli-sync-token", &[("docs/a.md", "one\n"), ("task.yaml", board)]);
     let work = tmp.path().join("lead");
-    git2::Repository::clone(&gh.git_url("octo", "hello"), &work).unwrap();
     let patch = tmp.path().join("patch_20261121_090000_F9.1.diff");
-    std::fs::write(
-        &patch,
-        "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n",
-    )
-    .unwrap();
     let env = |c: &mut Command| {
         c.env("GITHUB_TOKEN", "fake-cli-sync-token").env("PATCHDESK_GITHUB_API", gh.api_url());
     };
@@ -222,18 +197,10 @@ fn sync_says_when_there_is_no_remote_or_no_sign_in() {
 /// follow-up the app also runs every minute).
 #[test]
 fn sync_never_sends_the_sign_in_to_another_host() {
-    use github_standin::{RepoSpec, Standin};
     use std::io::{Read, Write};
-    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
     let token = format!("fake-sync-{}-not-a-real-token", std::process::id());
-    gh.state().add_user("octo", &token, &["repo"]);
-    gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
-    gh.state()
-        .commit_files("octo", "hello", "main", "docs", &[("docs/a.md", "one\n"), ("docs/b.md", "bee\n")])
-        .unwrap();
-    let tmp = tempfile::tempdir().unwrap();
+    let (gh, tmp) = standin_and_clone(&token, &[("docs/a.md", "one\n"), ("docs/b.md", "bee\n")]);
     let work = tmp.path().join("lead");
-    git2::Repository::clone(&gh.git_url("octo", "hello"), &work).unwrap();
     let env = |c: &mut Command| {
         c.env("GITHUB_TOKEN", &token).env("PATCHDESK_GITHUB_API", gh.api_url());
     };
@@ -290,9 +257,7 @@ fn sync_never_sends_the_sign_in_to_another_host() {
 #[test]
 fn sync_follows_the_github_repository_named_even_when_the_remote_is_a_folder() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
-    let project = root.join("project");
+    let (_, project) = demo(tmp.path());
     let out = patchdesk()
         .args(["sync", "--github-repo", "octo/hello", "--repo"])
         .arg(&project)
@@ -318,23 +283,12 @@ fn sync_follows_the_github_repository_named_even_when_the_remote_is_a_folder() {
 /// `patchdesk promote` and `sync` use: no `PATCHDESK_GITHUB_API` needed.
 #[test]
 fn promote_and_sync_use_the_github_server_set_in_the_window() {
-    use github_standin::{RepoSpec, Standin};
-    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
-    gh.state().add_user("octo", "fake-pat-window-server", &["repo"]);
-    gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
-    gh.state().commit_files("octo", "hello", "main", "docs", &[("docs/a.md", "one\n")]).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
+    let (gh, tmp) = standin_and_clone("fake-pat-window-server", &[("docs/a.md", "one\n")]);
     let data = tmp.path().join("data");
     // What the window's "Settings for your organisation" saves.
     patchdesk_desk::settings::set_github(&data, &gh.api_url(), "").unwrap();
     let work = tmp.path().join("lead");
-    git2::Repository::clone(&gh.git_url("octo", "hello"), &work).unwrap();
     let patch = tmp.path().join("patch_20261121_090000_F9.1.diff");
-    std::fs::write(
-        &patch,
-        "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n",
-    )
-    .unwrap();
     let env = |c: &mut Command| {
         c.env("GITHUB_TOKEN", "fake-pat-window-server")
             .env_remove("PATCHDESK_GITHUB_API")

@@ -2,6 +2,7 @@
 //! the numbers.
 
 use crate::{BoardSent, Desk, HandedOff, KnownReview, Metrics, Remote, TaskList, TaskRow};
+pub use patchdesk_board::HandoffRequest;
 use patchdesk_error::{Code, UserError};
 use serde::Serialize;
 use std::path::Path;
@@ -37,20 +38,11 @@ pub struct Handoff {
     pub prompt: String,
 }
 
-/// Hands `task` to pod `to`: appends to the handoff log, updates the task, writes the prompt
-/// packet (with the input `files` the lead chose, empty: the task's, and the patch it follows
-/// from), and records all of it as one commit on the current branch. Nothing is sent.
-pub fn hand_off(
-    workdir: &Path,
-    task: &str,
-    to: &str,
-    reason: &str,
-    files: &[String],
-    related_patch: Option<&str>,
-    now: OffsetDateTime,
-) -> Result<Handoff, UserError> {
-    let handed = patchdesk_project::record::hand_off_with(workdir, task, to, reason, files, related_patch, now)
-        .map_err(|e| UserError::from(&e))?;
+/// Hands the `request`'s task to its pod: appends to the handoff log, updates the task, writes
+/// the prompt packet (with the input files the lead chose, empty: the task's, and the patch it
+/// follows from), and records all of it as one commit on the current branch. Nothing is sent.
+pub fn hand_off(workdir: &Path, request: &HandoffRequest<'_>, now: OffsetDateTime) -> Result<Handoff, UserError> {
+    let handed = patchdesk_project::record::hand_off_with(workdir, request, now).map_err(|e| UserError::from(&e))?;
     let path = workdir.join(&handed.prompt_path);
     let prompt = std::fs::read_to_string(&path).map_err(|e| {
         UserError::new(
@@ -74,18 +66,13 @@ pub struct HandoffSent {
 
 /// [`hand_off`], then the board's commits sent to `origin` when there is one. A failure to send
 /// is kept in `error`, not a failed handoff. Blocks on the network.
-#[allow(clippy::too_many_arguments)]
 pub fn hand_off_then_send(
     desk: &Desk,
     workdir: &Path,
-    task: &str,
-    to: &str,
-    reason: &str,
-    files: &[String],
-    related_patch: Option<&str>,
+    request: &HandoffRequest<'_>,
     now: OffsetDateTime,
 ) -> Result<HandoffSent, UserError> {
-    let handoff = hand_off(workdir, task, to, reason, files, related_patch, now)?;
+    let handoff = hand_off(workdir, request, now)?;
     let (board, error) = match Remote::origin(workdir).map(|remote| send_board(desk, workdir, &remote)) {
         None => (None, None),
         Some(Ok(sent)) => (Some(sent), None),
@@ -104,7 +91,7 @@ pub fn hand_off_and_send(
     reason: &str,
     now: OffsetDateTime,
 ) -> Result<(Handoff, Option<String>), UserError> {
-    let done = hand_off_then_send(desk, workdir, task, to, reason, &[], None, now)?;
+    let done = hand_off_then_send(desk, workdir, &HandoffRequest::new(task, to, reason), now)?;
     let sent = match (done.board, done.error) {
         (Some(sent), _) => Some(sent.words),
         (None, Some(e)) => Some(format!("Not sent to the remote yet: {}", e.message)),

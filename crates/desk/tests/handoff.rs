@@ -2,6 +2,7 @@
 //! lead chose reach the prompt, the send's outcome comes back with the handoff, and a send that
 //! cannot reach the remote leaves the handoff made and says why.
 
+use patchdesk_desk::board::HandoffRequest;
 use patchdesk_desk::settings::Overrides;
 use patchdesk_desk::{board, open_demo, Desk};
 use std::path::Path;
@@ -19,17 +20,9 @@ fn a_handoff_is_sent_with_it_and_an_unreachable_remote_only_delays_the_send() {
     let workdir = project.workdir().to_path_buf();
     let files = vec!["src/rtp/stages.py".to_string()];
 
-    let done = board::hand_off_then_send(
-        &desk,
-        &workdir,
-        "F2.1",
-        "DevPod",
-        "QA is done; build it.",
-        &files,
-        None,
-        datetime!(2026-11-21 09:00 UTC),
-    )
-    .unwrap();
+    let request =
+        HandoffRequest { input_files: &files, ..HandoffRequest::new("F2.1", "DevPod", "QA is done; build it.") };
+    let done = board::hand_off_then_send(&desk, &workdir, &request, datetime!(2026-11-21 09:00 UTC)).unwrap();
     assert!(done.handoff.handed.new);
     assert!(done.handoff.prompt.contains("src/rtp/stages.py"), "{}", done.handoff.prompt);
     assert!(done.error.is_none(), "{:?}", done.error);
@@ -38,17 +31,8 @@ fn a_handoff_is_sent_with_it_and_an_unreachable_remote_only_delays_the_send() {
 
     // The remote is gone (a disk unplugged): the handoff is still made; the send waits.
     std::fs::rename(&demo.practice_remote, tmp.path().join("away.git")).unwrap();
-    let later = board::hand_off_then_send(
-        &desk,
-        &workdir,
-        "F2.2",
-        "QAPod",
-        "Ready for tests.",
-        &[],
-        None,
-        datetime!(2026-11-21 10:00 UTC),
-    )
-    .unwrap();
+    let request = HandoffRequest::new("F2.2", "QAPod", "Ready for tests.");
+    let later = board::hand_off_then_send(&desk, &workdir, &request, datetime!(2026-11-21 10:00 UTC)).unwrap();
     assert!(later.handoff.handed.new);
     assert!(later.board.is_none());
     let error = later.error.expect("the send's failure is said");

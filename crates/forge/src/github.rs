@@ -425,6 +425,21 @@ impl GitHub {
         format!("/repos/{}/{}{tail}", self.owner, self.name)
     }
 
+    /// Posts `{key: names}` to the repository's `tail` (nothing to post when `names` is empty);
+    /// `action` says what failed.
+    fn post_names(&self, tail: &str, key: &str, names: &[String], action: &str) -> Result<(), ForgeError> {
+        if names.is_empty() {
+            return Ok(());
+        }
+        let mut body = serde_json::Map::new();
+        body.insert(key.to_string(), json!(names));
+        let _: Value = self
+            .rt
+            .block_on(self.crab.post(self.route(tail), Some(&body)))
+            .map_err(|e| map_error(&self.ctx(action), e))?;
+        Ok(())
+    }
+
     async fn pull_status(&self, number: u64, etag: Option<&str>) -> Result<ReviewPoll, ForgeError> {
         let ctx = self.ctx("read pull requests");
         let mut headers = http::HeaderMap::new();
@@ -526,27 +541,11 @@ impl Forge for GitHub {
     }
 
     fn add_labels(&self, number: u64, labels: &[String]) -> Result<(), ForgeError> {
-        if labels.is_empty() {
-            return Ok(());
-        }
-        let body = json!({"labels": labels});
-        let _: Value = self
-            .rt
-            .block_on(self.crab.post(self.route(&format!("/issues/{number}/labels")), Some(&body)))
-            .map_err(|e| map_error(&self.ctx("label pull requests"), e))?;
-        Ok(())
+        self.post_names(&format!("/issues/{number}/labels"), "labels", labels, "label pull requests")
     }
 
     fn request_reviewers(&self, number: u64, reviewers: &[String]) -> Result<(), ForgeError> {
-        if reviewers.is_empty() {
-            return Ok(());
-        }
-        let body = json!({"reviewers": reviewers});
-        let _: Value = self
-            .rt
-            .block_on(self.crab.post(self.route(&format!("/pulls/{number}/requested_reviewers")), Some(&body)))
-            .map_err(|e| map_error(&self.ctx("request reviewers"), e))?;
-        Ok(())
+        self.post_names(&format!("/pulls/{number}/requested_reviewers"), "reviewers", reviewers, "request reviewers")
     }
 
     fn list_reviews(&self) -> Result<Vec<ReviewRequest>, ForgeError> {

@@ -104,32 +104,30 @@ async fn device_flow_approved_keeps_the_token_in_the_keyring() {
     gh.stop();
 }
 
+/// Starts signing in with a code, lets the person's side `answer` it (by its user code) at the
+/// client's first wait, and returns the error the sign-in ends with.
+async fn device_flow_refused(s: &SignIn, waits: &mut Waits, answer: impl FnOnce(&str)) -> SignInError {
+    let code = s.start_device_flow().await.unwrap();
+    let waiter = {
+        let (s, code) = (s.clone(), code.clone());
+        tokio::spawn(async move { s.finish_device_flow(&code).await })
+    };
+    assert_eq!(waits.next().await, Duration::from_secs(1));
+    answer(&code.user_code);
+    waits.go();
+    tokio::time::timeout(Duration::from_secs(15), waiter).await.unwrap().unwrap().unwrap_err()
+}
+
 #[tokio::test]
 async fn device_flow_denied_and_expired_are_plain_errors() {
     let gh = standin().await;
     let (wait, mut waits) = waits();
     let s = signin(&gh, "deny").with_wait(wait);
-    let code = s.start_device_flow().await.unwrap();
-    let waiter = {
-        let (s, code) = (s.clone(), code.clone());
-        tokio::spawn(async move { s.finish_device_flow(&code).await })
-    };
-    assert_eq!(waits.next().await, Duration::from_secs(1));
-    gh.state().deny_device(&code.user_code).unwrap();
-    waits.go();
-    let e = tokio::time::timeout(Duration::from_secs(15), waiter).await.unwrap().unwrap().unwrap_err();
+    let e = device_flow_refused(&s, &mut waits, |code| gh.state().deny_device(code).unwrap()).await;
     assert!(matches!(e, SignInError::Denied), "{e:?}");
     assert_eq!(e.code(), Code::SignInDenied);
 
-    let code = s.start_device_flow().await.unwrap();
-    let waiter = {
-        let (s, code) = (s.clone(), code.clone());
-        tokio::spawn(async move { s.finish_device_flow(&code).await })
-    };
-    assert_eq!(waits.next().await, Duration::from_secs(1));
-    gh.state().expire_device(&code.user_code).unwrap();
-    waits.go();
-    let e = tokio::time::timeout(Duration::from_secs(15), waiter).await.unwrap().unwrap().unwrap_err();
+    let e = device_flow_refused(&s, &mut waits, |code| gh.state().expire_device(code).unwrap()).await;
     assert!(matches!(e, SignInError::Expired), "{e:?}");
     assert_eq!(e.code(), Code::SignInExpired);
     assert!(s.saved().unwrap().is_none(), "nothing kept");

@@ -864,27 +864,28 @@ fn list_pulls(world: &World, call: &Call<'_>) -> Reply {
     with_link(Reply::json(200, Value::Array(page)), link)
 }
 
-fn pull_index(world: &World, i: usize, call: &Call<'_>, param: &str) -> Option<usize> {
-    let n = call.number(param)?;
-    world.repos[i].pulls.iter().position(|p| p.public.number == n)
+/// The repository (when the caller has `need` on it) and its pull request numbered by `param`.
+fn find_pull(world: &World, call: &Call<'_>, need: Permission, param: &str) -> Result<(usize, usize), Reply> {
+    let i = find_repo(world, call, need)?;
+    let n = call.number(param).ok_or_else(not_found)?;
+    let j = world.repos[i].pulls.iter().position(|p| p.public.number == n).ok_or_else(not_found)?;
+    Ok((i, j))
 }
 
 fn get_pull(world: &World, call: &Call<'_>) -> Reply {
-    let i = match find_repo(world, call, Permission::Read) {
-        Ok(i) => i,
+    let (i, j) = match find_pull(world, call, Permission::Read, "pull_number") {
+        Ok(found) => found,
         Err(e) => return e,
     };
-    let Some(j) = pull_index(world, i, call, "pull_number") else { return not_found() };
     let r = &world.repos[i];
     Reply::json(200, pull_full(world, call.base, call.repos_root, r, &r.pulls[j], call.login()))
 }
 
 fn update_pull(world: &mut World, call: &Call<'_>) -> Reply {
-    let i = match find_repo(world, call, Permission::Write) {
-        Ok(i) => i,
+    let (i, j) = match find_pull(world, call, Permission::Write, "pull_number") {
+        Ok(found) => found,
         Err(e) => return e,
     };
-    let Some(j) = pull_index(world, i, call, "pull_number") else { return not_found() };
     let docs = "https://docs.github.com/rest/pulls/pulls#update-a-pull-request";
     let dir = call.repos_root.join(&world.repos[i].owner).join(format!("{}.git", world.repos[i].name));
     if let Some(base) = call.body_str("base") {
@@ -947,11 +948,10 @@ fn update_pull(world: &mut World, call: &Call<'_>) -> Reply {
 }
 
 fn add_labels(world: &mut World, call: &Call<'_>) -> Reply {
-    let i = match find_repo(world, call, Permission::Triage) {
-        Ok(i) => i,
+    let (i, j) = match find_pull(world, call, Permission::Triage, "issue_number") {
+        Ok(found) => found,
         Err(e) => return e,
     };
-    let Some(j) = pull_index(world, i, call, "issue_number") else { return not_found() };
     let list = match call.body {
         Some(Value::Array(a)) => a.clone(),
         Some(Value::Object(o)) => o.get("labels").and_then(Value::as_array).cloned().unwrap_or_default(),
@@ -1017,11 +1017,10 @@ fn list_labels(world: &World, call: &Call<'_>) -> Reply {
 }
 
 fn request_reviewers(world: &mut World, call: &Call<'_>) -> Reply {
-    let i = match find_repo(world, call, Permission::Write) {
-        Ok(i) => i,
+    let (i, j) = match find_pull(world, call, Permission::Write, "pull_number") {
+        Ok(found) => found,
         Err(e) => return e,
     };
-    let Some(j) = pull_index(world, i, call, "pull_number") else { return not_found() };
     let docs = "https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request";
     let strings = |key: &str| -> Vec<String> {
         call.body

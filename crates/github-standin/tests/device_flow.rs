@@ -48,6 +48,11 @@ async fn poll_raw(gh: &Standin, crab: &octocrab::Octocrab, device_code: &str) ->
     crab.body_to_string(resp).await.unwrap()
 }
 
+/// [`poll_raw`]'s answer, read as JSON.
+async fn poll_json(gh: &Standin, crab: &octocrab::Octocrab, device_code: &str) -> Value {
+    serde_json::from_str(&poll_raw(gh, crab, device_code).await).unwrap()
+}
+
 #[tokio::test]
 async fn approved_device_code_gives_a_working_token() {
     let gh = standin().await;
@@ -108,7 +113,7 @@ async fn denied_device_code_ends_polling_with_access_denied() {
     let result = tokio::time::timeout(Duration::from_secs(10), poller).await.unwrap().unwrap();
     assert!(result.is_err());
     assert_eq!(gh.state().device_authorizations()[0].status, DeviceStatus::Denied);
-    let body: Value = serde_json::from_str(&poll_raw(&gh, &crab, &codes.device_code).await).unwrap();
+    let body = poll_json(&gh, &crab, &codes.device_code).await;
     assert_eq!(body["error"], "access_denied");
     gh.stop();
 }
@@ -118,13 +123,13 @@ async fn polling_too_fast_slows_down_and_codes_expire() {
     let gh = standin().await;
     let crab = web_client(&gh, true);
     let codes = crab.authenticate_as_device(&SecretString::from(CLIENT_ID), ["repo"]).await.unwrap();
-    let first: Value = serde_json::from_str(&poll_raw(&gh, &crab, &codes.device_code).await).unwrap();
+    let first = poll_json(&gh, &crab, &codes.device_code).await;
     assert_eq!(first["error"], "authorization_pending");
-    let second: Value = serde_json::from_str(&poll_raw(&gh, &crab, &codes.device_code).await).unwrap();
+    let second = poll_json(&gh, &crab, &codes.device_code).await;
     assert_eq!(second["error"], "slow_down");
     assert_eq!(second["interval"], 6, "interval + 5 seconds");
     gh.state().expire_device(&codes.user_code).unwrap();
-    let third: Value = serde_json::from_str(&poll_raw(&gh, &crab, &codes.device_code).await).unwrap();
+    let third = poll_json(&gh, &crab, &codes.device_code).await;
     assert_eq!(third["error"], "expired_token");
     assert!(gh.state().approve_device(&codes.user_code, "octo").is_err(), "an expired code cannot be approved");
 
@@ -133,7 +138,7 @@ async fn polling_too_fast_slows_down_and_codes_expire() {
     let short = crab.authenticate_as_device(&SecretString::from(CLIENT_ID), ["repo"]).await.unwrap();
     assert_eq!(short.expires_in, 1);
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let late: Value = serde_json::from_str(&poll_raw(&gh, &crab, &short.device_code).await).unwrap();
+    let late = poll_json(&gh, &crab, &short.device_code).await;
     assert_eq!(late["error"], "expired_token");
     gh.stop();
 }

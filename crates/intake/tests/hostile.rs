@@ -72,25 +72,10 @@ fn a_drop_of_many_bundles_is_held_to_one_budget() {
     // The file count is one budget too.
     let limits = Limits { max_drop_files: 20, ..Limits::default() };
     let q = Queue::open_with(dir.path(), limits).unwrap();
-    let report = q.import(
-        &files[..3]
-            .iter()
-            .map(|(n, _)| {
-                (
-                    n.clone(),
-                    zip_of(&[
-                        E::File("a/1.md", b"1"),
-                        E::File("a/2.md", b"2"),
-                        E::File("a/3.md", b"3"),
-                        E::File("a/4.md", b"4"),
-                        E::File("a/5.md", b"5"),
-                        E::File("a/6.md", b"6"),
-                        E::File("a/7.md", b"7"),
-                    ]),
-                )
-            })
-            .collect::<Vec<_>>(),
-    );
+    // Seven files in each of three drops: 21, one over.
+    let seven: Vec<(String, String)> = (1..=7).map(|i| (format!("a/{i}.md"), i.to_string())).collect();
+    let zip = zip_of(&seven.iter().map(|(n, c)| E::File(n, c.as_bytes())).collect::<Vec<_>>());
+    let report = q.import(&files[..3].iter().map(|(n, _)| (n.clone(), zip.clone())).collect::<Vec<_>>());
     assert!(report.refused.iter().any(|r| r.error.message.contains("more than 20 files")), "{report:#?}");
     assert!(snapshot(dir.path()).is_empty());
 }

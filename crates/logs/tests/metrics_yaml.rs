@@ -32,18 +32,23 @@ fn read(dir: &Path, rel: &str) -> String {
     fs::read_to_string(dir.join(rel)).unwrap()
 }
 
-/// The pod entry `pod` of week `week`, as read back.
-fn pod_entry(text: &str, week: &str, pod: &str) -> Value {
+/// The weekly snapshot of week `week`, as read back.
+fn snapshot(text: &str, week: &str) -> Value {
     let doc = patchdesk_yaml::parse_value(text).unwrap();
     let snaps =
         patchdesk_yaml::get(doc.as_mapping().unwrap(), "weekly_snapshots").unwrap().as_sequence().unwrap().clone();
-    let snap = snaps
-        .iter()
+    snaps
+        .into_iter()
         .find(|s| {
             patchdesk_yaml::get(s.as_mapping().unwrap(), "week").and_then(patchdesk_yaml::key_text).as_deref()
                 == Some(week)
         })
-        .unwrap_or_else(|| panic!("no {week} in\n{text}"));
+        .unwrap_or_else(|| panic!("no {week} in\n{text}"))
+}
+
+/// The pod entry `pod` of week `week`, as read back.
+fn pod_entry(text: &str, week: &str, pod: &str) -> Value {
+    let snap = snapshot(text, week);
     let pods = patchdesk_yaml::get(snap.as_mapping().unwrap(), "pods").unwrap().as_mapping().unwrap();
     patchdesk_yaml::get(pods, pod).unwrap_or_else(|| panic!("no pod {pod} in {week}:\n{text}")).clone()
 }
@@ -53,16 +58,7 @@ fn num(v: &Value, k: &str) -> i64 {
 }
 
 fn list(text: &str, week: &str, key: &str) -> Vec<String> {
-    let doc = patchdesk_yaml::parse_value(text).unwrap();
-    let snaps =
-        patchdesk_yaml::get(doc.as_mapping().unwrap(), "weekly_snapshots").unwrap().as_sequence().unwrap().clone();
-    let snap = snaps
-        .iter()
-        .find(|s| {
-            patchdesk_yaml::get(s.as_mapping().unwrap(), "week").and_then(patchdesk_yaml::key_text).as_deref()
-                == Some(week)
-        })
-        .unwrap();
+    let snap = snapshot(text, week);
     patchdesk_yaml::get(snap.as_mapping().unwrap(), key)
         .unwrap()
         .as_sequence()

@@ -340,6 +340,13 @@ mod tests {
         );
     }
 
+    /// Whether stock `git apply --check` takes `patch` in `project`.
+    fn git_apply_check(project: &Path, patch: &Path) -> bool {
+        let out =
+            std::process::Command::new("git").arg("-C").arg(project).args(["apply", "--check"]).arg(patch).output();
+        out.unwrap().status.success()
+    }
+
     #[test]
     fn demo_downloads_are_what_pods_hand_over() {
         let dir = tempfile::tempdir().unwrap();
@@ -350,25 +357,11 @@ mod tests {
 
         // the clean patch applies with stock git to the demo's HEAD
         let clean = demo.downloads.join(demo::CLEAN_PATCH);
-        let status = std::process::Command::new("git")
-            .arg("-C")
-            .arg(&demo.project)
-            .args(["apply", "--check"])
-            .arg(&clean)
-            .status()
-            .unwrap();
-        assert!(status.success(), "clean demo patch must apply");
+        assert!(git_apply_check(&demo.project, &clean), "clean demo patch must apply");
 
         // the chat patch is really damaged: stock git refuses it
         let chat = demo.downloads.join(demo::CHAT_PATCH);
-        let out = std::process::Command::new("git")
-            .arg("-C")
-            .arg(&demo.project)
-            .args(["apply", "--check"])
-            .arg(&chat)
-            .output()
-            .unwrap();
-        assert!(!out.status.success(), "chat patch should need repair");
+        assert!(!git_apply_check(&demo.project, &chat), "chat patch should need repair");
         let text = std::fs::read_to_string(&chat).unwrap();
         assert!(text.contains("```diff") && !text.contains("diff --git"));
 

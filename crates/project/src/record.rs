@@ -15,7 +15,7 @@
 //! Every commit made here ends with the trailer paragraph [`RECORD_TRAILER`], which tells the
 //! board publisher that Patchdesk made it.
 
-use patchdesk_board::{Board, FileProblem, HandoffForm};
+use patchdesk_board::{Board, FileProblem, HandoffForm, HandoffRequest};
 use patchdesk_error::{Code, Coded, UserError};
 use patchdesk_logs::MetricsEvent;
 use serde::Serialize;
@@ -592,21 +592,17 @@ pub fn hand_off(
     reason: &str,
     now: OffsetDateTime,
 ) -> Result<HandedOff, RecordError> {
-    hand_off_with(workdir, task_id, to_pod, reason, &[], None, now)
+    hand_off_with(workdir, &HandoffRequest::new(task_id, to_pod, reason), now)
 }
 
-/// [`hand_off`] with the input files the lead chose for the receiving pod (empty: the task's
-/// `inputs`) and the patch the handoff follows from, both recorded in the handoff log and the
-/// prompt packet.
+/// [`hand_off`] of the lead's whole `request`: the input files chosen for the receiving pod and
+/// the patch the handoff follows from are recorded in the handoff log and the prompt packet.
 pub fn hand_off_with(
     workdir: &Path,
-    task_id: &str,
-    to_pod: &str,
-    reason: &str,
-    input_files: &[String],
-    related_patch: Option<&str>,
+    request: &HandoffRequest<'_>,
     now: OffsetDateTime,
 ) -> Result<HandedOff, RecordError> {
+    let HandoffRequest { task_id, to_pod, reason, input_files, .. } = *request;
     let repo = open_repository(workdir)?;
     let board = Board::load(workdir);
     let Some(task) = board.task(task_id) else {
@@ -668,7 +664,7 @@ pub fn hand_off_with(
 
     let inputs: Vec<String> = input_files.iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect();
     let written = (|| -> Result<HandedOff, RecordError> {
-        let outcome = patchdesk_board::handoff(workdir, task_id, to_pod, reason, &inputs, related_patch, now)?;
+        let outcome = patchdesk_board::handoff(workdir, &HandoffRequest { input_files: &inputs, ..*request }, now)?;
         let mut warnings = outcome.warnings.clone();
         let mut changed = outcome.changed_files.clone();
         match patchdesk_logs::record_metrics(workdir, &MetricsEvent::Handoff { from_pod: outcome.from.clone() }, now) {
@@ -915,13 +911,22 @@ mod tests {
         assert_eq!(git(w, &["status", "--porcelain"]), "");
     }
 
+    /// T1 to the QA pod with the lead's `files`, following `patch_T1.diff`.
+    fn please_test(files: &[String]) -> HandoffRequest<'_> {
+        HandoffRequest {
+            input_files: files,
+            related_patch: Some("patch_T1.diff"),
+            ..HandoffRequest::new("T1", "qa", "please test")
+        }
+    }
+
     #[test]
     fn hand_off_records_the_files_and_patch_the_lead_chose() {
         let (dir, _repo) = board_repo();
         let w = dir.path();
         let now = time::macros::datetime!(2026-11-19 10:00 UTC);
         let files = vec![" docs/guide.md ".to_string(), String::new(), "tests/test_stages.py".to_string()];
-        let done = hand_off_with(w, "T1", "qa", "please test", &files, Some("patch_T1.diff"), now).unwrap();
+        let done = hand_off_with(w, &please_test(&files), now).unwrap();
         assert!(done.new);
         let log = std::fs::read_to_string(w.join(".logs/handoff_log.yaml")).unwrap();
         assert!(log.contains("docs/guide.md") && log.contains("tests/test_stages.py"), "{log}");
@@ -971,7 +976,7 @@ mod tests {
         let head = repo.head().unwrap().target().unwrap();
         fs::write(w.join(".logs/handoff_log.yaml"), "handoffs: []\n# my note\n").unwrap();
         let files = vec!["docs/guide.md".to_string()];
-        let err = hand_off_with(w, "T1", "qa", "please test", &files, Some("patch_T1.diff"), now).unwrap_err();
+        let err = hand_off_with(w, &please_test(&files), now).unwrap_err();
         assert!(
             err.to_string().starts_with("You have unsaved changes in .logs/handoff_log.yaml that are not committed."),
             "{err}"

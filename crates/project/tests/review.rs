@@ -62,16 +62,15 @@ fn chat_patch_review_shows_its_repairs() {
     assert!(diff.hunks.iter().flat_map(|h| &h.lines).any(|l| l.text.contains("def test_unknown_stage")));
 }
 
+/// `git status --porcelain` of `workdir`, as git prints it.
+fn git_status(workdir: &std::path::Path) -> Vec<u8> {
+    std::process::Command::new("git").arg("-C").arg(workdir).args(["status", "--porcelain"]).output().unwrap().stdout
+}
+
 #[test]
 fn zip_bundle_review_has_the_full_file_and_the_pod_s_reasoning() {
     let (_dir, p) = demo_project();
-    let status_before = std::process::Command::new("git")
-        .arg("-C")
-        .arg(p.workdir())
-        .args(["status", "--porcelain"])
-        .output()
-        .unwrap()
-        .stdout;
+    let status_before = git_status(p.workdir());
     let name = item_named(&p, demo::ZIP_BUNDLE);
     let r = p.review(&name).unwrap();
     assert_eq!(r.outcome, Outcome::Clean);
@@ -85,13 +84,7 @@ fn zip_bundle_review_has_the_full_file_and_the_pod_s_reasoning() {
     assert!(reasoning.text.contains("Coaches read this on a phone"));
     // junk from the Mac zipper is not a file of the change
     assert!(r.files.iter().all(|f| !f.path.contains("__MACOSX")));
-    let after = std::process::Command::new("git")
-        .arg("-C")
-        .arg(p.workdir())
-        .args(["status", "--porcelain"])
-        .output()
-        .unwrap()
-        .stdout;
+    let after = git_status(p.workdir());
     assert_eq!(status_before, after, "review never touches the working folder");
     assert!(!p.workdir().join("docs/rtp_guidance.md").exists());
 }

@@ -461,6 +461,12 @@ fn steps(
         .map_err(git_err("read the recorded base commit"))?;
     let source_ref = format!("{PROMOTE_PREFIX}/{branch}");
 
+    // The commit's content on the base, as recorded so far (with the risks the lead confirmed,
+    // or none when they were confirmed before the commit was pushed).
+    let build = |run: &Run<'_>, risks: Option<&[String]>| {
+        content::build(repo, queue, item, config, run.forge, &run.rec, base_commit, run.req.author.clone(), risks)
+    };
+
     // 2. commit
     let existing =
         run.rec.commit.as_deref().and_then(|c| Oid::from_str(c).ok()).filter(|c| repo.find_commit(*c).is_ok());
@@ -472,17 +478,7 @@ fn steps(
         }
         None => {
             run.event(Step::Commit, StepState::Started, "applying the change to the latest base");
-            let built = content::build(
-                repo,
-                queue,
-                item,
-                config,
-                run.forge,
-                &run.rec,
-                base_commit,
-                run.req.author.clone(),
-                Some(&run.req.confirmed_risks),
-            )?;
+            let built = build(run, Some(&run.req.confirmed_risks))?;
             let adopted = adopt_remote(repo, &key, &branch, base_commit, &built.message);
             let commit = match adopted {
                 Some(c) => c,
@@ -536,17 +532,7 @@ fn steps(
         let built = match built.take() {
             Some(b) => b,
             // The commit was built (and its risks confirmed) before it was pushed.
-            None => content::build(
-                repo,
-                queue,
-                item,
-                config,
-                run.forge,
-                &run.rec,
-                base_commit,
-                run.req.author.clone(),
-                None,
-            )?,
+            None => build(run, None)?,
         };
         let title = run
             .req

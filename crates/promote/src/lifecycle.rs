@@ -25,7 +25,7 @@
 //! the user changed is touched, and the repository is checked before anything is written.
 
 use crate::KnownReview;
-use patchdesk_board::{Board, BoardError, TaskField};
+use patchdesk_board::{Board, BoardError, Task, TaskField};
 use patchdesk_error::{Code, Coded, UserError};
 use patchdesk_forge::{Forge, ForgeError, ReviewPoll, ReviewState};
 use patchdesk_intake::{Queue, Status};
@@ -336,8 +336,9 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
         let mut done = Done::default();
         match p.change {
             ReviewChange::InReview | ReviewChange::Reopened => in_review(workdir, p, now, &mut done),
-            ReviewChange::Merged => merged(workdir, queue.as_ref(), head_tree.as_ref(), p, now, &mut done),
-            ReviewChange::Closed => closed(workdir, queue.as_ref(), head_tree.as_ref(), p, now, &mut done),
+            ReviewChange::Merged | ReviewChange::Closed => {
+                settled(workdir, queue.as_ref(), head_tree.as_ref(), p, now, &mut done)
+            }
             ReviewChange::Unchanged => {}
         }
         changed_all.extend(done.committed.iter().cloned());
@@ -494,7 +495,8 @@ fn in_review(workdir: &Path, p: &Pending, now: OffsetDateTime, done: &mut Done) 
     }
 }
 
-fn merged(
+/// A pull request merged or closed: the board, the delivery logs, then the patch's metadata.
+fn settled(
     workdir: &Path,
     queue: Option<&Queue>,
     head: Option<&git2::Tree<'_>>,
@@ -505,6 +507,16 @@ fn merged(
     let at = p.at.clone().unwrap_or_else(|| rfc3339(now));
     let board = Board::load(workdir);
     let task = p.review.task_id.as_deref().and_then(|t| board.task(t));
+    if p.change == ReviewChange::Merged {
+        merged(workdir, task, p, &at, now, done);
+        mark_metadata(workdir, queue, head, p, "merged", "merged_at", &at, Status::Merged, done);
+    } else {
+        closed(workdir, task, p, now, done);
+        mark_metadata(workdir, queue, head, p, "closed", "closed_at", &at, Status::Rejected, done);
+    }
+}
+
+fn merged(workdir: &Path, task: Option<&Task>, p: &Pending, at: &str, now: OffsetDateTime, done: &mut Done) {
     // The task, and those waiting for it.
     match (p.review.task_id.as_deref(), task) {
         (Some(id), Some(task)) => {
@@ -542,7 +554,7 @@ fn merged(
         .unwrap_or(false);
     if !already {
         let entry = TraceEntry {
-            at: Some(at.clone()),
+            at: Some(at.to_string()),
             task_id: p.review.task_id.clone(),
             summary: format!("Merged #{} — {}", p.review.number, p.title),
             pod: p.review.pod.clone(),
@@ -573,26 +585,13 @@ fn merged(
             }
         }
     }
-
-    mark_metadata(workdir, queue, head, p, "merged", "merged_at", &at, Status::Merged, done);
 }
 
-fn closed(
-    workdir: &Path,
-    queue: Option<&Queue>,
-    head: Option<&git2::Tree<'_>>,
-    p: &Pending,
-    now: OffsetDateTime,
-    done: &mut Done,
-) {
-    let at = p.at.clone().unwrap_or_else(|| rfc3339(now));
-    let board = Board::load(workdir);
-    let task = p.review.task_id.as_deref().and_then(|t| board.task(t));
+fn closed(workdir: &Path, task: Option<&Task>, p: &Pending, now: OffsetDateTime, done: &mut Done) {
     let pod = task.and_then(|t| t.pod.clone()).or_else(|| p.review.pod.clone()).unwrap_or_else(|| "its pod".into());
     let task_word = p.review.task_id.clone().unwrap_or_else(|| p.review.item.clone());
     done.summary = format!("Closed #{} without merging: {task_word} back to {pod}", p.review.number);
     let Some(id) = p.review.task_id.as_deref() else {
-        mark_metadata(workdir, queue, head, p, "closed", "closed_at", &at, Status::Rejected, done);
         return;
     };
 
@@ -630,7 +629,6 @@ fn closed(
         }
         None => done.warnings.push(format!("Task {id} is not on the board, so it could not be sent back to its pod.")),
     }
-    mark_metadata(workdir, queue, head, p, "closed", "closed_at", &at, Status::Rejected, done);
 }
 
 fn logs_warning(e: &LogsError) -> String {

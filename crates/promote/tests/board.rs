@@ -4,10 +4,8 @@
 
 mod common;
 
-use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
-use github_standin::{RepoSpec, Standin};
 use patchdesk_error::{Code, Coded};
 use patchdesk_forge::{ApiBase, GitHub, PracticeRemote, Secret};
 use patchdesk_project::demo;
@@ -385,47 +383,11 @@ fn a_missing_repository_or_an_address_with_a_password_is_refused() {
 
 // ---- GitHub stand-in ----
 
-struct Setup {
-    gh: Standin,
-    _tmp: tempfile::TempDir,
-    work: PathBuf,
-    url: String,
-}
-
-fn callbacks<'a>(tries: &'a Cell<u32>) -> git2::RemoteCallbacks<'a> {
-    let mut cb = git2::RemoteCallbacks::new();
-    cb.credentials(move |_, _, _| {
-        tries.set(tries.get() + 1);
-        if tries.get() > 1 {
-            return Err(git2::Error::from_str("refused"));
-        }
-        git2::Cred::userpass_plaintext("x-access-token", TOKEN)
-    });
-    cb
-}
+type Setup = common::Hub;
 
 /// A stand-in with `octo/hello` and the lead's clone of it.
 fn setup() -> Setup {
-    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
-    gh.state().add_user("octo", TOKEN, &["repo", "read:org"]);
-    gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
-    gh.state()
-        .commit_files(
-            "octo",
-            "hello",
-            "main",
-            "Project files",
-            &[("task.yaml", "tasks: {}\n"), ("docs/notes.md", "# Notes\n")],
-        )
-        .unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let work = tmp.path().join("lead");
-    let url = gh.git_url("octo", "hello");
-    let tries = Cell::new(0);
-    let mut fo = git2::FetchOptions::new();
-    fo.remote_callbacks(callbacks(&tries));
-    git2::build::RepoBuilder::new().fetch_options(fo).clone(&url, &work).unwrap();
-    Setup { gh, _tmp: tmp, work, url }
+    common::hub(TOKEN, &["repo", "read:org"], "hello", &[("task.yaml", "tasks: {}\n"), ("docs/notes.md", "# Notes\n")])
 }
 
 fn forge(s: &Setup) -> GitHub {
@@ -571,7 +533,7 @@ fn offline_is_the_offline_error_and_changes_nothing() {
     commit_here(&s.work, ".logs/handoff_log.yaml", "handoffs: []\n", "Hand off F2.1: QAPod → DeliveryPod");
     let gh_forge = forge(&s);
     let (work, url) = (s.work.clone(), s.url.clone());
-    let _tmp = s._tmp;
+    let _tmp = s.tmp;
     s.gh.stop();
     let e = send_board(&work, &url, &gh_forge).unwrap_err();
     assert_eq!(e.code(), Code::Offline, "{e}");

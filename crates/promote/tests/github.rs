@@ -3,11 +3,11 @@
 
 mod common;
 
-use std::cell::Cell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use github_standin::{Permission, PullState, RepoSpec, Standin};
+use common::diff_of;
+use github_standin::{Permission, PullState};
 use patchdesk_error::{Code, Coded};
 use patchdesk_forge::{ApiBase, GitHub, Secret};
 use patchdesk_promote::{promote, PromoteError, PromoteOutcome, PromoteRequest, Step};
@@ -15,75 +15,24 @@ use patchdesk_promote::{promote, PromoteError, PromoteOutcome, PromoteRequest, S
 // Obviously fake; its bytes are searched for in everything the suite writes.
 const TOKEN: &str = "fake-promote-test-token-4f1c2a";
 
-struct Setup {
-    gh: Standin,
-    tmp: tempfile::TempDir,
-    work: PathBuf,
-    url: String,
-}
-
-fn callbacks<'a>(tries: &'a Cell<u32>) -> git2::RemoteCallbacks<'a> {
-    let mut cb = git2::RemoteCallbacks::new();
-    cb.credentials(move |_, _, _| {
-        tries.set(tries.get() + 1);
-        if tries.get() > 1 {
-            return Err(git2::Error::from_str("refused"));
-        }
-        git2::Cred::userpass_plaintext("x-access-token", TOKEN)
-    });
-    cb
-}
+type Setup = common::Hub;
 
 /// A stand-in with `octo/hello` (a few files on main) and the lead's clone of it.
 fn setup() -> Setup {
-    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
-    gh.state().add_user("octo", TOKEN, &["repo", "read:org"]);
-    gh.state().set_profile("octo", Some("Octo Cat"), Some("octo@example.com"));
-    gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
     let mut files: Vec<(String, String)> =
         vec![("src/app.py".into(), "def main():\n    return 1\n".into()), ("docs/notes.md".into(), "# Notes\n".into())];
     for i in 0..20 {
         files.push((format!("src/mod{i:02}.py"), format!("VALUE = {i}\n\n\ndef f():\n    return VALUE\n")));
     }
     let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    gh.state().commit_files("octo", "hello", "main", "Project files", &refs).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let work = tmp.path().join("lead");
-    let url = gh.git_url("octo", "hello");
-    let tries = Cell::new(0);
-    let mut fo = git2::FetchOptions::new();
-    fo.remote_callbacks(callbacks(&tries));
-    let repo = git2::build::RepoBuilder::new().fetch_options(fo).clone(&url, &work).unwrap();
-    let mut cfg = repo.config().unwrap();
-    cfg.set_str("user.name", "Lead Person").unwrap();
-    cfg.set_str("user.email", "lead@example.com").unwrap();
-    Setup { gh, tmp, work, url }
+    let s = common::hub(TOKEN, &["repo", "read:org"], "hello", &refs);
+    s.gh.state().set_profile("octo", Some("Octo Cat"), Some("octo@example.com"));
+    common::sign_as_lead(&s.work);
+    s
 }
 
 fn forge(s: &Setup, token: &str) -> GitHub {
     GitHub::new(ApiBase::from_api(&s.gh.api_url()), "octo/hello", Secret::new(token)).unwrap()
-}
-
-/// A git diff of the lead's HEAD with `changes` (path, new content) applied.
-fn diff_of(work: &Path, changes: &[(&str, &str)]) -> Vec<u8> {
-    let repo = git2::Repository::open(work).unwrap();
-    let base = repo.head().unwrap().peel_to_tree().unwrap();
-    let mut b = git2::build::TreeUpdateBuilder::new();
-    for (p, c) in changes {
-        b.upsert(*p, repo.blob(c.as_bytes()).unwrap(), git2::FileMode::Blob);
-    }
-    let new = repo.find_tree(b.create_updated(&repo, &base).unwrap()).unwrap();
-    let diff = repo.diff_tree_to_tree(Some(&base), Some(&new), None).unwrap();
-    let mut out = Vec::new();
-    diff.print(git2::DiffFormat::Patch, |_, _, l| {
-        if matches!(l.origin(), '+' | '-' | ' ') {
-            out.push(l.origin() as u8);
-        }
-        out.extend_from_slice(l.content());
-        true
-    })
-    .unwrap();
-    out
 }
 
 fn import(work: &Path, files: Vec<(&str, Vec<u8>)>) -> String {

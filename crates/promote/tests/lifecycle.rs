@@ -4,12 +4,10 @@
 
 mod common;
 
-use std::cell::Cell;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use common::{demo_project, item_named};
-use github_standin::{RepoSpec, Standin};
+use common::{demo_project, item_named, Hub};
 use patchdesk_board::{Board, Status};
 use patchdesk_forge::{ApiBase, Forge, GitHub, PracticeRemote, ReviewPoll, ReviewState, Secret};
 use patchdesk_project::demo;
@@ -62,17 +60,7 @@ fn changed_in(work: &Path, commit: &str) -> Vec<String> {
 const TASKS: &str = "# The board for the lifecycle tests\ntasks:\n  T1:\n    title: Build the generator\n    pod_owner: DevPod\n    status: in_progress  # being built\n    created_at: \"2026-11-16T10:00:00Z\"\n    reviewer_hint: keep me\n  T2:\n    title: Test the generator\n    pod_owner: QAPod\n    status: planned\n    created_at: \"2026-11-16T11:00:00Z\"\n    depends_on: [T1]\n  T3:\n    title: Write the guide\n    pod_owner: DevPod\n    status: ready\n    created_at: \"2026-11-16T12:00:00Z\"\n";
 const METRICS: &str = "weekly_snapshots:\n  - week: \"2026-W47\"\n    pods:\n      dev:\n        patch_count: 0\n        features: []\n        merged: 0\n        proposed: 0\n        handoffs: 0\n        thought_traces: 0\n    features_delivered: []\n    features_outstanding: [T1, T2, T3]\n";
 
-struct Hub {
-    gh: Standin,
-    _tmp: tempfile::TempDir,
-    work: PathBuf,
-    url: String,
-}
-
 fn hub() -> Hub {
-    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
-    gh.state().add_user("octo", TOKEN, &["repo"]);
-    gh.state().add_repo(RepoSpec::new("octo", "guide")).unwrap();
     let files = [
         ("task.yaml", TASKS),
         ("metrics/metrics.yaml", METRICS),
@@ -80,26 +68,9 @@ fn hub() -> Hub {
         ("src/gen.py", "def generate():\n    return []\n"),
         ("docs/guide.md", "# Guide\n"),
     ];
-    gh.state().commit_files("octo", "guide", "main", "Board and code", &files).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let work = tmp.path().join("lead");
-    let url = gh.git_url("octo", "guide");
-    let tries = Cell::new(0);
-    let mut cb = git2::RemoteCallbacks::new();
-    cb.credentials(|_, _, _| {
-        tries.set(tries.get() + 1);
-        if tries.get() > 1 {
-            return Err(git2::Error::from_str("refused"));
-        }
-        git2::Cred::userpass_plaintext("x-access-token", TOKEN)
-    });
-    let mut fo = git2::FetchOptions::new();
-    fo.remote_callbacks(cb);
-    let repo = git2::build::RepoBuilder::new().fetch_options(fo).clone(&url, &work).unwrap();
-    let mut cfg = repo.config().unwrap();
-    cfg.set_str("user.name", "Lead Person").unwrap();
-    cfg.set_str("user.email", "lead@example.com").unwrap();
-    Hub { gh, _tmp: tmp, work, url }
+    let h = common::hub(TOKEN, &["repo"], "guide", &files);
+    common::sign_as_lead(&h.work);
+    h
 }
 
 fn github(h: &Hub) -> GitHub {
@@ -108,22 +79,7 @@ fn github(h: &Hub) -> GitHub {
 
 /// A diff of the lead's HEAD with one file replaced.
 fn diff_of(work: &Path, path: &str, content: &str) -> Vec<u8> {
-    let repo = git2::Repository::open(work).unwrap();
-    let base = repo.head().unwrap().peel_to_tree().unwrap();
-    let mut b = git2::build::TreeUpdateBuilder::new();
-    b.upsert(path, repo.blob(content.as_bytes()).unwrap(), git2::FileMode::Blob);
-    let new = repo.find_tree(b.create_updated(&repo, &base).unwrap()).unwrap();
-    let diff = repo.diff_tree_to_tree(Some(&base), Some(&new), None).unwrap();
-    let mut out = Vec::new();
-    diff.print(git2::DiffFormat::Patch, |_, _, l| {
-        if matches!(l.origin(), '+' | '-' | ' ') {
-            out.push(l.origin() as u8);
-        }
-        out.extend_from_slice(l.content());
-        true
-    })
-    .unwrap();
-    out
+    common::diff_of(work, &[(path, content)])
 }
 
 fn import_patch(work: &Path, task: &str, path: &str, content: &str) -> String {
@@ -136,6 +92,13 @@ fn import_patch(work: &Path, task: &str, path: &str, content: &str) -> String {
     let report = q.import(&files);
     assert!(report.refused.is_empty(), "{:?}", report.refused);
     report.imported[0].name.clone()
+}
+
+/// The demo's practice remote: its address and the forge on it.
+fn practice(d: &demo::DemoProject) -> (String, PracticeRemote) {
+    let url = d.practice_remote.to_string_lossy().into_owned();
+    let forge = PracticeRemote::open(&url).unwrap();
+    (url, forge)
 }
 
 fn promote_on(work: &Path, url: &str, item: &str, forge: &dyn Forge) -> PromoteOutcome {
@@ -334,8 +297,7 @@ fn github_review_status_answers_304_and_404() {
 fn practice_remote_merges_and_closes_move_the_demo_board() {
     let (_tmp, d) = demo_project();
     let w = &d.project;
-    let url = d.practice_remote.to_string_lossy().into_owned();
-    let forge = PracticeRemote::open(&url).unwrap();
+    let (url, forge) = practice(&d);
     let start = commit_count(w);
 
     // F3.1 (the ZIP bundle) is sent and merged: done, but F4.1 still waits for F2.2.
@@ -412,8 +374,7 @@ fn practice_remote_merges_and_closes_move_the_demo_board() {
 fn a_repository_that_cannot_take_the_commit_changes_nothing() {
     let (_tmp, d) = demo_project();
     let w = &d.project;
-    let url = d.practice_remote.to_string_lossy().into_owned();
-    let forge = PracticeRemote::open(&url).unwrap();
+    let (url, forge) = practice(&d);
     let item = item_named(&d, demo::CLEAN_PATCH);
     let out = promote_on(w, &url, &item, &forge);
     forge.merge_review(out.pr_number).unwrap();
@@ -472,8 +433,7 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn unsaved_edits_in_any_log_the_follow_up_writes_are_refused() {
     let (_tmp, d) = demo_project();
     let w = &d.project;
-    let url = d.practice_remote.to_string_lossy().into_owned();
-    let forge = PracticeRemote::open(&url).unwrap();
+    let (url, forge) = practice(&d);
     let merged = item_named(&d, demo::CLEAN_PATCH);
     let out = promote_on(w, &url, &merged, &forge);
     forge.merge_review(out.pr_number).unwrap();
@@ -510,8 +470,7 @@ fn unsaved_edits_in_any_log_the_follow_up_writes_are_refused() {
 fn requests_for_another_remote_are_left_alone() {
     let (_tmp, d) = demo_project();
     let w = &d.project;
-    let url = d.practice_remote.to_string_lossy().into_owned();
-    let forge = PracticeRemote::open(&url).unwrap();
+    let (url, forge) = practice(&d);
     let item = item_named(&d, demo::CLEAN_PATCH);
     promote_on(w, &url, &item, &forge);
     let other_dir = tempfile::tempdir().unwrap();

@@ -31,7 +31,12 @@ pub async fn hand_off_task(
     let desk = state.desk().clone();
     let now = OffsetDateTime::now_utc();
     tauri::async_runtime::spawn_blocking(move || {
-        board::hand_off_then_send(&desk, &workdir, &task, &to, &reason, &files, related_patch.as_deref(), now)
+        let request = board::HandoffRequest {
+            input_files: &files,
+            related_patch: related_patch.as_deref(),
+            ..board::HandoffRequest::new(&task, &to, &reason)
+        };
+        board::hand_off_then_send(&desk, &workdir, &request, now)
     })
     .await
     .map_err(|e| UserError::new(Code::Internal, format!("Handing off stopped unexpectedly: {e}")))?

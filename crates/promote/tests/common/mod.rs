@@ -1,8 +1,11 @@
 //! Shared helpers for promote's tests: snapshots of the user's repository, reading trees.
 #![allow(dead_code)]
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use github_standin::{RepoSpec, Standin};
 
 use sha2::{Digest, Sha256};
 
@@ -104,4 +107,72 @@ pub fn item_named(d: &patchdesk_project::demo::DemoProject, file: &str) -> Strin
         .find(|i| i.file_name == file)
         .unwrap_or_else(|| panic!("{file} not in the inbox"))
         .name
+}
+
+/// A GitHub stand-in with one repository on it and the lead's clone of it in `lead/`.
+pub struct Hub {
+    pub gh: Standin,
+    pub tmp: tempfile::TempDir,
+    pub work: PathBuf,
+    pub url: String,
+}
+
+/// Git credentials that answer with `token` once and refuse after that (a wrong token must
+/// not be asked for again and again).
+pub fn token_once<'a>(token: &'a str, tries: &'a Cell<u32>) -> git2::RemoteCallbacks<'a> {
+    let mut cb = git2::RemoteCallbacks::new();
+    cb.credentials(move |_, _, _| {
+        tries.set(tries.get() + 1);
+        if tries.get() > 1 {
+            return Err(git2::Error::from_str("refused"));
+        }
+        git2::Cred::userpass_plaintext("x-access-token", token)
+    });
+    cb
+}
+
+/// A stand-in where `octo` (signed in with `token`, granted `scopes`) has `octo/<repo>` with
+/// `files` committed on main, and the lead's clone of it, fetched with the token.
+pub fn hub(token: &str, scopes: &[&str], repo: &str, files: &[(&str, &str)]) -> Hub {
+    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
+    gh.state().add_user("octo", token, scopes);
+    gh.state().add_repo(RepoSpec::new("octo", repo)).unwrap();
+    gh.state().commit_files("octo", repo, "main", "Project files", files).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path().join("lead");
+    let url = gh.git_url("octo", repo);
+    let tries = Cell::new(0);
+    let mut fo = git2::FetchOptions::new();
+    fo.remote_callbacks(token_once(token, &tries));
+    git2::build::RepoBuilder::new().fetch_options(fo).clone(&url, &work).unwrap();
+    Hub { gh, tmp, work, url }
+}
+
+/// Sets the lead's name and e-mail in the clone at `work` (what commits there are signed with).
+pub fn sign_as_lead(work: &Path) {
+    let mut cfg = git2::Repository::open(work).unwrap().config().unwrap();
+    cfg.set_str("user.name", "Lead Person").unwrap();
+    cfg.set_str("user.email", "lead@example.com").unwrap();
+}
+
+/// A git diff of the HEAD of `work` with `changes` (path, new content) applied.
+pub fn diff_of(work: &Path, changes: &[(&str, &str)]) -> Vec<u8> {
+    let repo = git2::Repository::open(work).unwrap();
+    let base = repo.head().unwrap().peel_to_tree().unwrap();
+    let mut b = git2::build::TreeUpdateBuilder::new();
+    for (p, c) in changes {
+        b.upsert(*p, repo.blob(c.as_bytes()).unwrap(), git2::FileMode::Blob);
+    }
+    let new = repo.find_tree(b.create_updated(&repo, &base).unwrap()).unwrap();
+    let diff = repo.diff_tree_to_tree(Some(&base), Some(&new), None).unwrap();
+    let mut out = Vec::new();
+    diff.print(git2::DiffFormat::Patch, |_, _, l| {
+        if matches!(l.origin(), '+' | '-' | ' ') {
+            out.push(l.origin() as u8);
+        }
+        out.extend_from_slice(l.content());
+        true
+    })
+    .unwrap();
+    out
 }

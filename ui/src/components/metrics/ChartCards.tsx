@@ -47,7 +47,22 @@ export function WeeklyCard({ m, names, theme }: CardProps) {
 }
 
 /** How long patches took: from drop to review request, or from review request to merge. */
-export function LeadCard({ kind, title, hint, m, names, theme }: CardProps & { kind: "drop_to_pr" | "pr_to_merge"; title: string; hint: string }) {
+/** What each lead-time card says: its title, the hint under it, and the line when it has no bar. */
+const LEAD_WORDS = {
+  drop_to_pr: {
+    title: "Time from drop to review request",
+    hint: "From arriving in the inbox to being sent for review, per patch.",
+    none: "No patch has been sent for review yet.",
+  },
+  pr_to_merge: {
+    title: "Time from review request to merge",
+    hint: "From the review request to its merge, per patch.",
+    none: "No review request has been merged yet.",
+  },
+} as const;
+
+export function LeadCard({ kind, m, names, theme }: CardProps & { kind: keyof typeof LEAD_WORDS }) {
+  const { title, hint, none } = LEAD_WORDS[kind];
   const list = kind === "drop_to_pr" ? m.drop_to_pr : m.pr_to_merge;
   const median = kind === "drop_to_pr" ? m.median_drop_to_pr_hours : m.median_pr_to_merge_hours;
   const unit = leadUnit(list);
@@ -59,7 +74,7 @@ export function LeadCard({ kind, title, hint, m, names, theme }: CardProps & { k
       <p className="muted metric-hint">{hint}</p>
       {sentence && <p className="metric-sentence">{sentence}</p>}
       {bars.length === 0 ? (
-        <p className="muted">{kind === "drop_to_pr" ? "No patch has been sent for review yet." : "No review request has been merged yet."}</p>
+        <p className="muted">{none}</p>
       ) : (
         <ChartBox label={`${title}, one bar per patch, in ${unit}. ${sentence ?? ""}`}>
           <BarChart data={bars} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>

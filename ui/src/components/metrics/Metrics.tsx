@@ -63,22 +63,8 @@ function MetricsBody({ metrics: m, pods }: { metrics: Metrics; pods: Pod[] }) {
         <div className="metrics-grid">
           <WeeklyCard m={m} names={names} theme={theme} />
           <MergeRateCard m={m} names={names} />
-          <LeadCard
-            kind="drop_to_pr"
-            title="Time from drop to review request"
-            hint="From arriving in the inbox to being sent for review, per patch."
-            m={m}
-            names={names}
-            theme={theme}
-          />
-          <LeadCard
-            kind="pr_to_merge"
-            title="Time from review request to merge"
-            hint="From the review request to its merge, per patch."
-            m={m}
-            names={names}
-            theme={theme}
-          />
+          <LeadCard kind="drop_to_pr" m={m} names={names} theme={theme} />
+          <LeadCard kind="pr_to_merge" m={m} names={names} theme={theme} />
           <OutcomesCard m={m} names={names} theme={theme} />
         </div>
       )}

@@ -1,0 +1,47 @@
+//! What the promote and sync tests share: the real binary, the demo, and a GitHub stand-in
+//! with the lead's clone.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use github_standin::{RepoSpec, Standin};
+
+/// The `patchdesk` binary this crate builds.
+pub fn patchdesk() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_patchdesk"))
+}
+
+/// `patchdesk promote --json` of `item` (a file, or an inbox item's name) in `project`.
+pub fn promote(project: &Path, item: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut c = patchdesk();
+    c.args(["promote", "--json", "--repo"]).arg(project).arg(item);
+    c
+}
+
+/// `patchdesk demo` into `dir/demo`: the demo's root and its project (`project/` in it).
+pub fn demo(dir: &Path) -> (PathBuf, PathBuf) {
+    let root = dir.join("demo");
+    assert!(patchdesk().args(["demo", "--root"]).arg(&root).output().unwrap().status.success());
+    let project = root.join("project");
+    (root, project)
+}
+
+/// A stand-in with `octo/hello` (`files` on main) and `token`'s user, the lead's clone in
+/// `lead/` and a patch to `docs/a.md` (`one` → `two`) in `patch_20261121_090000_F9.1.diff`,
+/// both in the folder returned.
+pub fn standin_and_clone(token: &str, files: &[(&str, &str)]) -> (Standin, tempfile::TempDir) {
+    let gh = Standin::start_blocking().expect("stand-in starts (run scripts/fetch-openapi.sh first)");
+    gh.state().add_user("octo", token, &["repo"]);
+    gh.state().add_repo(RepoSpec::new("octo", "hello")).unwrap();
+    gh.state().commit_files("octo", "hello", "main", "docs", files).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    // The lead's clone (public repository: no token needed to read).
+    git2::Repository::clone(&gh.git_url("octo", "hello"), tmp.path().join("lead")).unwrap();
+    std::fs::write(
+        tmp.path().join("patch_20261121_090000_F9.1.diff"),
+        "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1 +1 @@\n-one\n+two\n",
+    )
+    .unwrap();
+    (gh, tmp)
+}
