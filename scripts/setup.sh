@@ -14,7 +14,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 build_pkgs=(libwebkit2gtk-4.1-dev libssl-dev build-essential pkg-config libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev file xdg-utils git)
 test_pkgs=(xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 libsecret-tools at-spi2-core
-  imagemagick x11-utils time util-linux)
+  imagemagick x11-utils time util-linux python3-venv)
 pkgs=("${build_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
 
@@ -47,6 +47,14 @@ if [ "$want_test" = 1 ]; then
     cargo install tauri-driver --version 2.1.0 --locked --quiet
   fi
   scripts/fetch-openapi.sh
+  # Real clients for our own servers and files: schemathesis (HTTP API against its OpenAPI
+  # document), the official MCP SDK. One venv, pinned in tests/python/requirements.txt.
+  if [ ! -x .cache/py/bin/python ] || [ tests/python/requirements.txt -nt .cache/py/.installed ]; then
+    say "Installing the Python test clients (tests/python/requirements.txt) into .cache/py"
+    /usr/bin/python3 -m venv .cache/py
+    .cache/py/bin/pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
+    touch .cache/py/.installed
+  fi
   # The house rules run rustfmt and clippy; rustup adds them when the toolchain lacks them.
   if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
     say "Adding rustfmt and clippy to the Rust toolchain"
