@@ -73,11 +73,12 @@ pub struct HandoffOutcome {
 pub fn read_handoff_log(workdir: &Path) -> Result<HandoffLog, BoardError> {
     match patchdesk_disk::read_text_file(workdir, HANDOFF_LOG)? {
         None => Ok(HandoffLog { form: HandoffForm::Canonical, entries: Vec::new() }),
-        Some(text) => parse_log(&text),
+        Some(text) => parse_handoff_log(&text),
     }
 }
 
-fn parse_log(text: &str) -> Result<HandoffLog, BoardError> {
+/// Reads the text of a handoff log in any of its forms (errors name `.logs/handoff_log.yaml`).
+pub fn parse_handoff_log(text: &str) -> Result<HandoffLog, BoardError> {
     let value = patchdesk_yaml::parse_value(text).map_err(|e| BoardError::FileInvalid(e.in_file(HANDOFF_LOG)))?;
     let (form, items): (HandoffForm, &[Value]) = match &value {
         Value::Null => (HandoffForm::Canonical, &[]),
@@ -143,7 +144,7 @@ pub struct NewHandoff<'a> {
 /// text out, nothing read or written. Comments, order and unknown keys are kept. Also says
 /// which form the log has.
 pub fn add_handoff_entry(old: &str, handoff: &NewHandoff<'_>) -> Result<(String, HandoffForm), BoardError> {
-    let log = parse_log(old)?;
+    let log = parse_handoff_log(old)?;
     let stamp = timestamp(handoff.now);
     let example = log
         .entries

@@ -5,17 +5,24 @@
 
 mod apply;
 mod board;
+mod generate;
 mod inbox;
 mod log;
 mod output;
 mod promote;
+mod results;
 mod sync;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "patchdesk", version, about = "Review pod patches and turn them into pull requests")]
+#[command(
+    name = "patchdesk",
+    version,
+    about = "Review pod patches and turn them into pull requests",
+    after_help = "Exit codes: 0 done; 1 refused or did not succeed (a plain sentence on stderr, or {\"error\": {code, message}} with --json; nothing was written); 2 usage error (bad arguments, unknown repository, task, pod or item)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -44,6 +51,16 @@ enum Command {
     Handoff(board::HandoffArgs),
     /// Follow the pull requests Patchdesk opened: merged → task done, closed → back to its pod.
     Sync(sync::SyncArgs),
+    /// Make a pod's patch from the changes staged in a repository (.patches/ + its sidecar).
+    Generate(generate::GenerateArgs),
+    /// Say whether a patch file or an inbox item applies to the project now: repairs, problems.
+    Check(generate::CheckArgs),
+    /// The next ready task, for one pod or for each.
+    Next(results::NextArgs),
+    /// Assign a task to a pod (or make the last handoff of a handoff log) and print its prompt.
+    Assign(results::AssignArgs),
+    /// Log a task's result: status, trace log, metrics, feedback; one commit.
+    Log(results::LogArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,5 +86,10 @@ fn main() -> ExitCode {
         Command::Tasks(args) => board::tasks(&args),
         Command::Handoff(args) => board::handoff(&args),
         Command::Sync(args) => sync::run(&args),
+        Command::Generate(args) => generate::generate(&args),
+        Command::Check(args) => generate::check(&args),
+        Command::Next(args) => results::next(&args),
+        Command::Assign(args) => results::assign(&args),
+        Command::Log(args) => results::log(&args),
     }
 }

@@ -1,29 +1,12 @@
 //! `patchdesk tasks` and `patchdesk handoff`, run as the real binary on repositories built by
 //! code: the demo project and hand-made repositories with both task layouts.
 
-use serde_json::Value;
+mod repos;
+use repos::{demo, git, json, patchdesk, s};
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn patchdesk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_patchdesk")).args(args).output().unwrap()
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-fn demo(dir: &Path) -> PathBuf {
-    patchdesk_desk::demo::ensure(&dir.join("demo")).unwrap().project
-}
+use std::process::Command;
 
 /// A repository with these files committed on `main`.
 fn repo(dir: &Path, files: &[(&str, &str)]) -> PathBuf {
@@ -40,10 +23,6 @@ fn repo(dir: &Path, files: &[(&str, &str)]) -> PathBuf {
     git(&w, &["add", "-A"]);
     git(&w, &["commit", "-q", "-m", "start"]);
     w
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 #[test]

@@ -127,3 +127,42 @@ pub fn metrics(workdir: &Path) -> Metrics {
 pub fn known_reviews(workdir: &Path) -> Vec<KnownReview> {
     patchdesk_promote::lifecycle::review_states(workdir)
 }
+
+/// The largest handoff log read by [`hand_off_from_log`], in bytes.
+pub const MAX_HANDOFF_LOG_BYTES: u64 = 8 << 20;
+
+/// The seed's `assign_task.py --from handoff_log.yaml`: the last handoff in the log file at
+/// `log_file` (any of its three forms) made on the board — recorded when the task is not with
+/// that pod yet, else found already made — with its prompt packet. Refuses a log with no
+/// complete handoff (a task and a receiving pod), a file that is not a plain readable file, or
+/// one larger than [`MAX_HANDOFF_LOG_BYTES`].
+pub fn hand_off_from_log(workdir: &Path, log_file: &Path, now: OffsetDateTime) -> Result<Handoff, UserError> {
+    let shown = log_file.display().to_string();
+    let bytes = patchdesk_intake::read_input(log_file, MAX_HANDOFF_LOG_BYTES).map_err(|e| UserError::from(&e))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        UserError::new(
+            Code::TaskFileInvalid,
+            format!("{shown} is not a text file; give the project's .logs/handoff_log.yaml."),
+        )
+    })?;
+    let log = patchdesk_board::parse_handoff_log(&text)
+        .map_err(|e| UserError::new(Code::TaskFileInvalid, format!("{shown} cannot be read as a handoff log: {e}")))?;
+    let Some(last) = log.entries.iter().rev().find(|e| e.task.is_some() && e.to.is_some()) else {
+        return Err(UserError::new(
+            Code::TaskFileInvalid,
+            format!(
+                "{shown} has no handoff naming a task and the pod it goes to; hand the task off with --to POD instead."
+            ),
+        ));
+    };
+    let (task, to) = (last.task.as_deref().unwrap_or_default(), last.to.as_deref().unwrap_or_default());
+    let reason = last.reason.as_deref().unwrap_or_default();
+    let request = HandoffRequest {
+        task_id: task,
+        to_pod: to,
+        reason,
+        input_files: &last.files,
+        related_patch: last.related_patch.as_deref(),
+    };
+    hand_off(workdir, &request, now)
+}

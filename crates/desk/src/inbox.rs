@@ -114,3 +114,64 @@ pub fn item_for(project: &Project, item: &str) -> Result<String, UserError> {
     let queue = project.queue()?;
     queue.get(item).map(|i| i.name).map_err(|e| UserError::from(&e))
 }
+
+/// How a patch applies to the project's current version (the seed's "does it apply" check).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Applies {
+    /// The inbox item's name, when an item was checked.
+    pub name: Option<String>,
+    /// `clean`, `repaired`, `merged`, `conflict` or `refused`.
+    pub applies: crate::apply::Outcome,
+    /// The files the change touches.
+    pub files: Vec<String>,
+    /// Repairs made to a damaged patch, in plain sentences.
+    pub repairs: Vec<String>,
+    /// Why it does not apply, in plain sentences.
+    pub problems: Vec<String>,
+    /// Paths that need the lead's explicit "I understand" before sending.
+    pub risks: Vec<String>,
+}
+
+impl Applies {
+    /// True when the change can be sent as it is.
+    pub fn fits(&self) -> bool {
+        !matches!(self.applies, crate::apply::Outcome::Conflict | crate::apply::Outcome::Refused)
+    }
+}
+
+/// How `item` applies to the project's `HEAD`: a file on disk is applied in git's object store
+/// only (nothing is stored, not even in the inbox); anything else must be an inbox item's name,
+/// reviewed as the window does.
+pub fn check(project: &Project, item: &str) -> Result<Applies, UserError> {
+    let path = Path::new(item);
+    let message = |m: &str, path: &Option<String>| match path {
+        Some(p) if !m.contains(p.as_str()) => format!("{p}: {m}"),
+        _ => m.to_string(),
+    };
+    if path.is_file() || std::fs::symlink_metadata(path).is_ok() {
+        let report = crate::apply::apply_file(&crate::apply::ApplyFile {
+            repo: project.workdir().to_path_buf(),
+            base: "HEAD".into(),
+            patch_file: path.to_path_buf(),
+            max_bytes: crate::apply::DEFAULT_MAX_BYTES,
+            allow_links: false,
+        })?;
+        return Ok(Applies {
+            name: None,
+            applies: report.outcome,
+            files: report.files.iter().map(|f| f.path.clone()).collect(),
+            repairs: report.repairs.iter().map(|r| message(&r.message, &r.path)).collect(),
+            problems: report.problems.iter().map(|p| message(&p.message, &p.path)).collect(),
+            risks: report.risks.iter().map(|r| r.path.clone()).collect(),
+        });
+    }
+    let review = review(project, item)?;
+    Ok(Applies {
+        name: Some(review.item.name.clone()),
+        applies: review.outcome,
+        files: review.files.iter().map(|f| f.path.clone()).collect(),
+        repairs: review.repairs.iter().map(|r| message(&r.message, &r.path)).collect(),
+        problems: review.problems.iter().map(|p| message(&p.message, &p.path)).collect(),
+        risks: review.risks.iter().map(|r| r.path.clone()).collect(),
+    })
+}

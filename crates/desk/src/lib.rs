@@ -20,9 +20,11 @@ pub mod background;
 pub mod board;
 pub mod downloads;
 pub mod follow;
+pub mod generate;
 pub mod github;
 pub mod inbox;
 pub mod practice;
+pub mod results;
 pub mod send;
 pub mod settings;
 

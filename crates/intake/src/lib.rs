@@ -31,7 +31,8 @@ pub use input::{check_input, read_input};
 pub use kind::{identify, identify_with, is_os_junk, log_kind_of, sniff_diff, DiffFlavor, Kind, LogKind};
 pub use limits::{Budget, Limits};
 pub use name::{
-    parse_name, pod_from_branch, split_extension, strip_duplicate_marker, task_from_branch, NameForm, NameInfo,
+    parse_name, patch_file_name, pod_from_branch, split_extension, strip_duplicate_marker, task_from_branch, NameForm,
+    NameInfo,
 };
 pub use paste::{kind_label, task_named_in, PastePreview};
 pub use queue::{

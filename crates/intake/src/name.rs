@@ -126,6 +126,21 @@ pub fn parse_name(raw: &str) -> NameInfo {
     info
 }
 
+/// `patch_<YYYYMMDD_HHMMSS>_<task>.<extension>`, the canonical name of a pod's download, at
+/// `now` in UTC.
+pub fn patch_file_name(now: time::OffsetDateTime, task: &str, extension: &str) -> String {
+    let now = now.to_offset(time::UtcOffset::UTC);
+    format!(
+        "patch_{:04}{:02}{:02}_{:02}{:02}{:02}_{task}.{extension}",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second()
+    )
+}
+
 /// Pod named by a branch: `chatgpt/auto/<category>/<task>` gives the category,
 /// `chatgpt/<pod>/<feature>` gives the pod.
 pub fn pod_from_branch(branch: &str) -> Option<String> {

@@ -115,16 +115,7 @@ impl Queue {
                 "The pasted answer does not name its task; choose the task it is for.",
             ));
         };
-        let now = now.to_offset(time::UtcOffset::UTC);
-        let name = format!(
-            "patch_{:04}{:02}{:02}_{:02}{:02}{:02}_{task}.txt",
-            now.year(),
-            u8::from(now.month()),
-            now.day(),
-            now.hour(),
-            now.minute(),
-            now.second()
-        );
+        let name = crate::name::patch_file_name(now, &task, "txt");
         // The name must read back as this task (no folders, no odd characters in the id).
         if task.len() > 200 || parse_name(&name).task_id.as_deref() != Some(task.as_str()) || name.contains(['/', '\\'])
         {
