@@ -12,6 +12,7 @@ mod output;
 mod promote;
 mod results;
 mod sync;
+mod watch;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -61,6 +62,8 @@ enum Command {
     Assign(results::AssignArgs),
     /// Log a task's result: status, trace log, metrics, feedback; one commit.
     Log(results::LogArgs),
+    /// Watch a folder and put every pod download that lands in it in the inbox, until Ctrl-C.
+    Watch(watch::WatchArgs),
 }
 
 fn main() -> ExitCode {
@@ -91,5 +94,6 @@ fn main() -> ExitCode {
         Command::Next(args) => results::next(&args),
         Command::Assign(args) => results::assign(&args),
         Command::Log(args) => results::log(&args),
+        Command::Watch(args) => watch::run(&args),
     }
 }

@@ -27,6 +27,7 @@ pub mod practice;
 pub mod results;
 pub mod send;
 pub mod settings;
+pub mod watch;
 
 pub use patchdesk_clock::{Clock, SystemClock, TestClock};
 use patchdesk_error::{Code, UserError};
