@@ -251,41 +251,7 @@ pub fn handoff(
     changes.edit_task(workdir, &board, task, edits)?;
 
     // 2. The prompt packet.
-    let (memory, memory_problem) = prompt::read_memory(workdir);
-    warnings.extend(memory_problem);
-    let goal =
-        if task.description.trim().is_empty() { task.title.clone() } else { task.description.trim().to_string() };
-    let mut instructions = reason.trim().to_string();
-    if let Some(notes) = task.notes.as_deref().filter(|n| !n.trim().is_empty()) {
-        if !instructions.is_empty() {
-            instructions.push_str("\n\n");
-        }
-        instructions.push_str(notes.trim());
-    }
-    let packet = PromptPacket {
-        pod: to.key.clone(),
-        task_id: task.id.clone(),
-        goal,
-        input_files: files.clone(),
-        instructions,
-        memory: prompt::relevant_memory(&memory, to, &task.id, &files),
-    };
-    let template = match patchdesk_disk::read_text_file(workdir, &to.template) {
-        Ok(t) => t,
-        Err(e) => {
-            warnings.push(format!("{e} A standard prompt was used for {}.", to.template));
-            None
-        }
-    };
-    let extras = Extras {
-        pod_name: &to.name,
-        title: &task.title,
-        phase: task.phase.as_deref().unwrap_or(""),
-        reason,
-        from: &from_pod.key,
-        related_patch: related_patch.unwrap_or(""),
-    };
-    let prompt_text = prompt::render(template.as_deref(), &packet, &extras);
+    let prompt_text = render_packet(workdir, task, to, &from_pod, reason, &files, related_patch, &mut warnings);
     let prompt_path = prompt::used_prompt_path(&to.key, &task.id);
 
     // 3. The log entry.
@@ -315,4 +281,68 @@ pub fn handoff(
         log_form,
         warnings,
     })
+}
+
+/// The prompt packet for `task` going to pod `to` (from `from`, because of `reason`, with
+/// `files` as its input files), rendered through `to`'s template; what went wrong on the way
+/// (an unreadable memory file or template) is added to `warnings`.
+#[allow(clippy::too_many_arguments)]
+fn render_packet(
+    workdir: &Path,
+    task: &crate::Task,
+    to: &Pod,
+    from: &Pod,
+    reason: &str,
+    files: &[String],
+    related_patch: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> String {
+    let (memory, memory_problem) = prompt::read_memory(workdir);
+    warnings.extend(memory_problem);
+    let goal =
+        if task.description.trim().is_empty() { task.title.clone() } else { task.description.trim().to_string() };
+    let mut instructions = reason.trim().to_string();
+    if let Some(notes) = task.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+        if !instructions.is_empty() {
+            instructions.push_str("\n\n");
+        }
+        instructions.push_str(notes.trim());
+    }
+    let packet = PromptPacket {
+        pod: to.key.clone(),
+        task_id: task.id.clone(),
+        goal,
+        input_files: files.to_vec(),
+        instructions,
+        memory: prompt::relevant_memory(&memory, to, &task.id, files),
+    };
+    let template = match patchdesk_disk::read_text_file(workdir, &to.template) {
+        Ok(t) => t,
+        Err(e) => {
+            warnings.push(format!("{e} A standard prompt was used for {}.", to.template));
+            None
+        }
+    };
+    let extras = Extras {
+        pod_name: &to.name,
+        title: &task.title,
+        phase: task.phase.as_deref().unwrap_or(""),
+        reason,
+        from: &from.key,
+        related_patch: related_patch.unwrap_or(""),
+    };
+    prompt::render(template.as_deref(), &packet, &extras)
+}
+
+/// The prompt for the pod holding `task_id` to work on it now (the seed's `run_task.py`): its
+/// packet (goal, the task's input files, its notes as instructions, relevant memory) rendered
+/// through the pod's template, and what went wrong on the way. Nothing is written.
+pub fn task_prompt(workdir: &Path, task_id: &str) -> Result<(String, Vec<String>), BoardError> {
+    let board = Board::load(workdir);
+    let task = board.task(task_id).ok_or_else(|| BoardError::TaskNotFound(task_id.to_string()))?;
+    let key = task.pod.clone().unwrap_or_else(|| "Human".to_string());
+    let pod = board.pod(&key).cloned().unwrap_or_else(|| Pod::from_key(&key));
+    let mut warnings = Vec::new();
+    let text = render_packet(workdir, task, &pod, &pod, "", &task.inputs, None, &mut warnings);
+    Ok((text, warnings))
 }

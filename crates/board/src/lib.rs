@@ -14,8 +14,8 @@ mod task;
 mod write;
 
 pub use handoff::{
-    add_handoff_entry, handoff, parse_handoff_log, read_handoff_log, HandoffEntry, HandoffForm, HandoffLog,
-    HandoffOutcome, HandoffRequest, NewHandoff, HANDOFF_LOG,
+    add_handoff_entry, handoff, parse_handoff_log, read_handoff_log, task_prompt, HandoffEntry, HandoffForm,
+    HandoffLog, HandoffOutcome, HandoffRequest, NewHandoff, HANDOFF_LOG,
 };
 pub use patchdesk_disk::{inspect, read_file, read_text_file, replace_file, FileError, Found};
 pub use prompt::{read_memory, relevant_memory, used_prompt_path, MemoryEntry, PromptPacket, MEMORY_FILES};

@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 the operation ran but did not succeed (conflict, refused),
 //! 2 usage errors (bad arguments, missing files).
 
+mod agent;
 mod apply;
 mod board;
 mod generate;
@@ -64,6 +65,8 @@ enum Command {
     Log(results::LogArgs),
     /// Watch a folder and put every pod download that lands in it in the inbox, until Ctrl-C.
     Watch(watch::WatchArgs),
+    /// Run a task with a local agent command in a scratch copy; its change goes to the inbox.
+    Run(agent::RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -95,5 +98,6 @@ fn main() -> ExitCode {
         Command::Assign(args) => results::assign(&args),
         Command::Log(args) => results::log(&args),
         Command::Watch(args) => watch::run(&args),
+        Command::Run(args) => agent::run(&args),
     }
 }

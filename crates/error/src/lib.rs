@@ -79,6 +79,9 @@ codes! {
     /// What was asked for is already so (the task is already with that pod): nothing to do,
     /// nothing was changed.
     AlreadyDone = "already_done",
+    /// The local agent command run on a task (`patchdesk run --agent`) failed, ran too long or
+    /// could not be started; nothing was imported.
+    AgentFailed = "agent_failed",
 
     // --- secrets
     /// No OS keyring (Secret Service) is available to keep a token safely.

@@ -89,6 +89,10 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
     title: "That is already done.",
     next: "Nothing was changed. Refresh the board to see where things stand now.",
   },
+  agent_failed: {
+    title: "The agent run on the task did not finish.",
+    next: "Nothing was imported. Read what the agent said, fix its command or the task, then run it again.",
+  },
   keyring_unavailable: {
     title: "There is no safe place on this computer to keep your GitHub sign-in.",
     next: "Install and start a keyring (GNOME Keyring or KWallet), then sign in again. Patchdesk never stores it in a plain file.",

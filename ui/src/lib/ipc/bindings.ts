@@ -701,6 +701,11 @@ export type Code =
  */
 "already_done" | 
 /**
+ * The local agent command run on a task (`patchdesk run --agent`) failed, ran too long or
+ * could not be started; nothing was imported.
+ */
+"agent_failed" | 
+/**
  * No OS keyring (Secret Service) is available to keep a token safely.
  */
 "keyring_unavailable" | 
