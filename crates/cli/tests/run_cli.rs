@@ -120,3 +120,25 @@ fn a_failing_silent_or_endless_agent_imports_nothing_and_says_why() {
         }
     }
 }
+
+#[test]
+fn on_a_terminal_a_spinner_tells_the_step_and_piped_nothing_but_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = demo(dir.path());
+    let run = format!(
+        "{} run --repo {} F2.1 --agent 'sleep 0.5; echo x > x.txt'",
+        env!("CARGO_BIN_EXE_patchdesk"),
+        s(&project)
+    );
+    // util-linux `script` gives the command a terminal.
+    let out = std::process::Command::new("script").args(["-qec", &run, "/dev/null"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("Running the agent") && shown.contains("\u{1b}[2K"), "{shown}");
+    assert!(shown.contains("Added patch_"), "{shown}");
+
+    let out = patchdesk(&["run", "--repo", s(&project), "F2.1", "--agent", "sleep 0.5; echo y > y.txt"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Running the agent"));
+}

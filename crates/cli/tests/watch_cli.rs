@@ -42,6 +42,21 @@ fn a_pod_download_appearing_in_the_folder_lands_in_the_inbox_and_ctrl_c_stops_th
     assert_eq!(v["report"]["imported"][0]["file_name"], "patch_20261130_120000_F2.1.diff");
     assert_eq!(v["report"]["imported"][0]["task_id"], "F2.1");
 
+    // A huge download is refused with a sentence; the watch goes on.
+    fs::File::create(folder.join("patch_20261130_120500_F2.2.diff")).unwrap().set_len(300 << 20).unwrap();
+    let mut refused = None;
+    for line in lines.by_ref() {
+        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if v["report"]["refused"].as_array().is_some_and(|a| !a.is_empty()) {
+            refused = Some(v);
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "no refusal");
+    }
+    let v = refused.expect("the huge file was refused");
+    assert_eq!(v["report"]["refused"][0]["file_name"], "patch_20261130_120500_F2.2.diff");
+    assert!(v["report"]["refused"][0]["error"]["message"].as_str().unwrap().contains("too large"), "{v}");
+
     // Ctrl-C: a clean stop with exit 0.
     let pid = child.id().to_string();
     assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
