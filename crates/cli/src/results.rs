@@ -20,6 +20,9 @@ pub struct NextArgs {
     /// Only this pod's next task (any spelling: QAPod, qa, qa_pod).
     #[arg(long)]
     pub pod: Option<String>,
+    /// With --pod: also print the task's prompt packet, ready to paste into the pod's chat.
+    #[arg(long, requires = "pod")]
+    pub prompt: bool,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -91,20 +94,29 @@ pub fn next(args: &NextArgs) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     };
-    match patchdesk_desk::board::next_task(project.workdir(), pod) {
-        Ok(task) => {
-            if args.json {
-                println!("{}", serde_json::json!({ "task": task }));
-            } else {
-                match task {
-                    Some(t) => println!("{}  {}", printable(&t.id), printable(&t.title)),
-                    None => println!("No task is ready for {}.", printable(pod)),
-                }
-            }
-            ExitCode::SUCCESS
+    let task = match patchdesk_desk::board::next_task(project.workdir(), pod) {
+        Ok(t) => t,
+        Err(e) => return fail(args.json, e),
+    };
+    let prompt = match (&task, args.prompt) {
+        (Some(t), true) => match patchdesk_desk::board::task_prompt(project.workdir(), &t.id) {
+            Ok(p) => Some(p),
+            Err(e) => return fail(args.json, e),
+        },
+        _ => None,
+    };
+    if args.json {
+        println!("{}", serde_json::json!({ "task": task, "prompt": prompt }));
+    } else {
+        match &task {
+            Some(t) => println!("{}  {}", printable(&t.id), printable(&t.title)),
+            None => println!("No task is ready for {}.", printable(pod)),
         }
-        Err(e) => fail(args.json, e),
+        if let Some(p) = &prompt {
+            println!("\n{}", printable_block(p));
+        }
     }
+    ExitCode::SUCCESS
 }
 
 /// `patchdesk assign`.

@@ -22,6 +22,11 @@ fn next_names_the_ready_task_for_a_pod_or_each_pod() {
     assert_eq!(json(&out)["task"]["id"], "F2.1");
     let out = patchdesk(&["next", "--repo", s(&w), "--pod", "QAPod"]);
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("F2.1  Tests for the stage parser"));
+    let out = patchdesk(&["next", "--repo", s(&w), "--pod", "qa", "--prompt", "--json"]);
+    let prompt = json(&out)["prompt"].as_str().unwrap().to_string();
+    assert!(prompt.contains("F2.1") && prompt.contains("Add unit tests for stage names"), "{prompt}");
+    assert!(prompt.contains("src/rtp/stages.py"), "the task's input files: {prompt}");
+    assert_eq!(git(&w, &["status", "--porcelain"]), "", "nothing written");
     let out = patchdesk(&["next", "--repo", s(&w), "--pod", "DevPod", "--json"]);
     assert_eq!(json(&out)["task"], Value::Null);
     let out = patchdesk(&["next", "--repo", s(&w), "--json"]);

@@ -200,7 +200,7 @@ pub fn run_task(
         return Err(UserError::new(Code::InputInvalid, "The agent command is empty; give one with --agent 'CMD'."));
     }
     let workdir = project.workdir();
-    let (prompt, _warnings) = patchdesk_board::task_prompt(workdir, task_id).map_err(|e| UserError::from(&e))?;
+    let prompt = crate::board::task_prompt(workdir, task_id)?;
     step("Preparing a scratch copy of the project");
     let scratch = Scratch::new(workdir)?;
     let prompt_file = scratch.folder.path().join("prompt.txt");
