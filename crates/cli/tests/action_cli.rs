@@ -106,8 +106,14 @@ fn run_step(
     });
     fs::write(&event, payload.to_string()).unwrap();
     let summary = dir.join("summary.md");
+    // The promote step's `run:` line from action.yml, run by bash as the runner runs it (its
+    // `env:` gives GITHUB_TOKEN and PATCHDESK from the action's inputs).
+    let action = fs::read_to_string(root().join("action.yml")).unwrap();
+    let step = action.split("- name: ").find(|s| s.starts_with("Send the pushed patches")).unwrap();
+    let run = step.lines().find_map(|l| l.trim().strip_prefix("run: ")).unwrap().trim_matches('\'');
     let out = Command::new("bash")
-        .arg(root().join("scripts/action/promote.sh"))
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", run])
+        .env("GITHUB_ACTION_PATH", root())
         .current_dir(checkout)
         .env("GITHUB_EVENT_PATH", &event)
         .env("GITHUB_TOKEN", token)
