@@ -90,11 +90,12 @@ fn a_failing_silent_or_endless_agent_imports_nothing_and_says_why() {
     let project = demo(dir.path());
     let inbox_before = patchdesk(&["inbox", "--repo", s(&project), "--json"]).stdout;
     let before = status(&project);
-    let cases: [(&str, &[&str], i32, &str); 5] = [
+    let cases: [(&str, &[&str], i32, &str); 6] = [
         ("echo partial > docs/x.md; echo 'model quota exceeded' >&2; exit 3", &[], 1, "exit code 3"),
         ("echo thinking only", &[], 1, "changed no file"),
         ("sleep 30", &["--timeout-secs", "1"], 1, "longer than 1 seconds"),
         ("true", &["F9.9"], 2, "F9.9"),
+        ("truncate -s 300M huge.bin", &[], 1, "larger than the 128 MB"),
         ("yes 'a long answer' | head -c 50000000; echo x > y.txt", &[], 0, ""),
     ];
     for (agent, extra, code, words) in cases {

@@ -91,6 +91,11 @@ impl Drop for Scratch {
     }
 }
 
+/// Paths git listed with `-z`.
+fn nul_separated(listed: &[u8]) -> Vec<String> {
+    listed.split(|b| *b == 0).filter(|n| !n.is_empty()).map(|n| String::from_utf8_lossy(n).into_owned()).collect()
+}
+
 /// Reads `from` to its end, keeping the first `max` bytes; true when more came.
 fn read_capped(mut from: impl Read, max: usize) -> (Vec<u8>, bool) {
     let mut kept = Vec::new();
@@ -210,26 +215,36 @@ pub fn run_task(
     let (output, output_cut) = run_agent(agent, &scratch.tree, &prompt, &prompt_file)?;
 
     step("Taking the agent's changes back");
+    let max = project.queue()?.limits().max_input_bytes as usize;
+    let listed = git(&scratch.tree, &["ls-files", "-z", "--others", "--modified", "--exclude-standard"])?;
+    let changed = nul_separated(&listed);
+    // The new and changed files' size on disk bounds the patch before git reads them.
+    let on_disk: u64 =
+        changed.iter().filter_map(|f| std::fs::symlink_metadata(scratch.tree.join(f)).ok()).map(|m| m.len()).sum();
+    let too_large = || {
+        UserError::new(
+            Code::InputTooLarge,
+            format!(
+                "The agent's change to {task_id} is larger than the {} MB the inbox takes; nothing was imported.",
+                max >> 20
+            ),
+        )
+    };
+    if on_disk > max as u64 {
+        return Err(too_large());
+    }
     git(&scratch.tree, &["add", "-A"])?;
     let names = git(&scratch.tree, &["diff", "--cached", "--name-only", "-z", "HEAD"])?;
-    let files: Vec<String> =
-        names.split(|b| *b == 0).filter(|n| !n.is_empty()).map(|n| String::from_utf8_lossy(n).into_owned()).collect();
+    let files = nul_separated(&names);
     if files.is_empty() {
         return Err(UserError::new(
             Code::NoChanges,
             format!("The agent finished but changed no file for {task_id}; nothing was imported."),
         ));
     }
-    let max = project.queue()?.limits().max_input_bytes as usize;
     let patch = git(&scratch.tree, &["diff", "--cached", "--binary", "HEAD"])?;
     if patch.len() > max {
-        return Err(UserError::new(
-            Code::InputTooLarge,
-            format!(
-                "The agent's change to {task_id} is larger than the {} MB the inbox takes; nothing was imported.",
-                max >> 20
-            ),
-        ));
+        return Err(too_large());
     }
 
     let drop = scratch.folder.path().join("drop");

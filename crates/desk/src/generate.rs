@@ -223,6 +223,7 @@ fn top_folders(files: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn task_ids_that_are_not_file_names_are_refused() {
@@ -241,6 +242,21 @@ mod tests {
         for bad in ["/etc", "../up", "a/../../b", ".git/hooks", "", "a\\b"] {
             assert_eq!(output_folder(bad).unwrap_err().code, Code::UnsafePath, "{bad}");
         }
+    }
+
+    #[test]
+    fn staged_changes_larger_than_the_cap_are_refused_while_printing() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        std::fs::write(dir.path().join("big.txt"), "line\n".repeat(10_000)).unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new("big.txt")).unwrap();
+        index.write().unwrap();
+        let e = staged_diff(&repo, 1000).unwrap_err();
+        assert_eq!(e.code, Code::InputTooLarge, "{}", e.message);
+        let (text, files) = staged_diff(&repo, 1 << 20).unwrap();
+        assert!(text.starts_with("diff --git a/big.txt b/big.txt\n"), "{text:.80}");
+        assert_eq!(files, ["big.txt"]);
     }
 
     #[test]
