@@ -52,6 +52,7 @@ fn the_action_and_the_written_workflow_pass_actionlint_and_a_broken_one_does_not
     assert_eq!(code, 0, "{found}");
     let text = fs::read_to_string(&workflow).unwrap();
     assert!(text.contains("\".patches/**\"") && text.contains("secrets.GITHUB_TOKEN"), "{text}");
+    assert!(text.contains("github.event.repository.default_branch"), "only the default branch: {text}");
 
     // The linter is not a rubber stamp.
     let broken = dir.path().join("broken.yml");

@@ -31,7 +31,10 @@ pub fn workflow_text(action: &str) -> String {
          on:\n  push:\n    paths:\n      - \".patches/**\"\n\
          permissions:\n  contents: write\n  pull-requests: write\n\
          concurrency:\n  group: patchdesk-${{{{ github.ref }}}}\n  cancel-in-progress: false\n\
-         jobs:\n  promote:\n    runs-on: ubuntu-latest\n    steps:\n\
+         jobs:\n  promote:\n\
+         \x20   # Only pushes to the default branch: review branches are never promoted again.\n\
+         \x20   if: github.ref == format('refs/heads/{{0}}', github.event.repository.default_branch)\n\
+         \x20   runs-on: ubuntu-latest\n    steps:\n\
          \x20     - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n\
          \x20     - uses: {action}\n        with:\n          token: ${{{{ secrets.GITHUB_TOKEN }}}}\n"
     )
