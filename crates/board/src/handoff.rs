@@ -250,41 +250,7 @@ pub fn handoff(
     changes.edit_task(workdir, &board, task, edits)?;
 
     // 2. The prompt packet.
-    let (memory, memory_problem) = prompt::read_memory(workdir);
-    warnings.extend(memory_problem);
-    let goal =
-        if task.description.trim().is_empty() { task.title.clone() } else { task.description.trim().to_string() };
-    let mut instructions = reason.trim().to_string();
-    if let Some(notes) = task.notes.as_deref().filter(|n| !n.trim().is_empty()) {
-        if !instructions.is_empty() {
-            instructions.push_str("\n\n");
-        }
-        instructions.push_str(notes.trim());
-    }
-    let packet = PromptPacket {
-        pod: to.key.clone(),
-        task_id: task.id.clone(),
-        goal,
-        input_files: files.clone(),
-        instructions,
-        memory: prompt::relevant_memory(&memory, to, &task.id, &files),
-    };
-    let template = match patchdesk_disk::read_text_file(workdir, &to.template) {
-        Ok(t) => t,
-        Err(e) => {
-            warnings.push(format!("{e} A standard prompt was used for {}.", to.template));
-            None
-        }
-    };
-    let extras = Extras {
-        pod_name: &to.name,
-        title: &task.title,
-        phase: task.phase.as_deref().unwrap_or(""),
-        reason,
-        from: &from_pod.key,
-        related_patch: related_patch.unwrap_or(""),
-    };
-    let prompt_text = prompt::render(template.as_deref(), &packet, &extras);
+    let prompt_text = packet_text(workdir, task, to, &from_pod.key, reason, &files, related_patch, &mut warnings);
     let prompt_path = prompt::used_prompt_path(&to.key, &task.id);
 
     // 3. The log entry.
@@ -314,4 +280,68 @@ pub fn handoff(
         log_form,
         warnings,
     })
+}
+
+/// The prompt packet for `to` working on `task`, through `to`'s template when it has one.
+#[allow(clippy::too_many_arguments)]
+fn packet_text(
+    workdir: &Path,
+    task: &crate::Task,
+    to: &Pod,
+    from: &str,
+    reason: &str,
+    files: &[String],
+    related_patch: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> String {
+    let (memory, memory_problem) = prompt::read_memory(workdir);
+    warnings.extend(memory_problem);
+    let goal =
+        if task.description.trim().is_empty() { task.title.clone() } else { task.description.trim().to_string() };
+    let mut instructions = reason.trim().to_string();
+    if let Some(notes) = task.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+        if !instructions.is_empty() {
+            instructions.push_str("\n\n");
+        }
+        instructions.push_str(notes.trim());
+    }
+    let packet = PromptPacket {
+        pod: to.key.clone(),
+        task_id: task.id.clone(),
+        goal,
+        input_files: files.to_vec(),
+        instructions,
+        memory: prompt::relevant_memory(&memory, to, &task.id, files),
+    };
+    let template = match patchdesk_disk::read_text_file(workdir, &to.template) {
+        Ok(t) => t,
+        Err(e) => {
+            warnings.push(format!("{e} A standard prompt was used for {}.", to.template));
+            None
+        }
+    };
+    let extras = Extras {
+        pod_name: &to.name,
+        title: &task.title,
+        phase: task.phase.as_deref().unwrap_or(""),
+        reason,
+        from,
+        related_patch: related_patch.unwrap_or(""),
+    };
+    prompt::render(template.as_deref(), &packet, &extras)
+}
+
+/// The prompt packet of task `task_id` for the pod that holds it: the one written when it was
+/// last handed on (`prompts/used/<Pod>/<task_id>_prompt.txt`), else one made from the task
+/// now. Nothing is written.
+pub fn task_prompt(workdir: &Path, task_id: &str) -> Result<String, BoardError> {
+    let board = Board::load(workdir);
+    let task = board.task(task_id).ok_or_else(|| BoardError::TaskNotFound(task_id.to_string()))?;
+    let key = task.pod.clone().unwrap_or_else(|| "Human".to_string());
+    let pod = board.pod(&key).cloned().unwrap_or_else(|| Pod::from_key(&key));
+    if let Some(text) = patchdesk_disk::read_text_file(workdir, &prompt::used_prompt_path(&pod.key, &task.id))? {
+        return Ok(text);
+    }
+    let from = task.handoff_from.clone().unwrap_or_default();
+    Ok(packet_text(workdir, task, &pod, &from, "", &task.inputs, None, &mut Vec::new()))
 }

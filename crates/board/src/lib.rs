@@ -14,7 +14,7 @@ mod task;
 mod write;
 
 pub use handoff::{
-    add_handoff_entry, handoff, read_handoff_log, HandoffEntry, HandoffForm, HandoffLog, HandoffOutcome,
+    add_handoff_entry, handoff, read_handoff_log, task_prompt, HandoffEntry, HandoffForm, HandoffLog, HandoffOutcome,
     HandoffRequest, NewHandoff, HANDOFF_LOG,
 };
 pub use patchdesk_disk::{inspect, read_file, read_text_file, replace_file, FileError, Found};

@@ -22,9 +22,11 @@ pub mod downloads;
 pub mod follow;
 pub mod github;
 pub mod inbox;
+pub mod pods;
 pub mod practice;
 pub mod send;
 pub mod settings;
+pub mod tokens;
 
 pub use patchdesk_clock::{Clock, SystemClock, TestClock};
 use patchdesk_error::{Code, UserError};
