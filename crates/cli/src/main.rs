@@ -9,7 +9,9 @@ mod inbox;
 mod log;
 mod output;
 mod promote;
+mod serve;
 mod sync;
+mod token;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -44,6 +46,10 @@ enum Command {
     Handoff(board::HandoffArgs),
     /// Follow the pull requests Patchdesk opened: merged → task done, closed → back to its pod.
     Sync(sync::SyncArgs),
+    /// Serve the pod API (HTTP, bearer tokens, OpenAPI at /openapi.json) for a project.
+    Serve(serve::ServeArgs),
+    /// Make, list or revoke the tokens pods use with the pod API.
+    Token(token::TokenArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,5 +75,7 @@ fn main() -> ExitCode {
         Command::Tasks(args) => board::tasks(&args),
         Command::Handoff(args) => board::handoff(&args),
         Command::Sync(args) => sync::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Token(args) => token::run(&args),
     }
 }

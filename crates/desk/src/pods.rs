@@ -201,6 +201,8 @@ pub struct BatchDone {
     /// The inbox item holding the change; none when nothing was stored.
     #[serde(default)]
     pub name: Option<String>,
+    /// Each file's status (empty when the body itself was refused).
+    #[serde(default)]
     pub results: Vec<FileResult>,
     /// Why nothing was stored (`file_changed`, `unsafe_path`…), when nothing was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -288,7 +290,7 @@ fn store(
         || patchdesk_intake::parse_name(&format!("{stem}.{ext}")).task_id.as_deref() != Some(task)
     {
         return Err(UserError::new(
-            Code::TaskNotFound,
+            Code::InputInvalid,
             format!("\"{}\" is not a task id Patchdesk can file a patch under; use the board's task id (letters, digits, dots, dashes).", task.escape_debug()),
         ));
     }
@@ -445,7 +447,7 @@ pub fn batch(desk: &Desk, project: &Project, pod: &str, req: &BatchRequest) -> R
         .map(str::to_string)
         .or_else(|| req.branch.as_deref().and_then(patchdesk_intake::task_from_branch));
     let Some(task) = task else {
-        return Err(UserError::new(Code::TaskNotFound, "The batch names no task; give the board's task id in \"task_id\" (or a branch chatgpt/auto/<pod>/<task_id>)."));
+        return Err(UserError::new(Code::InputInvalid, "The batch names no task; give the board's task id in \"task_id\" (or a branch chatgpt/auto/<pod>/<task_id>)."));
     };
     let repo = project.repo();
     let head = repo.head().and_then(|h| h.peel_to_tree()).map_err(|e| UserError::new(Code::Git, e.to_string()))?;
