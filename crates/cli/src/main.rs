@@ -7,6 +7,7 @@ mod apply;
 mod board;
 mod inbox;
 mod log;
+mod mcp;
 mod output;
 mod promote;
 mod serve;
@@ -50,6 +51,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Make, list or revoke the tokens pods use with the pod API.
     Token(token::TokenArgs),
+    /// Give an MCP client (over standard input and output) the pod API's tools for a project.
+    Mcp(mcp::McpArgs),
 }
 
 fn main() -> ExitCode {
@@ -77,5 +80,6 @@ fn main() -> ExitCode {
         Command::Sync(args) => sync::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Token(args) => token::run(&args),
+        Command::Mcp(args) => mcp::run(&args),
     }
 }

@@ -10,6 +10,7 @@
 //! this code ([`openapi`]).
 
 mod body;
+mod mcp;
 mod routes;
 
 use axum::extract::{Request, State};
@@ -19,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 pub use body::ErrorBody;
+pub use mcp::PodTools;
 use patchdesk_desk::Desk;
 use patchdesk_error::{Code, UserError};
 use std::path::PathBuf;
@@ -158,9 +160,13 @@ pub fn router(desk: Desk, options: &ServeOptions) -> Result<Router, UserError> {
         .route("/tasks/{id}/prompt", get(routes::get_prompt))
         .route("/tasks/{id}/handoff", post(routes::hand_off))
         .route_layer(axum::middleware::from_fn_with_state(app.clone(), require_token));
+    let mcp = Router::new()
+        .nest_service("/mcp", mcp_service(&app, options))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), require_token));
     let mut router = Router::new()
         .route("/health", get(routes::health))
         .merge(guarded)
+        .merge(mcp)
         .fallback(routes::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(options.max_body))
         .with_state(app);
@@ -181,6 +187,44 @@ pub fn router(desk: Desk, options: &ServeOptions) -> Result<Router, UserError> {
         router = router.layer(cors);
     }
     Ok(router)
+}
+
+/// The MCP tools over streamable HTTP, for requests whose token was checked.
+fn mcp_service(
+    app: &Arc<App>,
+    options: &ServeOptions,
+) -> rmcp::transport::StreamableHttpService<
+    PodTools,
+    rmcp::transport::streamable_http_server::session::local::LocalSessionManager,
+> {
+    let mut config = rmcp::transport::StreamableHttpServerConfig::default();
+    config.max_request_body_bytes = options.max_body;
+    if let Some(host) =
+        options.public_url.as_deref().and_then(|u| u.split("://").nth(1)).and_then(|r| r.split(['/', ':']).next())
+    {
+        config.allowed_hosts.push(host.to_string());
+    }
+    let app = app.clone();
+    rmcp::transport::StreamableHttpService::new(
+        move || Ok(PodTools::new(app.clone(), None)),
+        Default::default(),
+        config,
+    )
+}
+
+/// The MCP tools for `pod` over standard input and output, until the client closes them.
+pub async fn serve_stdio(desk: Desk, repo: &std::path::Path, pod: &str) -> Result<(), UserError> {
+    use rmcp::ServiceExt;
+    let project = patchdesk_desk::open_project(repo)?;
+    let app =
+        Arc::new(App { workdir: project.workdir().to_path_buf(), desk, max_body: DEFAULT_MAX_BODY, public_url: None });
+    let failed = |e: String| UserError::new(Code::Io, format!("The MCP connection failed: {e}."));
+    let running = PodTools::new(app, Some(pod.to_string()))
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    running.waiting().await.map_err(|e| failed(e.to_string()))?;
+    Ok(())
 }
 
 /// The OpenAPI 3.1 document of the pod API, with `public_url` as its server when given.
