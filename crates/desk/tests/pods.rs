@@ -179,3 +179,41 @@ fn fifty_submissions_at_once_from_several_threads_are_all_kept() {
         assert!(text.starts_with("diff --git a/docs/n"), "{n}: {text}");
     }
 }
+
+#[test]
+fn auto_promote_sends_what_arrives_for_review_as_a_pull_request_never_to_the_default_branch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let desk = desk(tmp.path());
+    let (demo, project) = open_demo(&tmp.path().join("demo")).unwrap();
+    let remote = git2::Repository::open(&demo.practice_remote).unwrap();
+    let main_before = remote.refname_to_id("refs/heads/main").unwrap();
+    let s = Submission {
+        task_id: "F2.1".into(),
+        summary: "Off by default".into(),
+        patch: new_file_patch("docs/off.md", "off"),
+        ..Default::default()
+    };
+    assert!(pods::submit(&desk, &project, "DevPod", &s).unwrap().review.is_none(), "off by default");
+
+    tokens::set_auto_promote(project.workdir(), true).unwrap();
+    let s = Submission { summary: "Sent at once".into(), patch: new_file_patch("docs/on.md", "on"), ..s };
+    let done = pods::submit(&desk, &project, "DevPod", &s).unwrap();
+    let review = done.review.expect("sent for review");
+    assert!(review.not_sent.is_none(), "{review:?}");
+    assert!(review.url.is_some());
+    let branch = review.branch.unwrap();
+    assert_ne!(branch, "main");
+    assert!(remote.refname_to_id(&format!("refs/heads/{branch}")).is_ok());
+    assert_eq!(remote.refname_to_id("refs/heads/main").unwrap(), main_before, "never pushed to the default branch");
+
+    // One that does not apply waits in the inbox, with the reason.
+    let conflict = Submission {
+        summary: "Clashes".into(),
+        patch: "diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1,1 +1,1 @@\n-no such line here\n+x\n".into(),
+        ..Default::default()
+    };
+    let conflict = Submission { task_id: "F2.1".into(), ..conflict };
+    let done = pods::submit(&desk, &project, "DevPod", &conflict).unwrap();
+    assert!(matches!(done.applies, Applies::Conflict | Applies::Refused), "{done:?}");
+    assert!(done.review.unwrap().not_sent.is_some());
+}
