@@ -278,3 +278,24 @@ fn the_api_document_is_valid_openapi_3_1_and_schemathesis_finds_nothing() {
     eprintln!("schemathesis ({:?}):\n{report}", started.elapsed());
     assert!(out.status.success(), "{report}");
 }
+
+#[test]
+fn token_commands_show_a_token_once_and_list_only_pods_and_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = pods::demo(tmp.path());
+    let tok = token(&repo, "QAPod");
+    let out = Command::new(pods::BIN).args(["token", "list", "--json", "--repo"]).arg(&repo).output().unwrap();
+    assert!(out.status.success());
+    let list = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(list.contains("QAPod") && !list.contains(&tok), "{list}");
+    let kept = std::fs::read_to_string(repo.join(".git/patchdesk/pod-api.json")).unwrap();
+    assert!(!kept.contains(&tok));
+    let ignored = Command::new("git").arg("-C").arg(&repo).args(["status", "--porcelain"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&ignored.stdout).contains("pod-api"), "never in git");
+    let out =
+        Command::new(pods::BIN).args(["token", "revoke", "--pod", "NoSuchPod", "--repo"]).arg(&repo).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no token for NoSuchPod"));
+    let out = Command::new(pods::BIN).args(["serve", "--repo"]).arg(tmp.path().join("nowhere")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
