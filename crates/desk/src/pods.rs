@@ -345,6 +345,8 @@ fn store(
     })
 }
 
+static SENDING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Sends a submission that applies for review when the project auto-promotes.
 fn auto_promote(desk: &Desk, project: &Project, mut s: Submitted) -> Submitted {
     let on = crate::tokens::settings(project.workdir()).map(|t| t.auto_promote).unwrap_or(false);
@@ -361,6 +363,9 @@ fn auto_promote(desk: &Desk, project: &Project, mut s: Submitted) -> Submitted {
         });
         return s;
     }
+    // One send at a time in this process: sends from one clone share its refs and its remote's
+    // records (two at once failed as "could not reach" in the team-server test).
+    let _one_at_a_time = SENDING.lock().unwrap_or_else(|e| e.into_inner());
     let sent = Remote::required(project.workdir(), None, None).and_then(|remote| {
         crate::send::send_for_review(desk, project.workdir(), &s.name, &remote, Default::default(), &|_| {})
     });
