@@ -334,15 +334,21 @@ fn render_packet(
     prompt::render(template.as_deref(), &packet, &extras)
 }
 
-/// The prompt for the pod holding `task_id` to work on it now (the seed's `run_task.py`): its
-/// packet (goal, the task's input files, its notes as instructions, relevant memory) rendered
-/// through the pod's template, and what went wrong on the way. Nothing is written.
+/// The prompt for the pod holding `task_id` to work on it now (the seed's `run_task.py`): the
+/// packet written when the task was last handed on (`prompts/used/<Pod>/<task_id>_prompt.txt`),
+/// else its packet (goal, the task's input files, its notes as instructions, relevant memory)
+/// rendered now through the pod's template, and what went wrong on the way. Nothing is written.
 pub fn task_prompt(workdir: &Path, task_id: &str) -> Result<(String, Vec<String>), BoardError> {
     let board = Board::load(workdir);
     let task = board.task(task_id).ok_or_else(|| BoardError::TaskNotFound(task_id.to_string()))?;
     let key = task.pod.clone().unwrap_or_else(|| "Human".to_string());
     let pod = board.pod(&key).cloned().unwrap_or_else(|| Pod::from_key(&key));
+    if let Some(text) = patchdesk_disk::read_text_file(workdir, &prompt::used_prompt_path(&pod.key, &task.id))? {
+        return Ok((text, Vec::new()));
+    }
+    let from_key = task.handoff_from.clone().unwrap_or_else(|| pod.key.clone());
+    let from = board.pod(&from_key).cloned().unwrap_or_else(|| Pod::from_key(&from_key));
     let mut warnings = Vec::new();
-    let text = render_packet(workdir, task, &pod, &pod, "", &task.inputs, None, &mut warnings);
+    let text = render_packet(workdir, task, &pod, &from, "", &task.inputs, None, &mut warnings);
     Ok((text, warnings))
 }

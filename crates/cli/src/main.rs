@@ -10,10 +10,13 @@ mod board;
 mod generate;
 mod inbox;
 mod log;
+mod mcp;
 mod output;
 mod promote;
 mod results;
+mod serve;
 mod sync;
+mod token;
 mod watch;
 
 use clap::{Parser, Subcommand};
@@ -70,6 +73,12 @@ enum Command {
     Run(agent::RunArgs),
     /// Write the GitHub workflow that turns every patch pushed under .patches/ into a pull request.
     InitAction(action::InitActionArgs),
+    /// Serve the pod API (HTTP, bearer tokens, OpenAPI at /openapi.json) for a project.
+    Serve(serve::ServeArgs),
+    /// Make, list or revoke the tokens pods use with the pod API.
+    Token(token::TokenArgs),
+    /// Give an MCP client (over standard input and output) the pod API's tools for a project.
+    Mcp(mcp::McpArgs),
 }
 
 fn main() -> ExitCode {
@@ -103,5 +112,8 @@ fn main() -> ExitCode {
         Command::Watch(args) => watch::run(&args),
         Command::Run(args) => agent::run(&args),
         Command::InitAction(args) => action::init(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Token(args) => token::run(&args),
+        Command::Mcp(args) => mcp::run(&args),
     }
 }

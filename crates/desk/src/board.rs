@@ -167,9 +167,10 @@ pub fn hand_off_from_log(workdir: &Path, log_file: &Path, now: OffsetDateTime) -
     hand_off(workdir, &request, now)
 }
 
-/// The prompt for the pod holding `task_id` to work on it now: its packet (goal, the task's
-/// input files, its notes, relevant memory) rendered through the pod's template. Nothing is
-/// written; the window's "copy prompt", the CLI's `next --prompt` and `run` use it.
+/// The prompt for the pod holding `task_id` to work on it now: the packet written when the task
+/// was last handed on, else its packet (goal, the task's input files, its notes, relevant memory)
+/// rendered now through the pod's template. Nothing is written; the window's "copy prompt", the
+/// CLI's `next --prompt`, `run` and the pod API use it.
 pub fn task_prompt(workdir: &Path, task_id: &str) -> Result<String, UserError> {
     patchdesk_board::task_prompt(workdir, task_id).map(|(text, _)| text).map_err(|e| UserError::from(&e))
 }

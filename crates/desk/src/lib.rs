@@ -25,10 +25,12 @@ pub mod follow;
 pub mod generate;
 pub mod github;
 pub mod inbox;
+pub mod pods;
 pub mod practice;
 pub mod results;
 pub mod send;
 pub mod settings;
+pub mod tokens;
 pub mod watch;
 
 pub use patchdesk_clock::{Clock, SystemClock, TestClock};

@@ -68,6 +68,9 @@ codes! {
     /// The change touches paths that need the lead's explicit "I understand" (workflows,
     /// submodules, hooks, links, Patchdesk's own folders…) and it was not given.
     RisksNotConfirmed = "risks_not_confirmed",
+    /// A pod's copy of a file is out of date: the file changed in the project since the pod
+    /// read it (its `sha` is not the file's). The message gives the current one.
+    FileChanged = "file_changed",
 
     // --- tasks and board
     /// A task file (YAML) could not be read; the file and line are in the message.
@@ -131,6 +134,11 @@ codes! {
     /// Another program (the web browser, the file manager) could not be started to open a
     /// page or a folder.
     NotOpened = "not_opened",
+
+    // --- the pod API
+    /// A request to the pod API came without a token, or with one Patchdesk does not keep
+    /// (unknown or revoked).
+    TokenInvalid = "token_invalid",
 
     /// Anything not covered above. Always a bug to be given its own code.
     Internal = "internal",

@@ -73,6 +73,10 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
     title: "This change touches files that need your OK before it is sent.",
     next: "Look at the files listed on the review screen and tick \u201cI understand\u201d, or send the change back and ask the pod to leave them out.",
   },
+  file_changed: {
+    title: "The pod worked on an old copy of a file.",
+    next: "Send the pod the file as it is now (its current version is named below) and ask it to redo its change on that.",
+  },
   task_file_invalid: {
     title: "A task file couldn't be read.",
     next: "Open the file named below and fix the line it points to; Patchdesk won't change that file until then.",
@@ -168,6 +172,10 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
   not_opened: {
     title: "Patchdesk couldn't start the program that opens this.",
     next: "Copy the address or folder named below and open it yourself.",
+  },
+  token_invalid: {
+    title: "A pod tried to use Patchdesk without a valid token.",
+    next: "Give the pod a token made with “patchdesk token add”, or ignore this if you revoked it on purpose.",
   },
   internal: {
     title: "Something went wrong inside Patchdesk.",

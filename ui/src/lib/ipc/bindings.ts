@@ -684,6 +684,11 @@ export type Code =
  */
 "risks_not_confirmed" | 
 /**
+ * A pod's copy of a file is out of date: the file changed in the project since the pod
+ * read it (its `sha` is not the file's). The message gives the current one.
+ */
+"file_changed" | 
+/**
  * A task file (YAML) could not be read; the file and line are in the message.
  */
 "task_file_invalid" | 
@@ -786,6 +791,11 @@ export type Code =
  * page or a folder.
  */
 "not_opened" | 
+/**
+ * A request to the pod API came without a token, or with one Patchdesk does not keep
+ * (unknown or revoked).
+ */
+"token_invalid" | 
 /**
  * Anything not covered above. Always a bug to be given its own code.
  */
