@@ -110,6 +110,9 @@ pub struct FollowedReview {
     /// Things that did not stop the run (a task missing from the board, a file with a problem).
     /// When there are any, the transition is tried again on the next run.
     pub warnings: Vec<String>,
+    /// What reviewers said and the checks, for an open request (filled by the desk's follow;
+    /// `None` when not asked or the forge could not tell).
+    pub feedback: Option<patchdesk_forge::FeedbackSummary>,
 }
 
 /// What [`follow_reviews`] did.
@@ -395,6 +398,7 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
             unlocked,
             changed_files,
             warnings: item_warnings,
+            feedback: None,
         });
         local.reviews.insert(k.item.clone(), k);
     }
