@@ -370,3 +370,63 @@ pub fn merge_task(
     };
     Ok(MergeDone { number: review.number, merge_commit, report: followed.report, board, board_error })
 }
+
+/// What "Withdraw" did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct Withdrawn {
+    /// The request's number.
+    pub number: u64,
+    /// True when Patchdesk's branch was deleted (it held nothing but Patchdesk's commit); false
+    /// when someone else added to it (kept) or it was gone already.
+    pub branch_deleted: bool,
+    /// Following the reviews right after: the task back with its pod, the reason in its
+    /// feedback note, one commit.
+    pub report: FollowReport,
+}
+
+/// "Withdraw" on `task`'s open request: closes it, deletes Patchdesk's branch only while it
+/// holds nothing but Patchdesk's commit, and records (one commit, with `reason`) the task back
+/// with its pod and the note in its feedback file. A rerun on the closed request only finishes
+/// that work. A merged request is refused (undo it instead).
+pub fn withdraw(
+    desk: &Desk,
+    workdir: &Path,
+    task: &str,
+    reason: &str,
+    now: OffsetDateTime,
+) -> Result<Withdrawn, UserError> {
+    if reason.trim().is_empty() {
+        return Err(UserError::new(
+            Code::InputInvalid,
+            "Say why the request is withdrawn; the pod reads it in its feedback. Write a reason, then try again.",
+        ));
+    }
+    let known = task_request(workdir, task).ok_or_else(|| no_request(task))?;
+    let remote = remote_of(workdir, &known)?;
+    let chosen = desk.forge(&remote)?;
+    let forge = chosen.forge.as_ref();
+    let state = match forge.review_status(known.number, None).map_err(forge_err)? {
+        ReviewPoll::Changed { review, .. } => review.state,
+        ReviewPoll::NotModified => known.state,
+    };
+    if state == ReviewState::Merged {
+        return Err(UserError::new(
+            Code::InputInvalid,
+            format!(
+                "Review request #{} for {task} is merged already, so it cannot be withdrawn. Undo the merge instead.",
+                known.number
+            ),
+        ));
+    }
+    if state == ReviewState::Open {
+        forge.close(known.number).map_err(forge_err)?;
+    }
+    let branch_deleted = match (known.branch.as_deref(), known.head.as_deref()) {
+        (Some(branch), Some(head)) => forge.delete_branch(branch, head).map_err(forge_err)?,
+        _ => false,
+    };
+    let reasons = std::collections::BTreeMap::from([(known.item.clone(), reason.trim().to_string())]);
+    let report = patchdesk_promote::lifecycle::follow_reviews_with(workdir, forge, now, &reasons)
+        .map_err(|e| UserError::from(&e))?;
+    Ok(Withdrawn { number: known.number, branch_deleted, report })
+}

@@ -90,3 +90,60 @@ fn changes_asked_then_sent_back_then_approved_and_merged() {
     assert!(again.merge_commit.is_none() && again.report.commit.is_none());
     assert_eq!(head(&workdir), after);
 }
+
+#[test]
+fn withdraw_closes_deletes_only_patchdesks_branch_and_sends_the_task_back_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let desk = Desk::new(tmp.path().join("data"), Overrides::default());
+    let (demo, project) = open_demo(&tmp.path().join("demo")).unwrap();
+    let workdir = project.workdir().to_path_buf();
+    let items = inbox::items(&project).unwrap();
+    let item = items.iter().find(|i| i.task_id.as_deref() == Some("F2.2")).unwrap().name.clone();
+    let remote = Remote::origin(&workdir).unwrap();
+    let out = send::send_for_review(&desk, &workdir, &item, &remote, SendChoices::default(), &|_| {}).unwrap();
+    let bare = git2::Repository::open_bare(&demo.practice_remote).unwrap();
+    let branch = format!("refs/heads/{}", out.branch);
+
+    assert!(review::withdraw(&desk, &workdir, "F2.2", "  ", datetime!(2026-11-30 15:00 UTC)).is_err());
+    let before = head(&workdir);
+    let w =
+        review::withdraw(&desk, &workdir, "F2.2", "The guide changed; wait for v2.", datetime!(2026-11-30 15:01 UTC))
+            .unwrap();
+    assert!(w.branch_deleted);
+    assert!(bare.find_reference(&branch).is_err(), "Patchdesk's own branch is deleted");
+    let repo = git2::Repository::open(&workdir).unwrap();
+    let commit = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(commit.parent_id(0).unwrap(), before, "one commit");
+    assert!(commit.message().unwrap().contains("The guide changed"), "{:?}", commit.message());
+    let tasks = patchdesk_desk::board::tasks(&workdir);
+    assert_eq!(tasks.tasks.iter().find(|t| t.id == "F2.2").unwrap().status, "in_progress");
+    let feedback = std::fs::read_to_string(workdir.join(".logs/feedback/F2.2.md")).unwrap();
+    assert!(feedback.contains("Why the lead withdrew it: The guide changed; wait for v2."), "{feedback}");
+
+    // A rerun changes nothing.
+    let again = review::withdraw(&desk, &workdir, "F2.2", "again", datetime!(2026-11-30 15:02 UTC)).unwrap();
+    assert!(!again.branch_deleted && again.report.commit.is_none());
+    assert_eq!(head(&workdir), commit.id());
+}
+
+#[test]
+fn withdraw_keeps_a_branch_someone_else_added_to() {
+    let tmp = tempfile::tempdir().unwrap();
+    let desk = Desk::new(tmp.path().join("data"), Overrides::default());
+    let (demo, project) = open_demo(&tmp.path().join("demo")).unwrap();
+    let workdir = project.workdir().to_path_buf();
+    let items = inbox::items(&project).unwrap();
+    let item = items.iter().find(|i| i.task_id.as_deref() == Some("F2.2")).unwrap().name.clone();
+    let remote = Remote::origin(&workdir).unwrap();
+    let out = send::send_for_review(&desk, &workdir, &item, &remote, SendChoices::default(), &|_| {}).unwrap();
+    // A reviewer pushes a fix to the branch.
+    let bare = git2::Repository::open_bare(&demo.practice_remote).unwrap();
+    let name = format!("refs/heads/{}", out.branch);
+    let parent = bare.find_reference(&name).unwrap().peel_to_commit().unwrap();
+    let sig = git2::Signature::now("Reviewer", "reviewer@example.com").unwrap();
+    let theirs = bare.commit(Some(&name), &sig, &sig, "A reviewer's fix", &parent.tree().unwrap(), &[&parent]).unwrap();
+
+    let w = review::withdraw(&desk, &workdir, "F2.2", "Not now.", datetime!(2026-11-30 15:01 UTC)).unwrap();
+    assert!(!w.branch_deleted);
+    assert_eq!(bare.refname_to_id(&name).unwrap(), theirs, "someone else's commit is kept");
+}

@@ -828,6 +828,36 @@ impl Forge for GitHub {
         Ok(())
     }
 
+    fn delete_branch(&self, branch: &str, only_if_at: &str) -> Result<bool, ForgeError> {
+        #[derive(Deserialize)]
+        struct Target {
+            sha: String,
+        }
+        #[derive(Deserialize)]
+        struct Ref {
+            object: Target,
+        }
+        let ctx = self.ctx("delete branches");
+        let found: Result<Ref, _> =
+            self.rt.block_on(self.crab.get(self.route(&format!("/git/ref/heads/{branch}")), None::<&()>));
+        let tip = match found.map_err(|e| map_error(&ctx, e)) {
+            Ok(r) => r.object.sha,
+            Err(ForgeError::RepoNotFound { .. }) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        if tip != only_if_at {
+            return Ok(false);
+        }
+        let url = format!("{}{}", self.base.api, self.route(&format!("/git/refs/heads/{branch}")));
+        let status =
+            self.rt.block_on(self.crab._delete(url, None::<&()>)).map_err(|e| map_error(&ctx, e))?.status().as_u16();
+        match status {
+            204 => Ok(true),
+            404 | 422 => Ok(false),
+            s => Err(status_error(&ctx, s, "the branch was not deleted", &[], false, None)),
+        }
+    }
+
     fn comment(&self, number: u64, body: &str) -> Result<(), ForgeError> {
         let body = json!({"body": format!("{}\n\n{PATCHDESK_MARK}", body.trim_end())});
         let _: Value = self

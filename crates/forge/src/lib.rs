@@ -157,6 +157,9 @@ pub trait Forge: Send + Sync {
     /// Writes a comment on request `number`, marked as Patchdesk's own
     /// ([`feedback::PATCHDESK_MARK`]) so it is never taken for a reviewer's.
     fn comment(&self, number: u64, body: &str) -> Result<(), ForgeError>;
+    /// Deletes `branch` only while its tip is still `only_if_at` (nobody else added to it);
+    /// true when it was deleted, false when it was gone already or holds other commits.
+    fn delete_branch(&self, branch: &str, only_if_at: &str) -> Result<bool, ForgeError>;
 }
 
 /// What went wrong talking to a forge. Messages are plain sentences with a next step, and

@@ -485,6 +485,17 @@ impl Forge for PracticeRemote {
         self.close_review(number)
     }
 
+    fn delete_branch(&self, branch: &str, only_if_at: &str) -> Result<bool, ForgeError> {
+        let _lock = self.lock()?;
+        let repo = self.repo()?;
+        let Ok(mut r) = repo.find_reference(&format!("refs/heads/{branch}")) else { return Ok(false) };
+        if r.target().map(|t| t.to_string()).as_deref() != Some(only_if_at) {
+            return Ok(false);
+        }
+        r.delete().map_err(|e| ForgeError::Unexpected(format!("git could not delete {branch}: {}", e.message())))?;
+        Ok(true)
+    }
+
     fn comment(&self, number: u64, body: &str) -> Result<(), ForgeError> {
         let _lock = self.lock()?;
         let mut rec = self.record(number)?;

@@ -283,6 +283,9 @@ impl Forge for RacingReviewer {
     fn comment(&self, number: u64, body: &str) -> Result<(), patchdesk_forge::ForgeError> {
         self.inner.comment(number, body)
     }
+    fn delete_branch(&self, branch: &str, only_if_at: &str) -> Result<bool, patchdesk_forge::ForgeError> {
+        self.inner.delete_branch(branch, only_if_at)
+    }
 }
 
 /// The attack of finding 10: between Patchdesk's look at the remote and its push, a reviewer
