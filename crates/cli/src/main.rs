@@ -51,6 +51,8 @@ enum Command {
     SendBack(review::SendBackArgs),
     /// Merge a task's pull request (approved, checks not failing): task done, dependents ready.
     Merge(review::MergeArgs),
+    /// Withdraw a task's open pull request: closed, the task back with its pod, one commit.
+    Withdraw(review::WithdrawArgs),
     /// The practice remote's reviewer: approve, or ask for changes on a line.
     Practice(review::PracticeArgs),
 }
@@ -81,6 +83,7 @@ fn main() -> ExitCode {
         Command::Review(args) => review::review(&args),
         Command::SendBack(args) => review::send_back(&args),
         Command::Merge(args) => review::merge(&args),
+        Command::Withdraw(args) => review::withdraw(&args),
         Command::Practice(args) => review::practice(&args),
     }
 }

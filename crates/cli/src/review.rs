@@ -54,6 +54,21 @@ pub struct MergeArgs {
 }
 
 #[derive(Args)]
+pub struct WithdrawArgs {
+    /// The project's repository (its working folder).
+    #[arg(long)]
+    pub repo: PathBuf,
+    /// Why (the pod reads it in its feedback; it is in the commit).
+    #[arg(long)]
+    pub reason: String,
+    /// Print JSON: {number, branch_deleted, report}.
+    #[arg(long)]
+    pub json: bool,
+    /// The task whose open request to withdraw.
+    pub task: String,
+}
+
+#[derive(Args)]
 pub struct PracticeArgs {
     #[command(subcommand)]
     pub command: PracticeCommand,
@@ -166,6 +181,20 @@ pub fn merge(args: &MergeArgs) -> ExitCode {
                 Some(_) => format!("Merged #{}. {}", m.number, lines.join("; ")),
                 None => format!("#{} was merged already. {}", m.number, lines.join("; ")),
             }
+        }),
+        Err(e) => fail(args.json, e.clone(), exit_code(&e)),
+    }
+}
+
+pub fn withdraw(args: &WithdrawArgs) -> ExitCode {
+    let dir = match workdir(&args.repo, args.json) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    match patchdesk_desk::review::withdraw(&desk(), &dir, &args.task, &args.reason, OffsetDateTime::now_utc()) {
+        Ok(w) => done(args.json, &w, |w| {
+            let branch = if w.branch_deleted { "its branch deleted" } else { "its branch kept" };
+            format!("Withdrew #{} ({branch}).", w.number)
         }),
         Err(e) => fail(args.json, e.clone(), exit_code(&e)),
     }

@@ -65,3 +65,16 @@ fn the_review_loop_from_the_command_line() {
     let v = json(&run(&["merge", "--json", "F2.2"], &project));
     assert!(v["merge_commit"].is_null() && v["report"]["commit"].is_null(), "a rerun changes nothing: {v}");
 }
+
+#[test]
+fn withdraw_from_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, project) = demo(tmp.path());
+    let out = promote(&project, root.join("Downloads/patch_20261118_101500_F2.2.diff")).output().unwrap();
+    json(&out);
+    let v = json(&run(&["withdraw", "--json", "--reason", "Wait for the new guide.", "F2.2"], &project));
+    assert_eq!(v["branch_deleted"], true, "{v}");
+    assert_eq!(v["report"]["reviews"][0]["change"], "closed");
+    let out = run(&["withdraw", "--reason", "x", "F9.9"], &project);
+    assert_eq!(out.status.code(), Some(2), "no request for that task");
+}
