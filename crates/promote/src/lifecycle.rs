@@ -752,6 +752,11 @@ pub fn review_states(workdir: &Path) -> Vec<KnownReview> {
             out.push(p);
         }
     }
+    let records = crate::record::all_records(workdir);
+    for k in &mut out {
+        let later = records.iter().filter(|r| r.revision_of == Some(k.number) && r.pushed).count();
+        k.revisions = Some(1 + later as u32);
+    }
     out.sort_by(|a, b| a.item.cmp(&b.item));
     out
 }

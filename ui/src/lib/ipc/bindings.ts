@@ -1149,7 +1149,12 @@ merged_at?: string | null;
 /**
  * When it was closed or merged (RFC 3339), if the forge said.
  */
-closed_at?: string | null }) & { 
+closed_at?: string | null; 
+/**
+ * How many versions of the change the request has had: 1 as opened, 2 after the pod's
+ * first revision was added to it (counted from the promote records, never stored).
+ */
+revisions?: number | null }) & { 
 /**
  * What this run did.
  */
@@ -1518,7 +1523,12 @@ merged_at?: string | null;
 /**
  * When it was closed or merged (RFC 3339), if the forge said.
  */
-closed_at?: string | null }
+closed_at?: string | null; 
+/**
+ * How many versions of the change the request has had: 1 as opened, 2 after the pod's
+ * first revision was added to it (counted from the promote records, never stored).
+ */
+revisions?: number | null }
 /**
  * Which layout a task was read from.
  */
@@ -1874,7 +1884,17 @@ pr_url: string;
 /**
  * The steps of this run.
  */
-steps: StepEvent[] }
+steps: StepEvent[]; 
+/**
+ * True when the item updated its task's open request (one more commit on its branch and
+ * a comment) instead of opening one.
+ */
+updated: boolean; 
+/**
+ * Which version of the request this item is (2 for the first revision); `None` when it
+ * opened the request.
+ */
+revision: number | null }
 /**
  * What "Send for review" will use unless the person changes it: the dialog shows these.
  */
@@ -2318,7 +2338,12 @@ reviewers: string[] | null;
 /**
  * Risky paths the lead confirmed with "I understand" on the review screen.
  */
-confirmed_risks?: string[] }
+confirmed_risks?: string[]; 
+/**
+ * Open a new review request even when the item's task has one open already (by default
+ * the item is that request's next revision: one more commit on its branch and a comment).
+ */
+new_request?: boolean }
 /**
  * What "Send back to the pod" did.
  */
