@@ -52,7 +52,7 @@ pub use patchdesk_project::review::{
 pub use patchdesk_project::{Overview, Project, ProjectSummary, Rejected, RemoteInfo};
 pub use patchdesk_promote::board::BoardSent;
 pub use patchdesk_promote::lifecycle::{FollowReport, FollowedReview, ReviewChange};
-pub use patchdesk_promote::{KnownReview, PromoteOutcome, PromotePreview, Step, StepEvent, StepState};
+pub use patchdesk_promote::{KnownReview, PromoteOutcome, PromotePreview, RevisionOf, Step, StepEvent, StepState};
 pub use time::OffsetDateTime;
 
 /// What every workflow that reaches past the project needs: where the lead's settings live and

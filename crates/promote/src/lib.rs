@@ -695,8 +695,23 @@ pub struct PromotePreview {
     pub draft: bool,
     /// The base branch from the settings, if one is set (else the remote's default branch).
     pub base: Option<String>,
-    /// The branch the change will go on, from the settings' pattern.
+    /// The branch the change will go on, from the settings' pattern (for a revision, the
+    /// open request's branch).
     pub branch: String,
+    /// The open review request sending this item updates ("Update review request #n"),
+    /// `None` when sending opens a request.
+    #[specta(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_of: Option<RevisionOf>,
+}
+
+/// The open review request an inbox item revises: "Revision 2 of #n".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct RevisionOf {
+    /// The request's number.
+    pub number: u64,
+    /// Which version of it the item is (2 for the first revision).
+    pub revision: u32,
 }
 
 /// The defaults for sending item `item` of the repository at `workdir` for review.
@@ -708,13 +723,25 @@ pub fn preview(workdir: &Path, item: &str) -> Result<PromotePreview, PromoteErro
     let mut labels: Vec<String> =
         config.labels.iter().map(|l| l.replace("<pod>", &pod)).filter(|l| !l.trim().is_empty()).collect();
     labels.dedup();
-    let branch = content::branch_for(workdir, &item, &config, &pod)?;
+    let open = revision::open_request_for(workdir, &item);
+    let branch = match open.as_ref().and_then(|o| o.branch.clone()) {
+        Some(b) => b,
+        None => content::branch_for(workdir, &item, &config, &pod)?,
+    };
+    let base = open.as_ref().and_then(|o| o.base.clone()).or_else(|| config.base.clone());
+    // An item already sent as a revision keeps the version it was.
+    let sent = load_record(workdir, &item.name)?
+        .and_then(|r| Some(RevisionOf { number: r.revision_of?, revision: r.revision.unwrap_or(2) }));
+    let revision_of = sent.or_else(|| {
+        open.map(|o| RevisionOf { number: o.number, revision: o.revisions.unwrap_or(1).saturating_add(1) })
+    });
     Ok(PromotePreview {
         title: content::default_title(&item),
         labels,
         reviewers: config.reviewers.clone(),
         draft: config.draft,
-        base: config.base.clone(),
+        base,
         branch,
+        revision_of,
     })
 }

@@ -10,7 +10,7 @@ use patchdesk_error::{Code, Coded};
 use patchdesk_forge::{ApiBase, Forge, GitHub, PracticeRemote, Secret};
 use patchdesk_project::demo;
 use patchdesk_promote::lifecycle::review_states;
-use patchdesk_promote::{promote, PromoteError, PromoteOutcome, PromoteRequest, StepState};
+use patchdesk_promote::{promote, PromoteError, PromoteOutcome, PromoteRequest, RevisionOf, StepState};
 
 const TOKEN: &str = "fake-revision-test-token-5d1e";
 
@@ -106,6 +106,10 @@ fn a_revision_adds_one_commit_to_the_open_request_keeps_the_reviewers_commit_and
         "Shorter stage names",
         &new_file_diff("docs/stage-names.md", "# Stage names\nShort ones.\n"),
     );
+    // What the send dialog shows before: "Update review request #1", revision 2, its branch.
+    let shown = patchdesk_promote::preview(&d.project, &rev).unwrap();
+    assert_eq!(shown.revision_of, Some(RevisionOf { number: first.pr_number, revision: 2 }));
+    assert_eq!((shown.branch.as_str(), shown.base.as_deref()), (branch.as_str(), Some("main")));
     let out = send(&d.project, &url, &rev, &forge).unwrap();
     assert_eq!(
         (out.pr_number, out.updated, out.revision, out.branch.as_str()),
@@ -142,6 +146,15 @@ fn a_revision_adds_one_commit_to_the_open_request_keeps_the_reviewers_commit_and
     assert_eq!(q.get(&rev).unwrap().status, patchdesk_intake::Status::Promoted);
     // The lead's repository is untouched.
     assert_eq!(common::snapshot(&d.project), before);
+    // The next download for the task is the third version.
+    let next = import(&d.project, "20261121_090000", "F2.2", "Third", &new_file_diff("docs/third.md", "3\n"));
+    let shown = patchdesk_promote::preview(&d.project, &next).unwrap();
+    assert_eq!(shown.revision_of, Some(RevisionOf { number: first.pr_number, revision: 3 }));
+    let sent = patchdesk_promote::preview(&d.project, &rev).unwrap();
+    assert_eq!(sent.revision_of, Some(RevisionOf { number: first.pr_number, revision: 2 }), "sent as version 2");
+    // The first item is no revision of its own request.
+    let own = patchdesk_promote::preview(&d.project, &item_named(&d, demo::CLEAN_PATCH)).unwrap();
+    assert_eq!(own.revision_of, None);
 
     // Sending it again changes nothing.
     let again = send(&d.project, &url, &rev, &forge).unwrap();

@@ -1920,9 +1920,15 @@ draft: boolean;
  */
 base: string | null; 
 /**
- * The branch the change will go on, from the settings' pattern.
+ * The branch the change will go on, from the settings' pattern (for a revision, the
+ * open request's branch).
  */
-branch: string }
+branch: string; 
+/**
+ * The open review request sending this item updates ("Update review request #n"),
+ * `None` when sending opens a request.
+ */
+revision_of?: RevisionOf | null }
 /**
  * One step of a promote started, finished, was skipped (already done) or failed.
  */
@@ -2237,6 +2243,18 @@ board: BoardSending | null;
  * Why the reviews could not be followed or the board not sent (offline, signed out…).
  */
 error: UserError | null }
+/**
+ * The open review request an inbox item revises: "Revision 2 of #n".
+ */
+export type RevisionOf = { 
+/**
+ * The request's number.
+ */
+number: number; 
+/**
+ * Which version of it the item is (2 for the first revision).
+ */
+revision: number }
 /**
  * Why a changed path deserves a second look.
  */
