@@ -394,6 +394,10 @@ pub fn promote(
         Some(r) => r,
         None => PromoteRecord::new(&req.item, &req.remote_url, &patchdesk_clock::rfc3339_seconds(req.clock.now())),
     };
+    if req.new_request && rec.revision_of.is_some() && !rec.pushed {
+        // A revision that never reached its request becomes a request of its own when asked.
+        rec = PromoteRecord::new(&req.item, &req.remote_url, &patchdesk_clock::rfc3339_seconds(req.clock.now()));
+    }
     if rec.branch.is_none() && !req.new_request {
         if let Some(open) = revision::open_request_for(&req.workdir, &item) {
             revision::begin(&mut rec, &open, &req.workdir, &item);

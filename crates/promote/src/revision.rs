@@ -19,7 +19,7 @@
 use std::path::Path;
 
 use git2::{Oid, Repository};
-use patchdesk_forge::ReviewState;
+use patchdesk_forge::{ReviewPoll, ReviewState};
 use patchdesk_intake::{InboxItem, Queue, Status};
 
 use crate::record::{all_records, PromoteRecord};
@@ -93,6 +93,16 @@ pub(crate) fn steps(
         }
     } else {
         run.event(Step::Prepare, StepState::Started, &format!("reading {branch} of #{number}"));
+        // The project's records may be behind: a request merged or closed since takes no more.
+        if let ReviewPoll::Changed { review, .. } = run.forge.review_status(number, None)? {
+            if review.state != ReviewState::Open {
+                let how = if review.state == ReviewState::Merged { "merged" } else { "closed" };
+                return Err(PromoteError::NotPromotable(format!(
+                    "Review request #{number} was {how} in the meantime, so {} cannot update it; send it again with \"new review request\" chosen.",
+                    item.name
+                )));
+            }
+        }
         let (heads, _) = transport::list_remote(repo, &url, creds)?;
         let Some(tip) = heads.iter().find(|(n, _)| *n == branch).map(|(_, o)| *o) else {
             return Err(PromoteError::NotPromotable(format!(

@@ -58,6 +58,13 @@ fn send(work: &Path, url: &str, item: &str, forge: &dyn Forge) -> Result<Promote
     promote(&req, forge, &|_| {})
 }
 
+/// Sends `item` as a review request of its own, even when its task has one open.
+fn send_new_request(work: &Path, url: &str, item: &str, forge: &dyn Forge) -> PromoteOutcome {
+    let mut req = PromoteRequest::new(work, item, url);
+    req.new_request = true;
+    promote(&req, forge, &|_| {}).unwrap()
+}
+
 fn tip(bare: &git2::Repository, branch: &str) -> git2::Oid {
     bare.find_reference(&format!("refs/heads/{branch}")).unwrap().target().unwrap()
 }
@@ -87,6 +94,14 @@ fn practice(d: &demo::DemoProject) -> (String, PracticeRemote, git2::Repository)
     let forge = PracticeRemote::open(&url).unwrap();
     let bare = git2::Repository::open_bare(&d.practice_remote).unwrap();
     (url, forge, bare)
+}
+
+/// The demo with F2.2 sent to its practice remote: the first version of request #1.
+fn f22_sent() -> (tempfile::TempDir, demo::DemoProject, (String, PracticeRemote, git2::Repository), PromoteOutcome) {
+    let (tmp, d) = demo_project();
+    let remote = practice(&d);
+    let first = send(&d.project, &remote.0, &item_named(&d, demo::CLEAN_PATCH), &remote.1).unwrap();
+    (tmp, d, remote, first)
 }
 
 #[test]
@@ -196,20 +211,34 @@ fn a_revision_that_no_longer_applies_on_the_branch_is_refused_and_nothing_is_sen
 
 #[test]
 fn a_second_request_for_the_task_is_opened_only_when_asked() {
-    let (_tmp, d) = demo_project();
-    let (url, forge, bare) = practice(&d);
-    let first = send(&d.project, &url, &item_named(&d, demo::CLEAN_PATCH), &forge).unwrap();
+    let (_tmp, d, (url, forge, bare), first) = f22_sent();
     let first_tip = tip(&bare, &first.branch);
     let rev =
         import(&d.project, "20261120_090000", "F2.2", "Another take", &new_file_diff("docs/take.md", "Take two.\n"));
-    let mut req = PromoteRequest::new(&d.project, &rev, &url);
-    req.new_request = true;
-    let out = promote(&req, &forge, &|_| {}).unwrap();
+    let out = send_new_request(&d.project, &url, &rev, &forge);
     assert!(!out.updated && out.revision.is_none());
     assert_ne!(out.pr_number, first.pr_number);
     assert_eq!(out.branch, format!("{}-2", first.branch));
     assert_eq!(forge.list_reviews().unwrap().len(), 2);
     assert_eq!(tip(&bare, &first.branch), first_tip, "the first request's branch is untouched");
+}
+
+#[test]
+fn a_request_closed_in_the_meantime_takes_no_revision_and_a_new_one_can_be_asked_for() {
+    let (_tmp, d, (url, forge, bare), first) = f22_sent();
+    let first_tip = tip(&bare, &first.branch);
+    // Closed on the forge; the project's records have not seen it yet.
+    forge.close_review(first.pr_number).unwrap();
+    let rev = import(&d.project, "20261120_090000", "F2.2", "Late take", &new_file_diff("docs/late.md", "Late.\n"));
+    let err = send(&d.project, &url, &rev, &forge).unwrap_err();
+    let words = err.to_string();
+    assert!(words.contains(&format!("#{} was closed", first.pr_number)) && words.contains(&rev), "{words}");
+    assert_eq!(tip(&bare, &first.branch), first_tip, "nothing pushed");
+    assert!(practice_comments(&d, first.pr_number).is_empty());
+    // Asked for a new request, it gets one.
+    let out = send_new_request(&d.project, &url, &rev, &forge);
+    assert!(!out.updated);
+    assert_eq!(forge.list_reviews().unwrap().len(), 2);
 }
 
 // ------------------------------------------------------------------ GitHub stand-in
