@@ -14,6 +14,7 @@ mod mcp;
 mod output;
 mod promote;
 mod results;
+mod review;
 mod serve;
 mod sync;
 mod token;
@@ -79,6 +80,16 @@ enum Command {
     Token(token::TokenArgs),
     /// Give an MCP client (over standard input and output) the pod API's tools for a project.
     Mcp(mcp::McpArgs),
+    /// What reviewers said on a task's pull request: state, reviews, comments, checks.
+    Review(review::ReviewArgs),
+    /// Send the reviewers' comments back to the task's pod: the revision prompt, one commit.
+    SendBack(review::SendBackArgs),
+    /// Merge a task's pull request (approved, checks not failing): task done, dependents ready.
+    Merge(review::MergeArgs),
+    /// Withdraw a task's open pull request: closed, the task back with its pod, one commit.
+    Withdraw(review::WithdrawArgs),
+    /// The practice remote's reviewer: approve, or ask for changes on a line.
+    Practice(review::PracticeArgs),
 }
 
 fn main() -> ExitCode {
@@ -115,5 +126,10 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&args),
         Command::Token(args) => token::run(&args),
         Command::Mcp(args) => mcp::run(&args),
+        Command::Review(args) => review::review(&args),
+        Command::SendBack(args) => review::send_back(&args),
+        Command::Merge(args) => review::merge(&args),
+        Command::Withdraw(args) => review::withdraw(&args),
+        Command::Practice(args) => review::practice(&args),
     }
 }

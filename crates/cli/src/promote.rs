@@ -29,7 +29,11 @@ pub struct PromoteArgs {
     /// Open the pull request as a draft.
     #[arg(long)]
     pub draft: bool,
-    /// Print JSON: {branch, commit, pr_number, pr_url, steps}.
+    /// Open a new pull request even when the task has one open already (by default the item
+    /// updates that one: one more commit on its branch and a comment).
+    #[arg(long = "new-request")]
+    pub new_request: bool,
+    /// Print JSON: {branch, commit, pr_number, pr_url, updated, revision, steps}.
     #[arg(long)]
     pub json: bool,
     /// Git address to push to instead of `origin`'s.
@@ -64,6 +68,7 @@ pub fn run(args: &PromoteArgs) -> ExitCode {
         base: args.base.clone(),
         draft: args.draft.then_some(true),
         confirmed_risks: args.confirmed_risks.clone(),
+        new_request: args.new_request,
         ..SendChoices::default()
     };
     let quiet = args.json;
@@ -77,8 +82,10 @@ pub fn run(args: &PromoteArgs) -> ExitCode {
             if args.json {
                 println!(
                     "{}",
-                    serde_json::json!({"branch": out.branch, "commit": out.commit, "pr_number": out.pr_number, "pr_url": out.pr_url, "steps": out.steps})
+                    serde_json::json!({"branch": out.branch, "commit": out.commit, "pr_number": out.pr_number, "pr_url": out.pr_url, "updated": out.updated, "revision": out.revision, "steps": out.steps})
                 );
+            } else if let (true, Some(n)) = (out.updated, out.revision) {
+                println!("{} → #{} updated with revision {n} {}", out.branch, out.pr_number, out.pr_url);
             } else {
                 println!("{} → #{} {}", out.branch, out.pr_number, out.pr_url);
             }

@@ -1,5 +1,6 @@
 //! `patchdesk promote` on the demo: a patch file and a queued item go to the practice remote,
-//! `--json` gives {branch, commit, pr_number, pr_url, steps}; bad input exits 2.
+//! `--json` gives {branch, commit, pr_number, pr_url, updated, revision, steps}; bad input exits 2;
+//! a revision of a task with an open request updates that request.
 
 mod hub;
 
@@ -282,4 +283,51 @@ fn verbose_logs_go_to_stderr_without_the_token() {
     let quiet = run(&token, None, false);
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains(" INFO "), "{}", String::from_utf8_lossy(&quiet.stderr));
     gh.stop();
+}
+
+/// A pod's download for task F2.2 that adds `path`, written with its sidecar under `dir`.
+fn f22_revision(dir: &std::path::Path, stamp: &str, path: &str) -> std::path::PathBuf {
+    let diff = format!(
+        "diff --git a/{path} b/{path}\nnew file mode 100644\n--- /dev/null\n+++ b/{path}\n@@ -0,0 +1 @@\n+Revised.\n"
+    );
+    let file = dir.join(format!("patch_{stamp}_F2.2.diff"));
+    std::fs::write(&file, diff).unwrap();
+    std::fs::write(dir.join(format!("patch_{stamp}_F2.2.json")), r#"{"task_id": "F2.2", "summary": "Revised stages"}"#)
+        .unwrap();
+    file
+}
+
+#[test]
+fn promote_of_a_revision_updates_the_open_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, project) = demo(tmp.path());
+    let out = promote(&project, root.join("Downloads/patch_20261118_101500_F2.2.diff")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(first["updated"], false);
+    let bare = git2::Repository::open_bare(root.join("practice-remote.git")).unwrap();
+    let tip = || bare.find_reference("refs/heads/chatgpt/dev/f2.2").unwrap().target().unwrap().to_string();
+
+    // The pod's revision: the same request, one more commit on its branch.
+    let drops = tmp.path().join("drops");
+    std::fs::create_dir_all(&drops).unwrap();
+    let out = promote(&project, f22_revision(&drops, "20261120_090000", "docs/revised.md")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["pr_number"].as_u64(), v["updated"].as_bool(), v["revision"].as_u64()),
+        (Some(1), Some(true), Some(2))
+    );
+    assert_eq!(v["commit"].as_str().unwrap(), tip());
+    let commit = bare.find_commit(git2::Oid::from_str(&tip()).unwrap()).unwrap();
+    assert_eq!(commit.parent_id(0).unwrap().to_string(), first["commit"].as_str().unwrap());
+
+    // Asked for a new request: a second one, on a branch of its own.
+    let file = f22_revision(&drops, "20261121_090000", "docs/other.md");
+    let out =
+        patchdesk().args(["promote", "--new-request", "--json", "--repo"]).arg(&project).arg(file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["pr_number"].as_u64(), v["updated"].as_bool()), (Some(2), Some(false)));
+    assert_eq!(v["branch"], "chatgpt/dev/f2.2-2");
 }

@@ -28,6 +28,7 @@ pub mod inbox;
 pub mod pods;
 pub mod practice;
 pub mod results;
+pub mod review;
 pub mod send;
 pub mod settings;
 pub mod tokens;
@@ -42,7 +43,10 @@ use std::sync::Arc;
 
 // ---- types the front ends need, so they never name a domain crate ----
 pub use patchdesk_error::Coded;
-pub use patchdesk_forge::{Account, RepoSummary, ReviewState};
+pub use patchdesk_forge::{
+    Account, Check, Checks, ChecksState, Feedback, FeedbackSummary, ForgeKind, MergeMethod, RepoSummary, ReviewComment,
+    ReviewState, ReviewVerdict, Standing, Verdict,
+};
 pub use patchdesk_intake::{kind_label, ImportReport, InboxItem, PastePreview, SeenFile, Status};
 pub use patchdesk_logs::Metrics;
 pub use patchdesk_project::connect::CloneProgress;
@@ -55,7 +59,7 @@ pub use patchdesk_project::review::{
 pub use patchdesk_project::{Overview, Project, ProjectSummary, Rejected, RemoteInfo};
 pub use patchdesk_promote::board::BoardSent;
 pub use patchdesk_promote::lifecycle::{FollowReport, FollowedReview, ReviewChange};
-pub use patchdesk_promote::{KnownReview, PromoteOutcome, PromotePreview, Step, StepEvent, StepState};
+pub use patchdesk_promote::{KnownReview, PromoteOutcome, PromotePreview, RevisionOf, Step, StepEvent, StepState};
 pub use time::OffsetDateTime;
 
 /// What every workflow that reaches past the project needs: where the lead's settings live and

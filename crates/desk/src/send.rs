@@ -27,6 +27,10 @@ pub struct SendChoices {
     /// Risky paths the lead confirmed with "I understand" on the review screen.
     #[serde(default)]
     pub confirmed_risks: Vec<String>,
+    /// Open a new review request even when the item's task has one open already (by default
+    /// the item is that request's next revision: one more commit on its branch and a comment).
+    #[serde(default)]
+    pub new_request: bool,
 }
 
 /// What "Send for review" will use for item `name` unless the lead changes it.
@@ -36,7 +40,10 @@ pub fn preview(workdir: &Path, name: &str) -> Result<PromotePreview, UserError> 
 
 /// Sends item `name` of the project at `workdir` for review to `remote`: one branch, one commit
 /// with the delivery logs, pushed, and a review request opened (or found, when an earlier
-/// attempt got that far). `on_event` hears each step. Safe to run again after any failure.
+/// attempt got that far). When the item's task already has an open request (opened from
+/// another item), the item updates it instead (`updated: true` in the outcome): one more commit
+/// on its branch, on top of whatever is there, and a comment "Revision N from <Pod>: <summary>";
+/// `choices.new_request` opens a second request instead. `on_event` hears each step. Safe to run again after any failure.
 /// Blocks on the network: front ends with a window call it off the window's thread.
 pub fn send_for_review(
     desk: &Desk,
@@ -57,5 +64,6 @@ pub fn send_for_review(
     req.labels = choices.labels;
     req.reviewers = choices.reviewers;
     req.confirmed_risks = choices.confirmed_risks;
+    req.new_request = choices.new_request;
     patchdesk_promote::promote(&req, chosen.forge.as_ref(), on_event).map_err(|e| UserError::from(&e))
 }

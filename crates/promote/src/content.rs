@@ -68,8 +68,14 @@ pub fn default_title(item: &InboxItem) -> String {
     format!("[{}] {}", one_line(&task_id(item)), one_line(&summary(item)))
 }
 
-fn summary(item: &InboxItem) -> String {
+pub(crate) fn summary(item: &InboxItem) -> String {
     item.summary.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| format!("Work for {}", task_id(item)))
+}
+
+/// The pod's own name (`DevPod`) for `item` whose short name is `pod`.
+pub(crate) fn pod_display(item: &InboxItem, pod: &str) -> String {
+    let raw = item.pod.clone().unwrap_or_else(|| pod.to_string());
+    patchdesk_board::default_pods().into_iter().find(|p| p.matches(&raw)).unwrap_or_else(|| Pod::from_key(&raw)).key
 }
 
 /// The pod's short name (`dev`) for `item`, from its metadata or the board in `workdir`.
@@ -169,7 +175,7 @@ fn ext_of(name: &str) -> &str {
     }
 }
 
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -291,14 +297,7 @@ pub(crate) fn build(
     let changelog = find(&[LogKind::Changelog]);
     let prompt = find(&[LogKind::PromptUsed]);
     let handoff = find(&[LogKind::HandoffNotes]);
-    let pod_key = {
-        let raw = item.pod.clone().unwrap_or_else(|| pod.clone());
-        let p = patchdesk_board::default_pods()
-            .into_iter()
-            .find(|p| p.matches(&raw))
-            .unwrap_or_else(|| Pod::from_key(&raw));
-        safe_component(&p.key)
-    };
+    let pod_key = safe_component(&pod_display(item, &pod));
     let task_file = safe_component(&task);
 
     // Delivery logs into the tree.

@@ -43,6 +43,7 @@ mod merge;
 pub mod record;
 pub mod refresh;
 mod request;
+pub mod revision;
 mod transport;
 
 pub use config::{LogChoice, PromoteConfig, ReviewPolicy, ALL_LOGS, CONFIG_FILE};
@@ -146,6 +147,9 @@ pub struct PromoteRequest {
     /// has looked at and confirmed with "I understand". A change touching any other risky path
     /// is not sent ([`PromoteError::RisksNotConfirmed`]).
     pub confirmed_risks: Vec<String>,
+    /// Open a new review request even when the item's task already has an open one (by
+    /// default the item is a revision of that request and updates it, see [`revision`]).
+    pub new_request: bool,
     /// For tests of resumability: stop with [`PromoteError::Interrupted`] right after this
     /// step's effect happened and before it was recorded, as a kill would.
     pub interrupt_after: Option<Step>,
@@ -170,6 +174,7 @@ impl PromoteRequest {
             labels: None,
             reviewers: None,
             confirmed_risks: Vec::new(),
+            new_request: false,
             interrupt_after: None,
             clock: std::sync::Arc::new(patchdesk_clock::SystemClock),
         }
@@ -191,6 +196,12 @@ pub struct PromoteOutcome {
     pub pr_url: String,
     /// The steps of this run.
     pub steps: Vec<StepEvent>,
+    /// True when the item updated its task's open request (one more commit on its branch and
+    /// a comment) instead of opening one.
+    pub updated: bool,
+    /// Which version of the request this item is (2 for the first revision); `None` when it
+    /// opened the request.
+    pub revision: Option<u32>,
 }
 
 /// Why a promote stopped. The item stays queued; running promote again continues.
@@ -209,6 +220,20 @@ pub enum PromoteError {
         item: String,
         /// Base branch.
         base: String,
+        /// Why.
+        detail: String,
+        /// Conflict (3-way merge) rather than a misfit.
+        conflict: bool,
+    },
+    /// A revision does not fit the head of its open request's branch.
+    #[error("{item} no longer applies on top of the branch {branch} of review request #{number} ({detail}); nothing was sent. Ask the pod for a revision made against that branch as it is now.")]
+    RevisionDoesNotApply {
+        /// Item.
+        item: String,
+        /// The request.
+        number: u64,
+        /// Its branch.
+        branch: String,
         /// Why.
         detail: String,
         /// Conflict (3-way merge) rather than a misfit.
@@ -270,6 +295,8 @@ impl Coded for PromoteError {
             PromoteError::NotPromotable(_) => Code::PatchUnreadable,
             PromoteError::DoesNotApply { conflict: true, .. } => Code::MergeConflict,
             PromoteError::DoesNotApply { .. } => Code::PatchDoesNotApply,
+            PromoteError::RevisionDoesNotApply { conflict: true, .. } => Code::MergeConflict,
+            PromoteError::RevisionDoesNotApply { .. } => Code::PatchDoesNotApply,
             PromoteError::Forge(e) => e.code(),
             PromoteError::PushRejected { .. } => Code::PushRejected,
             PromoteError::Git { .. } => Code::Git,
@@ -363,12 +390,25 @@ pub fn promote(
         detail: format!("there is no git repository at {}", req.workdir.display()),
     })?;
 
-    let rec = match load_record(&req.workdir, &req.item)? {
+    let mut rec = match load_record(&req.workdir, &req.item)? {
         Some(r) => r,
         None => PromoteRecord::new(&req.item, &req.remote_url, &patchdesk_clock::rfc3339_seconds(req.clock.now())),
     };
+    if req.new_request && rec.revision_of.is_some() && !rec.pushed {
+        // A revision that never reached its request becomes a request of its own when asked.
+        rec = PromoteRecord::new(&req.item, &req.remote_url, &patchdesk_clock::rfc3339_seconds(req.clock.now()));
+    }
+    if rec.branch.is_none() && !req.new_request {
+        if let Some(open) = revision::open_request_for(&req.workdir, &item) {
+            revision::begin(&mut rec, &open, &req.workdir, &item);
+        }
+    }
     let mut run = Run { req, forge, on_event, events: Vec::new(), rec };
-    let result = steps(&mut run, &repo, &queue, &item, &config);
+    let result = if run.rec.revision_of.is_some() {
+        revision::steps(&mut run, &repo, &queue, &item, &config)
+    } else {
+        steps(&mut run, &repo, &queue, &item, &config)
+    };
     match result {
         Ok(outcome) => {
             tracing::info!(item = %run.req.item, "promote finished");
@@ -441,6 +481,14 @@ fn steps(
                 return Err(PromoteError::Input(format!("{own:?} cannot be the branch for this change; use letters, digits, dashes and slashes, and not the base branch")));
             }
             names.branch = own.to_string();
+        } else if run.req.new_request {
+            // A second request for a task with an open one: a branch of its own.
+            let first = names.branch.clone();
+            let mut n = 2;
+            while heads.iter().any(|(b, _)| *b == names.branch) {
+                names.branch = format!("{first}-{n}");
+                n += 1;
+            }
         }
         if heads.iter().any(|(n, _)| *n == names.branch) {
             // An earlier run may have pushed it: fetch it to compare (and maybe adopt).
@@ -617,6 +665,8 @@ fn steps(
         pr_number: number,
         pr_url: run.rec.review_url.clone().unwrap_or_default(),
         steps: run.events.clone(),
+        updated: false,
+        revision: None,
     })
 }
 
@@ -649,8 +699,23 @@ pub struct PromotePreview {
     pub draft: bool,
     /// The base branch from the settings, if one is set (else the remote's default branch).
     pub base: Option<String>,
-    /// The branch the change will go on, from the settings' pattern.
+    /// The branch the change will go on, from the settings' pattern (for a revision, the
+    /// open request's branch).
     pub branch: String,
+    /// The open review request sending this item updates ("Update review request #n"),
+    /// `None` when sending opens a request.
+    #[specta(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_of: Option<RevisionOf>,
+}
+
+/// The open review request an inbox item revises: "Revision 2 of #n".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct RevisionOf {
+    /// The request's number.
+    pub number: u64,
+    /// Which version of it the item is (2 for the first revision).
+    pub revision: u32,
 }
 
 /// The defaults for sending item `item` of the repository at `workdir` for review.
@@ -662,13 +727,25 @@ pub fn preview(workdir: &Path, item: &str) -> Result<PromotePreview, PromoteErro
     let mut labels: Vec<String> =
         config.labels.iter().map(|l| l.replace("<pod>", &pod)).filter(|l| !l.trim().is_empty()).collect();
     labels.dedup();
-    let branch = content::branch_for(workdir, &item, &config, &pod)?;
+    let open = revision::open_request_for(workdir, &item);
+    let branch = match open.as_ref().and_then(|o| o.branch.clone()) {
+        Some(b) => b,
+        None => content::branch_for(workdir, &item, &config, &pod)?,
+    };
+    let base = open.as_ref().and_then(|o| o.base.clone()).or_else(|| config.base.clone());
+    // An item already sent as a revision keeps the version it was.
+    let sent = load_record(workdir, &item.name)?
+        .and_then(|r| Some(RevisionOf { number: r.revision_of?, revision: r.revision.unwrap_or(2) }));
+    let revision_of = sent.or_else(|| {
+        open.map(|o| RevisionOf { number: o.number, revision: o.revisions.unwrap_or(1).saturating_add(1) })
+    });
     Ok(PromotePreview {
         title: content::default_title(&item),
         labels,
         reviewers: config.reviewers.clone(),
         draft: config.draft,
-        base: config.base.clone(),
+        base,
         branch,
+        revision_of,
     })
 }

@@ -61,6 +61,16 @@ pub struct PromoteRecord {
     /// A sentence for the inbox: "Waiting to send: no network connection", or empty.
     #[serde(default)]
     pub status: String,
+    /// The open review request this item updates (a revision adds a commit to its branch
+    /// instead of opening a request of its own); `None` for an item that opened its own.
+    #[serde(default)]
+    pub revision_of: Option<u64>,
+    /// Which version of that request this item is (2 for the first revision).
+    #[serde(default)]
+    pub revision: Option<u32>,
+    /// The "Revision N from <Pod>" comment was written on the request.
+    #[serde(default)]
+    pub commented: bool,
 }
 
 impl PromoteRecord {
@@ -80,6 +90,9 @@ impl PromoteRecord {
             finished: false,
             steps: Vec::new(),
             status: String::new(),
+            revision_of: None,
+            revision: None,
+            commented: false,
         }
     }
 
@@ -122,17 +135,21 @@ pub fn load_record(workdir: &Path, item: &str) -> Result<Option<PromoteRecord>, 
     }
 }
 
-/// The review request of every item whose promote opened one, in item order, as opened (see
-/// [`PromoteRecord::review`]). A record that cannot be read is left out.
-pub fn sent_reviews(workdir: &Path) -> Vec<crate::KnownReview> {
+/// Every promote record of the working folder (a record that cannot be read is left out).
+pub(crate) fn all_records(workdir: &Path) -> Vec<PromoteRecord> {
     let Ok(entries) = std::fs::read_dir(workdir.join(RECORD_DIR)) else { return Vec::new() };
-    let mut out: Vec<crate::KnownReview> = entries
+    entries
         .filter_map(Result::ok)
         .filter(|e| e.file_name().to_str().is_some_and(|n| n.ends_with(".json") && !n.starts_with('.')))
         .filter_map(|e| std::fs::read(e.path()).ok())
         .filter_map(|b| serde_json::from_slice::<PromoteRecord>(&b).ok())
-        .filter_map(|r| r.review())
-        .collect();
+        .collect()
+}
+
+/// The review request of every item whose promote opened one, in item order, as opened (see
+/// [`PromoteRecord::review`]). Revisions, which update another item's request, are not listed.
+pub fn sent_reviews(workdir: &Path) -> Vec<crate::KnownReview> {
+    let mut out: Vec<crate::KnownReview> = all_records(workdir).into_iter().filter_map(|r| r.review()).collect();
     out.sort_by(|a, b| a.item.cmp(&b.item));
     out
 }

@@ -57,12 +57,20 @@ pub struct KnownReview {
     /// When it was closed or merged (RFC 3339), if the forge said.
     #[specta(optional)]
     pub closed_at: Option<String>,
+    /// How many versions of the change the request has had: 1 as opened, 2 after the pod's
+    /// first revision was added to it (counted from the promote records, never stored).
+    #[specta(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revisions: Option<u32>,
 }
 
 impl PromoteRecord {
     /// The review request this promote opened, once it is open: as it was opened, never
     /// checked since.
     pub fn review(&self) -> Option<KnownReview> {
+        if self.revision_of.is_some() {
+            return None;
+        }
         Some(KnownReview {
             item: self.item.clone(),
             task_id: None,
@@ -79,6 +87,7 @@ impl PromoteRecord {
             applied: None,
             merged_at: None,
             closed_at: None,
+            revisions: None,
         })
     }
 }

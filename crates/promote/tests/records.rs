@@ -129,6 +129,7 @@ fn the_one_type_reads_back_as_it_was_written_and_the_window_sees_it_flat() {
         applied: Some(ReviewState::Closed),
         merged_at: None,
         closed_at: Some("2026-11-20T09:59:00Z".into()),
+        revisions: None,
     };
     let json = serde_json::to_value(&review).unwrap();
     assert_eq!(serde_json::from_value::<KnownReview>(json.clone()).unwrap(), review);
