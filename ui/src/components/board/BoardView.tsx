@@ -1,12 +1,15 @@
 import { useState } from "react";
-import type { Board, Task } from "../../lib/ipc";
+import type { Board, KnownReview, Task } from "../../lib/ipc";
 import { plural, podLabel } from "../../lib/format/format";
 import { columnsFor, describeFilter, filterTasks, isFiltering, NO_FILTER, phasesOf, savedGrouping, saveGrouping, type BoardFilter, type Grouping } from "../../lib/board/board";
 import { afterHandoff } from "../../lib/board/handoff";
 import { useBoardDrag } from "../../lib/board/useBoardDrag";
 import { useKnownReviews } from "../../lib/board/useKnownReviews";
+import { viewOf } from "../../lib/review/loop";
+import { loopCalls } from "../../lib/review/loopCalls";
 import { BoardTools } from "./BoardTools";
 import { HandoffDialog } from "./HandoffDialog";
+import { RequestDialog } from "./RequestDialog";
 import { TaskCard } from "./TaskCard";
 
 /**
@@ -18,6 +21,7 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
   const [handing, setHanding] = useState<{ task: Task; to: string | null } | null>(null);
   const [grouping, setGroupingState] = useState<Grouping>(() => savedGrouping());
   const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
+  const [opened, setOpened] = useState<Task | null>(null);
   const byPod = grouping === "pod";
   // Dragging hands a task to another pod, so it only makes sense when columns are pods.
   const { drag, startDrag, cancelDrag } = useBoardDrag(byPod, (task, to) => setHanding({ task, to }));
@@ -92,6 +96,7 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
                     draggable={byPod}
                     onPointerDown={startDrag(t)}
                     onHandOff={() => setHanding({ task: t, to: null })}
+                    onRequest={() => setOpened(t)}
                     lifted={drag?.started === true && drag.task.id === t.id}
                   />
                 ))
@@ -104,6 +109,19 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
         <div className="drag-ghost" style={{ left: drag.x + 8, top: drag.y + 8 }} aria-hidden="true">
           {drag.task.id}: {drag.task.title}
         </div>
+      )}
+      {opened && reviews.get(opened.id) && (
+        <RequestDialog
+          task={opened.id}
+          title={opened.title}
+          {...requestOf(reviews.get(opened.id)!)}
+          calls={loopCalls}
+          onClose={() => setOpened(null)}
+          onDone={(words) => {
+            toast?.(words);
+            onChanged?.();
+          }}
+        />
       )}
       {handing && (
         <HandoffDialog
@@ -120,3 +138,5 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
     </section>
   );
 }
+
+const requestOf = (r: KnownReview) => ({ item: r.item, view: viewOf(r) });
