@@ -119,7 +119,8 @@ describe("a card's review request", () => {
     expect(screen.getByRole("heading", { name: "Practice reviewer (stands in for a teammate on GitHub)" })).toBeTruthy();
     fireEvent.click(screen.getByTestId("practice-approve"));
     await waitFor(() => expect(reviews).toEqual([{ verdict: "approved" }]));
-
+    // one action at a time: "Ask for changes…" waits until the approval is done
+    await waitFor(() => expect((screen.getByTestId("practice-ask") as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(screen.getByTestId("practice-ask"));
     await waitFor(() => expect((screen.getByTestId("practice-file") as HTMLSelectElement).value).toBe("src/rtp/guidance.py"));
     fireEvent.change(screen.getByTestId("practice-comment"), { target: { value: "Say which stage the advice is for." } });

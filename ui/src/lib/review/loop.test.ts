@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionsFor, lineNumber, mergeBlocked, onlyMethod, requestChips, revisionWords, sendLabel, type FeedbackSummary, type RequestView } from "./loop";
+import { actionsFor, lineNumber, mergeBlocked, onlyMethod, requestChips, sendLabel, type FeedbackSummary, type RequestView } from "./loop";
 
 type Over = Partial<Omit<RequestView, "feedback">> & Partial<FeedbackSummary>;
 const open = ({ standing = "waiting", asked_by = [], comments = 0, checks = "none", ...over }: Over = {}): RequestView => ({
@@ -41,7 +41,6 @@ describe("a card's review request in words", () => {
   });
 
   it("names revisions and the send button", () => {
-    expect(revisionWords(2, 3)).toBe("Revision 2 of #3");
     expect(sendLabel(3)).toBe("Update review request #3");
     expect(sendLabel(null)).toBe("Send for review");
   });

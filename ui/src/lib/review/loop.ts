@@ -108,11 +108,6 @@ export function onlyMethod(v: RequestView): MergeMethod | null {
   return v.mergeMethods.length === 1 ? v.mergeMethods[0] : null;
 }
 
-/** An inbox item that revises an open request: "Revision 2 of #3". */
-export function revisionWords(revision: number, number: number): string {
-  return `Revision ${revision} of #${number}`;
-}
-
 /** The send button's words: a revision updates its request, anything else is sent for review. */
 export function sendLabel(updates: number | null): string {
   return updates === null ? "Send for review" : `Update review request #${updates}`;
