@@ -17,7 +17,7 @@ const REVISION = [
   "```diff",
   "--- a/src/rtp/guidance.py",
   "+++ b/src/rtp/guidance.py",
-  "@@ -23,5 +23,5 @@ def guidance_for(number, symptoms=False):",
+  "@@ -20,5 +20,5 @@ def guidance_for(number, symptoms=False):",
   "     if number < 1 or number > len(STAGES):",
   '         raise ValueError(f"there is no stage {number}")',
   "     if symptoms and number > 1:",
@@ -90,14 +90,14 @@ test("changes asked, sent back, revised on the same request, approved and merged
   await textMatches(b, '[data-testid="task-card"][data-task="F4.1"]', /Waits for F2\.2, F3\.1/);
   await shot("review-loop-1-in-review.png");
 
-  // 2. The practice reviewer asks for changes on line 24 of the guidance.
+  // 2. The practice reviewer asks for changes on line 23 of the guidance (the symptom message).
   let dialog = await openRequest(b);
   assert.match(await dialog.getText(), /Practice reviewer \(stands in for a teammate on GitHub\)/);
   await (await find(b, '[data-testid="practice-ask"]')).click();
   await (await find(b, '[data-testid="practice-comment"]')).setValue("Tell the athlete to let the coach know.");
   await b.waitUntil(async () => (await (await b.$('[data-testid="practice-file"] option[value="src/rtp/guidance.py"]')).isExisting()), { timeout: 10000 });
   await (await find(b, '[data-testid="practice-file"]')).selectByAttribute("value", "src/rtp/guidance.py");
-  await (await find(b, '[data-testid="practice-line"]')).setValue("24");
+  await (await find(b, '[data-testid="practice-line"]')).setValue("23");
   await (await find(b, '[data-testid="practice-ask-send"]')).click();
   await textMatches(b, '[data-testid="request-dialog"] [data-testid="request-verdict"]', /^Changes asked by practice reviewer · 1 comment$/);
   const merge = await find(b, '[data-testid="merge"]');
@@ -112,7 +112,7 @@ test("changes asked, sent back, revised on the same request, approved and merged
   await textMatches(b, '[data-testid="revision-prompt"]', /Tell the athlete to let the coach know\./);
   const prompt = await (await find(b, '[data-testid="revision-prompt"]')).getText();
   assert.match(prompt, /src\/rtp\/guidance\.py/);
-  assert.match(prompt, /24/);
+  assert.match(prompt, /23/);
   assert.match(readFileSync(join(project, ".logs/feedback/F2.2.md"), "utf8"), /Tell the athlete to let the coach know\./);
   await shot("review-loop-3-sent-back.png");
   await closeRequest(b);
