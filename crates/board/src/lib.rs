@@ -18,7 +18,10 @@ pub use handoff::{
     HandoffRequest, NewHandoff, HANDOFF_LOG,
 };
 pub use patchdesk_disk::{inspect, read_file, read_text_file, replace_file, FileError, Found};
-pub use prompt::{read_memory, relevant_memory, used_prompt_path, MemoryEntry, PromptPacket, MEMORY_FILES};
+pub use prompt::{
+    read_memory, relevant_memory, revision_prompt, revision_prompt_path, used_prompt_path, MemoryEntry, PromptPacket,
+    MEMORY_FILES,
+};
 pub use write::{
     complete_task, set_task_fields, timestamp, unlock_after_done, CompleteOutcome, TaskField, UnlockOutcome,
 };

@@ -220,17 +220,69 @@ fn default_packet(p: &PromptPacket) -> String {
 
 /// `prompts/used/<Pod>/<task_id>_prompt.txt`, with characters unsafe in file names replaced.
 pub fn used_prompt_path(pod_key: &str, task_id: &str) -> String {
-    let safe = |s: &str| {
-        let t: String =
-            s.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
-        let t = t.trim_start_matches('.').to_string();
-        if t.is_empty() {
-            "_".to_string()
-        } else {
-            t
+    format!("prompts/used/{}/{}_prompt.txt", safe_name(pod_key), safe_name(task_id))
+}
+
+/// `prompts/used/<Pod>/<task_id>_revision_<n>.txt`: the prompt asking pod for revision `n`.
+pub fn revision_prompt_path(pod_key: &str, task_id: &str, n: u32) -> String {
+    format!("prompts/used/{}/{}_revision_{n}.txt", safe_name(pod_key), safe_name(task_id))
+}
+
+fn safe_name(s: &str) -> String {
+    let t: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
+    let t = t.trim_start_matches('.').to_string();
+    if t.is_empty() {
+        "_".to_string()
+    } else {
+        t
+    }
+}
+
+/// The prompt asking `pod` for a revision of `task`: the pod's template (else the standard
+/// packet) with the task's goal, `files` as input files and `instructions` (the reviewers'
+/// words). Returns the text and the problems met (a template that cannot be read).
+pub fn revision_prompt(
+    workdir: &Path,
+    task: &crate::Task,
+    pod: &Pod,
+    files: &[String],
+    instructions: &str,
+    related_patch: &str,
+) -> (String, Vec<String>) {
+    let mut warnings = Vec::new();
+    let (memory, memory_problem) = read_memory(workdir);
+    warnings.extend(memory_problem);
+    let goal =
+        if task.description.trim().is_empty() { task.title.clone() } else { task.description.trim().to_string() };
+    let packet = PromptPacket {
+        pod: pod.key.clone(),
+        task_id: task.id.clone(),
+        goal,
+        input_files: files.to_vec(),
+        instructions: instructions.to_string(),
+        memory: relevant_memory(&memory, pod, &task.id, files),
+    };
+    let template = match patchdesk_disk::read_text_file(workdir, &pod.template) {
+        Ok(t) => t,
+        Err(e) => {
+            warnings.push(format!("{e} A standard prompt was used for {}.", pod.template));
+            None
         }
     };
-    format!("prompts/used/{}/{}_prompt.txt", safe(pod_key), safe(task_id))
+    let extras = Extras {
+        pod_name: &pod.name,
+        title: &task.title,
+        phase: task.phase.as_deref().unwrap_or(""),
+        reason: "revision asked by the reviewers",
+        from: "Human",
+        related_patch,
+    };
+    let mut text = render(template.as_deref(), &packet, &extras);
+    if template.is_some() && !text.contains(instructions.trim()) {
+        // A template without an {{instructions}} place still carries the reviewers' words.
+        text.push_str(&format!("\n\n{instructions}\n"));
+    }
+    (text, warnings)
 }
 
 #[cfg(test)]

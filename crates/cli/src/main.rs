@@ -9,6 +9,7 @@ mod inbox;
 mod log;
 mod output;
 mod promote;
+mod review;
 mod sync;
 
 use clap::{Parser, Subcommand};
@@ -44,6 +45,16 @@ enum Command {
     Handoff(board::HandoffArgs),
     /// Follow the pull requests Patchdesk opened: merged → task done, closed → back to its pod.
     Sync(sync::SyncArgs),
+    /// What reviewers said on a task's pull request: state, reviews, comments, checks.
+    Review(review::ReviewArgs),
+    /// Send the reviewers' comments back to the task's pod: the revision prompt, one commit.
+    SendBack(review::SendBackArgs),
+    /// Merge a task's pull request (approved, checks not failing): task done, dependents ready.
+    Merge(review::MergeArgs),
+    /// Withdraw a task's open pull request: closed, the task back with its pod, one commit.
+    Withdraw(review::WithdrawArgs),
+    /// The practice remote's reviewer: approve, or ask for changes on a line.
+    Practice(review::PracticeArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,5 +80,10 @@ fn main() -> ExitCode {
         Command::Tasks(args) => board::tasks(&args),
         Command::Handoff(args) => board::handoff(&args),
         Command::Sync(args) => sync::run(&args),
+        Command::Review(args) => review::review(&args),
+        Command::SendBack(args) => review::send_back(&args),
+        Command::Merge(args) => review::merge(&args),
+        Command::Withdraw(args) => review::withdraw(&args),
+        Command::Practice(args) => review::practice(&args),
     }
 }

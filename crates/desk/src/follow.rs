@@ -41,7 +41,15 @@ pub fn follow_reviews(
 ) -> Result<Followed, UserError> {
     let chosen = desk.forge(remote)?;
     let forge = chosen.forge.as_ref();
-    let report = patchdesk_promote::lifecycle::follow_reviews(workdir, forge, now).map_err(|e| UserError::from(&e))?;
+    let mut report =
+        patchdesk_promote::lifecycle::follow_reviews(workdir, forge, now).map_err(|e| UserError::from(&e))?;
+    // What reviewers said, and the checks, of every open request.
+    for r in report.reviews.iter_mut().filter(|r| r.review.state == ReviewState::Open) {
+        match forge.feedback(r.review.number) {
+            Ok(f) => r.feedback = Some(f.summary()),
+            Err(e) => r.warnings.push(format!("What reviewers said on #{} could not be read: {e}", r.review.number)),
+        }
+    }
     let refreshed = if report.reviews.iter().any(|r| r.change == ReviewChange::Merged) {
         let open: Vec<String> = report
             .reviews

@@ -23,6 +23,7 @@ pub mod follow;
 pub mod github;
 pub mod inbox;
 pub mod practice;
+pub mod review;
 pub mod send;
 pub mod settings;
 
@@ -35,7 +36,10 @@ use std::sync::Arc;
 
 // ---- types the front ends need, so they never name a domain crate ----
 pub use patchdesk_error::Coded;
-pub use patchdesk_forge::{Account, RepoSummary, ReviewState};
+pub use patchdesk_forge::{
+    Account, Check, Checks, ChecksState, Feedback, FeedbackSummary, ForgeKind, MergeMethod, RepoSummary, ReviewComment,
+    ReviewState, ReviewVerdict, Standing, Verdict,
+};
 pub use patchdesk_intake::{kind_label, ImportReport, InboxItem, PastePreview, SeenFile, Status};
 pub use patchdesk_logs::Metrics;
 pub use patchdesk_project::connect::CloneProgress;

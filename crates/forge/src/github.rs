@@ -11,7 +11,11 @@ use patchdesk_secrets::Secret;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::{Forge, ForgeError, ForgeKind, GitCredentials, NewReview, ReviewPoll, ReviewRequest, ReviewState};
+use crate::feedback::{is_patchdesk_comment, PATCHDESK_MARK};
+use crate::{
+    Check, Checks, ChecksState, Feedback, Forge, ForgeError, ForgeKind, GitCredentials, MergeMethod, NewReview,
+    ReviewComment, ReviewPoll, ReviewRequest, ReviewState, ReviewVerdict, Verdict,
+};
 
 /// Where GitHub's API and web pages are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -478,6 +482,182 @@ impl GitHub {
     }
 }
 
+#[derive(Deserialize)]
+struct LoginJson {
+    login: String,
+}
+
+#[derive(Deserialize)]
+struct ReviewJson {
+    user: Option<LoginJson>,
+    state: String,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    submitted_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CommentJson {
+    user: Option<LoginJson>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    line: Option<u32>,
+    #[serde(default)]
+    original_line: Option<u32>,
+    #[serde(default)]
+    created_at: Option<String>,
+}
+
+fn login_of(u: Option<LoginJson>) -> String {
+    u.map(|u| u.login).unwrap_or_else(|| "someone".into())
+}
+
+fn status_state(state: &str) -> ChecksState {
+    match state {
+        "success" => ChecksState::Passing,
+        "pending" => ChecksState::Running,
+        _ => ChecksState::Failing,
+    }
+}
+
+fn run_state(status: &str, conclusion: Option<&str>) -> ChecksState {
+    match (status, conclusion) {
+        ("completed", Some("success" | "neutral" | "skipped")) => ChecksState::Passing,
+        ("completed", _) => ChecksState::Failing,
+        _ => ChecksState::Running,
+    }
+}
+
+impl GitHub {
+    /// Every page (up to 2,000 entries) of a list at `tail`.
+    async fn all_pages<T: serde::de::DeserializeOwned>(&self, tail: &str, action: &str) -> Result<Vec<T>, ForgeError> {
+        let mut out = Vec::new();
+        for page in 1..=20u32 {
+            let params = [("per_page", "100".to_string()), ("page", page.to_string())];
+            let list: Vec<T> =
+                self.crab.get(self.route(tail), Some(&params)).await.map_err(|e| map_error(&self.ctx(action), e))?;
+            let n = list.len();
+            out.extend(list);
+            if n < 100 {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    async fn read_feedback(&self, number: u64) -> Result<Feedback, ForgeError> {
+        #[derive(Deserialize)]
+        struct Head {
+            sha: String,
+        }
+        #[derive(Deserialize)]
+        struct Pull {
+            head: Head,
+        }
+        let not_found = |e: ForgeError| match e {
+            ForgeError::RepoNotFound { repo } => ForgeError::ReviewNotFound { number, repo },
+            other => other,
+        };
+        let pull: Pull = self
+            .crab
+            .get(self.route(&format!("/pulls/{number}")), None::<&()>)
+            .await
+            .map_err(|e| not_found(map_error(&self.ctx("read pull requests"), e)))?;
+        let raw: Vec<ReviewJson> = self.all_pages(&format!("/pulls/{number}/reviews"), "read reviews").await?;
+        let mut reviews = Vec::new();
+        let mut comments = Vec::new();
+        for r in raw {
+            let verdict = match r.state.as_str() {
+                "APPROVED" => Verdict::Approved,
+                "CHANGES_REQUESTED" => Verdict::ChangesAsked,
+                "DISMISSED" => Verdict::Dismissed,
+                "COMMENTED" => Verdict::Commented,
+                _ => continue,
+            };
+            let reviewer = login_of(r.user);
+            let body = r.body.unwrap_or_default();
+            if !body.trim().is_empty() {
+                comments.push(ReviewComment {
+                    author: reviewer.clone(),
+                    body: body.clone(),
+                    path: None,
+                    line: None,
+                    at: r.submitted_at.clone(),
+                });
+            }
+            reviews.push(ReviewVerdict { reviewer, verdict, body, at: r.submitted_at });
+        }
+        let on_lines: Vec<CommentJson> =
+            self.all_pages(&format!("/pulls/{number}/comments"), "read review comments").await?;
+        let on_request: Vec<CommentJson> =
+            self.all_pages(&format!("/issues/{number}/comments"), "read comments").await?;
+        for c in on_lines.into_iter().chain(on_request) {
+            let body = c.body.unwrap_or_default();
+            if is_patchdesk_comment(&body) {
+                continue;
+            }
+            comments.push(ReviewComment {
+                author: login_of(c.user),
+                body,
+                path: c.path,
+                line: c.line.or(c.original_line),
+                at: c.created_at,
+            });
+        }
+        comments.sort_by(|a, b| a.at.cmp(&b.at));
+        let checks = self.read_checks(&pull.head.sha).await?;
+        Ok(Feedback { reviews, comments, checks })
+    }
+
+    async fn read_checks(&self, sha: &str) -> Result<Checks, ForgeError> {
+        #[derive(Deserialize)]
+        struct Status {
+            context: String,
+            state: String,
+        }
+        #[derive(Deserialize)]
+        struct Combined {
+            #[serde(default)]
+            statuses: Vec<Status>,
+        }
+        #[derive(Deserialize)]
+        struct Run {
+            name: String,
+            status: String,
+            conclusion: Option<String>,
+        }
+        #[derive(Deserialize)]
+        struct Runs {
+            #[serde(default)]
+            check_runs: Vec<Run>,
+        }
+        let ctx = self.ctx("read the checks");
+        let combined: Combined = self
+            .crab
+            .get(self.route(&format!("/commits/{sha}/status")), None::<&()>)
+            .await
+            .map_err(|e| map_error(&ctx, e))?;
+        let params = [("per_page", "100")];
+        let runs: Runs = self
+            .crab
+            .get(self.route(&format!("/commits/{sha}/check-runs")), Some(&params))
+            .await
+            .map_err(|e| map_error(&ctx, e))?;
+        let mut each: Vec<Check> =
+            combined.statuses.into_iter().map(|s| Check { state: status_state(&s.state), name: s.context }).collect();
+        each.extend(
+            runs.check_runs
+                .into_iter()
+                .map(|r| Check { state: run_state(&r.status, r.conclusion.as_deref()), name: r.name }),
+        );
+        Ok(Checks::of(each))
+    }
+}
+
 /// The host of a git remote address (`https://github.com/o/r.git`, `git@github.com:o/r.git`).
 fn url_host(url: &str) -> Option<String> {
     let url = url.trim();
@@ -589,6 +769,102 @@ impl Forge for GitHub {
     fn review_link_for_branch(&self, branch: &str) -> String {
         let q: String = form_urlencoded::byte_serialize(format!("is:pr head:{branch}").as_bytes()).collect();
         format!("{}/{}/pulls?q={q}", self.base.web, self.full)
+    }
+
+    fn feedback(&self, number: u64) -> Result<Feedback, ForgeError> {
+        self.rt.block_on(self.read_feedback(number))
+    }
+
+    fn merge_methods(&self) -> Result<Vec<MergeMethod>, ForgeError> {
+        let repo: Value = self
+            .rt
+            .block_on(self.crab.get(self.route(""), None::<&()>))
+            .map_err(|e| map_error(&self.ctx("read the repository"), e))?;
+        // GitHub leaves these out for accounts that may not change the settings: all allowed then.
+        let allowed = |key: &str| repo.get(key).and_then(Value::as_bool).unwrap_or(true);
+        Ok([
+            ("allow_merge_commit", MergeMethod::Merge),
+            ("allow_squash_merge", MergeMethod::Squash),
+            ("allow_rebase_merge", MergeMethod::Rebase),
+        ]
+        .into_iter()
+        .filter(|(key, _)| allowed(key))
+        .map(|(_, m)| m)
+        .collect())
+    }
+
+    fn merge(&self, number: u64, method: MergeMethod) -> Result<String, ForgeError> {
+        let body = json!({"merge_method": method.as_str()});
+        let url = format!("{}{}", self.base.api, self.route(&format!("/pulls/{number}/merge")));
+        let ctx = self.ctx("merge pull requests");
+        self.rt.block_on(async {
+            let resp = self.crab._put(url, Some(&body)).await.map_err(|e| map_error(&ctx, e))?;
+            let status = resp.status().as_u16();
+            let text = self.crab.body_to_string(resp).await.map_err(|e| map_error(&ctx, e))?;
+            let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            let message = v.get("message").and_then(Value::as_str).unwrap_or_default().to_string();
+            match status {
+                200 => Ok(v.get("sha").and_then(Value::as_str).unwrap_or_default().to_string()),
+                404 => Err(ForgeError::ReviewNotFound { number, repo: self.full.clone() }),
+                405 | 409 => Err(ForgeError::Invalid {
+                    detail: format!("pull request #{number} cannot be merged now ({})", message.trim_end_matches('.')),
+                }),
+                s => {
+                    let errors = v.get("errors").and_then(Value::as_array).cloned().unwrap_or_default();
+                    Err(status_error(&ctx, s, &message, &errors, false, None))
+                }
+            }
+        })
+    }
+
+    fn close(&self, number: u64) -> Result<(), ForgeError> {
+        let _: Value = self
+            .rt
+            .block_on(self.crab.patch(self.route(&format!("/pulls/{number}")), Some(&json!({"state": "closed"}))))
+            .map_err(|e| match map_error(&self.ctx("close pull requests"), e) {
+                ForgeError::RepoNotFound { repo } => ForgeError::ReviewNotFound { number, repo },
+                other => other,
+            })?;
+        Ok(())
+    }
+
+    fn delete_branch(&self, branch: &str, only_if_at: &str) -> Result<bool, ForgeError> {
+        #[derive(Deserialize)]
+        struct Target {
+            sha: String,
+        }
+        #[derive(Deserialize)]
+        struct Ref {
+            object: Target,
+        }
+        let ctx = self.ctx("delete branches");
+        let found: Result<Ref, _> =
+            self.rt.block_on(self.crab.get(self.route(&format!("/git/ref/heads/{branch}")), None::<&()>));
+        let tip = match found.map_err(|e| map_error(&ctx, e)) {
+            Ok(r) => r.object.sha,
+            Err(ForgeError::RepoNotFound { .. }) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        if tip != only_if_at {
+            return Ok(false);
+        }
+        let url = format!("{}{}", self.base.api, self.route(&format!("/git/refs/heads/{branch}")));
+        let status =
+            self.rt.block_on(self.crab._delete(url, None::<&()>)).map_err(|e| map_error(&ctx, e))?.status().as_u16();
+        match status {
+            204 => Ok(true),
+            404 | 422 => Ok(false),
+            s => Err(status_error(&ctx, s, "the branch was not deleted", &[], false, None)),
+        }
+    }
+
+    fn comment(&self, number: u64, body: &str) -> Result<(), ForgeError> {
+        let body = json!({"body": format!("{}\n\n{PATCHDESK_MARK}", body.trim_end())});
+        let _: Value = self
+            .rt
+            .block_on(self.crab.post(self.route(&format!("/issues/{number}/comments")), Some(&body)))
+            .map_err(|e| map_error(&self.ctx("comment on pull requests"), e))?;
+        Ok(())
     }
 }
 

@@ -13,12 +13,16 @@
 //! error message, a `Debug` print or a serialised value of this crate.
 
 pub mod credentials;
+pub mod feedback;
 pub mod git_failure;
 pub mod github;
 pub mod practice;
 pub mod signin;
 
 pub use credentials::GitCredentials;
+pub use feedback::{
+    Check, Checks, ChecksState, Feedback, FeedbackSummary, MergeMethod, ReviewComment, ReviewVerdict, Standing, Verdict,
+};
 pub use git_failure::GitFailure;
 pub use github::{check_token, list_repositories, plain_network_words, Account, ApiBase, GitHub, RepoSummary};
 pub use patchdesk_secrets::Secret;
@@ -140,6 +144,22 @@ pub trait Forge: Send + Sync {
     fn file_link(&self, branch: &str, path: &str) -> String;
     /// A link that finds the review request of `branch`, known before it exists.
     fn review_link_for_branch(&self, branch: &str) -> String;
+    /// What reviewers said about request `number` (reviews, comments on lines and on the
+    /// request) and the checks of its head. An unknown number gives
+    /// [`ForgeError::ReviewNotFound`].
+    fn feedback(&self, number: u64) -> Result<Feedback, ForgeError>;
+    /// The ways the repository allows merging, in GitHub's order (merge, squash, rebase).
+    fn merge_methods(&self) -> Result<Vec<MergeMethod>, ForgeError>;
+    /// Merges request `number` with `method`; returns the commit now at the tip of its base.
+    fn merge(&self, number: u64, method: MergeMethod) -> Result<String, ForgeError>;
+    /// Closes request `number` without merging it (a closed one stays as it is).
+    fn close(&self, number: u64) -> Result<(), ForgeError>;
+    /// Writes a comment on request `number`, marked as Patchdesk's own
+    /// ([`feedback::PATCHDESK_MARK`]) so it is never taken for a reviewer's.
+    fn comment(&self, number: u64, body: &str) -> Result<(), ForgeError>;
+    /// Deletes `branch` only while its tip is still `only_if_at` (nobody else added to it);
+    /// true when it was deleted, false when it was gone already or holds other commits.
+    fn delete_branch(&self, branch: &str, only_if_at: &str) -> Result<bool, ForgeError>;
 }
 
 /// What went wrong talking to a forge. Messages are plain sentences with a next step, and

@@ -13,7 +13,9 @@
 //! reachable even if the branch is deleted. A request is listed as `merged` once its branch
 //! tip is contained in the base branch (or its record says `merged`), `closed` when its record
 //! says so, else `open`. [`PracticeRemote::merge_review`] and [`PracticeRemote::close_review`]
-//! play the reviewer's part (the demo, and tests).
+//! play the reviewer's part (the demo, and tests), and [`PracticeRemote::submit_review`] is the
+//! practice reviewer's approval or request for changes (kept in the record's `reviews` and
+//! `comments`, with Patchdesk's own comments).
 //! Numbers start at 1; a lock file (`patchdesk-reviews/.lock`) keeps two writers apart.
 
 use std::fs;
@@ -24,9 +26,16 @@ use patchdesk_clock::{Clock, SystemClock};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Forge, ForgeError, ForgeKind, NewReview, ReviewPoll, ReviewRequest, ReviewState};
+use crate::feedback::{is_patchdesk_comment, PATCHDESK_MARK};
+use crate::{
+    Checks, Feedback, Forge, ForgeError, ForgeKind, MergeMethod, NewReview, ReviewComment, ReviewPoll, ReviewRequest,
+    ReviewState, ReviewVerdict, Verdict,
+};
 
 const DIR: &str = "patchdesk-reviews";
+
+/// Who the practice remote's reviews are from.
+pub const PRACTICE_REVIEWER: &str = "practice reviewer";
 
 /// A bare repository on disk as a [`Forge`].
 #[derive(Debug, Clone)]
@@ -51,6 +60,12 @@ struct Record {
     merged_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     closed_at: Option<String>,
+    /// The practice reviewer's reviews, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    reviews: Vec<ReviewVerdict>,
+    /// Every comment (the reviewer's, on a line or on the request, and Patchdesk's own), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    comments: Vec<ReviewComment>,
 }
 
 impl PracticeRemote {
@@ -243,6 +258,45 @@ impl PracticeRemote {
         Ok(merge.to_string())
     }
 
+    /// The practice reviewer's review of request `number`: `verdict` with `text`; with `on_line`
+    /// (a file and a line of it) the text is a comment on that line. Only an open request takes
+    /// a review.
+    pub fn submit_review(
+        &self,
+        number: u64,
+        verdict: Verdict,
+        text: &str,
+        on_line: Option<(&str, u32)>,
+    ) -> Result<(), ForgeError> {
+        let _lock = self.lock()?;
+        let repo = self.repo()?;
+        let mut rec = self.record(number)?;
+        let state = self.to_request(&repo, &rec).state;
+        if state != ReviewState::Open {
+            return Err(ForgeError::Invalid {
+                detail: format!("review request #{number} is {} already, so it takes no review", state_word(state)),
+            });
+        }
+        let at = Some(self.stamp());
+        let text = text.trim();
+        rec.reviews.push(ReviewVerdict {
+            reviewer: PRACTICE_REVIEWER.into(),
+            verdict,
+            body: if on_line.is_some() { String::new() } else { text.to_string() },
+            at: at.clone(),
+        });
+        if !text.is_empty() {
+            rec.comments.push(ReviewComment {
+                author: PRACTICE_REVIEWER.into(),
+                body: text.to_string(),
+                path: on_line.map(|(p, _)| p.to_string()),
+                line: on_line.map(|(_, l)| l),
+                at,
+            });
+        }
+        self.write_record(&rec)
+    }
+
     fn write_record(&self, rec: &Record) -> Result<(), ForgeError> {
         let path = self.dir().join(format!("{}.json", rec.number));
         let bytes = serde_json::to_vec_pretty(rec).map_err(|e| ForgeError::Unexpected(e.to_string()))?;
@@ -325,6 +379,8 @@ impl Forge for PracticeRemote {
             created_at: self.stamp(),
             merged_at: None,
             closed_at: None,
+            reviews: Vec::new(),
+            comments: Vec::new(),
         };
         repo.reference(&format!("refs/reviews/{number}"), head, true, "patchdesk: review request")
             .map_err(|e| ForgeError::Unexpected(e.message().to_string()))?;
@@ -405,6 +461,53 @@ impl Forge for PracticeRemote {
     fn review_link_for_branch(&self, branch: &str) -> String {
         format!("{}#branch-{branch}", self.git_dir.display())
     }
+
+    fn feedback(&self, number: u64) -> Result<Feedback, ForgeError> {
+        let rec = self.record(number)?;
+        let comments = rec.comments.into_iter().filter(|c| !is_patchdesk_comment(&c.body)).collect();
+        Ok(Feedback { reviews: rec.reviews, comments, checks: Checks::none() })
+    }
+
+    fn merge_methods(&self) -> Result<Vec<MergeMethod>, ForgeError> {
+        Ok(vec![MergeMethod::Merge])
+    }
+
+    fn merge(&self, number: u64, method: MergeMethod) -> Result<String, ForgeError> {
+        if method != MergeMethod::Merge {
+            return Err(ForgeError::Invalid {
+                detail: format!("the practice remote merges with a merge commit only, not by {}", method.as_str()),
+            });
+        }
+        self.merge_review(number)
+    }
+
+    fn close(&self, number: u64) -> Result<(), ForgeError> {
+        self.close_review(number)
+    }
+
+    fn delete_branch(&self, branch: &str, only_if_at: &str) -> Result<bool, ForgeError> {
+        let _lock = self.lock()?;
+        let repo = self.repo()?;
+        let Ok(mut r) = repo.find_reference(&format!("refs/heads/{branch}")) else { return Ok(false) };
+        if r.target().map(|t| t.to_string()).as_deref() != Some(only_if_at) {
+            return Ok(false);
+        }
+        r.delete().map_err(|e| ForgeError::Unexpected(format!("git could not delete {branch}: {}", e.message())))?;
+        Ok(true)
+    }
+
+    fn comment(&self, number: u64, body: &str) -> Result<(), ForgeError> {
+        let _lock = self.lock()?;
+        let mut rec = self.record(number)?;
+        rec.comments.push(ReviewComment {
+            author: "Patchdesk".into(),
+            body: format!("{}\n\n{PATCHDESK_MARK}", body.trim_end()),
+            path: None,
+            line: None,
+            at: Some(self.stamp()),
+        });
+        self.write_record(&rec)
+    }
 }
 
 #[cfg(test)]
@@ -474,5 +577,51 @@ mod clock_tests {
             (rec.created_at.as_str(), rec.closed_at.as_deref()),
             ("2026-11-19T14:03:00Z", Some("2026-11-19T14:04:00Z"))
         );
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+
+    /// The practice reviewer's words come back as feedback, with the file and line; Patchdesk's
+    /// own comment is kept in the record but never handed back as a reviewer's.
+    #[test]
+    fn the_practice_reviewers_words_come_back_with_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init_bare(dir.path()).unwrap();
+        let sig = git2::Signature::now("T", "t@localhost").unwrap();
+        let tree = repo.find_tree(repo.treebuilder(None).unwrap().write().unwrap()).unwrap();
+        let base = repo.commit(Some("refs/heads/main"), &sig, &sig, "base", &tree, &[]).unwrap();
+        let base = repo.find_commit(base).unwrap();
+        repo.commit(Some("refs/heads/topic"), &sig, &sig, "work", &tree, &[&base]).unwrap();
+        let forge = PracticeRemote::open(dir.path().to_str().unwrap()).unwrap();
+        let new = NewReview {
+            title: "t".into(),
+            body: "b".into(),
+            branch: "topic".into(),
+            base: "main".into(),
+            draft: false,
+        };
+        let n = forge.open_review(&new).unwrap().number;
+        forge.submit_review(n, Verdict::ChangesAsked, "Say which step first.", Some(("docs/a.md", 3))).unwrap();
+        forge.comment(n, "Revision 2 from QAPod: fixed").unwrap();
+        let f = forge.feedback(n).unwrap();
+        assert_eq!(f.comments.len(), 1, "{f:?}");
+        assert_eq!(
+            (f.comments[0].path.as_deref(), f.comments[0].line, f.comments[0].body.as_str()),
+            (Some("docs/a.md"), Some(3), "Say which step first.")
+        );
+        let s = f.summary();
+        assert_eq!(
+            (s.standing, s.asked_by, s.comments),
+            (crate::Standing::ChangesAsked, vec![PRACTICE_REVIEWER.to_string()], 1)
+        );
+        forge.submit_review(n, Verdict::Approved, "", None).unwrap();
+        assert_eq!(forge.feedback(n).unwrap().summary().standing, crate::Standing::Approved);
+        assert_eq!(forge.merge_methods().unwrap(), vec![MergeMethod::Merge]);
+        assert!(forge.merge(n, MergeMethod::Squash).is_err());
+        forge.merge(n, MergeMethod::Merge).unwrap();
+        assert!(forge.submit_review(n, Verdict::Approved, "", None).is_err(), "a merged request takes no review");
     }
 }

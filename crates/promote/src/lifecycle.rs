@@ -110,6 +110,9 @@ pub struct FollowedReview {
     /// Things that did not stop the run (a task missing from the board, a file with a problem).
     /// When there are any, the transition is tried again on the next run.
     pub warnings: Vec<String>,
+    /// What reviewers said and the checks, for an open request (filled by the desk's follow;
+    /// `None` when not asked or the forge could not tell).
+    pub feedback: Option<patchdesk_forge::FeedbackSummary>,
 }
 
 /// What [`follow_reviews`] did.
@@ -220,6 +223,8 @@ struct Pending {
     change: ReviewChange,
     at: Option<String>,
     title: String,
+    /// Why the lead withdrew it, when the lead did (in the note and the commit).
+    reason: Option<String>,
 }
 
 /// Polls every review request Patchdesk opened on `forge` and carries out what changed (see
@@ -231,6 +236,18 @@ struct Pending {
 /// board, its task file cannot be read) is a warning on that item, and its transition is tried
 /// again next time.
 pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) -> Result<FollowReport, LifecycleError> {
+    follow_reviews_with(workdir, forge, now, &BTreeMap::new())
+}
+
+/// [`follow_reviews`], with the lead's reason for requests the lead withdrew (by inbox item):
+/// a request closed without merging says that reason in the pod's feedback note and in the
+/// commit.
+pub fn follow_reviews_with(
+    workdir: &Path,
+    forge: &dyn Forge,
+    now: OffsetDateTime,
+    reasons: &BTreeMap<String, String>,
+) -> Result<FollowReport, LifecycleError> {
     let repo = open_repository(workdir)?;
     let (mut local, damaged) = load_local(workdir);
     let mut warnings: Vec<String> = damaged.into_iter().collect();
@@ -311,7 +328,8 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
         } else {
             k.closed_at.clone()
         };
-        pending.push(Pending { review: k.clone(), change, at, title });
+        let reason = reasons.get(&k.item).map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+        pending.push(Pending { review: k.clone(), change, at, title, reason });
     }
 
     // 3. Check the repository can take the commit before writing anything.
@@ -395,6 +413,7 @@ pub fn follow_reviews(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) ->
             unlocked,
             changed_files,
             warnings: item_warnings,
+            feedback: None,
         });
         local.reviews.insert(k.item.clone(), k);
     }
@@ -590,7 +609,10 @@ fn merged(workdir: &Path, task: Option<&Task>, p: &Pending, at: &str, now: Offse
 fn closed(workdir: &Path, task: Option<&Task>, p: &Pending, now: OffsetDateTime, done: &mut Done) {
     let pod = task.and_then(|t| t.pod.clone()).or_else(|| p.review.pod.clone()).unwrap_or_else(|| "its pod".into());
     let task_word = p.review.task_id.clone().unwrap_or_else(|| p.review.item.clone());
-    done.summary = format!("Closed #{} without merging: {task_word} back to {pod}", p.review.number);
+    done.summary = match &p.reason {
+        Some(why) => format!("Withdrew #{}: {task_word} back to {pod} ({})", p.review.number, one_line(why)),
+        None => format!("Closed #{} without merging: {task_word} back to {pod}", p.review.number),
+    };
     let Some(id) = p.review.task_id.as_deref() else {
         return;
     };
@@ -602,7 +624,10 @@ fn closed(workdir: &Path, task: Option<&Task>, p: &Pending, now: OffsetDateTime,
         .unwrap_or(false);
     let feedback = patchdesk_logs::feedback_path(id).ok();
     if !noted {
-        let note = format!("{marker} ({}). The task is back with {pod}: look at the review comments there, then hand over a new patch.", p.review.url);
+        let mut note = format!("{marker} ({}). The task is back with {pod}: look at the review comments there, then hand over a new patch.", p.review.url);
+        if let Some(why) = &p.reason {
+            note.push_str(&format!("\n\nWhy the lead withdrew it: {why}"));
+        }
         let rejection =
             patchdesk_logs::Rejection { task_id: id.to_string(), patch: p.review.item.clone(), note, reviewer: None };
         match patchdesk_logs::plan_rejection(workdir, &rejection, now).and_then(|c| c.write(workdir).map(|_| c.path)) {
@@ -629,6 +654,11 @@ fn closed(workdir: &Path, task: Option<&Task>, p: &Pending, now: OffsetDateTime,
         }
         None => done.warnings.push(format!("Task {id} is not on the board, so it could not be sent back to its pod.")),
     }
+}
+
+fn one_line(text: &str) -> String {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+    line.chars().take(120).collect()
 }
 
 fn logs_warning(e: &LogsError) -> String {

@@ -268,6 +268,24 @@ impl Forge for RacingReviewer {
         self.push_now();
         self.inner.review_link_for_branch(branch)
     }
+    fn feedback(&self, number: u64) -> Result<patchdesk_forge::Feedback, patchdesk_forge::ForgeError> {
+        self.inner.feedback(number)
+    }
+    fn merge_methods(&self) -> Result<Vec<patchdesk_forge::MergeMethod>, patchdesk_forge::ForgeError> {
+        self.inner.merge_methods()
+    }
+    fn merge(&self, number: u64, method: patchdesk_forge::MergeMethod) -> Result<String, patchdesk_forge::ForgeError> {
+        self.inner.merge(number, method)
+    }
+    fn close(&self, number: u64) -> Result<(), patchdesk_forge::ForgeError> {
+        self.inner.close(number)
+    }
+    fn comment(&self, number: u64, body: &str) -> Result<(), patchdesk_forge::ForgeError> {
+        self.inner.comment(number, body)
+    }
+    fn delete_branch(&self, branch: &str, only_if_at: &str) -> Result<bool, patchdesk_forge::ForgeError> {
+        self.inner.delete_branch(branch, only_if_at)
+    }
 }
 
 /// The attack of finding 10: between Patchdesk's look at the remote and its push, a reviewer

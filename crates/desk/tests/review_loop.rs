@@ -1,0 +1,149 @@
+//! Closing the review loop on the demo's practice remote, through the desk: the practice
+//! reviewer asks for changes on a line, the lead sends the comments back to the pod (the
+//! revision prompt), the reviewer approves, the lead merges; reruns change nothing.
+
+use patchdesk_desk::practice::PracticeVerdict;
+use patchdesk_desk::send::SendChoices;
+use patchdesk_desk::settings::Overrides;
+use patchdesk_desk::{inbox, open_demo, practice, review, send, Desk, Remote, ReviewChange, ReviewState, Standing};
+use std::path::Path;
+use time::macros::datetime;
+
+fn head(repo: &Path) -> git2::Oid {
+    git2::Repository::open(repo).unwrap().refname_to_id("HEAD").unwrap()
+}
+
+#[test]
+fn changes_asked_then_sent_back_then_approved_and_merged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let desk = Desk::new(tmp.path().join("data"), Overrides::default());
+    let (_demo, project) = open_demo(&tmp.path().join("demo")).unwrap();
+    let workdir = project.workdir().to_path_buf();
+    let items = inbox::items(&project).unwrap();
+    let item = items.iter().find(|i| i.task_id.as_deref() == Some("F2.2")).unwrap().name.clone();
+    let remote = Remote::origin(&workdir).unwrap();
+    let out = send::send_for_review(&desk, &workdir, &item, &remote, SendChoices::default(), &|_| {}).unwrap();
+    let n = out.pr_number;
+
+    // Nothing said yet: nothing to send back.
+    let r = review::review_of_task(&desk, &workdir, "F2.2").unwrap();
+    assert_eq!((r.state, r.summary.standing, r.summary.comments), (ReviewState::Open, Standing::Waiting, 0));
+    assert!(review::send_back_to_pod(&desk, &workdir, "F2.2", datetime!(2026-11-30 15:00 UTC)).is_err());
+
+    // The practice reviewer asks for changes with a comment on a line, and another on the whole.
+    let ask = PracticeVerdict::AskForChanges {
+        text: "Name the stage you fall back to.".into(),
+        file: Some("docs/fallback.md".into()),
+        line: Some(4),
+    };
+    practice::review(&desk, &remote.url, n, &ask).unwrap();
+    let whole = PracticeVerdict::AskForChanges { text: "Also add a test.".into(), file: None, line: None };
+    practice::review(&desk, &remote.url, n, &whole).unwrap();
+    let r = review::review_of_task(&desk, &workdir, "F2.2").unwrap();
+    assert_eq!((r.summary.standing, r.summary.comments), (Standing::ChangesAsked, 2), "{r:?}");
+    assert_eq!(r.summary.asked_by, vec!["practice reviewer".to_string()]);
+
+    // Merging is refused while changes are asked; nothing is committed.
+    let before = head(&workdir);
+    let e = review::merge_task(&desk, &workdir, "F2.2", None, datetime!(2026-11-30 15:01 UTC)).unwrap_err();
+    assert!(e.message.contains("asked for changes"), "{}", e.message);
+    assert_eq!(head(&workdir), before);
+
+    // Send back to the pod: the prompt quotes every comment with its file and line; one commit.
+    let sent = review::send_back_to_pod(&desk, &workdir, "F2.2", datetime!(2026-11-30 15:02 UTC)).unwrap();
+    assert!(sent.new && sent.revision == 2, "{sent:?}");
+    for words in ["Name the stage you fall back to.", "docs/fallback.md, line 4", "Also add a test.", "revision 2"] {
+        assert!(sent.prompt.contains(words), "{words:?} missing from:\n{}", sent.prompt);
+    }
+    assert!(sent.prompt_path.ends_with("F2.2_revision_2.txt"), "{}", sent.prompt_path);
+    assert_eq!(std::fs::read_to_string(workdir.join(&sent.prompt_path)).unwrap(), sent.prompt);
+    let feedback = std::fs::read_to_string(workdir.join(&sent.feedback_file)).unwrap();
+    assert!(feedback.contains("2026-11-30") && feedback.contains("docs/fallback.md, line 4"), "{feedback}");
+    let trace = std::fs::read_to_string(workdir.join(".logs/trace_log.md")).unwrap();
+    assert!(trace.contains("Sent back to"), "{trace}");
+    let repo = git2::Repository::open(&workdir).unwrap();
+    let commit = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(commit.parent_id(0).unwrap(), before, "one commit");
+    assert_eq!(Some(commit.id().to_string()), sent.commit);
+    assert!(repo.statuses(None).unwrap().iter().all(|s| s.status().is_ignored() || s.status().is_wt_new()));
+
+    // A rerun with no new comments writes nothing.
+    let again = review::send_back_to_pod(&desk, &workdir, "F2.2", datetime!(2026-11-30 15:03 UTC)).unwrap();
+    assert!(!again.new && again.commit.is_none() && again.prompt == sent.prompt);
+    assert_eq!(head(&workdir), commit.id());
+
+    // Approved: merge. The task is done, one commit, the board sent.
+    practice::review(&desk, &remote.url, n, &PracticeVerdict::Approve).unwrap();
+    let merged = review::merge_task(&desk, &workdir, "F2.2", None, datetime!(2026-11-30 15:04 UTC)).unwrap();
+    assert!(merged.merge_commit.is_some());
+    let followed = merged.report.reviews.iter().find(|r| r.review.number == n).unwrap();
+    assert_eq!(followed.change, ReviewChange::Merged, "{followed:?}");
+    assert!(merged.report.commit.is_some());
+    let tasks = patchdesk_desk::board::tasks(&workdir);
+    let row = tasks.tasks.iter().find(|t| t.id == "F2.2").unwrap();
+    assert_eq!(row.status, "done", "{row:?}");
+    assert!(merged.board.is_some(), "{:?}", merged.board_error);
+
+    // A rerun changes nothing.
+    let after = head(&workdir);
+    let again = review::merge_task(&desk, &workdir, "F2.2", None, datetime!(2026-11-30 15:05 UTC)).unwrap();
+    assert!(again.merge_commit.is_none() && again.report.commit.is_none());
+    assert_eq!(head(&workdir), after);
+}
+
+#[test]
+fn withdraw_closes_deletes_only_patchdesks_branch_and_sends_the_task_back_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let desk = Desk::new(tmp.path().join("data"), Overrides::default());
+    let (demo, project) = open_demo(&tmp.path().join("demo")).unwrap();
+    let workdir = project.workdir().to_path_buf();
+    let items = inbox::items(&project).unwrap();
+    let item = items.iter().find(|i| i.task_id.as_deref() == Some("F2.2")).unwrap().name.clone();
+    let remote = Remote::origin(&workdir).unwrap();
+    let out = send::send_for_review(&desk, &workdir, &item, &remote, SendChoices::default(), &|_| {}).unwrap();
+    let bare = git2::Repository::open_bare(&demo.practice_remote).unwrap();
+    let branch = format!("refs/heads/{}", out.branch);
+
+    assert!(review::withdraw(&desk, &workdir, "F2.2", "  ", datetime!(2026-11-30 15:00 UTC)).is_err());
+    let before = head(&workdir);
+    let w =
+        review::withdraw(&desk, &workdir, "F2.2", "The guide changed; wait for v2.", datetime!(2026-11-30 15:01 UTC))
+            .unwrap();
+    assert!(w.branch_deleted);
+    assert!(bare.find_reference(&branch).is_err(), "Patchdesk's own branch is deleted");
+    let repo = git2::Repository::open(&workdir).unwrap();
+    let commit = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(commit.parent_id(0).unwrap(), before, "one commit");
+    assert!(commit.message().unwrap().contains("The guide changed"), "{:?}", commit.message());
+    let tasks = patchdesk_desk::board::tasks(&workdir);
+    assert_eq!(tasks.tasks.iter().find(|t| t.id == "F2.2").unwrap().status, "in_progress");
+    let feedback = std::fs::read_to_string(workdir.join(".logs/feedback/F2.2.md")).unwrap();
+    assert!(feedback.contains("Why the lead withdrew it: The guide changed; wait for v2."), "{feedback}");
+
+    // A rerun changes nothing.
+    let again = review::withdraw(&desk, &workdir, "F2.2", "again", datetime!(2026-11-30 15:02 UTC)).unwrap();
+    assert!(!again.branch_deleted && again.report.commit.is_none());
+    assert_eq!(head(&workdir), commit.id());
+}
+
+#[test]
+fn withdraw_keeps_a_branch_someone_else_added_to() {
+    let tmp = tempfile::tempdir().unwrap();
+    let desk = Desk::new(tmp.path().join("data"), Overrides::default());
+    let (demo, project) = open_demo(&tmp.path().join("demo")).unwrap();
+    let workdir = project.workdir().to_path_buf();
+    let items = inbox::items(&project).unwrap();
+    let item = items.iter().find(|i| i.task_id.as_deref() == Some("F2.2")).unwrap().name.clone();
+    let remote = Remote::origin(&workdir).unwrap();
+    let out = send::send_for_review(&desk, &workdir, &item, &remote, SendChoices::default(), &|_| {}).unwrap();
+    // A reviewer pushes a fix to the branch.
+    let bare = git2::Repository::open_bare(&demo.practice_remote).unwrap();
+    let name = format!("refs/heads/{}", out.branch);
+    let parent = bare.find_reference(&name).unwrap().peel_to_commit().unwrap();
+    let sig = git2::Signature::now("Reviewer", "reviewer@example.com").unwrap();
+    let theirs = bare.commit(Some(&name), &sig, &sig, "A reviewer's fix", &parent.tree().unwrap(), &[&parent]).unwrap();
+
+    let w = review::withdraw(&desk, &workdir, "F2.2", "Not now.", datetime!(2026-11-30 15:01 UTC)).unwrap();
+    assert!(!w.branch_deleted);
+    assert_eq!(bare.refname_to_id(&name).unwrap(), theirs, "someone else's commit is kept");
+}
