@@ -20,11 +20,12 @@ function fakeCalls(over: Partial<LoopCalls> = {}) {
   const said: string[] = [];
   const reviews: PracticeReview[] = [];
   const calls: LoopCalls = {
+    details: async () => Promise.reject(new Error("not asked in these tests")),
     sendBack: async (t) => (said.push(`send back ${t}`), { prompt: "Revise F2.2:\n> src/rtp/guidance.py line 12: say which stage", path: ".logs/feedback/F2.2.md" }),
     merge: async (t, m) => void said.push(`merge ${t} ${m}`),
     withdraw: async (t, r) => void said.push(`withdraw ${t}: ${r}`),
     undoMerge: async (t) => (said.push(`undo ${t}`), 2),
-    practiceReview: async (_t, r) => void reviews.push(r),
+    practiceReview: async (_t, _n, r) => void reviews.push(r),
     practiceMerge: async (t) => void said.push(`practice merge ${t}`),
     files: async () => ["src/rtp/guidance.py", "tests/test_guidance.py"],
     ...over,

@@ -1,5 +1,6 @@
 import { stateWords, type RequestView } from "../../lib/review/loop";
 import { useRequestActions, type LoopCalls } from "../../lib/review/useRequestActions";
+import { useRequestView } from "../../lib/review/useRequestView";
 import { LeadActions } from "./LeadActions";
 import { PracticeReviewer } from "./PracticeReviewer";
 import { RequestChips } from "./RequestChips";
@@ -12,7 +13,7 @@ export function RequestDialog({
   task,
   item,
   title,
-  view,
+  view: seen,
   calls,
   onClose,
   onDone,
@@ -27,7 +28,11 @@ export function RequestDialog({
   /** After an action: what it did, in one sentence (the board is read again). */
   onDone: (words: string) => void;
 }) {
-  const actions = useRequestActions(task, view.number, calls, onDone);
+  const { view, reload } = useRequestView(task, seen, calls);
+  const actions = useRequestActions(task, view.number, calls, (words) => {
+    reload();
+    onDone(words);
+  });
   const { error, prompt } = actions;
   return (
     <div className="dialog-backdrop">

@@ -7,6 +7,7 @@ const notYet = (): Promise<never> =>
 
 /** The backend's commands behind "Send back to the pod", "Merge", "Withdraw", "Undo merge" and the practice reviewer. */
 export const loopCalls: LoopCalls = {
+  details: notYet,
   sendBack: notYet,
   merge: notYet,
   withdraw: notYet,

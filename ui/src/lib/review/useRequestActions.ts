@@ -1,20 +1,22 @@
 import { useState } from "react";
 import { copyText } from "../ipc";
 import { explain, type Explained } from "../errors/errors";
-import type { MergeMethod } from "./loop";
+import type { MergeMethod, RequestView } from "./loop";
 
 /** What the practice reviewer says: approve, or ask for changes with a comment (on a line of a file). */
 export type PracticeReview = { verdict: "approved" } | { verdict: "changes_asked"; comment: string; path: string | null; line: number | null };
 
 /** The backend's part of the review loop for one task's request (the commands, or a stand-in in tests). */
 export type LoopCalls = {
+  /** The request as it is now: what reviewers said, the checks, the allowed merge methods. */
+  details: (task: string) => Promise<RequestView>;
   /** "Send back to the pod": the revision prompt (saved, committed) and where it was written. */
   sendBack: (task: string) => Promise<{ prompt: string; path: string }>;
   merge: (task: string, method: MergeMethod) => Promise<void>;
   withdraw: (task: string, reason: string) => Promise<void>;
   /** "Undo merge": opens a revert request; its number. */
   undoMerge: (task: string) => Promise<number>;
-  practiceReview: (task: string, review: PracticeReview) => Promise<void>;
+  practiceReview: (task: string, number: number, review: PracticeReview) => Promise<void>;
   /** The practice reviewer presses the request's merge button (as a teammate would on GitHub). */
   practiceMerge: (task: string) => Promise<void>;
   /** The files the request changes (those of inbox item `item`), for the practice reviewer's line picker. */
@@ -65,9 +67,9 @@ export function useRequestActions(task: string, number: number, calls: LoopCalls
     merge: (method: MergeMethod) => run("merge", async () => (await calls.merge(task, method), `Merged review request #${number}; ${task} is done.`)),
     withdraw: (reason: string) => run("withdraw", async () => (await calls.withdraw(task, reason), `Withdrew review request #${number}; ${task} is back with its pod.`)),
     undo: () => run("undo", async () => `Opened review request #${await calls.undoMerge(task)} to undo the merge of #${number}.`),
-    approve: () => run("approve", async () => (await calls.practiceReview(task, { verdict: "approved" }), `The practice reviewer approved #${number}.`)),
+    approve: () => run("approve", async () => (await calls.practiceReview(task, number, { verdict: "approved" }), `The practice reviewer approved #${number}.`)),
     ask: (comment: string, path: string | null, line: number | null) =>
-      run("ask", async () => (await calls.practiceReview(task, { verdict: "changes_asked", comment, path, line }), `The practice reviewer asked for changes on #${number}.`)),
+      run("ask", async () => (await calls.practiceReview(task, number, { verdict: "changes_asked", comment, path, line }), `The practice reviewer asked for changes on #${number}.`)),
     practiceMerge: () => run("practice_merge", async () => (await calls.practiceMerge(task), `The practice reviewer merged #${number}.`)),
   };
 }
