@@ -40,6 +40,11 @@ const COMMANDS: &[&str] = &[
     "problem_report",
     "window_tab",
     "remember_tab",
+    "task_review",
+    "send_back_to_pod",
+    "merge_task",
+    "withdraw_review",
+    "practice_review",
 ];
 
 fn main() {

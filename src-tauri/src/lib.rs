@@ -57,6 +57,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::help::problem_report,
             commands::window::window_tab,
             commands::window::remember_tab,
+            commands::review::task_review,
+            commands::review::send_back_to_pod,
+            commands::review::merge_task,
+            commands::review::withdraw_review,
+            commands::review::practice_review,
         ])
         .events(tauri_specta::collect_events![
             events::ProjectOpened,

@@ -65,11 +65,11 @@ pub(crate) struct Call<'a> {
 }
 
 impl Call<'_> {
-    fn param(&self, name: &str) -> &str {
+    pub(crate) fn param(&self, name: &str) -> &str {
         self.params.get(name).map(String::as_str).unwrap_or_default()
     }
 
-    fn query(&self, name: &str) -> Option<&str> {
+    pub(crate) fn query(&self, name: &str) -> Option<&str> {
         self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
@@ -81,7 +81,7 @@ impl Call<'_> {
         self.body.and_then(|b| b.get(name)).and_then(Value::as_str)
     }
 
-    fn login(&self) -> Option<&str> {
+    pub(crate) fn login(&self) -> Option<&str> {
         self.caller.as_ref().map(|c| c.login.as_str())
     }
 }
@@ -116,7 +116,7 @@ pub(crate) fn simple_user(base: &str, u: &User) -> Value {
     })
 }
 
-fn user_value(world: &World, base: &str, login: &str) -> Value {
+pub(crate) fn user_value(world: &World, base: &str, login: &str) -> Value {
     match world.user(login) {
         Some(u) => simple_user(base, u),
         None => Value::Null,
@@ -445,7 +445,7 @@ fn pull_full(world: &World, base: &str, root: &Path, r: &Repo, p: &Pull, viewer:
 
 /// Looks up `{owner}/{repo}` for the caller: 404 when missing or hidden; 403 when the
 /// caller may read but lacks `need`.
-fn find_repo(world: &World, call: &Call<'_>, need: Permission) -> Result<usize, Reply> {
+pub(crate) fn find_repo(world: &World, call: &Call<'_>, need: Permission) -> Result<usize, Reply> {
     let i = world.repo_index(call.param("owner"), call.param("repo")).ok_or_else(not_found)?;
     let r = &world.repos[i];
     let scopes: &[String] = call.caller.as_ref().map(|c| c.scopes.as_slice()).unwrap_or(&[]);
@@ -464,12 +464,12 @@ fn find_repo(world: &World, call: &Call<'_>, need: Permission) -> Result<usize, 
     Ok(i)
 }
 
-fn requires_auth() -> Reply {
+pub(crate) fn requires_auth() -> Reply {
     error(401, "Requires authentication", DOCS)
 }
 
 /// Pagination: the slice for `page`/`per_page` and GitHub's `Link` header.
-fn paginate<T: Clone>(call: &Call<'_>, path: &str, items: &[T]) -> (Vec<T>, Option<String>) {
+pub(crate) fn paginate<T: Clone>(call: &Call<'_>, path: &str, items: &[T]) -> (Vec<T>, Option<String>) {
     let per_page = call.query("per_page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(30).clamp(1, 100);
     let page = call.query("page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).max(1);
     let last = items.len().div_ceil(per_page).max(1);
@@ -499,7 +499,7 @@ fn paginate<T: Clone>(call: &Call<'_>, path: &str, items: &[T]) -> (Vec<T>, Opti
     (slice, if links.is_empty() { None } else { Some(links.join(", ")) })
 }
 
-fn with_link(mut reply: Reply, link: Option<String>) -> Reply {
+pub(crate) fn with_link(mut reply: Reply, link: Option<String>) -> Reply {
     if let Some(l) = link {
         reply = reply.header("link", l);
     }
@@ -527,6 +527,15 @@ pub(crate) fn dispatch(world: &mut World, call: &Call<'_>) -> Reply {
         "issues/list-labels-for-repo" => list_labels(world, call),
         "pulls/request-reviewers" => request_reviewers(world, call),
         "rate-limit/get" => rate_limit(world),
+        "pulls/list-reviews" => crate::review_api::list_reviews(world, call),
+        "pulls/create-review" => crate::review_api::create_review(world, call),
+        "pulls/list-review-comments" => crate::review_api::list_review_comments(world, call),
+        "issues/list-comments" => crate::review_api::list_issue_comments(world, call),
+        "issues/create-comment" => crate::review_api::create_issue_comment(world, call),
+        "repos/get-combined-status-for-ref" => crate::review_api::combined_status(world, call),
+        "checks/list-for-ref" => crate::review_api::check_runs(world, call),
+        "pulls/merge" => crate::review_api::merge(world, call),
+        "git/delete-ref" => crate::review_api::delete_ref(world, call),
         _ => Reply::json(
             501,
             json!({"message": format!("the GitHub stand-in does not serve {}", call.operation), "documentation_url": DOCS}),
@@ -865,7 +874,12 @@ fn list_pulls(world: &World, call: &Call<'_>) -> Reply {
 }
 
 /// The repository (when the caller has `need` on it) and its pull request numbered by `param`.
-fn find_pull(world: &World, call: &Call<'_>, need: Permission, param: &str) -> Result<(usize, usize), Reply> {
+pub(crate) fn find_pull(
+    world: &World,
+    call: &Call<'_>,
+    need: Permission,
+    param: &str,
+) -> Result<(usize, usize), Reply> {
     let i = find_repo(world, call, need)?;
     let n = call.number(param).ok_or_else(not_found)?;
     let j = world.repos[i].pulls.iter().position(|p| p.public.number == n).ok_or_else(not_found)?;

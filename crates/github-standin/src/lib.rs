@@ -26,6 +26,7 @@ mod api;
 mod device;
 mod git_http;
 mod openapi;
+mod review_api;
 mod state;
 
 use std::net::SocketAddr;

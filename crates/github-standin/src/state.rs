@@ -241,6 +241,58 @@ pub(crate) struct Repo {
     pub labels: Vec<Label>,
     pub pulls: Vec<Pull>,
     pub next_number: u64,
+    /// Submitted reviews of its pull requests.
+    pub reviews: Vec<StoredReview>,
+    /// Comments: on a line (`path` set, a review comment) or on a pull request (an issue comment).
+    pub comments: Vec<StoredComment>,
+    /// Commit statuses.
+    pub statuses: Vec<StoredStatus>,
+    /// Check runs.
+    pub check_runs: Vec<StoredRun>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StoredReview {
+    pub id: u64,
+    pub number: u64,
+    pub login: String,
+    /// `APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`.
+    pub state: String,
+    pub body: String,
+    pub commit_id: String,
+    pub submitted_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StoredComment {
+    pub id: u64,
+    pub number: u64,
+    pub login: String,
+    pub body: String,
+    pub path: Option<String>,
+    pub line: Option<u32>,
+    pub review_id: Option<u64>,
+    pub commit_id: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StoredStatus {
+    pub id: u64,
+    pub sha: String,
+    pub context: String,
+    pub state: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StoredRun {
+    pub id: u64,
+    pub sha: String,
+    pub name: String,
+    pub status: String,
+    pub conclusion: Option<String>,
+    pub started_at: String,
 }
 
 impl Repo {
@@ -447,6 +499,10 @@ impl StandinState {
             labels: Vec::new(),
             pulls: Vec::new(),
             next_number: 1,
+            reviews: Vec::new(),
+            comments: Vec::new(),
+            statuses: Vec::new(),
+            check_runs: Vec::new(),
         });
         Ok(())
     }
@@ -559,40 +615,68 @@ impl StandinState {
         let mut w = self.shared.lock();
         let i = w.repo_index(owner, repo).ok_or_else(|| format!("no repository {owner}/{repo}"))?;
         let dir = self.shared.git_dir(&w.repos[i].owner, &w.repos[i].name);
-        let pull = w.repos[i]
-            .pulls
-            .iter_mut()
-            .find(|p| p.public.number == number)
-            .ok_or_else(|| format!("no pull request #{number}"))?;
-        if pull.public.state != PullState::Open {
-            return Err(format!("pull request #{number} is not open"));
-        }
-        let git = git2::Repository::open_bare(&dir).map_err(git_err)?;
-        let head = git
-            .find_reference(&format!("refs/heads/{}", pull.public.head))
-            .and_then(|r| r.peel_to_commit())
-            .map_err(git_err)?;
-        let mut base_ref = git.find_reference(&format!("refs/heads/{}", pull.public.base)).map_err(git_err)?;
-        let base = base_ref.peel_to_commit().map_err(git_err)?;
-        let mut index = git.merge_commits(&base, &head, None).map_err(git_err)?;
-        if index.has_conflicts() {
-            return Err(format!("pull request #{number} has merge conflicts"));
-        }
-        let tree = git.find_tree(index.write_tree_to(&git).map_err(git_err)?).map_err(git_err)?;
-        let sig = git2::Signature::now(merged_by, &format!("{merged_by}@users.noreply.invalid")).map_err(git_err)?;
-        let message =
-            format!("Merge pull request #{number} from {}/{}\n\n{}", owner, pull.public.head, pull.public.title);
-        let merge = git.commit(None, &sig, &sig, &message, &tree, &[&base, &head]).map_err(git_err)?;
-        base_ref.set_target(merge, "merge pull request").map_err(git_err)?;
-        let now = crate::now_iso();
-        pull.public.state = PullState::Merged;
-        pull.merged_at = Some(now.clone());
-        pull.closed_at = Some(now.clone());
-        pull.updated_at = now;
-        pull.merged_by = Some(merged_by.to_string());
-        pull.merge_commit_sha = Some(merge.to_string());
-        pull.frozen = Some((head.id().to_string(), base.id().to_string()));
-        Ok(merge.to_string())
+        merge_pull_in(&mut w.repos[i], &dir, number, merged_by)
+    }
+
+    /// A review of pull request `number` by `login` (`APPROVED`, `CHANGES_REQUESTED`,
+    /// `COMMENTED`) with `body`, and comments on lines: `(path, line, text)`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_review(
+        &self,
+        owner: &str,
+        repo: &str,
+        number: u64,
+        login: &str,
+        state: &str,
+        body: &str,
+        on_lines: &[(&str, u32, &str)],
+    ) -> Result<(), String> {
+        let mut w = self.shared.lock();
+        w.ensure_user(login);
+        let i = w.repo_index(owner, repo).ok_or_else(|| format!("no repository {owner}/{repo}"))?;
+        let dir = self.shared.git_dir(&w.repos[i].owner, &w.repos[i].name);
+        let lines: Vec<(String, u32, String)> =
+            on_lines.iter().map(|(p, l, t)| (p.to_string(), *l, t.to_string())).collect();
+        add_review_in(&mut w, i, &dir, number, login, state, body, &lines).map(|_| ())
+    }
+
+    /// A commit status (`success`, `failure`, `error`, `pending`) on commit `sha`.
+    pub fn add_status(&self, owner: &str, repo: &str, sha: &str, context: &str, state: &str) -> Result<(), String> {
+        let mut w = self.shared.lock();
+        let i = w.repo_index(owner, repo).ok_or_else(|| format!("no repository {owner}/{repo}"))?;
+        let id = w.new_id();
+        w.repos[i].statuses.push(StoredStatus {
+            id,
+            sha: sha.to_string(),
+            context: context.to_string(),
+            state: state.to_string(),
+            created_at: crate::now_iso(),
+        });
+        Ok(())
+    }
+
+    /// A check run on commit `sha` (`queued`, `in_progress`, `completed` with a conclusion).
+    pub fn add_check_run(
+        &self,
+        owner: &str,
+        repo: &str,
+        sha: &str,
+        name: &str,
+        status: &str,
+        conclusion: Option<&str>,
+    ) -> Result<(), String> {
+        let mut w = self.shared.lock();
+        let i = w.repo_index(owner, repo).ok_or_else(|| format!("no repository {owner}/{repo}"))?;
+        let id = w.new_id();
+        w.repos[i].check_runs.push(StoredRun {
+            id,
+            sha: sha.to_string(),
+            name: name.to_string(),
+            status: status.to_string(),
+            conclusion: conclusion.map(str::to_string),
+            started_at: crate::now_iso(),
+        });
+        Ok(())
     }
 
     /// Closes an open pull request without merging.
@@ -782,4 +866,97 @@ pub(crate) fn commit_files_in(
     let id =
         git.commit(Some(&format!("refs/heads/{branch}")), &sig, &sig, message, &tree, &parents).map_err(git_err)?;
     Ok(id.to_string())
+}
+
+/// Merges open pull request `number` of `r` (bare repository at `dir`) with a merge commit on
+/// its base branch, as the merge button does. Returns the merge commit id.
+pub(crate) fn merge_pull_in(
+    r: &mut Repo,
+    dir: &std::path::Path,
+    number: u64,
+    merged_by: &str,
+) -> Result<String, String> {
+    let owner = r.owner.clone();
+    let pull =
+        r.pulls.iter_mut().find(|p| p.public.number == number).ok_or_else(|| format!("no pull request #{number}"))?;
+    if pull.public.state != PullState::Open {
+        return Err(format!("pull request #{number} is not open"));
+    }
+    let git = git2::Repository::open_bare(dir).map_err(git_err)?;
+    let head = git
+        .find_reference(&format!("refs/heads/{}", pull.public.head))
+        .and_then(|r| r.peel_to_commit())
+        .map_err(git_err)?;
+    let mut base_ref = git.find_reference(&format!("refs/heads/{}", pull.public.base)).map_err(git_err)?;
+    let base = base_ref.peel_to_commit().map_err(git_err)?;
+    let mut index = git.merge_commits(&base, &head, None).map_err(git_err)?;
+    if index.has_conflicts() {
+        return Err(format!("pull request #{number} has merge conflicts"));
+    }
+    let tree = git.find_tree(index.write_tree_to(&git).map_err(git_err)?).map_err(git_err)?;
+    let sig = git2::Signature::now(merged_by, &format!("{merged_by}@users.noreply.invalid")).map_err(git_err)?;
+    let message = format!("Merge pull request #{number} from {}/{}\n\n{}", owner, pull.public.head, pull.public.title);
+    let merge = git.commit(None, &sig, &sig, &message, &tree, &[&base, &head]).map_err(git_err)?;
+    base_ref.set_target(merge, "merge pull request").map_err(git_err)?;
+    let now = crate::now_iso();
+    pull.public.state = PullState::Merged;
+    pull.merged_at = Some(now.clone());
+    pull.closed_at = Some(now.clone());
+    pull.updated_at = now;
+    pull.merged_by = Some(merged_by.to_string());
+    pull.merge_commit_sha = Some(merge.to_string());
+    pull.frozen = Some((head.id().to_string(), base.id().to_string()));
+    Ok(merge.to_string())
+}
+
+/// Records a review (and its line comments) on pull request `number` of repository `i`;
+/// returns the review's id.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn add_review_in(
+    w: &mut World,
+    i: usize,
+    dir: &std::path::Path,
+    number: u64,
+    login: &str,
+    state: &str,
+    body: &str,
+    on_lines: &[(String, u32, String)],
+) -> Result<u64, String> {
+    let pull = w.repos[i]
+        .pulls
+        .iter()
+        .find(|p| p.public.number == number)
+        .ok_or_else(|| format!("no pull request #{number}"))?;
+    let head = pull.public.head.clone();
+    let commit_id = git2::Repository::open_bare(dir)
+        .ok()
+        .and_then(|g| g.refname_to_id(&format!("refs/heads/{head}")).ok())
+        .map(|o| o.to_string())
+        .unwrap_or_default();
+    let id = w.new_id();
+    let now = crate::now_iso();
+    for (path, line, text) in on_lines {
+        let cid = w.new_id();
+        w.repos[i].comments.push(StoredComment {
+            id: cid,
+            number,
+            login: login.to_string(),
+            body: text.clone(),
+            path: Some(path.clone()),
+            line: Some(*line),
+            review_id: Some(id),
+            commit_id: commit_id.clone(),
+            created_at: now.clone(),
+        });
+    }
+    w.repos[i].reviews.push(StoredReview {
+        id,
+        number,
+        login: login.to_string(),
+        state: state.to_string(),
+        body: body.to_string(),
+        commit_id,
+        submitted_at: now,
+    });
+    Ok(id)
 }

@@ -112,6 +112,8 @@ pub struct FollowedReview {
     pub warnings: Vec<String>,
     /// What reviewers said and the checks, for an open request (filled by the desk's follow;
     /// `None` when not asked or the forge could not tell).
+    #[specta(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback: Option<patchdesk_forge::FeedbackSummary>,
 }
 

@@ -9,4 +9,5 @@ pub mod inbox;
 pub mod links;
 pub mod project;
 pub mod promote;
+pub mod review;
 pub mod window;

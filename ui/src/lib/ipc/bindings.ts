@@ -440,6 +440,66 @@ async rememberTab(tab: string) : Promise<Result<null, UserError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * What reviewers said on `task`'s request: reviews, comments (file and line), checks, and the
+ * ways the repository allows merging.
+ */
+async taskReview(task: string) : Promise<Result<TaskReview, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("task_review", { task }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Send back to the pod": the revision prompt (for the clipboard), written and recorded in one
+ * commit. A rerun with no new comments writes nothing.
+ */
+async sendBackToPod(task: string) : Promise<Result<SentBack, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("send_back_to_pod", { task }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Merge": refused while changes are asked or checks fail; `method` is needed when the
+ * repository allows several. Then the task is done, its dependents ready, the board sent.
+ */
+async mergeTask(task: string, method: MergeMethod | null) : Promise<Result<MergeDone, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("merge_task", { task, method }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Withdraw": the request closed, Patchdesk's branch deleted when it holds only its commit,
+ * the task back with its pod, one commit with `reason`.
+ */
+async withdrawReview(task: string, reason: string) : Promise<Result<Withdrawn, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("withdraw_review", { task, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The practice reviewer (the practice remote only): approve request `number`, or ask for
+ * changes with a comment (on a file's line when both are given).
+ */
+async practiceReview(number: number, verdict: PracticeVerdict) : Promise<Result<null, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("practice_review", { number, verdict }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -572,6 +632,50 @@ export type BoardSent =
  * the same lines there); nothing was sent.
  */
 { kind: "does_not_apply"; branch: string; subject: string }
+/**
+ * One status or check run of the head.
+ */
+export type Check = { 
+/**
+ * Its name (`ci/build`, `test`).
+ */
+name: string; 
+/**
+ * Passing, failing or running (never `none`).
+ */
+state: ChecksState }
+/**
+ * The head's combined status and check runs.
+ */
+export type Checks = { 
+/**
+ * All of them in one word.
+ */
+state: ChecksState; 
+/**
+ * Each one.
+ */
+each: Check[] }
+/**
+ * The checks of the request's head, in one word.
+ */
+export type ChecksState = 
+/**
+ * Every check finished well.
+ */
+"passing" | 
+/**
+ * At least one check failed.
+ */
+"failing" | 
+/**
+ * Some checks have not finished (and none failed).
+ */
+"running" | 
+/**
+ * The repository runs no checks on it.
+ */
+"none"
 /**
  * What the person is asked to choose.
  */
@@ -860,6 +964,43 @@ file_name: string;
  */
 item: InboxItem }
 /**
+ * Everything reviewers said about a request, and its checks.
+ */
+export type Feedback = { 
+/**
+ * Each submitted review, oldest first.
+ */
+reviews: ReviewVerdict[]; 
+/**
+ * Every comment (on lines and on the request, and review texts), oldest first; Patchdesk's
+ * own comments are left out.
+ */
+comments: ReviewComment[]; 
+/**
+ * The head's checks.
+ */
+checks: Checks }
+/**
+ * [`Feedback`] in a few words, for a card.
+ */
+export type FeedbackSummary = { 
+/**
+ * Waiting, approved, or changes asked.
+ */
+standing: Standing; 
+/**
+ * Who asked for changes (their last word), in order.
+ */
+asked_by: string[]; 
+/**
+ * How many comments there are.
+ */
+comments: number; 
+/**
+ * The checks in one word.
+ */
+checks: ChecksState }
+/**
  * The lines of one file's change.
  */
 export type FileDiff = { path: string; old_path: string | null; binary: boolean; hunks: DiffHunk[]; 
@@ -1033,7 +1174,24 @@ changed_files: string[];
  * Things that did not stop the run (a task missing from the board, a file with a problem).
  * When there are any, the transition is tried again on the next run.
  */
-warnings: string[] }
+warnings: string[]; 
+/**
+ * What reviewers said and the checks, for an open request (filled by the desk's follow;
+ * `None` when not asked or the forge could not tell).
+ */
+feedback?: FeedbackSummary | null }
+/**
+ * Which kind of forge.
+ */
+export type ForgeKind = 
+/**
+ * GitHub or GitHub Enterprise Server.
+ */
+"git_hub" | 
+/**
+ * A bare repository on this disk.
+ */
+"practice"
 /**
  * What Patchdesk knows about GitHub: where it is, who is signed in, and what can be done.
  */
@@ -1450,6 +1608,46 @@ in_bundle: boolean;
  */
 location?: string }
 /**
+ * What "Merge" did.
+ */
+export type MergeDone = { 
+/**
+ * The request's number.
+ */
+number: number; 
+/**
+ * The commit at the tip of the base after the merge (`None` when it was merged already).
+ */
+merge_commit: string | null; 
+/**
+ * Following the reviews right after: the task done, the tasks it unlocked, one commit.
+ */
+report: FollowReport; 
+/**
+ * Sending the board's commits; `None` when that failed (it is tried again by the next round).
+ */
+board: BoardSending | null; 
+/**
+ * Why the board was not sent, when it was not.
+ */
+board_error: UserError | null }
+/**
+ * How a request is merged (GitHub's `merge_method`).
+ */
+export type MergeMethod = 
+/**
+ * A merge commit.
+ */
+"merge" | 
+/**
+ * One squashed commit.
+ */
+"squash" | 
+/**
+ * The commits rebased onto the base.
+ */
+"rebase"
+/**
  * Everything the metrics view shows.
  */
 export type Metrics = { 
@@ -1605,6 +1803,18 @@ merge_rate: number | null }
  * One pod in one week.
  */
 export type PodWeek = { week: string; patches: number; merged: number; handoffs: number }
+/**
+ * What the practice reviewer says.
+ */
+export type PracticeVerdict = 
+/**
+ * "Approve".
+ */
+{ kind: "approve" } | 
+/**
+ * "Ask for changes", with a comment on a line of a file (or on the whole change).
+ */
+{ kind: "ask_for_changes"; text: string; file: string | null; line: number | null }
 /**
  * Something that stopped (or nearly stopped) a file from applying.
  */
@@ -1907,6 +2117,30 @@ export type ReviewChange =
  */
 "closed"
 /**
+ * One comment: on a line of a file (a review comment) or on the request itself.
+ */
+export type ReviewComment = { 
+/**
+ * Who wrote it.
+ */
+author: string; 
+/**
+ * The text.
+ */
+body: string; 
+/**
+ * The file it is about, for a comment on a line.
+ */
+path: string | null; 
+/**
+ * The line (in the new version of the file), when the forge still knows it.
+ */
+line: number | null; 
+/**
+ * When (RFC 3339), if the forge says.
+ */
+at: string | null }
+/**
  * One file of a review.
  */
 export type ReviewFile = { path: string; old_path: string | null; status: FileStatus; added: number; removed: number; binary: boolean }
@@ -1946,6 +2180,26 @@ export type ReviewState =
  * Closed without merging.
  */
 "closed"
+/**
+ * One submitted review.
+ */
+export type ReviewVerdict = { 
+/**
+ * Who reviewed (GitHub login, or "practice reviewer").
+ */
+reviewer: string; 
+/**
+ * What they said.
+ */
+verdict: Verdict; 
+/**
+ * The review's text (may be empty).
+ */
+body: string; 
+/**
+ * When (RFC 3339), if the forge says.
+ */
+at: string | null }
 /**
  * The background follow-up of review requests ran (every minute while a project with a
  * remote is open): what changed, and what sending the board's commits did.
@@ -2066,6 +2320,46 @@ reviewers: string[] | null;
  */
 confirmed_risks?: string[] }
 /**
+ * What "Send back to the pod" did.
+ */
+export type SentBack = { 
+/**
+ * The task.
+ */
+task: string; 
+/**
+ * The pod it goes back to.
+ */
+pod: string; 
+/**
+ * Which revision the prompt asks for (the first patch is revision 1).
+ */
+revision: number; 
+/**
+ * The prompt, for the clipboard.
+ */
+prompt: string; 
+/**
+ * `prompts/used/<Pod>/<task>_revision_<n>.txt`.
+ */
+prompt_path: string; 
+/**
+ * `.logs/feedback/<task>.md`.
+ */
+feedback_file: string; 
+/**
+ * The commit recording it (`None` on a rerun that found it already recorded).
+ */
+commit: string | null; 
+/**
+ * False when the same comments had already been sent back (a rerun): nothing was written.
+ */
+new: boolean; 
+/**
+ * Things that did not stop it (a template that could not be read).
+ */
+warnings: string[] }
+/**
  * What to show while waiting for the person to approve the sign-in on GitHub.
  */
 export type SignInCode = { 
@@ -2081,6 +2375,22 @@ verification_uri: string;
  * Seconds until the code runs out.
  */
 expires_in: number }
+/**
+ * Where a request stands with its reviewers.
+ */
+export type Standing = 
+/**
+ * Nobody approved or asked for changes yet.
+ */
+"waiting" | 
+/**
+ * Approved, and nobody's last word is "changes".
+ */
+"approved" | 
+/**
+ * Someone's last word is "changes".
+ */
+"changes_asked"
 /**
  * The steps of a promote, in order.
  */
@@ -2199,6 +2509,52 @@ other_fields: string[];
  */
 source: TaskSource }
 /**
+ * A task's review request as the card shows it: where it stands, what reviewers said, the
+ * checks, and how it may be merged.
+ */
+export type TaskReview = { 
+/**
+ * The task.
+ */
+task: string; 
+/**
+ * The inbox item that was sent.
+ */
+item: string; 
+/**
+ * The request's number (`#3`).
+ */
+number: number; 
+/**
+ * Its link (a web page, or a place on disk for the practice remote).
+ */
+url: string; 
+/**
+ * Open, merged or closed, as the forge says now.
+ */
+state: ReviewState; 
+/**
+ * The branch with the change.
+ */
+branch: string | null; 
+/**
+ * GitHub or the practice remote (whose reviewer the lead plays).
+ */
+forge: ForgeKind; 
+/**
+ * Every review and comment, and the checks.
+ */
+feedback: Feedback; 
+/**
+ * The same in a few words: waiting / approved / changes asked (who, how many comments),
+ * checks passing / failing / running / none.
+ */
+summary: FeedbackSummary; 
+/**
+ * The ways the repository allows merging (empty unless open).
+ */
+merge_methods: MergeMethod[] }
+/**
  * The file a task was read from and where inside it.
  */
 export type TaskSource = { 
@@ -2239,6 +2595,44 @@ reason: string }
  * What crosses IPC (and the CLI's `--json` error output): a code and a specific message.
  */
 export type UserError = { code: Code; message: string }
+/**
+ * What one review said.
+ */
+export type Verdict = 
+/**
+ * Approved.
+ */
+"approved" | 
+/**
+ * Asked for changes.
+ */
+"changes_asked" | 
+/**
+ * Only commented.
+ */
+"commented" | 
+/**
+ * An earlier verdict was dismissed.
+ */
+"dismissed"
+/**
+ * What "Withdraw" did.
+ */
+export type Withdrawn = { 
+/**
+ * The request's number.
+ */
+number: number; 
+/**
+ * True when Patchdesk's branch was deleted (it held nothing but Patchdesk's commit); false
+ * when someone else added to it (kept) or it was gone already.
+ */
+branch_deleted: boolean; 
+/**
+ * Following the reviews right after: the task back with its pod, the reason in its
+ * feedback note, one commit.
+ */
+report: FollowReport }
 
 /** tauri-specta globals **/
 

@@ -2,7 +2,7 @@
 // file only turns their `{status, data | error}` results into values or thrown `UserError`s.
 // Every command in the bindings has its line here, with the bindings' arguments and reply (tsc
 // checks it: a new command that is missing here fails the build).
-import { commands, type About, type Choosing, type ItemCheck, type ReviewsFollowed, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type HandoffSent, type PromoteOutcome, type ImportReport, type InboxItem, type PastePreview, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError } from "./bindings";
+import { commands, type About, type Choosing, type ItemCheck, type ReviewsFollowed, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type HandoffSent, type PromoteOutcome, type ImportReport, type InboxItem, type PastePreview, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError, type TaskReview, type SentBack, type MergeDone, type MergeMethod, type Withdrawn, type PracticeVerdict } from "./bindings";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UserError };
 
@@ -73,4 +73,14 @@ export const backend = {
   windowTab: (): Promise<string | null> => commands.windowTab(),
   rememberTab: (tab: string): Promise<null> => unwrap(commands.rememberTab(tab)),
   connectGithubRepository: (fullName: string, cloneUrl: string): Promise<Overview> => unwrap(commands.connectGithubRepository(fullName, cloneUrl)),
+  /** What reviewers said on a task's request: reviews, comments with file and line, checks, allowed merge methods. */
+  taskReview: (task: string): Promise<TaskReview> => unwrap(commands.taskReview(task)),
+  /** "Send back to the pod": the revision prompt (for the clipboard), recorded in one commit. */
+  sendBackToPod: (task: string): Promise<SentBack> => unwrap(commands.sendBackToPod(task)),
+  /** "Merge": method needed when the repository allows several; refused while changes are asked or checks fail. */
+  mergeTask: (task: string, method: MergeMethod | null): Promise<MergeDone> => unwrap(commands.mergeTask(task, method)),
+  /** "Withdraw": close the request, the task back with its pod, one commit with the reason. */
+  withdrawReview: (task: string, reason: string): Promise<Withdrawn> => unwrap(commands.withdrawReview(task, reason)),
+  /** The practice reviewer (practice remote only): approve, or ask for changes on a line. */
+  practiceReview: (number: number, verdict: PracticeVerdict): Promise<null> => unwrap(commands.practiceReview(number, verdict)),
 } satisfies { [K in Command]: (...args: Args<K>) => Promise<Reply<K>> };
