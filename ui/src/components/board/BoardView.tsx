@@ -1,12 +1,12 @@
 import { useState } from "react";
-import type { Board, KnownReview, Task } from "../../lib/ipc";
+import type { Board, Task } from "../../lib/ipc";
 import { plural, podLabel } from "../../lib/format/format";
 import { columnsFor, describeFilter, filterTasks, isFiltering, NO_FILTER, phasesOf, savedGrouping, saveGrouping, type BoardFilter, type Grouping } from "../../lib/board/board";
 import { afterHandoff } from "../../lib/board/handoff";
 import { useBoardDrag } from "../../lib/board/useBoardDrag";
 import { useKnownReviews } from "../../lib/board/useKnownReviews";
-import { viewOf } from "../../lib/review/loop";
 import { loopCalls } from "../../lib/review/loopCalls";
+import { useRequestViews } from "../../lib/review/useRequestViews";
 import { BoardTools } from "./BoardTools";
 import { HandoffDialog } from "./HandoffDialog";
 import { RequestDialog } from "./RequestDialog";
@@ -26,6 +26,7 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
   // Dragging hands a task to another pod, so it only makes sense when columns are pods.
   const { drag, startDrag, cancelDrag } = useBoardDrag(byPod, (task, to) => setHanding({ task, to }));
   const { reviews, checking, checkReviews } = useKnownReviews(board, onChanged, toast);
+  const views = useRequestViews(reviews);
 
   const setGrouping = (g: Grouping) => {
     cancelDrag();
@@ -92,7 +93,7 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
                     key={t.id}
                     task={t}
                     podName={byPod ? null : podName(t.pod)}
-                    review={reviews.get(t.id) ?? null}
+                    review={views.get(t.id) ?? null}
                     draggable={byPod}
                     onPointerDown={startDrag(t)}
                     onHandOff={() => setHanding({ task: t, to: null })}
@@ -110,11 +111,12 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
           {drag.task.id}: {drag.task.title}
         </div>
       )}
-      {opened && reviews.get(opened.id) && (
+      {opened && reviews.get(opened.id) && views.get(opened.id) && (
         <RequestDialog
           task={opened.id}
           title={opened.title}
-          {...requestOf(reviews.get(opened.id)!)}
+          item={reviews.get(opened.id)!.item}
+          view={views.get(opened.id)!}
           calls={loopCalls}
           onClose={() => setOpened(null)}
           onDone={(words) => {
@@ -138,5 +140,3 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
     </section>
   );
 }
-
-const requestOf = (r: KnownReview) => ({ item: r.item, view: viewOf(r) });

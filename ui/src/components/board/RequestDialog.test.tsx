@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 function view(feedback: FeedbackSummary | null, over: Partial<RequestView> = {}): RequestView {
-  return { number: 1, state: "open", feedback, mergeMethods: ["merge"], practice: true, url: "/demo/practice-remote.git#branch-chatgpt/dev/f2.2", ...over };
+  return { number: 1, item: "f22.diff", state: "open", feedback, mergeMethods: ["merge"], practice: true, url: "/demo/practice-remote.git#branch-chatgpt/dev/f2.2", ...over };
 }
 const asked: FeedbackSummary = { standing: "changes_asked", asked_by: ["practice reviewer"], comments: 2, checks: "none" };
 

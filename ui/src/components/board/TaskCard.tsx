@@ -1,6 +1,6 @@
-import type { KnownReview, Task } from "../../lib/ipc";
+import type { Task } from "../../lib/ipc";
 import { statusLabel, podLabel } from "../../lib/format/format";
-import { viewOf } from "../../lib/review/loop";
+import type { RequestView } from "../../lib/review/loop";
 import { RequestChips } from "./RequestChips";
 
 /** One task on the board: id, status, title, pod and phase, its review request (chips that open it), and "Hand off…". */
@@ -16,7 +16,7 @@ export function TaskCard({
 }: {
   task: Task;
   /** The task's newest review request, if it was sent for review. */
-  review: KnownReview | null;
+  review: RequestView | null;
   /** Shown on the card when the columns are not pods. */
   podName: string | null;
   draggable: boolean;
@@ -45,7 +45,7 @@ export function TaskCard({
         {task.ready && <span className="ready-flag">Up next for {podLabel(task.pod)}</span>}
         {!task.ready && task.waiting_on.length > 0 && <span>Waits for {task.waiting_on.join(", ")}</span>}
       </div>
-      {review && <RequestChips view={viewOf(review)} onOpen={onRequest} />}
+      {review && <RequestChips view={review} onOpen={onRequest} />}
       {review && (
         <span className="task-patch" title={review.item} data-testid="task-patch">
           {review.item}

@@ -3,7 +3,7 @@ import { actionsFor, lineNumber, mergeBlocked, onlyMethod, requestChips, sendLab
 
 type Over = Partial<Omit<RequestView, "feedback">> & Partial<FeedbackSummary>;
 const open = ({ standing = "waiting", asked_by = [], comments = 0, checks = "none", ...over }: Over = {}): RequestView => ({
-  number: 3, state: "open", feedback: { standing, asked_by, comments, checks }, mergeMethods: ["merge"], practice: true, url: "/demo/practice-remote.git#branch-x", ...over,
+  number: 3, item: "f22.diff", state: "open", feedback: { standing, asked_by, comments, checks }, mergeMethods: ["merge"], practice: true, url: "/demo/practice-remote.git#branch-x", ...over,
 });
 const texts = (v: RequestView) => requestChips(v).map((c) => c.text);
 

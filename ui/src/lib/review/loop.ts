@@ -21,6 +21,8 @@ export type FeedbackSummary = { standing: Standing; asked_by: string[]; comments
 /** What the window knows about one review request: its state, what reviewers said, its checks. */
 export type RequestView = {
   number: number;
+  /** The inbox item that was sent last. */
+  item: string;
   state: ReviewState;
   /** What reviewers said (none yet: null). */
   feedback: FeedbackSummary | null;
@@ -35,7 +37,7 @@ export type RequestView = {
 /** A known request as the card shows it (what reviewers said and the methods, once the backend tells). */
 export function viewOf(r: KnownReview & { feedback?: FeedbackSummary | null; merge_methods?: MergeMethod[] }): RequestView {
   const practice = !/^https?:\/\//.test(r.url);
-  return { number: r.number, state: r.state, feedback: r.feedback ?? null, mergeMethods: r.merge_methods ?? ["merge"], practice, url: r.url };
+  return { number: r.number, item: r.item, state: r.state, feedback: r.feedback ?? null, mergeMethods: r.merge_methods ?? ["merge"], practice, url: r.url };
 }
 
 /** One chip on a card: its words and its tone (for colour). */
