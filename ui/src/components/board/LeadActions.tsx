@@ -12,6 +12,7 @@ export function LeadActions({ view, actions }: { view: RequestView; actions: Req
   const [method, setMethod] = useState<MergeMethod>(view.mergeMethods[0] ?? "merge");
   const [reason, setReason] = useState("");
   const can = actionsFor(view);
+  const undo = actions.undo;
   const blocked = mergeBlocked(view);
   const { busy } = actions;
   const merge = () => {
@@ -37,8 +38,8 @@ export function LeadActions({ view, actions }: { view: RequestView; actions: Req
             {busy === "merge" ? "Merging…" : "Merge"}
           </button>
         )}
-        {can.undo && (
-          <button type="button" onClick={() => void actions.undo()} disabled={busy !== null} data-testid="undo-merge">
+        {can.undo && undo && (
+          <button type="button" onClick={() => void undo()} disabled={busy !== null} data-testid="undo-merge">
             {busy === "undo" ? "Opening the undo…" : "Undo merge"}
           </button>
         )}

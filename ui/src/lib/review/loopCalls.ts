@@ -1,10 +1,7 @@
 // The review loop's calls to the backend, for the card's request dialog.
-import { backend, type PracticeVerdict, type TaskReview, type UserError } from "../ipc";
+import { backend, type PracticeVerdict, type TaskReview } from "../ipc";
 import type { RequestView } from "./loop";
 import type { LoopCalls, PracticeReview } from "./useRequestActions";
-
-const notYet = (): Promise<never> =>
-  Promise.reject<never>({ code: "internal", message: "This version of Patchdesk cannot do this from the window yet." } satisfies UserError);
 
 /** A task's request as the backend reads it now, as the dialog shows it. */
 export function viewOfTask(t: TaskReview): RequestView {
@@ -18,7 +15,7 @@ export function verdictOf(r: PracticeReview): PracticeVerdict {
 
 /**
  * The backend's commands behind "Send back to the pod", "Merge", "Withdraw", "Undo merge" and
- * the practice reviewer. After the practice reviewer speaks, the reviews are followed at once
+ * the practice reviewer ("Undo merge" waits for a backend command). After the practice reviewer speaks, the reviews are followed at once
  * (as the minute's round would), so the card shows it.
  */
 export const loopCalls: LoopCalls = {
@@ -29,7 +26,6 @@ export const loopCalls: LoopCalls = {
   },
   merge: async (task, method) => void (await backend.mergeTask(task, method)),
   withdraw: async (task, reason) => void (await backend.withdrawReview(task, reason)),
-  undoMerge: notYet,
   practiceReview: async (_task, number, review) => {
     await backend.practiceReview(number, verdictOf(review));
     await backend.followReviews();

@@ -14,8 +14,8 @@ export type LoopCalls = {
   sendBack: (task: string) => Promise<{ prompt: string; path: string }>;
   merge: (task: string, method: MergeMethod) => Promise<void>;
   withdraw: (task: string, reason: string) => Promise<void>;
-  /** "Undo merge": opens a revert request; its number. */
-  undoMerge: (task: string) => Promise<number>;
+  /** "Undo merge": opens a revert request; its number. Missing while the backend cannot. */
+  undoMerge?: (task: string) => Promise<number>;
   practiceReview: (task: string, number: number, review: PracticeReview) => Promise<void>;
   /** The practice reviewer presses the request's merge button (as a teammate would on GitHub). */
   practiceMerge: (task: string) => Promise<void>;
@@ -66,7 +66,7 @@ export function useRequestActions(task: string, number: number, calls: LoopCalls
       }),
     merge: (method: MergeMethod) => run("merge", async () => (await calls.merge(task, method), `Merged review request #${number}; ${task} is done.`)),
     withdraw: (reason: string) => run("withdraw", async () => (await calls.withdraw(task, reason), `Withdrew review request #${number}; ${task} is back with its pod.`)),
-    undo: () => run("undo", async () => `Opened review request #${await calls.undoMerge(task)} to undo the merge of #${number}.`),
+    undo: calls.undoMerge && ((undoMerge) => () => run("undo", async () => `Opened review request #${await undoMerge(task)} to undo the merge of #${number}.`))(calls.undoMerge),
     approve: () => run("approve", async () => (await calls.practiceReview(task, number, { verdict: "approved" }), `The practice reviewer approved #${number}.`)),
     ask: (comment: string, path: string | null, line: number | null) =>
       run("ask", async () => (await calls.practiceReview(task, number, { verdict: "changes_asked", comment, path, line }), `The practice reviewer asked for changes on #${number}.`)),
