@@ -85,7 +85,7 @@ export function requestChips(v: RequestView): Chip[] {
 /** Why "Merge" cannot be used now, in one sentence, or null when it can. */
 export function mergeBlocked(v: RequestView): string | null {
   if (v.state !== "open") return `Review request #${v.number} is not open any more.`;
-  if (v.feedback && changesAsked(v)) return `${names(v.feedback.asked_by)} asked for changes: send it back to the pod, or ask them to approve it first.`;
+  if (v.feedback && changesAsked(v)) return `${capital(names(v.feedback.asked_by))} asked for changes: send it back to the pod, or ask them to approve it first.`;
   if (v.feedback?.checks === "failing") return "The checks are failing: look at them on the request before merging.";
   if (v.feedback?.checks === "running") return "The checks are still running: wait until they pass.";
   if (v.mergeMethods.length === 0) return "The repository allows no way of merging; merge it on GitHub.";
@@ -120,4 +120,9 @@ export function lineNumber(text: string): number | string {
   const t = text.trim();
   if (!/^[0-9]+$/.test(t) || Number(t) < 1) return "Give the line as a number, 1 or more.";
   return Number(t);
+}
+
+/** "practice reviewer" → "Practice reviewer", to start a sentence. */
+function capital(words: string): string {
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
