@@ -47,7 +47,7 @@ describe("a card's review request", () => {
     expect(screen.getByTestId("request-verdict").textContent).toBe("Changes asked by practice reviewer · 2 comments");
     // Merge waits: changes are asked
     expect((screen.getByTestId("merge") as HTMLButtonElement).disabled).toBe(true);
-    expect(screen.getByTestId("merge-blocked").textContent).toMatch(/practice reviewer asked for changes: send it back to the pod/);
+    expect(screen.getByTestId("merge-blocked").textContent).toMatch(/^Practice reviewer asked for changes: send it back to the pod/);
     fireEvent.click(screen.getByTestId("send-back"));
     const prompt = await screen.findByTestId("revision-prompt");
     expect(prompt.textContent).toContain("The revision prompt is on your clipboard.");
