@@ -117,7 +117,8 @@ describe("first screen", () => {
     // a broken task file is named, in plain words
     expect(screen.getByRole("alert").textContent).toContain("line 4: a list item is missing its dash");
     // The project, and who is signed in to GitHub: nothing else at start.
-    expect(calls.map((c) => c.command).sort()).toEqual(["currentProject", "githubStatus", "inboxChecks", "knownReviews", "watchedFolder"]);
+    // (the known reviews are read by the inbox, for revisions, and by the board, for its cards)
+    expect(calls.map((c) => c.command).sort()).toEqual(["currentProject", "githubStatus", "inboxChecks", "knownReviews", "knownReviews", "watchedFolder"]);
     expect(screen.getByTestId("github-button").textContent).toBe("GitHub: octo");
   });
 

@@ -5,8 +5,11 @@ import { columnsFor, describeFilter, filterTasks, isFiltering, NO_FILTER, phases
 import { afterHandoff } from "../../lib/board/handoff";
 import { useBoardDrag } from "../../lib/board/useBoardDrag";
 import { useKnownReviews } from "../../lib/board/useKnownReviews";
+import { loopCalls } from "../../lib/review/loopCalls";
+import { useRequestViews } from "../../lib/review/useRequestViews";
 import { BoardTools } from "./BoardTools";
 import { HandoffDialog } from "./HandoffDialog";
+import { RequestDialog } from "./RequestDialog";
 import { TaskCard } from "./TaskCard";
 
 /**
@@ -18,10 +21,12 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
   const [handing, setHanding] = useState<{ task: Task; to: string | null } | null>(null);
   const [grouping, setGroupingState] = useState<Grouping>(() => savedGrouping());
   const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
+  const [opened, setOpened] = useState<Task | null>(null);
   const byPod = grouping === "pod";
   // Dragging hands a task to another pod, so it only makes sense when columns are pods.
   const { drag, startDrag, cancelDrag } = useBoardDrag(byPod, (task, to) => setHanding({ task, to }));
   const { reviews, checking, checkReviews } = useKnownReviews(board, onChanged, toast);
+  const views = useRequestViews(reviews);
 
   const setGrouping = (g: Grouping) => {
     cancelDrag();
@@ -88,10 +93,11 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
                     key={t.id}
                     task={t}
                     podName={byPod ? null : podName(t.pod)}
-                    review={reviews.get(t.id) ?? null}
+                    review={views.get(t.id) ?? null}
                     draggable={byPod}
                     onPointerDown={startDrag(t)}
                     onHandOff={() => setHanding({ task: t, to: null })}
+                    onRequest={() => setOpened(t)}
                     lifted={drag?.started === true && drag.task.id === t.id}
                   />
                 ))
@@ -104,6 +110,20 @@ export function BoardView({ board, onChanged, toast }: { board: Board; onChanged
         <div className="drag-ghost" style={{ left: drag.x + 8, top: drag.y + 8 }} aria-hidden="true">
           {drag.task.id}: {drag.task.title}
         </div>
+      )}
+      {opened && reviews.get(opened.id) && views.get(opened.id) && (
+        <RequestDialog
+          task={opened.id}
+          title={opened.title}
+          item={reviews.get(opened.id)!.item}
+          view={views.get(opened.id)!}
+          calls={loopCalls}
+          onClose={() => setOpened(null)}
+          onDone={(words) => {
+            toast?.(words);
+            onChanged?.();
+          }}
+        />
       )}
       {handing && (
         <HandoffDialog

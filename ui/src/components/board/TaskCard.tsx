@@ -1,25 +1,29 @@
-import { backend, type KnownReview, type Task } from "../../lib/ipc";
+import type { Task } from "../../lib/ipc";
 import { statusLabel, podLabel } from "../../lib/format/format";
-import { reviewWords } from "../../lib/board/board";
+import type { RequestView } from "../../lib/review/loop";
+import { RequestChips } from "./RequestChips";
 
-/** One task on the board: id, status, title, pod and phase, its review request, and "Hand off…". */
+/** One task on the board: id, status, title, pod and phase, its review request (chips that open it), and "Hand off…". */
 export function TaskCard({
   task,
   podName,
   draggable,
   onPointerDown,
   onHandOff,
+  onRequest,
   lifted,
   review,
 }: {
   task: Task;
   /** The task's newest review request, if it was sent for review. */
-  review: KnownReview | null;
+  review: RequestView | null;
   /** Shown on the card when the columns are not pods. */
   podName: string | null;
   draggable: boolean;
   onPointerDown: (e: React.PointerEvent) => void;
   onHandOff: () => void;
+  /** Opens the request's dialog (what reviewers said, merge, send back…). */
+  onRequest: () => void;
   lifted: boolean;
 }) {
   return (
@@ -41,18 +45,7 @@ export function TaskCard({
         {task.ready && <span className="ready-flag">Up next for {podLabel(task.pod)}</span>}
         {!task.ready && task.waiting_on.length > 0 && <span>Waits for {task.waiting_on.join(", ")}</span>}
       </div>
-      {review && (
-        <button
-          type="button"
-          className={`review-chip review-${review.state}`}
-          data-testid="review-chip"
-          data-state={review.state}
-          title={/^https?:/.test(review.url) ? "Open the review request" : review.url}
-          onClick={() => /^https?:/.test(review.url) && void backend.openGithubPage(review.url).catch(() => undefined)}
-        >
-          {reviewWords(review)}
-        </button>
-      )}
+      {review && <RequestChips view={review} onOpen={onRequest} />}
       {review && (
         <span className="task-patch" title={review.item} data-testid="task-patch">
           {review.item}

@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { InboxItem, ItemCheck } from "../../lib/ipc";
 import { checkBadge, plural, podLabel, statusLabel, whenReceived } from "../../lib/format/format";
 import { FLAVOR_WORDS, ORDER_WORDS, searchItems, sortItems, type InboxOrder } from "../../lib/inbox/inbox";
+import { revisionWords, type Revision } from "../../lib/review/revisions";
 import { SeenInDownloads } from "./SeenInDownloads";
 
 /** What kind of download an item is, in words. */
@@ -26,6 +27,7 @@ export function Inbox({
   onSelect,
   checks,
   onPaste,
+  revisions,
 }: {
   items: InboxItem[];
   now?: Date;
@@ -35,6 +37,8 @@ export function Inbox({
   checks?: Record<string, ItemCheck>;
   /** Opens "Paste from chat". */
   onPaste?: () => void;
+  /** The items that revise an open review request, by name. */
+  revisions?: Map<string, Revision>;
 }) {
   const [query, setQuery] = useState("");
   const [order, setOrder] = useState<InboxOrder>("newest");
@@ -89,6 +93,7 @@ export function Inbox({
           {shown.map((item) => {
             const check = checks?.[item.name];
             const badge = check ? checkBadge(check) : null;
+            const rev = revisions?.get(item.name);
             return (
             <li
               key={item.name}
@@ -112,6 +117,7 @@ export function Inbox({
                 <span>{podLabel(item.pod)}</span>
                 <span className={`status status-${item.status}`}>{statusLabel(item.status)}</span>
                 <span className="kind">{kindLabel(item)}</span>
+                {rev && <span className="revision-of" data-testid="revision-of">{revisionWords(rev)}</span>}
               </div>
               <p className="summary">{item.summary ?? "No summary from the pod"}</p>
               {badge && (

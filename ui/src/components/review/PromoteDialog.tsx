@@ -2,6 +2,7 @@ import { backend, type PromoteOutcome } from "../../lib/ipc";
 import { explain } from "../../lib/errors/errors";
 import { STATE_WORD, STEPS } from "../../lib/review/promote";
 import { usePromote } from "../../lib/review/usePromote";
+import { sendLabel } from "../../lib/review/loop";
 import { PromoteForm } from "./PromoteForm";
 
 /**
@@ -15,6 +16,7 @@ export function PromoteDialog({
   onSent,
   handOff,
   confirmedRisks = [],
+  updates = null,
 }: {
   name: string;
   target: string;
@@ -24,12 +26,14 @@ export function PromoteDialog({
   onSent: (o: PromoteOutcome) => void;
   /** When the item belongs to a task on the board: offer to hand it on once it is sent. */
   handOff?: { label: string; start: () => void };
+  /** The open request this item revises: sending adds one commit to it. */
+  updates?: number | null;
 }) {
   const { fields, set, running, states, error, setError, outcome, send } = usePromote(name, confirmedRisks, onSent);
   return (
     <div className="dialog-backdrop">
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="promote-title" data-testid="promote-dialog">
-        <h2 id="promote-title">Send for review</h2>
+        <h2 id="promote-title">{sendLabel(updates)}</h2>
         {!outcome && <PromoteForm target={target} fields={fields} set={set} running={running} />}
         {(running || Object.keys(states).length > 0 || outcome) && (
           <ol className="steps" data-testid="promote-steps">
@@ -53,7 +57,7 @@ export function PromoteDialog({
         )}
         {outcome && (
           <div className="notice" data-testid="promote-result">
-            <strong>Review request #{outcome.pr_number} is open.</strong>
+            <strong>{updates === null ? `Review request #${outcome.pr_number} is open.` : `Review request #${outcome.pr_number} is updated.`}</strong>
             <p>
               Branch <code>{outcome.branch}</code> into <code>{outcome.base}</code>, commit <code>{outcome.commit.slice(0, 10)}</code>.
             </p>
@@ -82,7 +86,7 @@ export function PromoteDialog({
                 {error ? "Later" : "Cancel"}
               </button>
               <button type="button" onClick={() => void send()} disabled={running} data-testid="promote-send">
-                {running ? "Sending…" : error ? "Retry" : "Send for review"}
+                {running ? "Sending…" : error ? "Retry" : sendLabel(updates)}
               </button>
             </>
           )}

@@ -1,5 +1,6 @@
 import type { Review } from "../../lib/ipc";
 import { outcomeBadge, plural, podLabel, statusLabel } from "../../lib/format/format";
+import { sendLabel } from "../../lib/review/loop";
 
 /** The review's title line: the task, pod, file and size, how it applies, and what the lead can do. */
 export function ReviewHeader({
@@ -8,6 +9,7 @@ export function ReviewHeader({
   onKeep,
   onReject,
   onPromote,
+  updates = null,
 }: {
   review: Review;
   /** The lead ticked "I understand" for the risky files (or there are none). */
@@ -15,6 +17,8 @@ export function ReviewHeader({
   onKeep: () => void;
   onReject: () => void;
   onPromote: () => void;
+  /** The open request this item revises: the button updates it. */
+  updates?: number | null;
 }) {
   const item = review.item;
   const badge = outcomeBadge(review);
@@ -54,7 +58,7 @@ export function ReviewHeader({
                 title={waitForRisks ? "Look at the files listed below and tick \u201cI understand\u201d first" : undefined}
                 data-testid="send-for-review"
               >
-                Send for review
+                {sendLabel(updates)}
               </button>
             )}
           </>

@@ -22,6 +22,7 @@ export function ReviewPane({
   onChanged,
   toast,
   board,
+  updates = null,
 }: {
   name: string;
   target: string;
@@ -29,6 +30,8 @@ export function ReviewPane({
   toast: (text: string) => void;
   /** The project's board, so a sent change can be handed to the next pod from here. */
   board?: Board;
+  /** The open review request this item is a revision of (sending it updates that request). */
+  updates?: number | null;
 }) {
   const [promoting, setPromoting] = useState(false);
   const [handing, setHanding] = useState<Task | null>(null);
@@ -58,18 +61,19 @@ export function ReviewPane({
 
   return (
     <section className="panel review" aria-labelledby="review-heading" data-testid="review" data-outcome={review.outcome}>
-      <ReviewHeader review={review} understood={understood} onKeep={keep} onReject={() => setRejecting(true)} onPromote={() => setPromoting(true)} />
+      <ReviewHeader review={review} understood={understood} onKeep={keep} onReject={() => setRejecting(true)} onPromote={() => setPromoting(true)} updates={updates} />
       {promoting && (
         <PromoteDialog
           name={name}
           target={target}
+          updates={updates}
           confirmedRisks={confirmedRisks(review.risks, understood)}
           onClose={() => {
             setPromoting(false);
             void load();
           }}
           onSent={(o) => {
-            toast(`Sent for review: request #${o.pr_number} on ${o.branch}.`);
+            toast(updates === null ? `Sent for review: request #${o.pr_number} on ${o.branch}.` : `Updated review request #${o.pr_number} on ${o.branch}.`);
             onChanged();
           }}
           handOff={

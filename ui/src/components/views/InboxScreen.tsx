@@ -1,4 +1,5 @@
 import type { ItemCheck, Overview } from "../../lib/ipc";
+import { useRevisions } from "../../lib/review/revisions";
 import { Inbox } from "../inbox/Inbox";
 import { WatchLine } from "../inbox/WatchLine";
 import { ReviewPane } from "../review/ReviewPane";
@@ -24,9 +25,10 @@ export function InboxScreen({
   /** Opens "Paste from chat". */
   onPaste: () => void;
 }) {
+  const revisions = useRevisions(overview);
   return (
     <main className="workspace inbox-screen">
-      <Inbox items={overview.inbox} selected={selected} onSelect={onSelect} checks={checks} onPaste={onPaste} />
+      <Inbox items={overview.inbox} selected={selected} onSelect={onSelect} checks={checks} onPaste={onPaste} revisions={revisions} />
       {selected && overview.inbox.some((i) => i.name === selected) ? (
         <ReviewPane
           key={selected}
@@ -35,6 +37,7 @@ export function InboxScreen({
           onChanged={onChanged}
           toast={toast}
           board={overview.board}
+          updates={revisions.get(selected)?.number ?? null}
         />
       ) : (
         <section className="panel review-empty">

@@ -136,7 +136,7 @@ export function reviewsByTask(reviews: KnownReview[]): Map<string, KnownReview> 
 }
 
 /** A card's review chip: `In review #3`, `Merged #3`, `Closed #3`. */
-export function reviewWords(r: KnownReview): string {
+export function reviewWords(r: Pick<KnownReview, "number" | "state">): string {
   const word = r.state === "open" ? "In review" : r.state === "merged" ? "Merged" : "Closed";
   return `${word} #${r.number}`;
 }
