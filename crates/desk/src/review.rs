@@ -13,6 +13,7 @@ use patchdesk_error::{Code, UserError};
 use patchdesk_forge::{Feedback, FeedbackSummary, ForgeKind, MergeMethod, ReviewPoll, Standing};
 use patchdesk_logs::{Rejection, TraceEntry};
 use patchdesk_project::record::{check_can_commit, open_repository, record_checked_paths, restore};
+use patchdesk_promote::catch_up::CaughtUp;
 use serde::Serialize;
 use std::path::Path;
 use time::OffsetDateTime;
@@ -360,6 +361,28 @@ pub fn merge_task(
                 }
             };
             let chosen = desk.forge(&remote)?;
+            if let (Some(branch), Some(base)) = (known.branch.as_deref(), known.base.as_deref()) {
+                let caught_up = patchdesk_promote::catch_up::catch_up(
+                    workdir,
+                    &remote.url,
+                    chosen.forge.as_ref(),
+                    review.number,
+                    branch,
+                    base,
+                    chosen.author.clone(),
+                )
+                .map_err(|e| UserError::from(&e))?;
+                if let CaughtUp::Collides { paths } = caught_up {
+                    return Err(UserError::new(
+                        Code::MergeConflict,
+                        format!(
+                            "Review request #{} and {base} both changed {}, so it was not merged. Ask the pod for a revision made against {base} as it is now, then send it to the same request.",
+                            review.number,
+                            paths.join(", ")
+                        ),
+                    ));
+                }
+            }
             merge_commit = Some(chosen.forge.merge(review.number, method).map_err(forge_err)?);
         }
     }

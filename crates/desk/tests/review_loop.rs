@@ -147,3 +147,85 @@ fn withdraw_keeps_a_branch_someone_else_added_to() {
     assert!(!w.branch_deleted);
     assert_eq!(bare.refname_to_id(&name).unwrap(), theirs, "someone else's commit is kept");
 }
+
+/// The demo sent for review, then the board's own commit ("sent back to the pod", with its
+/// trace-log entry) sent to the practice remote's main, then approved: both the request and
+/// main added to `.logs/trace_log.md`.
+fn sent_then_board_moved(tmp: &Path) -> (Desk, std::path::PathBuf, Remote, u64, std::path::PathBuf) {
+    let desk = Desk::new(tmp.join("data"), Overrides::default());
+    let (demo, project) = open_demo(&tmp.join("demo")).unwrap();
+    let workdir = project.workdir().to_path_buf();
+    let items = inbox::items(&project).unwrap();
+    let item = items.iter().find(|i| i.task_id.as_deref() == Some("F2.2")).unwrap().name.clone();
+    let remote = Remote::origin(&workdir).unwrap();
+    let out = send::send_for_review(&desk, &workdir, &item, &remote, SendChoices::default(), &|_| {}).unwrap();
+    let n = out.pr_number;
+    let ask = PracticeVerdict::AskForChanges { text: "Say why.".into(), file: None, line: None };
+    practice::review(&desk, &remote.url, n, &ask).unwrap();
+    review::send_back_to_pod(&desk, &workdir, "F2.2", datetime!(2026-11-30 15:02 UTC)).unwrap();
+    let sent = patchdesk_desk::board::send_board(&desk, &workdir, &remote).unwrap();
+    assert!(format!("{sent:?}").contains("Sent"), "{sent:?}");
+    practice::review(&desk, &remote.url, n, &PracticeVerdict::Approve).unwrap();
+    (desk, workdir, remote, n, demo.practice_remote.clone())
+}
+
+fn file_on(bare: &git2::Repository, branch: &str, path: &str) -> String {
+    let tree = bare.find_reference(&format!("refs/heads/{branch}")).unwrap().peel_to_tree().unwrap();
+    let blob = tree.get_path(Path::new(path)).unwrap().to_object(bare).unwrap().peel_to_blob().unwrap();
+    String::from_utf8_lossy(blob.content()).into_owned()
+}
+
+#[test]
+fn a_request_whose_logs_main_also_added_to_is_brought_up_to_date_and_merged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (desk, workdir, _remote, _n, practice_remote) = sent_then_board_moved(tmp.path());
+    let bare = git2::Repository::open_bare(&practice_remote).unwrap();
+    let main_log = file_on(&bare, "main", ".logs/trace_log.md");
+
+    let merged = review::merge_task(&desk, &workdir, "F2.2", None, datetime!(2026-11-30 15:04 UTC)).unwrap();
+    assert!(merged.merge_commit.is_some());
+    let after = file_on(&bare, "main", ".logs/trace_log.md");
+    for line in main_log.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(after.contains(line), "main's own log line {line:?} is kept:\n{after}");
+    }
+    assert!(after.len() > main_log.len(), "the request's log entries are joined in:\n{after}");
+    let tasks = patchdesk_desk::board::tasks(&workdir);
+    assert_eq!(tasks.tasks.iter().find(|t| t.id == "F2.2").unwrap().status, "done");
+}
+
+#[test]
+fn a_request_that_truly_collides_with_main_is_refused_by_name_and_nothing_is_pushed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (desk, workdir, _remote, n, practice_remote) = sent_then_board_moved(tmp.path());
+    let bare = git2::Repository::open_bare(&practice_remote).unwrap();
+    // Someone changes, on main, the very file the request changes.
+    let main = bare.find_reference("refs/heads/main").unwrap().peel_to_commit().unwrap();
+    let branch_name = bare
+        .references()
+        .unwrap()
+        .flatten()
+        .filter_map(|r| r.name().ok().map(str::to_string))
+        .find(|r| r.starts_with("refs/heads/") && r != "refs/heads/main")
+        .unwrap();
+    let head = bare.find_reference(&branch_name).unwrap().peel_to_commit().unwrap();
+    let diff = bare.diff_tree_to_tree(Some(&main.tree().unwrap()), Some(&head.tree().unwrap()), None).unwrap();
+    let changed = diff
+        .deltas()
+        .filter_map(|d| d.new_file().path().map(|p| p.to_string_lossy().into_owned()))
+        .find(|p| p.starts_with("src/"))
+        .unwrap();
+    let mut builder = git2::build::TreeUpdateBuilder::new();
+    let blob = bare.blob(b"someone else's version\n").unwrap();
+    builder.upsert(&changed, blob, git2::FileMode::Blob);
+    let tree = bare.find_tree(builder.create_updated(&bare, &main.tree().unwrap()).unwrap()).unwrap();
+    let sig = git2::Signature::now("Teammate", "teammate@example.com").unwrap();
+    bare.commit(Some("refs/heads/main"), &sig, &sig, "A teammate's change", &tree, &[&main]).unwrap();
+    let tips =
+        |b: &git2::Repository| (b.refname_to_id("refs/heads/main").unwrap(), b.refname_to_id(&branch_name).unwrap());
+    let before = tips(&bare);
+
+    let e = review::merge_task(&desk, &workdir, "F2.2", None, datetime!(2026-11-30 15:04 UTC)).unwrap_err();
+    assert_eq!(e.code, patchdesk_error::Code::MergeConflict);
+    assert!(e.message.contains(&changed) && e.message.contains(&format!("#{n}")), "{}", e.message);
+    assert_eq!(tips(&bare), before, "nothing pushed, nothing merged");
+}

@@ -391,7 +391,7 @@ pub fn send_board(workdir: &Path, remote_url: &str, forge: &dyn Forge) -> Result
 /// Settles the files a board change and the remote's tip both changed when both only added to
 /// a delivery log (see `crate::merge`); false, leaving the index alone, when any file truly
 /// collides. Only board files, as plain files, are ever settled.
-fn merge_log_additions(repo: &Repository, index: &mut git2::Index) -> Result<bool, PromoteError> {
+pub(crate) fn merge_log_additions(repo: &Repository, index: &mut git2::Index) -> Result<bool, PromoteError> {
     let err = git_err("make the board change again on the remote's branch");
     let mut settled = Vec::new();
     for conflict in index.conflicts().map_err(&err)? {

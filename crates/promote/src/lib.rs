@@ -37,6 +37,7 @@
 
 pub mod board;
 pub mod body;
+pub mod catch_up;
 mod content;
 pub mod lifecycle;
 mod merge;
