@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "problem_report",
     "window_tab",
     "remember_tab",
+    "project_shown",
 ];
 
 fn main() {

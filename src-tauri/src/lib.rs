@@ -8,7 +8,9 @@ pub mod grants;
 pub mod instance;
 pub mod log;
 pub mod navigation;
+pub mod startup;
 mod state;
+mod webview;
 
 use state::AppState;
 use tauri::Manager;
@@ -57,6 +59,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::help::problem_report,
             commands::window::window_tab,
             commands::window::remember_tab,
+            startup::project_shown,
         ])
         .events(tauri_specta::collect_events![
             events::ProjectOpened,
@@ -92,6 +95,7 @@ fn dropped(app: &tauri::AppHandle, paths: &[std::path::PathBuf]) {
 
 /// Starts the app.
 pub fn run() {
+    startup::began();
     // Read and write git objects the way git itself does (the apply engine checks its own output).
     patchdesk_desk::apply::use_git_object_checks();
     let builder = specta_builder();
@@ -137,6 +141,8 @@ pub fn run() {
             let state = AppState::new(desk, start);
             app.manage(instance::OpenedWith::from_args(&state, &args));
             app.manage(state);
+            startup::open_project_early(app.handle());
+            webview::lighten(app.handle());
             app.manage(commands::github::GitHubSession::default());
             app.manage(commands::window::GeometrySave::default());
             commands::downloads::start(app.handle());

@@ -12,7 +12,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, "../..");
 
 export function appBinary() {
-  const bin = process.env.PATCHDESK_APP_BIN ?? join(repoRoot, "target/debug/patchdesk-app");
+  // The release build (scripts/build-app.sh), what people install.
+  const target = process.env.CARGO_TARGET_DIR || join(repoRoot, "target");
+  const bin = process.env.PATCHDESK_APP_BIN ?? join(target, "release/patchdesk-app");
   if (!existsSync(bin)) throw new Error(`The app binary ${bin} does not exist: build it with scripts/e2e.sh`);
   return bin;
 }
@@ -50,9 +52,10 @@ async function waitForPort(port, ms) {
 /**
  * Launches the app with a fresh data folder (so the demo project is built anew) and returns
  * `{ browser, dataDir, stop }`. `env` is passed to the app. `dataDir`: start on that folder
- * instead (a second start of the same user's app); it is left in place by `stop`.
+ * instead (a second start of the same user's app); it is left in place by `stop`. `binary`:
+ * another app to start (the benchmark's empty app) instead of Patchdesk.
  */
-export async function launch({ env = {}, args = [], dataDir: given } = {}) {
+export async function launch({ env = {}, args = [], dataDir: given, binary = appBinary() } = {}) {
   const dataDir = given ?? mkdtempSync(join(tmpdir(), "patchdesk-e2e-"));
   const removeData = () => given || rmSync(dataDir, { recursive: true, force: true });
   const port = await freePort();
@@ -73,7 +76,7 @@ export async function launch({ env = {}, args = [], dataDir: given } = {}) {
       port,
       logLevel: "error",
       capabilities: {
-        "tauri:options": { application: appBinary(), args },
+        "tauri:options": { application: binary, args },
         "wdio:enforceWebDriverClassic": true,
       },
     });

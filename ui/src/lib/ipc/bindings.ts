@@ -440,6 +440,12 @@ async rememberTab(tab: string) : Promise<Result<null, UserError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The window first drew the open project's screen (`tab`: the one on show).
+ */
+async projectShown(tab: string) : Promise<null> {
+    return await TAURI_INVOKE("project_shown", { tab });
 }
 }
 

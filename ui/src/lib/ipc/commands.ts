@@ -72,5 +72,7 @@ export const backend = {
   /** The tab the window showed last (kept in the settings file), or null. */
   windowTab: (): Promise<string | null> => commands.windowTab(),
   rememberTab: (tab: string): Promise<null> => unwrap(commands.rememberTab(tab)),
+  /** Tells the app the project's screen was first drawn (it logs the start-up time). */
+  projectShown: (tab: string): Promise<null> => commands.projectShown(tab),
   connectGithubRepository: (fullName: string, cloneUrl: string): Promise<Overview> => unwrap(commands.connectGithubRepository(fullName, cloneUrl)),
 } satisfies { [K in Command]: (...args: Args<K>) => Promise<Reply<K>> };
