@@ -17,7 +17,8 @@ import { bigPatch } from "../e2e/big-patch.js";
 const RUNS = Number(process.env.RUNS ?? 5);
 const IDLE_MS = Number(process.env.IDLE_MS ?? 20000);
 const REVIEW = process.env.REVIEW !== "0";
-const empty = process.env.EMPTY_APP_BIN;
+const empty = process.env.EMPTY_APP_BIN && existsSync(process.env.EMPTY_APP_BIN) ? process.env.EMPTY_APP_BIN : null;
+if (!empty) console.error("no empty app built (tests/bench/empty-app): no baseline this time");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** PSS in MB of `pid` and every process under it, by process name (`WebKitWebProcess`…). */
@@ -60,24 +61,6 @@ function appPid(binary, mark) {
   throw new Error(`no process of ${binary} found`);
 }
 
-/**
- * A cross-check from outside the app: when the page had the answer to its first
- * `current_project` call (resource timing of Tauri's IPC), in ms since the process started
- * (from /proc: 10 ms steps). Null when the page keeps no such entry (the empty app).
- */
-async function projectAnsweredMs(b, pid) {
-  const page = await b.execute(() => {
-    const e = performance.getEntriesByType("resource").find((r) => /current_project/.test(r.name));
-    return e ? performance.timeOrigin + e.responseEnd : null;
-  });
-  if (page === null) return null;
-  const up = Number(readFileSync("/proc/uptime", "latin1").split(" ")[0]) * 1000;
-  const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-  const startTicks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
-  const started = Date.now() - (up - startTicks * 10);
-  return Math.round(page - started);
-}
-
 async function shownMs(file, silent) {
   if (silent) return null;
   const until = Date.now() + 60000;
@@ -99,10 +82,6 @@ async function once(binary, withReview, silent = false) {
   try {
     r.start = await shownMs(benchFile, silent);
     const pid = appPid(binary, mark);
-    if (withReview) {
-      await find(app.browser, '[data-testid="inbox-item"]', 60000);
-      r.answered = await projectAnsweredMs(app.browser, pid);
-    }
     await sleep(IDLE_MS);
     r.idle = pss(pid);
     if (withReview) {
@@ -140,13 +119,13 @@ for (let i = 0; i < RUNS; i++) {
   if (before) {
     results.before.push(await once(before, REVIEW, process.env.NO_REPORT === "1"));
     const p = results.before.at(-1);
-    console.error(`run ${i + 1}/${RUNS}: before ${p.start ?? "-"} ms (project answered at ${p.answered} ms), ${p.idle.total.toFixed(0)} MB idle` + (p.review ? `, ${p.review.total.toFixed(0)} MB with the review, ${p.closed.total.toFixed(0)} MB closed` : ""));
+    console.error(`run ${i + 1}/${RUNS}: before ${p.start ?? "-"} ms, ${p.idle.total.toFixed(0)} MB idle` + (p.review ? `, ${p.review.total.toFixed(0)} MB with the review, ${p.closed.total.toFixed(0)} MB closed` : ""));
   }
   results.patchdesk.push(await once(appBinary(), REVIEW));
   const p = results.patchdesk.at(-1);
   const e = results.empty.at(-1);
   console.error(
-    `run ${i + 1}/${RUNS}: Patchdesk ${p.start} ms (project answered at ${p.answered} ms), ${p.idle.total.toFixed(0)} MB idle` +
+    `run ${i + 1}/${RUNS}: Patchdesk ${p.start} ms, ${p.idle.total.toFixed(0)} MB idle` +
       (p.review ? `, ${p.review.total.toFixed(0)} MB with the review, ${p.closed.total.toFixed(0)} MB closed` : "") +
       (e ? `; empty app ${e.start} ms, ${e.idle.total.toFixed(0)} MB` : ""),
   );
@@ -172,8 +151,6 @@ const table = [
 const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
 console.log(`\nStart to the first frame with the project (ms, median of ${RUNS}; target < 800):`);
 console.log(`  Patchdesk ${median(results.patchdesk.map((r) => r.start))} (runs: ${results.patchdesk.map((r) => r.start).join(", ")})`);
-if (before) console.log(`  before: first project answer reached the page at ${median(results.before.map((r) => r.answered ?? NaN))} (runs: ${results.before.map((r) => r.answered).join(", ")})`);
-console.log(`  Patchdesk's first project answer reached the page (IPC timing, a cross-check): ${median(results.patchdesk.map((r) => r.answered ?? NaN))}`);
 if (results.empty.length) console.log(`  empty Tauri app ${median(results.empty.map((r) => r.start))} (runs: ${results.empty.map((r) => r.start).join(", ")})`);
 console.log("");
 for (const r of table) console.log("  " + r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  "));
