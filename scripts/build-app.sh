@@ -5,9 +5,11 @@
 #   scripts/build-app.sh              release binary + .deb (+ AppImage with --appimage, see below)
 #   scripts/build-app.sh --no-bundle  release binary only
 #   scripts/build-app.sh --appimage   also try the AppImage
-# The AppImage is not made by default: tauri's bundler downloads its tools (linuxdeploy, the
-# AppImage runtime and the GTK plugin) from GitHub on first use and this build must work
-# offline. With the tools cached in ~/.cache/tauri it can be made with --appimage.
+# The AppImage is not made by default: tauri's bundler downloads its tools (AppRun, linuxdeploy
+# and its GTK plugin, from the tauri-apps/binary-releases and linuxdeploy releases on GitHub) on
+# first use and caches them in ~/.cache/tauri; this build must work offline. Without network,
+# `--appimage` stops with "failed to bundle project: io: failed to lookup address information"
+# after the .deb's binary is built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bundle=(--bundles deb)
