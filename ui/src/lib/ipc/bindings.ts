@@ -444,8 +444,8 @@ async rememberTab(tab: string) : Promise<Result<null, UserError>> {
 /**
  * The window first drew the open project's screen (`tab`: the one on show).
  */
-async projectShown(tab: string) : Promise<null> {
-    return await TAURI_INVOKE("project_shown", { tab });
+async projectShown(tab: string) : Promise<void> {
+    await TAURI_INVOKE("project_shown", { tab });
 }
 }
 

@@ -73,6 +73,6 @@ export const backend = {
   windowTab: (): Promise<string | null> => commands.windowTab(),
   rememberTab: (tab: string): Promise<null> => unwrap(commands.rememberTab(tab)),
   /** Tells the app the project's screen was first drawn (it logs the start-up time). */
-  projectShown: (tab: string): Promise<null> => commands.projectShown(tab),
+  projectShown: (tab: string): Promise<void> => commands.projectShown(tab),
   connectGithubRepository: (fullName: string, cloneUrl: string): Promise<Overview> => unwrap(commands.connectGithubRepository(fullName, cloneUrl)),
 } satisfies { [K in Command]: (...args: Args<K>) => Promise<Reply<K>> };
