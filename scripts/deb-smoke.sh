@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the .deb built by scripts/build-app.sh with dpkg, starts the installed app under
+# Installs the release .deb built by scripts/build-app.sh with dpkg, starts the installed app under
 # Xvfb, checks that its window appears with the right title and icon files in place, then
 # removes the package again.
 set -euo pipefail
@@ -7,7 +7,7 @@ set -euo pipefail
 # to split the result of this operator" on CPUs with AVX-512 unless its vectors are kept to 128 bits.
 export LP_NATIVE_VECTOR_WIDTH="${LP_NATIVE_VECTOR_WIDTH:-128}"
 cd "$(dirname "$0")/.."
-deb=$(ls -t "${CARGO_TARGET_DIR:-target}"/debug/bundle/deb/*.deb 2>/dev/null | head -n1 || true)
+deb=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb 2>/dev/null | head -n1 || true)
 [ -n "$deb" ] || { echo "no .deb found: run scripts/build-app.sh first" >&2; exit 1; }
 sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)

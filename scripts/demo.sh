@@ -12,7 +12,7 @@ export LP_NATIVE_VECTOR_WIDTH="${LP_NATIVE_VECTOR_WIDTH:-128}"
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build-app.sh --no-bundle
-app=target/debug/patchdesk-app
+app="${CARGO_TARGET_DIR:-target}/release/patchdesk-app"
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "No desktop session found: starting Patchdesk on a virtual screen and saving a screenshot."
   scripts/setup.sh --test >/dev/null

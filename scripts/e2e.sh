@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the app with its UI embedded and runs the real-window tests (tests/e2e) under Xvfb,
+# Builds the release app (scripts/build-app.sh: what people install) and runs the real-window tests (tests/e2e) under Xvfb,
 # inside a private D-Bus session with an unlocked keyring. Also used for README screenshots.
 #   scripts/e2e.sh                      build, then run every spec
 #   scripts/e2e.sh --no-build           run against the binary already built
@@ -23,9 +23,10 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 specs=()
 for spec in "$@"; do specs+=("$(realpath "$spec")"); done
 [ ${#specs[@]} -gt 0 ] || specs=("$root/tests/e2e/specs/")
-# The GitHub stand-in as a process, for the GitHub journey (tests/e2e/specs/github.test.js).
+# The GitHub stand-in as a process, for the GitHub journey (tests/e2e/specs/github.test.js): a
+# test tool, so a debug build (`cargo test` has built it already in the test command).
 cargo build -q -p github-standin --bin standin-server
-export PATCHDESK_APP_BIN="${PATCHDESK_APP_BIN:-$target/debug/patchdesk-app}"
+export PATCHDESK_APP_BIN="${PATCHDESK_APP_BIN:-$target/release/patchdesk-app}"
 export PATCHDESK_STANDIN_BIN="${PATCHDESK_STANDIN_BIN:-$target/debug/standin-server}"
 export PATH="$HOME/.cargo/bin:$PATH"
 exec scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' \

@@ -4,7 +4,8 @@
 #
 # Suites, in order: house rules (rustfmt, clippy -D warnings), Rust (unit, journeys, corpus,
 # GitHub stand-in, keyring — inside a private D-Bus session with a real gnome-keyring), TypeScript bindings freshness, UI (Vitest),
-# app build + .deb, real-window WebDriver tests under Xvfb, .deb install smoke test.
+# release app build + .deb, real-window WebDriver tests under Xvfb on that release binary, .deb
+# install smoke test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -33,7 +34,7 @@ t0=$(date +%s)
 scripts/with-keyring.sh cargo test --workspace --no-fail-fast -- --show-output
 lap rust
 
-section "App: build with embedded UI and .deb package"
+section "App: release build with embedded UI and .deb package (what people install)"
 t0=$(date +%s); scripts/build-app.sh; lap app
 
 section "Real window: WebDriver tests under Xvfb"

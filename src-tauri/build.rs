@@ -45,6 +45,7 @@ const COMMANDS: &[&str] = &[
     "merge_task",
     "withdraw_review",
     "practice_review",
+    "project_shown",
 ];
 
 fn main() {

@@ -8,7 +8,9 @@ pub mod grants;
 pub mod instance;
 pub mod log;
 pub mod navigation;
+pub mod startup;
 mod state;
+mod webview;
 
 use state::AppState;
 use tauri::Manager;
@@ -62,6 +64,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::review::merge_task,
             commands::review::withdraw_review,
             commands::review::practice_review,
+            startup::project_shown,
         ])
         .events(tauri_specta::collect_events![
             events::ProjectOpened,
@@ -97,6 +100,7 @@ fn dropped(app: &tauri::AppHandle, paths: &[std::path::PathBuf]) {
 
 /// Starts the app.
 pub fn run() {
+    startup::began();
     // Read and write git objects the way git itself does (the apply engine checks its own output).
     patchdesk_desk::apply::use_git_object_checks();
     let builder = specta_builder();
@@ -142,6 +146,8 @@ pub fn run() {
             let state = AppState::new(desk, start);
             app.manage(instance::OpenedWith::from_args(&state, &args));
             app.manage(state);
+            startup::open_project_early(app.handle());
+            webview::lighten(app.handle());
             app.manage(commands::github::GitHubSession::default());
             app.manage(commands::window::GeometrySave::default());
             commands::downloads::start(app.handle());

@@ -12,7 +12,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, "../..");
 
 export function appBinary() {
-  const bin = process.env.PATCHDESK_APP_BIN ?? join(repoRoot, "target/debug/patchdesk-app");
+  // The release build (scripts/build-app.sh), what people install.
+  const target = process.env.CARGO_TARGET_DIR || join(repoRoot, "target");
+  const bin = process.env.PATCHDESK_APP_BIN ?? join(target, "release/patchdesk-app");
   if (!existsSync(bin)) throw new Error(`The app binary ${bin} does not exist: build it with scripts/e2e.sh`);
   return bin;
 }
@@ -50,9 +52,10 @@ async function waitForPort(port, ms) {
 /**
  * Launches the app with a fresh data folder (so the demo project is built anew) and returns
  * `{ browser, dataDir, stop }`. `env` is passed to the app. `dataDir`: start on that folder
- * instead (a second start of the same user's app); it is left in place by `stop`.
+ * instead (a second start of the same user's app); it is left in place by `stop`. `binary`:
+ * another app to start (the benchmark's empty app) instead of Patchdesk.
  */
-export async function launch({ env = {}, args = [], dataDir: given } = {}) {
+export async function launch({ env = {}, args = [], dataDir: given, binary = appBinary() } = {}) {
   const dataDir = given ?? mkdtempSync(join(tmpdir(), "patchdesk-e2e-"));
   const removeData = () => given || rmSync(dataDir, { recursive: true, force: true });
   const port = await freePort();
@@ -73,7 +76,7 @@ export async function launch({ env = {}, args = [], dataDir: given } = {}) {
       port,
       logLevel: "error",
       capabilities: {
-        "tauri:options": { application: appBinary(), args },
+        "tauri:options": { application: binary, args },
         "wdio:enforceWebDriverClassic": true,
       },
     });
@@ -86,7 +89,7 @@ export async function launch({ env = {}, args = [], dataDir: given } = {}) {
     try { await browser.deleteSession(); } catch { /* the window may already be gone */ }
     driver.kill();
     await new Promise((r) => (driver.exitCode !== null ? r() : driver.once("exit", r)));
-    killLeftovers(dataDir);
+    await killLeftovers(dataDir);
     driver.stdout.destroy();
     driver.stderr.destroy();
     removeData();
@@ -97,9 +100,12 @@ export async function launch({ env = {}, args = [], dataDir: given } = {}) {
 /**
  * Ends any process still running with this launch's data folder in its environment: an app
  * window the driver did not close. Only processes this launch started carry that folder.
+ * Waits (up to 5 s) until they are gone, so a next start on the same folder never meets the
+ * dying one (its single-instance name on D-Bus is only free once it has exited).
  */
-function killLeftovers(dataDir) {
+async function killLeftovers(dataDir) {
   const mark = `PATCHDESK_DATA_DIR=${dataDir}`;
+  const killed = [];
   let pids = [];
   try {
     pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p));
@@ -110,11 +116,26 @@ function killLeftovers(dataDir) {
     if (Number(pid) === process.pid) continue;
     try {
       const env = readFileSync(`/proc/${pid}/environ`, "latin1").split("\0");
-      if (env.includes(mark)) process.kill(Number(pid), "SIGKILL");
+      if (env.includes(mark)) {
+        process.kill(Number(pid), "SIGKILL");
+        killed.push(pid);
+      }
     } catch {
       // gone already, or not ours to read
     }
   }
+  const until = Date.now() + 5000;
+  // A killed app can linger as a zombie whose other threads are still ending (`Zl` in ps):
+  // it holds its D-Bus connection until the last one is gone.
+  const alive = (pid) => {
+    try {
+      const zombie = /^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "latin1"));
+      return !zombie || readdirSync(`/proc/${pid}/task`).length > 1;
+    } catch {
+      return false;
+    }
+  };
+  while (killed.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** Waits until `selector` exists and returns the element. */

@@ -7,6 +7,7 @@ import { useDownloadsWatch } from "./lib/inbox/useDownloadsWatch";
 import { useInboxChecks } from "./lib/inbox/useInboxChecks";
 import { useProject } from "./lib/project/useProject";
 import { useTab } from "./lib/project/useTab";
+import { useFirstShown } from "./lib/project/useFirstShown";
 import { useToasts } from "./lib/project/useToasts";
 import { BoardView } from "./components/board/BoardView";
 import { GitHubDialog } from "./components/github/GitHub";
@@ -23,6 +24,7 @@ const MetricsView = lazy(() => import("./components/metrics/Metrics").then((m) =
 export function App() {
   const { load, overview, run, refresh, opened } = useProject();
   const [tab, setTab] = useTab();
+  useFirstShown(overview !== null, tab);
   const [selected, setSelected] = useState<string | null>(null);
   const { toasts, toast } = useToasts();
   const [github, setGithub] = useState<GitHubStatus | null>(null);

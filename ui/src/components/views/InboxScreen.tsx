@@ -1,8 +1,13 @@
+import { lazy, Suspense } from "react";
 import type { ItemCheck, Overview } from "../../lib/ipc";
 import { useRevisions } from "../../lib/review/revisions";
 import { Inbox } from "../inbox/Inbox";
 import { WatchLine } from "../inbox/WatchLine";
-import { ReviewPane } from "../review/ReviewPane";
+
+// The review (diff view, syntax colouring, Markdown) is most of the UI's code: it is loaded
+// when the first item is opened, so the window shows the inbox sooner.
+const ReviewPane = lazy(() => import("../review/ReviewPane").then((m) => ({ default: m.ReviewPane })));
+const preparing = <section className="panel review" aria-busy="true" aria-label="Preparing the review" />;
 
 /** The inbox screen: the list on the left, the selected item's review (or a hint) on the right. */
 export function InboxScreen({
@@ -30,15 +35,17 @@ export function InboxScreen({
     <main className="workspace inbox-screen">
       <Inbox items={overview.inbox} selected={selected} onSelect={onSelect} checks={checks} onPaste={onPaste} revisions={revisions} />
       {selected && overview.inbox.some((i) => i.name === selected) ? (
-        <ReviewPane
-          key={selected}
-          name={selected}
-          target={overview.summary.remote?.isPractice ? "the practice remote" : "GitHub"}
-          onChanged={onChanged}
-          toast={toast}
-          board={overview.board}
-          updates={revisions.get(selected)?.number ?? null}
-        />
+        <Suspense fallback={preparing}>
+          <ReviewPane
+            key={selected}
+            name={selected}
+            target={overview.summary.remote?.isPractice ? "the practice remote" : "GitHub"}
+            onChanged={onChanged}
+            toast={toast}
+            board={overview.board}
+            updates={revisions.get(selected)?.number ?? null}
+          />
+        </Suspense>
       ) : (
         <section className="panel review-empty">
           <p>

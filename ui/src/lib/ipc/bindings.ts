@@ -500,6 +500,12 @@ async practiceReview(number: number, verdict: PracticeVerdict) : Promise<Result<
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The window first drew the open project's screen (`tab`: the one on show).
+ */
+async projectShown(tab: string) : Promise<void> {
+    await TAURI_INVOKE("project_shown", { tab });
 }
 }
 

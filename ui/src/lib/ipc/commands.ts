@@ -72,6 +72,8 @@ export const backend = {
   /** The tab the window showed last (kept in the settings file), or null. */
   windowTab: (): Promise<string | null> => commands.windowTab(),
   rememberTab: (tab: string): Promise<null> => unwrap(commands.rememberTab(tab)),
+  /** Tells the app the project's screen was first drawn (it logs the start-up time). */
+  projectShown: (tab: string): Promise<void> => commands.projectShown(tab),
   connectGithubRepository: (fullName: string, cloneUrl: string): Promise<Overview> => unwrap(commands.connectGithubRepository(fullName, cloneUrl)),
   /** What reviewers said on a task's request: reviews, comments with file and line, checks, allowed merge methods. */
   taskReview: (task: string): Promise<TaskReview> => unwrap(commands.taskReview(task)),

@@ -13,9 +13,9 @@ export function revisionWords(r: Revision): string {
 /**
  * The items (by name) whose task has an open review request that was sent from another item:
  * sending them updates that request. The revision counts the request's earlier versions
- * (the backend's count when it gives one, else the first one).
+ * (the backend's count; a request it has no count for is on its first version).
  */
-export function revisionsOf(items: InboxItem[], reviews: (KnownReview & { revisions?: number })[]): Map<string, Revision> {
+export function revisionsOf(items: InboxItem[], reviews: KnownReview[]): Map<string, Revision> {
   const out = new Map<string, Revision>();
   for (const item of items) {
     if (!item.task_id || item.status === "promoted" || item.status === "rejected") continue;
