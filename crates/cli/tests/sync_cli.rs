@@ -126,7 +126,10 @@ fn sync_follows_github_with_a_token_from_the_environment() {
         .filter(|r| r.operation.as_deref() == Some("pulls/get"))
         .map(|r| r.status)
         .collect();
-    assert_eq!(statuses, [304]);
+    // The poll is conditional and costs nothing; what reviewers said on the open request is
+    // read after it (one more read of the request for its head; not conditional yet).
+    assert_eq!(statuses.first(), Some(&304), "{statuses:?}");
+    assert!(statuses.len() <= 2, "{statuses:?}");
 
     gh.state().merge_pull("octo", "hello", number, "octo").unwrap();
     let mut c = patchdesk();
