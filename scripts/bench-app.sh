@@ -13,7 +13,7 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 if [ "${1:-}" != "--no-build" ]; then
   scripts/build-app.sh --no-bundle
   # The baseline shares the target folder (and so the compiled Tauri) with the app.
-  cargo build --release --quiet --manifest-path tests/bench/empty-app/Cargo.toml
+  cargo build --release --quiet --manifest-path tests/bench/empty-app/Cargo.toml --target-dir "$target"
 fi
 export PATCHDESK_APP_BIN="${PATCHDESK_APP_BIN:-$target/release/patchdesk-app}"
 export EMPTY_APP_BIN="${EMPTY_APP_BIN:-$target/release/empty-app}"
