@@ -275,19 +275,11 @@ fn store(
         Kind::Batch => "json",
         _ => "txt",
     };
-    let now = desk.clock().now().to_offset(time::UtcOffset::UTC);
-    let stem = format!(
-        "patch_{:04}{:02}{:02}_{:02}{:02}{:02}_{task}",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second()
-    );
+    let name = patchdesk_intake::patch_file_name(desk.clock().now(), task, ext);
+    let stem = name.strip_suffix(&format!(".{ext}")).unwrap_or(&name);
     if task.len() > 200
         || stem.contains(['/', '\\'])
-        || patchdesk_intake::parse_name(&format!("{stem}.{ext}")).task_id.as_deref() != Some(task)
+        || patchdesk_intake::parse_name(&name).task_id.as_deref() != Some(task)
     {
         return Err(UserError::new(
             Code::InputInvalid,
@@ -303,7 +295,7 @@ fn store(
         sidecar.insert("branch_name".into(), b.into());
     }
     let sidecar = serde_json::to_vec_pretty(&serde_json::Value::Object(sidecar)).map_err(io)?;
-    let mut files = vec![(format!("{stem}.{ext}"), s.patch.as_bytes().to_vec()), (format!("{stem}.json"), sidecar)];
+    let mut files = vec![(name.clone(), s.patch.as_bytes().to_vec()), (format!("{stem}.json"), sidecar)];
     for (name, text) in
         [("reasoning_trace.md", &s.reasoning_trace), ("changelog.md", &s.changelog), ("handoff_notes.md", &s.handoff)]
     {
