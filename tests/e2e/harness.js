@@ -141,8 +141,22 @@ async function killLeftovers(dataDir) {
 /** Waits until `selector` exists and returns the element. */
 export async function find(browser, selector, timeout = 15000) {
   const el = await browser.$(selector);
-  await el.waitForExist({ timeout });
+  try {
+    await el.waitForExist({ timeout });
+  } catch (e) {
+    throw new Error(`${e.message}; the window showed: ${await shown(browser)}`);
+  }
   return el;
+}
+
+/** What the window shows now, as text (its first 2,000 characters), for a failure's message. */
+export async function shown(browser) {
+  try {
+    const text = await browser.execute(() => document.body.innerText);
+    return JSON.stringify(String(text).replace(/\s+/g, " ").slice(0, 2000));
+  } catch (e) {
+    return `(could not be read: ${e.message})`;
+  }
 }
 
 /**
