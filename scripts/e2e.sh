@@ -29,5 +29,16 @@ cargo build -q -p github-standin --bin standin-server
 export PATCHDESK_APP_BIN="${PATCHDESK_APP_BIN:-$target/release/patchdesk-app}"
 export PATCHDESK_STANDIN_BIN="${PATCHDESK_STANDIN_BIN:-$target/debug/standin-server}"
 export PATH="$HOME/.cargo/bin:$PATH"
-exec scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' \
-  bash -c 'cd tests/e2e && exec node --test --test-concurrency=1 "$@"' e2e "${specs[@]}"
+# The report is also kept, so that what failed can be said again at the end, where a long log
+# is read first.
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
+status=0
+scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' \
+  bash -c 'cd tests/e2e && exec node --test --test-concurrency=1 "$@"' e2e "${specs[@]}" 2>&1 | tee "$report" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo
+  echo "=== Real-window tests that failed (again, from the report above):"
+  awk '/^not ok /{on=1} on{print} on && /^  \.\.\.$/{on=0}' "$report"
+fi
+exit "$status"
