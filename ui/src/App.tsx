@@ -35,7 +35,7 @@ export function App() {
   }, []);
   const { dropping, importPaths, choose } = useImports({ toast, refresh, show });
   const downloads = useDownloadsWatch(toast);
-  const checks = useInboxChecks(overview);
+  const { checks, checking } = useInboxChecks(overview);
 
   // Who is signed in to GitHub (the keyring and GitHub are asked once at start).
   useEffect(() => {
@@ -85,7 +85,7 @@ export function App() {
       {load.state === "loading" && <Loading />}
       {load.state === "failed" && <ErrorPanel error={load.error} onRetry={refresh} />}
       {overview && tab === "inbox" && (
-        <InboxScreen overview={overview} selected={selected} onSelect={setSelected} checks={checks} onChanged={refresh} toast={toast} downloads={downloads} onPaste={() => openPaste("")} />
+        <InboxScreen overview={overview} selected={selected} onSelect={setSelected} checks={checks} checking={checking} onChanged={refresh} toast={toast} downloads={downloads} onPaste={() => openPaste("")} />
       )}
       {overview && tab === "board" && (
         <main className="workspace board-screen">

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, render, screen, within } from "@testing-library/react";
-import type { InboxItem, KnownReview } from "../../lib/ipc";
+import type { InboxItem, ItemCheck, KnownReview } from "../../lib/ipc";
 import { revisionsOf, revisionWords } from "../../lib/review/revisions";
 import { Inbox } from "./Inbox";
 
@@ -35,5 +35,25 @@ describe("revisions of an open review request", () => {
     const other = screen.getAllByTestId("inbox-item").find((i) => i.getAttribute("data-task") === "F4.1")!;
     expect(within(rev).getByTestId("revision-of").textContent).toBe("Revision 2 of #1");
     expect(within(other).queryByTestId("revision-of")).toBeNull();
+  });
+});
+
+describe("the badges' places while the inbox is checked", () => {
+  const check = (name: string) => ({ name, outcome: "clean", repairs: 0, files: 1, added: 3, removed: 1, problem: null }) as unknown as ItemCheck;
+  const rowOf = (task: string) => screen.getAllByTestId("inbox-item").find((i) => i.getAttribute("data-task") === task)!;
+
+  it("holds a “Checking…” row for each waiting item until its badge comes, so the list does not move under the pointer", () => {
+    const items = [item("a.diff", "A1"), item("b.diff", "B1", "reviewed"), item("c.diff", "C1", "promoted")];
+    const { rerender } = render(<Inbox items={items} checks={{}} checking />);
+    expect(within(rowOf("A1")).getByTestId("item-checking").textContent).toBe("Checking…");
+    expect(within(rowOf("B1")).getByTestId("item-checking").textContent).toBe("Checking…");
+    // a promoted item is never checked: no place is held for it
+    expect(within(rowOf("C1")).queryByTestId("item-checking")).toBeNull();
+
+    rerender(<Inbox items={items} checks={{ "a.diff": check("a.diff") }} checking={false} />);
+    expect(within(rowOf("A1")).queryByTestId("item-checking")).toBeNull();
+    expect(within(rowOf("A1")).getByTestId("item-check")).toBeTruthy();
+    // the round ended without an answer for b: no row is left saying "Checking…" for ever
+    expect(within(rowOf("B1")).queryByTestId("item-checking")).toBeNull();
   });
 });

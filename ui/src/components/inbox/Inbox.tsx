@@ -19,6 +19,9 @@ export function kindLabel(item: InboxItem): string {
   }
 }
 
+/** The statuses whose items are checked against the project (the others have no badge). */
+const WAITING = new Set<InboxItem["status"]>(["queued", "reviewed"]);
+
 /** The inbox: pod downloads waiting for the lead. */
 export function Inbox({
   items,
@@ -26,6 +29,7 @@ export function Inbox({
   selected,
   onSelect,
   checks,
+  checking = false,
   onPaste,
   revisions,
 }: {
@@ -35,6 +39,8 @@ export function Inbox({
   onSelect?: (name: string) => void;
   /** How each waiting item applies, by item name (filled in after the list shows). */
   checks?: Record<string, ItemCheck>;
+  /** A round of checks is under way: an unchecked waiting item shows "Checking…" in its badge's place. */
+  checking?: boolean;
   /** Opens "Paste from chat". */
   onPaste?: () => void;
   /** The items that revise an open review request, by name. */
@@ -120,6 +126,11 @@ export function Inbox({
                 {rev && <span className="revision-of" data-testid="revision-of">{revisionWords(rev)}</span>}
               </div>
               <p className="summary">{item.summary ?? "No summary from the pod"}</p>
+              {!badge && checking && WAITING.has(item.status) && (
+                <div className="check-row" data-testid="item-checking">
+                  <span className="outcome small checking">Checking…</span>
+                </div>
+              )}
               {badge && (
                 <div className="check-row">
                   <span className={`outcome small tone-${badge.tone}`} data-testid="item-check" title={check?.problem ?? badge.text}>

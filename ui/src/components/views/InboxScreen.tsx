@@ -15,6 +15,7 @@ export function InboxScreen({
   selected,
   onSelect,
   checks,
+  checking = false,
   onChanged,
   toast,
   downloads,
@@ -24,6 +25,8 @@ export function InboxScreen({
   selected: string | null;
   onSelect: (name: string) => void;
   checks: Record<string, ItemCheck>;
+  /** A round of checks is under way. */
+  checking?: boolean;
   onChanged: () => void;
   toast: (text: string) => void;
   downloads: { watched: string | null; set: (on: boolean, folder: string | null) => Promise<void>; choose: () => Promise<void> };
@@ -33,7 +36,7 @@ export function InboxScreen({
   const revisions = useRevisions(overview);
   return (
     <main className="workspace inbox-screen">
-      <Inbox items={overview.inbox} selected={selected} onSelect={onSelect} checks={checks} onPaste={onPaste} revisions={revisions} />
+      <Inbox items={overview.inbox} selected={selected} onSelect={onSelect} checks={checks} checking={checking} onPaste={onPaste} revisions={revisions} />
       {selected && overview.inbox.some((i) => i.name === selected) ? (
         <Suspense fallback={preparing}>
           <ReviewPane
