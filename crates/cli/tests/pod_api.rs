@@ -362,3 +362,28 @@ fn a_patch_for_a_task_that_is_not_on_the_board_is_refused_by_name_unless_there_i
     let a = server.json("POST", "/patches", &tok, &body);
     assert_eq!(a.status, 201, "{}", a.text());
 }
+
+#[test]
+fn a_token_change_waits_a_bounded_time_for_a_held_lock_and_takes_over_one_left_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = pods::demo(tmp.path());
+    token(&repo, "DevPod");
+    let lock = repo.join(".git/patchdesk/pod-api.lock");
+    std::fs::write(&lock, "").unwrap();
+    let started = std::time::Instant::now();
+    let out = Command::new(pods::BIN).args(["token", "add", "--pod", "QAPod", "--repo"]).arg(&repo).output().unwrap();
+    let waited = started.elapsed();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("Another Patchdesk is changing") && said.contains("try again"), "{said}");
+    assert!(waited < std::time::Duration::from_secs(15), "bounded: {waited:?}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("pdk_"), "no token made");
+    // A lock left by a process that stopped halfway (an hour old) is taken over.
+    let old = Command::new("touch").args(["-d", "1 hour ago"]).arg(&lock).status().unwrap();
+    assert!(old.success());
+    token(&repo, "QAPod");
+    let out = Command::new(pods::BIN).args(["token", "list", "--json", "--repo"]).arg(&repo).output().unwrap();
+    let listed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(!lock.exists());
+}

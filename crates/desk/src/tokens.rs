@@ -15,7 +15,7 @@ const SETTINGS: &str = "patchdesk/pod-api.json";
 /// Held while the settings are read, changed and written, so two changes at once both count.
 const LOCK: &str = "patchdesk/pod-api.lock";
 /// How long a change waits for another to finish.
-const LOCK_WAIT: Duration = Duration::from_secs(10);
+const LOCK_WAIT: Duration = Duration::from_secs(5);
 /// A lock older than this was left by a process that stopped halfway (a change takes
 /// milliseconds).
 const LOCK_STALE: Duration = Duration::from_secs(30);
