@@ -14,7 +14,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 build_pkgs=(libwebkit2gtk-4.1-dev libssl-dev build-essential pkg-config libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev file xdg-utils git)
 test_pkgs=(xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 libsecret-tools at-spi2-core
-  imagemagick x11-utils time util-linux python3-venv jq)
+  imagemagick x11-utils time util-linux python3-venv jq shellcheck)
 pkgs=("${build_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
 

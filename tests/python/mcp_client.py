@@ -39,12 +39,16 @@ async def drive(read, write):
         if nxt.is_error:
             raise SystemExit(f"next_task failed: {text_of(nxt)}")
         refused = await session.call_tool("get_patch", {"name": "../../etc/passwd"})
+        unknown = await session.call_tool(
+            "submit_patch", {"task_id": "Z9.9", "summary": "Not on the board", "patch": PATCH}
+        )
         return {
             "tools": sorted(named),
             "descriptions": {n: t.description for n, t in named.items()},
             "submitted": json.loads(text_of(submitted)),
             "next": json.loads(text_of(nxt)),
             "refused": {"is_error": bool(refused.is_error), "text": text_of(refused)},
+            "unknown_task": {"is_error": bool(unknown.is_error), "text": text_of(unknown)},
         }
 
 

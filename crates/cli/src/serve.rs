@@ -1,7 +1,12 @@
 //! `patchdesk serve`: the pod API on a port, for GPT Actions, scripts and MCP clients.
 //!
+//! Pods' tokens: those `patchdesk token add` made for the project, and those given at start in
+//! `PATCHDESK_POD_TOKENS` (`QAPod=<token>,DevPod=<token>`; hashed at once and kept only in
+//! memory, for a server whose tokens come from its environment, such as the team server's
+//! container). A malformed list stops `serve` at start.
+//!
 //! Exit codes: 0 never (it serves until stopped); 1 the address cannot be used; 2 usage errors
-//! (no such project, a bad origin).
+//! (no such project, a bad origin, a malformed `PATCHDESK_POD_TOKENS`).
 
 use crate::output::{desk, exit_code, fail};
 use clap::Args;
@@ -35,12 +40,32 @@ pub struct ServeArgs {
     pub auto_promote: Option<bool>,
 }
 
+/// Where pod tokens given at start come from: `QAPod=<token>,DevPod=<token>`.
+const POD_TOKENS: &str = "PATCHDESK_POD_TOKENS";
+
+/// The pod tokens `PATCHDESK_POD_TOKENS` gives (their hashes); none when it is not set.
+fn known_pod_tokens() -> Result<Vec<patchdesk_desk::tokens::PodToken>, UserError> {
+    match std::env::var(POD_TOKENS) {
+        Ok(text) if text.trim().is_empty() => Ok(Vec::new()),
+        Ok(text) => patchdesk_desk::tokens::parse_known(&text, POD_TOKENS, desk().clock().now()),
+        Err(std::env::VarError::NotPresent) => Ok(Vec::new()),
+        Err(std::env::VarError::NotUnicode(_)) => Err(UserError::new(
+            Code::InputInvalid,
+            format!("{POD_TOKENS} holds characters that are not text; write it as QAPod=<token>,DevPod=<token>."),
+        )),
+    }
+}
+
 /// `patchdesk serve`.
 pub fn run(args: &ServeArgs) -> ExitCode {
     let mut options = ServeOptions::new(&args.repo);
     options.public_url = args.public_url.clone();
     options.allow_origins = args.allow_origin.clone();
     options.max_body = args.max_body;
+    match known_pod_tokens() {
+        Ok(known) => options.pod_tokens = known,
+        Err(e) => return fail(false, e, 2),
+    }
     if let Some(on) = args.auto_promote {
         if let Err(e) = patchdesk_desk::tokens::set_auto_promote(&args.repo, on) {
             return fail(false, e.clone(), exit_code(&e));

@@ -299,3 +299,91 @@ fn token_commands_show_a_token_once_and_list_only_pods_and_ids() {
     let out = Command::new(pods::BIN).args(["serve", "--repo"]).arg(tmp.path().join("nowhere")).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn twenty_token_adds_at_once_keep_all_twenty_and_each_one_works() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = pods::demo(tmp.path());
+    let repo = std::sync::Arc::new(repo);
+    // Twenty separate processes, started together.
+    let threads: Vec<_> = (0..20)
+        .map(|i| {
+            let repo = repo.clone();
+            std::thread::spawn(move || token(&repo, &format!("Pod{i}")))
+        })
+        .collect();
+    let made: Vec<String> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let out = Command::new(pods::BIN).args(["token", "list", "--json", "--repo"]).arg(&*repo).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.len(), 20, "every token is kept: {listed:?}");
+    let server = Server::start(&repo, &[]);
+    for (i, tok) in made.iter().enumerate() {
+        let a = server.call("GET", "/openapi.json", Some(tok), None);
+        assert_eq!(a.status, 200, "Pod{i}'s token: {}", a.text());
+    }
+    assert!(!repo.join(".git/patchdesk/pod-api.lock").exists(), "the lock is let go");
+}
+
+#[test]
+fn a_patch_for_a_task_that_is_not_on_the_board_is_refused_by_name_unless_there_is_no_board() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = pods::demo(tmp.path());
+    let tok = token(&repo, "DevPod");
+    let server = Server::start(&repo, &[]);
+    let before = queued(&repo);
+    let body = json!({"task_id": "Z9.9", "summary": "s", "patch": new_file_patch("docs/z.md", "z")});
+    let a = server.json("POST", "/patches", &tok, &body);
+    assert_eq!(a.status, 422, "{}", a.text());
+    let v = a.json();
+    assert_eq!(v["code"], "task_not_found");
+    let m = v["message"].as_str().unwrap();
+    assert!(m.contains("Z9.9") && m.contains("board") && m.ends_with('.'), "{m}");
+    // The same for whole files naming the task.
+    let a = server.json(
+        "POST",
+        "/update-file",
+        &tok,
+        &json!({"path": "docs/z.md", "content": "z\n", "message": "m", "task_id": "Z9.9"}),
+    );
+    assert_eq!((a.status, a.json()["code"].clone()), (422, json!("task_not_found")), "{}", a.text());
+    assert_eq!(queued(&repo), before, "nothing stored");
+
+    // A project with no board takes any task id.
+    let bare = tmp.path().join("bare");
+    std::fs::create_dir_all(&bare).unwrap();
+    let git = |args: &[&str]| assert!(Command::new("git").arg("-C").arg(&bare).args(args).status().unwrap().success());
+    git(&["init", "-q", "-b", "main"]);
+    std::fs::write(bare.join("README.md"), "hi\n").unwrap();
+    git(&["add", "."]);
+    git(&["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "start"]);
+    let tok = token(&bare, "DevPod");
+    let server = Server::start(&bare, &[]);
+    let a = server.json("POST", "/patches", &tok, &body);
+    assert_eq!(a.status, 201, "{}", a.text());
+}
+
+#[test]
+fn a_token_change_waits_a_bounded_time_for_a_held_lock_and_takes_over_one_left_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = pods::demo(tmp.path());
+    token(&repo, "DevPod");
+    let lock = repo.join(".git/patchdesk/pod-api.lock");
+    std::fs::write(&lock, "").unwrap();
+    let started = std::time::Instant::now();
+    let out = Command::new(pods::BIN).args(["token", "add", "--pod", "QAPod", "--repo"]).arg(&repo).output().unwrap();
+    let waited = started.elapsed();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("Another Patchdesk is changing") && said.contains("try again"), "{said}");
+    assert!(waited < std::time::Duration::from_secs(15), "bounded: {waited:?}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("pdk_"), "no token made");
+    // A lock left by a process that stopped halfway (an hour old) is taken over.
+    let old = Command::new("touch").args(["-d", "1 hour ago"]).arg(&lock).status().unwrap();
+    assert!(old.success());
+    token(&repo, "QAPod");
+    let out = Command::new(pods::BIN).args(["token", "list", "--json", "--repo"]).arg(&repo).output().unwrap();
+    let listed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(!lock.exists());
+}

@@ -36,6 +36,10 @@ fn check(out: &str, repo: &std::path::Path, pod: &str) {
     assert!(item.logs.iter().any(|l| l.text == "via MCP"));
     assert!(v["next"].is_null() || v["next"]["id"].is_string(), "{}", v["next"]);
     assert_eq!(v["refused"]["is_error"], true, "{}", v["refused"]);
+    // A task that is not on the board is refused by name, as over HTTP.
+    let unknown = &v["unknown_task"];
+    assert_eq!(unknown["is_error"], true, "{unknown}");
+    assert!(unknown["text"].as_str().is_some_and(|t| t.contains("Z9.9") && t.contains("task_not_found")), "{unknown}");
 }
 
 #[test]

@@ -241,8 +241,8 @@ fn blank(s: &str) -> bool {
 /// Puts a pod's patch in the inbox with its logs (reasoning trace, changelog, handoff notes)
 /// and says how it applies to the project's current version. `pod` is who sent it (the
 /// token's pod); the time is the desk's clock. Refused in one sentence, nothing written, for a
-/// text that holds no change, an unsafe path, a size over the inbox's limits, or a task id that
-/// cannot name a file. When the project auto-promotes, a patch that applies is sent for review.
+/// text that holds no change, an unsafe path, a size over the inbox's limits, a task id that
+/// cannot name a file, or a task that is not on the board (when the project has a board). When the project auto-promotes, a patch that applies is sent for review.
 pub fn submit(desk: &Desk, project: &Project, pod: &str, s: &Submission) -> Result<Submitted, UserError> {
     let submitted = store(desk, project, pod, s, None)?;
     Ok(auto_promote(desk, project, submitted))
@@ -284,6 +284,14 @@ fn store(
         return Err(UserError::new(
             Code::InputInvalid,
             format!("\"{}\" is not a task id Patchdesk can file a patch under; use the board's task id (letters, digits, dots, dashes).", task.escape_debug()),
+        ));
+    }
+    // As a pasted answer: the task must be on the board, unless the project has none.
+    let board = patchdesk_board::Board::load(project.workdir());
+    if !board.tasks.is_empty() && board.task(task).is_none() {
+        return Err(UserError::new(
+            Code::TaskNotFound,
+            format!("There is no task {task} on the board; send the patch under a task the board has (GET /tasks/next names yours), or ask the lead to add {task}."),
         ));
     }
     let mut sidecar = serde_json::Map::new();

@@ -7,10 +7,20 @@ use patchdesk_error::{Code, UserError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
 /// Where the pod API settings live, relative to git's folder.
 const SETTINGS: &str = "patchdesk/pod-api.json";
+/// Held while the settings are read, changed and written, so two changes at once both count.
+const LOCK: &str = "patchdesk/pod-api.lock";
+/// How long a change waits for another to finish.
+const LOCK_WAIT: Duration = Duration::from_secs(5);
+/// A lock older than this was left by a process that stopped halfway (a change takes
+/// milliseconds).
+const LOCK_STALE: Duration = Duration::from_secs(30);
+/// The shortest token taken from the environment.
+const MIN_TOKEN_LEN: usize = 24;
 /// What every token starts with, so a person (and a secret scanner) can tell what it is.
 const PREFIX: &str = "pdk_";
 
@@ -72,10 +82,58 @@ pub fn settings(workdir: &Path) -> Result<PodApiSettings, UserError> {
     }
 }
 
-fn save(workdir: &Path, settings: &PodApiSettings) -> Result<(), UserError> {
+/// The settings lock: a file made only if absent, removed when dropped.
+struct Lock(PathBuf);
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // One that cannot be removed is taken as left behind once it is stale.
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn lock(dir: &Path) -> Result<Lock, UserError> {
+    let path = dir.join(LOCK);
+    let io = |e: std::io::Error| UserError::new(Code::Io, format!("Cannot write {}: {e}.", path.display()));
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    let started = Instant::now();
+    loop {
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(_) => return Ok(Lock(path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let age = std::fs::metadata(&path).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+                if age.is_some_and(|a| a > LOCK_STALE) {
+                    let _ = std::fs::remove_file(&path);
+                    continue;
+                }
+                if started.elapsed() > LOCK_WAIT {
+                    return Err(UserError::new(
+                        Code::RepoBusy,
+                        format!(
+                            "Another Patchdesk is changing this project's pod tokens ({} is held); try again in a moment.",
+                            path.display()
+                        ),
+                    ));
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => return Err(io(e)),
+        }
+    }
+}
+
+/// Reads the settings, lets `edit` change them and writes them back, one change at a time
+/// (processes too), so a change made meanwhile is never lost.
+fn change<T>(workdir: &Path, edit: impl FnOnce(&mut PodApiSettings) -> Result<T, UserError>) -> Result<T, UserError> {
     let dir = git_dir(workdir)?;
-    let text = serde_json::to_vec_pretty(settings).map_err(|e| UserError::new(Code::Internal, e.to_string()))?;
-    patchdesk_disk::replace_file(&dir, SETTINGS, text).map_err(|e| UserError::new(Code::Io, e.to_string()))
+    let _held = lock(&dir)?;
+    let mut all = settings(workdir)?;
+    let done = edit(&mut all)?;
+    let text = serde_json::to_vec_pretty(&all).map_err(|e| UserError::new(Code::Internal, e.to_string()))?;
+    patchdesk_disk::replace_file(&dir, SETTINGS, text).map_err(|e| UserError::new(Code::Io, e.to_string()))?;
+    Ok(done)
 }
 
 fn hash(token: &str) -> String {
@@ -85,7 +143,7 @@ fn hash(token: &str) -> String {
 /// Makes a token for `pod` and keeps its hash. The token's text is returned once.
 pub fn add(workdir: &Path, pod: &str, now: OffsetDateTime) -> Result<NewToken, UserError> {
     let pod = pod.trim();
-    if pod.is_empty() || pod.len() > 100 || pod.chars().any(|c| c.is_control()) {
+    if !valid_pod(pod) {
         return Err(UserError::new(Code::InputInvalid, "Name the pod the token is for (a short name such as QAPod)."));
     }
     let mut raw = [0u8; 32];
@@ -100,9 +158,10 @@ pub fn add(workdir: &Path, pod: &str, now: OffsetDateTime) -> Result<NewToken, U
         created_at: patchdesk_clock::rfc3339(now),
         sha256,
     };
-    let mut all = settings(workdir)?;
-    all.tokens.push(kept.clone());
-    save(workdir, &all)?;
+    change(workdir, |all| {
+        all.tokens.push(kept.clone());
+        Ok(())
+    })?;
     Ok(NewToken { token, kept })
 }
 
@@ -114,24 +173,34 @@ pub fn list(workdir: &Path) -> Result<Vec<PodToken>, UserError> {
 /// Revokes the tokens of `pod`, or only the one whose id is `id`. Returns the revoked ones;
 /// none found is refused.
 pub fn revoke(workdir: &Path, pod: &str, id: Option<&str>) -> Result<Vec<PodToken>, UserError> {
-    let mut all = settings(workdir)?;
-    let (gone, kept): (Vec<_>, Vec<_>) =
-        all.tokens.into_iter().partition(|t| t.pod == pod.trim() && id.is_none_or(|id| t.id == id.trim()));
-    if gone.is_empty() {
-        let which = id.map(|i| format!(" with id {i}")).unwrap_or_default();
-        return Err(UserError::new(
-            Code::PodNotFound,
-            format!("There is no token for {pod}{which}; `patchdesk token list` shows the tokens kept."),
-        ));
-    }
-    all.tokens = kept;
-    save(workdir, &all)?;
-    Ok(gone)
+    change(workdir, |all| {
+        let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut all.tokens)
+            .into_iter()
+            .partition(|t| t.pod == pod.trim() && id.is_none_or(|id| t.id == id.trim()));
+        if gone.is_empty() {
+            let which = id.map(|i| format!(" with id {i}")).unwrap_or_default();
+            return Err(UserError::new(
+                Code::PodNotFound,
+                format!("There is no token for {pod}{which}; `patchdesk token list` shows the tokens kept."),
+            ));
+        }
+        all.tokens = kept;
+        Ok(gone)
+    })
 }
 
 /// The pod a token belongs to; a missing, unknown or revoked token is refused.
 pub fn verify(workdir: &Path, token: &str) -> Result<String, UserError> {
+    verify_with(workdir, token, &[])
+}
+
+/// The pod a token belongs to, among the project's tokens and `known` (tokens the server was
+/// started with, [`parse_known`]); a missing, unknown or revoked token is refused.
+pub fn verify_with(workdir: &Path, token: &str, known: &[PodToken]) -> Result<String, UserError> {
     let sha = hash(token);
+    if let Some(t) = known.iter().find(|t| t.sha256 == sha) {
+        return Ok(t.pod.clone());
+    }
     settings(workdir)?.tokens.into_iter().find(|t| t.sha256 == sha).map(|t| t.pod).ok_or_else(|| {
         UserError::new(
             Code::TokenInvalid,
@@ -142,7 +211,50 @@ pub fn verify(workdir: &Path, token: &str) -> Result<String, UserError> {
 
 /// Turns auto-promote on or off for the project.
 pub fn set_auto_promote(workdir: &Path, on: bool) -> Result<(), UserError> {
-    let mut all = settings(workdir)?;
-    all.auto_promote = on;
-    save(workdir, &all)
+    change(workdir, |all| {
+        all.auto_promote = on;
+        Ok(())
+    })
+}
+
+fn valid_pod(pod: &str) -> bool {
+    !pod.is_empty() && pod.len() <= 100 && !pod.chars().any(|c| c.is_control())
+}
+
+/// Pod tokens a server is given when it starts, as `QAPod=<token>,DevPod=<token>` (`from`
+/// names where the text came from, such as `PATCHDESK_POD_TOKENS`, for the refusal): only their
+/// hashes are returned, nothing is written. A malformed list is refused in one sentence that
+/// never shows a token. `now` stamps them.
+pub fn parse_known(text: &str, from: &str, now: OffsetDateTime) -> Result<Vec<PodToken>, UserError> {
+    let refuse = |why: String| {
+        UserError::new(
+            Code::InputInvalid,
+            format!("{from} {why}; write it as QAPod=<token>,DevPod=<token>, each token at least {MIN_TOKEN_LEN} characters with no spaces."),
+        )
+    };
+    let mut known = Vec::new();
+    for (n, entry) in text.split(',').map(str::trim).enumerate() {
+        let n = n + 1;
+        if entry.is_empty() {
+            return Err(refuse(format!("has an empty entry (number {n})")));
+        }
+        let Some((pod, token)) = entry.split_once('=') else {
+            return Err(refuse(format!("has an entry without \"=\" (number {n})")));
+        };
+        let (pod, token) = (pod.trim(), token.trim());
+        if !valid_pod(pod) {
+            return Err(refuse(format!("names no pod in entry number {n}")));
+        }
+        if token.chars().count() < MIN_TOKEN_LEN || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(refuse(format!("gives {pod} a token that is too short or holds spaces")));
+        }
+        let sha256 = hash(token);
+        known.push(PodToken {
+            id: sha256[..12].to_string(),
+            pod: pod.to_string(),
+            created_at: patchdesk_clock::rfc3339(now),
+            sha256,
+        });
+    }
+    Ok(known)
 }

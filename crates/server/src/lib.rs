@@ -40,12 +40,21 @@ pub struct ServeOptions {
     pub allow_origins: Vec<String>,
     /// Largest body read, in bytes.
     pub max_body: usize,
+    /// Pod tokens the server was started with (their hashes, from
+    /// [`patchdesk_desk::tokens::parse_known`]), taken besides the project's own.
+    pub pod_tokens: Vec<patchdesk_desk::tokens::PodToken>,
 }
 
 impl ServeOptions {
     /// The defaults for the project at `repo`.
     pub fn new(repo: impl Into<PathBuf>) -> ServeOptions {
-        ServeOptions { repo: repo.into(), public_url: None, allow_origins: Vec::new(), max_body: DEFAULT_MAX_BODY }
+        ServeOptions {
+            repo: repo.into(),
+            public_url: None,
+            allow_origins: Vec::new(),
+            max_body: DEFAULT_MAX_BODY,
+            pod_tokens: Vec::new(),
+        }
     }
 }
 
@@ -55,6 +64,8 @@ pub(crate) struct App {
     pub desk: Desk,
     pub max_body: usize,
     pub public_url: Option<String>,
+    /// Pod tokens given at start (hashes only).
+    pub pod_tokens: Vec<patchdesk_desk::tokens::PodToken>,
 }
 
 /// The pod a request's token belongs to.
@@ -127,8 +138,11 @@ async fn require_token(State(app): State<Arc<App>>, mut request: Request, next: 
         ))
         .into_response();
     };
-    let workdir = app.workdir.clone();
-    let pod = tokio::task::spawn_blocking(move || patchdesk_desk::tokens::verify(&workdir, &token)).await;
+    let checking = app.clone();
+    let pod = tokio::task::spawn_blocking(move || {
+        patchdesk_desk::tokens::verify_with(&checking.workdir, &token, &checking.pod_tokens)
+    })
+    .await;
     match pod {
         Ok(Ok(pod)) => {
             request.extensions_mut().insert(Pod(pod));
@@ -147,6 +161,7 @@ pub fn router(desk: Desk, options: &ServeOptions) -> Result<Router, UserError> {
         desk,
         max_body: options.max_body,
         public_url: options.public_url.clone(),
+        pod_tokens: options.pod_tokens.clone(),
     });
     let guarded = Router::new()
         .route("/openapi.json", get(routes::openapi_json))
@@ -216,8 +231,13 @@ fn mcp_service(
 pub async fn serve_stdio(desk: Desk, repo: &std::path::Path, pod: &str) -> Result<(), UserError> {
     use rmcp::ServiceExt;
     let project = patchdesk_desk::open_project(repo)?;
-    let app =
-        Arc::new(App { workdir: project.workdir().to_path_buf(), desk, max_body: DEFAULT_MAX_BODY, public_url: None });
+    let app = Arc::new(App {
+        workdir: project.workdir().to_path_buf(),
+        desk,
+        max_body: DEFAULT_MAX_BODY,
+        public_url: None,
+        pod_tokens: Vec::new(),
+    });
     let failed = |e: String| UserError::new(Code::Io, format!("The MCP connection failed: {e}."));
     let running = PodTools::new(app, Some(pod.to_string()))
         .serve(rmcp::transport::stdio())

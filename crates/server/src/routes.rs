@@ -61,15 +61,25 @@ pub(crate) async fn not_found() -> ApiError {
     description = "Puts a patch (a git diff, an OpenAI patch, edit blocks or whole files) in the lead's inbox with the pod's logs, and says how it applies to the project now.",
     request_body = Submission,
     responses((status = 201, description = "The patch is in the inbox.", body = Submitted),
-        (status = 409, description = "The same patch is already in the inbox.", body = ErrorBody)),
+        (status = 409, description = "The same patch is already in the inbox.", body = ErrorBody),
+        (status = 422, description = "The body does not fit, the patch cannot be used, or its task is not on the board (code task_not_found); the message says why.", body = ErrorBody)),
     security(("bearer" = [])))]
 pub(crate) async fn submit_patch(
     State(app): Shared,
     Extension(Pod(pod)): Extension<Pod>,
     JsonBody(body): JsonBody<Submission>,
 ) -> Result<(StatusCode, Json<Submitted>), ApiError> {
-    let done = app.run(move |desk, project| pods::submit(desk, project, &pod, &body)).await?;
+    let done = app.run(move |desk, project| pods::submit(desk, project, &pod, &body)).await.map_err(task_in_body)?;
     Ok((StatusCode::CREATED, Json(done)))
+}
+
+/// A task the body names that is not on the board is a body that does not fit (422), not an
+/// address that does not exist (404).
+fn task_in_body(e: ApiError) -> ApiError {
+    match e.1.code {
+        Code::TaskNotFound => ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.1),
+        _ => e,
+    }
 }
 
 #[utoipa::path(post, path = "/patches/check", operation_id = "checkPatch", tag = "patches",
@@ -119,7 +129,7 @@ pub(crate) async fn batch_promote_patch(
     Extension(Pod(pod)): Extension<Pod>,
     JsonBody(body): JsonBody<BatchRequest>,
 ) -> Result<(StatusCode, Json<BatchDone>), ApiError> {
-    Ok(batch_answer(app.run(move |desk, project| pods::batch(desk, project, &pod, &body)).await?))
+    Ok(batch_answer(app.run(move |desk, project| pods::batch(desk, project, &pod, &body)).await.map_err(task_in_body)?))
 }
 
 #[utoipa::path(post, path = "/update-file", operation_id = "updateFile", tag = "files",
@@ -134,7 +144,9 @@ pub(crate) async fn update_file(
     Extension(Pod(pod)): Extension<Pod>,
     JsonBody(body): JsonBody<FileUpdate>,
 ) -> Result<(StatusCode, Json<BatchDone>), ApiError> {
-    Ok(batch_answer(app.run(move |desk, project| pods::update_file(desk, project, &pod, &body)).await?))
+    Ok(batch_answer(
+        app.run(move |desk, project| pods::update_file(desk, project, &pod, &body)).await.map_err(task_in_body)?,
+    ))
 }
 
 #[utoipa::path(get, path = "/tasks/next", operation_id = "nextTask", tag = "tasks",

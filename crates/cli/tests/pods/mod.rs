@@ -28,7 +28,7 @@ pub fn token(repo: &Path, pod: &str) -> String {
 
 /// `patchdesk serve` on an ephemeral port; stopped when dropped.
 pub struct Server {
-    child: Child,
+    child: Option<Child>,
     pub addr: String,
 }
 
@@ -49,7 +49,12 @@ impl Server {
             let _ = child.kill();
             panic!("serve printed no address: {line:?}")
         });
-        Server { addr: addr.to_string(), child }
+        Server { addr: addr.to_string(), child: Some(child) }
+    }
+
+    /// A server some other way started, at `addr` (not stopped when dropped).
+    pub fn at(addr: &str) -> Server {
+        Server { addr: addr.to_string(), child: None }
     }
 
     pub fn url(&self) -> String {
@@ -98,8 +103,10 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
