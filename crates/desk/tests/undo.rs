@@ -85,7 +85,30 @@ fn undo_opens_one_revert_request_that_puts_the_base_back_and_a_rerun_returns_it(
     let undo_tip = bare.find_commit(tip(&bare, &done.branch)).unwrap();
     assert_eq!(undo_tip.id().to_string(), done.commit);
     assert_eq!(undo_tip.parent_ids().collect::<Vec<_>>(), vec![main_before]);
-    assert_eq!(undo_tip.tree_id(), merge.parent(0).unwrap().tree_id(), "exactly the merged change taken out");
+    // Exactly the merged change taken out: every project file as before the merge; the delivery
+    // logs (history) as they are on main.
+    let files = |c: &git2::Commit<'_>| {
+        let mut out = std::collections::BTreeMap::new();
+        c.tree()
+            .unwrap()
+            .walk(git2::TreeWalkMode::PreOrder, |dir, e| {
+                out.insert(format!("{dir}{}", e.name().unwrap()), e.id());
+                git2::TreeWalkResult::Ok
+            })
+            .unwrap();
+        out
+    };
+    let is_log = |p: &String| p.starts_with(".logs") || p.starts_with("metrics");
+    let (undone, before, main) = (files(&undo_tip), files(&merge.parent(0).unwrap()), files(&merge));
+    let project = |m: &std::collections::BTreeMap<String, git2::Oid>| {
+        m.iter().filter(|(p, _)| !is_log(p)).map(|(p, o)| (p.clone(), *o)).collect::<Vec<_>>()
+    };
+    let logs = |m: &std::collections::BTreeMap<String, git2::Oid>| {
+        m.iter().filter(|(p, _)| is_log(p)).map(|(p, o)| (p.clone(), *o)).collect::<Vec<_>>()
+    };
+    assert_eq!(project(&undone), project(&before), "the project's files as before the merge");
+    assert_eq!(logs(&undone), logs(&main), "the delivery logs kept as on main");
+    assert_ne!(project(&main), project(&before), "the change did change project files");
     assert!(undo_tip.message().unwrap().starts_with("Undo F2.2: "), "{:?}", undo_tip.message());
     assert!(undo_tip.message().unwrap().contains(&format!("(reverts #{n})")));
     // The request, on the practice remote.

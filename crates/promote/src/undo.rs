@@ -3,8 +3,10 @@
 //! 1. The forge says which commit merged the request (the merge commit, or the squash commit).
 //! 2. The base branch is fetched into Patchdesk's own refs, and the revert is built in the
 //!    object store: that commit's change (against its first parent) taken out of the base's
-//!    current head, as one commit whose parent is that head. The lead's working tree, index and
-//!    branches are never touched. Later changes to the same lines refuse it; nothing is written.
+//!    current head, as one commit whose parent is that head. The delivery logs (`.logs/`, the
+//!    metrics file) are history and stay as they are on the base. The lead's working tree,
+//!    index and branches are never touched. Later changes to the same lines of a project file
+//!    refuse it; nothing is written.
 //! 3. The commit is pushed, never forced, on `patchdesk/undo/<task>-<n>`, and a review request
 //!    "Undo F2.2: <title> (reverts #n)" is opened (or found) for it.
 //! 4. The record (`.patchdesk/undo/reverts-<n>.json`, local) lets a rerun return the same
@@ -284,6 +286,7 @@ fn build_revert(
     let onto = repo.find_commit(base_tip).map_err(git("read the base branch"))?;
     let mainline = if merge.parent_count() > 1 { 1 } else { 0 };
     let mut index = repo.revert_commit(merge, &onto, mainline, None).map_err(git("take the change out"))?;
+    keep_delivery_logs(repo, merge, &onto, &mut index)?;
     if index.has_conflicts() {
         let mut paths: Vec<String> = index
             .conflicts()
@@ -324,6 +327,67 @@ fn build_revert(
         merge.id()
     );
     repo.commit(None, &sig, &sig, &message, &tree, &[&onto]).map_err(git("make the undo commit"))
+}
+
+/// True for the delivery logs (`.logs/…`, the metrics file): the record of what happened.
+fn is_delivery_log(path: &str) -> bool {
+    path.starts_with(".logs/") || path.starts_with("metrics/") || path == "logs/metrics.yaml"
+}
+
+/// The delivery logs stay as they are on the base (the undo is recorded there when it merges):
+/// the change's own entries are history, and later entries (the merge's) were added after them.
+fn keep_delivery_logs(
+    repo: &Repository,
+    merge: &git2::Commit<'_>,
+    onto: &git2::Commit<'_>,
+    index: &mut git2::Index,
+) -> Result<(), PromoteError> {
+    let err = git("take the change out");
+    let before = merge.parent(0).map_err(&err)?.tree().map_err(&err)?;
+    let diff = repo.diff_tree_to_tree(Some(&before), Some(&merge.tree().map_err(&err)?), None).map_err(&err)?;
+    let paths: Vec<String> = diff
+        .deltas()
+        .flat_map(|d| [d.old_file().path(), d.new_file().path()])
+        .flatten()
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|p| is_delivery_log(p))
+        .collect();
+    let now = onto.tree().map_err(&err)?;
+    for path in paths {
+        let p = Path::new(&path);
+        if index
+            .conflicts()
+            .map_err(&err)?
+            .flatten()
+            .any(|c| [c.our, c.their, c.ancestor].iter().flatten().any(|e| e.path == path.as_bytes()))
+        {
+            index.conflict_remove(p).map_err(&err)?;
+        }
+        match now.get_path(p) {
+            Ok(entry) => index
+                .add(&git2::IndexEntry {
+                    ctime: git2::IndexTime::new(0, 0),
+                    mtime: git2::IndexTime::new(0, 0),
+                    dev: 0,
+                    ino: 0,
+                    mode: entry.filemode() as u32,
+                    uid: 0,
+                    gid: 0,
+                    file_size: 0,
+                    id: entry.id(),
+                    flags: path.len().min(0xfff) as u16,
+                    flags_extended: 0,
+                    path: path.clone().into_bytes(),
+                })
+                .map_err(&err)?,
+            Err(_) => {
+                if index.get_path(p, 0).is_some() {
+                    index.remove_path(p).map_err(&err)?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Opens the undo's review request for the pushed `rec` (or finds the one open for its
