@@ -489,19 +489,15 @@ pub fn follow_undos(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) -> R
     let mut reviews = Vec::new();
     for (rec, number) in &merged {
         let mut warnings = Vec::new();
-        match board.task(&rec.task) {
-            Some(task) => {
-                let mut fields = vec![("status", TaskField::Text("in_progress".into()))];
-                if task.done_flag == Some(true) {
-                    fields.push(("done", TaskField::Flag(false)));
-                }
-                match patchdesk_board::set_task_fields(workdir, &rec.task, &fields, now) {
-                    Ok(files) => written.extend(files),
-                    Err(e) => warnings.push(format!("Task {} was not put back in progress: {e}.", rec.task)),
-                }
+        // A task not on the board has nothing to put back (the summary says so).
+        if let Some(task) = board.task(&rec.task) {
+            let mut fields = vec![("status", TaskField::Text("in_progress".into()))];
+            if task.done_flag == Some(true) {
+                fields.push(("done", TaskField::Flag(false)));
             }
-            None => {
-                warnings.push(format!("Task {} is not on the board, so it was not put back in progress.", rec.task))
+            match patchdesk_board::set_task_fields(workdir, &rec.task, &fields, now) {
+                Ok(files) => written.extend(files),
+                Err(e) => warnings.push(format!("Task {} was not put back in progress: {e}.", rec.task)),
             }
         }
         let entry = TraceEntry {
@@ -524,7 +520,11 @@ pub fn follow_undos(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) -> R
             review: as_known(rec, *number),
             change: ReviewChange::Undone,
             not_modified: false,
-            summary: format!("Undid #{} with #{number}: {} back in progress", rec.reverts, rec.task),
+            summary: if board.task(&rec.task).is_some() {
+                format!("Undid #{} with #{number}: {} back in progress", rec.reverts, rec.task)
+            } else {
+                format!("Undid #{} with #{number} ({} is not on the board)", rec.reverts, rec.task)
+            },
             unlocked: Vec::new(),
             changed_files: Vec::new(),
             warnings,
