@@ -45,6 +45,7 @@ const COMMANDS: &[&str] = &[
     "merge_task",
     "withdraw_review",
     "practice_review",
+    "undo_merge",
     "project_shown",
 ];
 

@@ -64,6 +64,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::review::merge_task,
             commands::review::withdraw_review,
             commands::review::practice_review,
+            commands::undo::undo_merge,
             startup::project_shown,
         ])
         .events(tauri_specta::collect_events![

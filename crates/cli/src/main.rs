@@ -18,6 +18,7 @@ mod review;
 mod serve;
 mod sync;
 mod token;
+mod undo;
 mod watch;
 
 use clap::{Parser, Subcommand};
@@ -90,6 +91,8 @@ enum Command {
     Withdraw(review::WithdrawArgs),
     /// The practice remote's reviewer: approve, or ask for changes on a line.
     Practice(review::PracticeArgs),
+    /// Undo a task's merged pull request: a pull request that takes the change out again.
+    Undo(undo::UndoArgs),
 }
 
 fn main() -> ExitCode {
@@ -131,5 +134,6 @@ fn main() -> ExitCode {
         Command::Merge(args) => review::merge(&args),
         Command::Withdraw(args) => review::withdraw(&args),
         Command::Practice(args) => review::practice(&args),
+        Command::Undo(args) => undo::run(&args),
     }
 }

@@ -40,6 +40,7 @@ fn word(change: ReviewChange) -> &'static str {
         ReviewChange::Reopened => "reopened",
         ReviewChange::Merged => "merged",
         ReviewChange::Closed => "closed",
+        ReviewChange::Undone => "merge undone",
     }
 }
 

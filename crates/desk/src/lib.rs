@@ -32,6 +32,7 @@ pub mod review;
 pub mod send;
 pub mod settings;
 pub mod tokens;
+pub mod undo;
 pub mod watch;
 
 pub use patchdesk_clock::{Clock, SystemClock, TestClock};

@@ -118,6 +118,12 @@ codes! {
     RemoteNotSignedInHost = "remote_not_signed_in_host",
     /// Nobody is signed in to GitHub in Patchdesk (never, or signed out), so nothing was sent.
     NotSignedIn = "not_signed_in",
+    /// "Undo merge" on a request that is not merged (still open, or closed without merging):
+    /// there is no merged change to undo.
+    NotMerged = "not_merged",
+    /// The merged change can no longer be undone on its own: later changes on the base branch
+    /// touched the same lines. Nothing was written or sent.
+    UndoDoesNotApply = "undo_does_not_apply",
 
     // --- the app's window
     /// The window named a file or folder the person did not choose or drop (and that is not

@@ -858,6 +858,22 @@ impl Forge for GitHub {
         }
     }
 
+    fn merge_commit(&self, number: u64) -> Result<Option<String>, ForgeError> {
+        #[derive(Deserialize)]
+        struct Pull {
+            merged_at: Option<String>,
+            merge_commit_sha: Option<String>,
+        }
+        let pull: Pull = self
+            .rt
+            .block_on(self.crab.get(self.route(&format!("/pulls/{number}")), None::<&()>))
+            .map_err(|e| match map_error(&self.ctx("read pull requests"), e) {
+                ForgeError::RepoNotFound { repo } => ForgeError::ReviewNotFound { number, repo },
+                other => other,
+            })?;
+        Ok(pull.merged_at.and(pull.merge_commit_sha).filter(|s| !s.is_empty()))
+    }
+
     fn comment(&self, number: u64, body: &str) -> Result<(), ForgeError> {
         let body = json!({"body": format!("{}\n\n{PATCHDESK_MARK}", body.trim_end())});
         let _: Value = self

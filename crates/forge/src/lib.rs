@@ -160,6 +160,9 @@ pub trait Forge: Send + Sync {
     /// Deletes `branch` only while its tip is still `only_if_at` (nobody else added to it);
     /// true when it was deleted, false when it was gone already or holds other commits.
     fn delete_branch(&self, branch: &str, only_if_at: &str) -> Result<bool, ForgeError>;
+    /// The commit that put merged request `number` into its base (the merge commit, or the
+    /// squash commit); `None` while it is not merged, or when the forge cannot tell.
+    fn merge_commit(&self, number: u64) -> Result<Option<String>, ForgeError>;
 }
 
 /// What went wrong talking to a forge. Messages are plain sentences with a next step, and

@@ -60,6 +60,9 @@ struct Record {
     merged_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     closed_at: Option<String>,
+    /// The merge commit [`PracticeRemote::merge_review`] made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    merge_commit: Option<String>,
     /// The practice reviewer's reviews, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     reviews: Vec<ReviewVerdict>,
@@ -254,6 +257,7 @@ impl PracticeRemote {
         rec.state = "merged".into();
         rec.merged_at = Some(now.clone());
         rec.closed_at = Some(now);
+        rec.merge_commit = Some(merge.to_string());
         self.write_record(&rec)?;
         Ok(merge.to_string())
     }
@@ -379,6 +383,7 @@ impl Forge for PracticeRemote {
             created_at: self.stamp(),
             merged_at: None,
             closed_at: None,
+            merge_commit: None,
             reviews: Vec::new(),
             comments: Vec::new(),
         };
@@ -494,6 +499,34 @@ impl Forge for PracticeRemote {
         }
         r.delete().map_err(|e| ForgeError::Unexpected(format!("git could not delete {branch}: {}", e.message())))?;
         Ok(true)
+    }
+
+    fn merge_commit(&self, number: u64) -> Result<Option<String>, ForgeError> {
+        let repo = self.repo()?;
+        let rec = self.record(number)?;
+        if self.to_request(&repo, &rec).state != ReviewState::Merged {
+            return Ok(None);
+        }
+        if rec.merge_commit.is_some() {
+            return Ok(rec.merge_commit);
+        }
+        // Merged by someone else (a push to the base): the first commit on the base's
+        // first-parent line that holds the request's head is the one that brought it in.
+        let tip = |name: &str| repo.find_reference(name).ok().and_then(|r| r.target());
+        let (Some(head), Some(base)) = (
+            tip(&format!("refs/heads/{}", rec.branch)).or(tip(&format!("refs/reviews/{number}"))),
+            tip(&format!("refs/heads/{}", rec.base)),
+        ) else {
+            return Ok(None);
+        };
+        let holds = |c: git2::Oid| c == head || repo.graph_descendant_of(c, head).unwrap_or(false);
+        let mut found = None;
+        let mut at = repo.find_commit(base).ok();
+        while let Some(c) = at.filter(|c| holds(c.id())) {
+            found = Some(c.id());
+            at = c.parent(0).ok();
+        }
+        Ok(found.map(|c| c.to_string()))
     }
 
     fn comment(&self, number: u64, body: &str) -> Result<(), ForgeError> {

@@ -46,6 +46,7 @@ pub mod refresh;
 mod request;
 pub mod revision;
 mod transport;
+pub mod undo;
 
 pub use config::{LogChoice, PromoteConfig, ReviewPolicy, ALL_LOGS, CONFIG_FILE};
 pub use patchdesk_project::config;
@@ -284,6 +285,12 @@ pub enum PromoteError {
     /// A delivery log could not be updated.
     #[error(transparent)]
     Logs(#[from] patchdesk_logs::LogsError),
+    /// "Undo merge" of a request that is not merged (or whose merge cannot be found).
+    #[error("{0}")]
+    NotMerged(String),
+    /// A merged change no longer comes out cleanly: later changes touched the same lines.
+    #[error("{0}")]
+    UndoDoesNotApply(String),
     /// Stopped on purpose after a step (tests of resumability).
     #[error("stopped after the {} step on purpose", .0.as_str())]
     Interrupted(Step),
@@ -306,6 +313,8 @@ impl Coded for PromoteError {
             PromoteError::Input(_) => Code::InputInvalid,
             PromoteError::Io { .. } => Code::Io,
             PromoteError::Logs(e) => e.code(),
+            PromoteError::NotMerged(_) => Code::NotMerged,
+            PromoteError::UndoDoesNotApply(_) => Code::UndoDoesNotApply,
             PromoteError::Interrupted(_) => Code::Internal,
         }
     }

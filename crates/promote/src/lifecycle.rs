@@ -88,6 +88,8 @@ pub enum ReviewChange {
     Merged,
     /// Closed without merging: the task is back with its pod.
     Closed,
+    /// An "Undo merge" request was merged: the task is back in progress (see [`crate::undo`]).
+    Undone,
 }
 
 /// One followed review request in a [`FollowReport`]: the request as it is now, and what this
@@ -359,7 +361,7 @@ pub fn follow_reviews_with(
             ReviewChange::Merged | ReviewChange::Closed => {
                 settled(workdir, queue.as_ref(), head_tree.as_ref(), p, now, &mut done)
             }
-            ReviewChange::Unchanged => {}
+            ReviewChange::Unchanged | ReviewChange::Undone => {}
         }
         changed_all.extend(done.committed.iter().cloned());
         results.insert(p.review.item.clone(), done);
@@ -421,7 +423,10 @@ pub fn follow_reviews_with(
     }
     exclude_local_file(&repo);
     save_local(workdir, &local)?;
-    Ok(FollowReport { reviews, commit, warnings })
+    // "Undo merge" requests: merged → the task back in progress (their own commit).
+    let undone = crate::undo::follow_undos(workdir, forge, now)?;
+    reviews.extend(undone.reviews);
+    Ok(FollowReport { reviews, commit: undone.commit.or(commit), warnings })
 }
 
 /// What one transition did.

@@ -216,6 +216,9 @@ impl RacingReviewer {
 }
 
 impl Forge for RacingReviewer {
+    fn merge_commit(&self, number: u64) -> Result<Option<String>, patchdesk_forge::ForgeError> {
+        self.inner.merge_commit(number)
+    }
     fn kind(&self) -> patchdesk_forge::ForgeKind {
         self.inner.kind()
     }

@@ -10,4 +10,5 @@ pub mod links;
 pub mod project;
 pub mod promote;
 pub mod review;
+pub mod undo;
 pub mod window;

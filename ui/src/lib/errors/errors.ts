@@ -153,6 +153,14 @@ export const ERROR_TEXT: Record<Code, { title: string; next: string }> = {
     title: "You aren't signed in to GitHub in Patchdesk.",
     next: "Sign in with the GitHub button at the top, then try again. Nothing was sent.",
   },
+  not_merged: {
+    title: "That review request isn't merged, so there is nothing to undo.",
+    next: "Withdraw it instead if it is still open, or wait until it is merged.",
+  },
+  undo_does_not_apply: {
+    title: "The merged change can't be undone on its own any more: later changes touched the same lines.",
+    next: "Nothing was sent. Ask a pod for a patch that takes the change out by hand.",
+  },
   path_not_chosen: {
     title: "Patchdesk didn't open that file.",
     next: "Drop the file on the window, or use Add files… or Open project… to choose it.",

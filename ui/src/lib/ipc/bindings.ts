@@ -502,6 +502,18 @@ async practiceReview(number: number, verdict: PracticeVerdict) : Promise<Result<
 }
 },
 /**
+ * Opens (or, on a rerun, returns) the review request that undoes `task`'s merged request;
+ * when it is merged, following the reviews puts the task back in progress.
+ */
+async undoMerge(task: string) : Promise<Result<UndoDone, UserError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("undo_merge", { task }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The window first drew the open project's screen (`tab`: the one on show).
  */
 async projectShown(tab: string) : Promise<void> {
@@ -877,6 +889,16 @@ export type Code =
  * Nobody is signed in to GitHub in Patchdesk (never, or signed out), so nothing was sent.
  */
 "not_signed_in" | 
+/**
+ * "Undo merge" on a request that is not merged (still open, or closed without merging):
+ * there is no merged change to undo.
+ */
+"not_merged" | 
+/**
+ * The merged change can no longer be undone on its own: later changes on the base branch
+ * touched the same lines. Nothing was written or sent.
+ */
+"undo_does_not_apply" | 
 /**
  * The window named a file or folder the person did not choose or drop (and that is not
  * under the project or Patchdesk's data folder).
@@ -2162,7 +2184,11 @@ export type ReviewChange =
 /**
  * Closed without merging: the task is back with its pod.
  */
-"closed"
+"closed" | 
+/**
+ * An "Undo merge" request was merged: the task is back in progress (see [`crate::undo`]).
+ */
+"undone"
 /**
  * One comment: on a line of a file (a review comment) or on the request itself.
  */
@@ -2639,6 +2665,42 @@ key_path: string[] }
  * The six board statuses. Older spellings are mapped onto them; the raw value is kept.
  */
 export type TaskStatus = "backlog" | "planned" | "ready" | "in_progress" | "review" | "done"
+/**
+ * What "Undo merge" did.
+ */
+export type UndoDone = { 
+/**
+ * The task.
+ */
+task: string; 
+/**
+ * The merged request that is undone.
+ */
+reverts: number; 
+/**
+ * The undo's review request number.
+ */
+number: number; 
+/**
+ * Its link.
+ */
+url: string; 
+/**
+ * Its branch (`patchdesk/undo/f2.2-1`).
+ */
+branch: string; 
+/**
+ * The one commit on it, taking the change out.
+ */
+commit: string; 
+/**
+ * Where the undo's request stands (open until someone merges it).
+ */
+state: ReviewState; 
+/**
+ * False when a rerun found the undo's request already there: nothing was sent.
+ */
+new: boolean }
 /**
  * A sidecar or log that was not stored: no patch of the drop could be matched to it.
  */

@@ -2,7 +2,7 @@
 // file only turns their `{status, data | error}` results into values or thrown `UserError`s.
 // Every command in the bindings has its line here, with the bindings' arguments and reply (tsc
 // checks it: a new command that is missing here fails the build).
-import { commands, type About, type Choosing, type ItemCheck, type ReviewsFollowed, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type HandoffSent, type PromoteOutcome, type ImportReport, type InboxItem, type PastePreview, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError, type TaskReview, type SentBack, type MergeDone, type MergeMethod, type Withdrawn, type PracticeVerdict } from "./bindings";
+import { commands, type About, type Choosing, type ItemCheck, type ReviewsFollowed, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type HandoffSent, type PromoteOutcome, type ImportReport, type InboxItem, type PastePreview, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError, type TaskReview, type SentBack, type MergeDone, type MergeMethod, type Withdrawn, type PracticeVerdict, type UndoDone } from "./bindings";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UserError };
 
@@ -85,4 +85,6 @@ export const backend = {
   withdrawReview: (task: string, reason: string): Promise<Withdrawn> => unwrap(commands.withdrawReview(task, reason)),
   /** The practice reviewer (practice remote only): approve, or ask for changes on a line. */
   practiceReview: (number: number, verdict: PracticeVerdict): Promise<null> => unwrap(commands.practiceReview(number, verdict)),
+  /** "Undo merge": opens (or, asked again, finds) the request that takes the merged change out. */
+  undoMerge: (task: string): Promise<UndoDone> => unwrap(commands.undoMerge(task)),
 } satisfies { [K in Command]: (...args: Args<K>) => Promise<Reply<K>> };

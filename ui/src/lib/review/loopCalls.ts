@@ -15,7 +15,7 @@ export function verdictOf(r: PracticeReview): PracticeVerdict {
 
 /**
  * The backend's commands behind "Send back to the pod", "Merge", "Withdraw", "Undo merge" and
- * the practice reviewer ("Undo merge" waits for a backend command). After the practice reviewer speaks, the reviews are followed at once
+ * the practice reviewer. After the practice reviewer speaks, the reviews are followed at once
  * (as the minute's round would), so the card shows it.
  */
 export const loopCalls: LoopCalls = {
@@ -26,6 +26,8 @@ export const loopCalls: LoopCalls = {
   },
   merge: async (task, method) => void (await backend.mergeTask(task, method)),
   withdraw: async (task, reason) => void (await backend.withdrawReview(task, reason)),
+  /** Opens (or, asked again, finds) the request that takes the merged change out; its number. */
+  undoMerge: async (task) => (await backend.undoMerge(task)).number,
   practiceReview: async (_task, number, review) => {
     await backend.practiceReview(number, verdictOf(review));
     await backend.followReviews();

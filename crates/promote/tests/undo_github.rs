@@ -1,0 +1,96 @@
+//! "Undo merge" against the GitHub stand-in (every REST call checked against GitHub's OpenAPI
+//! description): the merged pull request's change taken out by a second pull request built in
+//! the object store; a rerun returns it; merging it is noticed by following the reviews.
+
+mod common;
+
+use patchdesk_error::{Code, Coded};
+use patchdesk_forge::{ApiBase, GitHub, ReviewState, Secret};
+use patchdesk_promote::lifecycle::{follow_reviews, ReviewChange};
+use patchdesk_promote::undo::{undo_merge, UndoRequest};
+use patchdesk_promote::{promote, KnownReview, PromoteRequest};
+use time::macros::datetime;
+
+const TOKEN: &str = "fake-undo-test-token-9b2e71";
+
+fn known(work: &std::path::Path, item: &str) -> KnownReview {
+    patchdesk_promote::sent_reviews(work).into_iter().find(|k| k.item == item).unwrap()
+}
+
+#[test]
+fn a_merged_pull_request_is_undone_by_a_second_one_on_github() {
+    let s =
+        common::hub(TOKEN, &["repo"], "hello", &[("src/app.py", "def main():\n    return 1\n"), ("docs/a.md", "a\n")]);
+    common::sign_as_lead(&s.work);
+    let gh = GitHub::new(ApiBase::from_api(&s.gh.api_url()), "octo/hello", Secret::new(TOKEN)).unwrap();
+    let diff =
+        common::diff_of(&s.work, &[("src/app.py", "def main():\n    return 2\n"), ("src/rtp.py", "RTP = True\n")]);
+    let q = patchdesk_intake::Queue::open(&s.work).unwrap();
+    let sidecar = br#"{"task_id": "F4.3", "summary": "Add RTP generator", "pod": "DevPod"}"#.to_vec();
+    let report = q.import(&[
+        ("patch_20261120_101500_F4.3.diff".to_string(), diff),
+        ("patch_20261120_101500_F4.3.json".to_string(), sidecar),
+    ]);
+    let item = report.imported[0].name.clone();
+    let mut req = PromoteRequest::new(&s.work, &item, &s.url);
+    req.author = Some(("Octo Cat".into(), "octo@example.com".into()));
+    let out = promote(&req, &gh, &|_| {}).unwrap();
+    let k = known(&s.work, &item);
+    let undo = |k: &KnownReview| {
+        undo_merge(
+            &UndoRequest {
+                workdir: &s.work,
+                remote_url: &s.url,
+                reverts: k,
+                task: "F4.3",
+                title: "Add RTP generator",
+                author: Some(("Octo Cat".into(), "octo@example.com".into())),
+                now: datetime!(2026-11-30 17:00 UTC),
+            },
+            &gh,
+        )
+    };
+
+    // Not merged yet: refused, nothing sent.
+    let e = undo(&k).unwrap_err();
+    assert_eq!(e.code(), Code::NotMerged, "{e}");
+    assert_eq!(s.gh.state().pull_requests("octo", "hello").len(), 1);
+
+    let bare = git2::Repository::open_bare(s.gh.state().git_dir("octo", "hello").unwrap()).unwrap();
+    let before = bare.refname_to_id("refs/heads/main").unwrap();
+    s.gh.state().merge_pull("octo", "hello", out.pr_number, "octo").unwrap();
+    let merged_main = bare.refname_to_id("refs/heads/main").unwrap();
+
+    let done = undo(&k).unwrap();
+    assert!(done.new);
+    let rec = &done.record;
+    let number = rec.number.unwrap();
+    let prs = s.gh.state().pull_requests("octo", "hello");
+    let pr = prs.iter().find(|p| p.number == number).unwrap();
+    assert_eq!(pr.title, format!("Undo F4.3: Add RTP generator (reverts #{})", out.pr_number));
+    assert_eq!((pr.head.as_str(), pr.base.as_str()), (rec.branch.as_str(), "main"));
+    assert_eq!(rec.branch, format!("patchdesk/undo/f4.3-{}", out.pr_number));
+    let tip = bare.find_commit(bare.refname_to_id(&format!("refs/heads/{}", rec.branch)).unwrap()).unwrap();
+    assert_eq!(tip.parent_ids().collect::<Vec<_>>(), vec![merged_main], "one commit on main");
+    let file = |c: &git2::Commit<'_>, p: &str| c.tree().unwrap().get_path(std::path::Path::new(p)).ok().map(|e| e.id());
+    let old = bare.find_commit(before).unwrap();
+    assert_eq!(file(&tip, "src/app.py"), file(&old, "src/app.py"));
+    assert_eq!(file(&tip, "src/rtp.py"), None);
+    assert_eq!(bare.refname_to_id("refs/heads/main").unwrap(), merged_main);
+
+    // A rerun returns the same pull request.
+    let again = undo(&k).unwrap();
+    assert!(!again.new);
+    assert_eq!(again.record.number, Some(number));
+    assert_eq!(s.gh.state().pull_requests("octo", "hello").len(), 2);
+
+    // Merged: following the reviews notices it, once.
+    follow_reviews(&s.work, &gh, datetime!(2026-11-30 17:01 UTC)).unwrap();
+    s.gh.state().merge_pull("octo", "hello", number, "octo").unwrap();
+    let f = follow_reviews(&s.work, &gh, datetime!(2026-11-30 17:02 UTC)).unwrap();
+    let u = f.reviews.iter().find(|r| r.change == ReviewChange::Undone).expect("noticed");
+    assert_eq!((u.review.number, u.review.state), (number, ReviewState::Merged));
+    let f = follow_reviews(&s.work, &gh, datetime!(2026-11-30 17:03 UTC)).unwrap();
+    assert!(f.reviews.iter().all(|r| r.change != ReviewChange::Undone), "{f:?}");
+    s.gh.assert_no_violations();
+}
