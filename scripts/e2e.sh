@@ -28,6 +28,9 @@ for spec in "$@"; do specs+=("$(realpath "$spec")"); done
 cargo build -q -p github-standin --bin standin-server
 export PATCHDESK_APP_BIN="${PATCHDESK_APP_BIN:-$target/release/patchdesk-app}"
 export PATCHDESK_STANDIN_BIN="${PATCHDESK_STANDIN_BIN:-$target/debug/standin-server}"
+# The `patchdesk` command (tests/e2e/specs/inbox-live.test.js serves the demo with it): the test
+# command's `cargo test -p patchdesk-cli` has built it already.
+export PATCHDESK_CLI_BIN="${PATCHDESK_CLI_BIN:-$target/debug/patchdesk}"
 export PATH="$HOME/.cargo/bin:$PATH"
 # The report is also kept, so that what failed can be said again at the end, where a long log
 # is read first.

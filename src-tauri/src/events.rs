@@ -69,3 +69,12 @@ pub struct FilesDropped {
     /// The dropped paths, resolved.
     pub paths: Vec<String>,
 }
+
+/// The open project's inbox changed on disk outside the window's own steps as well as inside
+/// them (the pod API, `patchdesk watch`, the CLI or the Action added an item, or one changed):
+/// the window reads the project again.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct InboxChanged {
+    /// Items waiting now that were not before (inbox item names).
+    pub arrived: Vec<String>,
+}

@@ -6,6 +6,7 @@ mod commands;
 mod events;
 pub mod grants;
 pub mod instance;
+mod live;
 pub mod log;
 pub mod navigation;
 pub mod startup;
@@ -73,7 +74,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             events::CloneProgressed,
             events::DownloadsArrived,
             events::ReviewsFollowed,
-            events::FilesDropped
+            events::FilesDropped,
+            events::InboxChanged
         ])
         .typ::<patchdesk_error::UserError>()
 }
@@ -153,6 +155,7 @@ pub fn run() {
             app.manage(commands::window::GeometrySave::default());
             commands::downloads::start(app.handle());
             commands::board::start(app.handle());
+            live::start(app.handle());
             Ok(())
         })
         .run(context)

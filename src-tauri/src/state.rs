@@ -2,6 +2,7 @@
 //! folder), and the paths the operating system handed over.
 
 use crate::grants::Grants;
+use patchdesk_desk::live::{self, InboxStamp};
 use patchdesk_desk::{Desk, Project};
 use patchdesk_error::UserError;
 use std::path::{Path, PathBuf};
@@ -38,13 +39,16 @@ pub struct AppState {
     desk: Desk,
     start: StartupChoice,
     project: Mutex<Option<Project>>,
+    /// The open project's folder and its inbox as last seen (see `crate::live`): taken before the
+    /// window reads a project it opens, so nothing that arrives after that read goes unseen.
+    inbox: Mutex<Option<(PathBuf, InboxStamp)>>,
     /// Paths the operating system handed over (dialogs, drops) in this session.
     grants: Grants,
 }
 
 impl AppState {
     pub fn new(desk: Desk, start: StartupChoice) -> Self {
-        AppState { desk, start, project: Mutex::new(None), grants: Grants::default() }
+        AppState { desk, start, project: Mutex::new(None), inbox: Mutex::new(None), grants: Grants::default() }
     }
 
     /// Remembers paths the operating system handed over (a native dialog's answer, a drop on
@@ -77,10 +81,12 @@ impl AppState {
     pub fn with_project<T>(&self, f: impl FnOnce(&Project) -> Result<T, UserError>) -> Result<T, UserError> {
         let mut guard = self.project.lock().unwrap_or_else(|p| p.into_inner());
         if guard.is_none() {
-            *guard = Some(match &self.start {
+            let project = match &self.start {
                 StartupChoice::Folder(p) => patchdesk_desk::open_project(p)?,
                 StartupChoice::Demo => self.desk.demo_project()?,
-            });
+            };
+            self.follow_inbox(project.workdir(), InboxStamp::read(project.workdir()));
+            *guard = Some(project);
         }
         match guard.as_ref() {
             Some(p) => f(p),
@@ -93,9 +99,24 @@ impl AppState {
         self.with_project(|p| Ok(p.workdir().to_path_buf()))
     }
 
-    /// Replaces the open project.
-    pub fn open(&self, project: Project) {
+    /// Replaces the open project; `inbox` is its inbox as read before the window read the project.
+    pub fn open(&self, project: Project, inbox: InboxStamp) {
+        self.follow_inbox(project.workdir(), inbox);
         *self.project.lock().unwrap_or_else(|p| p.into_inner()) = Some(project);
+    }
+
+    fn follow_inbox(&self, workdir: &Path, inbox: InboxStamp) {
+        *self.inbox.lock().unwrap_or_else(|p| p.into_inner()) = Some((workdir.to_path_buf(), inbox));
+    }
+
+    /// The items that arrived in the open project's inbox since it was last asked (or opened),
+    /// when the inbox changed at all; `None` when it looks the same or no project is open.
+    pub fn inbox_news(&self) -> Option<Vec<String>> {
+        let mut guard = self.inbox.lock().unwrap_or_else(|p| p.into_inner());
+        let (workdir, stamp) = guard.as_mut()?;
+        let change = live::inbox_changed(workdir, stamp)?;
+        *stamp = change.stamp;
+        Some(change.arrived)
     }
 }
 
@@ -111,5 +132,35 @@ mod tests {
     fn project_flag_wins() {
         assert_eq!(StartupChoice::from_env_and_args(args(&["--project", "/x"])), StartupChoice::Folder("/x".into()));
         assert_eq!(StartupChoice::from_env_and_args(args(&["--project=/y"])), StartupChoice::Folder("/y".into()));
+    }
+
+    fn add(dir: &Path, name: &str) {
+        std::fs::create_dir_all(dir.join(".patches/queue")).unwrap();
+        std::fs::write(dir.join(".patches/queue").join(name), "diff").unwrap();
+    }
+
+    #[test]
+    fn inbox_news_is_told_once_and_follows_the_project_opened() {
+        let tmp = tempfile::tempdir().unwrap();
+        let desk = Desk::new(tmp.path().join("data"), Default::default());
+        let state = AppState::new(desk, StartupChoice::Demo);
+        assert_eq!(state.inbox_news(), None, "no project open");
+        let demo = state.workdir().unwrap();
+        assert_eq!(state.inbox_news(), None, "the project as opened is what the window read");
+        add(&demo, "x.diff");
+        assert_eq!(state.inbox_news(), Some(vec!["x.diff".to_string()]));
+        assert_eq!(state.inbox_news(), None, "told once");
+
+        let project = Desk::new(tmp.path().join("other"), Default::default()).demo_project().unwrap();
+        let other = project.workdir().to_path_buf();
+        let inbox = InboxStamp::read(&other);
+        add(&other, "arrived-while-the-window-read-it.diff");
+        state.open(project, inbox);
+        add(&demo, "y.diff");
+        assert_eq!(
+            state.inbox_news(),
+            Some(vec!["arrived-while-the-window-read-it.diff".to_string()]),
+            "the new project only, from before the window read it"
+        );
     }
 }

@@ -5,6 +5,7 @@ import { boardWords } from "./lib/board/boardSync";
 import { useImports } from "./lib/inbox/imports";
 import { useDownloadsWatch } from "./lib/inbox/useDownloadsWatch";
 import { useInboxChecks } from "./lib/inbox/useInboxChecks";
+import { useInboxLive } from "./lib/inbox/live";
 import { useProject } from "./lib/project/useProject";
 import { useTab } from "./lib/project/useTab";
 import { useFirstShown } from "./lib/project/useFirstShown";
@@ -36,6 +37,8 @@ export function App() {
   const { dropping, importPaths, choose } = useImports({ toast, refresh, show });
   const downloads = useDownloadsWatch(toast);
   const { checks, checking } = useInboxChecks(overview);
+  // Items the pod API, `patchdesk watch`, the CLI or the Action add while the window is open.
+  useInboxLive(overview, opened, toast);
 
   // Who is signed in to GitHub (the keyring and GitHub are asked once at start).
   useEffect(() => {

@@ -25,6 +25,7 @@ pub mod follow;
 pub mod generate;
 pub mod github;
 pub mod inbox;
+pub mod live;
 pub mod pods;
 pub mod practice;
 pub mod results;

@@ -39,8 +39,10 @@ pub(crate) fn opened(
     state: &AppState,
     project: patchdesk_desk::Project,
 ) -> Result<Overview, UserError> {
+    // The inbox as it is before the window reads it: whatever lands after the read is told.
+    let inbox = patchdesk_desk::live::InboxStamp::read(project.workdir());
     let overview = patchdesk_desk::overview(&project)?;
-    state.open(project);
+    state.open(project, inbox);
     let _ = ProjectOpened { summary: overview.summary.clone() }.emit(app);
     Ok(overview)
 }

@@ -528,6 +528,7 @@ export const events = __makeEvents__<{
 cloneProgressed: CloneProgressed,
 downloadsArrived: DownloadsArrived,
 filesDropped: FilesDropped,
+inboxChanged: InboxChanged,
 projectOpened: ProjectOpened,
 promoteProgress: PromoteProgress,
 reviewsFollowed: ReviewsFollowed
@@ -535,6 +536,7 @@ reviewsFollowed: ReviewsFollowed
 cloneProgressed: "clone-progressed",
 downloadsArrived: "downloads-arrived",
 filesDropped: "files-dropped",
+inboxChanged: "inbox-changed",
 projectOpened: "project-opened",
 promoteProgress: "promote-progress",
 reviewsFollowed: "reviews-followed"
@@ -1354,6 +1356,16 @@ refused: Refusal[];
  * Good files not written because another file of the same drop was refused.
  */
 held_back: string[] }
+/**
+ * The open project's inbox changed on disk outside the window's own steps as well as inside
+ * them (the pod API, `patchdesk watch`, the CLI or the Action added an item, or one changed):
+ * the window reads the project again.
+ */
+export type InboxChanged = { 
+/**
+ * Items waiting now that were not before (inbox item names).
+ */
+arrived: string[] }
 /**
  * One inbox item, as the UI lists it.
  */
