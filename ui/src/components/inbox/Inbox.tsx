@@ -1,8 +1,9 @@
 import { useState } from "react";
 import type { InboxItem, ItemCheck } from "../../lib/ipc";
-import { checkBadge, plural, podLabel, statusLabel, whenReceived } from "../../lib/format/format";
+import { plural, podLabel, statusLabel, whenReceived } from "../../lib/format/format";
 import { FLAVOR_WORDS, ORDER_WORDS, searchItems, sortItems, type InboxOrder } from "../../lib/inbox/inbox";
 import { revisionWords, type Revision } from "../../lib/review/revisions";
+import { CheckRow } from "./CheckRow";
 import { SeenInDownloads } from "./SeenInDownloads";
 
 /** What kind of download an item is, in words. */
@@ -18,9 +19,6 @@ export function kindLabel(item: InboxItem): string {
       return "File";
   }
 }
-
-/** The statuses whose items are checked against the project (the others have no badge). */
-const WAITING = new Set<InboxItem["status"]>(["queued", "reviewed"]);
 
 /** The inbox: pod downloads waiting for the lead. */
 export function Inbox({
@@ -97,8 +95,6 @@ export function Inbox({
       ) : (
         <ul className="inbox-list">
           {shown.map((item) => {
-            const check = checks?.[item.name];
-            const badge = check ? checkBadge(check) : null;
             const rev = revisions?.get(item.name);
             return (
             <li
@@ -126,23 +122,7 @@ export function Inbox({
                 {rev && <span className="revision-of" data-testid="revision-of">{revisionWords(rev)}</span>}
               </div>
               <p className="summary">{item.summary ?? "No summary from the pod"}</p>
-              {!badge && checking && WAITING.has(item.status) && (
-                <div className="check-row" data-testid="item-checking">
-                  <span className="outcome small checking">Checking…</span>
-                </div>
-              )}
-              {badge && (
-                <div className="check-row">
-                  <span className={`outcome small tone-${badge.tone}`} data-testid="item-check" title={check?.problem ?? badge.text}>
-                    {badge.text.length > 60 ? `${badge.text.slice(0, 57)}…` : badge.text}
-                  </span>
-                  {check && check.files > 0 && (
-                    <span className="counts">
-                      {plural(check.files, "file")} <span className="plus">+{check.added}</span> <span className="minus">−{check.removed}</span>
-                    </span>
-                  )}
-                </div>
-              )}
+              <CheckRow item={item} check={checks?.[item.name]} checking={checking} />
               <div className="meta">
                 <span className="file" title="File name as the pod handed it over">
                   {item.file_name}
