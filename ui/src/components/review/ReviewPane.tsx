@@ -74,7 +74,7 @@ export function ReviewPane({
             void load();
           }}
           onSent={(o) => {
-            toast(updates === null ? `Sent for review: request #${o.pr_number} on ${o.branch}.` : `Updated review request #${o.pr_number} on ${o.branch}.`);
+            toast(!o.updated ? `Sent for review: request #${o.pr_number} on ${o.branch}.` : `Updated review request #${o.pr_number} on ${o.branch}.`);
             onChanged();
           }}
           handOff={
