@@ -66,14 +66,60 @@ pub fn review(project: &Project, name: &str) -> Result<Review, UserError> {
     Ok(project.review(name)?)
 }
 
-/// The lines of one file of a reviewed item, with `context` unchanged lines around changes.
-pub fn review_file(project: &Project, name: &str, path: &str, context: u32) -> Result<FileDiff, UserError> {
+/// [`review`] as "Send for review" will use the item: the pod's revision of a task whose review
+/// request is still open is applied to the request's branch as it is on its remote now (what
+/// changed since the last revision, with `revision` telling the request and the whole change
+/// against the base), the same commit `promote` builds on. When the branch cannot be read (no
+/// network), the item is reviewed against the project's version. Blocks on the network.
+pub fn review_as_sent(desk: &crate::Desk, project: &Project, name: &str) -> Result<Review, UserError> {
+    let workdir = project.workdir();
+    let item = project.queue()?.get(name).map_err(patchdesk_project::ProjectError::from)?;
+    let Some(known) = patchdesk_promote::revision::open_request_for(workdir, &item) else {
+        return review(project, name);
+    };
+    let chosen = crate::review::remote_of(workdir, &known).and_then(|r| desk.forge(&r)).ok();
+    let creds = chosen.as_ref().and_then(|c| c.forge.git_credentials());
+    match patchdesk_promote::revision::review_base(workdir, &item, creds) {
+        Ok(Some(b)) => Ok(project.review_revision(name, b.on, b.whole_from, (b.number, b.revision, &b.branch))?),
+        Ok(None) => review(project, name),
+        // The branch cannot be read now (offline): as Patchdesk last knew it, else the project's version.
+        Err(_) => match patchdesk_promote::revision::last_known_base(workdir, &item) {
+            Some(b) => Ok(project.review_revision(name, b.on, b.whole_from, (b.number, b.revision, &b.branch))?),
+            None => review(project, name),
+        },
+    }
+}
+
+/// The lines of one file of a reviewed item, with `context` unchanged lines around changes;
+/// for a revision reviewed by [`review_as_sent`], `whole` gives the file's whole change against
+/// the base instead of its change since the request's branch.
+pub fn review_file(
+    project: &Project,
+    name: &str,
+    path: &str,
+    context: u32,
+    whole: bool,
+) -> Result<FileDiff, UserError> {
+    if whole {
+        return Ok(project.review_whole_file(name, path, context)?);
+    }
     Ok(project.review_file(name, path, context)?)
 }
 
-/// How each waiting item applies to the project's current version (kept per content and base).
+/// How each waiting item applies to the project's current version (kept per content and base);
+/// the pod's revision of an open request, to the request's branch as Patchdesk last read or
+/// pushed it (no network: its review reads the branch again).
 pub fn check_items(project: &Project) -> Result<Vec<ItemCheck>, UserError> {
-    Ok(project.check_items()?)
+    let mut checks = project.check_items()?;
+    let queue = project.queue()?;
+    for check in &mut checks {
+        let Ok(item) = queue.get(&check.name) else { continue };
+        let Some(b) = patchdesk_promote::revision::last_known_base(project.workdir(), &item) else { continue };
+        if let Ok(r) = project.review_revision(&check.name, b.on, b.whole_from, (b.number, b.revision, &b.branch)) {
+            *check = ItemCheck::from(&r);
+        }
+    }
+    Ok(checks)
 }
 
 /// Sends an item back to its pod with a note (feedback file, status "rejected"); returns the

@@ -68,7 +68,7 @@ fn no_request(task: &str) -> UserError {
 }
 
 /// The remote the request was opened on (else the project's `origin`).
-fn remote_of(workdir: &Path, known: &KnownReview) -> Result<Remote, UserError> {
+pub(crate) fn remote_of(workdir: &Path, known: &KnownReview) -> Result<Remote, UserError> {
     match known.remote.as_deref().filter(|r| !r.trim().is_empty()) {
         Some(url) => Ok(Remote { url: url.to_string(), github_repo: None }),
         None => Remote::required(workdir, None, None),
@@ -408,7 +408,8 @@ pub struct Withdrawn {
 }
 
 /// "Withdraw" on `task`'s open request: closes it, deletes Patchdesk's branch only while it
-/// holds nothing but Patchdesk's commit, and records (one commit, with `reason`) the task back
+/// holds nothing but Patchdesk's commits (its newest is the last revision sent), puts the
+/// request's item back in the inbox, and records (one commit, with `reason`) the task back
 /// with its pod and the note in its feedback file. A rerun on the closed request only finishes
 /// that work. A merged request is refused (undo it instead).
 pub fn withdraw(

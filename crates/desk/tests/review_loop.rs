@@ -5,7 +5,9 @@
 use patchdesk_desk::practice::PracticeVerdict;
 use patchdesk_desk::send::SendChoices;
 use patchdesk_desk::settings::Overrides;
-use patchdesk_desk::{inbox, open_demo, practice, review, send, Desk, Remote, ReviewChange, ReviewState, Standing};
+use patchdesk_desk::{
+    inbox, open_demo, practice, review, send, Desk, DiffLineKind, Remote, ReviewChange, ReviewState, Standing, Status,
+};
 use std::path::Path;
 use time::macros::datetime;
 
@@ -91,17 +93,36 @@ fn changes_asked_then_sent_back_then_approved_and_merged() {
     assert_eq!(head(&workdir), after);
 }
 
-#[test]
-fn withdraw_closes_deletes_only_patchdesks_branch_and_sends_the_task_back_once() {
-    let tmp = tempfile::tempdir().unwrap();
-    let desk = Desk::new(tmp.path().join("data"), Overrides::default());
-    let (demo, project) = open_demo(&tmp.path().join("demo")).unwrap();
+/// The demo with F2.2's patch sent for review to its practice remote.
+struct Sent {
+    desk: Desk,
+    project: patchdesk_desk::Project,
+    workdir: std::path::PathBuf,
+    item: String,
+    remote: Remote,
+    out: patchdesk_desk::PromoteOutcome,
+    bare: git2::Repository,
+    /// The practice remote's main before the send.
+    main_before: git2::Oid,
+}
+
+fn sent_f22(tmp: &Path) -> Sent {
+    let desk = Desk::new(tmp.join("data"), Overrides::default());
+    let (demo, project) = open_demo(&tmp.join("demo")).unwrap();
     let workdir = project.workdir().to_path_buf();
     let items = inbox::items(&project).unwrap();
     let item = items.iter().find(|i| i.task_id.as_deref() == Some("F2.2")).unwrap().name.clone();
     let remote = Remote::origin(&workdir).unwrap();
-    let out = send::send_for_review(&desk, &workdir, &item, &remote, SendChoices::default(), &|_| {}).unwrap();
     let bare = git2::Repository::open_bare(&demo.practice_remote).unwrap();
+    let main_before = bare.refname_to_id("refs/heads/main").unwrap();
+    let out = send::send_for_review(&desk, &workdir, &item, &remote, SendChoices::default(), &|_| {}).unwrap();
+    Sent { desk, project, workdir, item, remote, out, bare, main_before }
+}
+
+#[test]
+fn withdraw_closes_deletes_only_patchdesks_branch_and_sends_the_task_back_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Sent { desk, project, workdir, item, remote, out, bare, .. } = sent_f22(tmp.path());
     let branch = format!("refs/heads/{}", out.branch);
 
     assert!(review::withdraw(&desk, &workdir, "F2.2", "  ", datetime!(2026-11-30 15:00 UTC)).is_err());
@@ -120,24 +141,97 @@ fn withdraw_closes_deletes_only_patchdesks_branch_and_sends_the_task_back_once()
     let feedback = std::fs::read_to_string(workdir.join(".logs/feedback/F2.2.md")).unwrap();
     assert!(feedback.contains("Why the lead withdrew it: The guide changed; wait for v2."), "{feedback}");
 
+    let back = inbox::items(&project).unwrap().into_iter().find(|i| i.name == item).unwrap();
+    assert_eq!(back.status, Status::Queued, "the item is back in the inbox");
+
     // A rerun changes nothing.
     let again = review::withdraw(&desk, &workdir, "F2.2", "again", datetime!(2026-11-30 15:02 UTC)).unwrap();
     assert!(!again.branch_deleted && again.report.commit.is_none());
     assert_eq!(head(&workdir), commit.id());
+    let back = inbox::items(&project).unwrap().into_iter().find(|i| i.name == item).unwrap();
+    assert_eq!(back.status, Status::Queued);
+
+    // Back in the inbox means it can be sent again: a new request, not the withdrawn one.
+    let again = send::send_for_review(&desk, &workdir, &item, &remote, SendChoices::default(), &|_| {}).unwrap();
+    assert!(again.pr_number != out.pr_number && !again.updated, "{again:?}");
+    assert!(bare.find_reference(&branch).is_ok(), "its branch is sent again");
+}
+
+/// The pod's revision of F2.2, as a chat answer: made against the request's branch (the first
+/// version changed this very line), so it does not apply to the project's own main.
+const REVISION: &str = r#"Here is the revision: the symptom message now says to tell the coach.
+
+```diff
+--- a/src/rtp/guidance.py
++++ b/src/rtp/guidance.py
+@@ -20,5 +20,5 @@ def guidance_for(number, symptoms=False):
+     if number < 1 or number > len(STAGES):
+         raise ValueError(f"there is no stage {number}")
+     if symptoms and number > 1:
+-        return f"Symptoms are back: return to stage {number - 1} and rest for 24 hours."
++        return f"Symptoms are back: return to stage {number - 1}, rest for 24 hours and tell your coach."
+     return f"Stage {number}: {STAGES[number - 1]}. {ADVICE[number]}"
+```
+"#;
+
+#[test]
+fn a_revision_is_reviewed_on_the_requests_branch_and_withdraw_then_deletes_the_branch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Sent { desk, project, workdir, item: first, remote, out, bare, main_before: main_then } = sent_f22(tmp.path());
+    let n = out.pr_number;
+    let branch = format!("refs/heads/{}", out.branch);
+    let first_head = bare.refname_to_id(&branch).unwrap();
+
+    // The revision, pasted: against the project's main it does not apply...
+    let pasted =
+        inbox::paste_answer(&project, REVISION.as_bytes(), Some("F2.2"), datetime!(2026-11-30 15:00 UTC)).unwrap().name;
+    assert!(!inbox::check(&project, &pasted).unwrap().fits());
+    // ...its inbox badge is checked on the branch as Patchdesk sent it (no network)...
+    let badge = inbox::check_items(&project).unwrap().into_iter().find(|c| c.name == pasted).unwrap();
+    assert_eq!((badge.outcome, badge.problem_files, badge.files), (patchdesk_desk::apply::Outcome::Repaired, 0, 1));
+    // ...its review, as Send for review will use it, is on the request's branch: one line.
+    let r = inbox::review_as_sent(&desk, &project, &pasted).unwrap();
+    // (the chat answer's code fence and words around it are the only repairs)
+    assert_eq!(r.outcome, patchdesk_desk::apply::Outcome::Repaired, "{:?}", r.problems);
+    assert!(r.problems.is_empty() && r.repairs.iter().all(|x| x.path.is_none()), "{:?}", r.repairs);
+    assert_eq!(r.base_commit, first_head.to_string());
+    let files: Vec<_> = r.files.iter().map(|f| (f.path.as_str(), f.added, f.removed)).collect();
+    assert_eq!(files, vec![("src/rtp/guidance.py", 1, 1)]);
+    let revision = r.revision.clone().unwrap();
+    assert_eq!((revision.number, revision.revision, format!("refs/heads/{}", revision.branch)), (n, 2, branch.clone()));
+    let diff = inbox::review_file(&project, &pasted, "src/rtp/guidance.py", 3, false).unwrap();
+    let added: Vec<_> = diff.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == DiffLineKind::Added).collect();
+    assert_eq!(added.len(), 1);
+    assert!(added[0].text.contains("tell your coach"), "{added:?}");
+    // ...and the whole change, against the base the request started from.
+    let whole = revision.whole.unwrap();
+    assert_eq!(whole.base_commit, main_then.to_string());
+    assert!(whole.files.len() > 1 && whole.files.iter().any(|f| f.path == "src/rtp/guidance.py"), "{whole:?}");
+    let whole_diff = inbox::review_file(&project, &pasted, "src/rtp/guidance.py", 3, true).unwrap();
+    let whole_added = whole_diff.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == DiffLineKind::Added).count();
+    assert!(whole_added > 1, "{whole_diff:?}");
+
+    // Sent: one more commit on the same branch; Patchdesk's record points at it.
+    let updated = send::send_for_review(&desk, &workdir, &pasted, &remote, SendChoices::default(), &|_| {}).unwrap();
+    assert!(updated.updated && updated.pr_number == n, "{updated:?}");
+    let newest = bare.refname_to_id(&branch).unwrap();
+    assert_eq!(bare.find_commit(newest).unwrap().parent_id(0).unwrap(), first_head);
+    let known = review::task_request(&workdir, "F2.2").unwrap();
+    assert_eq!(known.head, Some(newest.to_string()), "the record points at the newest commit Patchdesk pushed");
+
+    // Withdraw: the branch holds only Patchdesk's commits, so it is deleted; the item is back.
+    let w = review::withdraw(&desk, &workdir, "F2.2", "Start again from v2.", datetime!(2026-11-30 15:01 UTC)).unwrap();
+    assert!(w.branch_deleted, "{w:?}");
+    assert!(bare.find_reference(&branch).is_err());
+    let back = inbox::items(&project).unwrap().into_iter().find(|i| i.name == first).unwrap();
+    assert_eq!(back.status, Status::Queued);
 }
 
 #[test]
 fn withdraw_keeps_a_branch_someone_else_added_to() {
     let tmp = tempfile::tempdir().unwrap();
-    let desk = Desk::new(tmp.path().join("data"), Overrides::default());
-    let (demo, project) = open_demo(&tmp.path().join("demo")).unwrap();
-    let workdir = project.workdir().to_path_buf();
-    let items = inbox::items(&project).unwrap();
-    let item = items.iter().find(|i| i.task_id.as_deref() == Some("F2.2")).unwrap().name.clone();
-    let remote = Remote::origin(&workdir).unwrap();
-    let out = send::send_for_review(&desk, &workdir, &item, &remote, SendChoices::default(), &|_| {}).unwrap();
+    let Sent { desk, workdir, out, bare, .. } = sent_f22(tmp.path());
     // A reviewer pushes a fix to the branch.
-    let bare = git2::Repository::open_bare(&demo.practice_remote).unwrap();
     let name = format!("refs/heads/{}", out.branch);
     let parent = bare.find_reference(&name).unwrap().peel_to_commit().unwrap();
     let sig = git2::Signature::now("Reviewer", "reviewer@example.com").unwrap();

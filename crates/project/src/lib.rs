@@ -93,7 +93,7 @@ pub struct Project {
     workdir: PathBuf,
     repo: git2::Repository,
     /// Reviewed items: name → (base tree, result tree), so file diffs load without re-applying.
-    results: std::sync::Mutex<std::collections::HashMap<String, (git2::Oid, git2::Oid)>>,
+    results: std::sync::Mutex<std::collections::HashMap<String, review::Remembered>>,
 }
 
 /// Where the project sends its work for review.

@@ -37,6 +37,51 @@ pub struct Review {
     /// (workflows, submodules, hooks, links, Patchdesk's own folders, case twins), each with
     /// its sentence. Send for review passes the confirmed ones on.
     pub risks: Vec<patchdesk_patch::RiskyPath>,
+    /// For the pod's revision of an open review request: the request it updates. The change
+    /// above is then against the request's branch (what changed since the last revision).
+    #[specta(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<RevisionReview>,
+}
+
+/// The review of a revision of an open review request: "Revision 2 of #1", on its branch.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct RevisionReview {
+    /// The request's number.
+    pub number: u64,
+    /// Which version of the request the item is (2 for the first revision).
+    pub revision: u32,
+    /// The request's branch, whose head the item was applied to.
+    pub branch: String,
+    /// The whole change, from where the branch left its base branch to the item's result,
+    /// when the base is known.
+    #[specta(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub whole: Option<WholeChange>,
+}
+
+/// The whole change a revision makes to the base branch.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct WholeChange {
+    /// The base branch's commit the request's branch started from (40 hex digits).
+    pub base_commit: String,
+    /// Files changed, in path order.
+    pub files: Vec<ReviewFile>,
+    pub added: u32,
+    pub removed: u32,
+}
+
+/// A reviewed item's result, kept for its files' diffs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Remembered {
+    /// The tree it was applied to.
+    base: Oid,
+    /// The tree it gives.
+    tree: Oid,
+    /// True when `base` is a chosen commit's (a request's branch), not the project's HEAD.
+    pinned: bool,
+    /// The base branch's tree the whole change is shown from (for a revision).
+    whole: Option<Oid>,
 }
 
 /// One file of a review.
@@ -69,6 +114,25 @@ pub struct ItemCheck {
     pub files: u32,
     pub added: u32,
     pub removed: u32,
+}
+
+impl From<&Review> for ItemCheck {
+    /// The inbox's badge for a reviewed item.
+    fn from(r: &Review) -> Self {
+        let mut clashing: Vec<&str> = r.problems.iter().filter_map(|p| p.path.as_deref()).collect();
+        clashing.sort_unstable();
+        clashing.dedup();
+        ItemCheck {
+            name: r.item.name.clone(),
+            outcome: r.outcome,
+            repairs: r.repairs.len() as u32,
+            problem_files: clashing.len() as u32,
+            problem: r.problems.first().map(|p| p.message.clone()),
+            files: r.files.len() as u32,
+            added: r.added,
+            removed: r.removed,
+        }
+    }
 }
 
 /// A log that came with the item, as text.
@@ -134,11 +198,46 @@ const MAX_LOG_BYTES: usize = 512 * 1024;
 impl Project {
     /// Applies inbox item `name` to the current commit and describes the result.
     pub fn review(&self, name: &str) -> Result<Review, ProjectError> {
+        let head = self.repo.head()?.peel_to_commit()?.id();
+        self.review_at(name, head, false, None)
+    }
+
+    /// Applies inbox item `name`, the pod's revision of an open review request, to commit `on`
+    /// (the request's branch as it is now) and describes the result, with `revision` filled in:
+    /// the request and, when `whole_from` (where the branch left its base) is given, the whole
+    /// change from there. Its files' diffs ([`Project::review_file`]) stay against `on`.
+    pub fn review_revision(
+        &self,
+        name: &str,
+        on: Oid,
+        whole_from: Option<Oid>,
+        request: (u64, u32, &str),
+    ) -> Result<Review, ProjectError> {
+        let whole_from = whole_from.map(|c| self.repo.find_commit(c)).transpose()?;
+        let mut review = self.review_at(name, on, true, whole_from.as_ref().map(|c| c.tree_id()))?;
+        let whole = match (&whole_from, review.tree.as_deref().map(Oid::from_str)) {
+            (Some(from), Some(Ok(tree))) => {
+                let files = self.changed_files(from.tree_id(), tree)?;
+                Some(WholeChange {
+                    base_commit: from.id().to_string(),
+                    added: files.iter().map(|f| f.added).sum(),
+                    removed: files.iter().map(|f| f.removed).sum(),
+                    files,
+                })
+            }
+            _ => None,
+        };
+        let (number, revision, branch) = request;
+        review.revision = Some(RevisionReview { number, revision, branch: branch.to_string(), whole });
+        Ok(review)
+    }
+
+    fn review_at(&self, name: &str, on: Oid, pinned: bool, whole: Option<Oid>) -> Result<Review, ProjectError> {
         let queue = self.queue()?;
         let mut item = queue.get(name)?;
         crate::fill_pod_from_board(&mut item, &patchdesk_board::Board::load(&self.workdir));
         let bytes = queue.read_bytes(name)?;
-        let head = self.repo.head()?.peel_to_commit()?;
+        let head = self.repo.find_commit(on)?;
         let base = head.tree_id();
 
         let (outcome, tree, repairs, problems) = self.apply_item(&item, &bytes, base)?;
@@ -152,7 +251,7 @@ impl Project {
             None => Vec::new(),
         };
         if let Some(tree) = tree {
-            self.remember_result(name, base, tree);
+            self.remember_result(name, Remembered { base, tree, pinned, whole });
         }
         let logs = item
             .logs
@@ -181,6 +280,7 @@ impl Project {
             problems,
             logs,
             risks,
+            revision: None,
         })
     }
 
@@ -188,7 +288,18 @@ impl Project {
     /// `context` is the number of unchanged lines shown around each change (3 is usual; a
     /// large number shows the whole file).
     pub fn review_file(&self, name: &str, path: &str, context: u32) -> Result<FileDiff, ProjectError> {
-        let (base, tree) = match self.remembered_result(name) {
+        self.file_diff(name, path, context, false)
+    }
+
+    /// [`Project::review_file`] for a reviewed revision ([`Project::review_revision`]): the
+    /// file's whole change from the base branch instead of its change since the request's branch
+    /// (the same as `review_file` for any other item).
+    pub fn review_whole_file(&self, name: &str, path: &str, context: u32) -> Result<FileDiff, ProjectError> {
+        self.file_diff(name, path, context, true)
+    }
+
+    fn file_diff(&self, name: &str, path: &str, context: u32, whole: bool) -> Result<FileDiff, ProjectError> {
+        let kept = match self.remembered_result(name) {
             Some(r) => r,
             None => {
                 let review = self.review(name)?;
@@ -197,6 +308,11 @@ impl Project {
                     _ => return Err(ProjectError::NotApplied(name.to_string())),
                 }
             }
+        };
+        let tree = kept.tree;
+        let base = match kept.whole {
+            Some(from) if whole => from,
+            _ => kept.base,
         };
         let diff = self.tree_diff(base, tree, context)?;
         for (idx, delta) in diff.deltas().enumerate() {
@@ -433,18 +549,21 @@ impl Project {
         Ok(out)
     }
 
-    fn remember_result(&self, name: &str, base: Oid, tree: Oid) {
+    fn remember_result(&self, name: &str, kept: Remembered) {
         if let Ok(mut cache) = self.results.lock() {
-            cache.insert(name.to_string(), (base, tree));
+            cache.insert(name.to_string(), kept);
         }
     }
 
-    fn remembered_result(&self, name: &str) -> Option<(Oid, Oid)> {
+    fn remembered_result(&self, name: &str) -> Option<Remembered> {
         let cache = self.results.lock().ok()?;
-        let (base, tree) = *cache.get(name)?;
+        let kept = *cache.get(name)?;
+        if kept.pinned {
+            return Some(kept);
+        }
         // still current? the project may have moved on since
         let head = self.repo.head().ok()?.peel_to_tree().ok()?.id();
-        (head == base).then_some((base, tree))
+        (head == kept.base).then_some(kept)
     }
 }
 

@@ -404,6 +404,13 @@ pub fn promote(
         Some(r) => r,
         None => PromoteRecord::new(&req.item, &req.remote_url, &patchdesk_clock::rfc3339_seconds(req.clock.now())),
     };
+    if rec.finished
+        && matches!(item.status, Status::Queued | Status::Reviewed)
+        && revision::withdrawn(&req.workdir, &rec)
+    {
+        // Its request was withdrawn and the item put back in the inbox: sending it opens a new one.
+        rec = PromoteRecord::new(&req.item, &req.remote_url, &patchdesk_clock::rfc3339_seconds(req.clock.now()));
+    }
     if req.new_request && rec.revision_of.is_some() && !rec.pushed {
         // A revision that never reached its request becomes a request of its own when asked.
         rec = PromoteRecord::new(&req.item, &req.remote_url, &patchdesk_clock::rfc3339_seconds(req.clock.now()));

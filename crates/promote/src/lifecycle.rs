@@ -538,7 +538,9 @@ fn settled(
         mark_metadata(workdir, queue, head, p, "merged", "merged_at", &at, Status::Merged, done);
     } else {
         closed(workdir, task, p, now, done);
-        mark_metadata(workdir, queue, head, p, "closed", "closed_at", &at, Status::Rejected, done);
+        // Withdrawn by the lead (with a reason): the item is back in the inbox, not turned down.
+        let inbox = if p.reason.is_some() { Status::Queued } else { Status::Rejected };
+        mark_metadata(workdir, queue, head, p, "closed", "closed_at", &at, inbox, done);
     }
 }
 
@@ -761,6 +763,7 @@ pub fn review_states(workdir: &Path) -> Vec<KnownReview> {
     for k in &mut out {
         let later = records.iter().filter(|r| r.revision_of == Some(k.number) && r.pushed).count();
         k.revisions = Some(1 + later as u32);
+        crate::record::newest_head(&records, k);
     }
     out.sort_by(|a, b| a.item.cmp(&b.item));
     out

@@ -148,10 +148,28 @@ pub(crate) fn all_records(workdir: &Path) -> Vec<PromoteRecord> {
 
 /// The review request of every item whose promote opened one, in item order, as opened (see
 /// [`PromoteRecord::review`]). Revisions, which update another item's request, are not listed.
+/// After a revision, `head` is the newest commit Patchdesk pushed to the request.
 pub fn sent_reviews(workdir: &Path) -> Vec<crate::KnownReview> {
-    let mut out: Vec<crate::KnownReview> = all_records(workdir).into_iter().filter_map(|r| r.review()).collect();
+    let records = all_records(workdir);
+    let mut out: Vec<crate::KnownReview> = records.iter().filter_map(|r| r.review()).collect();
+    for k in &mut out {
+        newest_head(&records, k);
+    }
     out.sort_by(|a, b| a.item.cmp(&b.item));
     out
+}
+
+/// Points `known.head` at the newest commit Patchdesk pushed to its request: the commit of the
+/// latest revision sent to it (from the same remote), when there is one.
+pub(crate) fn newest_head(records: &[PromoteRecord], known: &mut crate::KnownReview) {
+    let newest = records
+        .iter()
+        .filter(|r| r.revision_of == Some(known.number) && r.pushed && r.commit.is_some())
+        .filter(|r| known.remote.as_deref().is_none_or(|url| url == r.remote))
+        .max_by_key(|r| r.revision.unwrap_or(2));
+    if let Some(r) = newest {
+        known.head = r.commit.clone();
+    }
 }
 
 /// Writes the record atomically through [`patchdesk_disk::replace_file`] (random temporary file,

@@ -19,7 +19,7 @@
 use std::path::Path;
 
 use git2::{Oid, Repository};
-use patchdesk_forge::{ReviewPoll, ReviewState};
+use patchdesk_forge::{GitCredentials, ReviewPoll, ReviewState};
 use patchdesk_intake::{InboxItem, Queue, Status};
 
 use crate::record::{all_records, PromoteRecord};
@@ -42,6 +42,15 @@ pub fn open_request_for(workdir: &Path, item: &InboxItem) -> Option<KnownReview>
         .max_by_key(|k| k.number)
 }
 
+/// True when the review request `rec` opened is closed without merging, as the project's
+/// records know it (withdrawn: its item is back in the inbox).
+pub(crate) fn withdrawn(workdir: &Path, rec: &PromoteRecord) -> bool {
+    rec.revision_of.is_none()
+        && crate::lifecycle::review_states(workdir)
+            .iter()
+            .any(|k| k.item == rec.item && Some(k.number) == rec.review_number && k.state == ReviewState::Closed)
+}
+
 /// Makes `rec` (a fresh record of `item`) a revision of `known`.
 pub(crate) fn begin(rec: &mut PromoteRecord, known: &KnownReview, workdir: &Path, item: &InboxItem) {
     let earlier =
@@ -53,6 +62,115 @@ pub(crate) fn begin(rec: &mut PromoteRecord, known: &KnownReview, workdir: &Path
     rec.branch = known.branch.clone();
     rec.base = known.base.clone();
     rec.pod = Some(content::pod_for(workdir, item));
+}
+
+/// Reads the request's `branch` (and its `base`, when the remote has it) from the remote at
+/// `url` and fetches them: the branch's head now and the base's head. A branch gone from the
+/// remote is refused, naming item `name` and request `number`.
+fn fetch_branch(
+    repo: &Repository,
+    url: &str,
+    creds: Option<&GitCredentials>,
+    branch: &str,
+    base: &str,
+    number: u64,
+    name: &str,
+) -> Result<(Oid, Option<Oid>), PromoteError> {
+    let (heads, _) = transport::list_remote(repo, url, creds)?;
+    let Some(tip) = heads.iter().find(|(n, _)| *n == branch).map(|(_, o)| *o) else {
+        return Err(PromoteError::NotPromotable(format!(
+            "The branch {branch} of review request #{number} is gone from the remote, so {name} cannot update it; send it as a new review request instead."
+        )));
+    };
+    let mut wanted = vec![branch];
+    if heads.iter().any(|(n, _)| *n == base) {
+        wanted.push(base);
+    }
+    let key = transport::remote_key(url);
+    transport::fetch(repo, url, creds, &key, &wanted)?;
+    let base_tip = repo.find_reference(&format!("{FETCH_PREFIX}/{key}/{base}")).ok().and_then(|r| r.target());
+    Ok((tip, base_tip))
+}
+
+/// What the review of a revision is checked against: the open request's branch as it is on
+/// the remote now (what changed since the last revision), and where the branch left its base
+/// (the whole change).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionBase {
+    /// The request's number.
+    pub number: u64,
+    /// Which version of it the item is (2 for the first revision).
+    pub revision: u32,
+    /// The request's branch.
+    pub branch: String,
+    /// The branch's head the item is applied to.
+    pub on: Oid,
+    /// Where the branch left its base branch, when known: the whole change is shown from there.
+    pub whole_from: Option<Oid>,
+}
+
+impl RevisionBase {
+    /// Version `revision` of request `number` on `branch`, applied to `on`; the whole change
+    /// from where `on` left the base branch's head `base_tip`.
+    fn at(repo: &Repository, (number, revision): (u64, u32), branch: String, on: Oid, base_tip: Option<Oid>) -> Self {
+        let whole_from = base_tip.and_then(|b| repo.merge_base(on, b).ok());
+        RevisionBase { number, revision, branch, on, whole_from }
+    }
+}
+
+/// For an inbox item that revises an open review request (see [`open_request_for`]), the
+/// commits its review is checked against: the request's branch fetched from the remote now
+/// with `creds`. An item already sent as a revision is checked against the head it was
+/// committed on (no network). `None` for an item that revises no request. Blocks on the network.
+pub fn review_base(
+    workdir: &Path,
+    item: &InboxItem,
+    creds: Option<&GitCredentials>,
+) -> Result<Option<RevisionBase>, PromoteError> {
+    let repo = Repository::discover(workdir).map_err(|_| PromoteError::Git {
+        action: "open the repository".into(),
+        detail: format!("there is no git repository at {}", workdir.display()),
+    })?;
+    let sent = crate::load_record(workdir, &item.name)?.filter(|r| r.revision_of.is_some());
+    if let Some(r) = sent.filter(|r| r.pushed) {
+        let on = r.base_commit.as_deref().and_then(|c| Oid::from_str(c).ok()).filter(|c| repo.find_commit(*c).is_ok());
+        if let Some(on) = on {
+            let base = r.base.clone().unwrap_or_default();
+            let key = transport::remote_key(&r.remote);
+            let base_tip = repo.find_reference(&format!("{FETCH_PREFIX}/{key}/{base}")).ok().and_then(|b| b.target());
+            let request = (r.revision_of.unwrap_or_default(), r.revision.unwrap_or(2));
+            return Ok(Some(RevisionBase::at(&repo, request, r.branch.clone().unwrap_or_default(), on, base_tip)));
+        }
+    }
+    let Some(known) = open_request_for(workdir, item) else { return Ok(None) };
+    let url = known.remote.clone().unwrap_or_default();
+    let branch = known.branch.clone().unwrap_or_default();
+    let base = known.base.clone().unwrap_or_default();
+    let (on, base_tip) = fetch_branch(&repo, &url, creds, &branch, &base, known.number, &item.name)?;
+    Ok(Some(RevisionBase::at(&repo, next_version(&known), branch, on, base_tip)))
+}
+
+/// The request's number and the version a new revision of it would be.
+fn next_version(known: &KnownReview) -> (u64, u32) {
+    (known.number, known.revisions.unwrap_or(1).saturating_add(1))
+}
+
+/// [`review_base`] without the network, for an item not sent yet: the request's branch as
+/// Patchdesk last read it from the remote or pushed it, whichever is newer. `None` when the item
+/// revises no open request or the branch was never read here.
+pub fn last_known_base(workdir: &Path, item: &InboxItem) -> Option<RevisionBase> {
+    let repo = Repository::discover(workdir).ok()?;
+    let known = open_request_for(workdir, item)?;
+    let branch = known.branch.clone()?;
+    let key = transport::remote_key(known.remote.as_deref().unwrap_or_default());
+    let target = |name: String| repo.find_reference(&name).ok().and_then(|r| r.target());
+    let on = match (target(format!("{FETCH_PREFIX}/{key}/{branch}")), target(format!("{PROMOTE_PREFIX}/{branch}"))) {
+        (Some(read), Some(pushed)) if repo.graph_descendant_of(pushed, read).unwrap_or(false) => pushed,
+        (Some(read), _) => read,
+        (None, pushed) => pushed?,
+    };
+    let base_tip = target(format!("{FETCH_PREFIX}/{key}/{}", known.base.clone().unwrap_or_default()));
+    Some(RevisionBase::at(&repo, next_version(&known), branch, on, base_tip))
 }
 
 /// True when `tip` or one of its ancestors not in the base is a commit of item `name`.
@@ -78,7 +196,6 @@ pub(crate) fn steps(
 ) -> Result<PromoteOutcome, PromoteError> {
     let url = run.req.remote_url.clone();
     let creds = run.forge.git_credentials();
-    let key = transport::remote_key(&url);
     let branch = run.rec.branch.clone().unwrap_or_default();
     let base = run.rec.base.clone().unwrap_or_default();
     let pod = run.rec.pod.clone().unwrap_or_default();
@@ -103,19 +220,7 @@ pub(crate) fn steps(
                 )));
             }
         }
-        let (heads, _) = transport::list_remote(repo, &url, creds)?;
-        let Some(tip) = heads.iter().find(|(n, _)| *n == branch).map(|(_, o)| *o) else {
-            return Err(PromoteError::NotPromotable(format!(
-                "The branch {branch} of review request #{number} is gone from the remote, so {} cannot update it; send it as a new review request instead.",
-                item.name
-            )));
-        };
-        let mut wanted = vec![branch.as_str()];
-        if heads.iter().any(|(n, _)| *n == base) {
-            wanted.push(base.as_str());
-        }
-        transport::fetch(repo, &url, creds, &key, &wanted)?;
-        let base_tip = repo.find_reference(&format!("{FETCH_PREFIX}/{key}/{base}")).ok().and_then(|r| r.target());
+        let (tip, base_tip) = fetch_branch(repo, &url, creds, &branch, &base, number, &item.name)?;
         if let Some(done) = already_on_branch(repo, tip, base_tip, &item.name) {
             run.rec.commit = Some(done.to_string());
             run.rec.base_commit = repo.find_commit(done).ok().and_then(|c| c.parent_id(0).ok()).map(|p| p.to_string());

@@ -24,14 +24,25 @@ pub fn import_files(state: State<'_, AppState>, paths: Vec<String>) -> Result<Im
 }
 
 /// Applies an item to the project's current version (in git's object store only) and
-/// describes the result: files, repairs, problems, the pod's logs.
+/// describes the result: files, repairs, problems, the pod's logs. The pod's revision of an
+/// open review request is applied to the request's branch, read from its remote: off the
+/// window's thread.
 #[tauri::command]
 #[specta::specta]
-pub fn review_item(state: State<'_, AppState>, name: String) -> Result<Review, UserError> {
-    state.with_project(|p| inbox::review(p, &name))
+pub async fn review_item(app: tauri::AppHandle, name: String) -> Result<Review, UserError> {
+    tauri::async_runtime::spawn_blocking(move || {
+        use tauri::Manager;
+        let state = app.state::<AppState>();
+        state.with_project(|p| inbox::review_as_sent(state.desk(), p, &name))
+    })
+    .await
+    .map_err(|e| {
+        UserError::new(patchdesk_error::Code::Internal, format!("Reviewing the item stopped unexpectedly: {e}"))
+    })?
 }
 
-/// The lines of one file of a reviewed item, with `context` unchanged lines around changes.
+/// The lines of one file of a reviewed item, with `context` unchanged lines around changes;
+/// `whole` shows a revision's whole change against the base instead of since the request's branch.
 #[tauri::command]
 #[specta::specta]
 pub fn review_file(
@@ -39,8 +50,9 @@ pub fn review_file(
     name: String,
     path: String,
     context: u32,
+    whole: bool,
 ) -> Result<FileDiff, UserError> {
-    state.with_project(|p| inbox::review_file(p, &name, &path, context))
+    state.with_project(|p| inbox::review_file(p, &name, &path, context, whole))
 }
 
 /// Sends an item back to its pod with a note; returns the prompt for the pod.

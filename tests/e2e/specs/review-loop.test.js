@@ -1,12 +1,9 @@
 // The whole review loop on the demo, in the real window: F2.2 is sent for review, the practice
 // reviewer asks for changes on a line, the lead sends it back to the pod (the revision prompt),
-// the pod's revision is pasted and marked "Revision 2 of #1" (its button "Update review request
-// #1"), the practice reviewer approves, the lead merges: F2.2 is done and F4.1 waits only for
-// F3.1 now. Screenshots of each card state go to $PATCHDESK_E2E_SHOTS.
-// Sending a revision to the same request works from the desk and the CLI (crates/promote/tests/
-// revision.rs, cli promote_cli.rs); in the window its review still checks the revision against
-// the lead's own main rather than the request's branch, so that step is its own test below,
-// skipped until the review screen learns it.
+// the pod's revision is pasted and marked "Revision 2 of #1", reviewed against the request's
+// branch and sent with "Update review request #1" (one more commit on the same branch, no second
+// request), the practice reviewer approves, the lead merges: F2.2 is done and F4.1 waits only
+// for F3.1 now. Screenshots of each card state go to $PATCHDESK_E2E_SHOTS.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -83,7 +80,7 @@ async function send(b, button, words) {
   await (await find(b, "button=Done")).click();
 }
 
-test("changes asked, sent back, revision pasted (Revision 2 of #1), approved and merged: F2.2 is done and F4.1 moves on", async () => {
+test("changes asked, sent back, revision pasted (Revision 2 of #1) and sent to the same request, approved and merged: F2.2 is done and F4.1 moves on", async () => {
   const b = app.browser;
   const remote = join(app.dataDir, "demo/practice-remote.git");
   const project = join(app.dataDir, "demo/project");
@@ -139,9 +136,22 @@ test("changes asked, sent back, revision pasted (Revision 2 of #1), approved and
   await add.click();
   const revised = '[data-testid="inbox-item"][data-task="F2.2"] [data-testid="revision-of"]';
   await textMatches(b, revised, /^Revision 2 of #1$/);
+  // Its review is on the request's branch: the one line changed since the first version, and
+  // the whole change against main a click away.
+  await textMatches(b, '[data-testid="review"] [data-testid="revision-review"]', /Revision 2 of #1.*request's branch/s);
+  await textMatches(b, '[data-testid="revision-since"]', /Since the last revision · 1 file \+1 −1/);
+  await textMatches(b, '[data-testid="outcome-badge"]', /^(Applies cleanly|Repaired — 2 fixes)$/);
+  await textMatches(b, '[data-testid="send-for-review"]', /^Update review request #1$/);
   await shot("review-loop-4-revision.png");
 
-  // 5. The practice reviewer approves; the lead merges.
+  // 5. "Update review request #1": one more commit on the same branch, no second request.
+  const work = git(remote, "for-each-ref", "--format=%(refname:short)", "refs/heads/").split("\n").filter((x) => x !== "main");
+  assert.equal(work.length, 1, `one request branch: ${work}`);
+  await send(b, "Update review request #1", /Review request #1 is updated/);
+  assert.equal(git(remote, "rev-list", "--count", `main..${work[0]}`), "2", "one more commit on the same branch");
+  assert.equal(git(remote, "for-each-ref", "--format=%(refname)", "refs/reviews/"), "refs/reviews/1", "no second request");
+
+  // 6. The practice reviewer approves; the lead merges.
   await (await find(b, '[data-testid="tab-board"]')).click();
   dialog = await openRequest(b);
   await (await find(b, '[data-testid="practice-approve"]')).click();
@@ -161,15 +171,4 @@ test("changes asked, sent back, revision pasted (Revision 2 of #1), approved and
   await textMatches(b, '[data-testid="task-card"][data-task="F4.1"]', /Waits for F3\.1/);
   assert.match(git(remote, "show", "main:src/rtp/guidance.py"), /Symptoms are back/);
   assert.equal(git(remote, "for-each-ref", "--format=%(refname)", "refs/reviews/"), "refs/reviews/1", "one request all along");
-});
-
-test("the pod's revision goes to the same request: one more commit, no second request", { skip: "the review screen checks a revision against the lead's main, not the request's branch (issue 14, left open)" }, async () => {
-  const b = app.browser;
-  const remote = join(app.dataDir, "demo/practice-remote.git");
-  const work = git(remote, "for-each-ref", "--format=%(refname:short)", "refs/heads/").split("\n").filter((x) => x !== "main");
-  // (the revision is made against the request's branch: its review applies it there)
-  await textMatches(b, '[data-testid="send-for-review"]', /^Update review request #1$/);
-  await send(b, "Update review request #1", /Review request #1 is updated/);
-  assert.equal(git(remote, "rev-list", "--count", `main..${work[0]}`), "2", "one more commit on the same branch");
-  assert.equal(git(remote, "for-each-ref", "--format=%(refname)", "refs/reviews/"), "refs/reviews/1", "no second request");
 });

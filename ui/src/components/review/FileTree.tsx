@@ -1,9 +1,19 @@
-import type { Review } from "../../lib/ipc";
+import type { Review, ReviewFile } from "../../lib/ipc";
 import { byFolder, STATUS_LETTER, STATUS_WORD } from "../../lib/review/files";
 
 /** The change's files by folder; a click shows that file's diff. */
-export function FileTree({ review, path, onPick }: { review: Review; path: string | null; onPick: (path: string) => void }) {
-  const files = review.files;
+export function FileTree({
+  review,
+  files = review.files,
+  path,
+  onPick,
+}: {
+  review: Review;
+  /** The files on show (a revision's whole change, or the change itself). */
+  files?: ReviewFile[];
+  path: string | null;
+  onPick: (path: string) => void;
+}) {
   return (
     <nav className="file-tree" aria-label="Files in this change" data-testid="file-tree">
       {byFolder(files).map(([dir, list]) => (

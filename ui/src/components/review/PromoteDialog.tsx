@@ -57,7 +57,7 @@ export function PromoteDialog({
         )}
         {outcome && (
           <div className="notice" data-testid="promote-result">
-            <strong>{updates === null ? `Review request #${outcome.pr_number} is open.` : `Review request #${outcome.pr_number} is updated.`}</strong>
+            <strong>{outcome.updated ? `Review request #${outcome.pr_number} is updated.` : `Review request #${outcome.pr_number} is open.`}</strong>
             <p>
               Branch <code>{outcome.branch}</code> into <code>{outcome.base}</code>, commit <code>{outcome.commit.slice(0, 10)}</code>.
             </p>

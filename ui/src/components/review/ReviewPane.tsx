@@ -15,6 +15,7 @@ import { Findings } from "./Findings";
 import { FileTree } from "./FileTree";
 import { DiffPane } from "./DiffPane";
 import { RejectForm } from "./RejectForm";
+import { RevisionNotice } from "./RevisionNotice";
 
 export function ReviewPane({
   name,
@@ -41,7 +42,7 @@ export function ReviewPane({
   const [rejected, setRejected] = useState<Rejected | null>(null);
   const [understood, setUnderstood] = useState(false);
   const view = useRef<DiffViewHandle>(null);
-  const { review, error, load, path, setPath, diff, context, setContext } = useReview(name, view, () => {
+  const { review, error, load, path, setPath, diff, context, setContext, files, whole, showWhole } = useReview(name, view, () => {
     setRejected(null);
     setUnderstood(false);
   });
@@ -73,7 +74,7 @@ export function ReviewPane({
             void load();
           }}
           onSent={(o) => {
-            toast(updates === null ? `Sent for review: request #${o.pr_number} on ${o.branch}.` : `Updated review request #${o.pr_number} on ${o.branch}.`);
+            toast(!o.updated ? `Sent for review: request #${o.pr_number} on ${o.branch}.` : `Updated review request #${o.pr_number} on ${o.branch}.`);
             onChanged();
           }}
           handOff={
@@ -130,8 +131,9 @@ export function ReviewPane({
 
       {item.status !== "promoted" && <RiskNotice risks={review.risks} understood={understood} onUnderstood={setUnderstood} />}
       <Findings review={review} />
+      <RevisionNotice review={review} whole={whole} onWhole={showWhole} />
       <div className="review-body">
-        <FileTree review={review} path={path} onPick={setPath} />
+        <FileTree review={review} files={files} path={path} onPick={setPath} />
         <DiffPane review={review} path={path} diff={diff} context={context} onContext={setContext} view={view} layout={{ viewType, setViewType, hideWs, setHideWs }} />
         <PodNotes review={review} />
       </div>

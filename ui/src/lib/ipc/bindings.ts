@@ -56,7 +56,9 @@ async importFiles(paths: string[]) : Promise<Result<ImportReport, UserError>> {
 },
 /**
  * Applies an item to the project's current version (in git's object store only) and
- * describes the result: files, repairs, problems, the pod's logs.
+ * describes the result: files, repairs, problems, the pod's logs. The pod's revision of an
+ * open review request is applied to the request's branch, read from its remote: off the
+ * window's thread.
  */
 async reviewItem(name: string) : Promise<Result<Review, UserError>> {
     try {
@@ -67,11 +69,12 @@ async reviewItem(name: string) : Promise<Result<Review, UserError>> {
 }
 },
 /**
- * The lines of one file of a reviewed item, with `context` unchanged lines around changes.
+ * The lines of one file of a reviewed item, with `context` unchanged lines around changes;
+ * `whole` shows a revision's whole change against the base instead of since the request's branch.
  */
-async reviewFile(name: string, path: string, context: number) : Promise<Result<FileDiff, UserError>> {
+async reviewFile(name: string, path: string, context: number, whole: boolean) : Promise<Result<FileDiff, UserError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("review_file", { name, path, context }) };
+    return { status: "ok", data: await TAURI_INVOKE("review_file", { name, path, context, whole }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -2172,7 +2175,12 @@ logs: ReviewLog[];
  * (workflows, submodules, hooks, links, Patchdesk's own folders, case twins), each with
  * its sentence. Send for review passes the confirmed ones on.
  */
-risks: RiskyPath[] }
+risks: RiskyPath[]; 
+/**
+ * For the pod's revision of an open review request: the request it updates. The change
+ * above is then against the request's branch (what changed since the last revision).
+ */
+revision?: RevisionReview | null }
 /**
  * What a run did to one review request.
  */
@@ -2314,6 +2322,27 @@ number: number;
  * Which version of it the item is (2 for the first revision).
  */
 revision: number }
+/**
+ * The review of a revision of an open review request: "Revision 2 of #1", on its branch.
+ */
+export type RevisionReview = { 
+/**
+ * The request's number.
+ */
+number: number; 
+/**
+ * Which version of the request the item is (2 for the first revision).
+ */
+revision: number; 
+/**
+ * The request's branch, whose head the item was applied to.
+ */
+branch: string; 
+/**
+ * The whole change, from where the branch left its base branch to the item's result,
+ * when the base is known.
+ */
+whole?: WholeChange | null }
 /**
  * Why a changed path deserves a second look.
  */
@@ -2753,6 +2782,18 @@ export type Verdict =
  * An earlier verdict was dismissed.
  */
 "dismissed"
+/**
+ * The whole change a revision makes to the base branch.
+ */
+export type WholeChange = { 
+/**
+ * The base branch's commit the request's branch started from (40 hex digits).
+ */
+base_commit: string; 
+/**
+ * Files changed, in path order.
+ */
+files: ReviewFile[]; added: number; removed: number }
 /**
  * What "Withdraw" did.
  */

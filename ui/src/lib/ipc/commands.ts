@@ -27,7 +27,9 @@ export const backend = {
   openDemoProject: (): Promise<Overview> => unwrap(commands.openDemoProject()),
   importFiles: (paths: string[]): Promise<ImportReport> => unwrap(commands.importFiles(paths)),
   reviewItem: (name: string): Promise<Review> => unwrap(commands.reviewItem(name)),
-  reviewFile: (name: string, path: string, context: number): Promise<FileDiff> => unwrap(commands.reviewFile(name, path, context)),
+  /** `whole`: a revision's whole change against the base, instead of since the request's branch. */
+  reviewFile: (name: string, path: string, context: number, whole = false): Promise<FileDiff> =>
+    unwrap(commands.reviewFile(name, path, context, whole)),
   rejectItem: (name: string, note: string): Promise<Rejected> => unwrap(commands.rejectItem(name, note)),
   /** Hands the task on, then sends the board's commits (what the send did is in the answer). */
   handOffTask: (task: string, to: string, reason: string, files: string[], relatedPatch: string | null): Promise<HandoffSent> =>

@@ -65,7 +65,7 @@ export function useRequestActions(task: string, number: number, calls: LoopCalls
         return copied ? `Sent ${task} back to the pod. The revision prompt is on your clipboard.` : `Sent ${task} back to the pod. Copy the revision prompt below.`;
       }),
     merge: (method: MergeMethod) => run("merge", async () => (await calls.merge(task, method), `Merged review request #${number}; ${task} is done.`)),
-    withdraw: (reason: string) => run("withdraw", async () => (await calls.withdraw(task, reason), `Withdrew review request #${number}; ${task} is back with its pod.`)),
+    withdraw: (reason: string) => run("withdraw", async () => (await calls.withdraw(task, reason), `Withdrew review request #${number}; ${task} is back with its pod and its patch back in the inbox.`)),
     undo: calls.undoMerge && ((undoMerge) => () => run("undo", async () => `Opened review request #${await undoMerge(task)} to undo the merge of #${number}.`))(calls.undoMerge),
     approve: () => run("approve", async () => (await calls.practiceReview(task, number, { verdict: "approved" }), `The practice reviewer approved #${number}.`)),
     ask: (comment: string, path: string | null, line: number | null) =>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type RefObject } from "react";
-import { backend, type FileDiff, type Review } from "../ipc";
+import { backend, type FileDiff, type Review, type ReviewFile } from "../ipc";
 import { explain, type Explained } from "../errors/errors";
 
 /** Moves between the changes of the file on show (the diff view does it). */
@@ -16,6 +16,8 @@ export function useReview(name: string, view: RefObject<ChangeStepper | null>, l
   const [path, setPath] = useState<string | null>(null);
   const [diff, setDiff] = useState<FileDiff | null>(null);
   const [context, setContext] = useState(3);
+  // For a revision: its whole change against the base instead of since the request's branch.
+  const [whole, setWhole] = useState(false);
 
   const load = useCallback(async () => {
     setReview(null);
@@ -27,6 +29,7 @@ export function useReview(name: string, view: RefObject<ChangeStepper | null>, l
       setReview(r);
       setPath(r.files[0]?.path ?? null);
       setContext(3);
+      setWhole(false);
     } catch (e) {
       setError(explain(e));
     }
@@ -39,16 +42,16 @@ export function useReview(name: string, view: RefObject<ChangeStepper | null>, l
   useEffect(() => {
     if (!path || !review?.tree) return;
     let live = true;
-    backend.reviewFile(name, path, context).then(
+    backend.reviewFile(name, path, context, whole).then(
       (d) => live && setDiff(d),
       (e) => live && setError(explain(e)),
     );
     return () => {
       live = false;
     };
-  }, [name, path, context, review]);
+  }, [name, path, context, review, whole]);
 
-  const files = review?.files ?? [];
+  const files = shownFiles(review, whole);
   const stepFile = useCallback(
     (dir: 1 | -1) => {
       const i = files.findIndex((f) => f.path === path);
@@ -70,5 +73,20 @@ export function useReview(name: string, view: RefObject<ChangeStepper | null>, l
     return () => window.removeEventListener("keydown", onKey);
   }, [stepFile, view]);
 
-  return { review, error, load, path, setPath, diff, context, setContext };
+  const showWhole = useCallback(
+    (on: boolean) => {
+      setWhole(on);
+      const list = shownFiles(review, on);
+      if (!list.some((f) => f.path === path)) setPath(list[0]?.path ?? null);
+    },
+    [review, path],
+  );
+
+  return { review, error, load, path, setPath, diff, context, setContext, files, whole, showWhole };
+}
+
+/** The files on show: a revision's whole change when asked for, else the change itself. */
+export function shownFiles(review: Review | null, whole: boolean): ReviewFile[] {
+  if (!review) return [];
+  return whole && review.revision?.whole ? review.revision.whole.files : review.files;
 }
