@@ -3,19 +3,7 @@
 
 mod hub;
 
-use std::path::Path;
-use std::process::Output;
-
-use hub::{demo, patchdesk, promote};
-
-fn json(out: &Output) -> serde_json::Value {
-    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn run(args: &[&str], repo: &Path) -> Output {
-    patchdesk().args(args).arg("--repo").arg(repo).output().unwrap()
-}
+use hub::{demo, json, patchdesk, promote, run};
 
 #[test]
 fn the_review_loop_from_the_command_line() {

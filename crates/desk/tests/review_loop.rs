@@ -11,6 +11,9 @@ use patchdesk_desk::{
 use std::path::Path;
 use time::macros::datetime;
 
+mod demo;
+use demo::{sent_f22, Sent};
+
 fn head(repo: &Path) -> git2::Oid {
     git2::Repository::open(repo).unwrap().refname_to_id("HEAD").unwrap()
 }
@@ -93,32 +96,6 @@ fn changes_asked_then_sent_back_then_approved_and_merged() {
     assert_eq!(head(&workdir), after);
 }
 
-/// The demo with F2.2's patch sent for review to its practice remote.
-struct Sent {
-    desk: Desk,
-    project: patchdesk_desk::Project,
-    workdir: std::path::PathBuf,
-    item: String,
-    remote: Remote,
-    out: patchdesk_desk::PromoteOutcome,
-    bare: git2::Repository,
-    /// The practice remote's main before the send.
-    main_before: git2::Oid,
-}
-
-fn sent_f22(tmp: &Path) -> Sent {
-    let desk = Desk::new(tmp.join("data"), Overrides::default());
-    let (demo, project) = open_demo(&tmp.join("demo")).unwrap();
-    let workdir = project.workdir().to_path_buf();
-    let items = inbox::items(&project).unwrap();
-    let item = items.iter().find(|i| i.task_id.as_deref() == Some("F2.2")).unwrap().name.clone();
-    let remote = Remote::origin(&workdir).unwrap();
-    let bare = git2::Repository::open_bare(&demo.practice_remote).unwrap();
-    let main_before = bare.refname_to_id("refs/heads/main").unwrap();
-    let out = send::send_for_review(&desk, &workdir, &item, &remote, SendChoices::default(), &|_| {}).unwrap();
-    Sent { desk, project, workdir, item, remote, out, bare, main_before }
-}
-
 #[test]
 fn withdraw_closes_deletes_only_patchdesks_branch_and_sends_the_task_back_once() {
     let tmp = tempfile::tempdir().unwrap();
@@ -177,7 +154,8 @@ const REVISION: &str = r#"Here is the revision: the symptom message now says to 
 #[test]
 fn a_revision_is_reviewed_on_the_requests_branch_and_withdraw_then_deletes_the_branch() {
     let tmp = tempfile::tempdir().unwrap();
-    let Sent { desk, project, workdir, item: first, remote, out, bare, main_before: main_then } = sent_f22(tmp.path());
+    let Sent { desk, project, workdir, item: first, remote, out, bare, main_before: main_then, .. } =
+        sent_f22(tmp.path());
     let n = out.pr_number;
     let branch = format!("refs/heads/{}", out.branch);
     let first_head = bare.refname_to_id(&branch).unwrap();
@@ -246,13 +224,7 @@ fn withdraw_keeps_a_branch_someone_else_added_to() {
 /// trace-log entry) sent to the practice remote's main, then approved: both the request and
 /// main added to `.logs/trace_log.md`.
 fn sent_then_board_moved(tmp: &Path) -> (Desk, std::path::PathBuf, Remote, u64, std::path::PathBuf) {
-    let desk = Desk::new(tmp.join("data"), Overrides::default());
-    let (demo, project) = open_demo(&tmp.join("demo")).unwrap();
-    let workdir = project.workdir().to_path_buf();
-    let items = inbox::items(&project).unwrap();
-    let item = items.iter().find(|i| i.task_id.as_deref() == Some("F2.2")).unwrap().name.clone();
-    let remote = Remote::origin(&workdir).unwrap();
-    let out = send::send_for_review(&desk, &workdir, &item, &remote, SendChoices::default(), &|_| {}).unwrap();
+    let Sent { desk, workdir, remote, out, practice_remote, .. } = sent_f22(tmp);
     let n = out.pr_number;
     let ask = PracticeVerdict::AskForChanges { text: "Say why.".into(), file: None, line: None };
     practice::review(&desk, &remote.url, n, &ask).unwrap();
@@ -260,7 +232,7 @@ fn sent_then_board_moved(tmp: &Path) -> (Desk, std::path::PathBuf, Remote, u64, 
     let sent = patchdesk_desk::board::send_board(&desk, &workdir, &remote).unwrap();
     assert!(format!("{sent:?}").contains("Sent"), "{sent:?}");
     practice::review(&desk, &remote.url, n, &PracticeVerdict::Approve).unwrap();
-    (desk, workdir, remote, n, demo.practice_remote.clone())
+    (desk, workdir, remote, n, practice_remote)
 }
 
 fn file_on(bare: &git2::Repository, branch: &str, path: &str) -> String {

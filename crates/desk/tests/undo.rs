@@ -10,6 +10,8 @@ use patchdesk_error::Code;
 use std::path::{Path, PathBuf};
 use time::macros::datetime;
 
+mod demo;
+
 /// The user's side: every branch and HEAD, and `git status`.
 type UserSide = (Vec<(String, String)>, String, Vec<(String, u32)>);
 
@@ -39,17 +41,11 @@ fn user_side(workdir: &Path) -> UserSide {
 /// following (task done, one local commit, not sent). Returns the desk, the project, its
 /// remote, the merged request's number and the bare remote's folder.
 fn merged_f22(tmp: &Path) -> (Desk, PathBuf, Remote, u64, PathBuf) {
-    let desk = Desk::new(tmp.join("data"), Overrides::default());
-    let (demo, project) = open_demo(&tmp.join("demo")).unwrap();
-    let workdir = project.workdir().to_path_buf();
-    let items = inbox::items(&project).unwrap();
-    let item = items.iter().find(|i| i.task_id.as_deref() == Some("F2.2")).unwrap().name.clone();
-    let remote = Remote::origin(&workdir).unwrap();
-    let out = send::send_for_review(&desk, &workdir, &item, &remote, SendChoices::default(), &|_| {}).unwrap();
+    let demo::Sent { desk, workdir, remote, out, practice_remote, .. } = demo::sent_f22(tmp);
     practice::merge(&desk, &remote.url, out.pr_number).unwrap();
     follow::follow_reviews(&desk, &workdir, &remote, datetime!(2026-11-30 16:00 UTC)).unwrap();
     assert_eq!(status_of(&workdir, "F2.2"), "done");
-    (desk, workdir, remote, out.pr_number, demo.practice_remote)
+    (desk, workdir, remote, out.pr_number, practice_remote)
 }
 
 fn status_of(workdir: &Path, task: &str) -> String {

@@ -3,13 +3,24 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 use github_standin::{RepoSpec, Standin};
 
 /// The `patchdesk` binary this crate builds.
 pub fn patchdesk() -> Command {
     Command::new(env!("CARGO_BIN_EXE_patchdesk"))
+}
+
+/// The JSON a successful run printed (the run's output in the failure message otherwise).
+pub fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `patchdesk ARGS --repo REPO`, run to the end.
+pub fn run(args: &[&str], repo: &Path) -> Output {
+    patchdesk().args(args).arg("--repo").arg(repo).output().unwrap()
 }
 
 /// `patchdesk promote --json` of `item` (a file, or an inbox item's name) in `project`.
