@@ -3,7 +3,7 @@
 //! forced), and the task back in progress once that request is merged (following the reviews
 //! notices it; see [`patchdesk_promote::undo`]).
 
-use crate::{Desk, Remote, ReviewState};
+use crate::{Desk, ReviewState};
 use patchdesk_error::UserError;
 use serde::Serialize;
 use std::path::Path;
@@ -40,10 +40,7 @@ pub fn undo_merge(desk: &Desk, workdir: &Path, task: &str, now: OffsetDateTime) 
             format!("Task {task} has no review request from Patchdesk, so there is no merge to undo."),
         )
     })?;
-    let remote = match known.remote.as_deref().filter(|r| !r.trim().is_empty()) {
-        Some(url) => Remote { url: url.to_string(), github_repo: None },
-        None => Remote::required(workdir, None, None)?,
-    };
+    let remote = crate::review::remote_of(workdir, &known)?;
     let chosen = desk.forge(&remote)?;
     let task_id = known.task_id.clone().unwrap_or_else(|| task.trim().to_string());
     let title = patchdesk_intake::Queue::open(workdir)
