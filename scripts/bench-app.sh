@@ -18,4 +18,4 @@ fi
 export PATCHDESK_APP_BIN="${PATCHDESK_APP_BIN:-$target/release/patchdesk-app}"
 export EMPTY_APP_BIN="${EMPTY_APP_BIN:-$target/release/empty-app}"
 export PATH="$HOME/.cargo/bin:$PATH"
-exec scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' node tests/bench/bench-app.js
+exec scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' node tests/bench/${BENCH_JS:-bench-app.js}

@@ -48,6 +48,35 @@ function pss(root) {
   return byName;
 }
 
+/** MEMORY_DETAIL=1: the largest mappings by PSS (heap, anonymous, files) of `root` and its children. */
+function detail(root, label) {
+  if (process.env.MEMORY_DETAIL !== "1") return;
+  const kids = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).map(Number).filter((p) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "latin1");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === root;
+    } catch {
+      return false;
+    }
+  });
+  for (const p of [root, ...kids]) {
+    const groups = {};
+    let name = "";
+    try {
+      for (const line of readFileSync(`/proc/${p}/smaps`, "latin1").split("\n")) {
+        const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+        if (head) name = head[1] || "[anon]";
+        const m = /^Pss:\s+(\d+)/.exec(line);
+        if (m) groups[name] = (groups[name] ?? 0) + Number(m[1]) / 1024;
+      }
+    } catch {
+      continue;
+    }
+    const top = Object.entries(groups).sort((a, b) => b[1] - a[1]).slice(0, 6);
+    console.error(`  ${label} pid ${p}: ` + top.map(([n, v]) => `${n.split("/").pop()} ${v.toFixed(1)}`).join(", "));
+  }
+}
+
 /** The app process started with `mark` in its environment (not the driver, which has it too). */
 function appPid(binary, mark) {
   for (const p of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
@@ -84,6 +113,7 @@ async function once(binary, withReview, silent = false) {
     const pid = appPid(binary, mark);
     await sleep(IDLE_MS);
     r.idle = pss(pid);
+    detail(pid, "idle");
     if (withReview) {
       const b = app.browser;
       const { mkdirSync } = await import("node:fs");
@@ -94,9 +124,11 @@ async function once(binary, withReview, silent = false) {
       await b.waitUntil(async () => (await b.$$('[data-testid="diff-scroller"] .diff-code')).length > 0, { timeout: 60000, interval: 50 });
       await sleep(5000);
       r.review = pss(pid);
+      detail(pid, "review");
       await (await find(b, '[data-testid="tab-board"]')).click();
       await sleep(15000);
       r.closed = pss(pid);
+      detail(pid, "closed");
     }
   } finally {
     await app.stop();

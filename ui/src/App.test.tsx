@@ -156,8 +156,8 @@ describe("first screen", () => {
       risks: [],
     };
     const fileDiff: FileDiff = {
-      path: "src/rtp/guidance.py", old_path: null, binary: false, truncated: false,
-      hunks: [{ header: "@@ -1,2 +1,3 @@", old_start: 1, old_lines: 2, new_start: 1, new_lines: 3, lines: [
+      path: "src/rtp/guidance.py", old_path: null, binary: false, lines_total: 4, from: 0,
+      hunks: [{ header: "@@ -1,2 +1,3 @@", old_start: 1, old_lines: 2, new_start: 1, new_lines: 3, first_line: 0, line_count: 4, lines: [
         { kind: "context", old: 1, new: 1, text: "from .stages import STAGES" },
         { kind: "removed", old: 2, new: null, text: "old line" },
         { kind: "added", old: null, new: 2, text: "ADVICE = {}" },
@@ -176,7 +176,8 @@ describe("first screen", () => {
     expect(screen.getByTestId("repairs").textContent).toContain("found 12 lines lower");
     expect(screen.getByTestId("tree-file").getAttribute("data-path")).toBe("src/rtp/guidance.py");
     expect(screen.getByTestId("pod-notes").textContent).toContain("Keep it short");
-    await waitFor(() => expect(backend.argsOf("reviewFile").some(([, , context]) => context === 3)).toBe(true));
+    await waitFor(() => expect(backend.argsOf("reviewFile").some(([, , ask]) => ask.context === 3 && ask.from === 0)).toBe(true));
+    expect((await screen.findByTestId("diff-scroller")).getAttribute("aria-label")).toBe("Changes in src/rtp/guidance.py");
 
     fireEvent.click(screen.getByTestId("reject"));
     fireEvent.change(screen.getByLabelText(/What should the pod change/), { target: { value: "Use the coach's wording" } });

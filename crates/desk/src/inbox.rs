@@ -1,6 +1,6 @@
 //! The inbox: pod downloads in, reviewed, checked, rejected or kept.
 
-use crate::{FileDiff, ImportReport, InboxItem, ItemCheck, PastePreview, Project, Rejected, Review, Status};
+use crate::{FileAsk, FileDiff, ImportReport, InboxItem, ItemCheck, PastePreview, Project, Rejected, Review, Status};
 use patchdesk_error::{Code, UserError};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -90,20 +90,16 @@ pub fn review_as_sent(desk: &crate::Desk, project: &Project, name: &str) -> Resu
     }
 }
 
-/// The lines of one file of a reviewed item, with `context` unchanged lines around changes;
-/// for a revision reviewed by [`review_as_sent`], `whole` gives the file's whole change against
-/// the base instead of its change since the request's branch.
-pub fn review_file(
-    project: &Project,
-    name: &str,
-    path: &str,
-    context: u32,
-    whole: bool,
-) -> Result<FileDiff, UserError> {
-    if whole {
-        return Ok(project.review_whole_file(name, path, context)?);
-    }
-    Ok(project.review_file(name, path, context)?)
+/// Lines sent for one ask at most: the screen asks for the next window as the lead scrolls, so
+/// a 200,000-line file never sits whole in the window's memory (nor in a message to it).
+pub const MAX_LINES_PER_ASK: u32 = 5_000;
+
+/// A window of the lines of one file of a reviewed item ([`FileAsk`]: context lines, a
+/// revision's whole change, spaces ignored, which lines), with every hunk's place in the file;
+/// at most [`MAX_LINES_PER_ASK`] lines.
+pub fn review_file(project: &Project, name: &str, path: &str, ask: FileAsk) -> Result<FileDiff, UserError> {
+    let ask = FileAsk { count: ask.count.min(MAX_LINES_PER_ASK), ..ask };
+    Ok(project.review_file(name, path, ask)?)
 }
 
 /// How each waiting item applies to the project's current version (kept per content and base);

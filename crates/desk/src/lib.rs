@@ -56,7 +56,8 @@ pub use patchdesk_project::demo;
 pub use patchdesk_project::demo::DemoProject;
 pub use patchdesk_project::record::{HandedOff, TaskList, TaskRow};
 pub use patchdesk_project::review::{
-    DiffHunk, DiffLine, DiffLineKind, FileDiff, ItemCheck, Review, ReviewFile, ReviewLog, RevisionReview, WholeChange,
+    DiffHunk, DiffLine, DiffLineKind, FileAsk, FileDiff, ItemCheck, Review, ReviewFile, ReviewLog, RevisionReview,
+    WholeChange,
 };
 pub use patchdesk_project::{Overview, Project, ProjectSummary, Rejected, RemoteInfo};
 pub use patchdesk_promote::board::BoardSent;

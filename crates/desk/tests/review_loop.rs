@@ -6,7 +6,8 @@ use patchdesk_desk::practice::PracticeVerdict;
 use patchdesk_desk::send::SendChoices;
 use patchdesk_desk::settings::Overrides;
 use patchdesk_desk::{
-    inbox, open_demo, practice, review, send, Desk, DiffLineKind, Remote, ReviewChange, ReviewState, Standing, Status,
+    inbox, open_demo, practice, review, send, Desk, DiffLineKind, FileAsk, Remote, ReviewChange, ReviewState, Standing,
+    Status,
 };
 use std::path::Path;
 use time::macros::datetime;
@@ -177,7 +178,7 @@ fn a_revision_is_reviewed_on_the_requests_branch_and_withdraw_then_deletes_the_b
     assert_eq!(files, vec![("src/rtp/guidance.py", 1, 1)]);
     let revision = r.revision.clone().unwrap();
     assert_eq!((revision.number, revision.revision, format!("refs/heads/{}", revision.branch)), (n, 2, branch.clone()));
-    let diff = inbox::review_file(&project, &pasted, "src/rtp/guidance.py", 3, false).unwrap();
+    let diff = inbox::review_file(&project, &pasted, "src/rtp/guidance.py", FileAsk::first(3, 5_000)).unwrap();
     let added: Vec<_> = diff.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == DiffLineKind::Added).collect();
     assert_eq!(added.len(), 1);
     assert!(added[0].text.contains("tell your coach"), "{added:?}");
@@ -185,7 +186,13 @@ fn a_revision_is_reviewed_on_the_requests_branch_and_withdraw_then_deletes_the_b
     let whole = revision.whole.unwrap();
     assert_eq!(whole.base_commit, main_then.to_string());
     assert!(whole.files.len() > 1 && whole.files.iter().any(|f| f.path == "src/rtp/guidance.py"), "{whole:?}");
-    let whole_diff = inbox::review_file(&project, &pasted, "src/rtp/guidance.py", 3, true).unwrap();
+    let whole_diff = inbox::review_file(
+        &project,
+        &pasted,
+        "src/rtp/guidance.py",
+        FileAsk { whole: true, ..FileAsk::first(3, 5_000) },
+    )
+    .unwrap();
     let whole_added = whole_diff.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == DiffLineKind::Added).count();
     assert!(whole_added > 1, "{whole_diff:?}");
 

@@ -7,7 +7,9 @@ use patchdesk_desk::background::Rounds;
 use patchdesk_desk::downloads::Pickup;
 use patchdesk_desk::send::SendChoices;
 use patchdesk_desk::settings::{set_github, Overrides};
-use patchdesk_desk::{board, follow, inbox, open_demo, send, Desk, OffsetDateTime, Remote, ReviewChange, Status};
+use patchdesk_desk::{
+    board, follow, inbox, open_demo, send, Desk, FileAsk, OffsetDateTime, Remote, ReviewChange, Status,
+};
 use std::path::Path;
 use std::sync::mpsc::channel;
 use std::sync::Mutex;
@@ -121,6 +123,21 @@ fn the_demo_loop_through_the_desk_with_the_follow_up_in_the_background() {
     assert_eq!(board::next_task(&workdir, "NoSuchPod").unwrap_err().code, patchdesk_error::Code::PodNotFound);
     let tasks = board::tasks(&workdir);
     assert_eq!(tasks.tasks.iter().find(|t| t.id == "F2.2").unwrap().status, "done");
+}
+
+#[test]
+fn a_long_file_comes_in_windows_of_at_most_five_thousand_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_demo, project) = open_demo(&tmp.path().join("demo")).unwrap();
+    // Asking for a million lines gets MAX_LINES_PER_ASK, however long the file.
+    let mut long = String::from("diff --git a/gen/t.txt b/gen/t.txt\nnew file mode 100644\n--- /dev/null\n+++ b/gen/t.txt\n@@ -0,0 +1,9000 @@\n");
+    (1..=9_000).for_each(|i| long.push_str(&format!("+{i}\n")));
+    let report = project.queue().unwrap().import(&[("patch_20261130_090000_LONG.diff".into(), long.into_bytes())]);
+    let long = report.imported[0].name.clone();
+    let ask = FileAsk { context: 3, whole: false, ignore_space: false, from: 0, count: 1_000_000 };
+    let file = inbox::review_file(&project, &long, "gen/t.txt", ask).unwrap();
+    let sent: usize = file.hunks.iter().map(|h| h.lines.len()).sum();
+    assert_eq!((file.lines_total, sent as u32), (9_000, inbox::MAX_LINES_PER_ASK));
 }
 
 #[test]

@@ -11,7 +11,7 @@ use git2::{Delta, DiffFindOptions, DiffOptions, Oid};
 use patchdesk_apply::{ApplyOptions, FileStatus, Outcome, Problem};
 use patchdesk_intake::{InboxItem, Kind, LogKind};
 use patchdesk_patch::Repair;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Everything the review screen shows for one item, except file contents.
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -149,15 +149,43 @@ pub struct ReviewLog {
     pub format: String,
 }
 
-/// The lines of one file's change.
+/// One file's change: every hunk with its place among the file's lines, and the lines of the
+/// window asked for ([`FileAsk`]). The screen asks for more windows as the lead scrolls, so
+/// neither side ever holds a huge file's lines at once.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct FileDiff {
     pub path: String,
     pub old_path: Option<String>,
     pub binary: bool,
+    /// Every hunk; only those inside the window carry lines.
     pub hunks: Vec<DiffHunk>,
-    /// True when the file has more lines than are sent ([`MAX_LINES_PER_FILE`]).
-    pub truncated: bool,
+    /// Lines of the change over all hunks (what [`FileAsk::from`] counts).
+    pub lines_total: u32,
+    /// The first line sent.
+    pub from: u32,
+}
+
+/// Which lines of one file's change to send, and how to compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct FileAsk {
+    /// Unchanged lines shown around each change (3 is usual; a large number shows the whole file).
+    pub context: u32,
+    /// For a reviewed revision: the file's whole change from the base branch instead of its
+    /// change since the request's branch (the same either way for any other item).
+    pub whole: bool,
+    /// Lines whose only change is spaces are not shown as changed (as `git diff -w`).
+    pub ignore_space: bool,
+    /// The first line sent, counted over all hunks from 0.
+    pub from: u32,
+    /// How many lines are sent.
+    pub count: u32,
+}
+
+impl FileAsk {
+    /// The first `count` lines with `context` lines around each change.
+    pub fn first(context: u32, count: u32) -> Self {
+        FileAsk { context, whole: false, ignore_space: false, from: 0, count }
+    }
 }
 
 /// A run of changed lines with context.
@@ -168,6 +196,11 @@ pub struct DiffHunk {
     pub old_lines: u32,
     pub new_start: u32,
     pub new_lines: u32,
+    /// Where the hunk's first line is among the file's lines (counted over all hunks from 0).
+    pub first_line: u32,
+    /// How many lines the hunk has.
+    pub line_count: u32,
+    /// Its lines inside the window asked for (all of them, or some, or none).
     pub lines: Vec<DiffLine>,
 }
 
@@ -188,8 +221,6 @@ pub enum DiffLineKind {
     Removed,
 }
 
-/// Lines sent for one file at most; a larger file is cut and marked `truncated`.
-pub const MAX_LINES_PER_FILE: usize = 250_000;
 /// Context lines around each change, as git shows them.
 pub const CONTEXT: u32 = 3;
 /// Longest log text sent to the screen.
@@ -284,21 +315,9 @@ impl Project {
         })
     }
 
-    /// The lines of one file's change in item `name` (reviewed first if it was not yet).
-    /// `context` is the number of unchanged lines shown around each change (3 is usual; a
-    /// large number shows the whole file).
-    pub fn review_file(&self, name: &str, path: &str, context: u32) -> Result<FileDiff, ProjectError> {
-        self.file_diff(name, path, context, false)
-    }
-
-    /// [`Project::review_file`] for a reviewed revision ([`Project::review_revision`]): the
-    /// file's whole change from the base branch instead of its change since the request's branch
-    /// (the same as `review_file` for any other item).
-    pub fn review_whole_file(&self, name: &str, path: &str, context: u32) -> Result<FileDiff, ProjectError> {
-        self.file_diff(name, path, context, true)
-    }
-
-    fn file_diff(&self, name: &str, path: &str, context: u32, whole: bool) -> Result<FileDiff, ProjectError> {
+    /// Lines of one file's change in item `name` (reviewed first if it was not yet): the window
+    /// `ask` names, with every hunk's place so the rest can be asked for later.
+    pub fn review_file(&self, name: &str, path: &str, ask: FileAsk) -> Result<FileDiff, ProjectError> {
         let kept = match self.remembered_result(name) {
             Some(r) => r,
             None => {
@@ -311,10 +330,12 @@ impl Project {
         };
         let tree = kept.tree;
         let base = match kept.whole {
-            Some(from) if whole => from,
+            Some(from) if ask.whole => from,
             _ => kept.base,
         };
-        let diff = self.tree_diff(base, tree, context)?;
+        let mut opts = DiffOptions::new();
+        opts.context_lines(ask.context).ignore_whitespace(ask.ignore_space);
+        let diff = self.tree_diff_with(base, tree, &mut opts)?;
         for (idx, delta) in diff.deltas().enumerate() {
             let new_path = delta.new_file().path().map(|p| p.to_string_lossy().into_owned());
             let old_path = delta.old_file().path().map(|p| p.to_string_lossy().into_owned());
@@ -328,7 +349,8 @@ impl Project {
                 old_path: if old_path != new_path { old_path } else { None },
                 binary,
                 hunks: Vec::new(),
-                truncated: false,
+                lines_total: 0,
+                from: ask.from,
             };
             let Some(patch) = git2::Patch::from_diff(&diff, idx)? else {
                 out.binary = true;
@@ -338,15 +360,14 @@ impl Project {
                 out.binary = true;
                 return Ok(out);
             }
-            let mut sent = 0usize;
+            let end = ask.from.saturating_add(ask.count);
+            // Only the window's lines are copied; the others are counted (no allocation).
+            let mut at = 0u32;
             for h in 0..patch.num_hunks() {
                 let (hunk, count) = patch.hunk(h)?;
-                let mut lines = Vec::with_capacity(count);
+                let first_line = at;
+                let mut lines = Vec::new();
                 for l in 0..count {
-                    if sent >= MAX_LINES_PER_FILE {
-                        out.truncated = true;
-                        break;
-                    }
                     let line = patch.line_in_hunk(h, l)?;
                     let kind = match line.origin() {
                         '+' => DiffLineKind::Added,
@@ -354,14 +375,16 @@ impl Project {
                         ' ' => DiffLineKind::Context,
                         _ => continue, // "\ No newline at end of file" markers
                     };
-                    let text = String::from_utf8_lossy(line.content());
-                    lines.push(DiffLine {
-                        kind,
-                        old: line.old_lineno(),
-                        new: line.new_lineno(),
-                        text: text.trim_end_matches(['\n', '\r']).to_string(),
-                    });
-                    sent += 1;
+                    if (ask.from..end).contains(&at) {
+                        let text = String::from_utf8_lossy(line.content());
+                        lines.push(DiffLine {
+                            kind,
+                            old: line.old_lineno(),
+                            new: line.new_lineno(),
+                            text: text.trim_end_matches(['\n', '\r']).to_string(),
+                        });
+                    }
+                    at += 1;
                 }
                 out.hunks.push(DiffHunk {
                     header: String::from_utf8_lossy(hunk.header()).trim_end().to_string(),
@@ -369,23 +392,27 @@ impl Project {
                     old_lines: hunk.old_lines(),
                     new_start: hunk.new_start(),
                     new_lines: hunk.new_lines(),
+                    first_line,
+                    line_count: at - first_line,
                     lines,
                 });
-                if out.truncated {
-                    break;
-                }
             }
+            out.lines_total = at;
             return Ok(out);
         }
         Err(ProjectError::FileNotInChange(path.to_string()))
     }
 
     fn tree_diff(&self, base: Oid, tree: Oid, context: u32) -> Result<git2::Diff<'_>, ProjectError> {
-        let old = self.repo.find_tree(base)?;
-        let new = self.repo.find_tree(tree)?;
         let mut opts = DiffOptions::new();
         opts.context_lines(context);
-        let mut diff = self.repo.diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))?;
+        self.tree_diff_with(base, tree, &mut opts)
+    }
+
+    fn tree_diff_with(&self, base: Oid, tree: Oid, opts: &mut DiffOptions) -> Result<git2::Diff<'_>, ProjectError> {
+        let old = self.repo.find_tree(base)?;
+        let new = self.repo.find_tree(tree)?;
+        let mut diff = self.repo.diff_tree_to_tree(Some(&old), Some(&new), Some(opts))?;
         diff.find_similar(Some(DiffFindOptions::new().renames(true).copies(false)))?;
         Ok(diff)
     }

@@ -2,7 +2,7 @@
 //! patch and a ZIP bundle, file by file, with nothing in the working folder changed.
 
 use patchdesk_apply::{FileStatus, Outcome};
-use patchdesk_project::review::DiffLineKind;
+use patchdesk_project::review::{DiffLineKind, FileAsk};
 use patchdesk_project::{demo, Project};
 
 fn demo_project() -> (tempfile::TempDir, Project) {
@@ -31,15 +31,18 @@ fn clean_patch_review_lists_the_file_and_its_lines() {
     assert_eq!((r.added, r.removed), (f.added, f.removed));
     assert_eq!(r.base_commit, p.repo().head().unwrap().target().unwrap().to_string());
 
-    let diff = p.review_file(&name, "src/rtp/guidance.py", 3).unwrap();
+    let diff = p.review_file(&name, "src/rtp/guidance.py", FileAsk::first(3, u32::MAX)).unwrap();
     let added: Vec<_> = diff.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == DiffLineKind::Added).collect();
     assert_eq!(added.len() as u32, f.added);
     assert!(added.iter().any(|l| l.text.contains("Symptoms are back: return to stage")));
     assert!(added.iter().all(|l| l.new.is_some() && l.old.is_none()));
-    assert!(p.review_file(&name, "README.md", 3).is_err(), "a file outside the change is an error");
+    assert!(
+        p.review_file(&name, "README.md", FileAsk::first(3, u32::MAX)).is_err(),
+        "a file outside the change is an error"
+    );
 
     // more context: the whole file, every line numbered on both sides where it exists
-    let whole = p.review_file(&name, "src/rtp/guidance.py", 100_000).unwrap();
+    let whole = p.review_file(&name, "src/rtp/guidance.py", FileAsk::first(100_000, u32::MAX)).unwrap();
     assert_eq!(whole.hunks.len(), 1);
     let context = whole.hunks[0].lines.iter().filter(|l| l.kind == DiffLineKind::Context).count();
     let context3 = diff.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == DiffLineKind::Context).count();
@@ -58,7 +61,7 @@ fn chat_patch_review_shows_its_repairs() {
         assert!(repair.message.len() > 15, "a repair is a sentence: {repair:?}");
     }
     assert_eq!(r.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["tests/test_stages.py"]);
-    let diff = p.review_file(&name, "tests/test_stages.py", 3).unwrap();
+    let diff = p.review_file(&name, "tests/test_stages.py", FileAsk::first(3, u32::MAX)).unwrap();
     assert!(diff.hunks.iter().flat_map(|h| &h.lines).any(|l| l.text.contains("def test_unknown_stage")));
 }
 
@@ -87,4 +90,67 @@ fn zip_bundle_review_has_the_full_file_and_the_pod_s_reasoning() {
     let after = git_status(p.workdir());
     assert_eq!(status_before, after, "review never touches the working folder");
     assert!(!p.workdir().join("docs/rtp_guidance.md").exists());
+}
+
+/// A 12,000-line new file and a change of spaces only, dropped as one patch.
+fn long_item(p: &Project) -> String {
+    let mut patch = String::from("diff --git a/gen/table.txt b/gen/table.txt\nnew file mode 100644\n--- /dev/null\n+++ b/gen/table.txt\n@@ -0,0 +1,12000 @@\n");
+    for i in 1..=12_000 {
+        patch.push_str(&format!("+row {i}\n"));
+    }
+    let head = p.repo().head().unwrap().peel_to_tree().unwrap();
+    let blob = head.get_path(std::path::Path::new("src/rtp/guidance.py")).unwrap().to_object(p.repo()).unwrap();
+    let old = String::from_utf8(blob.as_blob().unwrap().content().to_vec()).unwrap();
+    let lines: Vec<&str> = old.lines().take(3).collect();
+    assert!(lines[0].contains(' '), "{old}");
+    patch.push_str(&format!(
+        "diff --git a/src/rtp/guidance.py b/src/rtp/guidance.py\n--- a/src/rtp/guidance.py\n+++ b/src/rtp/guidance.py\n@@ -1,3 +1,3 @@\n-{}\n+{}  \n {}\n {}\n",
+        lines[0],
+        lines[0].replace(' ', "  "),
+        lines[1],
+        lines[2]
+    ));
+    let report = p.queue().unwrap().import(&[("patch_20261130_120000_LONG1.diff".into(), patch.into_bytes())]);
+    assert!(report.refused.is_empty(), "{:?}", report.refused);
+    report.imported[0].name.clone()
+}
+
+#[test]
+fn a_long_file_is_sent_in_windows_with_every_hunks_place() {
+    let (_dir, p) = demo_project();
+    let name = long_item(&p);
+    let r = p.review(&name).unwrap();
+    assert_eq!(r.outcome, Outcome::Clean, "{:?}", r.problems);
+
+    // The first window: 1,000 lines, and the file's size in lines.
+    let first = p.review_file(&name, "gen/table.txt", FileAsk::first(3, 1_000)).unwrap();
+    assert_eq!((first.lines_total, first.from, first.hunks.len()), (12_000, 0, 1));
+    let h = &first.hunks[0];
+    assert_eq!((h.first_line, h.line_count, h.lines.len()), (0, 12_000, 1_000));
+    assert_eq!((h.lines[0].text.as_str(), h.lines[999].text.as_str()), ("row 1", "row 1000"));
+
+    // Any later window holds exactly its lines, numbered as in the file.
+    let later = p.review_file(&name, "gen/table.txt", FileAsk { from: 11_500, ..FileAsk::first(3, 1_000) }).unwrap();
+    let lines = &later.hunks[0].lines;
+    assert_eq!((later.from, lines.len()), (11_500, 500), "only what is left");
+    assert_eq!((lines[0].text.as_str(), lines[0].new), ("row 11501", Some(11_501)));
+    assert_eq!(lines.last().unwrap().text, "row 12000");
+
+    // Past the end: the hunks' places and no lines.
+    let past = p.review_file(&name, "gen/table.txt", FileAsk { from: 50_000, ..FileAsk::first(3, 1_000) }).unwrap();
+    assert_eq!((past.lines_total, past.hunks[0].lines.len()), (12_000, 0));
+}
+
+#[test]
+fn a_change_of_spaces_only_can_be_left_out() {
+    let (_dir, p) = demo_project();
+    let name = long_item(&p);
+    p.review(&name).unwrap();
+    let shown = p.review_file(&name, "src/rtp/guidance.py", FileAsk::first(3, 1_000)).unwrap();
+    let changed = shown.hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind != DiffLineKind::Context).count();
+    assert_eq!(changed, 2, "one line out, one in");
+    let ignored = FileAsk { ignore_space: true, ..FileAsk::first(3, 1_000) };
+    let hidden = p.review_file(&name, "src/rtp/guidance.py", ignored).unwrap();
+    assert!(hidden.hunks.iter().flat_map(|h| &h.lines).all(|l| l.kind == DiffLineKind::Context), "{hidden:?}");
+    assert_eq!(hidden.lines_total, hidden.hunks.iter().map(|h| h.line_count).sum::<u32>());
 }

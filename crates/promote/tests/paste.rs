@@ -5,7 +5,7 @@ use patchdesk_apply::Outcome;
 use patchdesk_error::{Code, Coded};
 use patchdesk_intake::{DiffFlavor, Kind};
 use patchdesk_patch::RepairKind;
-use patchdesk_project::review::DiffLineKind;
+use patchdesk_project::review::{DiffLineKind, FileAsk};
 use patchdesk_project::{demo, Project};
 use patchdesk_promote::{promote, PromoteRequest};
 use time::macros::datetime;
@@ -57,7 +57,7 @@ fn a_pasted_openai_patch_is_reviewed_with_its_repairs_and_sent_as_reviewed() {
     assert_eq!(tail.message, "The pod wrote guidance.py; the project's only file with that name is src/rtp/guidance.py, so the change was applied there.");
     let spaces = r.repairs.iter().find(|x| x.kind == RepairKind::TrailingWhitespace).unwrap();
     assert!(spaces.message.contains("matched once spaces at line ends were ignored"), "{spaces:?}");
-    let diff = p.review_file(&item.name, "src/rtp/guidance.py", 3).unwrap();
+    let diff = p.review_file(&item.name, "src/rtp/guidance.py", FileAsk::first(3, u32::MAX)).unwrap();
     let added: Vec<&str> = diff
         .hunks
         .iter()

@@ -2,7 +2,8 @@
 
 use crate::state::AppState;
 use patchdesk_desk::{
-    inbox, FileDiff, ImportReport, InboxItem, ItemCheck, OffsetDateTime, PastePreview, Rejected, Review, Status,
+    inbox, FileAsk, FileDiff, ImportReport, InboxItem, ItemCheck, OffsetDateTime, PastePreview, Rejected, Review,
+    Status,
 };
 use patchdesk_error::UserError;
 use std::path::PathBuf;
@@ -41,18 +42,17 @@ pub async fn review_item(app: tauri::AppHandle, name: String) -> Result<Review, 
     })?
 }
 
-/// The lines of one file of a reviewed item, with `context` unchanged lines around changes;
-/// `whole` shows a revision's whole change against the base instead of since the request's branch.
+/// A window of the lines of one file of a reviewed item (context lines, a revision's whole
+/// change, spaces ignored, which lines: [`FileAsk`]), with every hunk's place in the file.
 #[tauri::command]
 #[specta::specta]
 pub fn review_file(
     state: State<'_, AppState>,
     name: String,
     path: String,
-    context: u32,
-    whole: bool,
+    ask: FileAsk,
 ) -> Result<FileDiff, UserError> {
-    state.with_project(|p| inbox::review_file(p, &name, &path, context, whole))
+    state.with_project(|p| inbox::review_file(p, &name, &path, ask))
 }
 
 /// Sends an item back to its pod with a note; returns the prompt for the pod.

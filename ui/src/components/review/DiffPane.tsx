@@ -1,5 +1,7 @@
 import type { RefObject } from "react";
-import type { FileDiff, Review } from "../../lib/ipc";
+import type { Review } from "../../lib/ipc";
+import type { Explained } from "../../lib/errors/errors";
+import type { FileLines } from "../../lib/review/useFileLines";
 import { contextWords, nextContext } from "../../lib/review/files";
 import { DiffView, type DiffViewHandle, type ViewType } from "./DiffView";
 
@@ -7,7 +9,8 @@ import { DiffView, type DiffViewHandle, type ViewType } from "./DiffView";
 export function DiffPane({
   review,
   path,
-  diff,
+  lines,
+  error,
   context,
   onContext,
   view,
@@ -15,7 +18,9 @@ export function DiffPane({
 }: {
   review: Review;
   path: string | null;
-  diff: FileDiff | null;
+  lines: FileLines | null;
+  /** Why the file's lines could not be read. */
+  error: Explained | null;
   context: number;
   onContext: (lines: number) => void;
   view: RefObject<DiffViewHandle | null>;
@@ -58,8 +63,12 @@ export function DiffPane({
           ))}
         </ul>
       )}
-      {diff && diff.path === path ? (
-        <DiffView ref={view} diff={diff} viewType={viewType} hideWhitespace={hideWs} />
+      {error ? (
+        <p className="diff-note" role="alert">
+          {error.title} {error.next}
+        </p>
+      ) : lines && lines.path === path ? (
+        <DiffView ref={view} file={lines} viewType={viewType} hideWhitespace={hideWs} />
       ) : (
         path && <div className="diff-loading" aria-busy="true" />
       )}

@@ -37,16 +37,16 @@ export function ReviewPane({
   const [promoting, setPromoting] = useState(false);
   const [handing, setHanding] = useState<Task | null>(null);
   const [viewType, setViewType] = useState<ViewType>("unified");
-  const [hideWs, setHideWs] = useState(false);
   const [rejecting, setRejecting] = useState(false);
   const [rejected, setRejected] = useState<Rejected | null>(null);
   const [understood, setUnderstood] = useState(false);
   const view = useRef<DiffViewHandle>(null);
-  const { review, error, load, path, setPath, diff, context, setContext, files, whole, showWhole } = useReview(name, view, () => {
+  const r = useReview(name, view, () => {
     setRejected(null);
     setUnderstood(false);
   });
 
+  const { review, error, load, path, setPath, files, whole, showWhole } = r;
   if (error && !review) return <ErrorPanel error={error} onRetry={load} />;
   if (!review) return <section className="panel review" aria-busy="true" aria-label="Preparing the review" />;
 
@@ -134,7 +134,7 @@ export function ReviewPane({
       <RevisionNotice review={review} whole={whole} onWhole={showWhole} />
       <div className="review-body">
         <FileTree review={review} files={files} path={path} onPick={setPath} />
-        <DiffPane review={review} path={path} diff={diff} context={context} onContext={setContext} view={view} layout={{ viewType, setViewType, hideWs, setHideWs }} />
+        <DiffPane review={review} path={path} lines={r.lines} error={r.fileError} context={r.context} onContext={r.setContext} view={view} layout={{ viewType, setViewType, hideWs: r.hideWs, setHideWs: r.setHideWs }} />
         <PodNotes review={review} />
       </div>
     </section>

@@ -48,7 +48,8 @@ const review: Review = {
   },
 };
 
-const diff = (path: string): FileDiff => ({ path, old_path: null, binary: false, truncated: false, hunks: [] });
+const diff = (path: string): FileDiff => ({ path, old_path: null, binary: false, hunks: [], lines_total: 0, from: 0 });
+const ask = (whole: boolean) => ({ context: 3, whole, ignore_space: false, from: 0, count: 2000 });
 
 describe("the review of a pod's revision", () => {
   it("says it is checked against the request's branch and shows the whole change on request", async () => {
@@ -59,11 +60,11 @@ describe("the review of a pod's revision", () => {
     expect(screen.getByTestId("revision-since").textContent).toBe("Since the last revision · 1 file +1 −1");
     expect(screen.getByTestId("revision-whole").textContent).toBe("Whole change · 2 files +13 −2");
     expect(screen.getAllByTestId("tree-file").map((f) => f.getAttribute("data-path"))).toEqual(["src/rtp/guidance.py"]);
-    await waitFor(() => expect(backend.argsOf("reviewFile")).toContainEqual([review.item.name, "src/rtp/guidance.py", 3, false]));
+    await waitFor(() => expect(backend.argsOf("reviewFile")).toContainEqual([review.item.name, "src/rtp/guidance.py", ask(false)]));
 
     fireEvent.click(screen.getByTestId("revision-whole"));
     await waitFor(() => expect(screen.getAllByTestId("tree-file")).toHaveLength(2));
-    await waitFor(() => expect(backend.argsOf("reviewFile")).toContainEqual([review.item.name, "src/rtp/guidance.py", 3, true]));
+    await waitFor(() => expect(backend.argsOf("reviewFile")).toContainEqual([review.item.name, "src/rtp/guidance.py", ask(true)]));
     expect(screen.getByTestId("revision-whole").getAttribute("aria-pressed")).toBe("true");
     expect(screen.getByTestId("send-for-review").textContent).toBe("Update review request #1");
   });

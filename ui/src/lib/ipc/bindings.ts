@@ -69,12 +69,12 @@ async reviewItem(name: string) : Promise<Result<Review, UserError>> {
 }
 },
 /**
- * The lines of one file of a reviewed item, with `context` unchanged lines around changes;
- * `whole` shows a revision's whole change against the base instead of since the request's branch.
+ * A window of the lines of one file of a reviewed item (context lines, a revision's whole
+ * change, spaces ignored, which lines: [`FileAsk`]), with every hunk's place in the file.
  */
-async reviewFile(name: string, path: string, context: number, whole: boolean) : Promise<Result<FileDiff, UserError>> {
+async reviewFile(name: string, path: string, ask: FileAsk) : Promise<Result<FileDiff, UserError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("review_file", { name, path, context, whole }) };
+    return { status: "ok", data: await TAURI_INVOKE("review_file", { name, path, ask }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -973,7 +973,19 @@ export type DiffFlavor =
 /**
  * A run of changed lines with context.
  */
-export type DiffHunk = { header: string; old_start: number; old_lines: number; new_start: number; new_lines: number; lines: DiffLine[] }
+export type DiffHunk = { header: string; old_start: number; old_lines: number; new_start: number; new_lines: number; 
+/**
+ * Where the hunk's first line is among the file's lines (counted over all hunks from 0).
+ */
+first_line: number; 
+/**
+ * How many lines the hunk has.
+ */
+line_count: number; 
+/**
+ * Its lines inside the window asked for (all of them, or some, or none).
+ */
+lines: DiffLine[] }
 /**
  * One line of a hunk.
  */
@@ -1049,13 +1061,48 @@ comments: number;
  */
 checks: ChecksState }
 /**
- * The lines of one file's change.
+ * Which lines of one file's change to send, and how to compare.
  */
-export type FileDiff = { path: string; old_path: string | null; binary: boolean; hunks: DiffHunk[]; 
+export type FileAsk = { 
 /**
- * True when the file has more lines than are sent ([`MAX_LINES_PER_FILE`]).
+ * Unchanged lines shown around each change (3 is usual; a large number shows the whole file).
  */
-truncated: boolean }
+context: number; 
+/**
+ * For a reviewed revision: the file's whole change from the base branch instead of its
+ * change since the request's branch (the same either way for any other item).
+ */
+whole: boolean; 
+/**
+ * Lines whose only change is spaces are not shown as changed (as `git diff -w`).
+ */
+ignore_space: boolean; 
+/**
+ * The first line sent, counted over all hunks from 0.
+ */
+from: number; 
+/**
+ * How many lines are sent.
+ */
+count: number }
+/**
+ * One file's change: every hunk with its place among the file's lines, and the lines of the
+ * window asked for ([`FileAsk`]). The screen asks for more windows as the lead scrolls, so
+ * neither side ever holds a huge file's lines at once.
+ */
+export type FileDiff = { path: string; old_path: string | null; binary: boolean; 
+/**
+ * Every hunk; only those inside the window carry lines.
+ */
+hunks: DiffHunk[]; 
+/**
+ * Lines of the change over all hunks (what [`FileAsk::from`] counts).
+ */
+lines_total: number; 
+/**
+ * The first line sent.
+ */
+from: number }
 /**
  * A file the board could not read, in plain words.
  */

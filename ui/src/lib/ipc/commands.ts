@@ -2,7 +2,7 @@
 // file only turns their `{status, data | error}` results into values or thrown `UserError`s.
 // Every command in the bindings has its line here, with the bindings' arguments and reply (tsc
 // checks it: a new command that is missing here fails the build).
-import { commands, type About, type Choosing, type ItemCheck, type ReviewsFollowed, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileDiff, type HandoffSent, type PromoteOutcome, type ImportReport, type InboxItem, type PastePreview, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError, type TaskReview, type SentBack, type MergeDone, type MergeMethod, type Withdrawn, type PracticeVerdict, type UndoDone } from "./bindings";
+import { commands, type About, type Choosing, type ItemCheck, type ReviewsFollowed, type KnownReview, type Metrics, type PromotePreview, type SendChoices, type Account, type GitHubStatus, type RepoSummary, type SignInCode, type FileAsk, type FileDiff, type HandoffSent, type PromoteOutcome, type ImportReport, type InboxItem, type PastePreview, type SeenFile, type InboxStatus, type Overview, type Rejected, type Review, type UserError, type TaskReview, type SentBack, type MergeDone, type MergeMethod, type Withdrawn, type PracticeVerdict, type UndoDone } from "./bindings";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: UserError };
 
@@ -27,9 +27,8 @@ export const backend = {
   openDemoProject: (): Promise<Overview> => unwrap(commands.openDemoProject()),
   importFiles: (paths: string[]): Promise<ImportReport> => unwrap(commands.importFiles(paths)),
   reviewItem: (name: string): Promise<Review> => unwrap(commands.reviewItem(name)),
-  /** `whole`: a revision's whole change against the base, instead of since the request's branch. */
-  reviewFile: (name: string, path: string, context: number, whole = false): Promise<FileDiff> =>
-    unwrap(commands.reviewFile(name, path, context, whole)),
+  /** A window of one file's lines (`ask`: context, a revision's whole change, spaces ignored, which lines). */
+  reviewFile: (name: string, path: string, ask: FileAsk): Promise<FileDiff> => unwrap(commands.reviewFile(name, path, ask)),
   rejectItem: (name: string, note: string): Promise<Rejected> => unwrap(commands.rejectItem(name, note)),
   /** Hands the task on, then sends the board's commits (what the send did is in the answer). */
   handOffTask: (task: string, to: string, reason: string, files: string[], relatedPatch: string | null): Promise<HandoffSent> =>

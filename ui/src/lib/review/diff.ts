@@ -1,5 +1,6 @@
-// Turns the backend's per-file diff into the hunk shape react-diff-view renders, and splits
-// very long hunks into pieces so the view can virtualise them (only what is on screen is drawn).
+// Turns the backend's per-file diff into the hunk shape react-diff-view renders, cut into
+// pieces so the view can virtualise them: only what is on screen is drawn, and only the pages
+// of lines near it are loaded (lib/review/lines).
 import { tokenize, type ChangeData, type HunkData, type HunkTokens } from "react-diff-view";
 import { refractor } from "refractor";
 
@@ -9,14 +10,6 @@ export interface SourceLine {
   old: number | null;
   new: number | null;
   text: string;
-}
-export interface SourceHunk {
-  header: string;
-  old_start: number;
-  old_lines: number;
-  new_start: number;
-  new_lines: number;
-  lines: SourceLine[];
 }
 
 function toChange(l: SourceLine): ChangeData {
@@ -30,45 +23,49 @@ function toChange(l: SourceLine): ChangeData {
   }
 }
 
-/** A whitespace-only change, for "hide whitespace": same text once blanks are removed. */
-function sameIgnoringSpace(a: string, b: string): boolean {
-  return a.replace(/\s+/g, "") === b.replace(/\s+/g, "");
-}
-
-/**
- * Drops changes that only differ in white space: a removed line followed (in the same run) by an
- * added line equal but for spaces becomes one context line.
- */
-export function hideWhitespace(lines: SourceLine[]): SourceLine[] {
-  const out: SourceLine[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    if (lines[i].kind !== "removed") {
-      out.push(lines[i]);
-      i++;
-      continue;
-    }
-    // a run of removed lines followed by a run of added lines
-    let r = i;
-    while (r < lines.length && lines[r].kind === "removed") r++;
-    let a = r;
-    while (a < lines.length && lines[a].kind === "added") a++;
-    const removed = lines.slice(i, r);
-    const added = lines.slice(r, a);
-    if (removed.length === added.length && removed.every((l, k) => sameIgnoringSpace(l.text, added[k].text))) {
-      removed.forEach((l, k) => out.push({ kind: "context", old: l.old, new: added[k].new, text: added[k].text }));
-    } else {
-      out.push(...removed, ...added);
-    }
-    i = a;
-  }
-  return out;
-}
-
 /** Line count at which a hunk is cut into pieces for drawing. */
 export const PIECE_LINES = 100;
 
-/** One drawable piece: part of a hunk, with the header shown only on the first piece. */
+/**
+ * A piece's place before its lines are known: part of a hunk (`count` lines from the file's
+ * `from`-th, counted over all hunks), with the header shown only on the first piece.
+ */
+export interface Slot {
+  key: string;
+  hunkIndex: number;
+  first: boolean;
+  header: string;
+  from: number;
+  count: number;
+}
+
+/** The hunks' shape the backend sends (subset of bindings' DiffHunk). */
+export interface HunkPlace {
+  header: string;
+  first_line: number;
+  line_count: number;
+}
+
+/** Cuts every hunk into slots of at most `pieceLines` lines (a hunk without lines keeps one). */
+export function slotsOf(hunks: HunkPlace[], pieceLines = PIECE_LINES): Slot[] {
+  const slots: Slot[] = [];
+  hunks.forEach((h, hunkIndex) => {
+    let n = 0;
+    for (let at = 0; at < h.line_count || n === 0; at += pieceLines, n++) {
+      slots.push({
+        key: `${hunkIndex}:${n}`,
+        hunkIndex,
+        first: n === 0,
+        header: n === 0 ? h.header : "",
+        from: h.first_line + at,
+        count: Math.max(0, Math.min(pieceLines, h.line_count - at)),
+      });
+    }
+  });
+  return slots;
+}
+
+/** One drawable piece: a slot with its lines, in react-diff-view's shape. */
 export interface Piece {
   key: string;
   hunkIndex: number;
@@ -76,34 +73,21 @@ export interface Piece {
   hunk: HunkData;
 }
 
-/** Converts hunks to drawable pieces of at most `pieceLines` lines. */
-export function toPieces(hunks: SourceHunk[], opts: { hideWhitespace?: boolean; pieceLines?: number } = {}): Piece[] {
-  const size = opts.pieceLines ?? PIECE_LINES;
-  const pieces: Piece[] = [];
-  hunks.forEach((h, hunkIndex) => {
-    const lines = opts.hideWhitespace ? hideWhitespace(h.lines) : h.lines;
-    if (opts.hideWhitespace && lines.every((l) => l.kind === "context")) return;
-    for (let start = 0, n = 0; start < lines.length || (start === 0 && n === 0); start += size, n++) {
-      const part = lines.slice(start, start + size);
-      const firstOld = part.find((l) => l.old !== null)?.old ?? h.old_start;
-      const firstNew = part.find((l) => l.new !== null)?.new ?? h.new_start;
-      pieces.push({
-        key: `${hunkIndex}:${n}`,
-        hunkIndex,
-        first: n === 0,
-        hunk: {
-          content: n === 0 ? h.header : "",
-          oldStart: firstOld,
-          newStart: firstNew,
-          oldLines: part.filter((l) => l.kind !== "added").length,
-          newLines: part.filter((l) => l.kind !== "removed").length,
-          changes: part.map(toChange),
-        },
-      });
-      if (lines.length === 0) break;
-    }
-  });
-  return pieces;
+/** The piece for `slot` once its `lines` are loaded; line numbers come from the lines themselves. */
+export function pieceOf(slot: Slot, lines: SourceLine[]): Piece {
+  return {
+    key: slot.key,
+    hunkIndex: slot.hunkIndex,
+    first: slot.first,
+    hunk: {
+      content: slot.header,
+      oldStart: lines.find((l) => l.old !== null)?.old ?? 0,
+      newStart: lines.find((l) => l.new !== null)?.new ?? 0,
+      oldLines: lines.filter((l) => l.kind !== "added").length,
+      newLines: lines.filter((l) => l.kind !== "removed").length,
+      changes: lines.map(toChange),
+    },
+  };
 }
 
 /** A language name refractor knows, from a file path; null when none fits. */

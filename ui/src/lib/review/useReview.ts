@@ -1,28 +1,29 @@
 import { useCallback, useEffect, useState, type RefObject } from "react";
-import { backend, type FileDiff, type Review, type ReviewFile } from "../ipc";
+import { backend, type Review, type ReviewFile } from "../ipc";
 import { explain, type Explained } from "../errors/errors";
+import { useFileLines } from "./useFileLines";
 
 /** Moves between the changes of the file on show (the diff view does it). */
 export type ChangeStepper = { step: (dir: 1 | -1) => void };
 
 /**
  * One inbox item's review: the review itself (read again by `load`), the file on show (`path`)
- * and its diff with `context` lines around each change. Keys: n/p next/previous change (through
- * `view`), ]/[ next/previous file. `loaded` is called with each fresh review.
+ * and its lines, loaded page by page, with `context` lines around each change and space-only
+ * changes hidden or not. Keys: n/p next/previous change (through `view`), ]/[ next/previous
+ * file. `loaded` is called with each fresh review.
  */
 export function useReview(name: string, view: RefObject<ChangeStepper | null>, loaded?: () => void) {
   const [review, setReview] = useState<Review | null>(null);
   const [error, setError] = useState<Explained | null>(null);
   const [path, setPath] = useState<string | null>(null);
-  const [diff, setDiff] = useState<FileDiff | null>(null);
   const [context, setContext] = useState(3);
+  const [hideWs, setHideWs] = useState(false);
   // For a revision: its whole change against the base instead of since the request's branch.
   const [whole, setWhole] = useState(false);
 
   const load = useCallback(async () => {
     setReview(null);
     setError(null);
-    setDiff(null);
     loaded?.();
     try {
       const r = await backend.reviewItem(name);
@@ -39,17 +40,7 @@ export function useReview(name: string, view: RefObject<ChangeStepper | null>, l
     void load();
   }, [load]);
 
-  useEffect(() => {
-    if (!path || !review?.tree) return;
-    let live = true;
-    backend.reviewFile(name, path, context, whole).then(
-      (d) => live && setDiff(d),
-      (e) => live && setError(explain(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [name, path, context, review, whole]);
+  const { lines, error: fileError } = useFileLines(name, path, { context, whole, ignoreSpace: hideWs }, !!review?.tree);
 
   const files = shownFiles(review, whole);
   const stepFile = useCallback(
@@ -82,7 +73,7 @@ export function useReview(name: string, view: RefObject<ChangeStepper | null>, l
     [review, path],
   );
 
-  return { review, error, load, path, setPath, diff, context, setContext, files, whole, showWhole };
+  return { review, error, load, path, setPath, lines, fileError, context, setContext, hideWs, setHideWs, files, whole, showWhole };
 }
 
 /** The files on show: a revision's whole change when asked for, else the change itself. */
