@@ -77,6 +77,9 @@ pub struct Arrived {
 /// Downloads" list.
 #[derive(Default)]
 pub struct Pickup {
+    /// When the app started: the first folder watched counts files from then, so a download
+    /// landing before the first look is still taken. Later folders count from when chosen.
+    started: Option<SystemTime>,
     watch: Option<DownloadsWatch>,
     /// Logs that matched no patch yet, with the rounds left to wait for it.
     waiting: Vec<(PathBuf, u32)>,
@@ -91,6 +94,11 @@ struct Found {
 }
 
 impl Pickup {
+    /// A pickup for an app that started at `started`.
+    pub fn starting(started: SystemTime) -> Pickup {
+        Pickup { started: Some(started), ..Pickup::default() }
+    }
+
     /// Files that look like patches or ZIPs but are not named like a pod's download.
     pub fn seen(&self) -> Vec<SeenFile> {
         self.watch.as_ref().map(DownloadsWatch::seen).unwrap_or_default()
@@ -106,9 +114,11 @@ impl Pickup {
         self.watch.as_ref().map(|w| w.dir().to_path_buf())
     }
 
-    /// Looks at `folder` (a new one is watched from `now` on): a changed seen list goes to
-    /// `news`; the files to import now (new ones, and logs still waiting) are returned.
+    /// Looks at `folder` (the first one is watched from the start, a new one from `now` on): a
+    /// changed seen list goes to `news`; the files to import now (new ones, and logs still
+    /// waiting) are returned.
     fn scan(&mut self, folder: Option<PathBuf>, now: SystemTime, news: &mut Vec<Arrived>) -> Option<Found> {
+        let since = self.started.take().map_or(now, |s| s.min(now));
         let Some(dir) = folder else {
             self.watch = None;
             if !self.last_seen.is_empty() {
@@ -118,7 +128,7 @@ impl Pickup {
             return None;
         };
         if self.watch.as_ref().map(|w| w.dir()) != Some(dir.as_path()) {
-            self.watch = Some(DownloadsWatch::new(&dir, now));
+            self.watch = Some(DownloadsWatch::new(&dir, since));
             self.waiting.clear();
         }
         let fresh = self.watch.as_mut().map(DownloadsWatch::scan).unwrap_or_default();

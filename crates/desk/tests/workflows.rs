@@ -210,3 +210,35 @@ fn the_downloads_pickup_waits_a_while_for_a_late_patch_and_lists_other_files() {
     assert_eq!(n, patchdesk_desk::downloads::LOG_RETRIES);
     assert_eq!(arrived.report.unwrap().unmatched.len(), 1);
 }
+
+/// A pod's download that lands between the app's start and the first look at the folder is the
+/// pod's, not something the person had there before: it is picked up.
+#[test]
+fn a_download_landing_before_the_first_look_is_picked_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, project) = open_demo(&tmp.path().join("demo")).unwrap();
+    let downloads = tmp.path().join("Downloads");
+    std::fs::create_dir(&downloads).unwrap();
+    std::fs::write(downloads.join("old.diff"), "diff --git a/x b/x\n").unwrap();
+    let before = SystemTime::now() - Duration::from_secs(3600);
+    filetime_set(&downloads.join("old.diff"), before);
+    let started = SystemTime::now() - Duration::from_secs(5);
+    let patch = "diff --git a/docs/early.md b/docs/early.md\nnew file mode 100644\n--- /dev/null\n+++ b/docs/early.md\n@@ -0,0 +1 @@\n+early\n";
+    std::fs::write(downloads.join("patch_20261130_080000_E1.diff"), patch).unwrap();
+
+    // The first round comes a few seconds after the start.
+    let pickup = Mutex::new(Pickup::starting(started));
+    let now = SystemTime::now() + Duration::from_secs(2);
+    let round = || Pickup::round(&pickup, Some(downloads.clone()), now, |files| inbox::import(&project, files));
+    let news: Vec<_> = (0..3).flat_map(|_| round()).collect();
+    let report = news.iter().find_map(|a| a.report.clone()).unwrap_or_else(|| panic!("{news:?}"));
+    assert_eq!(
+        report.imported.iter().map(|i| i.file_name.as_str()).collect::<Vec<_>>(),
+        ["patch_20261130_080000_E1.diff"]
+    );
+    assert!(pickup.lock().unwrap().seen().is_empty(), "what was there before the start stays the person's business");
+}
+
+fn filetime_set(path: &Path, t: SystemTime) {
+    std::fs::File::options().write(true).open(path).unwrap().set_modified(t).unwrap();
+}

@@ -39,7 +39,6 @@ pub fn set_downloads_watch(
 }
 
 /// The running pickup, shared by the background rounds and the "Seen in Downloads" commands.
-#[derive(Default)]
 pub struct Watching(Mutex<Pickup>);
 
 impl Watching {
@@ -92,7 +91,8 @@ pub struct PickingUp(#[allow(dead_code)] Rounds);
 /// folder is watched from the moment it is chosen. Each round's news goes to the window
 /// (`DownloadsArrived`) and, for files taken, to the desktop's notifications.
 pub fn start(app: &AppHandle) {
-    let _ = app.manage(Watching::default());
+    // Files landing from now on are the pods', even before the first round looks.
+    let _ = app.manage(Watching(Mutex::new(Pickup::starting(SystemTime::now()))));
     let round_app = app.clone();
     let round = move || {
         let app = &round_app;
