@@ -1,11 +1,14 @@
 // Keeps a console window from opening next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-// With glibc's allocator the app kept 195 MB after a 700,000-line review was closed (87 MB idle);
-// mimalloc gives freed pages back: 125 MB (116 idle). jemalloc kept 130 (MADV_FREE pages stay
-// counted until the system needs them). scripts/bench-app.sh, "review closed".
+// jemalloc, configured in .cargo/config.toml (JEMALLOC_SYS_WITH_MALLOC_CONF): a background
+// thread hands freed pages back to the system within a second, straight away rather than as
+// "free when needed" pages that still count. After a 700,000-line review was closed the app
+// process held 23 MB of heap, as idle (10 MB); mimalloc kept 79 (25 idle): its purge waits
+// for the thread that freed to allocate again. glibc's allocator kept 195 MB (87 idle).
+// scripts/bench-app.sh with MEMORY_DETAIL=1, "review closed".
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() {
     patchdesk_app::run();

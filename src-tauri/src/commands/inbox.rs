@@ -1,5 +1,6 @@
 //! The inbox: dropping pod downloads in, reviewing them, rejecting or keeping them.
 
+use super::blocking;
 use crate::state::AppState;
 use patchdesk_desk::{
     inbox, FileAsk, FileDiff, ImportReport, InboxItem, ItemCheck, OffsetDateTime, PastePreview, Rejected, Review,
@@ -7,7 +8,7 @@ use patchdesk_desk::{
 };
 use patchdesk_error::UserError;
 use std::path::PathBuf;
-use tauri::State;
+use tauri::{Manager, State};
 
 /// Puts dropped or picked files in the inbox, together (a patch with its sidecar and logs).
 /// Only files the operating system handed over (dropped, or picked with `choose_paths`) or
@@ -31,15 +32,11 @@ pub fn import_files(state: State<'_, AppState>, paths: Vec<String>) -> Result<Im
 #[tauri::command]
 #[specta::specta]
 pub async fn review_item(app: tauri::AppHandle, name: String) -> Result<Review, UserError> {
-    tauri::async_runtime::spawn_blocking(move || {
-        use tauri::Manager;
+    blocking("Reviewing the item", move || {
         let state = app.state::<AppState>();
         state.with_project(|p| inbox::review_as_sent(state.desk(), p, &name))
     })
     .await
-    .map_err(|e| {
-        UserError::new(patchdesk_error::Code::Internal, format!("Reviewing the item stopped unexpectedly: {e}"))
-    })?
 }
 
 /// A window of the lines of one file of a reviewed item (context lines, a revision's whole
@@ -74,15 +71,11 @@ pub fn set_item_status(state: State<'_, AppState>, name: String, status: Status)
 #[tauri::command]
 #[specta::specta]
 pub async fn inbox_checks(app: tauri::AppHandle) -> Result<Vec<ItemCheck>, UserError> {
-    tauri::async_runtime::spawn_blocking(move || {
-        use tauri::Manager;
+    blocking("Checking the inbox", move || {
         let state = app.state::<AppState>();
         state.with_project(inbox::check_items)
     })
     .await
-    .map_err(|e| {
-        UserError::new(patchdesk_error::Code::Internal, format!("Checking the inbox stopped unexpectedly: {e}"))
-    })?
 }
 
 /// What Patchdesk recognises in pasted text ("OpenAI patch, 2 files", its paths, the task it

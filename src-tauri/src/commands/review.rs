@@ -6,18 +6,10 @@ use crate::state::AppState;
 use patchdesk_desk::practice::{self, PracticeVerdict};
 use patchdesk_desk::review::{self, MergeDone, SentBack, TaskReview, Withdrawn};
 use patchdesk_desk::{MergeMethod, OffsetDateTime, Remote};
-use patchdesk_error::{Code, UserError};
+use patchdesk_error::UserError;
 use tauri::State;
 
-/// Runs `work` off the window's thread.
-async fn blocking<T: Send + 'static>(
-    what: &'static str,
-    work: impl FnOnce() -> Result<T, UserError> + Send + 'static,
-) -> Result<T, UserError> {
-    tauri::async_runtime::spawn_blocking(work)
-        .await
-        .map_err(|e| UserError::new(Code::Internal, format!("{what} stopped unexpectedly: {e}")))?
-}
+use super::blocking;
 
 /// What reviewers said on `task`'s request: reviews, comments (file and line), checks, and the
 /// ways the repository allows merging.
