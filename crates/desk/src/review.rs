@@ -10,7 +10,7 @@ use crate::board::{send_board, BoardSending};
 use crate::{Desk, FollowReport, KnownReview, Remote, ReviewState};
 use patchdesk_board::Board;
 use patchdesk_error::{Code, UserError};
-use patchdesk_forge::{Feedback, FeedbackSummary, ForgeKind, MergeMethod, ReviewPoll, Standing};
+use patchdesk_forge::{Feedback, FeedbackCache, FeedbackSummary, ForgeKind, MergeMethod, ReviewPoll, Standing};
 use patchdesk_logs::{Rejection, TraceEntry};
 use patchdesk_project::record::{check_can_commit, open_repository, record_checked_paths, restore};
 use patchdesk_promote::catch_up::CaughtUp;
@@ -79,6 +79,26 @@ fn forge_err(e: patchdesk_forge::ForgeError) -> UserError {
     UserError::from(&e)
 }
 
+/// Where the forge's last answers to feedback reads are kept, under git's own folder: local
+/// state, never committed (see [`FeedbackCache`]).
+pub const FEEDBACK_CACHE: &str = "patchdesk/feedback-cache.json";
+
+/// The kept answers of `workdir`'s feedback reads, and git's folder they live in; an empty
+/// cache when there are none or the file is damaged (everything is then read afresh).
+pub(crate) fn load_feedback_cache(workdir: &Path) -> (Option<std::path::PathBuf>, FeedbackCache) {
+    let dir = git2::Repository::open(workdir).ok().map(|r| r.path().to_path_buf());
+    let cache = dir.as_deref().map(|d| FeedbackCache::load(d, FEEDBACK_CACHE)).unwrap_or_default();
+    (dir, cache)
+}
+
+/// Saves the kept answers after a GitHub round. A cache that cannot be written only costs
+/// full reads next time, so that is not a failure.
+pub(crate) fn save_feedback_cache(dir: Option<&Path>, kind: ForgeKind, cache: &FeedbackCache) {
+    if let (Some(dir), ForgeKind::GitHub) = (dir, kind) {
+        let _ = cache.save(dir, FEEDBACK_CACHE);
+    }
+}
+
 /// What reviewers said about `task`'s request, its checks, and how it may be merged. Blocks on
 /// the network.
 pub fn review_of_task(desk: &Desk, workdir: &Path, task: &str) -> Result<TaskReview, UserError> {
@@ -90,7 +110,9 @@ pub fn review_of_task(desk: &Desk, workdir: &Path, task: &str) -> Result<TaskRev
         ReviewPoll::Changed { review, .. } => review.state,
         ReviewPoll::NotModified => known.state,
     };
-    let feedback = forge.feedback(known.number).map_err(forge_err)?;
+    let (dir, mut cache) = load_feedback_cache(workdir);
+    let feedback = forge.feedback(known.number, &mut cache).map_err(forge_err)?;
+    save_feedback_cache(dir.as_deref(), forge.kind(), &cache);
     let merge_methods = if state == ReviewState::Open { forge.merge_methods().map_err(forge_err)? } else { Vec::new() };
     Ok(TaskReview {
         task: known.task_id.clone().unwrap_or_else(|| task.trim().to_string()),

@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod feedback;
 pub mod git_failure;
 pub mod github;
+pub mod kept_answers;
 pub mod practice;
 pub mod signin;
 
@@ -25,6 +26,7 @@ pub use feedback::{
 };
 pub use git_failure::GitFailure;
 pub use github::{check_token, list_repositories, plain_network_words, Account, ApiBase, GitHub, RepoSummary};
+pub use kept_answers::FeedbackCache;
 pub use patchdesk_secrets::Secret;
 pub use practice::PracticeRemote;
 
@@ -146,8 +148,10 @@ pub trait Forge: Send + Sync {
     fn review_link_for_branch(&self, branch: &str) -> String;
     /// What reviewers said about request `number` (reviews, comments on lines and on the
     /// request) and the checks of its head. An unknown number gives
-    /// [`ForgeError::ReviewNotFound`].
-    fn feedback(&self, number: u64) -> Result<Feedback, ForgeError>;
+    /// [`ForgeError::ReviewNotFound`]. Each read is conditional on the answer kept in `cache`
+    /// (on GitHub, `If-None-Match`: an unchanged resource costs a `304`, which does not count
+    /// against the rate limit, and its kept answer is used); new answers are kept there.
+    fn feedback(&self, number: u64, cache: &mut FeedbackCache) -> Result<Feedback, ForgeError>;
     /// The ways the repository allows merging, in GitHub's order (merge, squash, rebase).
     fn merge_methods(&self) -> Result<Vec<MergeMethod>, ForgeError>;
     /// Merges request `number` with `method`; returns the commit now at the tip of its base.

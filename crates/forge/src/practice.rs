@@ -467,7 +467,7 @@ impl Forge for PracticeRemote {
         format!("{}#branch-{branch}", self.git_dir.display())
     }
 
-    fn feedback(&self, number: u64) -> Result<Feedback, ForgeError> {
+    fn feedback(&self, number: u64, _cache: &mut crate::FeedbackCache) -> Result<Feedback, ForgeError> {
         let rec = self.record(number)?;
         let comments = rec.comments.into_iter().filter(|c| !is_patchdesk_comment(&c.body)).collect();
         Ok(Feedback { reviews: rec.reviews, comments, checks: Checks::none() })
@@ -639,7 +639,7 @@ mod review_tests {
         let n = forge.open_review(&new).unwrap().number;
         forge.submit_review(n, Verdict::ChangesAsked, "Say which step first.", Some(("docs/a.md", 3))).unwrap();
         forge.comment(n, "Revision 2 from QAPod: fixed").unwrap();
-        let f = forge.feedback(n).unwrap();
+        let f = forge.feedback(n, &mut crate::FeedbackCache::new()).unwrap();
         assert_eq!(f.comments.len(), 1, "{f:?}");
         assert_eq!(
             (f.comments[0].path.as_deref(), f.comments[0].line, f.comments[0].body.as_str()),
@@ -651,7 +651,10 @@ mod review_tests {
             (crate::Standing::ChangesAsked, vec![PRACTICE_REVIEWER.to_string()], 1)
         );
         forge.submit_review(n, Verdict::Approved, "", None).unwrap();
-        assert_eq!(forge.feedback(n).unwrap().summary().standing, crate::Standing::Approved);
+        assert_eq!(
+            forge.feedback(n, &mut crate::FeedbackCache::new()).unwrap().summary().standing,
+            crate::Standing::Approved
+        );
         assert_eq!(forge.merge_methods().unwrap(), vec![MergeMethod::Merge]);
         assert!(forge.merge(n, MergeMethod::Squash).is_err());
         forge.merge(n, MergeMethod::Merge).unwrap();

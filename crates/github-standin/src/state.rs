@@ -640,6 +640,43 @@ impl StandinState {
         add_review_in(&mut w, i, &dir, number, login, state, body, &lines).map(|_| ())
     }
 
+    /// One more comment by `login` on `line` of `path` in pull request `number` (a reply in a
+    /// review thread): only the pull request's review comments change.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_review_comment(
+        &self,
+        owner: &str,
+        repo: &str,
+        number: u64,
+        login: &str,
+        path: &str,
+        line: u32,
+        body: &str,
+    ) -> Result<(), String> {
+        let mut w = self.shared.lock();
+        w.ensure_user(login);
+        let i = w.repo_index(owner, repo).ok_or_else(|| format!("no repository {owner}/{repo}"))?;
+        let thread = w.repos[i]
+            .comments
+            .iter()
+            .find(|c| c.number == number && c.path.as_deref() == Some(path))
+            .map(|c| (c.review_id, c.commit_id.clone()))
+            .ok_or_else(|| format!("no review comment on {path} in pull request #{number} to reply to"))?;
+        let id = w.new_id();
+        w.repos[i].comments.push(StoredComment {
+            id,
+            number,
+            login: login.to_string(),
+            body: body.to_string(),
+            path: Some(path.to_string()),
+            line: Some(line),
+            review_id: thread.0,
+            commit_id: thread.1,
+            created_at: crate::now_iso(),
+        });
+        Ok(())
+    }
+
     /// A commit status (`success`, `failure`, `error`, `pending`) on commit `sha`.
     pub fn add_status(&self, owner: &str, repo: &str, sha: &str, context: &str, state: &str) -> Result<(), String> {
         let mut w = self.shared.lock();
