@@ -11,12 +11,13 @@
 //!    "Undo F2.2: <title> (reverts #n)" is opened (or found) for it.
 //! 4. The record (`.patchdesk/undo/reverts-<n>.json`, local) lets a rerun return the same
 //!    request while it is open, and lets following the reviews ([`follow_undos`]) put the task
-//!    back in progress, in one commit, once the undo is merged.
+//!    back in progress, in one commit, once the undo is merged; the tasks its merge made ready
+//!    and nobody started yet wait for it again in the same commit.
 
 use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository};
-use patchdesk_board::{Board, TaskField};
+use patchdesk_board::Board;
 use patchdesk_forge::{Forge, ForgeError, NewReview, ReviewPoll, ReviewState};
 use patchdesk_logs::TraceEntry;
 use patchdesk_project::record::{check_can_commit, open_repository, record_checked_paths, restore};
@@ -450,8 +451,9 @@ pub struct UndosFollowed {
 }
 
 /// Follows every undo request opened on `forge`: once one is merged, its task goes back to in
-/// progress (`status: in_progress`, no longer done) with an entry in the trace log, all in one
-/// commit; each is done once (a rerun changes nothing). Part of following the reviews.
+/// progress (`status: in_progress`, no longer done) and the tasks its merge made ready, not
+/// started yet, wait for it again ([`patchdesk_board::reopen_task`]), with an entry in the trace
+/// log, all in one commit; each is done once (a rerun changes nothing). Part of following the reviews.
 pub fn follow_undos(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) -> Result<UndosFollowed, LifecycleError> {
     let mut merged: Vec<(UndoRecord, u64)> = Vec::new();
     for mut rec in all_undos(workdir).into_iter().filter(|r| !r.applied && forge.serves(&r.remote)) {
@@ -476,9 +478,16 @@ pub fn follow_undos(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) -> R
     }
     let repo = open_repository(workdir)?;
     let board = Board::load(workdir);
+    // The task's file, and those of the tasks that depend on it (they may wait for it again).
     let mut paths: Vec<String> = merged
         .iter()
-        .filter_map(|(r, _)| board.task(&r.task).map(|t| t.source.file.clone()))
+        .flat_map(|(r, _)| {
+            board
+                .tasks
+                .iter()
+                .filter(|t| t.id == r.task || t.depends_on.contains(&r.task))
+                .map(|t| t.source.file.clone())
+        })
         .chain([patchdesk_logs::TRACE_LOG.to_string()])
         .collect();
     paths.sort();
@@ -489,14 +498,15 @@ pub fn follow_undos(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) -> R
     let mut reviews = Vec::new();
     for (rec, number) in &merged {
         let mut warnings = Vec::new();
-        // A task not on the board has nothing to put back (the summary says so).
-        if let Some(task) = board.task(&rec.task) {
-            let mut fields = vec![("status", TaskField::Text("in_progress".into()))];
-            if task.done_flag == Some(true) {
-                fields.push(("done", TaskField::Flag(false)));
-            }
-            match patchdesk_board::set_task_fields(workdir, &rec.task, &fields, now) {
-                Ok(files) => written.extend(files),
+        let mut waiting_again = Vec::new();
+        // A task not on the board has nothing to put back (the summary says so). The tasks its
+        // merge made ready, not started yet, wait for it again.
+        if board.task(&rec.task).is_some() {
+            match patchdesk_board::reopen_task(workdir, &rec.task, now) {
+                Ok(o) => {
+                    written.extend(o.changed_files);
+                    waiting_again = o.waiting_again;
+                }
                 Err(e) => warnings.push(format!("Task {} was not put back in progress: {e}.", rec.task)),
             }
         }
@@ -520,8 +530,16 @@ pub fn follow_undos(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) -> R
             review: as_known(rec, *number),
             change: ReviewChange::Undone,
             not_modified: false,
-            summary: if board.task(&rec.task).is_some() {
+            summary: if board.task(&rec.task).is_some() && waiting_again.is_empty() {
                 format!("Undid #{} with #{number}: {} back in progress", rec.reverts, rec.task)
+            } else if board.task(&rec.task).is_some() {
+                format!(
+                    "Undid #{} with #{number}: {} back in progress; {} {} for it again",
+                    rec.reverts,
+                    rec.task,
+                    waiting_again.join(", "),
+                    if waiting_again.len() == 1 { "waits" } else { "wait" }
+                )
             } else {
                 format!("Undid #{} with #{number} ({} is not on the board)", rec.reverts, rec.task)
             },
