@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 
 use crate::feedback::{is_patchdesk_comment, PATCHDESK_MARK};
 use crate::{
-    Check, Checks, ChecksState, Feedback, FeedbackCache, Forge, ForgeError, ForgeKind, GitCredentials, MergeMethod,
-    NewReview, ReviewComment, ReviewPoll, ReviewRequest, ReviewState, ReviewVerdict, Verdict,
+    Check, Checks, ChecksState, Feedback, FeedbackCache, Forge, ForgeError, ForgeKind, GitCredentials, MergeCommit,
+    MergeMethod, NewReview, ReviewComment, ReviewPoll, ReviewRequest, ReviewState, ReviewVerdict, Verdict,
 };
 
 /// Where GitHub's API and web pages are.
@@ -905,11 +905,13 @@ impl Forge for GitHub {
         }
     }
 
-    fn merge_commit(&self, number: u64) -> Result<Option<String>, ForgeError> {
+    fn merge_commit(&self, number: u64) -> Result<Option<MergeCommit>, ForgeError> {
         #[derive(Deserialize)]
         struct Pull {
             merged_at: Option<String>,
             merge_commit_sha: Option<String>,
+            #[serde(default)]
+            commits: Option<u32>,
         }
         let pull: Pull = self
             .rt
@@ -918,7 +920,8 @@ impl Forge for GitHub {
                 ForgeError::RepoNotFound { repo } => ForgeError::ReviewNotFound { number, repo },
                 other => other,
             })?;
-        Ok(pull.merged_at.and(pull.merge_commit_sha).filter(|s| !s.is_empty()))
+        let commits = pull.commits.unwrap_or(1).max(1);
+        Ok(pull.merged_at.and(pull.merge_commit_sha).filter(|s| !s.is_empty()).map(|sha| MergeCommit { sha, commits }))
     }
 
     fn comment(&self, number: u64, body: &str) -> Result<(), ForgeError> {

@@ -87,6 +87,16 @@ pub enum ReviewPoll {
     },
 }
 
+/// Where a merged request went into its base (see [`Forge::merge_commit`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeCommit {
+    /// The merge commit, the squash commit, or the last commit a rebase merge made.
+    pub sha: String,
+    /// How many commits the request had (a rebase merge puts that many on the base, each
+    /// made at the same moment by the same committer as `sha`).
+    pub commits: u32,
+}
+
 /// What to open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewReview {
@@ -164,9 +174,10 @@ pub trait Forge: Send + Sync {
     /// Deletes `branch` only while its tip is still `only_if_at` (nobody else added to it);
     /// true when it was deleted, false when it was gone already or holds other commits.
     fn delete_branch(&self, branch: &str, only_if_at: &str) -> Result<bool, ForgeError>;
-    /// The commit that put merged request `number` into its base (the merge commit, or the
-    /// squash commit); `None` while it is not merged, or when the forge cannot tell.
-    fn merge_commit(&self, number: u64) -> Result<Option<String>, ForgeError>;
+    /// The commit that put merged request `number` into its base (the merge commit, the squash
+    /// commit, or the last of the commits a rebase put there), with how many commits the
+    /// request had; `None` while it is not merged, or when the forge cannot tell.
+    fn merge_commit(&self, number: u64) -> Result<Option<MergeCommit>, ForgeError>;
 }
 
 /// What went wrong talking to a forge. Messages are plain sentences with a next step, and

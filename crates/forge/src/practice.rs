@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::feedback::{is_patchdesk_comment, PATCHDESK_MARK};
 use crate::{
-    Checks, Feedback, Forge, ForgeError, ForgeKind, MergeMethod, NewReview, ReviewComment, ReviewPoll, ReviewRequest,
-    ReviewState, ReviewVerdict, Verdict,
+    Checks, Feedback, Forge, ForgeError, ForgeKind, MergeCommit, MergeMethod, NewReview, ReviewComment, ReviewPoll,
+    ReviewRequest, ReviewState, ReviewVerdict, Verdict,
 };
 
 const DIR: &str = "patchdesk-reviews";
@@ -501,14 +501,16 @@ impl Forge for PracticeRemote {
         Ok(true)
     }
 
-    fn merge_commit(&self, number: u64) -> Result<Option<String>, ForgeError> {
+    fn merge_commit(&self, number: u64) -> Result<Option<MergeCommit>, ForgeError> {
+        // The practice remote merges with a merge commit: one commit brings the change in.
+        let one = |sha: String| MergeCommit { sha, commits: 1 };
         let repo = self.repo()?;
         let rec = self.record(number)?;
         if self.to_request(&repo, &rec).state != ReviewState::Merged {
             return Ok(None);
         }
-        if rec.merge_commit.is_some() {
-            return Ok(rec.merge_commit);
+        if let Some(sha) = rec.merge_commit {
+            return Ok(Some(one(sha)));
         }
         // Merged by someone else (a push to the base): the first commit on the base's
         // first-parent line that holds the request's head is the one that brought it in.
@@ -526,7 +528,7 @@ impl Forge for PracticeRemote {
             found = Some(c.id());
             at = c.parent(0).ok();
         }
-        Ok(found.map(|c| c.to_string()))
+        Ok(found.map(|c| one(c.to_string())))
     }
 
     fn comment(&self, number: u64, body: &str) -> Result<(), ForgeError> {

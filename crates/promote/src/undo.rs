@@ -1,9 +1,10 @@
 //! "Undo merge": a review request that takes a merged request's change out of its base again.
 //!
-//! 1. The forge says which commit merged the request (the merge commit, or the squash commit).
+//! 1. The forge says which commit merged the request (the merge commit, the squash commit, or
+//!    the last of the commits a rebase merge made) and how many commits the request had.
 //! 2. The base branch is fetched into Patchdesk's own refs, and the revert is built in the
-//!    object store: that commit's change (against its first parent) taken out of the base's
-//!    current head, as one commit whose parent is that head. The delivery logs (`.logs/`, the
+//!    object store: the whole merged change (from the base just before the merge to that
+//!    commit, so every commit of a rebase merge) taken out of the base's current head, as one commit whose parent is that head. The delivery logs (`.logs/`, the
 //!    metrics file) are history and stay as they are on the base. The lead's working tree,
 //!    index and branches are never touched. Later changes to the same lines of a project file
 //!    refuse it; nothing is written.
@@ -186,7 +187,7 @@ pub fn undo_merge(req: &UndoRequest<'_>, forge: &dyn Forge) -> Result<UndoOutcom
         };
         return Err(PromoteError::NotMerged(format!("Review request #{n} for {} {why}.", req.task)));
     }
-    let Some(merge_sha) = forge.merge_commit(n)? else {
+    let Some(landed) = forge.merge_commit(n)? else {
         return Err(PromoteError::NotMerged(format!(
             "{} does not say which commit merged review request #{n}, so Patchdesk cannot undo it. Undo it there with its revert button.",
             forge.describe()
@@ -207,7 +208,7 @@ pub fn undo_merge(req: &UndoRequest<'_>, forge: &dyn Forge) -> Result<UndoOutcom
     let key = transport::remote_key(req.remote_url);
     transport::fetch(&repo, req.remote_url, creds, &key, &[base.as_str()])?;
     let base_tip = repo.refname_to_id(&format!("{FETCH_PREFIX}/{key}/{base}")).map_err(git("fetch the base branch"))?;
-    let merge = Oid::from_str(&merge_sha)
+    let merge = Oid::from_str(&landed.sha)
         .ok()
         .and_then(|o| repo.find_commit(o).ok())
         .filter(|c| c.id() == base_tip || repo.graph_descendant_of(base_tip, c.id()).unwrap_or(false))
@@ -236,7 +237,10 @@ pub fn undo_merge(req: &UndoRequest<'_>, forge: &dyn Forge) -> Result<UndoOutcom
             }
             tip
         }
-        None => build_revert(&repo, &merge, base_tip, &title, &trailer, known, &base, req)?,
+        None => {
+            let before = base_before(&merge, landed.commits).map_err(git("read the base branch"))?;
+            build_revert(&repo, &before, &merge, base_tip, &title, &trailer, known, &base, req)?
+        }
     };
     let mut rec = UndoRecord {
         task: req.task.to_string(),
@@ -270,11 +274,33 @@ fn base_of(known: &KnownReview) -> String {
     known.base.clone().unwrap_or_else(|| "the base branch".into())
 }
 
-/// The revert of `merge` on `base_tip`, built in the object store: one commit, or the refusal
-/// naming the files later changes also touched.
+/// The base as it was just before `merge` brought the request in: a merge commit's first
+/// parent; for a rebase merge, the parent of the first of the request's `commits` commits it
+/// put on the base (those made at the same moment by the same committer as `merge`, one after
+/// another); else (a squash) `merge`'s parent.
+fn base_before<'r>(merge: &git2::Commit<'r>, commits: u32) -> Result<git2::Commit<'r>, git2::Error> {
+    let same_moment = |c: &git2::Commit<'_>| {
+        let (a, b) = (c.committer(), merge.committer());
+        a.when() == b.when() && a.name_bytes() == b.name_bytes() && a.email_bytes() == b.email_bytes()
+    };
+    let mut first = merge.clone();
+    if merge.parent_count() == 1 {
+        for _ in 1..commits.min(1000) {
+            match first.parent(0) {
+                Ok(p) if p.parent_count() == 1 && same_moment(&p) => first = p,
+                _ => break,
+            }
+        }
+    }
+    first.parent(0)
+}
+
+/// The revert of the change from `before` to `merge` on `base_tip`, built in the object store:
+/// one commit, or the refusal naming the files later changes also touched.
 #[allow(clippy::too_many_arguments)]
 fn build_revert(
     repo: &Repository,
+    before: &git2::Commit<'_>,
     merge: &git2::Commit<'_>,
     base_tip: Oid,
     title: &str,
@@ -285,9 +311,11 @@ fn build_revert(
 ) -> Result<Oid, PromoteError> {
     let n = known.number;
     let onto = repo.find_commit(base_tip).map_err(git("read the base branch"))?;
-    let mainline = if merge.parent_count() > 1 { 1 } else { 0 };
-    let mut index = repo.revert_commit(merge, &onto, mainline, None).map_err(git("take the change out"))?;
-    keep_delivery_logs(repo, merge, &onto, &mut index)?;
+    // A revert: the base now, with the change from `before` to `merge` taken back.
+    let err = git("take the change out");
+    let (after, now, then) = (merge.tree().map_err(&err)?, onto.tree().map_err(&err)?, before.tree().map_err(&err)?);
+    let mut index = repo.merge_trees(&after, &now, &then, None).map_err(&err)?;
+    keep_delivery_logs(repo, before, merge, &onto, &mut index)?;
     if index.has_conflicts() {
         let mut paths: Vec<String> = index
             .conflicts()
@@ -321,9 +349,14 @@ fn build_revert(
             .or_else(|_| git2::Signature::new("Patchdesk", "patchdesk@localhost", &when)),
     }
     .map_err(git("sign the undo commit"))?;
-    let short = &merge.id().to_string()[..7];
+    let short = |c: &git2::Commit<'_>| c.id().to_string()[..7].to_string();
+    let commits = if merge.parent_id(0).ok() == Some(before.id()) {
+        format!("commit {}", short(merge))
+    } else {
+        format!("the commits {}..{}", short(before), short(merge))
+    };
     let message = format!(
-        "{title}\n\nTakes out exactly the change review request #{n} ({}) brought into {base} with commit {short}.\n\n{trailer}\nReverts: {}\n",
+        "{title}\n\nTakes out exactly the change review request #{n} ({}) brought into {base} with {commits}.\n\n{trailer}\nReverts: {}\n",
         known.url,
         merge.id()
     );
@@ -339,12 +372,13 @@ fn is_delivery_log(path: &str) -> bool {
 /// the change's own entries are history, and later entries (the merge's) were added after them.
 fn keep_delivery_logs(
     repo: &Repository,
+    before: &git2::Commit<'_>,
     merge: &git2::Commit<'_>,
     onto: &git2::Commit<'_>,
     index: &mut git2::Index,
 ) -> Result<(), PromoteError> {
     let err = git("take the change out");
-    let before = merge.parent(0).map_err(&err)?.tree().map_err(&err)?;
+    let before = before.tree().map_err(&err)?;
     let diff = repo.diff_tree_to_tree(Some(&before), Some(&merge.tree().map_err(&err)?), None).map_err(&err)?;
     let paths: Vec<String> = diff
         .deltas()

@@ -216,7 +216,7 @@ impl RacingReviewer {
 }
 
 impl Forge for RacingReviewer {
-    fn merge_commit(&self, number: u64) -> Result<Option<String>, patchdesk_forge::ForgeError> {
+    fn merge_commit(&self, number: u64) -> Result<Option<patchdesk_forge::MergeCommit>, patchdesk_forge::ForgeError> {
         self.inner.merge_commit(number)
     }
     fn kind(&self) -> patchdesk_forge::ForgeKind {
