@@ -60,6 +60,16 @@ pub fn task_request(workdir: &Path, task: &str) -> Option<KnownReview> {
         .max_by_key(|k| k.number)
 }
 
+/// The request `task`'s card acts on: while the "Undo merge" of its merged request is open,
+/// that undo's request (reviewed, approved and merged like any other); else [`task_request`].
+pub fn card_request(workdir: &Path, task: &str) -> Option<KnownReview> {
+    let known = task_request(workdir, task)?;
+    let undo = patchdesk_promote::undo::load_undo(workdir, known.number)
+        .filter(|u| u.state == ReviewState::Open && !u.applied)
+        .and_then(|u| u.request());
+    Some(undo.unwrap_or(known))
+}
+
 fn no_request(task: &str) -> UserError {
     UserError::new(
         Code::ItemNotFound,
@@ -102,7 +112,7 @@ pub(crate) fn save_feedback_cache(dir: Option<&Path>, kind: ForgeKind, cache: &F
 /// What reviewers said about `task`'s request, its checks, and how it may be merged. Blocks on
 /// the network.
 pub fn review_of_task(desk: &Desk, workdir: &Path, task: &str) -> Result<TaskReview, UserError> {
-    let known = task_request(workdir, task).ok_or_else(|| no_request(task))?;
+    let known = card_request(workdir, task).ok_or_else(|| no_request(task))?;
     let remote = remote_of(workdir, &known)?;
     let chosen = desk.forge(&remote)?;
     let forge = chosen.forge.as_ref();
@@ -321,7 +331,7 @@ pub fn merge_task(
     now: OffsetDateTime,
 ) -> Result<MergeDone, UserError> {
     let review = review_of_task(desk, workdir, task)?;
-    let known = task_request(workdir, task).ok_or_else(|| no_request(task))?;
+    let known = card_request(workdir, task).ok_or_else(|| no_request(task))?;
     let remote = remote_of(workdir, &known)?;
     let mut merge_commit = None;
     match review.state {

@@ -284,3 +284,48 @@ fn merging_the_undo_puts_the_tasks_its_merge_made_ready_back_to_waiting_in_the_s
     let mut opts = git2::StatusOptions::new();
     assert!(repo.statuses(Some(&mut opts)).unwrap().iter().all(|s| s.path().ok() != Some("task.yaml")), "committed");
 }
+
+#[test]
+fn the_undo_request_is_reviewed_and_merged_from_the_card_like_any_other_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (desk, workdir, remote, n, bare_dir) = merged_f22(tmp.path());
+    let bare = git2::Repository::open_bare(&bare_dir).unwrap();
+    let before_merge = bare.find_commit(tip(&bare, "main")).unwrap().parent_id(0).unwrap();
+    let done = undo::undo_merge(&desk, &workdir, "F2.2", datetime!(2026-11-30 16:05 UTC)).unwrap();
+
+    // The card's request is the undo's while it is open: the practice reviewer and Merge act on it.
+    let r = patchdesk_desk::review::review_of_task(&desk, &workdir, "F2.2").unwrap();
+    assert_eq!((r.number, r.state, r.branch.as_deref()), (done.number, ReviewState::Open, Some(done.branch.as_str())));
+    practice::review(&desk, &remote.url, r.number, &practice::PracticeVerdict::Approve).unwrap();
+    let r = patchdesk_desk::review::review_of_task(&desk, &workdir, "F2.2").unwrap();
+    assert_eq!(r.summary.standing, patchdesk_desk::Standing::Approved);
+    let merged =
+        patchdesk_desk::review::merge_task(&desk, &workdir, "F2.2", None, datetime!(2026-11-30 16:06 UTC)).unwrap();
+    assert_eq!(merged.number, done.number);
+    let undone = merged.report.reviews.iter().find(|r| r.change == ReviewChange::Undone).expect("the undo noticed");
+    assert!(undone.summary.contains(&format!("Undid #{n}")), "{}", undone.summary);
+    assert_eq!(status_of(&workdir, "F2.2"), "in_progress");
+    // main no longer holds F2.2's change (the delivery logs aside, and the board, whose own
+    // commits the merge sends to main after it).
+    let files = |id: git2::Oid| {
+        let mut out = Vec::new();
+        bare.find_commit(id)
+            .unwrap()
+            .tree()
+            .unwrap()
+            .walk(git2::TreeWalkMode::PreOrder, |dir, e| {
+                let p = format!("{dir}{}", e.name().unwrap());
+                let history = p.starts_with(".logs") || p.starts_with("metrics") || p == "task.yaml";
+                if e.kind() == Some(git2::ObjectType::Blob) && !history {
+                    out.push((p, e.id()));
+                }
+                git2::TreeWalkResult::Ok
+            })
+            .unwrap();
+        out
+    };
+    assert_eq!(files(tip(&bare, "main")), files(before_merge));
+    // Afterwards the card is the merged request's again, and its undo is done.
+    let again = undo::undo_merge(&desk, &workdir, "F2.2", datetime!(2026-11-30 16:09 UTC)).unwrap();
+    assert_eq!((again.number, again.state, again.new), (done.number, ReviewState::Merged, false));
+}

@@ -453,6 +453,14 @@ fn open_request(req: &UndoRequest<'_>, forge: &dyn Forge, mut rec: UndoRecord) -
     Ok(UndoOutcome { record: rec, new: true })
 }
 
+impl UndoRecord {
+    /// The undo's review request as a task's request (on its card, in a follow report), once
+    /// it was opened.
+    pub fn request(&self) -> Option<KnownReview> {
+        self.number.map(|n| as_known(self, n))
+    }
+}
+
 /// The undo's review request as a follow report shows it.
 fn as_known(rec: &UndoRecord, number: u64) -> KnownReview {
     KnownReview {
