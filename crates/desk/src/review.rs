@@ -426,6 +426,20 @@ pub fn merge_task(
     Ok(MergeDone { number: review.number, merge_commit, report: followed.report, board, board_error })
 }
 
+/// "Withdraw" on an open "Undo merge" request: it is closed and its branch deleted while it
+/// holds only the undo's commit; the task stays done (nothing to record on the board).
+fn withdraw_undo(desk: &Desk, workdir: &Path, undo: &KnownReview, now: OffsetDateTime) -> Result<Withdrawn, UserError> {
+    let remote = remote_of(workdir, undo)?;
+    let chosen = desk.forge(&remote)?;
+    chosen.forge.close(undo.number).map_err(forge_err)?;
+    let branch_deleted = match (undo.branch.as_deref(), undo.head.as_deref()) {
+        (Some(branch), Some(head)) => chosen.forge.delete_branch(branch, head).unwrap_or(false),
+        _ => false,
+    };
+    let followed = crate::follow::follow_reviews(desk, workdir, &remote, now)?;
+    Ok(Withdrawn { number: undo.number, branch_deleted, report: followed.report })
+}
+
 /// What "Withdraw" did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Withdrawn {
@@ -458,6 +472,9 @@ pub fn withdraw(
         ));
     }
     let known = task_request(workdir, task).ok_or_else(|| no_request(task))?;
+    if let Some(undo) = card_request(workdir, task).filter(|k| k.number != known.number) {
+        return withdraw_undo(desk, workdir, &undo, now);
+    }
     let remote = remote_of(workdir, &known)?;
     let chosen = desk.forge(&remote)?;
     let forge = chosen.forge.as_ref();

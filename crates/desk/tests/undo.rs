@@ -329,3 +329,26 @@ fn the_undo_request_is_reviewed_and_merged_from_the_card_like_any_other_request(
     let again = undo::undo_merge(&desk, &workdir, "F2.2", datetime!(2026-11-30 16:09 UTC)).unwrap();
     assert_eq!((again.number, again.state, again.new), (done.number, ReviewState::Merged, false));
 }
+
+#[test]
+fn withdrawing_the_open_undo_request_closes_it_and_the_card_is_the_merged_request_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (desk, workdir, _remote, n, bare_dir) = merged_f22(tmp.path());
+    let done = undo::undo_merge(&desk, &workdir, "F2.2", datetime!(2026-11-30 16:05 UTC)).unwrap();
+    let head = git2::Repository::open(&workdir).unwrap().head().unwrap().target().unwrap();
+    let w = patchdesk_desk::review::withdraw(
+        &desk,
+        &workdir,
+        "F2.2",
+        "Not needed after all",
+        datetime!(2026-11-30 16:06 UTC),
+    )
+    .unwrap();
+    assert_eq!((w.number, w.branch_deleted), (done.number, true));
+    let bare = git2::Repository::open_bare(&bare_dir).unwrap();
+    assert!(bare.find_reference(&format!("refs/heads/{}", done.branch)).is_err(), "the undo's branch is gone");
+    assert_eq!(status_of(&workdir, "F2.2"), "done", "the task stays done");
+    assert_eq!(git2::Repository::open(&workdir).unwrap().head().unwrap().target().unwrap(), head, "nothing recorded");
+    let r = patchdesk_desk::review::review_of_task(&desk, &workdir, "F2.2").unwrap();
+    assert_eq!((r.number, r.state), (n, ReviewState::Merged));
+}
