@@ -276,15 +276,26 @@ fn base_of(known: &KnownReview) -> String {
 
 /// The base as it was just before `merge` brought the request in: a merge commit's first
 /// parent; for a rebase merge, the parent of the first of the request's `commits` commits it
-/// put on the base (those made at the same moment by the same committer as `merge`, one after
-/// another); else (a squash) `merge`'s parent.
+/// put on the base (those the same committer as `merge` made in the same few seconds, one
+/// after another, none of them a squash of a request: a summary ending in "(#n)", as GitHub
+/// writes them); else (a squash) `merge`'s parent.
 fn base_before<'r>(merge: &git2::Commit<'r>, commits: u32) -> Result<git2::Commit<'r>, git2::Error> {
+    let squash = |c: &git2::Commit<'_>| {
+        let summary = c.summary().ok().flatten().unwrap_or_default().trim_end();
+        summary
+            .strip_suffix(')')
+            .and_then(|s| s.rsplit_once("(#"))
+            .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
     let same_moment = |c: &git2::Commit<'_>| {
         let (a, b) = (c.committer(), merge.committer());
-        a.when() == b.when() && a.name_bytes() == b.name_bytes() && a.email_bytes() == b.email_bytes()
+        (a.when().seconds() - b.when().seconds()).abs() <= 5
+            && a.name_bytes() == b.name_bytes()
+            && a.email_bytes() == b.email_bytes()
+            && !squash(c)
     };
     let mut first = merge.clone();
-    if merge.parent_count() == 1 {
+    if merge.parent_count() == 1 && !squash(merge) {
         for _ in 1..commits.min(1000) {
             match first.parent(0) {
                 Ok(p) if p.parent_count() == 1 && same_moment(&p) => first = p,
