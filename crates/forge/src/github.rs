@@ -567,24 +567,25 @@ impl GitHub {
                 short(&e.to_string())
             ))
         };
-        let etag = cache.etag(&url).filter(|_| cache.body(&url).is_some());
-        if let Answer::Fresh { etag, text } = self.conditional_get(url.clone(), etag.as_deref(), &ctx).await? {
-            let value = serde_json::from_str(&text).map_err(unreadable)?;
-            cache.keep(&url, etag, &text);
-            return Ok(value);
-        }
-        // Not modified: the kept answer; one that cannot be read is read afresh.
-        if let Some(value) = cache.body(&url).and_then(|b| serde_json::from_str(&b).ok()) {
-            return Ok(value);
-        }
-        match self.conditional_get(url.clone(), None, &ctx).await? {
-            Answer::Fresh { etag, text } => {
-                let value = serde_json::from_str(&text).map_err(unreadable)?;
-                cache.keep(&url, etag, &text);
-                Ok(value)
-            }
-            Answer::NotModified => {
-                Err(ForgeError::Unexpected(format!("GitHub gave no answer when trying to {action}; try again")))
+        let mut sent = cache.etag(&url);
+        loop {
+            match self.conditional_get(url.clone(), sent.as_deref(), &ctx).await? {
+                Answer::Fresh { etag, text } => {
+                    let value = serde_json::from_str(&text).map_err(unreadable)?;
+                    cache.keep(&url, etag, &text);
+                    return Ok(value);
+                }
+                // Not modified: the kept answer; one that cannot be read is read afresh.
+                Answer::NotModified => {
+                    if let Some(value) = cache.body(&url).and_then(|b| serde_json::from_str(b).ok()) {
+                        return Ok(value);
+                    }
+                    if sent.take().is_none() {
+                        return Err(ForgeError::Unexpected(format!(
+                            "GitHub gave no answer when trying to {action}; try again"
+                        )));
+                    }
+                }
             }
         }
     }

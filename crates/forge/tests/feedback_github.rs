@@ -120,5 +120,17 @@ fn a_second_round_with_nothing_new_costs_only_304s_and_a_new_comment_is_read_aga
     assert!(third.comments.iter().any(|c| c.body == "And this one." && c.line == Some(1)), "{third:?}");
     assert_eq!(forge.feedback(n, &mut cache).unwrap(), third);
     assert_eq!(round(&gh), all(304));
+
+    // 4. Kept answers that were damaged on disk (the ETags still match): each is read afresh.
+    let mut kept: serde_json::Value = serde_json::from_slice(&cache.to_bytes()).unwrap();
+    for answer in kept["answers"].as_object_mut().unwrap().values_mut() {
+        answer["body"] = "not an answer".into();
+    }
+    let mut cache = FeedbackCache::from_bytes(&serde_json::to_vec(&kept).unwrap());
+    assert_eq!(forge.feedback(n, &mut cache).unwrap(), third);
+    let statuses: Vec<u16> = round(&gh).into_iter().map(|(_, s)| s).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 6, "{statuses:?}");
+    assert_eq!(forge.feedback(n, &mut cache).unwrap(), third);
+    assert_eq!(round(&gh), all(304), "and kept again");
     gh.assert_no_violations();
 }
