@@ -432,6 +432,7 @@ fn withdraw_undo(desk: &Desk, workdir: &Path, undo: &KnownReview, now: OffsetDat
     let remote = remote_of(workdir, undo)?;
     let chosen = desk.forge(&remote)?;
     chosen.forge.close(undo.number).map_err(forge_err)?;
+    // A branch that could not be deleted only stays behind; the undo is withdrawn all the same.
     let branch_deleted = match (undo.branch.as_deref(), undo.head.as_deref()) {
         (Some(branch), Some(head)) => chosen.forge.delete_branch(branch, head).unwrap_or(false),
         _ => false,
@@ -457,7 +458,8 @@ pub struct Withdrawn {
 /// holds nothing but Patchdesk's commits (its newest is the last revision sent), puts the
 /// request's item back in the inbox, and records (one commit, with `reason`) the task back
 /// with its pod and the note in its feedback file. A rerun on the closed request only finishes
-/// that work. A merged request is refused (undo it instead).
+/// that work. A merged request is refused (undo it instead); while its undo's request is open,
+/// that undo is withdrawn instead (closed, its branch deleted, the task left done).
 pub fn withdraw(
     desk: &Desk,
     workdir: &Path,

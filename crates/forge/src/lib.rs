@@ -92,8 +92,8 @@ pub enum ReviewPoll {
 pub struct MergeCommit {
     /// The merge commit, the squash commit, or the last commit a rebase merge made.
     pub sha: String,
-    /// How many commits the request had (a rebase merge puts that many on the base, each
-    /// made at the same moment by the same committer as `sha`).
+    /// How many commits the request had (a rebase merge puts that many on the base, made one
+    /// after another by the same committer as `sha`, within seconds).
     pub commits: u32,
 }
 
