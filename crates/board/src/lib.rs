@@ -23,7 +23,8 @@ pub use prompt::{
     MEMORY_FILES,
 };
 pub use write::{
-    complete_task, set_task_fields, timestamp, unlock_after_done, CompleteOutcome, TaskField, UnlockOutcome,
+    complete_task, reopen_task, set_task_fields, timestamp, unlock_after_done, CompleteOutcome, ReopenOutcome,
+    TaskField, UnlockOutcome,
 };
 
 pub use pods::{default_pods, find_pod, snake_case, Pod, PODS_FILE};

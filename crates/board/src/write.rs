@@ -193,6 +193,58 @@ pub fn complete_task(workdir: &Path, task_id: &str, now: OffsetDateTime) -> Resu
     Ok(CompleteOutcome { task: task_id.to_string(), unlocked, changed_files })
 }
 
+/// What [`reopen_task`] changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct ReopenOutcome {
+    /// Tasks that were ready because of it, not started, and now wait for it again.
+    pub waiting_again: Vec<TaskId>,
+    /// Files written (relative paths); the caller commits them.
+    pub changed_files: Vec<String>,
+}
+
+/// Puts a done task back in progress (`status: in_progress`, `done: false` where it has the
+/// flag, `updated_at`) and the tasks its completion made ready back to waiting for it: each task
+/// that depends on it, is marked ready (`status: ready` or `ready: true`) and is not started
+/// yet becomes `status: planned` / `ready: false` again. Tasks already started are left alone.
+/// Does not commit; nothing is written when a file cannot be changed.
+pub fn reopen_task(workdir: &Path, task_id: &str, now: OffsetDateTime) -> Result<ReopenOutcome, BoardError> {
+    let board = Board::load(workdir);
+    let task = board.task(task_id).ok_or_else(|| BoardError::TaskNotFound(task_id.to_string()))?;
+    let stamp = timestamp(now);
+    let mut changes = Changes::default();
+    let mut edits = Vec::new();
+    if task.status != crate::Status::InProgress {
+        edits.push(("status", Node::str("in_progress")));
+    }
+    if task.done_flag == Some(true) {
+        edits.push(("done", Node::Scalar(Scalar::Bool(false))));
+    }
+    if !edits.is_empty() {
+        edits.push(("updated_at", Node::str(stamp.clone())));
+        changes.edit_task(workdir, &board, task, edits)?;
+    }
+    let mut waiting_again = Vec::new();
+    for t in board.tasks.iter().filter(|t| t.depends_on.iter().any(|d| d == task_id) && !t.is_done()) {
+        let not_started = matches!(t.status, crate::Status::Backlog | crate::Status::Planned | crate::Status::Ready);
+        let marked_ready = t.status == crate::Status::Ready || t.ready_flag == Some(true);
+        if !(not_started && marked_ready) {
+            continue;
+        }
+        let mut edits = Vec::new();
+        if t.status == crate::Status::Ready {
+            edits.push(("status", Node::str("planned")));
+        }
+        if t.ready_flag == Some(true) {
+            edits.push(("ready", Node::Scalar(Scalar::Bool(false))));
+        }
+        edits.push(("updated_at", Node::str(stamp.clone())));
+        changes.edit_task(workdir, &board, t, edits)?;
+        waiting_again.push(t.id.clone());
+    }
+    let changed_files = changes.write(workdir)?;
+    Ok(ReopenOutcome { waiting_again, changed_files })
+}
+
 /// A value [`set_task_fields`] writes: text, or a true/false flag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaskField {

@@ -119,17 +119,19 @@ fn sync_follows_github_with_a_token_from_the_environment() {
     c.args(["sync", "--json", "--repo"]).arg(&work);
     env(&mut c);
     assert_eq!(json(&c.output().unwrap())["reviews"][0]["not_modified"], true);
-    let statuses: Vec<u16> = gh
+    // The poll and every read of what reviewers said (reviews, comments, checks) are
+    // conditional on the answers kept from the first round: all 304, none counted.
+    let reads: Vec<(String, u16)> = gh
         .state()
         .requests()
-        .iter()
-        .filter(|r| r.operation.as_deref() == Some("pulls/get"))
-        .map(|r| r.status)
+        .into_iter()
+        .filter(|r| r.method == "GET" && !r.operation.as_deref().unwrap_or_default().starts_with("git/"))
+        .map(|r| (r.operation.unwrap_or_default(), r.status))
         .collect();
-    // The poll is conditional and costs nothing; what reviewers said on the open request is
-    // read after it (one more read of the request for its head; not conditional yet).
-    assert_eq!(statuses.first(), Some(&304), "{statuses:?}");
-    assert!(statuses.len() <= 2, "{statuses:?}");
+    // The poll, the request for its head, reviews, line comments, comments, status, check runs.
+    assert!(reads.len() == 7 && reads.iter().all(|(_, s)| *s == 304), "{reads:?}");
+    assert!(work.join(".git/patchdesk/feedback-cache.json").is_file());
+    assert!(no_feedback_file_in_git_status(&work), "the kept answers are not in the project");
 
     gh.state().merge_pull("octo", "hello", number, "octo").unwrap();
     let mut c = patchdesk();
@@ -312,4 +314,13 @@ fn promote_and_sync_use_the_github_server_set_in_the_window() {
 /// A desk for playing the practice remote's reviewer (its data folder is not used).
 fn practice_desk() -> patchdesk_desk::Desk {
     patchdesk_desk::Desk::new(std::env::temp_dir().join("patchdesk-practice-reviewer"), Default::default())
+}
+
+fn no_feedback_file_in_git_status(work: &std::path::Path) -> bool {
+    let repo = git2::Repository::open(work).unwrap();
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true);
+    let clean =
+        repo.statuses(Some(&mut opts)).unwrap().iter().all(|s| !s.path().unwrap_or_default().contains("feedback"));
+    clean
 }

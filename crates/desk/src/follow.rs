@@ -43,13 +43,24 @@ pub fn follow_reviews(
     let forge = chosen.forge.as_ref();
     let mut report =
         patchdesk_promote::lifecycle::follow_reviews(workdir, forge, now).map_err(|e| UserError::from(&e))?;
-    // What reviewers said, and the checks, of every open request.
+    // What reviewers said, and the checks, of every open request: each read conditional on
+    // the answer kept from the last round.
+    let (dir, mut cache) = crate::review::load_feedback_cache(workdir);
+    let mut all_read = true;
     for r in report.reviews.iter_mut().filter(|r| r.review.state == ReviewState::Open) {
-        match forge.feedback(r.review.number) {
+        match forge.feedback(r.review.number, &mut cache) {
             Ok(f) => r.feedback = Some(f.summary()),
-            Err(e) => r.warnings.push(format!("What reviewers said on #{} could not be read: {e}", r.review.number)),
+            Err(e) => {
+                all_read = false;
+                r.warnings.push(format!("What reviewers said on #{} could not be read: {e}", r.review.number));
+            }
         }
     }
+    if all_read {
+        // Answers for requests no longer open (or heads that moved) are not needed again.
+        cache.forget_unused();
+    }
+    crate::review::save_feedback_cache(dir.as_deref(), forge.kind(), &cache);
     let refreshed = if report.reviews.iter().any(|r| r.change == ReviewChange::Merged) {
         let open: Vec<String> = report
             .reviews

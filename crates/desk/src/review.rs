@@ -10,7 +10,7 @@ use crate::board::{send_board, BoardSending};
 use crate::{Desk, FollowReport, KnownReview, Remote, ReviewState};
 use patchdesk_board::Board;
 use patchdesk_error::{Code, UserError};
-use patchdesk_forge::{Feedback, FeedbackSummary, ForgeKind, MergeMethod, ReviewPoll, Standing};
+use patchdesk_forge::{Feedback, FeedbackCache, FeedbackSummary, ForgeKind, MergeMethod, ReviewPoll, Standing};
 use patchdesk_logs::{Rejection, TraceEntry};
 use patchdesk_project::record::{check_can_commit, open_repository, record_checked_paths, restore};
 use patchdesk_promote::catch_up::CaughtUp;
@@ -60,6 +60,16 @@ pub fn task_request(workdir: &Path, task: &str) -> Option<KnownReview> {
         .max_by_key(|k| k.number)
 }
 
+/// The request `task`'s card acts on: while the "Undo merge" of its merged request is open,
+/// that undo's request (reviewed, approved and merged like any other); else [`task_request`].
+pub fn card_request(workdir: &Path, task: &str) -> Option<KnownReview> {
+    let known = task_request(workdir, task)?;
+    let undo = patchdesk_promote::undo::load_undo(workdir, known.number)
+        .filter(|u| u.state == ReviewState::Open && !u.applied)
+        .and_then(|u| u.request());
+    Some(undo.unwrap_or(known))
+}
+
 fn no_request(task: &str) -> UserError {
     UserError::new(
         Code::ItemNotFound,
@@ -79,10 +89,30 @@ fn forge_err(e: patchdesk_forge::ForgeError) -> UserError {
     UserError::from(&e)
 }
 
+/// Where the forge's last answers to feedback reads are kept, under git's own folder: local
+/// state, never committed (see [`FeedbackCache`]).
+pub const FEEDBACK_CACHE: &str = "patchdesk/feedback-cache.json";
+
+/// The kept answers of `workdir`'s feedback reads, and git's folder they live in; an empty
+/// cache when there are none or the file is damaged (everything is then read afresh).
+pub(crate) fn load_feedback_cache(workdir: &Path) -> (Option<std::path::PathBuf>, FeedbackCache) {
+    let dir = git2::Repository::open(workdir).ok().map(|r| r.path().to_path_buf());
+    let cache = dir.as_deref().map(|d| FeedbackCache::load(d, FEEDBACK_CACHE)).unwrap_or_default();
+    (dir, cache)
+}
+
+/// Saves the kept answers after a GitHub round. A cache that cannot be written only costs
+/// full reads next time, so that is not a failure.
+pub(crate) fn save_feedback_cache(dir: Option<&Path>, kind: ForgeKind, cache: &FeedbackCache) {
+    if let (Some(dir), ForgeKind::GitHub) = (dir, kind) {
+        let _ = cache.save(dir, FEEDBACK_CACHE);
+    }
+}
+
 /// What reviewers said about `task`'s request, its checks, and how it may be merged. Blocks on
 /// the network.
 pub fn review_of_task(desk: &Desk, workdir: &Path, task: &str) -> Result<TaskReview, UserError> {
-    let known = task_request(workdir, task).ok_or_else(|| no_request(task))?;
+    let known = card_request(workdir, task).ok_or_else(|| no_request(task))?;
     let remote = remote_of(workdir, &known)?;
     let chosen = desk.forge(&remote)?;
     let forge = chosen.forge.as_ref();
@@ -90,7 +120,9 @@ pub fn review_of_task(desk: &Desk, workdir: &Path, task: &str) -> Result<TaskRev
         ReviewPoll::Changed { review, .. } => review.state,
         ReviewPoll::NotModified => known.state,
     };
-    let feedback = forge.feedback(known.number).map_err(forge_err)?;
+    let (dir, mut cache) = load_feedback_cache(workdir);
+    let feedback = forge.feedback(known.number, &mut cache).map_err(forge_err)?;
+    save_feedback_cache(dir.as_deref(), forge.kind(), &cache);
     let merge_methods = if state == ReviewState::Open { forge.merge_methods().map_err(forge_err)? } else { Vec::new() };
     Ok(TaskReview {
         task: known.task_id.clone().unwrap_or_else(|| task.trim().to_string()),
@@ -299,7 +331,7 @@ pub fn merge_task(
     now: OffsetDateTime,
 ) -> Result<MergeDone, UserError> {
     let review = review_of_task(desk, workdir, task)?;
-    let known = task_request(workdir, task).ok_or_else(|| no_request(task))?;
+    let known = card_request(workdir, task).ok_or_else(|| no_request(task))?;
     let remote = remote_of(workdir, &known)?;
     let mut merge_commit = None;
     match review.state {
@@ -394,6 +426,21 @@ pub fn merge_task(
     Ok(MergeDone { number: review.number, merge_commit, report: followed.report, board, board_error })
 }
 
+/// "Withdraw" on an open "Undo merge" request: it is closed and its branch deleted while it
+/// holds only the undo's commit; the task stays done (nothing to record on the board).
+fn withdraw_undo(desk: &Desk, workdir: &Path, undo: &KnownReview, now: OffsetDateTime) -> Result<Withdrawn, UserError> {
+    let remote = remote_of(workdir, undo)?;
+    let chosen = desk.forge(&remote)?;
+    chosen.forge.close(undo.number).map_err(forge_err)?;
+    // A branch that could not be deleted only stays behind; the undo is withdrawn all the same.
+    let branch_deleted = match (undo.branch.as_deref(), undo.head.as_deref()) {
+        (Some(branch), Some(head)) => chosen.forge.delete_branch(branch, head).unwrap_or(false),
+        _ => false,
+    };
+    let followed = crate::follow::follow_reviews(desk, workdir, &remote, now)?;
+    Ok(Withdrawn { number: undo.number, branch_deleted, report: followed.report })
+}
+
 /// What "Withdraw" did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Withdrawn {
@@ -411,7 +458,8 @@ pub struct Withdrawn {
 /// holds nothing but Patchdesk's commits (its newest is the last revision sent), puts the
 /// request's item back in the inbox, and records (one commit, with `reason`) the task back
 /// with its pod and the note in its feedback file. A rerun on the closed request only finishes
-/// that work. A merged request is refused (undo it instead).
+/// that work. A merged request is refused (undo it instead); while its undo's request is open,
+/// that undo is withdrawn instead (closed, its branch deleted, the task left done).
 pub fn withdraw(
     desk: &Desk,
     workdir: &Path,
@@ -426,6 +474,9 @@ pub fn withdraw(
         ));
     }
     let known = task_request(workdir, task).ok_or_else(|| no_request(task))?;
+    if let Some(undo) = card_request(workdir, task).filter(|k| k.number != known.number) {
+        return withdraw_undo(desk, workdir, &undo, now);
+    }
     let remote = remote_of(workdir, &known)?;
     let chosen = desk.forge(&remote)?;
     let forge = chosen.forge.as_ref();

@@ -221,3 +221,134 @@ fn undo_of_a_request_that_is_not_merged_is_refused_plainly() {
     assert_eq!(requests(&demo.practice_remote), count);
     assert_eq!(user_side(&workdir), user);
 }
+
+/// Commits `task.yaml` as `edit` makes it (the lead editing the board).
+fn edit_board(workdir: &Path, edit: impl Fn(String) -> String) {
+    let path = workdir.join("task.yaml");
+    std::fs::write(&path, edit(std::fs::read_to_string(&path).unwrap())).unwrap();
+    let repo = git2::Repository::open(workdir).unwrap();
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new("task.yaml")).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let parent = repo.head().unwrap().peel_to_commit().unwrap();
+    let sig = git2::Signature::now("Lead", "lead@example.com").unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "Board edited by the lead", &tree, &[&parent]).unwrap();
+}
+
+fn task_of(workdir: &Path, id: &str) -> patchdesk_board::Task {
+    patchdesk_board::Board::load(workdir).task(id).unwrap().clone()
+}
+
+#[test]
+fn merging_the_undo_puts_the_tasks_its_merge_made_ready_back_to_waiting_in_the_same_commit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo::Sent { desk, workdir, remote, out, .. } = demo::sent_f22(tmp.path());
+    // F3.1 is done, so F2.2's merge makes F4.1 ready; F5.1 (with a `ready:` flag) waits for F2.2
+    // alone; F5.2 depends on F2.2 but was started anyway.
+    edit_board(&workdir, |text| {
+        text.replace("    status: review\n", "    status: done\n")
+            + "  F5.1:\n    title: Coach quiz\n    pod_owner: QAPod\n    status: planned\n    ready: false\n    depends_on: [F2.2]\n"
+            + "  F5.2:\n    title: Athlete card\n    pod_owner: DevPod\n    status: in_progress\n    depends_on: [F2.2]\n"
+    });
+    practice::merge(&desk, &remote.url, out.pr_number).unwrap();
+    let f = follow::follow_reviews(&desk, &workdir, &remote, datetime!(2026-11-30 16:00 UTC)).unwrap();
+    let merged = f.report.reviews.iter().find(|r| r.change == ReviewChange::Merged).unwrap();
+    assert_eq!(merged.unlocked, vec!["F4.1".to_string(), "F5.1".to_string()]);
+    assert!(task_of(&workdir, "F4.1").ready && task_of(&workdir, "F5.1").ready);
+
+    let done = undo::undo_merge(&desk, &workdir, "F2.2", datetime!(2026-11-30 16:05 UTC)).unwrap();
+    practice::merge(&desk, &remote.url, done.number).unwrap();
+    let repo = git2::Repository::open(&workdir).unwrap();
+    let before = repo.head().unwrap().target().unwrap();
+    let f = follow::follow_reviews(&desk, &workdir, &remote, datetime!(2026-11-30 16:07 UTC)).unwrap();
+    let undone = f.report.reviews.iter().find(|r| r.change == ReviewChange::Undone).expect("the undo noticed");
+    assert!(undone.summary.contains("F4.1") && undone.summary.contains("F5.1"), "{}", undone.summary);
+    assert_eq!(status_of(&workdir, "F2.2"), "in_progress");
+    for id in ["F4.1", "F5.1"] {
+        let t = task_of(&workdir, id);
+        assert_eq!(
+            (t.status.as_str(), t.ready, t.waiting_on.clone()),
+            ("planned", false, vec!["F2.2".to_string()]),
+            "{id}"
+        );
+    }
+    let text = std::fs::read_to_string(workdir.join("task.yaml")).unwrap();
+    assert!(text.contains("    ready: false\n    depends_on: [F2.2]\n"), "F5.1's flag is back:\n{text}");
+    assert_eq!(status_of(&workdir, "F5.2"), "in_progress", "a started task is left alone");
+    // All in the undo's one commit.
+    let commit = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(Some(commit.id().to_string()), f.report.commit);
+    assert_eq!(commit.parent_id(0).unwrap(), before, "one commit");
+    assert!(commit.message().unwrap().contains("F4.1"), "{:?}", commit.message());
+    let mut opts = git2::StatusOptions::new();
+    assert!(repo.statuses(Some(&mut opts)).unwrap().iter().all(|s| s.path().ok() != Some("task.yaml")), "committed");
+}
+
+#[test]
+fn the_undo_request_is_reviewed_and_merged_from_the_card_like_any_other_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (desk, workdir, remote, n, bare_dir) = merged_f22(tmp.path());
+    let bare = git2::Repository::open_bare(&bare_dir).unwrap();
+    let before_merge = bare.find_commit(tip(&bare, "main")).unwrap().parent_id(0).unwrap();
+    let done = undo::undo_merge(&desk, &workdir, "F2.2", datetime!(2026-11-30 16:05 UTC)).unwrap();
+
+    // The card's request is the undo's while it is open: the practice reviewer and Merge act on it.
+    let r = patchdesk_desk::review::review_of_task(&desk, &workdir, "F2.2").unwrap();
+    assert_eq!((r.number, r.state, r.branch.as_deref()), (done.number, ReviewState::Open, Some(done.branch.as_str())));
+    practice::review(&desk, &remote.url, r.number, &practice::PracticeVerdict::Approve).unwrap();
+    let r = patchdesk_desk::review::review_of_task(&desk, &workdir, "F2.2").unwrap();
+    assert_eq!(r.summary.standing, patchdesk_desk::Standing::Approved);
+    let merged =
+        patchdesk_desk::review::merge_task(&desk, &workdir, "F2.2", None, datetime!(2026-11-30 16:06 UTC)).unwrap();
+    assert_eq!(merged.number, done.number);
+    let undone = merged.report.reviews.iter().find(|r| r.change == ReviewChange::Undone).expect("the undo noticed");
+    assert!(undone.summary.contains(&format!("Undid #{n}")), "{}", undone.summary);
+    assert_eq!(status_of(&workdir, "F2.2"), "in_progress");
+    // main no longer holds F2.2's change (the delivery logs aside, and the board, whose own
+    // commits the merge sends to main after it).
+    let files = |id: git2::Oid| {
+        let mut out = Vec::new();
+        bare.find_commit(id)
+            .unwrap()
+            .tree()
+            .unwrap()
+            .walk(git2::TreeWalkMode::PreOrder, |dir, e| {
+                let p = format!("{dir}{}", e.name().unwrap());
+                let history = p.starts_with(".logs") || p.starts_with("metrics") || p == "task.yaml";
+                if e.kind() == Some(git2::ObjectType::Blob) && !history {
+                    out.push((p, e.id()));
+                }
+                git2::TreeWalkResult::Ok
+            })
+            .unwrap();
+        out
+    };
+    assert_eq!(files(tip(&bare, "main")), files(before_merge));
+    // Afterwards the card is the merged request's again, and its undo is done.
+    let again = undo::undo_merge(&desk, &workdir, "F2.2", datetime!(2026-11-30 16:09 UTC)).unwrap();
+    assert_eq!((again.number, again.state, again.new), (done.number, ReviewState::Merged, false));
+}
+
+#[test]
+fn withdrawing_the_open_undo_request_closes_it_and_the_card_is_the_merged_request_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (desk, workdir, _remote, n, bare_dir) = merged_f22(tmp.path());
+    let done = undo::undo_merge(&desk, &workdir, "F2.2", datetime!(2026-11-30 16:05 UTC)).unwrap();
+    let head = git2::Repository::open(&workdir).unwrap().head().unwrap().target().unwrap();
+    let w = patchdesk_desk::review::withdraw(
+        &desk,
+        &workdir,
+        "F2.2",
+        "Not needed after all",
+        datetime!(2026-11-30 16:06 UTC),
+    )
+    .unwrap();
+    assert_eq!((w.number, w.branch_deleted), (done.number, true));
+    let bare = git2::Repository::open_bare(&bare_dir).unwrap();
+    assert!(bare.find_reference(&format!("refs/heads/{}", done.branch)).is_err(), "the undo's branch is gone");
+    assert_eq!(status_of(&workdir, "F2.2"), "done", "the task stays done");
+    assert_eq!(git2::Repository::open(&workdir).unwrap().head().unwrap().target().unwrap(), head, "nothing recorded");
+    let r = patchdesk_desk::review::review_of_task(&desk, &workdir, "F2.2").unwrap();
+    assert_eq!((r.number, r.state), (n, ReviewState::Merged));
+}

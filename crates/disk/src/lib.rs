@@ -94,6 +94,12 @@ pub fn inspect(workdir: &Path, rel: &str) -> Result<Found, FileError> {
 /// Reads the plain file `rel`; `Ok(None)` when it does not exist. A link anywhere on the way,
 /// or a file that is not plain (a pipe, a device, a folder), is refused.
 pub fn read_file(workdir: &Path, rel: &str) -> Result<Option<Vec<u8>>, FileError> {
+    read_file_up_to(workdir, rel, u64::MAX)
+}
+
+/// [`read_file`] that stops after `limit + 1` bytes, so a file larger than `limit` shows by its
+/// length without being read whole.
+pub fn read_file_up_to(workdir: &Path, rel: &str, limit: u64) -> Result<Option<Vec<u8>>, FileError> {
     match inspect(workdir, rel)? {
         Found::Nothing => return Ok(None),
         Found::Folder => return Err(FileError::NotPlain(rel.to_string(), "file")),
@@ -119,7 +125,7 @@ pub fn read_file(workdir: &Path, rel: &str) -> Result<Option<Vec<u8>>, FileError
         return Err(FileError::NotPlain(rel.to_string(), "file"));
     }
     let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).map_err(io)?;
+    (&mut file).take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
     Ok(Some(bytes))
 }
 

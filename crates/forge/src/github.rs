@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 
 use crate::feedback::{is_patchdesk_comment, PATCHDESK_MARK};
 use crate::{
-    Check, Checks, ChecksState, Feedback, Forge, ForgeError, ForgeKind, GitCredentials, MergeMethod, NewReview,
-    ReviewComment, ReviewPoll, ReviewRequest, ReviewState, ReviewVerdict, Verdict,
+    Check, Checks, ChecksState, Feedback, FeedbackCache, Forge, ForgeError, ForgeKind, GitCredentials, MergeCommit,
+    MergeMethod, NewReview, ReviewComment, ReviewPoll, ReviewRequest, ReviewState, ReviewVerdict, Verdict,
 };
 
 /// Where GitHub's API and web pages are.
@@ -381,6 +381,14 @@ impl From<PullJson> for ReviewRequest {
     }
 }
 
+/// The answer to a GET that may be conditional.
+enum Answer {
+    /// `304`: the answer whose ETag was sent still holds.
+    NotModified,
+    /// The answer now, with its ETag.
+    Fresh { etag: Option<String>, text: String },
+}
+
 impl GitHub {
     /// The repository `owner/name` at `base`, reached with `token`. Nothing is sent yet.
     pub fn new(base: ApiBase, repo: &str, token: Secret) -> Result<GitHub, ForgeError> {
@@ -444,32 +452,41 @@ impl GitHub {
         Ok(())
     }
 
-    async fn pull_status(&self, number: u64, etag: Option<&str>) -> Result<ReviewPoll, ForgeError> {
-        let ctx = self.ctx("read pull requests");
+    /// A GET of `url`, conditional on `etag` when given (`If-None-Match`): "not modified", or
+    /// the answer's text with its ETag. An error status is mapped to a [`ForgeError`].
+    async fn conditional_get(&self, url: String, etag: Option<&str>, ctx: &Context<'_>) -> Result<Answer, ForgeError> {
         let mut headers = http::HeaderMap::new();
         if let Some(v) = etag.and_then(|t| http::HeaderValue::from_str(t).ok()) {
             headers.insert(http::header::IF_NONE_MATCH, v);
         }
-        let url = format!("{}{}", self.base.api, self.route(&format!("/pulls/{number}")));
-        let resp = self.crab._get_with_headers(url, Some(headers)).await.map_err(|e| map_error(&ctx, e))?;
+        let resp = self.crab._get_with_headers(url, Some(headers)).await.map_err(|e| map_error(ctx, e))?;
         let status = resp.status().as_u16();
         if status == 304 {
-            return Ok(ReviewPoll::NotModified);
+            return Ok(Answer::NotModified);
         }
         let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let new_tag = header("etag");
         let remaining_zero = header("x-ratelimit-remaining").is_some_and(|v| v.trim() == "0");
         let reset = header("x-ratelimit-reset").and_then(|v| v.trim().parse().ok());
-        let text = self.crab.body_to_string(resp).await.map_err(|e| map_error(&ctx, e))?;
+        let text = self.crab.body_to_string(resp).await.map_err(|e| map_error(ctx, e))?;
         if status != 200 {
             let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
             let message = v.get("message").and_then(Value::as_str).unwrap_or_default();
             let errors = v.get("errors").and_then(Value::as_array).cloned().unwrap_or_default();
-            return Err(match status_error(&ctx, status, message, &errors, remaining_zero, reset) {
-                ForgeError::RepoNotFound { repo } => ForgeError::ReviewNotFound { number, repo },
-                other => other,
-            });
+            return Err(status_error(ctx, status, message, &errors, remaining_zero, reset));
         }
+        Ok(Answer::Fresh { etag: new_tag, text })
+    }
+
+    async fn pull_status(&self, number: u64, etag: Option<&str>) -> Result<ReviewPoll, ForgeError> {
+        let ctx = self.ctx("read pull requests");
+        let url = format!("{}{}", self.base.api, self.route(&format!("/pulls/{number}")));
+        let (new_tag, text) = match self.conditional_get(url, etag, &ctx).await {
+            Ok(Answer::NotModified) => return Ok(ReviewPoll::NotModified),
+            Ok(Answer::Fresh { etag, text }) => (etag, text),
+            Err(ForgeError::RepoNotFound { repo }) => return Err(ForgeError::ReviewNotFound { number, repo }),
+            Err(e) => return Err(e),
+        };
         let pull: PullJson = serde_json::from_str(&text).map_err(|e| {
             ForgeError::Unexpected(format!(
                 "GitHub's answer about pull request #{number} could not be read ({})",
@@ -533,13 +550,56 @@ fn run_state(status: &str, conclusion: Option<&str>) -> ChecksState {
 }
 
 impl GitHub {
-    /// Every page (up to 2,000 entries) of a list at `tail`.
-    async fn all_pages<T: serde::de::DeserializeOwned>(&self, tail: &str, action: &str) -> Result<Vec<T>, ForgeError> {
+    /// The answer at the repository's `tail` with `query` (`?page=2`), read conditionally on
+    /// the answer kept in `cache`: a `304` uses the kept one. A fresh answer is kept.
+    async fn read_kept<T: serde::de::DeserializeOwned>(
+        &self,
+        tail: &str,
+        query: &str,
+        action: &str,
+        cache: &mut FeedbackCache,
+    ) -> Result<T, ForgeError> {
+        let ctx = self.ctx(action);
+        let url = format!("{}{}{query}", self.base.api, self.route(tail));
+        let unreadable = |e: serde_json::Error| {
+            ForgeError::Unexpected(format!(
+                "GitHub's answer when trying to {action} could not be read ({})",
+                short(&e.to_string())
+            ))
+        };
+        let mut sent = cache.etag(&url);
+        loop {
+            match self.conditional_get(url.clone(), sent.as_deref(), &ctx).await? {
+                Answer::Fresh { etag, text } => {
+                    let value = serde_json::from_str(&text).map_err(unreadable)?;
+                    cache.keep(&url, etag, &text);
+                    return Ok(value);
+                }
+                // Not modified: the kept answer; one that cannot be read is read afresh.
+                Answer::NotModified => {
+                    if let Some(value) = cache.body(&url).and_then(|b| serde_json::from_str(b).ok()) {
+                        return Ok(value);
+                    }
+                    if sent.take().is_none() {
+                        return Err(ForgeError::Unexpected(format!(
+                            "GitHub gave no answer when trying to {action}; try again"
+                        )));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every page (up to 2,000 entries) of a list at `tail`, each read with [`Self::read_kept`].
+    async fn all_pages<T: serde::de::DeserializeOwned>(
+        &self,
+        tail: &str,
+        action: &str,
+        cache: &mut FeedbackCache,
+    ) -> Result<Vec<T>, ForgeError> {
         let mut out = Vec::new();
         for page in 1..=20u32 {
-            let params = [("per_page", "100".to_string()), ("page", page.to_string())];
-            let list: Vec<T> =
-                self.crab.get(self.route(tail), Some(&params)).await.map_err(|e| map_error(&self.ctx(action), e))?;
+            let list: Vec<T> = self.read_kept(tail, &format!("?per_page=100&page={page}"), action, cache).await?;
             let n = list.len();
             out.extend(list);
             if n < 100 {
@@ -549,7 +609,7 @@ impl GitHub {
         Ok(out)
     }
 
-    async fn read_feedback(&self, number: u64) -> Result<Feedback, ForgeError> {
+    async fn read_feedback(&self, number: u64, cache: &mut FeedbackCache) -> Result<Feedback, ForgeError> {
         #[derive(Deserialize)]
         struct Head {
             sha: String,
@@ -562,12 +622,9 @@ impl GitHub {
             ForgeError::RepoNotFound { repo } => ForgeError::ReviewNotFound { number, repo },
             other => other,
         };
-        let pull: Pull = self
-            .crab
-            .get(self.route(&format!("/pulls/{number}")), None::<&()>)
-            .await
-            .map_err(|e| not_found(map_error(&self.ctx("read pull requests"), e)))?;
-        let raw: Vec<ReviewJson> = self.all_pages(&format!("/pulls/{number}/reviews"), "read reviews").await?;
+        let pull: Pull =
+            self.read_kept(&format!("/pulls/{number}"), "", "read pull requests", cache).await.map_err(not_found)?;
+        let raw: Vec<ReviewJson> = self.all_pages(&format!("/pulls/{number}/reviews"), "read reviews", cache).await?;
         let mut reviews = Vec::new();
         let mut comments = Vec::new();
         for r in raw {
@@ -592,9 +649,9 @@ impl GitHub {
             reviews.push(ReviewVerdict { reviewer, verdict, body, at: r.submitted_at });
         }
         let on_lines: Vec<CommentJson> =
-            self.all_pages(&format!("/pulls/{number}/comments"), "read review comments").await?;
+            self.all_pages(&format!("/pulls/{number}/comments"), "read review comments", cache).await?;
         let on_request: Vec<CommentJson> =
-            self.all_pages(&format!("/issues/{number}/comments"), "read comments").await?;
+            self.all_pages(&format!("/issues/{number}/comments"), "read comments", cache).await?;
         for c in on_lines.into_iter().chain(on_request) {
             let body = c.body.unwrap_or_default();
             if is_patchdesk_comment(&body) {
@@ -609,11 +666,11 @@ impl GitHub {
             });
         }
         comments.sort_by(|a, b| a.at.cmp(&b.at));
-        let checks = self.read_checks(&pull.head.sha).await?;
+        let checks = self.read_checks(&pull.head.sha, cache).await?;
         Ok(Feedback { reviews, comments, checks })
     }
 
-    async fn read_checks(&self, sha: &str) -> Result<Checks, ForgeError> {
+    async fn read_checks(&self, sha: &str, cache: &mut FeedbackCache) -> Result<Checks, ForgeError> {
         #[derive(Deserialize)]
         struct Status {
             context: String,
@@ -635,18 +692,9 @@ impl GitHub {
             #[serde(default)]
             check_runs: Vec<Run>,
         }
-        let ctx = self.ctx("read the checks");
-        let combined: Combined = self
-            .crab
-            .get(self.route(&format!("/commits/{sha}/status")), None::<&()>)
-            .await
-            .map_err(|e| map_error(&ctx, e))?;
-        let params = [("per_page", "100")];
-        let runs: Runs = self
-            .crab
-            .get(self.route(&format!("/commits/{sha}/check-runs")), Some(&params))
-            .await
-            .map_err(|e| map_error(&ctx, e))?;
+        let action = "read the checks";
+        let combined: Combined = self.read_kept(&format!("/commits/{sha}/status"), "", action, cache).await?;
+        let runs: Runs = self.read_kept(&format!("/commits/{sha}/check-runs"), "?per_page=100", action, cache).await?;
         let mut each: Vec<Check> =
             combined.statuses.into_iter().map(|s| Check { state: status_state(&s.state), name: s.context }).collect();
         each.extend(
@@ -771,8 +819,8 @@ impl Forge for GitHub {
         format!("{}/{}/pulls?q={q}", self.base.web, self.full)
     }
 
-    fn feedback(&self, number: u64) -> Result<Feedback, ForgeError> {
-        self.rt.block_on(self.read_feedback(number))
+    fn feedback(&self, number: u64, cache: &mut FeedbackCache) -> Result<Feedback, ForgeError> {
+        self.rt.block_on(self.read_feedback(number, cache))
     }
 
     fn merge_methods(&self) -> Result<Vec<MergeMethod>, ForgeError> {
@@ -858,11 +906,13 @@ impl Forge for GitHub {
         }
     }
 
-    fn merge_commit(&self, number: u64) -> Result<Option<String>, ForgeError> {
+    fn merge_commit(&self, number: u64) -> Result<Option<MergeCommit>, ForgeError> {
         #[derive(Deserialize)]
         struct Pull {
             merged_at: Option<String>,
             merge_commit_sha: Option<String>,
+            #[serde(default)]
+            commits: Option<u32>,
         }
         let pull: Pull = self
             .rt
@@ -871,7 +921,8 @@ impl Forge for GitHub {
                 ForgeError::RepoNotFound { repo } => ForgeError::ReviewNotFound { number, repo },
                 other => other,
             })?;
-        Ok(pull.merged_at.and(pull.merge_commit_sha).filter(|s| !s.is_empty()))
+        let commits = pull.commits.unwrap_or(1).max(1);
+        Ok(pull.merged_at.and(pull.merge_commit_sha).filter(|s| !s.is_empty()).map(|sha| MergeCommit { sha, commits }))
     }
 
     fn comment(&self, number: u64, body: &str) -> Result<(), ForgeError> {

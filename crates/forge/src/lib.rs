@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod feedback;
 pub mod git_failure;
 pub mod github;
+pub mod kept_answers;
 pub mod practice;
 pub mod signin;
 
@@ -25,6 +26,7 @@ pub use feedback::{
 };
 pub use git_failure::GitFailure;
 pub use github::{check_token, list_repositories, plain_network_words, Account, ApiBase, GitHub, RepoSummary};
+pub use kept_answers::FeedbackCache;
 pub use patchdesk_secrets::Secret;
 pub use practice::PracticeRemote;
 
@@ -83,6 +85,16 @@ pub enum ReviewPoll {
         /// When it was closed or merged (RFC 3339), if it was and the forge says.
         closed_at: Option<String>,
     },
+}
+
+/// Where a merged request went into its base (see [`Forge::merge_commit`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeCommit {
+    /// The merge commit, the squash commit, or the last commit a rebase merge made.
+    pub sha: String,
+    /// How many commits the request had (a rebase merge puts that many on the base, made one
+    /// after another by the same committer as `sha`, within seconds).
+    pub commits: u32,
 }
 
 /// What to open.
@@ -146,8 +158,10 @@ pub trait Forge: Send + Sync {
     fn review_link_for_branch(&self, branch: &str) -> String;
     /// What reviewers said about request `number` (reviews, comments on lines and on the
     /// request) and the checks of its head. An unknown number gives
-    /// [`ForgeError::ReviewNotFound`].
-    fn feedback(&self, number: u64) -> Result<Feedback, ForgeError>;
+    /// [`ForgeError::ReviewNotFound`]. Each read is conditional on the answer kept in `cache`
+    /// (on GitHub, `If-None-Match`: an unchanged resource costs a `304`, which does not count
+    /// against the rate limit, and its kept answer is used); new answers are kept there.
+    fn feedback(&self, number: u64, cache: &mut FeedbackCache) -> Result<Feedback, ForgeError>;
     /// The ways the repository allows merging, in GitHub's order (merge, squash, rebase).
     fn merge_methods(&self) -> Result<Vec<MergeMethod>, ForgeError>;
     /// Merges request `number` with `method`; returns the commit now at the tip of its base.
@@ -160,9 +174,10 @@ pub trait Forge: Send + Sync {
     /// Deletes `branch` only while its tip is still `only_if_at` (nobody else added to it);
     /// true when it was deleted, false when it was gone already or holds other commits.
     fn delete_branch(&self, branch: &str, only_if_at: &str) -> Result<bool, ForgeError>;
-    /// The commit that put merged request `number` into its base (the merge commit, or the
-    /// squash commit); `None` while it is not merged, or when the forge cannot tell.
-    fn merge_commit(&self, number: u64) -> Result<Option<String>, ForgeError>;
+    /// The commit that put merged request `number` into its base (the merge commit, the squash
+    /// commit, or the last of the commits a rebase put there), with how many commits the
+    /// request had; `None` while it is not merged, or when the forge cannot tell.
+    fn merge_commit(&self, number: u64) -> Result<Option<MergeCommit>, ForgeError>;
 }
 
 /// What went wrong talking to a forge. Messages are plain sentences with a next step, and

@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::feedback::{is_patchdesk_comment, PATCHDESK_MARK};
 use crate::{
-    Checks, Feedback, Forge, ForgeError, ForgeKind, MergeMethod, NewReview, ReviewComment, ReviewPoll, ReviewRequest,
-    ReviewState, ReviewVerdict, Verdict,
+    Checks, Feedback, Forge, ForgeError, ForgeKind, MergeCommit, MergeMethod, NewReview, ReviewComment, ReviewPoll,
+    ReviewRequest, ReviewState, ReviewVerdict, Verdict,
 };
 
 const DIR: &str = "patchdesk-reviews";
@@ -467,7 +467,7 @@ impl Forge for PracticeRemote {
         format!("{}#branch-{branch}", self.git_dir.display())
     }
 
-    fn feedback(&self, number: u64) -> Result<Feedback, ForgeError> {
+    fn feedback(&self, number: u64, _cache: &mut crate::FeedbackCache) -> Result<Feedback, ForgeError> {
         let rec = self.record(number)?;
         let comments = rec.comments.into_iter().filter(|c| !is_patchdesk_comment(&c.body)).collect();
         Ok(Feedback { reviews: rec.reviews, comments, checks: Checks::none() })
@@ -501,14 +501,16 @@ impl Forge for PracticeRemote {
         Ok(true)
     }
 
-    fn merge_commit(&self, number: u64) -> Result<Option<String>, ForgeError> {
+    fn merge_commit(&self, number: u64) -> Result<Option<MergeCommit>, ForgeError> {
+        // The practice remote merges with a merge commit: one commit brings the change in.
+        let one = |sha: String| MergeCommit { sha, commits: 1 };
         let repo = self.repo()?;
         let rec = self.record(number)?;
         if self.to_request(&repo, &rec).state != ReviewState::Merged {
             return Ok(None);
         }
-        if rec.merge_commit.is_some() {
-            return Ok(rec.merge_commit);
+        if let Some(sha) = rec.merge_commit {
+            return Ok(Some(one(sha)));
         }
         // Merged by someone else (a push to the base): the first commit on the base's
         // first-parent line that holds the request's head is the one that brought it in.
@@ -526,7 +528,7 @@ impl Forge for PracticeRemote {
             found = Some(c.id());
             at = c.parent(0).ok();
         }
-        Ok(found.map(|c| c.to_string()))
+        Ok(found.map(|c| one(c.to_string())))
     }
 
     fn comment(&self, number: u64, body: &str) -> Result<(), ForgeError> {
@@ -639,7 +641,7 @@ mod review_tests {
         let n = forge.open_review(&new).unwrap().number;
         forge.submit_review(n, Verdict::ChangesAsked, "Say which step first.", Some(("docs/a.md", 3))).unwrap();
         forge.comment(n, "Revision 2 from QAPod: fixed").unwrap();
-        let f = forge.feedback(n).unwrap();
+        let f = forge.feedback(n, &mut crate::FeedbackCache::new()).unwrap();
         assert_eq!(f.comments.len(), 1, "{f:?}");
         assert_eq!(
             (f.comments[0].path.as_deref(), f.comments[0].line, f.comments[0].body.as_str()),
@@ -651,7 +653,10 @@ mod review_tests {
             (crate::Standing::ChangesAsked, vec![PRACTICE_REVIEWER.to_string()], 1)
         );
         forge.submit_review(n, Verdict::Approved, "", None).unwrap();
-        assert_eq!(forge.feedback(n).unwrap().summary().standing, crate::Standing::Approved);
+        assert_eq!(
+            forge.feedback(n, &mut crate::FeedbackCache::new()).unwrap().summary().standing,
+            crate::Standing::Approved
+        );
         assert_eq!(forge.merge_methods().unwrap(), vec![MergeMethod::Merge]);
         assert!(forge.merge(n, MergeMethod::Squash).is_err());
         forge.merge(n, MergeMethod::Merge).unwrap();

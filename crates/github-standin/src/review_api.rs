@@ -312,15 +312,12 @@ pub(crate) fn merge(world: &mut World, call: &Call<'_>) -> Reply {
     let Some(login) = call.login().map(str::to_string) else { return requires_auth() };
     let docs = "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request";
     let method = call.body.and_then(|b| b.get("merge_method")).and_then(Value::as_str).unwrap_or("merge");
-    if method != "merge" {
-        return error(405, "The stand-in merges with a merge commit only.", docs);
-    }
     if world.repos[i].pulls[j].public.state != PullState::Open {
         return error(405, "Pull Request is not mergeable", docs);
     }
     let n = world.repos[i].pulls[j].public.number;
     let dir = git_dir(call, &world.repos[i]);
-    match merge_pull_in(&mut world.repos[i], &dir, n, &login) {
+    match merge_pull_in(&mut world.repos[i], &dir, n, &login, method) {
         Ok(sha) => Reply::json(200, json!({"sha": sha, "merged": true, "message": "Pull Request successfully merged"})),
         Err(e) => error(405, &e, docs),
     }

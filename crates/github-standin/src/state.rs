@@ -615,7 +615,7 @@ impl StandinState {
         let mut w = self.shared.lock();
         let i = w.repo_index(owner, repo).ok_or_else(|| format!("no repository {owner}/{repo}"))?;
         let dir = self.shared.git_dir(&w.repos[i].owner, &w.repos[i].name);
-        merge_pull_in(&mut w.repos[i], &dir, number, merged_by)
+        merge_pull_in(&mut w.repos[i], &dir, number, merged_by, "merge")
     }
 
     /// A review of pull request `number` by `login` (`APPROVED`, `CHANGES_REQUESTED`,
@@ -638,6 +638,43 @@ impl StandinState {
         let lines: Vec<(String, u32, String)> =
             on_lines.iter().map(|(p, l, t)| (p.to_string(), *l, t.to_string())).collect();
         add_review_in(&mut w, i, &dir, number, login, state, body, &lines).map(|_| ())
+    }
+
+    /// One more comment by `login` on `line` of `path` in pull request `number` (a reply in a
+    /// review thread): only the pull request's review comments change.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_review_comment(
+        &self,
+        owner: &str,
+        repo: &str,
+        number: u64,
+        login: &str,
+        path: &str,
+        line: u32,
+        body: &str,
+    ) -> Result<(), String> {
+        let mut w = self.shared.lock();
+        w.ensure_user(login);
+        let i = w.repo_index(owner, repo).ok_or_else(|| format!("no repository {owner}/{repo}"))?;
+        let thread = w.repos[i]
+            .comments
+            .iter()
+            .find(|c| c.number == number && c.path.as_deref() == Some(path))
+            .map(|c| (c.review_id, c.commit_id.clone()))
+            .ok_or_else(|| format!("no review comment on {path} in pull request #{number} to reply to"))?;
+        let id = w.new_id();
+        w.repos[i].comments.push(StoredComment {
+            id,
+            number,
+            login: login.to_string(),
+            body: body.to_string(),
+            path: Some(path.to_string()),
+            line: Some(line),
+            review_id: thread.0,
+            commit_id: thread.1,
+            created_at: crate::now_iso(),
+        });
+        Ok(())
     }
 
     /// A commit status (`success`, `failure`, `error`, `pending`) on commit `sha`.
@@ -875,6 +912,7 @@ pub(crate) fn merge_pull_in(
     dir: &std::path::Path,
     number: u64,
     merged_by: &str,
+    method: &str,
 ) -> Result<String, String> {
     let owner = r.owner.clone();
     let pull =
@@ -889,24 +927,63 @@ pub(crate) fn merge_pull_in(
         .map_err(git_err)?;
     let mut base_ref = git.find_reference(&format!("refs/heads/{}", pull.public.base)).map_err(git_err)?;
     let base = base_ref.peel_to_commit().map_err(git_err)?;
-    let mut index = git.merge_commits(&base, &head, None).map_err(git_err)?;
-    if index.has_conflicts() {
-        return Err(format!("pull request #{number} has merge conflicts"));
-    }
-    let tree = git.find_tree(index.write_tree_to(&git).map_err(git_err)?).map_err(git_err)?;
+    let conflicts = || format!("pull request #{number} has merge conflicts");
     let sig = git2::Signature::now(merged_by, &format!("{merged_by}@users.noreply.invalid")).map_err(git_err)?;
-    let message = format!("Merge pull request #{number} from {}/{}\n\n{}", owner, pull.public.head, pull.public.title);
-    let merge = git.commit(None, &sig, &sig, &message, &tree, &[&base, &head]).map_err(git_err)?;
-    base_ref.set_target(merge, "merge pull request").map_err(git_err)?;
+    let tip = match method {
+        "merge" | "squash" => {
+            let mut index = git.merge_commits(&base, &head, None).map_err(git_err)?;
+            if index.has_conflicts() {
+                return Err(conflicts());
+            }
+            let tree = git.find_tree(index.write_tree_to(&git).map_err(git_err)?).map_err(git_err)?;
+            if method == "merge" {
+                let message = format!(
+                    "Merge pull request #{number} from {}/{}\n\n{}",
+                    owner, pull.public.head, pull.public.title
+                );
+                git.commit(None, &sig, &sig, &message, &tree, &[&base, &head]).map_err(git_err)?
+            } else {
+                let message = format!("{} (#{number})", pull.public.title);
+                git.commit(None, &sig, &sig, &message, &tree, &[&base]).map_err(git_err)?
+            }
+        }
+        // Each commit of the request replayed on the base, oldest first, keeping its author;
+        // GitHub commits them all at once.
+        "rebase" => {
+            let committer = git2::Signature::now("GitHub", "noreply@github.com").map_err(git_err)?;
+            let mut walk = git.revwalk().map_err(git_err)?;
+            walk.push(head.id()).map_err(git_err)?;
+            walk.hide(base.id()).map_err(git_err)?;
+            walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE).map_err(git_err)?;
+            let mut tip = base.clone();
+            for id in walk {
+                let c = git.find_commit(id.map_err(git_err)?).map_err(git_err)?;
+                if c.parent_count() > 1 {
+                    return Err(format!("pull request #{number} holds merge commits and cannot be rebased"));
+                }
+                let mut index = git.cherrypick_commit(&c, &tip, 0, None).map_err(git_err)?;
+                if index.has_conflicts() {
+                    return Err(conflicts());
+                }
+                let tree = git.find_tree(index.write_tree_to(&git).map_err(git_err)?).map_err(git_err)?;
+                let message = c.message().unwrap_or_default();
+                let id = git.commit(None, &c.author(), &committer, message, &tree, &[&tip]).map_err(git_err)?;
+                tip = git.find_commit(id).map_err(git_err)?;
+            }
+            tip.id()
+        }
+        other => return Err(format!("{other} is not a merge method")),
+    };
+    base_ref.set_target(tip, "merge pull request").map_err(git_err)?;
     let now = crate::now_iso();
     pull.public.state = PullState::Merged;
     pull.merged_at = Some(now.clone());
     pull.closed_at = Some(now.clone());
     pull.updated_at = now;
     pull.merged_by = Some(merged_by.to_string());
-    pull.merge_commit_sha = Some(merge.to_string());
+    pull.merge_commit_sha = Some(tip.to_string());
     pull.frozen = Some((head.id().to_string(), base.id().to_string()));
-    Ok(merge.to_string())
+    Ok(tip.to_string())
 }
 
 /// Records a review (and its line comments) on pull request `number` of repository `i`;

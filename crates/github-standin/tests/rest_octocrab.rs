@@ -260,6 +260,31 @@ async fn pull_request_etag_gives_304_until_it_changes() {
 }
 
 #[tokio::test]
+async fn every_list_answers_a_matching_etag_with_304_that_does_not_count_against_the_limit() {
+    let gh = standin_with_repo().await;
+    with_feature_branch(&gh, "feature");
+    let crab = client(&gh, TOKEN);
+    crab.pulls("octo", "hello").create("One", "feature", "main").send().await.unwrap();
+    // The description documents no 304 for the reviews list; GitHub answers it conditionally anyway.
+    let url = format!("{}/repos/octo/hello/pulls/1/reviews?per_page=100&page=1", gh.api_url());
+    let (status, headers, _) = raw_get(&crab, &url, None).await;
+    assert_eq!(status, 200);
+    let used = |h: &http::HeaderMap| h["x-ratelimit-used"].to_str().unwrap().parse::<u64>().unwrap();
+    let used_before = used(&headers);
+    let mut conditional = http::HeaderMap::new();
+    conditional.insert("if-none-match", headers["etag"].clone());
+    let (status, _, body) = raw_get(&crab, &url, Some(conditional.clone())).await;
+    assert_eq!((status, body.as_str()), (304, ""));
+    let (_, _, _) = raw_get(&crab, &url, Some(conditional.clone())).await;
+    gh.state().add_review("octo", "hello", 1, "ann", "APPROVED", "", &[]).unwrap();
+    let (status, headers, body) = raw_get(&crab, &url, Some(conditional)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("APPROVED"), "{body}");
+    assert_eq!(used(&headers), used_before + 1, "the two 304s were not counted");
+    gh.stop();
+}
+
+#[tokio::test]
 async fn branches_and_refs_come_from_the_bare_repository() {
     let gh = standin_with_repo().await;
     let sha = with_feature_branch(&gh, "chatgpt/dev/x");

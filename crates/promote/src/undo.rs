@@ -1,9 +1,10 @@
 //! "Undo merge": a review request that takes a merged request's change out of its base again.
 //!
-//! 1. The forge says which commit merged the request (the merge commit, or the squash commit).
+//! 1. The forge says which commit merged the request (the merge commit, the squash commit, or
+//!    the last of the commits a rebase merge made) and how many commits the request had.
 //! 2. The base branch is fetched into Patchdesk's own refs, and the revert is built in the
-//!    object store: that commit's change (against its first parent) taken out of the base's
-//!    current head, as one commit whose parent is that head. The delivery logs (`.logs/`, the
+//!    object store: the whole merged change (from the base just before the merge to that
+//!    commit, so every commit of a rebase merge) taken out of the base's current head, as one commit whose parent is that head. The delivery logs (`.logs/`, the
 //!    metrics file) are history and stay as they are on the base. The lead's working tree,
 //!    index and branches are never touched. Later changes to the same lines of a project file
 //!    refuse it; nothing is written.
@@ -11,12 +12,13 @@
 //!    "Undo F2.2: <title> (reverts #n)" is opened (or found) for it.
 //! 4. The record (`.patchdesk/undo/reverts-<n>.json`, local) lets a rerun return the same
 //!    request while it is open, and lets following the reviews ([`follow_undos`]) put the task
-//!    back in progress, in one commit, once the undo is merged.
+//!    back in progress, in one commit, once the undo is merged; the tasks its merge made ready
+//!    and nobody started yet wait for it again in the same commit.
 
 use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository};
-use patchdesk_board::{Board, TaskField};
+use patchdesk_board::Board;
 use patchdesk_forge::{Forge, ForgeError, NewReview, ReviewPoll, ReviewState};
 use patchdesk_logs::TraceEntry;
 use patchdesk_project::record::{check_can_commit, open_repository, record_checked_paths, restore};
@@ -185,7 +187,7 @@ pub fn undo_merge(req: &UndoRequest<'_>, forge: &dyn Forge) -> Result<UndoOutcom
         };
         return Err(PromoteError::NotMerged(format!("Review request #{n} for {} {why}.", req.task)));
     }
-    let Some(merge_sha) = forge.merge_commit(n)? else {
+    let Some(landed) = forge.merge_commit(n)? else {
         return Err(PromoteError::NotMerged(format!(
             "{} does not say which commit merged review request #{n}, so Patchdesk cannot undo it. Undo it there with its revert button.",
             forge.describe()
@@ -206,7 +208,7 @@ pub fn undo_merge(req: &UndoRequest<'_>, forge: &dyn Forge) -> Result<UndoOutcom
     let key = transport::remote_key(req.remote_url);
     transport::fetch(&repo, req.remote_url, creds, &key, &[base.as_str()])?;
     let base_tip = repo.refname_to_id(&format!("{FETCH_PREFIX}/{key}/{base}")).map_err(git("fetch the base branch"))?;
-    let merge = Oid::from_str(&merge_sha)
+    let merge = Oid::from_str(&landed.sha)
         .ok()
         .and_then(|o| repo.find_commit(o).ok())
         .filter(|c| c.id() == base_tip || repo.graph_descendant_of(base_tip, c.id()).unwrap_or(false))
@@ -235,7 +237,10 @@ pub fn undo_merge(req: &UndoRequest<'_>, forge: &dyn Forge) -> Result<UndoOutcom
             }
             tip
         }
-        None => build_revert(&repo, &merge, base_tip, &title, &trailer, known, &base, req)?,
+        None => {
+            let before = base_before(&merge, landed.commits).map_err(git("read the base branch"))?;
+            build_revert(&repo, &before, &merge, base_tip, &title, &trailer, known, &base, req)?
+        }
     };
     let mut rec = UndoRecord {
         task: req.task.to_string(),
@@ -269,11 +274,44 @@ fn base_of(known: &KnownReview) -> String {
     known.base.clone().unwrap_or_else(|| "the base branch".into())
 }
 
-/// The revert of `merge` on `base_tip`, built in the object store: one commit, or the refusal
-/// naming the files later changes also touched.
+/// The base as it was just before `merge` brought the request in: a merge commit's first
+/// parent; for a rebase merge, the parent of the first of the request's `commits` commits it
+/// put on the base (those the same committer as `merge` made in the same few seconds, one
+/// after another, none of them a squash of a request: a summary ending in "(#n)", as GitHub
+/// writes them); else (a squash) `merge`'s parent.
+fn base_before<'r>(merge: &git2::Commit<'r>, commits: u32) -> Result<git2::Commit<'r>, git2::Error> {
+    let squash = |c: &git2::Commit<'_>| {
+        let summary = c.summary().ok().flatten().unwrap_or_default().trim_end();
+        summary
+            .strip_suffix(')')
+            .and_then(|s| s.rsplit_once("(#"))
+            .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let same_moment = |c: &git2::Commit<'_>| {
+        let (a, b) = (c.committer(), merge.committer());
+        (a.when().seconds() - b.when().seconds()).abs() <= 5
+            && a.name_bytes() == b.name_bytes()
+            && a.email_bytes() == b.email_bytes()
+            && !squash(c)
+    };
+    let mut first = merge.clone();
+    if merge.parent_count() == 1 && !squash(merge) {
+        for _ in 1..commits.min(1000) {
+            match first.parent(0) {
+                Ok(p) if p.parent_count() == 1 && same_moment(&p) => first = p,
+                _ => break,
+            }
+        }
+    }
+    first.parent(0)
+}
+
+/// The revert of the change from `before` to `merge` on `base_tip`, built in the object store:
+/// one commit, or the refusal naming the files later changes also touched.
 #[allow(clippy::too_many_arguments)]
 fn build_revert(
     repo: &Repository,
+    before: &git2::Commit<'_>,
     merge: &git2::Commit<'_>,
     base_tip: Oid,
     title: &str,
@@ -284,9 +322,11 @@ fn build_revert(
 ) -> Result<Oid, PromoteError> {
     let n = known.number;
     let onto = repo.find_commit(base_tip).map_err(git("read the base branch"))?;
-    let mainline = if merge.parent_count() > 1 { 1 } else { 0 };
-    let mut index = repo.revert_commit(merge, &onto, mainline, None).map_err(git("take the change out"))?;
-    keep_delivery_logs(repo, merge, &onto, &mut index)?;
+    // A revert: the base now, with the change from `before` to `merge` taken back.
+    let err = git("take the change out");
+    let (after, now, then) = (merge.tree().map_err(&err)?, onto.tree().map_err(&err)?, before.tree().map_err(&err)?);
+    let mut index = repo.merge_trees(&after, &now, &then, None).map_err(&err)?;
+    keep_delivery_logs(repo, before, merge, &onto, &mut index)?;
     if index.has_conflicts() {
         let mut paths: Vec<String> = index
             .conflicts()
@@ -320,9 +360,14 @@ fn build_revert(
             .or_else(|_| git2::Signature::new("Patchdesk", "patchdesk@localhost", &when)),
     }
     .map_err(git("sign the undo commit"))?;
-    let short = &merge.id().to_string()[..7];
+    let short = |c: &git2::Commit<'_>| c.id().to_string()[..7].to_string();
+    let commits = if merge.parent_id(0).ok() == Some(before.id()) {
+        format!("commit {}", short(merge))
+    } else {
+        format!("the commits {}..{}", short(before), short(merge))
+    };
     let message = format!(
-        "{title}\n\nTakes out exactly the change review request #{n} ({}) brought into {base} with commit {short}.\n\n{trailer}\nReverts: {}\n",
+        "{title}\n\nTakes out exactly the change review request #{n} ({}) brought into {base} with {commits}.\n\n{trailer}\nReverts: {}\n",
         known.url,
         merge.id()
     );
@@ -338,12 +383,13 @@ fn is_delivery_log(path: &str) -> bool {
 /// the change's own entries are history, and later entries (the merge's) were added after them.
 fn keep_delivery_logs(
     repo: &Repository,
+    before: &git2::Commit<'_>,
     merge: &git2::Commit<'_>,
     onto: &git2::Commit<'_>,
     index: &mut git2::Index,
 ) -> Result<(), PromoteError> {
     let err = git("take the change out");
-    let before = merge.parent(0).map_err(&err)?.tree().map_err(&err)?;
+    let before = before.tree().map_err(&err)?;
     let diff = repo.diff_tree_to_tree(Some(&before), Some(&merge.tree().map_err(&err)?), None).map_err(&err)?;
     let paths: Vec<String> = diff
         .deltas()
@@ -418,6 +464,14 @@ fn open_request(req: &UndoRequest<'_>, forge: &dyn Forge, mut rec: UndoRecord) -
     Ok(UndoOutcome { record: rec, new: true })
 }
 
+impl UndoRecord {
+    /// The undo's review request as a task's request (on its card, in a follow report), once
+    /// it was opened.
+    pub fn request(&self) -> Option<KnownReview> {
+        self.number.map(|n| as_known(self, n))
+    }
+}
+
 /// The undo's review request as a follow report shows it.
 fn as_known(rec: &UndoRecord, number: u64) -> KnownReview {
     KnownReview {
@@ -450,8 +504,9 @@ pub struct UndosFollowed {
 }
 
 /// Follows every undo request opened on `forge`: once one is merged, its task goes back to in
-/// progress (`status: in_progress`, no longer done) with an entry in the trace log, all in one
-/// commit; each is done once (a rerun changes nothing). Part of following the reviews.
+/// progress (`status: in_progress`, no longer done) and the tasks its merge made ready, not
+/// started yet, wait for it again ([`patchdesk_board::reopen_task`]), with an entry in the trace
+/// log, all in one commit; each is done once (a rerun changes nothing). Part of following the reviews.
 pub fn follow_undos(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) -> Result<UndosFollowed, LifecycleError> {
     let mut merged: Vec<(UndoRecord, u64)> = Vec::new();
     for mut rec in all_undos(workdir).into_iter().filter(|r| !r.applied && forge.serves(&r.remote)) {
@@ -476,9 +531,16 @@ pub fn follow_undos(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) -> R
     }
     let repo = open_repository(workdir)?;
     let board = Board::load(workdir);
+    // The task's file, and those of the tasks that depend on it (they may wait for it again).
     let mut paths: Vec<String> = merged
         .iter()
-        .filter_map(|(r, _)| board.task(&r.task).map(|t| t.source.file.clone()))
+        .flat_map(|(r, _)| {
+            board
+                .tasks
+                .iter()
+                .filter(|t| t.id == r.task || t.depends_on.contains(&r.task))
+                .map(|t| t.source.file.clone())
+        })
         .chain([patchdesk_logs::TRACE_LOG.to_string()])
         .collect();
     paths.sort();
@@ -489,14 +551,15 @@ pub fn follow_undos(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) -> R
     let mut reviews = Vec::new();
     for (rec, number) in &merged {
         let mut warnings = Vec::new();
-        // A task not on the board has nothing to put back (the summary says so).
-        if let Some(task) = board.task(&rec.task) {
-            let mut fields = vec![("status", TaskField::Text("in_progress".into()))];
-            if task.done_flag == Some(true) {
-                fields.push(("done", TaskField::Flag(false)));
-            }
-            match patchdesk_board::set_task_fields(workdir, &rec.task, &fields, now) {
-                Ok(files) => written.extend(files),
+        let mut waiting_again = Vec::new();
+        // A task not on the board has nothing to put back (the summary says so). The tasks its
+        // merge made ready, not started yet, wait for it again.
+        if board.task(&rec.task).is_some() {
+            match patchdesk_board::reopen_task(workdir, &rec.task, now) {
+                Ok(o) => {
+                    written.extend(o.changed_files);
+                    waiting_again = o.waiting_again;
+                }
                 Err(e) => warnings.push(format!("Task {} was not put back in progress: {e}.", rec.task)),
             }
         }
@@ -520,8 +583,16 @@ pub fn follow_undos(workdir: &Path, forge: &dyn Forge, now: OffsetDateTime) -> R
             review: as_known(rec, *number),
             change: ReviewChange::Undone,
             not_modified: false,
-            summary: if board.task(&rec.task).is_some() {
+            summary: if board.task(&rec.task).is_some() && waiting_again.is_empty() {
                 format!("Undid #{} with #{number}: {} back in progress", rec.reverts, rec.task)
+            } else if board.task(&rec.task).is_some() {
+                format!(
+                    "Undid #{} with #{number}: {} back in progress; {} {} for it again",
+                    rec.reverts,
+                    rec.task,
+                    waiting_again.join(", "),
+                    if waiting_again.len() == 1 { "waits" } else { "wait" }
+                )
             } else {
                 format!("Undid #{} with #{number} ({} is not on the board)", rec.reverts, rec.task)
             },

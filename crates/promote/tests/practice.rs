@@ -216,7 +216,7 @@ impl RacingReviewer {
 }
 
 impl Forge for RacingReviewer {
-    fn merge_commit(&self, number: u64) -> Result<Option<String>, patchdesk_forge::ForgeError> {
+    fn merge_commit(&self, number: u64) -> Result<Option<patchdesk_forge::MergeCommit>, patchdesk_forge::ForgeError> {
         self.inner.merge_commit(number)
     }
     fn kind(&self) -> patchdesk_forge::ForgeKind {
@@ -271,8 +271,12 @@ impl Forge for RacingReviewer {
         self.push_now();
         self.inner.review_link_for_branch(branch)
     }
-    fn feedback(&self, number: u64) -> Result<patchdesk_forge::Feedback, patchdesk_forge::ForgeError> {
-        self.inner.feedback(number)
+    fn feedback(
+        &self,
+        number: u64,
+        cache: &mut patchdesk_forge::FeedbackCache,
+    ) -> Result<patchdesk_forge::Feedback, patchdesk_forge::ForgeError> {
+        self.inner.feedback(number, cache)
     }
     fn merge_methods(&self) -> Result<Vec<patchdesk_forge::MergeMethod>, patchdesk_forge::ForgeError> {
         self.inner.merge_methods()

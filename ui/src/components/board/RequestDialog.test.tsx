@@ -113,6 +113,14 @@ describe("a card's review request", () => {
     expect(said).toEqual(["undo F2.2"]);
   });
 
+  it("merges the undo's request like any other and says what the backend says it did", async () => {
+    mockBackend();
+    const { calls } = fakeCalls({ merge: async () => "Undid #1 with #2: F2.2 back in progress" });
+    const done = open(view(null, { number: 2 }), calls);
+    fireEvent.click(screen.getByTestId("merge"));
+    await waitFor(() => expect(done).toEqual(["Undid #1 with #2: F2.2 back in progress"]));
+  });
+
   it("lets the practice reviewer approve, and ask for changes on a line of one of the change's files", async () => {
     mockBackend();
     const { calls, reviews } = fakeCalls();

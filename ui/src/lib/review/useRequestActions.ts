@@ -12,8 +12,10 @@ export type LoopCalls = {
   details: (task: string) => Promise<RequestView>;
   /** "Send back to the pod": the revision prompt (saved, committed) and where it was written. */
   sendBack: (task: string) => Promise<{ prompt: string; path: string }>;
-  merge: (task: string, method: MergeMethod) => Promise<void>;
-  withdraw: (task: string, reason: string) => Promise<void>;
+  /** "Merge"; what it did in words when that is not the usual (an undo's request: the task back in progress). */
+  merge: (task: string, method: MergeMethod) => Promise<string | void>;
+  /** "Withdraw"; what it did in words when that is not the usual (an undo's request: the task stays done). */
+  withdraw: (task: string, reason: string) => Promise<string | void>;
   /** "Undo merge": opens a revert request; its number. Missing while the backend cannot. */
   undoMerge?: (task: string) => Promise<number>;
   practiceReview: (task: string, number: number, review: PracticeReview) => Promise<void>;
@@ -64,8 +66,9 @@ export function useRequestActions(task: string, number: number, calls: LoopCalls
         setPrompt({ text: r.prompt, path: r.path, copied });
         return copied ? `Sent ${task} back to the pod. The revision prompt is on your clipboard.` : `Sent ${task} back to the pod. Copy the revision prompt below.`;
       }),
-    merge: (method: MergeMethod) => run("merge", async () => (await calls.merge(task, method), `Merged review request #${number}; ${task} is done.`)),
-    withdraw: (reason: string) => run("withdraw", async () => (await calls.withdraw(task, reason), `Withdrew review request #${number}; ${task} is back with its pod and its patch back in the inbox.`)),
+    merge: (method: MergeMethod) => run("merge", async () => (await calls.merge(task, method)) || `Merged review request #${number}; ${task} is done.`),
+    withdraw: (reason: string) =>
+      run("withdraw", async () => (await calls.withdraw(task, reason)) || `Withdrew review request #${number}; ${task} is back with its pod and its patch back in the inbox.`),
     undo: calls.undoMerge && ((undoMerge) => () => run("undo", async () => `Opened review request #${await undoMerge(task)} to undo the merge of #${number}.`))(calls.undoMerge),
     approve: () => run("approve", async () => (await calls.practiceReview(task, number, { verdict: "approved" }), `The practice reviewer approved #${number}.`)),
     ask: (comment: string, path: string | null, line: number | null) =>
