@@ -1,12 +1,15 @@
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import type { ItemCheck, Overview } from "../../lib/ipc";
 import { useRevisions } from "../../lib/review/revisions";
 import { Inbox } from "../inbox/Inbox";
 import { WatchLine } from "../inbox/WatchLine";
 
-// The review (diff view, syntax colouring, Markdown) is most of the UI's code: it is loaded
-// when the first item is opened, so the window shows the inbox sooner.
-const ReviewPane = lazy(() => import("../review/ReviewPane").then((m) => ({ default: m.ReviewPane })));
+// The review (diff view, syntax colouring, Markdown) is most of the UI's code: it is read two
+// seconds after the inbox shows, so the window shows the inbox sooner and the first item
+// still opens at once.
+const loadReview = () => import("../review/ReviewPane").then((m) => ({ default: m.ReviewPane }));
+const ReviewPane = lazy(loadReview);
+const READ_REVIEW_AFTER_MS = 2000;
 const preparing = <section className="panel review" aria-busy="true" aria-label="Preparing the review" />;
 
 /** The inbox screen: the list on the left, the selected item's review (or a hint) on the right. */
@@ -34,6 +37,10 @@ export function InboxScreen({
   onPaste: () => void;
 }) {
   const revisions = useRevisions(overview);
+  useEffect(() => {
+    const t = setTimeout(() => void loadReview(), READ_REVIEW_AFTER_MS);
+    return () => clearTimeout(t);
+  }, []);
   return (
     <main className="workspace inbox-screen">
       <Inbox items={overview.inbox} selected={selected} onSelect={onSelect} checks={checks} checking={checking} onPaste={onPaste} revisions={revisions} />
