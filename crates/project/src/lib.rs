@@ -94,6 +94,10 @@ pub struct Project {
     repo: git2::Repository,
     /// Reviewed items: name → (base tree, result tree), so file diffs load without re-applying.
     results: std::sync::Mutex<std::collections::HashMap<String, review::Remembered>>,
+    /// The last few applies ([`review::KEPT_APPLIES`]), by item content, base and link rule.
+    applied: std::sync::Mutex<std::collections::VecDeque<(String, review::Applied)>>,
+    /// Applies made ([`Project::applies_made`]).
+    applies: std::sync::atomic::AtomicU64,
 }
 
 /// Where the project sends its work for review.
@@ -159,7 +163,13 @@ impl Project {
         if !inside {
             return Err(record::RecordError::OtherFolder(path.display().to_string()).into());
         }
-        Ok(Project { workdir, repo, results: Default::default() })
+        Ok(Project {
+            workdir,
+            repo,
+            results: Default::default(),
+            applied: Default::default(),
+            applies: Default::default(),
+        })
     }
 
     /// The working folder.

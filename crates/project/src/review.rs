@@ -96,7 +96,11 @@ pub struct ReviewFile {
 }
 
 /// What applying an item gives: outcome, new tree, repairs, problems.
-type Applied = (Outcome, Option<Oid>, Vec<Repair>, Vec<Problem>);
+pub(crate) type Applied = (Outcome, Option<Oid>, Vec<Repair>, Vec<Problem>);
+
+/// Applies kept by content, base and link rule: a review right after the inbox's check of the
+/// same item (or a check after a review) does not apply a 20 MB patch a second time.
+pub(crate) const KEPT_APPLIES: usize = 4;
 
 /// How one inbox item applies to the project's current version (see [`Project::check_items`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
@@ -456,10 +460,38 @@ impl Project {
 
     /// Applies an item's change to tree `base` (objects only): outcome, new tree, repairs, problems.
     fn apply_item(&self, item: &InboxItem, bytes: &[u8], base: Oid) -> Result<Applied, ProjectError> {
+        // Links from pods only where the project allows them (`review: allow_links`).
+        let links = crate::config::ReviewPolicy::load(&self.workdir).map(|p| p.links()).unwrap_or_default();
+        let key = format!("{}@{base}:{links:?}", item.sha256);
+        let kept = self.applied.lock().ok().and_then(|k| k.iter().find(|(k, _)| *k == key).map(|(_, a)| a.clone()));
+        if let Some(applied) = kept {
+            return Ok(applied);
+        }
+        self.applies.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let applied = self.apply_item_now(item, bytes, base, links)?;
+        if let Ok(mut kept) = self.applied.lock() {
+            kept.push_back((key, applied.clone()));
+            while kept.len() > KEPT_APPLIES {
+                kept.pop_front();
+            }
+        }
+        Ok(applied)
+    }
+
+    /// How many times this project applied an inbox item (a kept result does not count).
+    pub fn applies_made(&self) -> u64 {
+        self.applies.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn apply_item_now(
+        &self,
+        item: &InboxItem,
+        bytes: &[u8],
+        base: Oid,
+        links: patchdesk_apply::Links,
+    ) -> Result<Applied, ProjectError> {
         match &item.kind {
             Kind::Diff { .. } => {
-                // Links from pods only where the project allows them (`review: allow_links`).
-                let links = crate::config::ReviewPolicy::load(&self.workdir).map(|p| p.links()).unwrap_or_default();
                 // Every shape a chat hands out (diffs, OpenAI patches, edit blocks, whole files),
                 // through the one function `patchdesk apply` and Send for review use.
                 let report = patchdesk_shapes::apply_text(

@@ -154,3 +154,23 @@ fn a_change_of_spaces_only_can_be_left_out() {
     assert!(hidden.hunks.iter().flat_map(|h| &h.lines).all(|l| l.kind == DiffLineKind::Context), "{hidden:?}");
     assert_eq!(hidden.lines_total, hidden.hunks.iter().map(|h| h.line_count).sum::<u32>());
 }
+
+/// The inbox's check and the review of the same item on the same version apply it once: the
+/// second finds the first's result, with the same answer a fresh look gives.
+#[test]
+fn a_review_after_the_check_does_not_apply_the_item_again() {
+    let (_dir, p) = demo_project();
+    p.check_items().unwrap(); // the demo's own items
+    let name = long_item(&p);
+    let before = p.applies_made();
+    let check = p.check_items().unwrap().into_iter().find(|c| c.name == name).unwrap();
+    assert_eq!((check.outcome, check.files), (Outcome::Clean, 2));
+    assert_eq!(p.applies_made(), before + 1);
+    let r = p.review(&name).unwrap();
+    assert_eq!((r.outcome, r.files.len()), (Outcome::Clean, 2));
+    assert_eq!(p.applies_made(), before + 1, "the review found the check's result");
+    // A project opened afresh applies it once, to the same result.
+    let fresh = Project::open(p.workdir()).unwrap();
+    assert_eq!(fresh.review(&name).unwrap().tree, r.tree, "the same answer as a fresh look");
+    assert_eq!(fresh.applies_made(), 1);
+}
