@@ -4,7 +4,8 @@
 # process of the app idle, with a 700,000-line review open and after closing it, against an
 # empty Tauri 2 app built the same way (tests/bench/empty-app). Prints a table of medians.
 # Not a test: the numbers depend on the machine (software rendering under Xvfb).
-#   scripts/bench-app.sh [--no-build]     RUNS=5 (runs of each app), REVIEW=0 (skip the review)
+#   scripts/bench-app.sh [--no-build]     RUNS=5 (runs of each app), REVIEW=0 (skip the review),
+#                                         MEMORY_DETAIL=1 (the largest mappings of each process)
 set -euo pipefail
 export LP_NATIVE_VECTOR_WIDTH="${LP_NATIVE_VECTOR_WIDTH:-128}"
 cd "$(dirname "$0")/.."
@@ -18,4 +19,4 @@ fi
 export PATCHDESK_APP_BIN="${PATCHDESK_APP_BIN:-$target/release/patchdesk-app}"
 export EMPTY_APP_BIN="${EMPTY_APP_BIN:-$target/release/empty-app}"
 export PATH="$HOME/.cargo/bin:$PATH"
-exec scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' node tests/bench/${BENCH_JS:-bench-app.js}
+exec scripts/with-keyring.sh xvfb-run -a -s '-screen 0 1280x800x24' node tests/bench/bench-app.js
