@@ -167,10 +167,7 @@ fn the_forge_follows_what_the_person_said_and_the_server_the_window_saved() {
 
 #[test]
 fn the_downloads_pickup_waits_a_while_for_a_late_patch_and_lists_other_files() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (_, project) = open_demo(&tmp.path().join("demo")).unwrap();
-    let downloads = tmp.path().join("Downloads");
-    std::fs::create_dir(&downloads).unwrap();
+    let (_tmp, project, downloads) = demo_and_downloads();
     let pickup = Mutex::new(Pickup::default());
     let since = SystemTime::UNIX_EPOCH;
     let round = || Pickup::round(&pickup, Some(downloads.clone()), since, |files| inbox::import(&project, files));
@@ -215,10 +212,7 @@ fn the_downloads_pickup_waits_a_while_for_a_late_patch_and_lists_other_files() {
 /// pod's, not something the person had there before: it is picked up.
 #[test]
 fn a_download_landing_before_the_first_look_is_picked_up() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (_, project) = open_demo(&tmp.path().join("demo")).unwrap();
-    let downloads = tmp.path().join("Downloads");
-    std::fs::create_dir(&downloads).unwrap();
+    let (_tmp, project, downloads) = demo_and_downloads();
     std::fs::write(downloads.join("old.diff"), "diff --git a/x b/x\n").unwrap();
     let before = SystemTime::now() - Duration::from_secs(3600);
     filetime_set(&downloads.join("old.diff"), before);
@@ -237,6 +231,15 @@ fn a_download_landing_before_the_first_look_is_picked_up() {
         ["patch_20261130_080000_E1.diff"]
     );
     assert!(pickup.lock().unwrap().seen().is_empty(), "what was there before the start stays the person's business");
+}
+
+/// The demo project and an empty Downloads folder next to it.
+fn demo_and_downloads() -> (tempfile::TempDir, patchdesk_desk::Project, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, project) = open_demo(&tmp.path().join("demo")).unwrap();
+    let downloads = tmp.path().join("Downloads");
+    std::fs::create_dir(&downloads).unwrap();
+    (tmp, project, downloads)
 }
 
 fn filetime_set(path: &Path, t: SystemTime) {

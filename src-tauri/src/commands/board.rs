@@ -1,6 +1,7 @@
 //! The board: handing a task to another pod, the numbers, following review requests and
 //! sending the board's commits. The minute's follow-up runs in the background ([`start`]).
 
+use super::blocking;
 use crate::events::ReviewsFollowed;
 use crate::state::AppState;
 use patchdesk_desk::background::Rounds;
@@ -30,7 +31,7 @@ pub async fn hand_off_task(
     let workdir = state.workdir()?;
     let desk = state.desk().clone();
     let now = OffsetDateTime::now_utc();
-    tauri::async_runtime::spawn_blocking(move || {
+    blocking("Handing off", move || {
         let request = board::HandoffRequest {
             input_files: &files,
             related_patch: related_patch.as_deref(),
@@ -39,7 +40,6 @@ pub async fn hand_off_task(
         board::hand_off_then_send(&desk, &workdir, &request, now)
     })
     .await
-    .map_err(|e| UserError::new(Code::Internal, format!("Handing off stopped unexpectedly: {e}")))?
 }
 
 /// The project's numbers for the metrics view: patches per pod per week, lead times, merge

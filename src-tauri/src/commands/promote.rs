@@ -1,10 +1,11 @@
 //! Sending an inbox item for review: the recorded, resumable promote, with live progress.
 
+use super::blocking;
 use crate::events::PromoteProgress;
 use crate::state::AppState;
 use patchdesk_desk::send::{self, SendChoices};
 use patchdesk_desk::{PromoteOutcome, PromotePreview, Remote};
-use patchdesk_error::{Code, UserError};
+use patchdesk_error::UserError;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
@@ -30,12 +31,11 @@ pub async fn send_for_review(
     let remote = Remote::required(&workdir, None, None)?;
     let desk = state.desk().clone();
     // Off the window's thread: GitHub's forge blocks on its own runtime.
-    tauri::async_runtime::spawn_blocking(move || {
+    blocking("The send step", move || {
         let item = name.clone();
         send::send_for_review(&desk, &workdir, &name, &remote, choices, &|event| {
             let _ = PromoteProgress { item: item.clone(), event }.emit(&app);
         })
     })
     .await
-    .map_err(|e| UserError::new(Code::Internal, format!("The send step stopped unexpectedly: {e}")))?
 }

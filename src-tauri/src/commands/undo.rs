@@ -1,10 +1,11 @@
 //! "Undo merge" on a merged request's card: a review request that takes the change out again.
 //! Runs off the window's thread (the forge blocks on the network).
 
+use super::blocking;
 use crate::state::AppState;
 use patchdesk_desk::undo::{self, UndoDone};
 use patchdesk_desk::OffsetDateTime;
-use patchdesk_error::{Code, UserError};
+use patchdesk_error::UserError;
 use tauri::State;
 
 /// Opens (or, on a rerun, returns) the review request that undoes `task`'s merged request;
@@ -13,7 +14,5 @@ use tauri::State;
 #[specta::specta]
 pub async fn undo_merge(state: State<'_, AppState>, task: String) -> Result<UndoDone, UserError> {
     let (workdir, desk) = (state.workdir()?, state.desk().clone());
-    tauri::async_runtime::spawn_blocking(move || undo::undo_merge(&desk, &workdir, &task, OffsetDateTime::now_utc()))
-        .await
-        .map_err(|e| UserError::new(Code::Internal, format!("Undoing the merge stopped unexpectedly: {e}")))?
+    blocking("Undoing the merge", move || undo::undo_merge(&desk, &workdir, &task, OffsetDateTime::now_utc())).await
 }
