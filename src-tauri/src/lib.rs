@@ -8,6 +8,7 @@ pub mod grants;
 pub mod instance;
 mod live;
 pub mod log;
+pub mod memory;
 pub mod navigation;
 pub mod startup;
 mod state;
@@ -104,6 +105,8 @@ fn dropped(app: &tauri::AppHandle, paths: &[std::path::PathBuf]) {
 /// Starts the app.
 pub fn run() {
     startup::began();
+    // before WebKit's processes start: they inherit the environment
+    webview::engine_settings();
     // Read and write git objects the way git itself does (the apply engine checks its own output).
     patchdesk_desk::apply::use_git_object_checks();
     let builder = specta_builder();

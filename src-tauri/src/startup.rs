@@ -48,6 +48,7 @@ pub fn project_shown(tab: String) {
     if SHOWN.swap(true, Ordering::SeqCst) {
         return;
     }
+    crate::memory::tune();
     let main_ms = BEGAN.get().map(|b| b.elapsed().as_millis() as u64);
     let shown_ms = since_process_start_ms();
     let show = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());

@@ -6,7 +6,7 @@
 //   - PSS of every process of the app (the app, WebKit's web and network processes, from
 //     /proc/PID/smaps_rollup) 20 s after that frame;
 //   - Patchdesk only: PSS with a 700,000-line review open (drawn, then 5 s later), and 15 s
-//     after the review was closed (the Board tab shown instead).
+//     after the review was closed (its Close button: the inbox shown as when idle).
 // Targets: start < 800 ms, idle ≤ 300 MB, after the review back within 10 % of idle.
 import { mkdtempSync, writeFileSync, rmSync, readFileSync, readdirSync, readlinkSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -125,10 +125,18 @@ async function once(binary, withReview, silent = false) {
       await sleep(5000);
       r.review = pss(pid);
       detail(pid, "review");
-      await (await find(b, '[data-testid="tab-board"]')).click();
+      // Builds from before the review had a Close button (BEFORE_APP_BIN) show the Board instead.
+      const close = await b.$('[data-testid="close-review"]');
+      await (await close.isExisting() ? close : await find(b, '[data-testid="tab-board"]')).click();
       await sleep(15000);
       r.closed = pss(pid);
       detail(pid, "closed");
+      // MEMORY_TRACE=S: how the memory goes on after that, every 3 s for S more seconds.
+      for (let t = 3; t <= Number(process.env.MEMORY_TRACE ?? 0); t += 3) {
+        await sleep(3000);
+        const m = pss(pid);
+        console.error(`  closed +${15 + t} s: ` + Object.entries(m).map(([n, v]) => `${n} ${v.toFixed(1)}`).join(", "));
+      }
     }
   } finally {
     await app.stop();

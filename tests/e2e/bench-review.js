@@ -63,7 +63,22 @@ try {
       `line ${before.toLocaleString("en")} reached; ${rows} rows in the page at a time`,
   );
 
-  const far = await find(b, '[data-testid="tree-file"][data-path="src/module_0900/part.rs"]');
+  // The tree draws only the rows in view: scroll it to file 901 (row 1,804 of 2,003: each
+  // module's folder name, then its file), as the lead would drag its scroll bar.
+  const farPath = '[data-testid="tree-file"][data-path="src/module_0900/part.rs"]';
+  await b.execute(() => {
+    const tree = document.querySelector('[data-testid="file-tree"]');
+    tree.scrollTop = (tree.scrollHeight * 1803) / 2003 - tree.clientHeight / 2;
+  });
+  await b.waitUntil(
+    async () => {
+      if (await (await b.$(farPath)).isExisting()) return true;
+      await b.execute(() => void (document.querySelector('[data-testid="file-tree"]').scrollTop += 300));
+      return false;
+    },
+    { timeout: 30000, interval: 50, timeoutMsg: "file 901 never showed in the tree" },
+  );
+  const far = await find(b, farPath);
   const t1 = performance.now();
   await far.click();
   await b.waitUntil(async () => /\/\/ src\/module_0900\/part\.rs/.test(await (await find(b, '[data-testid="diff-scroller"]')).getText()), {

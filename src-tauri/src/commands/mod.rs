@@ -19,7 +19,9 @@ pub(crate) async fn blocking<T: Send + 'static>(
     what: &'static str,
     work: impl FnOnce() -> Result<T, patchdesk_error::UserError> + Send + 'static,
 ) -> Result<T, patchdesk_error::UserError> {
-    tauri::async_runtime::spawn_blocking(work).await.map_err(|e| {
+    let done = tauri::async_runtime::spawn_blocking(work).await;
+    crate::memory::settle();
+    done.map_err(|e| {
         patchdesk_error::UserError::new(patchdesk_error::Code::Internal, format!("{what} stopped unexpectedly: {e}"))
     })?
 }

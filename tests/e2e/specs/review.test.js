@@ -41,6 +41,18 @@ test("a clean patch shows its file, its lines and the summary beside it", async 
   assert.match(await notes.getText(), /Stage guidance with a symptom fallback/);
 });
 
+test("Esc closes the review: the hint is back and the keyboard is on the item just read", async () => {
+  await openItem("F2.2");
+  await (await find(app.browser, '[data-testid="diff-scroller"]')).click();
+  await app.browser.keys("Escape");
+  await find(app.browser, ".review-empty");
+  assert.equal(await (await app.browser.$('[data-testid="review"]')).isExisting(), false);
+  await app.browser.waitUntil(async () => (await app.browser.execute(() => document.activeElement?.getAttribute("data-task"))) === "F2.2", {
+    timeout: 5000,
+    timeoutMsg: "the keyboard did not go back to the item",
+  });
+});
+
 test("a chat-damaged patch shows what was repaired, and the right lines", async () => {
   const review = await openItem("F2.1");
   assert.equal(await review.getAttribute("data-outcome"), "repaired");

@@ -31,7 +31,7 @@ export const DiffView = forwardRef<DiffViewHandle, { file: FileLines; viewType: 
       count: slots.length,
       getScrollElement: () => scroller.current,
       estimateSize: (i) => slots[i].count * LINE_PX + (slots[i].first ? 30 : 0),
-      overscan: 3,
+      overscan: 1,
     });
     const items = virtual.getVirtualItems();
     const shown = items.length ? [slots[items[0].index], slots[items[items.length - 1].index]] : [];

@@ -9,6 +9,7 @@ export function ReviewHeader({
   onKeep,
   onReject,
   onPromote,
+  onClose,
   updates = null,
 }: {
   review: Review;
@@ -17,6 +18,8 @@ export function ReviewHeader({
   onKeep: () => void;
   onReject: () => void;
   onPromote: () => void;
+  /** Closes the review (back to the list's hint); absent where the review can't be closed. */
+  onClose?: () => void;
   /** The open request this item revises: the button updates it. */
   updates?: number | null;
 }) {
@@ -62,6 +65,11 @@ export function ReviewHeader({
               </button>
             )}
           </>
+        )}
+        {onClose && (
+          <button type="button" className="quiet close-review" onClick={onClose} title="Close this review (Esc)" data-testid="close-review">
+            Close
+          </button>
         )}
       </div>
     </header>

@@ -4,6 +4,7 @@ import { podLabel } from "../../lib/format/format";
 import { nextPod } from "../../lib/board/board";
 import { afterHandoff } from "../../lib/board/handoff";
 import { useReview } from "../../lib/review/useReview";
+import { closesReview } from "../../lib/review/closing";
 import { type DiffViewHandle, type ViewType } from "./DiffView";
 import { PodNotes } from "./PodNotes";
 import { ErrorPanel } from "../shared/ErrorPanel";
@@ -24,6 +25,7 @@ export function ReviewPane({
   toast,
   board,
   updates = null,
+  onClose,
 }: {
   name: string;
   target: string;
@@ -33,6 +35,8 @@ export function ReviewPane({
   board?: Board;
   /** The open review request this item is a revision of (sending it updates that request). */
   updates?: number | null;
+  /** Closes the review: its lines leave the window's memory. Esc does the same. */
+  onClose?: () => void;
 }) {
   const [promoting, setPromoting] = useState(false);
   const [handing, setHanding] = useState<Task | null>(null);
@@ -61,8 +65,8 @@ export function ReviewPane({
   const next = task && board ? nextPod(board.pods, task.pod) : null;
 
   return (
-    <section className="panel review" aria-labelledby="review-heading" data-testid="review" data-outcome={review.outcome}>
-      <ReviewHeader review={review} understood={understood} onKeep={keep} onReject={() => setRejecting(true)} onPromote={() => setPromoting(true)} updates={updates} />
+    <section className="panel review" aria-labelledby="review-heading" data-testid="review" data-outcome={review.outcome} onKeyDown={(e) => onClose && closesReview(e) && onClose()}>
+      <ReviewHeader review={review} understood={understood} onKeep={keep} onReject={() => setRejecting(true)} onPromote={() => setPromoting(true)} onClose={onClose} updates={updates} />
       {promoting && (
         <PromoteDialog
           name={name}

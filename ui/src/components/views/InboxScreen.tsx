@@ -26,7 +26,7 @@ export function InboxScreen({
 }: {
   overview: Overview;
   selected: string | null;
-  onSelect: (name: string) => void;
+  onSelect: (name: string | null) => void;
   checks: Record<string, ItemCheck>;
   /** A round of checks is under way. */
   checking?: boolean;
@@ -54,6 +54,14 @@ export function InboxScreen({
             toast={toast}
             board={overview.board}
             updates={revisions.get(selected)?.number ?? null}
+            onClose={() => {
+              onSelect(null);
+              // the keyboard goes back to the item just closed, in the list
+              const name = selected;
+              requestAnimationFrame(() =>
+                [...document.querySelectorAll<HTMLElement>('[data-testid="inbox-item"]')].find((li) => li.dataset.name === name)?.focus(),
+              );
+            }}
           />
         </Suspense>
       ) : (

@@ -24,7 +24,7 @@ function toChange(l: SourceLine): ChangeData {
 }
 
 /** Line count at which a hunk is cut into pieces for drawing. */
-export const PIECE_LINES = 100;
+export const PIECE_LINES = 25;
 
 /**
  * A piece's place before its lines are known: part of a hunk (`count` lines from the file's

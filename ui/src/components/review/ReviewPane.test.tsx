@@ -69,3 +69,28 @@ describe("the review of a pod's revision", () => {
     expect(screen.getByTestId("send-for-review").textContent).toBe("Update review request #1");
   });
 });
+
+describe("closing the review", () => {
+  const open = (onClose: () => void) => {
+    mockBackend({ reviewItem: () => review, reviewFile: (_name, path) => diff(path) });
+    render(<ReviewPane name={review.item.name} target="main" onChanged={() => undefined} toast={() => undefined} onClose={onClose} />);
+  };
+
+  it("closes with its Close button and with Esc", async () => {
+    const closed: string[] = [];
+    open(() => closed.push("closed"));
+    fireEvent.click(await screen.findByTestId("close-review"));
+    expect(closed).toEqual(["closed"]);
+    fireEvent.keyDown(screen.getByTestId("file-tree"), { key: "Escape" });
+    expect(closed).toEqual(["closed", "closed"]);
+  });
+
+  it("stays open when Esc is meant for the form being filled in", async () => {
+    const closed: string[] = [];
+    open(() => closed.push("closed"));
+    fireEvent.click(await screen.findByTestId("reject"));
+    const field = await screen.findByRole("textbox");
+    fireEvent.keyDown(field, { key: "Escape" });
+    expect(closed).toEqual([]);
+  });
+});
