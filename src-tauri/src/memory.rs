@@ -9,7 +9,7 @@
 #![allow(unsafe_code)]
 
 use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// How long the window must be quiet after a heavy job before memory is handed back, so a
@@ -35,7 +35,7 @@ pub fn tune() {
 /// After a heavy job (called by every blocking command): memory is handed back once the window
 /// has been quiet for a second. Never blocks the caller.
 pub fn settle() {
-    static LINE: OnceLock<Mutex<Sender<()>>> = OnceLock::new();
+    static LINE: OnceLock<Sender<()>> = OnceLock::new();
     let line = LINE.get_or_init(|| {
         let (tx, rx) = channel::<()>();
         let started = std::thread::Builder::new().name("patchdesk-memory".into()).spawn(move || {
@@ -54,11 +54,9 @@ pub fn settle() {
         if let Err(e) = started {
             tracing::warn!("memory is not handed back after heavy work: {e}");
         }
-        Mutex::new(tx)
+        tx
     });
-    if let Ok(tx) = line.lock() {
-        let _ = tx.send(());
-    }
+    let _ = line.send(());
 }
 
 /// Hands the C allocator's free pages back to the system (every thread's pool).
