@@ -5,7 +5,8 @@
 # empty Tauri 2 app built the same way (tests/bench/empty-app). Prints a table of medians.
 # Not a test: the numbers depend on the machine (software rendering under Xvfb).
 #   scripts/bench-app.sh [--no-build]     RUNS=5 (runs of each app), REVIEW=0 (skip the review),
-#                                         MEMORY_DETAIL=1 (the largest mappings of each process),
+#                                         MEMORY_DETAIL=1 (the largest mappings of each process, and
+#                                         those grown most since idle),
 #                                         MEMORY_TRACE=S (the memory every 3 s for S s more)
 set -euo pipefail
 export LP_NATIVE_VECTOR_WIDTH="${LP_NATIVE_VECTOR_WIDTH:-128}"

@@ -136,7 +136,13 @@ pub fn run() {
                 dropped(webview.app_handle(), paths);
             }
         })
+        .on_page_load(|_, payload| {
+            if matches!(payload.event(), tauri::webview::PageLoadEvent::Started) {
+                startup::mark("page");
+            }
+        })
         .setup(move |app| {
+            startup::mark("setup");
             builder.mount_events(app);
             log::start(app.handle());
             // Lossy: a file name that is not UTF-8 names no file here and is left out, not a crash.

@@ -1,10 +1,11 @@
 //! How long the window took to show the project: the UI says when it first drew the project's
 //! screen (`project_shown`), and the app logs the time since its process started (info level).
 //! With `PATCHDESK_BENCH` naming a file, the figures are also appended to it as one line
-//! (`shown_ms=… main_ms=… tab=…`) for scripts/bench-app.sh.
+//! (`shown_ms=… main_ms=… tab=… setup_ms=… page_ms=… asked_ms=…`) for scripts/bench-app.sh:
+//! the steps on the way (`mark`) in milliseconds since `run` began.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 /// When `run` began (the first thing `main` does).
@@ -12,9 +13,26 @@ static BEGAN: OnceLock<Instant> = OnceLock::new();
 /// The project was reported shown already (only the first time counts).
 static SHOWN: AtomicBool = AtomicBool::new(false);
 
+/// The steps of the start noted so far (`mark`), with their times since `run` began.
+static STEPS: Mutex<Vec<(&'static str, u64)>> = Mutex::new(Vec::new());
+
 /// Notes the moment the app began; called first thing at start.
 pub fn began() {
     let _ = BEGAN.set(Instant::now());
+}
+
+/// Notes that the start reached `step` (its first time only), for the benchmark's line: `setup`
+/// (Tauri set up, the window about to be made), `page` (the page began loading), `asked` (the
+/// page asked for the project), `answered` (it was sent).
+pub fn mark(step: &'static str) {
+    if SHOWN.load(Ordering::SeqCst) {
+        return;
+    }
+    let Some(began) = BEGAN.get() else { return };
+    let mut steps = STEPS.lock().unwrap_or_else(|p| p.into_inner());
+    if !steps.iter().any(|(s, _)| *s == step) {
+        steps.push((step, began.elapsed().as_millis() as u64));
+    }
 }
 
 /// Opens the startup project (building the demo on first use) on a thread of its own while
@@ -55,7 +73,9 @@ pub fn project_shown(tab: String) {
     tracing::info!("the window first showed the project ({tab}) {} ms after the app started", show(shown_ms));
     if let Some(file) = std::env::var_os("PATCHDESK_BENCH").filter(|f| !f.is_empty()) {
         use std::io::Write;
-        let line = format!("shown_ms={} main_ms={} tab={tab}\n", show(shown_ms), show(main_ms));
+        let steps = STEPS.lock().unwrap_or_else(|p| p.into_inner());
+        let steps: String = steps.iter().map(|(s, ms)| format!(" {s}_ms={ms}")).collect();
+        let line = format!("shown_ms={} main_ms={} tab={tab}{steps}\n", show(shown_ms), show(main_ms));
         let written = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -69,6 +89,17 @@ pub fn project_shown(tab: String) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_step_counts_its_first_time_only() {
+        super::began();
+        super::mark("test-step");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        super::mark("test-step");
+        let steps = super::STEPS.lock().unwrap();
+        let seen: Vec<_> = steps.iter().filter(|(s, _)| *s == "test-step").collect();
+        assert_eq!(seen.len(), 1, "{steps:?}");
+    }
+
     #[test]
     fn a_running_process_started_a_moment_ago() {
         let ms = super::since_process_start_ms().expect("/proc tells when this process started");

@@ -48,7 +48,13 @@ function pss(root) {
   return byName;
 }
 
-/** MEMORY_DETAIL=1: the largest mappings by PSS (heap, anonymous, files) of `root` and its children. */
+/** Each process's mappings by PSS when first detailed (idle), to show what grew since. */
+const firstSeen = new Map();
+
+/**
+ * MEMORY_DETAIL=1: the largest mappings by PSS (heap, anonymous, files) of `root` and its
+ * children, and those grown most since the first time (idle).
+ */
 function detail(root, label) {
   if (process.env.MEMORY_DETAIL !== "1") return;
   const kids = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).map(Number).filter((p) => {
@@ -73,7 +79,19 @@ function detail(root, label) {
       continue;
     }
     const top = Object.entries(groups).sort((a, b) => b[1] - a[1]).slice(0, 6);
-    console.error(`  ${label} pid ${p}: ` + top.map(([n, v]) => `${n.split("/").pop()} ${v.toFixed(1)}`).join(", "));
+    const short = (n) => n.split("/").pop();
+    console.error(`  ${label} pid ${p}: ` + top.map(([n, v]) => `${short(n)} ${v.toFixed(1)}`).join(", "));
+    const before = firstSeen.get(p);
+    if (!before) {
+      firstSeen.set(p, groups);
+      continue;
+    }
+    const grew = Object.entries(groups)
+      .map(([n, v]) => [n, v - (before[n] ?? 0)])
+      .filter(([, d]) => Math.abs(d) >= 0.2)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8);
+    if (grew.length) console.error(`    since idle: ` + grew.map(([n, d]) => `${short(n)} ${d > 0 ? "+" : ""}${d.toFixed(1)}`).join(", "));
   }
 }
 
@@ -90,12 +108,13 @@ function appPid(binary, mark) {
   throw new Error(`no process of ${binary} found`);
 }
 
+/** The app's start-up line: `shown_ms` and the steps on the way (`setup_ms`…), as numbers. */
 async function shownMs(file, silent) {
   if (silent) return null;
   const until = Date.now() + 60000;
   while (Date.now() < until) {
-    const m = existsSync(file) && /shown_ms=(\d+)/.exec(readFileSync(file, "utf8"));
-    if (m) return Number(m[1]);
+    const line = existsSync(file) && readFileSync(file, "utf8");
+    if (line && /shown_ms=\d+/.test(line)) return Object.fromEntries([...line.matchAll(/(\w+)_ms=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
     await sleep(20);
   }
   throw new Error("the app never reported its first frame");
@@ -109,7 +128,8 @@ async function once(binary, withReview, silent = false) {
   const app = await launch({ binary, env: { PATCHDESK_BENCH: benchFile, PATCHDESK_DOWNLOADS: withReview ? downloads : "" } });
   const r = {};
   try {
-    r.start = await shownMs(benchFile, silent);
+    r.steps = await shownMs(benchFile, silent);
+    r.start = r.steps?.shown ?? null;
     const pid = appPid(binary, mark);
     await sleep(IDLE_MS);
     r.idle = pss(pid);
@@ -191,6 +211,12 @@ const table = [
 const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
 console.log(`\nStart to the first frame with the project (ms, median of ${RUNS}; target < 800):`);
 console.log(`  Patchdesk ${median(results.patchdesk.map((r) => r.start))} (runs: ${results.patchdesk.map((r) => r.start).join(", ")})`);
+// Patchdesk's own steps, in ms since its main() began (startup.rs: `mark`).
+const steps = Object.keys(results.patchdesk[0]?.steps ?? {}).filter((k) => !["shown", "main"].includes(k));
+if (steps.length) {
+  const at = (k) => median(results.patchdesk.map((r) => r.steps[k]));
+  console.log(`  Patchdesk's steps after main() began: ` + [...steps.map((k) => `${k} ${at(k)}`), `shown ${at("main")}`].join(", ") + ` (before main(): ${median(results.patchdesk.map((r) => r.steps.shown - r.steps.main))})`);
+}
 if (results.empty.length) console.log(`  empty Tauri app ${median(results.empty.map((r) => r.start))} (runs: ${results.empty.map((r) => r.start).join(", ")})`);
 console.log("");
 for (const r of table) console.log("  " + r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  "));

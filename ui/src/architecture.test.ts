@@ -2,11 +2,25 @@
 // - only lib/ipc talks to Tauri (`@tauri-apps/*`), so every other file can be tested without it;
 // - no import cycles (a cycle makes the load order matter and the layers meaningless);
 // - logic (lib) never imports components, and only tests import the stand-in backend;
-// - no component file over 150 lines: workflow logic lives in lib/<domain> hooks.
+// - no component file over 150 lines: workflow logic lives in lib/<domain> hooks;
+// - the stylesheets name one generic font family at a time (a list costs the start, styles.css).
 /// <reference types="vite/client" />
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 const MAX_COMPONENT_LINES = 150;
+
+/** The text of every stylesheet in ui/src, by its path inside ui/src (read from disk: the test
+ * runner hands stylesheets to imports as empty). */
+const STYLES: Record<string, string> = Object.fromEntries(
+  Object.keys(import.meta.glob("./**/*.css")).map((p) => [p.slice(2), readFileSync(new URL(p, import.meta.url), "utf8")]),
+);
+
+/** The `font-family` values of `css` that are not one generic family. */
+export function fontLists(css: string): string[] {
+  const generic = new Set(["serif", "sans-serif", "monospace", "inherit"]);
+  return [...css.replace(/\/\*[\s\S]*?\*\//g, "").matchAll(/font-family\s*:\s*([^;}]+)/g)].map((m) => m[1].trim()).filter((v) => !generic.has(v));
+}
 
 /** The text of every .ts/.tsx file in ui/src, by its path inside ui/src ("lib/ipc/commands.ts"). */
 const TEXT: Record<string, string> = Object.fromEntries(
@@ -105,6 +119,13 @@ describe("the UI's house rules", () => {
       .filter(([, n]) => n > MAX_COMPONENT_LINES)
       .map(([f, n]) => `${f}: ${n} lines`);
     expect(long).toEqual([]);
+  });
+
+  it("names one generic font family at a time in every stylesheet", () => {
+    expect(Object.keys(STYLES)).toContain("styles.css");
+    const lists = Object.entries(STYLES).flatMap(([f, css]) => fontLists(css).map((v) => `${f}: ${v}`));
+    expect(lists).toEqual([]);
+    expect(fontLists('a { font-family: system-ui, "Cantarell", sans-serif; } b { font-family: monospace }')).toEqual(['system-ui, "Cantarell", sans-serif']);
   });
 
   it("sees imports of every form, and a cycle of any length", () => {

@@ -11,7 +11,10 @@ use tauri_specta::Event;
 #[tauri::command]
 #[specta::specta]
 pub fn current_project(state: State<'_, AppState>) -> Result<Overview, UserError> {
-    state.with_project(patchdesk_desk::overview)
+    crate::startup::mark("asked");
+    let overview = state.with_project(patchdesk_desk::overview);
+    crate::startup::mark("answered");
+    overview
 }
 
 /// Opens the repository at `path` and returns its overview. `path` must be a folder the
