@@ -2,8 +2,7 @@
 //! screen (`project_shown`), and the app logs the time since its process started (info level).
 //! With `PATCHDESK_BENCH` naming a file, the figures are also appended to it as one line
 //! (`shown_ms=… main_ms=… tab=… setup_ms=… page_ms=… asked_ms=… answered_ms=…`) for
-//! scripts/bench-app.sh:
-//! the steps on the way (`mark`) in milliseconds since `run` began.
+//! scripts/bench-app.sh: the steps on the way (`mark`) in milliseconds since `run` began.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
